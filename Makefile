@@ -1,0 +1,26 @@
+# The two commands a newcomer runs: `make run` and `make test`.
+# Each creates .venv and installs what it needs on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint services shell
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m alliance.devenv run
+
+test: $(STAMP)
+	$(PY) -m alliance.devenv test $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+shell: $(STAMP)
+	$(PY) -m alliance.devenv manage shell

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from alliance.services import api_token_authenticate
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer <token>``; the token names its organization."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _, token = header.partition(" ")
+        if keyword != self.keyword or not token.strip() or " " in token.strip():
+            raise exceptions.AuthenticationFailed(
+                "Send the token as `Authorization: Bearer <token>`."
+            )
+        api_token = api_token_authenticate(token)
+        if api_token is None:
+            raise exceptions.AuthenticationFailed("Unknown or revoked API token.")
+        django_request = request._request
+        django_request.org = api_token.organization
+        django_request.member = api_token.membership
+        api_token.membership.organization = api_token.organization
+        return api_token.membership.user, api_token
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="api"'
+
+
+class ApiTokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "alliance.authentication.ApiTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "A per-organization API token."}

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from alliance.selectors import organizations_of_user
+
+
+def tenancy(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "org": getattr(request, "org", None),
+        "member": getattr(request, "member", None),
+        "my_memberships": organizations_of_user(user),
+    }

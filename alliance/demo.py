@@ -1,0 +1,9 @@
+"""Other apps add to the demo data by listing a function here (called by seed_demo)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def seed_extensions() -> list[Callable]:
+    return []

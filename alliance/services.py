@@ -1,0 +1,322 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.errors import ApplicationError
+from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from alliance.tokens import token_make, token_parse
+
+INVITATION_TOKEN_KIND = "inv"
+API_TOKEN_KIND = "alli"
+
+
+def _validation_to_application_error(error: ValidationError) -> ApplicationError:
+    if hasattr(error, "error_dict"):
+        fields = {name: [m for e in errors for m in e.messages] for name, errors in error.error_dict.items()}
+        first = next(iter(fields.values()))[0]
+        return ApplicationError(first, field_errors=fields)
+    return ApplicationError(error.messages[0])
+
+
+def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise _validation_to_application_error(error) from error
+
+
+def require_role(member: Membership, *, hr: bool = False, admin: bool = False) -> None:
+    if admin and not member.is_admin:
+        raise ApplicationError("Only an administrator of the organization can do this.")
+    if hr and not member.is_hr:
+        raise ApplicationError("Only HR or an administrator can do this.")
+
+
+# --- Organizations -----------------------------------------------------------
+
+@transaction.atomic
+def organization_create(
+    *, name: str, slug: str, admin_email: str, admin_password: str | None, admin_name: str = "",
+    time_zone: str = "UTC", currency: str = "USD",
+) -> tuple[Organization, Membership]:
+    """Create an organization with its first admin (a new or existing user)."""
+    slug = slug.strip().lower()
+    if Organization.objects.filter(slug=slug).exists():
+        raise ApplicationError(
+            f"The address “{slug}” is taken.", field_errors={"slug": ["This address is taken."]}
+        )
+    organization = Organization(name=name.strip(), slug=slug, time_zone=time_zone, currency=currency)
+    full_clean_or_raise(organization)
+    organization.save()
+    user = User.objects.filter(email__iexact=admin_email.strip()).first()
+    if user is None:
+        user = User(email=admin_email.strip().lower(), full_name=admin_name or admin_email.split("@")[0])
+        full_clean_or_raise(user, exclude=["password"])
+        if admin_password:
+            try:
+                validate_password(admin_password, user)
+            except ValidationError as error:
+                raise ApplicationError(error.messages[0], field_errors={"password": error.messages}) from error
+        user.set_password(admin_password)
+        user.save()
+    with tenancy.tenant_context(organization.pk):
+        admin = Membership.objects.create(
+            organization=organization, user=user, role=Membership.Role.ADMIN, title="Administrator"
+        )
+    return organization, admin
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by: Membership, data: dict) -> Organization:
+    require_role(by, admin=True)
+    allowed = {"name", "mission", "values", "time_zone", "currency"}
+    changed = []
+    for field, value in data.items():
+        if field not in allowed:
+            raise ApplicationError(f"“{field}” cannot be changed here.")
+        if getattr(organization, field) != value:
+            setattr(organization, field, value)
+            changed.append(field)
+    full_clean_or_raise(organization)
+    if changed:
+        organization.save(update_fields=[*changed, "updated_at"])
+    return organization
+
+
+# --- Members -----------------------------------------------------------------
+
+def _check_manager(member: Membership, manager: Membership | None) -> None:
+    if manager is None:
+        return
+    if manager.organization_id != member.organization_id:
+        raise ApplicationError("The manager must belong to the same organization.",
+                               field_errors={"manager": ["Choose someone from this organization."]})
+    if manager.pk == member.pk:
+        raise ApplicationError("Nobody can be their own manager.",
+                               field_errors={"manager": ["Nobody can be their own manager."]})
+    seen, cursor = {member.pk}, manager
+    while cursor is not None:
+        if cursor.pk in seen:
+            raise ApplicationError("That would make a reporting loop.",
+                                   field_errors={"manager": ["That would make a reporting loop."]})
+        seen.add(cursor.pk)
+        cursor = cursor.manager
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: Membership, by: Membership, role: str, manager: Membership | None,
+    title: str, team: str,
+) -> Membership:
+    """HR/admin change a member's role, manager, title and team."""
+    require_role(by, hr=True)
+    if role == Membership.Role.ADMIN and not by.is_admin:
+        raise ApplicationError("Only an administrator can make someone an administrator.",
+                               field_errors={"role": ["Only an administrator can grant this role."]})
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        others = (Membership.objects.for_org(membership.organization_id)
+                  .filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+                  .exclude(pk=membership.pk))
+        if not others.exists():
+            raise ApplicationError("The organization needs at least one administrator.",
+                                   field_errors={"role": ["Keep at least one administrator."]})
+    _check_manager(membership, manager)
+    previous_manager_id = membership.manager_id
+    membership.role, membership.manager, membership.title, membership.team = role, manager, title, team
+    full_clean_or_raise(membership)
+    membership.save(update_fields=["role", "manager", "title", "team", "updated_at"])
+    if previous_manager_id != membership.manager_id:
+        from alliance.signals import manager_changed
+
+        manager_changed.send(
+            sender=Membership, membership=membership, previous_manager_id=previous_manager_id, by=by
+        )
+    return membership
+
+
+@transaction.atomic
+def profile_update(
+    *, membership: Membership, full_name: str, time_zone: str, aspirations: str, values: str,
+) -> Membership:
+    """A person edits their own profile (alignment step 2 of the book)."""
+    user = membership.user
+    user.full_name, user.time_zone = full_name.strip(), time_zone
+    membership.aspirations, membership.values = aspirations, values
+    try:
+        user.full_clean(exclude=["password"])
+        membership.full_clean()
+    except ValidationError as error:
+        raise _validation_to_application_error(error) from error
+    user.save(update_fields=["full_name", "time_zone"])
+    membership.save(update_fields=["aspirations", "values", "updated_at"])
+    return membership
+
+
+# --- Invitations ---------------------------------------------------------------
+
+@transaction.atomic
+def invitation_create(
+    *, by: Membership, email: str, role: str, title: str = "", team: str = "",
+    manager: Membership | None = None,
+) -> tuple[Invitation, str]:
+    """Invite someone by e-mail; returns the invitation and its one-time link."""
+    require_role(by, hr=True)
+    email = (email or "").strip().lower()
+    if role == Membership.Role.ADMIN and not by.is_admin:
+        raise ApplicationError("Only an administrator can invite an administrator.",
+                               field_errors={"role": ["Only an administrator can grant this role."]})
+    if Membership.objects.for_org(by.organization_id).filter(user__email__iexact=email).exists():
+        raise ApplicationError(f"{email} is already a member.", field_errors={"email": ["Already a member."]})
+    if manager is not None and manager.organization_id != by.organization_id:
+        raise ApplicationError("Choose a manager from this organization.")
+    # A new invitation replaces any open one for the same address.
+    Invitation.objects.for_org(by.organization_id).filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    token, digest = token_make(kind=INVITATION_TOKEN_KIND, organization_id=by.organization_id)
+    invitation = Invitation(
+        organization_id=by.organization_id, email=email, role=role, title=title, team=team,
+        manager=manager, invited_by=by, token_hash=digest,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    full_clean_or_raise(invitation, exclude=["organization"])
+    invitation.save()
+    link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token])
+    organization = by.organization
+    context = {"invitation": invitation, "link": link, "organization": organization, "by": by}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You are invited to join {organization.name} on Alliance",
+            message=render_to_string("alliance/email/invitation.txt", context),
+            html_message=render_to_string("alliance/email/invitation.html", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation, link
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: Membership) -> Invitation:
+    require_role(by, hr=True)
+    if invitation.state != "open":
+        raise ApplicationError(f"This invitation is already {invitation.state}.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at", "updated_at"])
+    return invitation
+
+
+def invitation_lookup(token: str) -> Invitation | None:
+    """Find an open invitation by its link; sets the request's tenant when found."""
+    parsed = token_parse(token, kind=INVITATION_TOKEN_KIND)
+    if parsed is None or not Organization.objects.filter(pk=parsed.organization_id).exists():
+        return None
+    tenancy.set_tenant(parsed.organization_id)
+    invitation = (
+        Invitation.objects.for_org(parsed.organization_id)
+        .select_related("organization", "invited_by__user")
+        .filter(token_hash=parsed.digest)
+        .first()
+    )
+    if invitation is None or invitation.state != "open":
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user: User | None, full_name: str = "", password: str = "",
+) -> Membership:
+    """Join the organization: an existing (signed-in) user, or a new one with a password."""
+    claimed = (
+        Invitation.objects.for_org(invitation.organization_id)
+        .filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True,
+                expires_at__gt=timezone.now())
+        .update(accepted_at=timezone.now())
+    )
+    if claimed != 1:  # used already (perhaps a moment ago in another tab), revoked or expired
+        raise ApplicationError("This invitation link has expired or was already used.")
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ApplicationError("An account with this e-mail exists: sign in first, then open the link again.")
+        user = User(email=invitation.email, full_name=full_name.strip())
+        full_clean_or_raise(user, exclude=["password"])
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ApplicationError(error.messages[0], field_errors={"password1": error.messages}) from error
+        user.set_password(password)
+        user.save()
+    elif user.email.lower() != invitation.email.lower():
+        raise ApplicationError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                organization_id=invitation.organization_id, user=user, role=invitation.role,
+                title=invitation.title, team=invitation.team, manager=invitation.manager,
+            )
+    except IntegrityError as error:
+        raise ApplicationError("You are already a member of this organization.") from error
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+    return membership
+
+
+# --- API tokens ----------------------------------------------------------------
+
+@transaction.atomic
+def api_token_create(*, by: Membership, name: str) -> tuple[ApiToken, str]:
+    """Create a token acting with ``by``'s rights; the plaintext is returned once."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Give the token a name.", field_errors={"name": ["Give the token a name."]})
+    token, digest = token_make(kind=API_TOKEN_KIND, organization_id=by.organization_id)
+    api_token = ApiToken(
+        organization_id=by.organization_id, membership=by, name=name[:100],
+        prefix=token[: len(API_TOKEN_KIND) + len(str(by.organization_id)) + 8], token_hash=digest,
+    )
+    full_clean_or_raise(api_token, exclude=["organization", "membership"])
+    api_token.save()
+    return api_token, token
+
+
+@transaction.atomic
+def api_token_revoke(*, api_token: ApiToken, by: Membership) -> ApiToken:
+    if api_token.membership_id != by.pk and not by.is_admin:
+        raise ApplicationError("You can revoke only your own tokens.")
+    if api_token.revoked_at is None:
+        api_token.revoked_at = timezone.now()
+        api_token.save(update_fields=["revoked_at", "updated_at"])
+    return api_token
+
+
+def api_token_authenticate(token: str) -> ApiToken | None:
+    """Resolve a bearer token; sets the transaction's tenant when it is valid."""
+    parsed = token_parse(token, kind=API_TOKEN_KIND)
+    if parsed is None:
+        return None
+    tenancy.set_tenant(parsed.organization_id)
+    api_token = (
+        ApiToken.objects.for_org(parsed.organization_id)
+        .select_related("organization", "membership__user", "membership__manager")
+        .filter(token_hash=parsed.digest, revoked_at__isnull=True)
+        .first()
+    )
+    if api_token is None or not api_token.membership.is_active or not api_token.membership.user.is_active:
+        return None
+    now = timezone.now()
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+        api_token.last_used_at = now
+    return api_token

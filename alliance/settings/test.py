@@ -1,0 +1,20 @@
+"""Test settings: real PostgreSQL (as the RLS-bound application role) and real Redis."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES, env  # noqa: E402
+
+# The owner role creates and migrates the test database; the tests then run as the
+# application role (see tests/conftest.py).
+DATABASE_OWNER = env.db_url("DATABASE_OWNER_URL", default=os.environ["DATABASE_URL"])
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": "test_" + DATABASES["default"]["NAME"]}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+SITE_URL = "http://testserver"

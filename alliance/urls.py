@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from alliance import apis, views
+
+handler403 = "alliance.views.permission_denied"
+handler404 = "alliance.views.page_not_found"
+handler500 = "alliance.views.server_error"
+
+org_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("members/", views.member_list_view, name="member_list"),
+    path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("invitations/", views.invitation_list_view, name="invitation_list"),
+    path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("profile/", views.profile, name="profile"),
+    path("settings/", views.organization_settings, name="organization_settings"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("", include("tours.urls")),
+]
+
+api_patterns = [
+    path("me/", apis.MeApi.as_view(), name="api_me"),
+    path("members/", apis.MemberListApi.as_view(), name="api_member_list"),
+    path("members/<int:pk>/", apis.MemberDetailApi.as_view(), name="api_member_detail"),
+    path("", include("tours.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api_schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api_schema", authentication_classes=[], permission_classes=[]),
+        name="api_docs",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org_slug>/", include(org_patterns)),
+    path("api/v1/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alliance import services
+from alliance.decorators import admin_required, hr_required
+from alliance.errors import ApplicationError
+from alliance.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InvitationForm,
+    MembershipForm,
+    OrganizationForm,
+    ProfileForm,
+    apply_application_error,
+)
+from alliance.models import Membership
+from alliance.selectors import (
+    api_token_list,
+    get_api_token_for_member,
+    get_invitation_for_member,
+    get_membership_for_member,
+    invitation_list,
+    managers_for_org,
+    member_list,
+    organizations_of_user,
+    team_names,
+)
+
+MEMBERS_PER_PAGE = 25
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker reachability, for load balancers and `docker compose`."""
+    from alliance.celery import app as celery_app
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means unhealthy
+        checks["database"] = f"error: {error.__class__.__name__}"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as error:  # noqa: BLE001
+        checks["broker"] = f"error: {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = [m for m in organizations_of_user(request.user) if m.status == Membership.Status.ACTIVE]
+    if len(memberships) == 1:
+        return redirect("dashboard", org_slug=memberships[0].organization.slug)
+    return render(request, "alliance/home.html", {"memberships": memberships})
+
+
+@require_GET
+def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+    member = request.member
+    reports = list(
+        Membership.objects.for_org(request.org)
+        .filter(manager=member, status=Membership.Status.ACTIVE)
+        .select_related("user")
+    )
+    return render(request, "alliance/dashboard.html", {"reports": reports})
+
+
+@require_GET
+@hr_required
+def member_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    if role not in Membership.Role.values:
+        role = ""
+    status = request.GET.get("status", Membership.Status.ACTIVE)
+    if status not in Membership.Status.values and status != "all":
+        status = Membership.Status.ACTIVE
+    team = request.GET.get("team", "")[:100]
+    members = member_list(
+        member=request.member, search=search, role=role, team=team, status="" if status == "all" else status
+    )
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "role": role,
+        "team": team,
+        "status": status,
+        "teams": team_names(organization_id=request.org.pk),
+        "roles": Membership.Role.choices,
+    }
+    template = "alliance/members.html#rows" if request.htmx else "alliance/members.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@hr_required
+def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+    membership = get_membership_for_member(request.member, membership_id)
+    managers = managers_for_org(organization_id=request.org.pk).exclude(pk=membership.pk)
+    initial = {"role": membership.role, "title": membership.title, "team": membership.team,
+               "manager": membership.manager_id}
+    form = MembershipForm(request.POST or None, initial=initial, managers=managers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(membership=membership, by=request.member, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, f"Saved {membership.user.full_name}.")
+            return redirect("member_list", org_slug=org_slug)
+    return render(request, "alliance/member_edit.html", {"form": form, "subject": membership})
+
+
+@require_http_methods(["GET", "POST"])
+@hr_required
+def invitation_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+    managers = managers_for_org(organization_id=request.org.pk)
+    form = InvitationForm(request.POST or None, managers=managers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _link = services.invitation_create(by=request.member, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("invitation_list", org_slug=org_slug)
+    invitations = invitation_list(organization_id=request.org.pk)[:100]
+    status = 400 if request.method == "POST" else 200
+    return render(request, "alliance/invitations.html", {"form": form, "invitations": invitations}, status=status)
+
+
+@require_POST
+@hr_required
+def invitation_revoke(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpResponse:
+    invitation = get_invitation_for_member(request.member, invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Invitation for {invitation.email} revoked.")
+    return redirect("invitation_list", org_slug=org_slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_lookup(token)
+    if invitation is None:
+        return render(request, "alliance/invitation_invalid.html", status=404)
+    signed_in = request.user.is_authenticated
+    form = None if signed_in else AcceptInvitationForm(request.POST or None, email=invitation.email)
+    error_message = ""
+    if request.method == "POST" and (signed_in or form.is_valid()):
+        try:
+            membership = services.invitation_accept(
+                invitation=invitation,
+                user=request.user if signed_in else None,
+                full_name="" if signed_in else form.cleaned_data["full_name"],
+                password="" if signed_in else form.cleaned_data["password1"],
+            )
+        except ApplicationError as error:
+            if form is not None:
+                apply_application_error(form, error)
+            else:
+                error_message = error.message
+        else:
+            if not signed_in:
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.organization.name}.")
+            return redirect("dashboard", org_slug=invitation.organization.slug)
+    return render(
+        request,
+        "alliance/invitation_accept.html",
+        {"invitation": invitation, "form": form, "error_message": error_message},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest, org_slug: str) -> HttpResponse:
+    member = request.member
+    initial = {"full_name": member.user.full_name, "time_zone": member.user.time_zone,
+               "aspirations": member.aspirations, "values": member.values}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(membership=member, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile", org_slug=org_slug)
+    return render(request, "alliance/profile.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def organization_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
+    organization = request.org
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(organization=organization, by=request.member, data=form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, "Organization settings saved.")
+            return redirect("organization_settings", org_slug=org_slug)
+    if request.method == "POST":
+        organization.refresh_from_db()
+    return render(request, "alliance/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest, org_slug: str) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _api_token, new_token = services.api_token_create(by=request.member, name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            form = ApiTokenForm()
+    tokens = api_token_list(member=request.member)
+    api_base = request.build_absolute_uri(reverse("api_me"))
+    return render(
+        request, "alliance/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token, "api_base": api_base},
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, org_slug: str, token_id: int) -> HttpResponse:
+    api_token = get_api_token_for_member(request.member, token_id)
+    try:
+        services.api_token_revoke(api_token=api_token, by=request.member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Token “{api_token.name}” revoked.")
+    return redirect("api_tokens", org_slug=org_slug)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return render(request, "500.html", status=500)

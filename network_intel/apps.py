@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworkIntelConfig(AppConfig):
+    name = "network_intel"
+    verbose_name = "Network intelligence"

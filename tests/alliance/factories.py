@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import factory
+from django.utils import timezone
+
+from alliance.models import ApiToken, Membership, Organization, User
+from alliance.tokens import token_make
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    mission = "Build things that matter."
+    values = "Candor\nCraft"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """Creates the membership inside its organization's tenant (as the app would)."""
+
+    class Meta:
+        model = Membership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.EMPLOYEE
+    title = "Engineer"
+    team = "Platform"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from alliance.tenancy import tenant_context
+
+        with tenant_context(kwargs["organization"].pk):
+            return super()._create(model_class, *args, **kwargs)
+
+
+def make_api_token(member: Membership, *, name: str = "test") -> str:
+    from alliance.tenancy import tenant_context
+
+    token, digest = token_make(kind="alli", organization_id=member.organization_id)
+    with tenant_context(member.organization_id):
+        ApiToken.objects.create(
+            organization_id=member.organization_id, membership=member, name=name,
+            prefix=token[:12], token_hash=digest, created_at=timezone.now(),
+        )
+    return token

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ToursConfig(AppConfig):
+    name = "tours"
+    verbose_name = "Tours of duty"
