@@ -14,7 +14,8 @@ from .base import DATABASES, env  # noqa: E402
 # application role (see tests/conftest.py).
 DATABASE_OWNER = env.db_url("DATABASE_OWNER_URL", default=os.environ["DATABASE_URL"])
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-DATABASES["default"]["TEST"] = {"NAME": "test_" + DATABASES["default"]["NAME"]}
+# TEST_DB_SUFFIX lets several test runs share one server without clashing.
+DATABASES["default"]["TEST"] = {"NAME": "test_" + DATABASES["default"]["NAME"] + env.str("TEST_DB_SUFFIX", default="")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
