@@ -8,8 +8,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from alliance.models import ApiToken, Invitation, Membership, Organization, User
 
 
-
-
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]

@@ -17,4 +17,8 @@ app.conf.beat_schedule = {
         "task": "alliance.tasks.heartbeat",
         "schedule": 60.0,
     },
+    "requeue-stale-reminders": {
+        "task": "alliance.tasks.requeue_stale_reminders",
+        "schedule": 5 * 60.0,
+    },
 }

@@ -15,7 +15,6 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
-
 logger = logging.getLogger(__name__)
 
 OWNER_ROLE = "alliance_owner"

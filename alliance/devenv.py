@@ -158,11 +158,11 @@ def _dbname(url: str) -> str:
 
 
 def _is_superuser(url: str) -> bool:
+    from urllib.parse import unquote, urlsplit
+
     import psycopg2
 
     from alliance.dbroles import _with_user
-
-    from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
     dsn = _with_user(url, user=unquote(parts.username or "postgres"),

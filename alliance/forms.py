@@ -61,7 +61,19 @@ class ProfileForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "mission", "values", "time_zone", "currency"]
+        fields = [
+            "name", "mission", "values", "time_zone", "currency",
+            "checkpoint_days_before", "agenda_nudge_days_before", "overdue_days_after", "overdue_max_reminders",
+            "tour_ending_days_before", "first_conversation_followup_working_days",
+        ]
+        labels = {
+            "checkpoint_days_before": "Checkpoint reminders (days before, comma-separated)",
+            "tour_ending_days_before": "Next-tour conversation prompts (days before a tour ends, comma-separated)",
+            "agenda_nudge_days_before": "Empty-agenda nudge (days before)",
+            "overdue_days_after": "Overdue checkpoint notice (days after)",
+            "overdue_max_reminders": "Overdue notices at most",
+            "first_conversation_followup_working_days": "Right-of-first-conversation follow-up (working days)",
+        }
         widgets = {
             "mission": forms.Textarea(attrs={"rows": 4}),
             "values": forms.Textarea(attrs={"rows": 5}),

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -32,6 +33,10 @@ class UserManager(BaseUserManager["User"]):
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email: str) -> User:
+        # Addresses are stored lowercased; people type them as they like.
+        return self.get(email=(email or "").strip().lower())
 
     def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra.update(is_staff=True, is_superuser=True)
@@ -69,6 +74,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.full_name or self.email).split()[0]
 
 
+def default_checkpoint_reminder_days() -> list[int]:
+    return [7, 1]
+
+
+def default_tour_ending_reminder_days() -> list[int]:
+    return [180, 90, 30]
+
+
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
     "Use 1–50 lowercase letters, digits and hyphens, starting and ending with a letter or digit.",
@@ -90,6 +103,26 @@ class Organization(models.Model):
         default="USD",
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
     )
+    # Reminder lead times (DESIGN "Reminders"), editable by admins.
+    checkpoint_days_before = ArrayField(
+        models.PositiveSmallIntegerField(), default=default_checkpoint_reminder_days, size=5,
+        help_text="Days before a checkpoint to remind manager and employee.",
+    )
+    agenda_nudge_days_before = models.PositiveSmallIntegerField(
+        default=2, help_text="Days before a checkpoint to nudge the employee if the agenda is empty."
+    )
+    overdue_days_after = models.PositiveSmallIntegerField(
+        default=1, help_text="Days after a missed checkpoint to tell the manager (then weekly)."
+    )
+    overdue_max_reminders = models.PositiveSmallIntegerField(default=3)
+    tour_ending_days_before = ArrayField(
+        models.PositiveSmallIntegerField(), default=default_tour_ending_reminder_days, size=5,
+        help_text="Days before a tour ends to prompt the next-tour conversation.",
+    )
+    first_conversation_followup_working_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Working days after the right of first conversation is exercised to follow up."
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,6 +131,25 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        for field, upper in (("checkpoint_days_before", 60), ("tour_ending_days_before", 730)):
+            values = getattr(self, field) or []
+            if not values:
+                errors[field] = "Give at least one lead time."
+            elif any(v < 1 or v > upper for v in values):
+                errors[field] = f"Each lead time must be between 1 and {upper} days."
+            elif len(set(values)) != len(values):
+                errors[field] = "Each lead time may appear once."
+        bounds = {"agenda_nudge_days_before": 30, "overdue_days_after": 30, "overdue_max_reminders": 10,
+                  "first_conversation_followup_working_days": 20}
+        for field, upper in bounds.items():
+            value = getattr(self, field)
+            if value is None or value < 1 or value > upper:
+                errors[field] = f"Must be between 1 and {upper}."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def values_list(self) -> list[str]:
@@ -257,3 +309,84 @@ class ApiToken(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Notification(TenantModel):
+    """An in-app notification (the bell)."""
+
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    reminder = models.ForeignKey("Reminder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "recipient", "read_at"])]
+        constraints = [
+            # A retried delivery finds its notification instead of adding a second one.
+            models.UniqueConstraint(fields=["organization", "reminder"], name="notification_once_per_reminder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(TenantModel):
+    class Channel(models.TextChoices):
+        BOTH = "both", "E-mail and in-app"
+        EMAIL = "email", "E-mail only"
+        IN_APP = "in_app", "In-app only"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.BOTH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "membership", "kind"], name="notification_pref_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.channel}"
+
+
+class Reminder(TenantModel):
+    """The reminder ledger: one row per (kind, subject, recipient, window), claimed before sending.
+
+    The unique key makes a second sweep, a retried task or two racing beat
+    processes find the row already there, so a reminder is sent once; a row left
+    ``pending`` by a killed worker is picked up again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=40)
+    subject_id = models.BigIntegerField()
+    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    window = models.CharField(max_length=40)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "subject_id", "recipient", "window"], name="reminder_ledger_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="reminder_pending_idx",
+                         condition=models.Q(status="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_id} → {self.recipient_id} ({self.window})"

@@ -79,7 +79,11 @@ def organization_create(
 @transaction.atomic
 def organization_update(*, organization: Organization, by: Membership, data: dict) -> Organization:
     require_role(by, admin=True)
-    allowed = {"name", "mission", "values", "time_zone", "currency"}
+    allowed = {
+        "name", "mission", "values", "time_zone", "currency", "checkpoint_days_before",
+        "agenda_nudge_days_before", "overdue_days_after", "overdue_max_reminders", "tour_ending_days_before",
+        "first_conversation_followup_working_days",
+    }
     changed = []
     for field, value in data.items():
         if field not in allowed:

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership
+from alliance.reminders import reminder_deliver, reminder_record_failure, reminders_requeue_stale
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +31,32 @@ def count_active_members(organization_id: int) -> int:
     """
     with tenancy.tenant_context(organization_id):
         return Membership.objects.filter(status=Membership.Status.ACTIVE).count()
+
+
+# Transient e-mail transport failures: retried with exponential backoff.
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+MAX_DELIVERY_RETRIES = 6
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_DELIVERY_RETRIES)
+def deliver_reminder(self, organization_id: int, reminder_id: int) -> str:
+    """Send one claimed reminder (see alliance.reminders). Safe to run twice."""
+    try:
+        with tenancy.tenant_context(organization_id):
+            return reminder_deliver(organization_id=organization_id, reminder_id=reminder_id)
+    except TRANSIENT_MAIL_ERRORS as error:
+        final = self.request.retries >= MAX_DELIVERY_RETRIES
+        reminder_record_failure(
+            organization_id=organization_id, reminder_id=reminder_id, error=repr(error), final=final
+        )
+        if final:
+            logger.error("reminder %s of organization %s failed for good: %r", reminder_id, organization_id, error)
+            return "failed"
+        # 5 s, 10 s, 20 s … 160 s by default: well inside the broker's visibility timeout.
+        countdown = settings.REMINDER_RETRY_BASE_SECONDS * 2**self.request.retries
+        raise self.retry(exc=error, countdown=countdown) from error
+
+
+@shared_task
+def requeue_stale_reminders() -> int:
+    return reminders_requeue_stale()

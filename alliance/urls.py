@@ -21,6 +21,11 @@ org_patterns = [
     path("settings/", views.organization_settings, name="organization_settings"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("notifications/", views.notification_list_view, name="notification_list"),
+    path("notifications/bell/", views.notification_bell, name="notification_bell"),
+    path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
+    path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
+    path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
     path("", include("tours.urls")),
 ]
 

@@ -8,7 +8,9 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
 
 from alliance import services
 from alliance.decorators import admin_required, hr_required
@@ -22,7 +24,7 @@ from alliance.forms import (
     ProfileForm,
     apply_application_error,
 )
-from alliance.models import Membership
+from alliance.models import Membership, NotificationPreference
 from alliance.selectors import (
     api_token_list,
     get_api_token_for_member,
@@ -272,3 +274,64 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def notification_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+    from alliance.notifications import KINDS, notification_list, preferences_of
+
+    show = request.GET.get("show", "all")
+    notifications = notification_list(member=request.member, unread_only=show == "unread")
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "show": show,
+        "kinds": KINDS,
+        "preferences": preferences_of(member=request.member),
+        "channels": NotificationPreference.Channel.choices,
+    }
+    template = "alliance/notifications.html#list" if request.htmx else "alliance/notifications.html"
+    return render(request, template, context)
+
+
+@require_POST
+def notification_read(request: HttpRequest, org_slug: str, notification_id: int) -> HttpResponse:
+    from alliance.notifications import get_notification_for_member, notification_mark_read
+
+    notification = notification_mark_read(
+        notification=get_notification_for_member(request.member, notification_id)
+    )
+    if request.htmx:
+        response = render(request, "alliance/notifications.html#item", {"n": notification})
+        return trigger_client_event(response, "notifications-changed")
+    if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notification_list", org_slug=org_slug)
+
+
+@require_POST
+def notification_read_all(request: HttpRequest, org_slug: str) -> HttpResponse:
+    from alliance.notifications import notifications_mark_all_read
+
+    count = notifications_mark_all_read(member=request.member)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("notification_list", org_slug=org_slug)
+
+
+@require_GET
+def notification_bell(request: HttpRequest, org_slug: str) -> HttpResponse:
+    return render(request, "alliance/_bell.html")
+
+
+@require_POST
+def notification_preferences(request: HttpRequest, org_slug: str) -> HttpResponse:
+    from alliance.notifications import KINDS, preferences_set
+
+    choices = {kind: request.POST.get(kind, "") for kind in KINDS if kind in request.POST}
+    try:
+        preferences_set(member=request.member, choices=choices)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Notification preferences saved.")
+    return redirect("notification_list", org_slug=org_slug)

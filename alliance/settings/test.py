@@ -19,3 +19,6 @@ DATABASES["default"]["TEST"] = {"NAME": "test_" + DATABASES["default"]["NAME"] +
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
+# Each test run consumes its own queue, so runs sharing one Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"alliance-test-{os.getpid()}"
+REMINDER_RETRY_BASE_SECONDS = 0.5

@@ -119,10 +119,10 @@ class Command(BaseCommand):
             return
         # Hashing is slow on purpose; the demo people share one password, so hash it once.
         self.password_hash = make_password(DEMO_PASSWORD)
-        plan = [(index, org, people_for(org, index)) for index, org in enumerate(ORGANIZATIONS)]
-        total = sum(len(people) for _, _, people in plan)
+        plan = [(org, people_for(org, index)) for index, org in enumerate(ORGANIZATIONS)]
+        total = sum(len(people) for _, people in plan)
         with tqdm(total=total, desc="Seeding demo people", unit="person", disable=options["verbosity"] == 0) as bar:
-            for index, org, people in plan:
+            for org, people in plan:
                 self._seed_organization(org, people, bar)
         from alliance.demo import seed_extensions
 

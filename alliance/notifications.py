@@ -1,0 +1,110 @@
+"""In-app notifications and each person's delivery preferences (services and selectors)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from alliance.errors import ApplicationError
+from alliance.models import Membership, Notification, NotificationPreference, Reminder
+
+# Every kind a person can choose a channel for, in the order the preferences page shows.
+KINDS: dict[str, str] = {
+    "checkpoint_upcoming": "Upcoming checkpoint conversations",
+    "agenda_nudge": "Empty agenda before a checkpoint",
+    "checkpoint_overdue": "Overdue checkpoints (managers)",
+    "tour_ending": "Tour ending: start the next-tour conversation",
+    "first_conversation": "Right of first conversation exercised (managers)",
+}
+
+Channel = NotificationPreference.Channel
+
+
+def channel_for(*, member: Membership, kind: str) -> str:
+    preference = (
+        NotificationPreference.objects.for_org(member.organization_id)
+        .filter(membership=member, kind=kind)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return preference or Channel.BOTH
+
+
+def preferences_of(*, member: Membership) -> dict[str, str]:
+    chosen = dict(
+        NotificationPreference.objects.for_org(member.organization_id)
+        .filter(membership=member)
+        .values_list("kind", "channel")
+    )
+    return {kind: chosen.get(kind, Channel.BOTH) for kind in KINDS}
+
+
+@transaction.atomic
+def preferences_set(*, member: Membership, choices: dict[str, str]) -> dict[str, str]:
+    unknown = set(choices) - set(KINDS)
+    if unknown:
+        raise ApplicationError(f"Unknown notification kind: {', '.join(sorted(unknown))}.")
+    bad = {kind: value for kind, value in choices.items() if value not in Channel.values}
+    if bad:
+        raise ApplicationError(
+            "Choose e-mail, in-app or both.",
+            field_errors={kind: ["Choose e-mail, in-app or both."] for kind in bad},
+        )
+    for kind, channel in choices.items():
+        NotificationPreference.objects.update_or_create(
+            organization_id=member.organization_id, membership=member, kind=kind,
+            defaults={"channel": channel},
+        )
+    return preferences_of(member=member)
+
+
+def notification_create(
+    *, recipient: Membership, kind: str, title: str, body: str = "", url: str = "",
+    reminder: Reminder | None = None,
+) -> Notification:
+    """Add an in-app notification; for a reminder, at most one however often it is retried."""
+    if reminder is not None:
+        existing = Notification.objects.for_org(recipient.organization_id).filter(reminder=reminder).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                organization_id=recipient.organization_id, recipient=recipient, kind=kind,
+                title=title[:200], body=body, url=url[:500], reminder=reminder,
+            )
+    except IntegrityError:
+        return Notification.objects.for_org(recipient.organization_id).get(reminder=reminder)
+
+
+def notification_list(*, member: Membership, unread_only: bool = False) -> QuerySet[Notification]:
+    queryset = Notification.objects.for_org(member.organization_id).filter(recipient=member)
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset
+
+
+def unread_count(*, member: Membership) -> int:
+    return notification_list(member=member, unread_only=True).count()
+
+
+def get_notification_for_member(member: Membership, notification_id: int) -> Notification:
+    found = notification_list(member=member).filter(pk=notification_id).first()
+    if found is None:
+        raise Http404("No such notification.")
+    return found
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, member: Membership) -> int:
+    return notification_list(member=member, unread_only=True).update(
+        read_at=timezone.now(), updated_at=timezone.now()
+    )

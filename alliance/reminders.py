@@ -1,0 +1,191 @@
+"""The reminder ledger: claim before sending, send once, never lose one.
+
+A sweep (a beat task in the app that owns the subject, e.g. tours/tasks.py)
+selects what is due across organizations with set-based, indexed queries — the one
+explicit cross-tenant path — and hands the result to ``reminders_claim``, which in
+each organization's tenant context inserts ledger rows with
+``ON CONFLICT DO NOTHING``. Only rows that were really inserted are enqueued, after
+commit, to ``alliance.tasks.deliver_reminder``. A second sweep, a retried task or two
+beat processes racing therefore find the rows there and enqueue nothing.
+
+Delivery locks the row (``FOR UPDATE SKIP LOCKED``), asks the kind's builder
+whether the reminder is still relevant (nothing is sent for what is done,
+cancelled, or to someone no longer active), sends by the recipient's chosen
+channels and marks the row sent. A worker killed mid-send leaves the row
+``pending``: the task is redelivered (late acks, reject on worker lost), and
+``reminders_requeue_stale`` re-enqueues rows that stayed pending too long.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.models import Reminder
+from alliance.notifications import Channel, channel_for, notification_create
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    organization_id: int
+    kind: str
+    subject_id: int
+    recipient_id: int
+    window: str
+    due_at: datetime
+
+
+@dataclass
+class ReminderMessage:
+    """What a kind's builder says to send; ``None`` from a builder means: skip it."""
+
+    subject: str
+    text: str
+    html: str = ""
+    url: str = ""
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+Builder = Callable[[Reminder], "ReminderMessage | None"]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def register_builder(kind: str, builder: Builder) -> None:
+    _BUILDERS[kind] = builder
+
+
+def builder_for(kind: str) -> Builder:
+    try:
+        return _BUILDERS[kind]
+    except KeyError:
+        raise LookupError(f"No reminder builder registered for {kind!r}") from None
+
+
+def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
+    """Insert ledger rows for what is due; return (organization_id, reminder_id) of new ones.
+
+    Runs each organization in its own tenant context and enqueues delivery after
+    commit. Rows that exist already (claimed by an earlier or concurrent sweep)
+    are left alone.
+    """
+    from alliance.tasks import deliver_reminder
+
+    by_org: dict[int, list[DueReminder]] = defaultdict(list)
+    for item in due:
+        by_org[item.organization_id].append(item)
+    claimed: list[tuple[int, int]] = []
+    table = Reminder._meta.db_table
+    for organization_id, items in by_org.items():
+        with tenancy.tenant_context(organization_id):
+            now = timezone.now()
+            values_sql = ", ".join(["(%s, %s, %s, %s, %s, %s, 'pending', 0, '', %s, %s)"] * len(items))
+            params: list = []
+            for item in items:
+                params += [organization_id, item.kind, item.subject_id, item.recipient_id, item.window,
+                           item.due_at, now, now]
+            with connection.cursor() as cursor:
+                # Only the table name and placeholder count are interpolated; values are parameters.
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table} (organization_id, kind, subject_id, recipient_id, "window", due_at,
+                                         status, attempts, last_error, created_at, updated_at)
+                    VALUES {values_sql}
+                    ON CONFLICT (organization_id, kind, subject_id, recipient_id, "window") DO NOTHING
+                    RETURNING id
+                    """,  # noqa: S608
+                    params,
+                )
+                new_ids = [row[0] for row in cursor.fetchall()]
+            for reminder_id in new_ids:
+                deliver_reminder.delay_on_commit(organization_id, reminder_id)
+            claimed += [(organization_id, reminder_id) for reminder_id in new_ids]
+    return claimed
+
+
+def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
+    """Send one claimed reminder; returns its final status. Call inside tenant_context."""
+    reminder = (
+        Reminder.objects.for_org(organization_id)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient__user", "recipient__organization")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if reminder is None:  # gone, or another worker is delivering it right now
+        return "locked-or-gone"
+    if reminder.status != Reminder.Status.PENDING:
+        return reminder.status
+    recipient = reminder.recipient
+    message = None
+    if recipient.is_active and recipient.user.is_active:
+        with timezone.override(recipient.user.time_zone):
+            message = builder_for(reminder.kind)(reminder)
+    if message is None:
+        _finish(reminder, Reminder.Status.SKIPPED)
+        return Reminder.Status.SKIPPED
+    channel = channel_for(member=recipient, kind=reminder.kind)
+    if channel in (Channel.BOTH, Channel.IN_APP):
+        notification_create(
+            recipient=recipient, kind=reminder.kind, title=message.subject, body=message.text,
+            url=message.url, reminder=reminder,
+        )
+    if channel in (Channel.BOTH, Channel.EMAIL):
+        email = EmailMultiAlternatives(
+            subject=message.subject, body=message.text, from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.user.email], headers={"X-Alliance-Reminder": f"{reminder.kind}:{reminder.pk}"},
+        )
+        if message.html:
+            email.attach_alternative(message.html, "text/html")
+        for filename, content, mimetype in message.attachments:
+            email.attach(filename, content, mimetype)
+        email.send()  # raises on a transport error; the task retries with backoff
+    _finish(reminder, Reminder.Status.SENT)
+    return Reminder.Status.SENT
+
+
+def _finish(reminder: Reminder, status: str) -> None:
+    reminder.status = status
+    reminder.attempts += 1
+    reminder.sent_at = timezone.now() if status == Reminder.Status.SENT else None
+    reminder.save(update_fields=["status", "attempts", "sent_at", "updated_at"])
+
+
+def reminder_record_failure(*, organization_id: int, reminder_id: int, error: str, final: bool) -> None:
+    """Note a failed attempt (in its own transaction: the delivery's was rolled back)."""
+    with tenancy.tenant_context(organization_id):
+        updates = {"last_error": error[:1000], "attempts": F("attempts") + 1, "updated_at": timezone.now()}
+        if final:
+            updates["status"] = Reminder.Status.FAILED
+        Reminder.objects.for_org(organization_id).filter(
+            pk=reminder_id, status=Reminder.Status.PENDING
+        ).update(**updates)
+
+
+def reminders_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+    """Re-enqueue ledger rows left pending (e.g. the broker lost the task). Cross-tenant."""
+    from alliance.tasks import deliver_reminder
+
+    cutoff = timezone.now() - older_than
+    with tenancy.cross_tenant(reason="reminder sweep: re-enqueue stale pending reminders"):
+        stale = list(
+            Reminder.objects.filter(status=Reminder.Status.PENDING, updated_at__lt=cutoff)
+            .values_list("organization_id", "id")[:5000]
+        )
+        for organization_id, reminder_id in stale:
+            Reminder.objects.filter(pk=reminder_id).update(updated_at=timezone.now())
+            deliver_reminder.delay_on_commit(organization_id, reminder_id)
+    return len(stale)

@@ -1,0 +1,185 @@
+"""The reminder ledger and delivery, with a real Celery worker on the real Redis broker."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import close_old_connections
+
+from alliance import tenancy
+from alliance.celery import app as celery_app
+from alliance.models import Membership, Notification, NotificationPreference, Reminder
+from alliance.reminders import DueReminder, ReminderMessage, register_builder, reminders_claim
+from tests.alliance.factories import MembershipFactory, OrganizationFactory
+
+TEST_KIND = "checkpoint_upcoming"  # a real kind name, so preferences apply; builder below is the test's own
+
+
+class FlakyEmailBackend:
+    """Stands in for the e-mail provider: fails the first ``failures`` sends, then delivers."""
+
+    failures = 0
+    lock = threading.Lock()
+
+    def __init__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.inner = EmailBackend(*args, **kwargs)
+
+    def send_messages(self, messages):
+        with self.lock:
+            if FlakyEmailBackend.failures > 0:
+                FlakyEmailBackend.failures -= 1
+                raise ConnectionError("provider unavailable")
+        return self.inner.send_messages(messages)
+
+    def open(self):
+        return True
+
+    def close(self):
+        return None
+
+
+def _test_builder(reminder: Reminder) -> ReminderMessage | None:
+    return ReminderMessage(subject=f"Ping {reminder.subject_id}", text="A test reminder.", url="/")
+
+
+@pytest.fixture
+def test_kind():
+    from alliance import reminders
+
+    previous = reminders._BUILDERS.get(TEST_KIND)
+    register_builder(TEST_KIND, _test_builder)
+    yield TEST_KIND
+    if previous is not None:
+        register_builder(TEST_KIND, previous)
+
+
+@pytest.fixture
+def worker(transactional_db):
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20,
+                      loglevel="WARNING") as running:
+        yield running
+    close_old_connections()
+
+
+def wait_for(predicate, *, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def ledger(status: str | None = None) -> list[Reminder]:
+    with tenancy.cross_tenant(reason="test: read the ledger"):
+        rows = Reminder.objects.all()
+        if status:
+            rows = rows.filter(status=status)
+        return list(rows)
+
+
+def due_for(member: Membership, *, subject_id: int = 1, window: str = "7d") -> DueReminder:
+    from django.utils import timezone
+
+    return DueReminder(organization_id=member.organization_id, kind=TEST_KIND, subject_id=subject_id,
+                       recipient_id=member.pk, window=window, due_at=timezone.now())
+
+
+@pytest.fixture
+def member(transactional_db):
+    org = OrganizationFactory(slug="acme")
+    return MembershipFactory(organization=org, user__email="ellis@acme.test", user__time_zone="Europe/Berlin")
+
+
+def test_claiming_twice_sends_once(worker, test_kind, member):
+    first = reminders_claim([due_for(member)])
+    second = reminders_claim([due_for(member)])
+    assert len(first) == 1 and second == []
+    wait_for(lambda: ledger(Reminder.Status.SENT))
+    time.sleep(0.5)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ellis@acme.test"]
+    with tenancy.tenant_context(member.organization_id):
+        assert Notification.objects.filter(recipient=member).count() == 1
+
+
+def test_two_sweeps_racing_claim_one_row(worker, test_kind, member):
+    results: list[list] = []
+    barrier = threading.Barrier(2)
+
+    def sweep():
+        barrier.wait()
+        try:
+            results.append(reminders_claim([due_for(member, window="race")]))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(r) for r in results) == [0, 1]
+    wait_for(lambda: ledger(Reminder.Status.SENT))
+    time.sleep(0.5)
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_is_retried_and_lands_once(worker, test_kind, member, settings):
+    settings.EMAIL_BACKEND = "tests.alliance.test_reminders.FlakyEmailBackend"
+    FlakyEmailBackend.failures = 2
+    reminders_claim([due_for(member)])
+    sent = wait_for(lambda: ledger(Reminder.Status.SENT), timeout=40)
+    assert len(mail.outbox) == 1
+    assert sent[0].attempts == 3  # two failures recorded, then the successful send
+    assert "provider unavailable" in sent[0].last_error
+    with tenancy.tenant_context(member.organization_id):
+        assert Notification.objects.filter(recipient=member).count() == 1  # not one per attempt
+
+
+def test_in_app_only_preference_sends_no_email(worker, test_kind, member):
+    with tenancy.tenant_context(member.organization_id):
+        NotificationPreference.objects.create(organization_id=member.organization_id, membership=member,
+                                              kind=TEST_KIND, channel="in_app")
+    reminders_claim([due_for(member)])
+    wait_for(lambda: ledger(Reminder.Status.SENT))
+    assert mail.outbox == []
+    with tenancy.tenant_context(member.organization_id):
+        assert Notification.objects.filter(recipient=member, kind=TEST_KIND).count() == 1
+
+
+def test_email_only_preference_adds_no_notification(worker, test_kind, member):
+    with tenancy.tenant_context(member.organization_id):
+        NotificationPreference.objects.create(organization_id=member.organization_id, membership=member,
+                                              kind=TEST_KIND, channel="email")
+    reminders_claim([due_for(member)])
+    wait_for(lambda: ledger(Reminder.Status.SENT))
+    assert len(mail.outbox) == 1
+    with tenancy.tenant_context(member.organization_id):
+        assert not Notification.objects.exists()
+
+
+def test_nothing_is_sent_to_someone_no_longer_active(worker, test_kind, member):
+    with tenancy.tenant_context(member.organization_id):
+        Membership.objects.filter(pk=member.pk).update(status=Membership.Status.ALUMNUS)
+    reminders_claim([due_for(member)])
+    wait_for(lambda: ledger(Reminder.Status.SKIPPED))
+    assert mail.outbox == []
+
+
+def test_each_organization_is_delivered_in_its_own_tenant(worker, test_kind, member):
+    other = MembershipFactory(organization=OrganizationFactory(slug="globex"), user__email="x@globex.test")
+    reminders_claim([due_for(member), due_for(other)])
+    wait_for(lambda: len(ledger(Reminder.Status.SENT)) == 2)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ellis@acme.test", "x@globex.test"]
+    with tenancy.tenant_context(member.organization_id):
+        assert list(Notification.objects.values_list("recipient_id", flat=True)) == [member.pk]
+    with tenancy.tenant_context(other.organization_id):
+        assert list(Notification.objects.values_list("recipient_id", flat=True)) == [other.pk]
