@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint services shell
+.PHONY: run test lint bench shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m alliance.devenv test $(ARGS)
+
+bench: $(STAMP)
+	$(PY) -m alliance.devenv bench $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

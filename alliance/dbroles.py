@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 OWNER_ROLE = "alliance_owner"
 APP_ROLE = "alliance_app"
+BOOTSTRAP_LOCK_KEY = 7_201_400_001
 
 
 def grant_app_role(sender, using="default", **kwargs) -> None:
@@ -65,6 +66,8 @@ def bootstrap_roles(admin_url: str, *, dbname: str, owner_password: str, app_pas
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
+            # Several `make run` / `make test` may bootstrap at once: one at a time.
+            cur.execute("SELECT pg_advisory_lock(%s)", [BOOTSTRAP_LOCK_KEY])
             for role, password, extra in (
                 (OWNER_ROLE, owner_password, "CREATEDB"),
                 (APP_ROLE, app_password, "NOCREATEDB"),

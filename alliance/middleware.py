@@ -25,7 +25,8 @@ class RequestTransactionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.org = None
         request.member = None
-        if request.path_info.startswith("/static/"):
+        # /healthz must answer 503 (not fail) while the database is down.
+        if request.path_info.startswith("/static/") or request.path_info == "/healthz":
             return self.get_response(request)
         with transaction.atomic():
             response = self.get_response(request)

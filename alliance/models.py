@@ -67,6 +67,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def clean(self) -> None:
+        super().clean()
+        # Stored lowercased everywhere (sign-in looks addresses up that way), also
+        # when an operator types one into the admin site.
+        self.email = (self.email or "").strip().lower()
+
     def get_full_name(self) -> str:
         return self.full_name or self.email
 

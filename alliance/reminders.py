@@ -5,7 +5,7 @@ selects what is due across organizations with set-based, indexed queries — the
 explicit cross-tenant path — and hands the result to ``reminders_claim``, which in
 each organization's tenant context inserts ledger rows with
 ``ON CONFLICT DO NOTHING``. Only rows that were really inserted are enqueued, after
-commit, to ``alliance.tasks.deliver_reminder``. A second sweep, a retried task or two
+commit, to ``alliance.tasks.deliver_reminders``. A second sweep, a retried task or two
 beat processes racing therefore find the rows there and enqueue nothing.
 
 Delivery locks the row (``FOR UPDATE SKIP LOCKED``), asks the kind's builder
@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 
 from alliance import tenancy
 from alliance.models import Reminder
@@ -37,6 +38,9 @@ from alliance.notifications import Channel, channel_for, notification_create
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
+# Claimed reminders travel to the worker in batches: one broker message per batch
+# of an organization, each reminder still locked, sent and marked on its own.
+DELIVERY_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ def register_builder(kind: str, builder: Builder) -> None:
 
 
 def builder_for(kind: str) -> Builder:
+    if kind not in _BUILDERS:
+        # Each app declares its kinds in <app>/reminders.py; load them on first use.
+        autodiscover_modules("reminders")
     try:
         return _BUILDERS[kind]
     except KeyError:
@@ -82,7 +89,7 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
     commit. Rows that exist already (claimed by an earlier or concurrent sweep)
     are left alone.
     """
-    from alliance.tasks import deliver_reminder
+    from alliance.tasks import deliver_reminders
 
     by_org: dict[int, list[DueReminder]] = defaultdict(list)
     for item in due:
@@ -110,8 +117,8 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
                     params,
                 )
                 new_ids = [row[0] for row in cursor.fetchall()]
-            for reminder_id in new_ids:
-                deliver_reminder.delay_on_commit(organization_id, reminder_id)
+            for start in range(0, len(new_ids), DELIVERY_BATCH):
+                deliver_reminders.delay_on_commit(organization_id, new_ids[start : start + DELIVERY_BATCH])
             claimed += [(organization_id, reminder_id) for reminder_id in new_ids]
     return claimed
 
@@ -177,15 +184,20 @@ def reminder_record_failure(*, organization_id: int, reminder_id: int, error: st
 
 def reminders_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
     """Re-enqueue ledger rows left pending (e.g. the broker lost the task). Cross-tenant."""
-    from alliance.tasks import deliver_reminder
+    from alliance.tasks import deliver_reminders
 
     cutoff = timezone.now() - older_than
     with tenancy.cross_tenant(reason="reminder sweep: re-enqueue stale pending reminders"):
         stale = list(
             Reminder.objects.filter(status=Reminder.Status.PENDING, updated_at__lt=cutoff)
+            .order_by("organization_id", "id")
             .values_list("organization_id", "id")[:5000]
         )
+        by_org: dict[int, list[int]] = defaultdict(list)
         for organization_id, reminder_id in stale:
-            Reminder.objects.filter(pk=reminder_id).update(updated_at=timezone.now())
-            deliver_reminder.delay_on_commit(organization_id, reminder_id)
+            by_org[organization_id].append(reminder_id)
+        Reminder.objects.filter(pk__in=[reminder_id for _, reminder_id in stale]).update(updated_at=timezone.now())
+        for organization_id, ids in by_org.items():
+            for start in range(0, len(ids), DELIVERY_BATCH):
+                deliver_reminders.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
     return len(stale)

@@ -15,6 +15,17 @@ def organizations_of_user(user: User) -> list[Membership]:
     )
 
 
+def members_visible_to(member: Membership) -> QuerySet[Membership]:
+    """HR and admins see the whole organization; anyone else themselves and their direct reports.
+
+    Profiles hold personal career aspirations: a colleague's are not everyone's business.
+    """
+    queryset = Membership.objects.for_org(member.organization_id)
+    if member.is_hr:
+        return queryset
+    return queryset.filter(Q(pk=member.pk) | Q(manager_id=member.pk))
+
+
 def member_list(
     *,
     member: Membership,
@@ -24,7 +35,7 @@ def member_list(
     status: str = Membership.Status.ACTIVE,
 ) -> QuerySet[Membership]:
     queryset = (
-        Membership.objects.for_org(member.organization_id)
+        members_visible_to(member)
         .select_related("user", "manager__user")
         .order_by("user__full_name", "user__email", "id")
     )
@@ -55,9 +66,9 @@ def team_names(*, organization_id: int) -> list[str]:
 
 
 def get_membership_for_member(member: Membership, membership_id: int) -> Membership:
-    """Another membership of the caller's organization, or 404."""
+    """A membership the caller may see (see ``members_visible_to``), or 404."""
     found = (
-        Membership.objects.for_org(member.organization_id)
+        members_visible_to(member)
         .select_related("user", "manager__user")
         .filter(pk=membership_id)
         .first()

@@ -39,22 +39,35 @@ MAX_DELIVERY_RETRIES = 6
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_DELIVERY_RETRIES)
-def deliver_reminder(self, organization_id: int, reminder_id: int) -> str:
-    """Send one claimed reminder (see alliance.reminders). Safe to run twice."""
-    try:
-        with tenancy.tenant_context(organization_id):
-            return reminder_deliver(organization_id=organization_id, reminder_id=reminder_id)
-    except TRANSIENT_MAIL_ERRORS as error:
-        final = self.request.retries >= MAX_DELIVERY_RETRIES
-        reminder_record_failure(
-            organization_id=organization_id, reminder_id=reminder_id, error=repr(error), final=final
-        )
-        if final:
-            logger.error("reminder %s of organization %s failed for good: %r", reminder_id, organization_id, error)
-            return "failed"
+def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> dict[str, int]:
+    """Send claimed reminders of one organization (see alliance.reminders). Safe to run twice.
+
+    Each reminder is delivered in its own transaction, so one failing address does
+    not hold back the others; the ones that failed transiently are retried, alone,
+    with exponential backoff.
+    """
+    outcomes: dict[str, int] = {}
+    failed: list[int] = []
+    final = self.request.retries >= MAX_DELIVERY_RETRIES
+    for reminder_id in reminder_ids:
+        try:
+            with tenancy.tenant_context(organization_id):
+                outcome = reminder_deliver(organization_id=organization_id, reminder_id=reminder_id)
+        except TRANSIENT_MAIL_ERRORS as error:
+            reminder_record_failure(
+                organization_id=organization_id, reminder_id=reminder_id, error=repr(error), final=final
+            )
+            outcome = "failed" if final else "retrying"
+            if final:
+                logger.error("reminder %s of organization %s failed for good: %r", reminder_id, organization_id, error)
+            else:
+                failed.append(reminder_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if failed:
         # 5 s, 10 s, 20 s … 160 s by default: well inside the broker's visibility timeout.
         countdown = settings.REMINDER_RETRY_BASE_SECONDS * 2**self.request.retries
-        raise self.retry(exc=error, countdown=countdown) from error
+        raise self.retry(args=(organization_id, failed), countdown=countdown)
+    return outcomes
 
 
 @shared_task

@@ -62,6 +62,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("calendar/", include("tours.feed_urls")),
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -1,3 +1,41 @@
+"""Browser routes, mounted under ``/o/<org_slug>/``."""
+
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from tours import views
+
+app_name = "tours"
+
+urlpatterns = [
+    path("tours/", views.tour_list, name="list"),
+    path("tours/new/", views.tour_create, name="create"),
+    path("tours/alignment/", views.tour_alignment, name="alignment"),
+    path("tours/<int:tour_id>/", views.tour_detail, name="detail"),
+    path("tours/<int:tour_id>/edit/", views.tour_edit, name="edit"),
+    path("tours/<int:tour_id>/do/<slug:action>/", views.tour_transition, name="transition"),
+    path("tours/<int:tour_id>/first-conversation/<slug:action>/", views.first_conversation_action,
+         name="first_conversation"),
+    path("tours/<int:tour_id>/next-plan/", views.tour_next_plan, name="next_plan"),
+    path("tours/<int:tour_id>/checkpoints/new/", views.checkpoint_new, name="checkpoint_new"),
+    path("first-conversations/<int:conversation_id>/outcome/", views.first_conversation_outcome,
+         name="first_conversation_outcome"),
+    path("checkpoints/<int:checkpoint_id>/", views.checkpoint_detail, name="checkpoint_detail"),
+    path("checkpoints/<int:checkpoint_id>/reschedule/", views.checkpoint_reschedule, name="checkpoint_reschedule"),
+    path("checkpoints/<int:checkpoint_id>/outcome/", views.checkpoint_outcome, name="checkpoint_outcome"),
+    path("checkpoints/<int:checkpoint_id>/notes/", views.checkpoint_notes, name="checkpoint_notes"),
+    path("checkpoints/<int:checkpoint_id>/private-note/", views.checkpoint_private_note,
+         name="checkpoint_private_note"),
+    path("checkpoints/<int:checkpoint_id>/agenda/", views.agenda_add, name="agenda_add"),
+    path("checkpoints/<int:checkpoint_id>/invite.ics", views.checkpoint_invite, name="checkpoint_invite"),
+    path("checkpoints/<int:checkpoint_id>/do/<slug:action>/", views.checkpoint_action, name="checkpoint_action"),
+    path("agenda-items/<int:item_id>/<slug:action>/", views.agenda_item_action, name="agenda_item"),
+    path("action-items/<int:item_id>/toggle/", views.action_item_toggle, name="action_item_toggle"),
+    path("my-tour/", views.my_tour, name="my_tour"),
+    path("team/", views.team_dashboard, name="team"),
+    path("people/<int:membership_id>/tours/", views.career_ledger, name="ledger"),
+    path("calendar/", views.calendar_settings, name="calendar"),
+    path("programs/", views.program_list, name="programs"),
+    path("programs/<int:program_id>/", views.program_detail, name="program_detail"),
+]

@@ -20,5 +20,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 SITE_URL = "http://testserver"
 # Each test run consumes its own queue, so runs sharing one Redis never take each other's tasks.
-CELERY_TASK_DEFAULT_QUEUE = f"alliance-test-{os.getpid()}"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default=f"alliance-test-{os.getpid()}")
 REMINDER_RETRY_BASE_SECONDS = 0.5

@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from alliance.models import ApiToken, Membership, Organization, User
+from alliance.models import ApiToken, Invitation, Membership, Organization, User
 from alliance.tokens import token_make
 
 
@@ -58,3 +58,17 @@ def make_api_token(member: Membership, *, name: str = "test") -> str:
             prefix=token[:12], token_hash=digest, created_at=timezone.now(),
         )
     return token
+
+
+def make_invitation(
+    by: Membership, *, email: str, role: str = Membership.Role.EMPLOYEE, **extra
+) -> tuple[Invitation, str]:
+    """An invitation created the way HR creates one; returns it and its link's path."""
+    from urllib.parse import urlsplit
+
+    from alliance.services import invitation_create
+    from alliance.tenancy import tenant_context
+
+    with tenant_context(by.organization_id):
+        invitation, link = invitation_create(by=by, email=email, role=role, **extra)
+    return invitation, urlsplit(link).path

@@ -70,7 +70,7 @@ VALUES = ["Craft\nLearning\nAutonomy", "Impact\nFairness", "Curiosity\nTeamwork\
 # People who belong to both organizations (e.g. an advisor, a part-time contractor).
 SHARED = [
     ("Sam Shared", "sam.shared@acme.example", "employee", "Advisor, robotics"),
-    ("Rhea Both", "rhea.both@globex.example", "manager", "Fractional CTO"),
+    ("Rhea Both", "rhea.both@globex.example", "employee", "Fractional CTO"),
     ("Tomás Twofold", "tomas.twofold@acme.example", "employee", "Contract data engineer"),
 ]
 

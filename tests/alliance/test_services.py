@@ -1,0 +1,127 @@
+"""The core services refuse bad input with an ApplicationError and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance import services, tenancy
+from alliance.errors import ApplicationError
+from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from tests.alliance.factories import MembershipFactory, make_invitation
+
+
+def invitations(org) -> int:
+    with tenancy.tenant_context(org.pk):
+        return Invitation.objects.count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data, field", [
+    ({"email": "not-an-email", "role": "employee"}, "email"),
+    ({"email": "", "role": "employee"}, "email"),
+    ({"email": "ok@example.com", "role": "emperor"}, "role"),
+    ({"email": "ok@example.com", "role": "employee", "title": "x" * 201}, "title"),
+])
+def test_invitation_create_refuses_bad_data(hr, data, field):
+    with tenancy.tenant_context(hr.organization_id), pytest.raises(ApplicationError) as error:
+        services.invitation_create(by=hr, **data)
+    assert field in error.value.field_errors
+    assert invitations(hr.organization) == 0
+
+
+@pytest.mark.django_db
+def test_invitation_create_needs_hr_and_a_manager_of_the_same_organization(hr, employee, outsider):
+    with tenancy.tenant_context(hr.organization_id):
+        with pytest.raises(ApplicationError, match="Only HR"):
+            services.invitation_create(by=employee, email="x@example.com", role="employee")
+        with pytest.raises(ApplicationError, match="this organization"):
+            services.invitation_create(by=hr, email="x@example.com", role="employee", manager=outsider)
+    assert invitations(hr.organization) == 0
+
+
+@pytest.mark.django_db
+def test_an_invitation_is_accepted_once_even_when_two_tabs_race(hr):
+    invitation, _path = make_invitation(hr, email="racer@example.com")
+    with tenancy.tenant_context(hr.organization_id):
+        services.invitation_accept(invitation=invitation, user=None, full_name="Racer",
+                                   password="a-long-racing-passphrase")
+        with pytest.raises(ApplicationError, match="already used"):
+            services.invitation_accept(invitation=invitation, user=None, full_name="Second",
+                                       password="a-long-racing-passphrase")
+        assert Membership.objects.filter(user__email="racer@example.com").count() == 1
+    assert User.objects.get(email="racer@example.com").full_name == "Racer"
+
+
+@pytest.mark.django_db
+def test_membership_update_refuses_a_manager_from_another_organization(hr, manager, employee, outsider):
+    with tenancy.tenant_context(hr.organization_id):
+        with pytest.raises(ApplicationError) as error:
+            services.membership_update(membership=employee, by=hr, role="employee", manager=outsider,
+                                       title="", team="")
+        assert "manager" in error.value.field_errors
+        employee.refresh_from_db()
+    assert employee.manager_id == manager.pk
+
+
+@pytest.mark.django_db
+def test_membership_update_refuses_self_management_and_loops(admin, manager, employee, hr):
+    with tenancy.tenant_context(admin.organization_id):
+        with pytest.raises(ApplicationError, match="own manager"):
+            services.membership_update(membership=manager, by=hr, role="manager", manager=manager, title="", team="")
+        with pytest.raises(ApplicationError, match="reporting loop"):
+            services.membership_update(membership=manager, by=hr, role="manager",
+                                       manager=Membership.objects.get(pk=employee.pk), title="", team="")
+        manager.refresh_from_db()
+    assert manager.manager_id == admin.pk
+
+
+@pytest.mark.django_db
+def test_organization_update_refuses_unknown_fields_and_non_admins(admin, hr):
+    organization = admin.organization
+    with pytest.raises(ApplicationError, match="administrator"):
+        services.organization_update(organization=organization, by=hr, data={"name": "Hijacked"})
+    with pytest.raises(ApplicationError, match="cannot be changed"):
+        services.organization_update(organization=organization, by=admin, data={"slug": "elsewhere"})
+    organization.refresh_from_db()
+    assert (organization.name, organization.slug) == ("Acme", "acme")
+
+
+@pytest.mark.django_db
+def test_organization_update_saves_what_changed(admin):
+    organization = Organization.objects.get(pk=admin.organization_id)
+    services.organization_update(organization=organization, by=admin,
+                                 data={"mission": "Kind robots.", "currency": "EUR"})
+    organization.refresh_from_db()
+    assert (organization.mission, organization.currency) == ("Kind robots.", "EUR")
+
+
+@pytest.mark.django_db
+def test_profile_update_with_a_bad_time_zone_saves_nothing(employee):
+    with tenancy.tenant_context(employee.organization_id), pytest.raises(ApplicationError) as error:
+        services.profile_update(membership=employee, full_name="Changed", time_zone="Mars/Base",
+                                aspirations="x", values="")
+    assert "time_zone" in error.value.field_errors
+    employee.user.refresh_from_db()
+    assert employee.user.time_zone == "UTC" and employee.user.full_name != "Changed"
+
+
+@pytest.mark.django_db
+def test_only_the_owner_or_an_admin_revokes_a_token(admin, manager, employee):
+    with tenancy.tenant_context(admin.organization_id):
+        api_token, _token = services.api_token_create(by=manager, name="sync")
+        with pytest.raises(ApplicationError, match="only your own"):
+            services.api_token_revoke(api_token=api_token, by=employee)
+        services.api_token_revoke(api_token=api_token, by=admin)
+        assert ApiToken.objects.get().revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_a_token_names_its_organization_and_is_stored_hashed(employee, other_org):
+    MembershipFactory(organization=other_org)
+    with tenancy.tenant_context(employee.organization_id):
+        api_token, token = services.api_token_create(by=employee, name="  spaced  ")
+    assert token.startswith(f"alli_{employee.organization_id}_") and api_token.name == "spaced"
+    assert token not in (api_token.token_hash, api_token.prefix)
+    with tenancy.tenant_context(employee.organization_id):
+        assert services.api_token_authenticate(token).pk == api_token.pk
+        assert services.api_token_authenticate(token + "x") is None

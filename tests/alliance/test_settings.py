@@ -1,0 +1,49 @@
+"""The production settings module, checked the way a deployment would check it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in ("DATABASE_OWNER_URL", "DEBUG", "EMAIL_BACKEND", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="alliance.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        DATABASE_URL="postgresql://alliance_app:secret@db.internal:5432/alliance",
+        REDIS_URL="redis://redis.internal:6379/0",
+        ALLOWED_HOSTS="alliance.example.com",
+        CSRF_TRUSTED_ORIGINS="https://alliance.example.com",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), *args],
+        env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

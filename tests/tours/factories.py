@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from alliance.tenancy import tenant_context
+from tours.models import AgendaItem, Checkpoint, RotationalProgram, Tour
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Creates the row inside its organization's tenant, as the app would (RLS is live in tests)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        organization = kwargs.get("organization")
+        org_id = organization.pk if organization is not None else kwargs["organization_id"]
+        with tenant_context(org_id):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class TourFactory(TenantFactory):
+    class Meta:
+        model = Tour
+
+    organization = factory.LazyAttribute(lambda o: o.employee.organization)
+    kind = Tour.Kind.TRANSFORMATIONAL
+    title = factory.Sequence(lambda n: f"Tour {n}: rebuild the platform")
+    mission = "Rebuild the data platform so every team can ship weekly."
+    company_objectives = "A platform that serves 10 teams."
+    employee_benefits = "Lead a cross-team project; learn distributed systems."
+    success_company = "Ten teams on the new platform."
+    success_employee = "A talk at a conference."
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=3 * 365))
+    cadence_months = 6
+    status = Tour.Status.DRAFT
+
+
+class CheckpointFactory(TenantFactory):
+    class Meta:
+        model = Checkpoint
+
+    tour = None
+    organization = factory.LazyAttribute(lambda o: o.tour.organization)
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    confirmed = True
+
+
+class AgendaItemFactory(TenantFactory):
+    class Meta:
+        model = AgendaItem
+
+    checkpoint = None
+    organization = factory.LazyAttribute(lambda o: o.checkpoint.organization)
+    text = factory.Sequence(lambda n: f"Talking point {n}")
+
+
+class ProgramFactory(TenantFactory):
+    class Meta:
+        model = RotationalProgram
+
+    organization = None
+    name = factory.Sequence(lambda n: f"Engineering rotation {n}")
+    duration_months = 12
+    mission_template = "Rotate through three teams and find where you add most."
+    company_objectives = "Three shipped features across teams."
+    employee_benefits = "A map of the company and a network."
+    success_criteria = "Positive feedback from all three teams."
+    cadence_months = 3

@@ -1,0 +1,313 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from alliance.tenancy import tenant_context
+from tests.alliance.factories import MembershipFactory
+from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
+from tours import services
+from tours.models import Checkpoint, Tour, TourRevision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(org, admin, hr, manager, employee, other_manager, colleague, outsider):
+    """Two teams in ``org`` and a tour in another organization."""
+    mine = TourFactory(employee=employee, manager=manager, status="active")
+    theirs = TourFactory(employee=colleague, manager=other_manager, status="proposed")
+    foreign_employee = MembershipFactory(organization=outsider.organization, manager=outsider)
+    foreign = TourFactory(employee=foreign_employee, manager=outsider, status="active")
+    return {"mine": mine, "theirs": theirs, "foreign": foreign}
+
+
+def ids(response) -> set[int]:
+    return {row["id"] for row in response.json()["results"]}
+
+
+# --- Permissions matrix ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "visible"),
+    [("employee", {"mine"}), ("manager", {"mine"}), ("other_manager", {"theirs"}), ("colleague", {"theirs"}),
+     ("hr", {"mine", "theirs"}), ("admin", {"mine", "theirs"}), ("outsider", {"foreign"})],
+)
+def test_tour_visibility_matrix(request, api_for, world, who, visible):
+    member = request.getfixturevalue(who)
+    client = api_for(member)
+    assert ids(client.get("/api/v1/tours/")) == {world[name].pk for name in visible}
+    for name, tour in world.items():
+        expected = 200 if name in visible else 404
+        assert client.get(f"/api/v1/tours/{tour.pk}/").status_code == expected, (who, name)
+
+
+@pytest.mark.parametrize(
+    ("who", "action", "status"),
+    [
+        ("manager", "propose", 400), ("employee", "accept", 400),  # visible, but not allowed in this state
+        ("colleague", "accept", 404), ("outsider", "accept", 404), ("other_manager", "cancel", 404),
+        ("hr", "accept", 400),  # HR sees every tour, but only the employee accepts
+    ],
+)
+def test_action_matrix(request, api_for, world, who, action, status):
+    client = api_for(request.getfixturevalue(who))
+    response = client.post_json(f"/api/v1/tours/{world['mine'].pk}/{action}/")
+    assert response.status_code == status
+    with tenant_context(world["mine"].organization_id):
+        assert Tour.objects.get(pk=world["mine"].pk).status == "active"
+
+
+def test_unauthenticated_and_bad_tokens_are_401(client, world):
+    assert client.get("/api/v1/tours/").status_code == 401
+    assert client.get("/api/v1/tours/", HTTP_AUTHORIZATION="Bearer alli_1_" + "x" * 40).status_code == 401
+
+
+# --- Lifecycle through the API ------------------------------------------------------
+
+
+def new_tour_body(person, **overrides):
+    today = timezone.localdate()
+    body = {
+        "employee": person.pk, "kind": "transformational", "title": "Own the SDK",
+        "mission": "Make the SDK a joy.", "company_objectives": "Adoption by 50 customers.",
+        "employee_benefits": "Product leadership.", "start_date": today.isoformat(),
+        "end_date": (today + timedelta(days=1000)).isoformat(),
+    }
+    body.update(overrides)
+    return body
+
+
+def test_draft_propose_accept_through_the_api(api_for, org, manager, employee):
+    created = api_for(manager).post_json("/api/v1/tours/", new_tour_body(employee))
+    assert created.status_code == 201, created.json()
+    tour = created.json()
+    assert (tour["status"], tour["manager"], tour["allowed_actions"]) == ("draft", manager.pk, ["propose", "cancel"])
+    assert tour["updated_at"] and tour["warnings"] == []
+    proposed = api_for(manager).post_json(f"/api/v1/tours/{tour['id']}/propose/")
+    assert proposed.json()["status"] == "proposed"
+    accepted = api_for(employee).post_json(f"/api/v1/tours/{tour['id']}/accept/")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "active"
+    checkpoints = api_for(employee).get(f"/api/v1/checkpoints/?tour={tour['id']}").json()["results"]
+    assert len(checkpoints) == 5  # months 6 to 30 of a 1000-day tour, proposed from the cadence
+
+
+def test_request_changes_and_amend_with_history(api_for, org, manager, employee, tour):
+    empty = api_for(employee).post_json(f"/api/v1/tours/{tour.pk}/request-changes/", {"comment": " "})
+    assert empty.status_code == 400 and "comment" in empty.json()["errors"]
+    response = api_for(employee).post_json(f"/api/v1/tours/{tour.pk}/request-changes/", {"comment": "Remote days"})
+    assert response.json()["status"] == "draft" and response.json()["changes_requested"] == "Remote days"
+    patched = api_for(manager).patch_json(f"/api/v1/tours/{tour.pk}/", {"cadence_months": 3, "comment": "Closer"})
+    assert patched.status_code == 200 and patched.json()["cadence_months"] == 3
+    with tenant_context(org.pk):
+        revision = TourRevision.objects.get(tour=tour, action="amended")
+        assert revision.changes["cadence_months"]["to"] == "3" and revision.comment == "Closer"
+
+
+def test_first_conversation_and_next_plan_through_the_api(api_for, org, manager, employee, active_tour):
+    base = f"/api/v1/tours/{active_tour.pk}"
+    assert api_for(employee).post_json(f"{base}/first-conversation/grant/").json()["first_conversation_granted_on"]
+    assert api_for(employee).post_json(f"{base}/first-conversation/exercise/", {"note": "PM?"}).status_code == 200
+    bad = api_for(manager).post_json(f"{base}/first-conversation/outcome/", {"outcome": "maybe"})
+    assert bad.status_code == 400 and "outcome" in bad.json()
+    assert api_for(manager).post_json(f"{base}/first-conversation/outcome/",
+                                      {"outcome": "stayed"}).status_code == 200
+    plan = api_for(manager).post_json(f"{base}/next-tour-plan/",
+                                      {"next_tour_plan": "outside_transition", "notes": "Startup"})
+    assert plan.json()["next_tour_plan"] == "outside_transition"
+    assert api_for(employee).post_json(f"{base}/next-tour-plan/", {"next_tour_plan": "undecided"}).status_code == 400
+
+
+# --- Bad input: 400 with field errors, nothing changed ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"title": ""}, "title"), ({"end_date": None}, "end_date"), ({"kind": "sabbatical"}, "kind"),
+     ({"start_date": "next week"}, "start_date"), ({"cadence_months": 0}, "cadence_months"),
+     ({"employee": 999999}, "employee")],
+)
+def test_bad_tour_input_is_a_400_with_field_errors(api_for, org, manager, employee, overrides, field):
+    response = api_for(manager).post_json("/api/v1/tours/", new_tour_body(employee, **overrides))
+    assert response.status_code == 400
+    body = response.json()
+    assert field in body or field in body.get("errors", {})
+    with tenant_context(org.pk):
+        assert not Tour.objects.exists()
+
+
+def test_another_organizations_member_cannot_be_named(api_for, org, manager, outsider):
+    response = api_for(manager).post_json("/api/v1/tours/", new_tour_body(outsider))
+    assert response.status_code == 400 and "employee" in response.json()
+
+
+def test_malformed_json_is_a_400(api_for, manager):
+    client = api_for(manager)
+    response = client.post("/api/v1/tours/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+
+
+# --- Filters and pagination ------------------------------------------------------------
+
+
+def test_filters(api_for, org, hr, manager, employee, colleague, other_manager):
+    today = timezone.localdate()
+    a = TourFactory(employee=employee, manager=manager, status="active", kind="rotational",
+                    start_date=today - timedelta(days=300), end_date=today + timedelta(days=100))
+    b = TourFactory(employee=colleague, manager=other_manager, status="draft", kind="foundational", end_date=None)
+    c = TourFactory(employee=employee, manager=manager, status="completed",
+                    start_date=today - timedelta(days=1000), end_date=today - timedelta(days=301))
+    client = api_for(hr)
+    assert ids(client.get("/api/v1/tours/?kind=rotational")) == {a.pk}
+    assert ids(client.get("/api/v1/tours/?status=draft")) == {b.pk}
+    assert ids(client.get(f"/api/v1/tours/?employee={employee.pk}")) == {a.pk, c.pk}
+    assert ids(client.get(f"/api/v1/tours/?manager={other_manager.pk}")) == {b.pk}
+    assert ids(client.get(f"/api/v1/tours/?ends_before={today.isoformat()}")) == {c.pk}
+    assert ids(client.get(f"/api/v1/tours/?ends_after={today.isoformat()}")) == {a.pk}
+    with tenant_context(org.pk):
+        Tour.objects.filter(pk=b.pk).update(updated_at=timezone.now() + timedelta(hours=1))
+    since = (timezone.now() + timedelta(minutes=30)).isoformat()
+    assert ids(client.get("/api/v1/tours/", {"updated_since": since})) == {b.pk}
+    assert client.get("/api/v1/tours/?kind=nonsense").status_code == 400
+    assert client.get("/api/v1/tours/?ends_before=soon").status_code == 400
+
+
+def test_cursor_pagination_walks_every_tour_once(api_for, org, hr, manager):
+    for _ in range(5):
+        TourFactory(employee=MembershipFactory(organization=org, manager=manager), manager=manager)
+    client = api_for(hr)
+    seen, url = [], "/api/v1/tours/?page_size=2"
+    while url:
+        page = client.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    with tenant_context(org.pk):
+        assert sorted(seen) == sorted(Tour.objects.values_list("id", flat=True)) and len(seen) == 5
+
+
+# --- Query counts ---------------------------------------------------------------
+
+
+def grow(org, manager, count):
+    for _ in range(count):
+        person = MembershipFactory(organization=org, manager=manager)
+        tour = TourFactory(employee=person, manager=manager, status="active")
+        checkpoint = CheckpointFactory(tour=tour)
+        AgendaItemFactory(checkpoint=checkpoint)
+        with tenant_context(org.pk):
+            services.private_note_save(checkpoint=checkpoint, by=manager, body="mine")
+
+
+@pytest.mark.parametrize("endpoint", ["/api/v1/tours/", "/api/v1/checkpoints/", "/api/v1/programs/"])
+def test_list_endpoints_run_a_constant_number_of_queries(api_for, org, manager, endpoint,
+                                                         django_assert_num_queries):
+    ProgramFactory(organization=org)
+    grow(org, manager, 2)
+    client = api_for(manager)
+    client.get(endpoint)  # the token's first use records last_used_at once
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(endpoint).status_code == 200
+    grow(org, manager, 8)
+    ProgramFactory(organization=org)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(endpoint)
+    assert len(response.json()["results"]) >= 2
+
+
+# --- Checkpoints ----------------------------------------------------------------
+
+
+def test_schedule_reschedule_cancel_through_the_api(api_for, org, manager, employee, active_tour):
+    when = timezone.now() + timedelta(days=7)
+    created = api_for(manager).post_json("/api/v1/checkpoints/", {"tour": active_tour.pk,
+                                                                  "scheduled_at": when.isoformat()})
+    assert created.status_code == 201
+    cp = created.json()
+    moved = api_for(manager).post_json(f"/api/v1/checkpoints/{cp['id']}/reschedule/",
+                                       {"scheduled_at": (when + timedelta(days=1)).isoformat()})
+    assert (moved.json()["uid"], moved.json()["sequence"]) == (cp["uid"], 1)
+    assert api_for(employee).post_json(f"/api/v1/checkpoints/{cp['id']}/cancel/").status_code == 400
+    cancelled = api_for(manager).post_json(f"/api/v1/checkpoints/{cp['id']}/cancel/")
+    assert (cancelled.json()["status"], cancelled.json()["sequence"]) == ("cancelled", 2)
+    past = api_for(manager).post_json("/api/v1/checkpoints/", {"tour": active_tour.pk,
+                                                               "scheduled_at": "2001-01-01T10:00:00Z"})
+    assert past.status_code == 400 and "scheduled_at" in past.json()["errors"]
+
+
+def test_agenda_outcome_and_carry_over_through_the_api(api_for, org, manager, employee, active_tour):
+    first = CheckpointFactory(tour=active_tour)
+    second = CheckpointFactory(tour=active_tour, scheduled_at=timezone.now() + timedelta(days=100))
+    added = api_for(employee).post_json(f"/api/v1/checkpoints/{first.pk}/agenda-items/", {"text": "Budget"})
+    assert added.status_code == 201 and added.json()["agenda"][0]["text"] == "Budget"
+    outcome = api_for(manager).post_json(f"/api/v1/checkpoints/{first.pk}/record-outcome/", {
+        "progress": "on_track", "action_items": [{"text": "Send the plan", "owner": employee.pk}],
+    })
+    assert outcome.status_code == 200 and outcome.json()["status"] == "completed"
+    nxt = api_for(employee).get(f"/api/v1/checkpoints/{second.pk}/").json()
+    assert [a["text"] for a in nxt["agenda"]] == ["Budget"]
+    assert [a["text"] for a in nxt["action_items"]] == ["Send the plan"]
+    done = api_for(employee).patch_json(f"/api/v1/action-items/{nxt['action_items'][0]['id']}/", {"done": True})
+    assert done.json()["done"] is True
+    bad = api_for(manager).post_json(f"/api/v1/checkpoints/{second.pk}/record-outcome/", {"progress": "meh"})
+    assert bad.status_code == 400 and "progress" in bad.json()
+
+
+def test_private_notes_never_reach_anyone_but_their_author(api_for, org, manager, employee, hr, admin,
+                                                            active_tour):
+    checkpoint = CheckpointFactory(tour=active_tour)
+    response = api_for(employee).patch_json(f"/api/v1/checkpoints/{checkpoint.pk}/",
+                                            {"private_note": "Thinking of leaving", "employee_notes": "Shared"})
+    assert response.json()["private_note"] == "Thinking of leaving"
+    for other in (manager, hr, admin):
+        for body in (api_for(other).get(f"/api/v1/checkpoints/{checkpoint.pk}/").json(),
+                     api_for(other).get("/api/v1/checkpoints/").json()["results"][0]):
+            assert body["private_note"] == "" and body["employee_notes"] == "Shared"
+            assert "Thinking of leaving" not in str(body)
+    # HR is no participant: it cannot write a private note either.
+    assert api_for(hr).patch_json(f"/api/v1/checkpoints/{checkpoint.pk}/",
+                                  {"private_note": "x"}).status_code == 400
+
+
+def test_checkpoints_of_another_organization_are_404(api_for, org, outsider, active_tour):
+    checkpoint = CheckpointFactory(tour=active_tour)
+    client = api_for(outsider)
+    assert client.get(f"/api/v1/checkpoints/{checkpoint.pk}/").status_code == 404
+    assert client.post_json(f"/api/v1/checkpoints/{checkpoint.pk}/cancel/").status_code == 404
+    assert client.post_json("/api/v1/checkpoints/", {"tour": active_tour.pk,
+                                                     "scheduled_at": timezone.now().isoformat()}).status_code == 400
+    assert client.get("/api/v1/checkpoints/").json()["results"] == []
+    with tenant_context(org.pk):
+        assert Checkpoint.objects.get(pk=checkpoint.pk).status == "scheduled"
+
+
+# --- Programs -------------------------------------------------------------------
+
+
+def test_programs_hr_writes_everyone_reads(api_for, org, hr, employee, manager, outsider):
+    assert api_for(employee).post_json("/api/v1/programs/", {"name": "X", "duration_months": 12}).status_code == 403
+    created = api_for(hr).post_json("/api/v1/programs/", {"name": "Graduate rotation", "duration_months": 12})
+    assert created.status_code == 201
+    program_id = created.json()["id"]
+    assert api_for(employee).get(f"/api/v1/programs/{program_id}/").status_code == 200
+    assert api_for(outsider).get(f"/api/v1/programs/{program_id}/").status_code == 404
+    too_long = api_for(hr).patch_json(f"/api/v1/programs/{program_id}/", {"duration_months": 30})
+    assert too_long.status_code == 400 and "duration_months" in too_long.json()
+    cohort = api_for(hr).post_json(f"/api/v1/programs/{program_id}/start-cohort/", {
+        "start_date": (timezone.localdate() + timedelta(days=7)).isoformat(), "members": [employee.pk]})
+    assert cohort.status_code == 201 and len(cohort.json()["tours"]) == 1
+    foreign = api_for(hr).post_json(f"/api/v1/programs/{program_id}/start-cohort/", {
+        "start_date": timezone.localdate().isoformat(), "members": [outsider.pk]})
+    assert foreign.status_code == 400 and "members" in foreign.json()
+
+
+def test_schema_documents_the_tours_api(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    for path in ("/api/v1/tours/{id}/accept/", "/api/v1/tours/{id}/request-changes/", "/api/v1/checkpoints/",
+                 "/api/v1/checkpoints/{id}/record-outcome/", "/api/v1/programs/{id}/start-cohort/",
+                 "updated_since", "ends_before"):
+        assert path in schema, path

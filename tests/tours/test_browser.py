@@ -1,0 +1,192 @@
+"""Tours journeys in a real Chromium (Playwright), against a live server.
+
+Data is created inside the organization's tenant and committed: the live server's
+thread has its own connection and transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from alliance.models import Membership
+from alliance.tenancy import tenant_context
+from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tours.models import ActionItem, AgendaItem, Checkpoint, Tour
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery"
+SCREENSHOTS = Path(os.environ.get("ALLIANCE_SCREENSHOTS", "/tmp"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH") or None,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """One browser context (own cookies) per person; JavaScript errors fail the test."""
+    contexts, errors = [], []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == [], errors
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/o/acme/$"))
+
+
+@pytest.fixture
+def team(transactional_db):
+    acme = OrganizationFactory(slug="acme", name="Acme Robotics", mission="Robots for every workshop.",
+                               values="Safety first\nShip to learn")
+    admin = MembershipFactory(organization=acme, role=Membership.Role.ADMIN, user__email="admin@acme.test")
+    lead = MembershipFactory(organization=acme, role=Membership.Role.MANAGER, manager=admin,
+                             user__email="maya@acme.test", user__full_name="Maya Lead")
+    dana = MembershipFactory(organization=acme, manager=lead, user__email="dana@acme.test",
+                             user__full_name="Dana Data", aspirations="Lead a data team within three years.",
+                             values="Curiosity\nCandor")
+    return {"acme": acme, "lead": lead, "dana": dana}
+
+
+def test_propose_accept_prepare_and_record_a_checkpoint(page_for, team):
+    acme, dana = team["acme"], team["dana"]
+
+    # The manager drafts and proposes Dana's tour, with the alignment side by side.
+    manager = page_for()
+    sign_in(manager, "maya@acme.test")
+    manager.get_by_role("navigation", name="Main").get_by_role("link", name="My team").click()
+    manager.get_by_role("row", name=re.compile("Dana Data")).get_by_role("link", name="Draft a tour").click()
+    manager.get_by_role("heading", name="Draft a tour of duty").wait_for()
+    alignment = manager.locator("#alignment")
+    alignment.get_by_text("Lead a data team within three years.").wait_for()
+    assert alignment.get_by_text("Robots for every workshop.").is_visible()
+    manager.get_by_label("Title").fill("Build the data platform")
+    manager.get_by_label("Mission").fill("Give every robot team trustworthy data.")
+    manager.get_by_label("What the company gets").fill("A data platform used by all three teams.")
+    manager.get_by_label("What the employee gets").fill("Lead a team of three; a talk at a conference.")
+    manager.get_by_role("textbox", name="Alignment").fill("Curiosity meets Ship to learn.")
+    end = timezone.localdate() + timedelta(days=3 * 365)
+    manager.get_by_label("End date").fill(end.isoformat())
+    manager.screenshot(path=str(SCREENSHOTS / "tours-form.png"), full_page=True)
+    manager.get_by_role("button", name="Save and propose").click()
+    manager.get_by_text("Tour “Build the data platform” proposed to Dana Data.").wait_for()
+    assert manager.locator("#tour-status").inner_text() == "Proposed"
+
+    # ... and schedules the first checkpoint inline (HTMX form, no page change on errors).
+    yesterday = timezone.localtime() - timedelta(days=1)
+    manager.get_by_label("When").fill(yesterday.strftime("%Y-%m-%dT%H:%M"))
+    manager.get_by_role("button", name="Schedule", exact=True).click()
+    manager.locator("#schedule-form").get_by_text("This time has passed.").wait_for()
+    when = (timezone.localtime() + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
+    manager.get_by_label("When").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    manager.get_by_label("Place or video link").fill("https://meet.example/dana")
+    manager.get_by_role("button", name="Schedule", exact=True).click()
+    manager.get_by_text(f"Checkpoint scheduled for {when:%a %b %d, %Y %H:%M}.").wait_for()
+    first_row = manager.locator(".timeline > li").first
+    assert "video link" in first_row.inner_text()
+    manager.screenshot(path=str(SCREENSHOTS / "tours-detail-manager.png"), full_page=True)
+
+    # The employee accepts and adds an agenda point.
+    employee = page_for()
+    sign_in(employee, "dana@acme.test")
+    employee.get_by_role("navigation", name="Main").get_by_role("link", name="My tour").click()
+    employee.get_by_text("Maya Lead proposed this tour to you.").wait_for()
+    employee.screenshot(path=str(SCREENSHOTS / "tours-my-tour-proposed.png"), full_page=True)
+    employee.get_by_role("button", name="Accept this tour").click()
+    employee.get_by_text("You accepted the tour. It is active now.").wait_for()
+    assert employee.locator("#tour-status").inner_text() == "Active"
+    employee.locator(".timeline > li").first.get_by_role("link", name="Prepare").click()
+    employee.get_by_role("heading", name=re.compile("^Checkpoint")).wait_for()
+    url_before = employee.url
+    employee.get_by_label("Talking point").fill("Hiring the third team member")
+    employee.get_by_role("button", name="Add", exact=True).click()
+    employee.locator("#agenda-body").get_by_text("Hiring the third team member").wait_for()
+    assert employee.url == url_before  # swapped in place by HTMX
+    employee.get_by_role("textbox", name="Private note").fill("Ask about the conference budget")
+    employee.get_by_role("button", name="Save private note").click()
+    employee.get_by_text("Your private note is saved. Only you can read it.").wait_for()
+    employee.screenshot(path=str(SCREENSHOTS / "tours-checkpoint-employee.png"), full_page=True)
+
+    # The manager records the outcome; the private note is not theirs to read.
+    manager.reload()
+    manager.locator(".timeline > li").first.get_by_role("link", name="Prepare").click()
+    manager.locator("#agenda-body").get_by_text("Hiring the third team member").wait_for()
+    assert manager.get_by_text("Ask about the conference budget").count() == 0
+    manager.get_by_role("link", name="Record the outcome").first.click()
+    manager.get_by_role("heading", name="Record the outcome").wait_for()
+    manager.get_by_label("On track").check()
+    manager.get_by_label("Hiring the third team member").check()
+    manager.get_by_label("Manager's notes (shared)").fill("Strong start; platform design agreed.")
+    manager.get_by_label("Agreed course corrections").fill("Fewer status meetings.")
+    manager.get_by_label("Action item 1", exact=True).fill("Write the hiring brief")
+    manager.get_by_label("Owner of action item 1").select_option(label="Dana Data")
+    manager.screenshot(path=str(SCREENSHOTS / "tours-outcome-form.png"), full_page=True)
+    manager.get_by_role("button", name="Record the outcome").click()
+    manager.get_by_text("Outcome recorded.").wait_for()
+    completed = manager.locator(".timeline > li.status-completed")
+    assert "On track" in completed.inner_text()
+    manager.screenshot(path=str(SCREENSHOTS / "tours-detail-after-outcome.png"), full_page=True)
+
+    with tenant_context(acme.pk):
+        tour = Tour.objects.get(employee=dana)
+        checkpoint = Checkpoint.objects.get(tour=tour, status="completed")
+        assert tour.status == "active"
+        assert (checkpoint.progress, checkpoint.course_corrections) == ("on_track", "Fewer status meetings.")
+        assert AgendaItem.objects.get(checkpoint=checkpoint).discussed is True
+        next_checkpoint = Checkpoint.objects.filter(tour=tour, status="scheduled").order_by("scheduled_at").first()
+        # The open action item is waiting at the next conversation.
+        assert list(ActionItem.objects.filter(checkpoint=next_checkpoint).values_list("text", flat=True)) == [
+            "Write the hiring brief"
+        ]
+
+
+def test_team_dashboard_filters_without_a_reload(page_for, team):
+    acme, lead, dana = team["acme"], team["lead"], team["dana"]
+    MembershipFactory(organization=acme, manager=lead, user__email="ivo@acme.test", user__full_name="Ivo Idle")
+    from tests.tours.factories import TourFactory
+
+    today = timezone.localdate()
+    TourFactory(employee=dana, manager=lead, status="active", title="Sensor fusion",
+                start_date=today - timedelta(days=700), end_date=today + timedelta(days=40))
+    page = page_for()
+    sign_in(page, "maya@acme.test")
+    page.goto("/o/acme/team/")
+    rows = page.locator("#team-rows tbody tr")
+    assert rows.count() == 2
+    page.get_by_label("Needs attention").select_option(label="Next-tour conversation due")
+    page.wait_for_function("document.querySelectorAll('#team-rows tbody tr').length === 1")
+    assert "Sensor fusion" in rows.first.inner_text()
+    assert "team/?flag=next_tour_due" in page.url  # the filtered view is bookmarkable
+    page.screenshot(path=str(SCREENSHOTS / "tours-team.png"), full_page=True)

@@ -1,0 +1,712 @@
+"""REST API for tours, checkpoints and rotational programs (``/api/v1/``).
+
+Reads come from ``tours.selectors`` (scoped by organization and rights: another
+organization's or an invisible object is a 404); writes call ``tours.services``,
+one view per operation. State changes are explicit POST actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alliance.apis import UpdatedSinceFilterSet
+from alliance.models import Membership
+from alliance.permissions import IsOrganizationHR
+from tours import selectors, services
+from tours.models import (
+    ActionItem,
+    AgendaItem,
+    Checkpoint,
+    FirstConversation,
+    RotationalProgram,
+    Tour,
+    TourKind,
+)
+
+# --- Helpers -------------------------------------------------------------------
+
+
+def _member(request, pk: int | None, field: str) -> Membership | None:
+    if pk is None:
+        return None
+    found = Membership.objects.for_org(request.member.organization_id).select_related("user", "manager").filter(
+        pk=pk
+    ).first()
+    if found is None:
+        raise ValidationError({field: ["No member of this organization has this id."]})
+    return found
+
+
+def _visible_tour(request, pk: int | None, field: str) -> Tour | None:
+    if pk is None:
+        return None
+    try:
+        return selectors.get_tour_for_member(request.member, pk)
+    except Http404 as error:
+        raise ValidationError({field: ["No tour you can see has this id."]}) from error
+
+
+def _input(serializer_class, request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Tours ---------------------------------------------------------------------
+
+
+class TourOutputSerializer(serializers.ModelSerializer):
+    employee_email = serializers.EmailField(source="employee.user.email")
+    employee_name = serializers.CharField(source="employee.user.full_name")
+    manager_email = serializers.EmailField(source="manager.user.email")
+    manager_name = serializers.CharField(source="manager.user.full_name")
+    warnings = serializers.ListField(source="duration_warnings", child=serializers.CharField())
+    next_tour_conversation_due = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tour
+        fields = [
+            "id", "employee", "employee_email", "employee_name", "manager", "manager_email", "manager_name",
+            "kind", "status", "title", "mission", "company_objectives", "employee_benefits", "success_company",
+            "success_employee", "alignment_notes", "start_date", "end_date", "cadence_months",
+            "next_tour_lead_days", "previous_tour", "program", "cohort", "proposed_at", "accepted_at",
+            "closed_at", "closing_note", "changes_requested", "first_conversation_granted_on", "next_tour_plan",
+            "next_tour_plan_notes", "next_tour_plan_recorded_at", "next_tour_conversation_due", "warnings",
+            "allowed_actions", "created_at", "updated_at",
+        ]
+
+    def get_next_tour_conversation_due(self, tour: Tour) -> bool:
+        return tour.next_tour_conversation_due()
+
+    def get_allowed_actions(self, tour: Tour) -> list[str]:
+        return services.allowed_transitions(tour, self.context["request"].member)
+
+
+class TourFilterSet(UpdatedSinceFilterSet):
+    kind = filters.ChoiceFilter(choices=TourKind.choices)
+    status = filters.ChoiceFilter(choices=Tour.Status.choices)
+    employee = filters.NumberFilter(field_name="employee_id")
+    manager = filters.NumberFilter(field_name="manager_id")
+    ends_before = filters.DateFilter(field_name="end_date", lookup_expr="lt", help_text="End date before this day.")
+    ends_after = filters.DateFilter(field_name="end_date", lookup_expr="gt", help_text="End date after this day.")
+
+    class Meta:
+        model = Tour
+        fields = ["kind", "status", "employee", "manager", "ends_before", "ends_after", "updated_since"]
+
+
+class TourTermsInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TourKind.choices)
+    title = serializers.CharField(max_length=200)
+    mission = serializers.CharField()
+    company_objectives = serializers.CharField(help_text="What the company gets.")
+    employee_benefits = serializers.CharField(help_text="What the employee gets.")
+    success_company = serializers.CharField(required=False, allow_blank=True, default="")
+    success_employee = serializers.CharField(required=False, allow_blank=True, default="")
+    alignment_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    cadence_months = serializers.IntegerField(min_value=1, max_value=24, required=False, default=6)
+    next_tour_lead_days = serializers.IntegerField(min_value=7, max_value=730, required=False, default=180)
+
+
+class TourCreateInputSerializer(TourTermsInputSerializer):
+    employee = serializers.IntegerField()
+    manager = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                       help_text="Defaults to the employee's manager.")
+    previous_tour = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class TourUpdateInputSerializer(TourTermsInputSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text="Why the terms change; kept in the history.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            if hasattr(field, "default"):
+                field.default = serializers.empty
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List tours you can see", responses=TourOutputSerializer(many=True)),
+    post=extend_schema(summary="Draft a tour", request=TourCreateInputSerializer,
+                       responses={201: TourOutputSerializer}),
+)
+class TourListApi(generics.ListAPIView):
+    """Tours of the caller's organization within their rights, oldest change first (cursor-paginated)."""
+
+    serializer_class = TourOutputSerializer
+    filterset_class = TourFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no member
+            return Tour.objects.none()
+        return selectors.tour_list(member=self.request.member)
+
+    def post(self, request):
+        data = _input(TourCreateInputSerializer, request)
+        employee = _member(request, data.pop("employee"), "employee")
+        manager = _member(request, data.pop("manager"), "manager")
+        previous_tour = _visible_tour(request, data.pop("previous_tour"), "previous_tour")
+        tour = services.tour_create(by=request.member, employee=employee, manager=manager,
+                                    previous_tour=previous_tour, **data)
+        tour = selectors.get_tour_for_member(request.member, tour.pk)
+        return Response(TourOutputSerializer(tour, context={"request": request}).data, status=201)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Retrieve a tour", responses=TourOutputSerializer),
+    patch=extend_schema(summary="Amend a tour's terms (kept in its history)", request=TourUpdateInputSerializer,
+                        responses=TourOutputSerializer),
+)
+class TourDetailApi(APIView):
+    def get(self, request, pk: int):
+        tour = selectors.get_tour_for_member(request.member, pk)
+        return Response(TourOutputSerializer(tour, context={"request": request}).data)
+
+    def patch(self, request, pk: int):
+        tour = selectors.get_tour_for_member(request.member, pk)
+        data = _input(TourUpdateInputSerializer, request)
+        comment = data.pop("comment", "")
+        services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
+        tour = selectors.get_tour_for_member(request.member, pk)
+        return Response(TourOutputSerializer(tour, context={"request": request}).data)
+
+
+class CommentInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, help_text="What you would like changed.")
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NextPlanInputSerializer(serializers.Serializer):
+    next_tour_plan = serializers.ChoiceField(choices=Tour.NextPlan.choices)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=FirstConversation.Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TourActionApi(APIView):
+    """Base of the explicit state-change endpoints: input → one service → the tour."""
+
+    input_serializer: type[serializers.Serializer] | None = None
+
+    def perform(self, request, tour: Tour, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        tour = selectors.get_tour_for_member(request.member, pk)
+        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        self.perform(request, tour, data)
+        tour = selectors.get_tour_for_member(request.member, pk)
+        return Response(TourOutputSerializer(tour, context={"request": request}).data)
+
+
+def _tour_action(summary: str, description: str, input_serializer=None):
+    return extend_schema(summary=summary, description=description, request=input_serializer,
+                         responses={200: TourOutputSerializer,
+                                    400: OpenApiResponse(description="Refused: the message says why.")})
+
+
+class TourProposeApi(TourActionApi):
+    @_tour_action("Propose a draft tour to the employee", "Manager side. draft → proposed.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_propose(tour=tour, by=request.member)
+
+
+class TourAcceptApi(TourActionApi):
+    @_tour_action("Accept a proposed tour", "The employee only. proposed → active; one active tour each.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_accept(tour=tour, by=request.member)
+
+
+class TourRequestChangesApi(TourActionApi):
+    input_serializer = CommentInputSerializer
+
+    @_tour_action("Ask for changes", "The employee only. proposed → draft, with a comment.", CommentInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_request_changes(tour=tour, by=request.member, comment=data["comment"])
+
+
+class TourCancelApi(TourActionApi):
+    input_serializer = ReasonInputSerializer
+
+    @_tour_action("Cancel a draft or proposed tour", "Manager side.", ReasonInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_cancel(tour=tour, by=request.member, reason=data["reason"])
+
+
+class TourCompleteApi(TourActionApi):
+    input_serializer = NoteInputSerializer
+
+    @_tour_action("Complete an active tour", "Manager side, once the end date is reached.", NoteInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_complete(tour=tour, by=request.member, note=data["note"])
+
+
+class TourEndEarlyApi(TourActionApi):
+    input_serializer = ReasonInputSerializer
+
+    @_tour_action("End an active tour early", "Manager side; a reason is required.", ReasonInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_end_early(tour=tour, by=request.member, reason=data["reason"])
+
+
+class FirstConversationGrantApi(TourActionApi):
+    @_tour_action("Grant the right of first conversation", "The employee only; the date is recorded.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.first_conversation_grant(tour=tour, by=request.member)
+
+
+class FirstConversationWithdrawApi(TourActionApi):
+    @_tour_action("Withdraw the right of first conversation", "The employee only.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.first_conversation_withdraw(tour=tour, by=request.member)
+
+
+class FirstConversationExerciseApi(TourActionApi):
+    input_serializer = NoteInputSerializer
+
+    @_tour_action("Exercise the right of first conversation",
+                  "The employee only: “I'm starting to think about what's next.”", NoteInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.first_conversation_exercise(tour=tour, by=request.member, note=data["note"])
+
+
+class FirstConversationOutcomeApi(TourActionApi):
+    input_serializer = OutcomeInputSerializer
+
+    @_tour_action("Record the outcome of the open first conversation", "Manager side.", OutcomeInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        conversation = selectors.first_conversations_of(tour).filter(outcome="").first()
+        if conversation is None:
+            raise ValidationError({"outcome": ["No first conversation is waiting for an outcome."]})
+        services.first_conversation_record_outcome(conversation=conversation, by=request.member,
+                                                   outcome=data["outcome"], note=data["note"])
+
+
+class TourNextPlanApi(TourActionApi):
+    input_serializer = NextPlanInputSerializer
+
+    @_tour_action("Record the next-tour plan", "Manager side, on an active tour.", NextPlanInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, tour, data):
+        services.tour_record_next_plan(tour=tour, by=request.member, plan=data["next_tour_plan"],
+                                       notes=data["notes"])
+
+
+# --- Checkpoints -----------------------------------------------------------------
+
+
+class AgendaItemOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "text", "added_by", "discussed", "carried_from", "created_at", "updated_at"]
+
+
+class ActionItemOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActionItem
+        fields = ["id", "text", "owner", "done", "done_at", "carried_from", "created_at", "updated_at"]
+
+
+class CheckpointOutputSerializer(serializers.ModelSerializer):
+    ends_at = serializers.DateTimeField()
+    agenda = AgendaItemOutputSerializer(source="agenda_items", many=True)
+    action_items = ActionItemOutputSerializer(many=True)
+    private_note = serializers.SerializerMethodField(
+        help_text="Your own private note; nobody else's is ever shown."
+    )
+
+    class Meta:
+        model = Checkpoint
+        fields = [
+            "id", "tour", "uid", "sequence", "scheduled_at", "duration_minutes", "ends_at", "location", "status",
+            "confirmed", "progress", "manager_notes", "employee_notes", "course_corrections", "agenda",
+            "action_items", "private_note", "completed_at", "cancelled_at", "created_at", "updated_at",
+        ]
+
+    def get_private_note(self, checkpoint: Checkpoint) -> str:
+        return selectors.my_private_note(checkpoint)
+
+
+class CheckpointFilterSet(UpdatedSinceFilterSet):
+    tour = filters.NumberFilter(field_name="tour_id")
+    status = filters.ChoiceFilter(choices=Checkpoint.Status.choices)
+    scheduled_after = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
+    scheduled_before = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
+
+    class Meta:
+        model = Checkpoint
+        fields = ["tour", "status", "scheduled_after", "scheduled_before", "updated_since"]
+
+
+class CheckpointCreateInputSerializer(serializers.Serializer):
+    tour = serializers.IntegerField()
+    scheduled_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False, default=45)
+    location = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CheckpointUpdateInputSerializer(serializers.Serializer):
+    employee_notes = serializers.CharField(required=False, allow_blank=True, help_text="The employee only.")
+    manager_notes = serializers.CharField(required=False, allow_blank=True, help_text="Manager side only.")
+    course_corrections = serializers.CharField(required=False, allow_blank=True, help_text="Manager side only.")
+    private_note = serializers.CharField(required=False, allow_blank=True,
+                                         help_text="Your own note, readable by you only.")
+
+
+def _checkpoint_response(request, pk: int, *, status_code: int = 200) -> Response:
+    checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
+    return Response(CheckpointOutputSerializer(checkpoint, context={"request": request}).data, status=status_code)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List checkpoints you can see", responses=CheckpointOutputSerializer(many=True)),
+    post=extend_schema(summary="Schedule a checkpoint", request=CheckpointCreateInputSerializer,
+                       responses={201: CheckpointOutputSerializer}),
+)
+class CheckpointListApi(generics.ListAPIView):
+    serializer_class = CheckpointOutputSerializer
+    filterset_class = CheckpointFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Checkpoint.objects.none()
+        return selectors.checkpoint_list(member=self.request.member)
+
+    def post(self, request):
+        data = _input(CheckpointCreateInputSerializer, request)
+        tour = _visible_tour(request, data.pop("tour"), "tour")
+        checkpoint = services.checkpoint_schedule(tour=tour, by=request.member, **data)
+        return _checkpoint_response(request, checkpoint.pk, status_code=201)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Retrieve a checkpoint", responses=CheckpointOutputSerializer),
+    patch=extend_schema(summary="Write your side of the notes", request=CheckpointUpdateInputSerializer,
+                        responses=CheckpointOutputSerializer),
+)
+class CheckpointDetailApi(APIView):
+    def get(self, request, pk: int):
+        return _checkpoint_response(request, pk)
+
+    def patch(self, request, pk: int):
+        checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
+        data = _input(CheckpointUpdateInputSerializer, request)
+        private_note = data.pop("private_note", None)
+        if data:
+            services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, **data)
+        if private_note is not None:
+            services.private_note_save(checkpoint=checkpoint, by=request.member, body=private_note)
+        return _checkpoint_response(request, pk)
+
+
+class RescheduleInputSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False)
+    location = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class NewActionItemSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+    owner = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                     help_text="The employee's or the manager's membership id.")
+
+
+class RecordOutcomeInputSerializer(serializers.Serializer):
+    progress = serializers.ChoiceField(choices=Checkpoint.Progress.choices)
+    manager_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    course_corrections = serializers.CharField(required=False, allow_blank=True, default="")
+    discussed_agenda_items = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    action_items = NewActionItemSerializer(many=True, required=False, default=list)
+
+
+class AgendaItemInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+
+
+class CheckpointActionApi(APIView):
+    input_serializer: type[serializers.Serializer] | None = None
+
+    def perform(self, request, checkpoint: Checkpoint, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
+        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        self.perform(request, checkpoint, data)
+        return _checkpoint_response(request, pk)
+
+
+def _checkpoint_action(summary: str, description: str, input_serializer=None):
+    return extend_schema(summary=summary, description=description, request=input_serializer,
+                         responses={200: CheckpointOutputSerializer,
+                                    400: OpenApiResponse(description="Refused: the message says why.")})
+
+
+class CheckpointRescheduleApi(CheckpointActionApi):
+    input_serializer = RescheduleInputSerializer
+
+    @_checkpoint_action("Move a checkpoint", "Same calendar UID, next SEQUENCE.", RescheduleInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, checkpoint, data):
+        services.checkpoint_reschedule(checkpoint=checkpoint, by=request.member, **data)
+
+
+class CheckpointConfirmApi(CheckpointActionApi):
+    @_checkpoint_action("Confirm a proposed checkpoint", "Manager side.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, checkpoint, data):
+        services.checkpoint_confirm(checkpoint=checkpoint, by=request.member)
+
+
+class CheckpointCancelApi(CheckpointActionApi):
+    @_checkpoint_action("Cancel a checkpoint", "Manager side; the calendar event is cancelled (METHOD:CANCEL).")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, checkpoint, data):
+        services.checkpoint_cancel(checkpoint=checkpoint, by=request.member)
+
+
+class CheckpointMissedApi(CheckpointActionApi):
+    @_checkpoint_action("Mark a checkpoint as missed", "Manager side, after its time.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, checkpoint, data):
+        services.checkpoint_mark_missed(checkpoint=checkpoint, by=request.member)
+
+
+class CheckpointRecordOutcomeApi(CheckpointActionApi):
+    input_serializer = RecordOutcomeInputSerializer
+
+    @_checkpoint_action("Record the outcome of a checkpoint",
+                        "Manager side. Agenda points not discussed and open action items carry over to the "
+                        "next checkpoint.", RecordOutcomeInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, checkpoint, data):
+        services.checkpoint_record_outcome(
+            checkpoint=checkpoint, by=request.member, progress=data["progress"],
+            manager_notes=data["manager_notes"], course_corrections=data["course_corrections"],
+            discussed_item_ids=data["discussed_agenda_items"], new_action_items=data["action_items"],
+        )
+
+
+class CheckpointAgendaAddApi(CheckpointActionApi):
+    input_serializer = AgendaItemInputSerializer
+
+    @extend_schema(summary="Add a talking point to the agenda", request=AgendaItemInputSerializer,
+                   responses={201: CheckpointOutputSerializer})
+    def post(self, request, pk: int):
+        checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
+        data = _input(AgendaItemInputSerializer, request)
+        services.agenda_item_add(checkpoint=checkpoint, by=request.member, text=data["text"])
+        return _checkpoint_response(request, pk, status_code=201)
+
+
+class AgendaItemUpdateInputSerializer(serializers.Serializer):
+    discussed = serializers.BooleanField()
+
+
+class ActionItemUpdateInputSerializer(serializers.Serializer):
+    done = serializers.BooleanField()
+
+
+class AgendaItemDetailApi(APIView):
+    @extend_schema(summary="Tick an agenda point as discussed", request=AgendaItemUpdateInputSerializer,
+                   responses=AgendaItemOutputSerializer)
+    def patch(self, request, pk: int):
+        item = selectors.get_agenda_item_for_member(request.member, pk)
+        data = _input(AgendaItemUpdateInputSerializer, request)
+        item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
+        return Response(AgendaItemOutputSerializer(item).data)
+
+
+class ActionItemDetailApi(APIView):
+    @extend_schema(summary="Tick an action item as done", request=ActionItemUpdateInputSerializer,
+                   responses=ActionItemOutputSerializer)
+    def patch(self, request, pk: int):
+        item = selectors.get_action_item_for_member(request.member, pk)
+        data = _input(ActionItemUpdateInputSerializer, request)
+        item = services.action_item_set_done(item=item, by=request.member, done=data["done"])
+        return Response(ActionItemOutputSerializer(item).data)
+
+
+# --- Rotational programs -----------------------------------------------------------
+
+
+class ProgramOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RotationalProgram
+        fields = ["id", "name", "description", "duration_months", "mission_template", "company_objectives",
+                  "employee_benefits", "success_criteria", "cadence_months", "is_active", "created_at",
+                  "updated_at"]
+
+
+class ProgramInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    duration_months = serializers.IntegerField(min_value=1, max_value=24)
+    mission_template = serializers.CharField(required=False, allow_blank=True, default="")
+    company_objectives = serializers.CharField(required=False, allow_blank=True, default="")
+    employee_benefits = serializers.CharField(required=False, allow_blank=True, default="")
+    success_criteria = serializers.CharField(required=False, allow_blank=True, default="")
+    cadence_months = serializers.IntegerField(min_value=1, max_value=12, required=False, default=3)
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class ProgramUpdateInputSerializer(ProgramInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
+
+
+class CohortInputSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    members = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ProgramFilterSet(UpdatedSinceFilterSet):
+    is_active = filters.BooleanFilter()
+
+    class Meta:
+        model = RotationalProgram
+        fields = ["is_active", "updated_since"]
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List rotational programs", responses=ProgramOutputSerializer(many=True)),
+    post=extend_schema(summary="Create a rotational program (HR)", request=ProgramInputSerializer,
+                       responses={201: ProgramOutputSerializer}),
+)
+class ProgramListApi(generics.ListAPIView):
+    serializer_class = ProgramOutputSerializer
+    filterset_class = ProgramFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RotationalProgram.objects.none()
+        return selectors.program_list(member=self.request.member)
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsOrganizationHR()]
+        return super().get_permissions()
+
+    def post(self, request):
+        data = _input(ProgramInputSerializer, request)
+        program = services.program_create(by=request.member, **data)
+        return Response(ProgramOutputSerializer(program).data, status=201)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Retrieve a rotational program", responses=ProgramOutputSerializer),
+    patch=extend_schema(summary="Change a rotational program (HR)", request=ProgramUpdateInputSerializer,
+                        responses=ProgramOutputSerializer),
+)
+class ProgramDetailApi(APIView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [IsOrganizationHR()]
+        return super().get_permissions()
+
+    def get(self, request, pk: int):
+        return Response(ProgramOutputSerializer(selectors.get_program_for_member(request.member, pk)).data)
+
+    def patch(self, request, pk: int):
+        program = selectors.get_program_for_member(request.member, pk)
+        data = _input(ProgramUpdateInputSerializer, request)
+        program = services.program_update(program=program, by=request.member, data=data)
+        return Response(ProgramOutputSerializer(program).data)
+
+
+class ProgramStartCohortApi(APIView):
+    permission_classes = [IsOrganizationHR]
+
+    @extend_schema(
+        summary="Start a cohort (HR)", request=CohortInputSerializer,
+        description="One proposed rotational tour per member, all or nothing.",
+        responses={201: inline_serializer("CohortOutput", {
+            "id": serializers.IntegerField(), "name": serializers.CharField(),
+            "start_date": serializers.DateField(), "tours": serializers.ListField(child=serializers.IntegerField()),
+        })},
+    )
+    def post(self, request, pk: int):
+        program = selectors.get_program_for_member(request.member, pk)
+        data = _input(CohortInputSerializer, request)
+        ids = list(dict.fromkeys(data["members"]))
+        members = list(
+            Membership.objects.for_org(request.member.organization_id)
+            .filter(pk__in=ids, status=Membership.Status.ACTIVE).select_related("user", "manager")
+        )
+        missing = sorted(set(ids) - {m.pk for m in members})
+        if missing:
+            raise ValidationError({"members": [f"No active member has the id {missing[0]}."]})
+        cohort = services.cohort_start(program=program, by=request.member, start_date=data["start_date"],
+                                       members=members, name=data["name"])
+        return Response({"id": cohort.pk, "name": cohort.name, "start_date": cohort.start_date,
+                         "tours": list(cohort.tours.order_by("id").values_list("id", flat=True))},
+                        status=status.HTTP_201_CREATED)

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+
+from alliance.models import Membership
+from tours.models import Checkpoint, FirstConversation, RotationalProgram, Tour, TourKind
+
+
+def _person(member: Membership) -> str:
+    return f"{member.user.full_name} ({member.user.email})"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _text(rows: int = 3, **kwargs) -> forms.CharField:
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+class TourTermsForm(forms.Form):
+    kind = forms.ChoiceField(choices=TourKind.choices, initial=TourKind.TRANSFORMATIONAL,
+                             help_text="Rotational: 1–2 years, standardized. Transformational: a personal mission, "
+                             "2–5 years. Foundational: long-term, open-ended.")
+    title = forms.CharField(max_length=200)
+    mission = _text(3, help_text="The mission of this tour, in a sentence or two.")
+    company_objectives = _text(4, label="What the company gets",
+                               help_text="Objectives and results the company can count on.")
+    employee_benefits = _text(4, label="What the employee gets",
+                              help_text="Growth, skills, and the accomplishment for their record.")
+    success_company = _text(2, label="Success for the company", required=False)
+    success_employee = _text(2, label="Success for the employee", required=False)
+    alignment_notes = _text(4, required=False, label="Alignment",
+                            help_text="Where the organization's mission and values and this person's "
+                            "aspirations and values overlap for this tour.")
+    start_date = forms.DateField(widget=DateInput())
+    end_date = forms.DateField(widget=DateInput(), required=False,
+                               help_text="Required, except for foundational tours.")
+    cadence_months = forms.IntegerField(label="Checkpoint every (months)", min_value=1, max_value=24, initial=6)
+    next_tour_lead_days = forms.IntegerField(
+        label="Next-tour conversation (days before the end)", min_value=7, max_value=730, initial=180
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if data.get("kind") and data["kind"] != TourKind.FOUNDATIONAL and not end and "end_date" not in self.errors:
+            self.add_error("end_date", "Required, except for foundational tours.")
+        if start and end and end <= start:
+            self.add_error("end_date", "Choose a date after the start date.")
+        return data
+
+
+class TourCreateForm(TourTermsForm):
+    field_order = ["employee", "manager"]
+    employee = forms.ModelChoiceField(queryset=Membership.objects.none(), empty_label="Choose the employee")
+    manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False,
+                                     empty_label="The employee's manager",
+                                     help_text="Who runs this tour with them.")
+    previous_tour = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, employees: QuerySet[Membership], managers: QuerySet[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = employees
+        self.fields["employee"].label_from_instance = _person
+        self.fields["manager"].queryset = managers
+        self.fields["manager"].label_from_instance = _person
+        self.order_fields(["employee", "manager"])
+
+
+class TourEditForm(TourTermsForm):
+    comment = forms.CharField(max_length=500, required=False, label="Why the change",
+                              help_text="Kept with the change in the tour's history.")
+
+
+class CommentForm(forms.Form):
+    comment = _text(3, label="What would you like changed?")
+
+
+class ReasonForm(forms.Form):
+    reason = _text(2, required=False)
+
+
+class NoteForm(forms.Form):
+    note = _text(2, required=False)
+
+
+class NextPlanForm(forms.Form):
+    plan = forms.ChoiceField(choices=Tour.NextPlan.choices, widget=forms.RadioSelect)
+    notes = _text(2, required=False)
+
+
+class FirstConversationOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=FirstConversation.Outcome.choices, widget=forms.RadioSelect)
+    note = _text(2, required=False)
+
+
+class CheckpointScheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(label="When", widget=DateTimeInput(),
+                                       help_text="In your time zone.")
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=10, max_value=480, initial=45)
+    location = forms.CharField(label="Place or video link", max_length=500, required=False)
+
+
+class AgendaItemForm(forms.Form):
+    text = forms.CharField(label="Talking point", max_length=500)
+
+
+class SharedNotesForm(forms.Form):
+    notes = _text(4, required=False, label="Your shared notes")
+
+
+class PrivateNoteForm(forms.Form):
+    body = _text(4, required=False, label="Private note",
+                 help_text="Only you can ever read this — not your manager, not HR, not an API.")
+
+
+ACTION_ROWS = 4
+
+
+class OutcomeForm(forms.Form):
+    progress = forms.ChoiceField(choices=Checkpoint.Progress.choices, widget=forms.RadioSelect)
+    manager_notes = _text(4, required=False, label="Manager's notes (shared)")
+    course_corrections = _text(3, required=False, label="Agreed course corrections")
+    discussed = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                          label="Agenda points discussed",
+                                          help_text="Points left unticked carry over to the next checkpoint.")
+
+    def __init__(self, *args, checkpoint: Checkpoint, **kwargs):
+        super().__init__(*args, **kwargs)
+        tour = checkpoint.tour
+        self.fields["discussed"].choices = [(str(item.pk), item.text) for item in checkpoint.agenda_items.all()]
+        owners = [("", "No owner"), (str(tour.employee_id), tour.employee.user.full_name),
+                  (str(tour.manager_id), tour.manager.user.full_name)]
+        for row in range(1, ACTION_ROWS + 1):
+            self.fields[f"action_{row}_text"] = forms.CharField(
+                label=f"Action item {row}", max_length=500, required=False
+            )
+            self.fields[f"action_{row}_owner"] = forms.ChoiceField(
+                label=f"Owner of action item {row}", choices=owners, required=False
+            )
+
+    def action_rows(self):
+        return [(self[f"action_{row}_text"], self[f"action_{row}_owner"]) for row in range(1, ACTION_ROWS + 1)]
+
+    def new_action_items(self) -> list[dict]:
+        items = []
+        for row in range(1, ACTION_ROWS + 1):
+            text = self.cleaned_data.get(f"action_{row}_text", "").strip()
+            if text:
+                owner = self.cleaned_data.get(f"action_{row}_owner") or None
+                items.append({"text": text, "owner": owner})
+        return items
+
+
+class TourFilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *TourKind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Tour.Status.choices], required=False)
+    team = forms.ChoiceField(choices=[("", "Any team")], required=False)
+    manager = forms.TypedChoiceField(choices=[("", "Any manager")], coerce=int, required=False, empty_value=None)
+    ending_within = forms.TypedChoiceField(
+        label="Ending within", coerce=int, required=False, empty_value=None,
+        choices=[("", "Any time"), ("30", "30 days"), ("90", "90 days"), ("180", "180 days"), ("365", "a year")],
+    )
+
+    def __init__(self, *args, teams: list[str], managers: QuerySet[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "Any team"), *[(t, t) for t in teams]]
+        self.fields["manager"].choices = [("", "Any manager"), *[(m.pk, m.user.full_name) for m in managers]]
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = RotationalProgram
+        fields = ["name", "description", "duration_months", "cadence_months", "mission_template",
+                  "company_objectives", "employee_benefits", "success_criteria", "is_active"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in
+                   ("description", "mission_template", "company_objectives", "employee_benefits",
+                    "success_criteria")}
+        labels = {"is_active": "Open for new cohorts"}
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False, help_text="Defaults to the program and the month.")
+    start_date = forms.DateField(widget=DateInput())
+    members = forms.ModelMultipleChoiceField(queryset=Membership.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple,
+                                             help_text="Each gets a proposed tour with their manager.")
+
+    def __init__(self, *args, members: QuerySet[Membership], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members
+        self.fields["members"].label_from_instance = (
+            lambda m: f"{m.user.full_name} — {m.title or m.get_role_display()}"
+            + (f", {m.team}" if m.team else "")
+            + ("" if m.manager_id else " (no manager yet)")
+        )

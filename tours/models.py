@@ -1,0 +1,450 @@
+"""Tours of duty: the two-sided contract, its checkpoints and what comes next.
+
+Every model is tenant-owned (``TenantModel``); its migration applies
+``alliance.rls.TenantIsolation``. Lifecycle rules live in ``tours.services``;
+these classes hold fields, constraints and properties of their own fields only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from alliance.models import Membership, TenantModel
+
+DEFAULT_CADENCE_MONTHS = 6
+DEFAULT_NEXT_TOUR_LEAD_DAYS = 180
+DEFAULT_CHECKPOINT_MINUTES = 45
+
+
+class TourKind(models.TextChoices):
+    ROTATIONAL = "rotational", "Rotational"
+    TRANSFORMATIONAL = "transformational", "Transformational"
+    FOUNDATIONAL = "foundational", "Foundational"
+
+
+class RotationalProgram(TenantModel):
+    """HR's template for standardized, usually entry-level tours."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Rotational tours last at most two years.",
+    )
+    mission_template = models.TextField("mission", blank=True)
+    company_objectives = models.TextField("what the company gets", blank=True)
+    employee_benefits = models.TextField("what the employee gets", blank=True)
+    success_criteria = models.TextField("how success is judged", blank=True)
+    cadence_months = models.PositiveSmallIntegerField(
+        "checkpoint every (months)", default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="tours_program_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(TenantModel):
+    """One start of a rotational program: the tours proposed together in one action."""
+
+    program = models.ForeignKey(RotationalProgram, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    start_date = models.DateField()
+    started_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tour(TenantModel):
+    """The written deal: what the company gets, what the employee gets, for how long."""
+
+    Kind = TourKind
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ENDED_EARLY = "ended_early", "Ended early"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class NextPlan(models.TextChoices):
+        NEW_INTERNAL_TOUR = "new_internal_tour", "New internal tour"
+        OUTSIDE_TRANSITION = "outside_transition", "Outside transition"
+        UNDECIDED = "undecided", "Undecided"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED, Status.ACTIVE)
+    CLOSED_STATUSES = (Status.COMPLETED, Status.ENDED_EARLY, Status.CANCELLED)
+    # The terms: what an amendment changes and the history records.
+    TERM_FIELDS = (
+        "kind", "title", "mission", "company_objectives", "employee_benefits", "success_company",
+        "success_employee", "alignment_notes", "start_date", "end_date", "cadence_months",
+        "next_tour_lead_days",
+    )
+
+    employee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tours")
+    manager = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="managed_tours")
+    kind = models.CharField(max_length=20, choices=TourKind.choices, default=TourKind.TRANSFORMATIONAL)
+    title = models.CharField(max_length=200)
+    mission = models.TextField(help_text="The mission of this tour, in a sentence or two.")
+    company_objectives = models.TextField(
+        "what the company gets", help_text="Objectives and results the company can count on."
+    )
+    employee_benefits = models.TextField(
+        "what the employee gets",
+        help_text="Growth, skills, and the accomplishment the employee can put on their record.",
+    )
+    success_company = models.TextField("success for the company", blank=True)
+    success_employee = models.TextField("success for the employee", blank=True)
+    alignment_notes = models.TextField(
+        blank=True,
+        help_text="How the organization's mission and values and the employee's aspirations and values "
+        "overlap for this tour.",
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Required, except for foundational tours.")
+    cadence_months = models.PositiveSmallIntegerField(
+        "checkpoint every (months)", default=DEFAULT_CADENCE_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    next_tour_lead_days = models.PositiveSmallIntegerField(
+        "start the next-tour conversation (days before the end)", default=DEFAULT_NEXT_TOUR_LEAD_DAYS,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    previous_tour = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors",
+        help_text="The tour before this one in the person's career ledger.",
+    )
+    program = models.ForeignKey(
+        RotationalProgram, null=True, blank=True, on_delete=models.SET_NULL, related_name="tours"
+    )
+    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="tours")
+    created_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    changes_requested = models.TextField(
+        blank=True, help_text="The employee's latest request for changes, until the tour is proposed again."
+    )
+    first_conversation_granted_on = models.DateField(
+        null=True, blank=True, help_text="When the employee granted the right of first conversation."
+    )
+    next_tour_plan = models.CharField(max_length=24, choices=NextPlan.choices, blank=True)
+    next_tour_plan_notes = models.TextField(blank=True)
+    next_tour_plan_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "employee"], condition=models.Q(status="active"),
+                name="tours_one_active_tour_per_employee",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="foundational") | models.Q(end_date__isnull=False),
+                name="tours_end_date_required_unless_foundational",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gt=models.F("start_date")),
+                name="tours_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(employee=models.F("manager")), name="tours_not_own_manager"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cadence_months__gte=1, cadence_months__lte=24), name="tours_cadence_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "employee", "status"]),
+            models.Index(fields=["organization", "manager", "status"]),
+            # The reminder sweep selects ending tours across organizations by end date.
+            models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def duration_days(self) -> int | None:
+        if self.end_date is None or self.start_date is None:
+            return None
+        return (self.end_date - self.start_date).days
+
+    @property
+    def duration_warnings(self) -> list[str]:
+        """Advice, not a block: the book's typical lengths for each kind."""
+        days = self.duration_days
+        if days is None:
+            return []
+        years = days / 365.25
+        if self.kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
+            return [f"Transformational tours usually run 2–5 years; this one runs {years:.1f}."]
+        if self.kind == TourKind.ROTATIONAL and years > 2 + 0.05:
+            return [f"Rotational tours usually last at most 2 years; this one runs {years:.1f}."]
+        return []
+
+    def days_left(self, today: date | None = None) -> int | None:
+        if self.end_date is None:
+            return None
+        return (self.end_date - (today or timezone.localdate())).days
+
+    def next_tour_conversation_due_on(self) -> date | None:
+        if self.end_date is None:
+            return None
+        return self.end_date - timedelta(days=self.next_tour_lead_days)
+
+    def next_tour_conversation_due(self, today: date | None = None) -> bool:
+        due_on = self.next_tour_conversation_due_on()
+        if self.status != self.Status.ACTIVE or due_on is None:
+            return False
+        decided = self.next_tour_plan in (self.NextPlan.NEW_INTERNAL_TOUR, self.NextPlan.OUTSIDE_TRANSITION)
+        return (today or timezone.localdate()) >= due_on and not decided
+
+    @property
+    def first_conversation_granted(self) -> bool:
+        return self.first_conversation_granted_on is not None
+
+
+class TourRevision(TenantModel):
+    """One entry of a tour's history: who did what, when, and which terms changed."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Drafted"
+        AMENDED = "amended", "Amended the terms"
+        PROPOSED = "proposed", "Proposed"
+        CHANGES_REQUESTED = "changes_requested", "Asked for changes"
+        ACCEPTED = "accepted", "Accepted"
+        COMPLETED = "completed", "Completed"
+        ENDED_EARLY = "ended_early", "Ended early"
+        CANCELLED = "cancelled", "Cancelled"
+        MANAGER_CHANGED = "manager_changed", "Changed the manager"
+        FIRST_CONVERSATION_GRANTED = "rofc_granted", "Granted the right of first conversation"
+        FIRST_CONVERSATION_WITHDRAWN = "rofc_withdrawn", "Withdrew the right of first conversation"
+        FIRST_CONVERSATION_EXERCISED = "rofc_exercised", "Exercised the right of first conversation"
+        FIRST_CONVERSATION_OUTCOME = "rofc_outcome", "Recorded the first conversation's outcome"
+        NEXT_TOUR_PLAN = "next_tour_plan", "Recorded the next-tour plan"
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="revisions")
+    by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=24, choices=Action.choices)
+    # {field: {"label": ..., "from": ..., "to": ...}} with display values, so history
+    # reads the same after choices or labels change.
+    changes = models.JSONField(default=dict, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "tour", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.tour_id})"
+
+
+class Checkpoint(TenantModel):
+    """A scheduled conversation about the tour, with both sides' notes."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        MISSED = "missed", "Missed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Progress(models.TextChoices):
+        ON_TRACK = "on_track", "On track"
+        AT_RISK = "at_risk", "At risk"
+        OFF_TRACK = "off_track", "Off track"
+
+    CLOSED_STATUSES = (Status.COMPLETED, Status.MISSED, Status.CANCELLED)
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="checkpoints")
+    # The calendar event's identity: stays through reschedules and cancellation.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE, raised on every change.")
+    scheduled_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=DEFAULT_CHECKPOINT_MINUTES, validators=[MinValueValidator(10), MaxValueValidator(480)]
+    )
+    location = models.CharField("place or video link", max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    confirmed = models.BooleanField(
+        default=False, help_text="Proposed from the cadence until the manager confirms or moves it."
+    )
+    progress = models.CharField(max_length=16, choices=Progress.choices, blank=True)
+    manager_notes = models.TextField("manager's notes", blank=True)
+    employee_notes = models.TextField("employee's notes", blank=True)
+    course_corrections = models.TextField("agreed course corrections", blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "uid"], name="tours_checkpoint_uid_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "tour", "scheduled_at"]),
+            # The reminder sweep selects due checkpoints across organizations by time.
+            models.Index(fields=["status", "scheduled_at"], name="tours_cp_status_sched_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Checkpoint {self.scheduled_at:%Y-%m-%d} ({self.tour_id})"
+
+    @property
+    def ends_at(self):
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.SCHEDULED and self.ends_at < timezone.now()
+
+
+class AgendaItem(TenantModel):
+    """A talking point either side adds before the meeting."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="agenda_items")
+    text = models.CharField(max_length=500)
+    added_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    discussed = models.BooleanField(default=False)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["organization", "checkpoint"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ActionItem(TenantModel):
+    """Something agreed at a checkpoint, with an owner."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
+    text = models.CharField(max_length=500)
+    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["organization", "checkpoint"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PrivateNote(TenantModel):
+    """A participant's own notes on a checkpoint: readable by the author only."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "checkpoint", "author"], name="tours_private_note_one_per_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Private note ({self.checkpoint_id}, {self.author_id})"
+
+
+class FirstConversation(TenantModel):
+    """The employee exercised the right of first conversation: "I'm thinking about what's next"."""
+
+    class Outcome(models.TextChoices):
+        NEW_INTERNAL_TOUR = "new_internal_tour", "New internal tour proposed"
+        SUPPORTED_MOVE_OUTSIDE = "supported_move_outside", "Supported move outside"
+        STAYED = "stayed", "Stayed on current tour"
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="first_conversations")
+    exercised_at = models.DateTimeField(default=timezone.now)
+    employee_note = models.TextField(blank=True)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-exercised_at", "-id"]
+        constraints = [
+            # One open conversation per tour at a time.
+            models.UniqueConstraint(
+                fields=["organization", "tour"], condition=models.Q(outcome=""),
+                name="tours_one_open_first_conversation",
+            ),
+        ]
+        indexes = [
+            # The reminder sweep: exercised conversations still without an outcome.
+            models.Index(fields=["outcome", "exercised_at"], name="tours_rofc_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"First conversation ({self.tour_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+
+class CalendarFeed(TenantModel):
+    """A person's private, revocable calendar subscription of their checkpoints."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64)
+    prefix = models.CharField(max_length=24)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "token_hash"], name="tours_calendar_feed_hash_unique"),
+            models.UniqueConstraint(
+                fields=["organization", "membership"], condition=models.Q(revoked_at__isnull=True),
+                name="tours_calendar_feed_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed {self.prefix}…"

@@ -1,0 +1,370 @@
+"""What tours remind people of, and when (DESIGN "Reminders", issue: reminders).
+
+Each ``due_*`` function is one set-based, indexed query across organizations — the
+explicit cross-tenant path, inside ``cross_tenant`` — that returns only what is due
+*and not yet in the ledger*, so its cost follows the number of due reminders, not
+the number of checkpoints or tours. Lead times come from each organization's
+settings. ``sweep`` hands the result to ``alliance.reminders.reminders_claim``.
+
+Each ``build_*`` function turns a claimed ledger row into the message, or returns
+``None`` when the reminder is no longer relevant (done, cancelled, rescheduled).
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.models import Reminder
+from alliance.reminders import DueReminder, ReminderMessage, register_builder, reminders_claim
+from tours.models import AgendaItem, Checkpoint, FirstConversation, Tour
+
+CHECKPOINT_UPCOMING = "checkpoint_upcoming"
+AGENDA_NUDGE = "agenda_nudge"
+CHECKPOINT_OVERDUE = "checkpoint_overdue"
+TOUR_ENDING = "tour_ending"
+FIRST_CONVERSATION = "first_conversation"
+
+# Exercised conversations older than this without an outcome are past reminding.
+FIRST_CONVERSATION_LOOKBACK_DAYS = 60
+
+DECIDED_PLANS = (Tour.NextPlan.NEW_INTERNAL_TOUR, Tour.NextPlan.OUTSIDE_TRANSITION)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M")
+
+
+def _not_in_ledger(kind: str, subject: str, recipient: str, window: str) -> str:
+    return f"""NOT EXISTS (
+        SELECT 1 FROM alliance_reminder r
+        WHERE r.organization_id = cp_org AND r.kind = '{kind}' AND r.subject_id = {subject}
+          AND r.recipient_id = {recipient} AND r."window" = {window})"""
+
+
+def _rows(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# The widest window any organization has chosen: bounds each index range scan, so a
+# sweep reads the checkpoints that are due somewhere, not all the scheduled ones.
+MAX_CHECKPOINT_LEAD = "(SELECT coalesce(max(d), 0) FROM alliance_organization, unnest(checkpoint_days_before) d)"
+MAX_AGENDA_LEAD = "(SELECT coalesce(max(agenda_nudge_days_before), 0) FROM alliance_organization)"
+MAX_OVERDUE_SPAN = (
+    "(SELECT coalesce(max(overdue_days_after + 7 * overdue_max_reminders), 0) FROM alliance_organization)"
+)
+MIN_OVERDUE_DELAY = "(SELECT coalesce(min(overdue_days_after), 1) FROM alliance_organization)"
+MAX_TOUR_ENDING_LEAD = "(SELECT coalesce(max(d), 0) FROM alliance_organization, unnest(tour_ending_days_before) d)"
+
+
+def due_checkpoint_reminders(now: datetime) -> list[DueReminder]:
+    """Manager and employee, at the nearest lead time that has been reached."""
+    sql = f"""
+        WITH candidates AS MATERIALIZED (
+            SELECT cp.organization_id, cp.id, cp.tour_id, cp.scheduled_at
+            FROM tours_checkpoint cp
+            WHERE cp.status = 'scheduled' AND cp.scheduled_at > %(now)s
+              AND cp.scheduled_at <= %(now)s + make_interval(days => {MAX_CHECKPOINT_LEAD})
+        ), due AS (
+            SELECT c.organization_id AS cp_org, c.id, c.scheduled_at, t.employee_id, t.manager_id,
+                   (SELECT min(d) FROM unnest(o.checkpoint_days_before) AS d
+                     WHERE c.scheduled_at - make_interval(days => d) <= %(now)s) AS lead
+            FROM candidates c
+            JOIN tours_tour t ON t.id = c.tour_id AND t.organization_id = c.organization_id
+            JOIN alliance_organization o ON o.id = c.organization_id
+            WHERE t.status = 'active'
+        ), windows AS (
+            SELECT due.*, recipient_id, lead || 'd@' || to_char(scheduled_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI')
+                   AS win
+            FROM due CROSS JOIN LATERAL (VALUES (employee_id), (manager_id)) AS r(recipient_id)
+            WHERE lead IS NOT NULL
+        )
+        SELECT cp_org, id, recipient_id, win FROM windows
+        WHERE {_not_in_ledger(CHECKPOINT_UPCOMING, "windows.id", "windows.recipient_id", "windows.win")}
+    """
+    rows = _rows(sql, {"now": now})
+    return [DueReminder(org, CHECKPOINT_UPCOMING, cid, rid, win, now) for org, cid, rid, win in rows]
+
+
+def due_agenda_nudges(now: datetime) -> list[DueReminder]:
+    """The employee, a few days before, while the agenda is still empty."""
+    sql = f"""
+        WITH candidates AS MATERIALIZED (
+            SELECT cp.organization_id, cp.id, cp.tour_id, cp.scheduled_at
+            FROM tours_checkpoint cp
+            WHERE cp.status = 'scheduled' AND cp.scheduled_at > %(now)s
+              AND cp.scheduled_at <= %(now)s + make_interval(days => {MAX_AGENDA_LEAD})
+        ), due AS (
+            SELECT c.organization_id AS cp_org, c.id, t.employee_id,
+                   'agenda@' || to_char(c.scheduled_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI') AS win
+            FROM candidates c
+            JOIN tours_tour t ON t.id = c.tour_id AND t.organization_id = c.organization_id
+            JOIN alliance_organization o ON o.id = c.organization_id
+            WHERE c.scheduled_at - make_interval(days => o.agenda_nudge_days_before) <= %(now)s
+              AND t.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM tours_agendaitem a
+                              WHERE a.organization_id = c.organization_id AND a.checkpoint_id = c.id)
+        )
+        SELECT cp_org, id, employee_id, win FROM due
+        WHERE {_not_in_ledger(AGENDA_NUDGE, "due.id", "due.employee_id", "due.win")}
+    """
+    rows = _rows(sql, {"now": now})
+    return [DueReminder(org, AGENDA_NUDGE, cid, rid, win, now) for org, cid, rid, win in rows]
+
+
+def due_overdue_notices(now: datetime) -> list[DueReminder]:
+    """The manager, N days after a checkpoint still 'scheduled', then weekly, at most M times."""
+    sql = f"""
+        WITH candidates AS MATERIALIZED (
+            SELECT cp.organization_id, cp.id, cp.tour_id, cp.scheduled_at
+            FROM tours_checkpoint cp
+            WHERE cp.status = 'scheduled'
+              AND cp.scheduled_at <= %(now)s - make_interval(days => {MIN_OVERDUE_DELAY})
+              AND cp.scheduled_at > %(now)s - make_interval(days => {MAX_OVERDUE_SPAN})
+        ), due AS (
+            SELECT c.organization_id AS cp_org, c.id, t.manager_id,
+                   'overdue-' || LEAST(
+                       floor(extract(epoch FROM %(now)s - (c.scheduled_at
+                             + make_interval(days => o.overdue_days_after))) / (7 * 86400))::int,
+                       o.overdue_max_reminders - 1) AS win
+            FROM candidates c
+            JOIN tours_tour t ON t.id = c.tour_id AND t.organization_id = c.organization_id
+            JOIN alliance_organization o ON o.id = c.organization_id
+            WHERE c.scheduled_at + make_interval(days => o.overdue_days_after) <= %(now)s
+              AND c.scheduled_at + make_interval(days => o.overdue_days_after + 7 * o.overdue_max_reminders)
+                  > %(now)s
+              AND t.status = 'active'
+        )
+        SELECT cp_org, id, manager_id, win FROM due
+        WHERE {_not_in_ledger(CHECKPOINT_OVERDUE, "due.id", "due.manager_id", "due.win")}
+    """
+    rows = _rows(sql, {"now": now})
+    return [DueReminder(org, CHECKPOINT_OVERDUE, cid, rid, win, now) for org, cid, rid, win in rows]
+
+
+def due_tour_ending_prompts(now: datetime) -> list[DueReminder]:
+    """Manager and employee, at the nearest lead time reached, until a next-tour plan is decided."""
+    sql = f"""
+        WITH candidates AS MATERIALIZED (
+            SELECT t.organization_id, t.id, t.employee_id, t.manager_id, t.end_date
+            FROM tours_tour t
+            WHERE t.status = 'active' AND t.end_date IS NOT NULL
+              AND t.end_date >= (%(now)s AT TIME ZONE 'UTC')::date - 1
+              AND t.end_date <= (%(now)s AT TIME ZONE 'UTC')::date + {MAX_TOUR_ENDING_LEAD} + 1
+              AND t.next_tour_plan NOT IN %(decided)s
+        ), due AS (
+            SELECT c.organization_id AS cp_org, c.id, c.employee_id, c.manager_id, c.end_date,
+                   (%(now)s AT TIME ZONE o.time_zone)::date AS today,
+                   (SELECT min(d) FROM unnest(o.tour_ending_days_before) AS d
+                     WHERE c.end_date - d <= (%(now)s AT TIME ZONE o.time_zone)::date) AS lead
+            FROM candidates c
+            JOIN alliance_organization o ON o.id = c.organization_id
+        ), windows AS (
+            SELECT due.*, recipient_id, lead || 'd@' || to_char(end_date, 'YYYYMMDD') AS win
+            FROM due CROSS JOIN LATERAL (VALUES (employee_id), (manager_id)) AS r(recipient_id)
+            WHERE lead IS NOT NULL AND end_date >= today
+        )
+        SELECT cp_org, id, recipient_id, win FROM windows
+        WHERE {_not_in_ledger(TOUR_ENDING, "windows.id", "windows.recipient_id", "windows.win")}
+    """
+    rows = _rows(sql, {"now": now, "decided": tuple(DECIDED_PLANS)})
+    return [DueReminder(org, TOUR_ENDING, tid, rid, win, now) for org, tid, rid, win in rows]
+
+
+def add_working_days(start: date, days: int) -> date:
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def due_first_conversation_notices(now: datetime) -> list[DueReminder]:
+    """The manager at once, and again after N working days while no outcome is recorded."""
+    sql = f"""
+        WITH open AS (
+            SELECT fc.organization_id AS cp_org, fc.id, t.manager_id, fc.exercised_at, o.time_zone,
+                   o.first_conversation_followup_working_days AS followup
+            FROM tours_firstconversation fc
+            JOIN tours_tour t ON t.id = fc.tour_id AND t.organization_id = fc.organization_id
+            JOIN alliance_organization o ON o.id = fc.organization_id
+            WHERE fc.outcome = '' AND fc.exercised_at > %(now)s - make_interval(days => %(lookback)s)
+              AND fc.exercised_at <= %(now)s
+        )
+        SELECT cp_org, id, manager_id, exercised_at, time_zone, followup,
+               {_not_in_ledger(FIRST_CONVERSATION, "open.id", "open.manager_id", "'exercised'")},
+               {_not_in_ledger(FIRST_CONVERSATION, "open.id", "open.manager_id", "'follow-up'")}
+        FROM open
+    """
+    due = []
+    for org, fid, manager_id, exercised_at, tz, followup, first_missing, followup_missing in _rows(
+        sql, {"now": now, "lookback": FIRST_CONVERSATION_LOOKBACK_DAYS}
+    ):
+        if first_missing:
+            due.append(DueReminder(org, FIRST_CONVERSATION, fid, manager_id, "exercised", now))
+        local_day = timezone.localtime(exercised_at, timezone=_zone(tz)).date()
+        followup_day = add_working_days(local_day, followup)
+        if followup_missing and timezone.localtime(now, timezone=_zone(tz)).date() >= followup_day:
+            due.append(DueReminder(org, FIRST_CONVERSATION, fid, manager_id, "follow-up", now))
+    return due
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+SELECTORS = {
+    CHECKPOINT_UPCOMING: due_checkpoint_reminders,
+    AGENDA_NUDGE: due_agenda_nudges,
+    CHECKPOINT_OVERDUE: due_overdue_notices,
+    TOUR_ENDING: due_tour_ending_prompts,
+    FIRST_CONVERSATION: due_first_conversation_notices,
+}
+
+
+def sweep(kind: str, *, now: datetime | None = None) -> int:
+    """Select what is due for one kind across organizations and claim it; returns how many."""
+    now = now or timezone.now()
+    with tenancy.cross_tenant(reason=f"reminder sweep: {kind}"):
+        due = SELECTORS[kind](now)
+    return len(reminders_claim(due))
+
+
+# --- Messages -------------------------------------------------------------------
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _checkpoint(reminder: Reminder) -> Checkpoint | None:
+    return (
+        Checkpoint.objects.for_org(reminder.organization_id)
+        .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
+        .filter(pk=reminder.subject_id)
+        .first()
+    )
+
+
+def _window_time(window: str) -> str:
+    return window.split("@", 1)[1] if "@" in window else ""
+
+
+def _message(template: str, context: dict, *, url: str, attachments=None) -> ReminderMessage:
+    subject = render_to_string(f"tours/email/{template}_subject.txt", context).strip()
+    return ReminderMessage(
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"tours/email/{template}.txt", context),
+        html=render_to_string(f"tours/email/{template}.html", context),
+        url=url,
+        attachments=attachments or [],
+    )
+
+
+def build_checkpoint_upcoming(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import checkpoint_invite, checkpoint_url
+
+    checkpoint = _checkpoint(reminder)
+    if (
+        checkpoint is None
+        or checkpoint.status != Checkpoint.Status.SCHEDULED
+        or checkpoint.tour.status != Tour.Status.ACTIVE
+        or _stamp(checkpoint.scheduled_at) != _window_time(reminder.window)  # moved since
+        or reminder.recipient_id not in (checkpoint.tour.employee_id, checkpoint.tour.manager_id)
+    ):
+        return None
+    agenda = list(
+        AgendaItem.objects.for_org(reminder.organization_id)
+        .filter(checkpoint=checkpoint, discussed=False)
+        .select_related("added_by__user")
+    )
+    is_manager = reminder.recipient_id == checkpoint.tour.manager_id
+    other = checkpoint.tour.employee if is_manager else checkpoint.tour.manager
+    context = {"checkpoint": checkpoint, "tour": checkpoint.tour, "agenda": agenda, "other": other,
+               "recipient": reminder.recipient, "url": checkpoint_url(checkpoint)}
+    invite = ("checkpoint.ics", checkpoint_invite(checkpoint), "text/calendar; method=REQUEST")
+    return _message("checkpoint_upcoming", context, url=checkpoint_url(checkpoint), attachments=[invite])
+
+
+def build_agenda_nudge(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import checkpoint_url
+
+    checkpoint = _checkpoint(reminder)
+    if (
+        checkpoint is None
+        or checkpoint.status != Checkpoint.Status.SCHEDULED
+        or _stamp(checkpoint.scheduled_at) != _window_time(reminder.window)
+        or AgendaItem.objects.for_org(reminder.organization_id).filter(checkpoint=checkpoint).exists()
+    ):
+        return None
+    context = {"checkpoint": checkpoint, "tour": checkpoint.tour, "recipient": reminder.recipient,
+               "url": checkpoint_url(checkpoint)}
+    return _message("agenda_nudge", context, url=checkpoint_url(checkpoint))
+
+
+def build_checkpoint_overdue(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import checkpoint_url
+
+    checkpoint = _checkpoint(reminder)
+    if checkpoint is None or checkpoint.status != Checkpoint.Status.SCHEDULED:
+        return None
+    if checkpoint.tour.status != Tour.Status.ACTIVE or reminder.recipient_id != checkpoint.tour.manager_id:
+        return None
+    context = {"checkpoint": checkpoint, "tour": checkpoint.tour, "recipient": reminder.recipient,
+               "url": checkpoint_url(checkpoint), "days": (timezone.now() - checkpoint.scheduled_at).days}
+    return _message("checkpoint_overdue", context, url=checkpoint_url(checkpoint))
+
+
+def _tour_url(tour: Tour) -> str:
+    return _site(reverse("tours:tour_detail", args=[tour.organization.slug, tour.pk]))
+
+
+def build_tour_ending(reminder: Reminder) -> ReminderMessage | None:
+    tour = (
+        Tour.objects.for_org(reminder.organization_id)
+        .select_related("employee__user", "manager__user", "organization")
+        .filter(pk=reminder.subject_id)
+        .first()
+    )
+    if (
+        tour is None
+        or tour.status != Tour.Status.ACTIVE
+        or tour.end_date is None
+        or tour.next_tour_plan in DECIDED_PLANS
+        or tour.end_date.strftime("%Y%m%d") != _window_time(reminder.window)
+        or reminder.recipient_id not in (tour.employee_id, tour.manager_id)
+    ):
+        return None
+    context = {"tour": tour, "recipient": reminder.recipient, "url": _tour_url(tour),
+               "days_left": tour.days_left(), "is_manager": reminder.recipient_id == tour.manager_id}
+    return _message("tour_ending", context, url=_tour_url(tour))
+
+
+def build_first_conversation(reminder: Reminder) -> ReminderMessage | None:
+    conversation = (
+        FirstConversation.objects.for_org(reminder.organization_id)
+        .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
+        .filter(pk=reminder.subject_id)
+        .first()
+    )
+    if conversation is None or conversation.outcome or reminder.recipient_id != conversation.tour.manager_id:
+        return None
+    context = {"conversation": conversation, "tour": conversation.tour, "recipient": reminder.recipient,
+               "url": _tour_url(conversation.tour), "follow_up": reminder.window == "follow-up"}
+    return _message("first_conversation", context, url=_tour_url(conversation.tour))
+
+
+register_builder(CHECKPOINT_UPCOMING, build_checkpoint_upcoming)
+register_builder(AGENDA_NUDGE, build_agenda_nudge)
+register_builder(CHECKPOINT_OVERDUE, build_checkpoint_overdue)
+register_builder(TOUR_ENDING, build_tour_ending)
+register_builder(FIRST_CONVERSATION, build_first_conversation)

@@ -1,0 +1,465 @@
+"""Reads for tours: every lookup is scoped by organization *and* by the caller's rights.
+
+Who sees what (one place):
+
+* an employee: their own tours and those tours' checkpoints;
+* a manager: the tours they manage and the tours of their direct reports;
+* HR and admins: every tour of the organization;
+* private checkpoint notes: their author only (HR and admins included in "nobody else").
+
+A tour or checkpoint the caller may not see is a 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from alliance.models import Membership
+from tours.models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Checkpoint,
+    Cohort,
+    FirstConversation,
+    PrivateNote,
+    RotationalProgram,
+    Tour,
+    TourRevision,
+)
+
+# --- Rights --------------------------------------------------------------------
+
+
+def is_manager_side(member: Membership, tour: Tour) -> bool:
+    """The tour's manager, the employee's current manager, or HR/admin."""
+    if not member.is_active or member.organization_id != tour.organization_id:
+        return False
+    return member.is_hr or tour.manager_id == member.pk or tour.employee.manager_id == member.pk
+
+
+def is_tour_employee(member: Membership, tour: Tour) -> bool:
+    return member.is_active and tour.employee_id == member.pk
+
+
+def is_participant(member: Membership, tour: Tour) -> bool:
+    """The people in the conversation: the employee and their manager(s), not HR by role."""
+    return member.is_active and member.pk in {tour.employee_id, tour.manager_id, tour.employee.manager_id}
+
+
+def can_draft_tour_for(member: Membership, employee: Membership) -> bool:
+    return member.is_active and employee.is_active and (
+        member.is_hr or (employee.manager_id == member.pk and member.pk != employee.pk)
+    )
+
+
+@dataclass(frozen=True)
+class TourRights:
+    view: bool = True
+    manage: bool = False
+    employee: bool = False
+    participant: bool = False
+
+
+def tour_rights(member: Membership, tour: Tour) -> TourRights:
+    return TourRights(
+        manage=is_manager_side(member, tour),
+        employee=is_tour_employee(member, tour),
+        participant=is_participant(member, tour),
+    )
+
+
+# --- Tours ---------------------------------------------------------------------
+
+
+def visible_tours(member: Membership) -> QuerySet[Tour]:
+    tours = Tour.objects.for_org(member.organization_id)
+    if member.is_hr:
+        return tours
+    return tours.filter(Q(employee=member) | Q(manager=member) | Q(employee__manager=member))
+
+
+def tour_list(
+    *,
+    member: Membership,
+    kind: str = "",
+    status: str = "",
+    employee_id: int | None = None,
+    manager_id: int | None = None,
+    team: str = "",
+    search: str = "",
+    ends_before: date | None = None,
+    ends_after: date | None = None,
+    ending_within_days: int | None = None,
+) -> QuerySet[Tour]:
+    tours = visible_tours(member).select_related("employee__user", "manager__user", "program")
+    if kind:
+        tours = tours.filter(kind=kind)
+    if status:
+        tours = tours.filter(status=status)
+    if employee_id:
+        tours = tours.filter(employee_id=employee_id)
+    if manager_id:
+        tours = tours.filter(manager_id=manager_id)
+    if team:
+        tours = tours.filter(employee__team=team)
+    if search:
+        tours = tours.filter(
+            Q(title__icontains=search) | Q(employee__user__full_name__icontains=search)
+            | Q(employee__user__email__icontains=search)
+        )
+    if ends_before:
+        tours = tours.filter(end_date__lt=ends_before)
+    if ends_after:
+        tours = tours.filter(end_date__gt=ends_after)
+    if ending_within_days is not None:
+        today = timezone.localdate()
+        tours = tours.filter(end_date__gte=today, end_date__lte=today + timedelta(days=ending_within_days))
+    return tours
+
+
+def get_tour_for_member(member: Membership, tour_id: int) -> Tour:
+    tour = (
+        visible_tours(member)
+        .select_related("employee__user", "employee__manager__user", "manager__user", "previous_tour",
+                        "program", "cohort", "organization")
+        .filter(pk=tour_id)
+        .first()
+    )
+    if tour is None:
+        raise Http404("No such tour.")
+    return tour
+
+
+def tour_history(tour: Tour) -> QuerySet[TourRevision]:
+    return TourRevision.objects.for_org(tour.organization_id).filter(tour=tour).select_related("by__user")
+
+
+def career_ledger(*, member: Membership, subject: Membership) -> list[Tour]:
+    """A person's tours in order, each linked to the one before it."""
+    return list(
+        visible_tours(member).filter(employee=subject).select_related("manager__user", "previous_tour")
+        .order_by("start_date", "id")
+    )
+
+
+def get_member_for_ledger(member: Membership, membership_id: int) -> Membership:
+    """The person whose ledger the caller may open: self, a direct report, or anyone for HR."""
+    subject = (
+        Membership.objects.for_org(member.organization_id)
+        .select_related("user", "manager__user").filter(pk=membership_id).first()
+    )
+    if subject is None or not (member.is_hr or subject.pk == member.pk or subject.manager_id == member.pk):
+        raise Http404("No such member.")
+    return subject
+
+
+def draftable_employees(member: Membership) -> QuerySet[Membership]:
+    """Who the caller may draft a tour for: direct reports, or everyone active for HR."""
+    members = Membership.objects.for_org(member.organization_id).filter(
+        status=Membership.Status.ACTIVE
+    ).select_related("user", "manager__user")
+    if member.is_hr:
+        return members
+    return members.filter(manager=member)
+
+
+def possible_managers(*, organization_id: int) -> QuerySet[Membership]:
+    return Membership.objects.for_org(organization_id).filter(
+        status=Membership.Status.ACTIVE,
+        role__in=[Membership.Role.MANAGER, Membership.Role.HR, Membership.Role.ADMIN],
+    ).select_related("user")
+
+
+def active_tour_of(member: Membership) -> Tour | None:
+    return (
+        Tour.objects.for_org(member.organization_id)
+        .filter(employee=member, status=Tour.Status.ACTIVE)
+        .select_related("manager__user").first()
+    )
+
+
+def open_tours_of(member: Membership) -> list[Tour]:
+    """The person's own current and pending tours (active first, then proposed, then drafts)."""
+    order = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1, Tour.Status.DRAFT: 2}
+    tours = list(
+        Tour.objects.for_org(member.organization_id)
+        .filter(employee=member, status__in=Tour.OPEN_STATUSES)
+        .select_related("manager__user", "employee__user")
+    )
+    return sorted(tours, key=lambda t: (order[t.status], t.start_date))
+
+
+# --- Checkpoints ---------------------------------------------------------------
+
+
+def visible_checkpoints(member: Membership) -> QuerySet[Checkpoint]:
+    checkpoints = Checkpoint.objects.for_org(member.organization_id)
+    if member.is_hr:
+        return checkpoints
+    return checkpoints.filter(
+        Q(tour__employee=member) | Q(tour__manager=member) | Q(tour__employee__manager=member)
+    )
+
+
+def with_checkpoint_details(checkpoints: QuerySet[Checkpoint], *, member: Membership) -> QuerySet[Checkpoint]:
+    """Agenda, action items and the caller's own private note, in a fixed number of queries."""
+    return checkpoints.select_related("tour__employee__user", "tour__manager__user").prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by__user")),
+        Prefetch("action_items", queryset=ActionItem.objects.select_related("owner__user")),
+        Prefetch(
+            "private_notes",
+            queryset=PrivateNote.objects.filter(author=member),
+            to_attr="my_private_notes",
+        ),
+    )
+
+
+def checkpoint_list(
+    *,
+    member: Membership,
+    tour_id: int | None = None,
+    status: str = "",
+    scheduled_after=None,
+    scheduled_before=None,
+) -> QuerySet[Checkpoint]:
+    checkpoints = with_checkpoint_details(visible_checkpoints(member), member=member)
+    if tour_id:
+        checkpoints = checkpoints.filter(tour_id=tour_id)
+    if status:
+        checkpoints = checkpoints.filter(status=status)
+    if scheduled_after:
+        checkpoints = checkpoints.filter(scheduled_at__gte=scheduled_after)
+    if scheduled_before:
+        checkpoints = checkpoints.filter(scheduled_at__lt=scheduled_before)
+    return checkpoints
+
+
+def get_checkpoint_for_member(member: Membership, checkpoint_id: int) -> Checkpoint:
+    checkpoint = (
+        with_checkpoint_details(visible_checkpoints(member), member=member)
+        .select_related("tour__employee__manager", "tour__organization")
+        .filter(pk=checkpoint_id).first()
+    )
+    if checkpoint is None:
+        raise Http404("No such checkpoint.")
+    return checkpoint
+
+
+def my_private_note(checkpoint: Checkpoint) -> str:
+    """The caller's private note, from ``with_checkpoint_details``' prefetch (author-only)."""
+    notes = getattr(checkpoint, "my_private_notes", None)
+    return notes[0].body if notes else ""
+
+
+def tour_checkpoints(*, member: Membership, tour: Tour) -> list[Checkpoint]:
+    return list(with_checkpoint_details(visible_checkpoints(member).filter(tour=tour), member=member))
+
+
+def get_agenda_item_for_member(member: Membership, item_id: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.for_org(member.organization_id)
+        .filter(pk=item_id, checkpoint__in=visible_checkpoints(member))
+        .select_related("checkpoint__tour__employee").first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    return item
+
+
+def get_action_item_for_member(member: Membership, item_id: int) -> ActionItem:
+    item = (
+        ActionItem.objects.for_org(member.organization_id)
+        .filter(pk=item_id, checkpoint__in=visible_checkpoints(member))
+        .select_related("checkpoint__tour__employee").first()
+    )
+    if item is None:
+        raise Http404("No such action item.")
+    return item
+
+
+def upcoming_checkpoints_for(member: Membership, *, limit: int = 5) -> list[Checkpoint]:
+    """The person's next conversations, as employee or as manager."""
+    return list(
+        Checkpoint.objects.for_org(member.organization_id)
+        .filter(Q(tour__employee=member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
+                scheduled_at__gte=timezone.now() - timedelta(hours=2))
+        .select_related("tour__employee__user", "tour__manager__user")
+        .order_by("scheduled_at", "id")[:limit]
+    )
+
+
+def calendar_checkpoints_for(member: Membership) -> QuerySet[Checkpoint]:
+    """What a person's calendar feed carries: their checkpoints of the last 90 days and to come."""
+    return (
+        Checkpoint.objects.for_org(member.organization_id)
+        .filter(Q(tour__employee=member) | Q(tour__manager=member),
+                scheduled_at__gte=timezone.now() - timedelta(days=90))
+        .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
+        .prefetch_related("agenda_items")
+        .order_by("scheduled_at", "id")
+    )
+
+
+# --- Right of first conversation ------------------------------------------------
+
+
+def get_first_conversation_for_member(member: Membership, conversation_id: int) -> FirstConversation:
+    conversation = (
+        FirstConversation.objects.for_org(member.organization_id)
+        .filter(pk=conversation_id, tour__in=visible_tours(member))
+        .select_related("tour__employee__user", "tour__manager__user").first()
+    )
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+def first_conversations_of(tour: Tour) -> QuerySet[FirstConversation]:
+    return FirstConversation.objects.for_org(tour.organization_id).filter(tour=tour).select_related(
+        "outcome_recorded_by__user"
+    )
+
+
+# --- Manager dashboard ----------------------------------------------------------
+
+
+@dataclass
+class TeamRow:
+    member: Membership
+    tour: Tour | None
+    next_checkpoint_at: object = None
+    last_progress: str = ""
+    flags: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
+
+    @property
+    def days_left(self) -> int | None:
+        return self.tour.days_left() if self.tour else None
+
+    @property
+    def flag_keys(self) -> set[str]:
+        return {key for key, _ in self.flags}
+
+
+TEAM_FLAGS = {
+    "no_active_tour": "No active tour",
+    "next_tour_due": "Next-tour conversation due",
+    "first_conversation": "Right of first conversation exercised",
+    "overdue_checkpoint": "Overdue checkpoint",
+    "at_risk": "Last checkpoint at risk",
+}
+TEAM_SORTS = {"name", "ends", "next_checkpoint", "flags"}
+
+
+def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: str = "name") -> list[TeamRow]:
+    """Direct reports with their current tour and what needs attention (two queries)."""
+    now = timezone.now()
+    reports = list(
+        Membership.objects.for_org(member.organization_id)
+        .filter(manager=member, status=Membership.Status.ACTIVE)
+        .select_related("user")
+    )
+    scheduled = Checkpoint.objects.filter(tour=OuterRef("pk"), status=Checkpoint.Status.SCHEDULED)
+    tours = (
+        Tour.objects.for_org(member.organization_id)
+        .filter(employee__in=[r.pk for r in reports], status__in=Tour.OPEN_STATUSES)
+        .annotate(
+            next_checkpoint_at=Subquery(
+                scheduled.filter(scheduled_at__gte=now).order_by("scheduled_at").values("scheduled_at")[:1]
+            ),
+            last_progress=Subquery(
+                Checkpoint.objects.filter(tour=OuterRef("pk"), status=Checkpoint.Status.COMPLETED)
+                .order_by("-scheduled_at").values("progress")[:1]
+            ),
+            has_overdue=Exists(scheduled.filter(scheduled_at__lt=now - timedelta(hours=1))),
+            open_first_conversation=Exists(FirstConversation.objects.filter(tour=OuterRef("pk"), outcome="")),
+        )
+        .order_by("start_date")
+    )
+    status_rank = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1, Tour.Status.DRAFT: 2}
+    best: dict[int, Tour] = {}
+    for tour in tours:
+        current = best.get(tour.employee_id)
+        if current is None or status_rank[tour.status] < status_rank[current.status]:
+            best[tour.employee_id] = tour
+    rows = []
+    for report in reports:
+        tour = best.get(report.pk)
+        row = TeamRow(member=report, tour=tour)
+        if tour is None or tour.status != Tour.Status.ACTIVE:
+            row.flags.append(("no_active_tour", TEAM_FLAGS["no_active_tour"]))
+        if tour is not None:
+            row.next_checkpoint_at = tour.next_checkpoint_at
+            row.last_progress = tour.last_progress or ""
+            if tour.next_tour_conversation_due():
+                row.flags.append(("next_tour_due", TEAM_FLAGS["next_tour_due"]))
+            if tour.open_first_conversation:
+                row.flags.append(("first_conversation", TEAM_FLAGS["first_conversation"]))
+            if tour.has_overdue:
+                row.flags.append(("overdue_checkpoint", TEAM_FLAGS["overdue_checkpoint"]))
+            if row.last_progress in (Checkpoint.Progress.AT_RISK, Checkpoint.Progress.OFF_TRACK):
+                row.flags.append(("at_risk", TEAM_FLAGS["at_risk"]))
+        rows.append(row)
+    if flag:
+        rows = [row for row in rows if flag in row.flag_keys]
+    if kind:
+        rows = [row for row in rows if row.tour is not None and row.tour.kind == kind]
+    far = date.max
+    if sort == "ends":
+        rows.sort(key=lambda r: (r.tour.end_date if r.tour and r.tour.end_date else far, r.member.user.full_name))
+    elif sort == "next_checkpoint":
+        rows.sort(key=lambda r: (r.next_checkpoint_at is None, r.next_checkpoint_at or now,
+                                 r.member.user.full_name))
+    elif sort == "flags":
+        rows.sort(key=lambda r: (-len(r.flags), r.member.user.full_name))
+    else:
+        rows.sort(key=lambda r: (r.member.user.full_name.lower(), r.member.user.email))
+    return rows
+
+
+def open_first_conversations_for_manager(member: Membership) -> list[FirstConversation]:
+    """Exercised rights of first conversation still waiting for the manager's outcome."""
+    return list(
+        FirstConversation.objects.for_org(member.organization_id)
+        .filter(outcome="")
+        .filter(Q(tour__manager=member) | Q(tour__employee__manager=member))
+        .select_related("tour__employee__user")
+        .order_by("exercised_at")
+    )
+
+
+# --- Programs and calendar feeds ------------------------------------------------
+
+
+def program_list(*, member: Membership, include_inactive: bool = True) -> QuerySet[RotationalProgram]:
+    programs = RotationalProgram.objects.for_org(member.organization_id)
+    if not include_inactive:
+        programs = programs.filter(is_active=True)
+    return programs
+
+
+def get_program_for_member(member: Membership, program_id: int) -> RotationalProgram:
+    program = program_list(member=member).filter(pk=program_id).first()
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def program_cohorts(program: RotationalProgram) -> list[Cohort]:
+    return list(
+        Cohort.objects.for_org(program.organization_id).filter(program=program)
+        .select_related("started_by__user")
+        .prefetch_related(Prefetch("tours", queryset=Tour.objects.select_related("employee__user")))
+    )
+
+
+def active_calendar_feed(member: Membership) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.for_org(member.organization_id)
+        .filter(membership=member, revoked_at__isnull=True).first()
+    )
