@@ -35,19 +35,18 @@ def owner_role_config() -> dict:
     return owner
 
 
-def setup_database_as_owner(*, verbosity: int = 0, keepdb: bool = False, extra_grants: bool = True):
+def setup_database_as_owner(*, verbosity: int = 0, keepdb: bool = False):
     """Create and migrate the test database as the owner; continue as the app role."""
     from django.test.utils import setup_databases
 
     app, owner = app_role_config(), owner_role_config()
     use_role(owner)
     db_cfg = setup_databases(verbosity=verbosity, interactive=False, keepdb=keepdb)
-    if extra_grants:
-        with connections["default"].cursor() as cursor:
-            # Test-only: pytest-django empties tables between transactional tests with
-            # TRUNCATE. Production's application role never gets this right.
-            role = connections["default"].ops.quote_name(settings.DATABASE_APP_ROLE)
-            cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
+    with connections["default"].cursor() as cursor:
+        # Test-only: pytest-django empties tables between transactional tests with
+        # TRUNCATE. Production's application role never gets this right.
+        role = connections["default"].ops.quote_name(settings.DATABASE_APP_ROLE)
+        cursor.execute(f"GRANT TRUNCATE ON ALL TABLES IN SCHEMA public TO {role}")
     use_role(app)
     return db_cfg, app, owner
 

@@ -99,7 +99,8 @@ class Tour(TenantModel):
     )
 
     employee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tours")
-    manager = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="managed_tours")
+    # RESTRICT: a manager with tours cannot be deleted alone, but an organization can be.
+    manager = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="managed_tours")
     kind = models.CharField(max_length=20, choices=TourKind.choices, default=TourKind.TRANSFORMATIONAL)
     title = models.CharField(max_length=200)
     mission = models.TextField(help_text="The mission of this tour, in a sentence or two.")

@@ -468,3 +468,13 @@ def test_checkpoints_belong_inside_the_tour(tenant, manager, employee):
     assert "scheduled_at" in error.value.field_errors
     # A wrap-up conversation shortly after the last day is fine.
     services.checkpoint_schedule(tour=tour, by=manager, scheduled_at=timezone.now() + timedelta(days=75))
+
+
+def test_an_organization_with_tours_can_still_be_deleted(org, manager, employee):
+    from alliance.tenancy import cross_tenant
+
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    CheckpointFactory(tour=tour)
+    with cross_tenant(reason="test: delete an organization"):
+        org.delete()
+        assert not Tour.objects.exists() and not Checkpoint.objects.exists()

@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('cohort', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tours', to='tours.cohort')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
                 ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tours', to='alliance.membership')),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='managed_tours', to='alliance.membership')),
+                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='managed_tours', to='alliance.membership')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
                 ('previous_tour', models.ForeignKey(blank=True, help_text="The tour before this one in the person's career ledger.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successors', to='tours.tour')),
                 ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tours', to='tours.rotationalprogram')),
