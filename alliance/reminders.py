@@ -61,6 +61,7 @@ class ReminderMessage:
     text: str
     html: str = ""
     url: str = ""
+    summary: str = ""  # the in-app notification's body; the e-mail text when empty
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
@@ -147,7 +148,7 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
     channel = channel_for(member=recipient, kind=reminder.kind)
     if channel in (Channel.BOTH, Channel.IN_APP):
         notification_create(
-            recipient=recipient, kind=reminder.kind, title=message.subject, body=message.text,
+            recipient=recipient, kind=reminder.kind, title=message.subject, body=message.summary or message.text,
             url=message.url, reminder=reminder,
         )
     if channel in (Channel.BOTH, Channel.EMAIL):

@@ -7,6 +7,8 @@ like web, worker and beat. Row-level security is therefore live in every test.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from alliance.testing import setup_database_as_owner, teardown_database_as_owner
@@ -20,3 +22,42 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     yield
     with django_db_blocker.unblock():
         teardown_database_as_owner(db_cfg, app=app, owner=owner, verbosity=verbosity, keepdb=django_db_keepdb)
+
+
+# --- Browser journeys (Playwright driving Chromium) -----------------------------
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it stay synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH") or None,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """A fresh browser context (its own cookies) per person; page errors fail the test."""
+    contexts, errors = [], []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == [], errors

@@ -260,11 +260,14 @@ def _window_time(window: str) -> str:
 
 
 def _message(template: str, context: dict, *, url: str, attachments=None) -> ReminderMessage:
-    subject = render_to_string(f"tours/email/{template}_subject.txt", context).strip()
+    def render(name: str) -> str:
+        return render_to_string(f"tours/email/{template}{name}", context)
+
     return ReminderMessage(
-        subject=" ".join(subject.split()),
-        text=render_to_string(f"tours/email/{template}.txt", context),
-        html=render_to_string(f"tours/email/{template}.html", context),
+        subject=" ".join(render("_subject.txt").split()),
+        text=render(".txt"),
+        html=render(".html"),
+        summary=" ".join(render("_summary.txt").split()),
         url=url,
         attachments=attachments or [],
     )
@@ -325,7 +328,7 @@ def build_checkpoint_overdue(reminder: Reminder) -> ReminderMessage | None:
 
 
 def _tour_url(tour: Tour) -> str:
-    return _site(reverse("tours:tour_detail", args=[tour.organization.slug, tour.pk]))
+    return _site(reverse("tours:detail", args=[tour.organization.slug, tour.pk]))
 
 
 def build_tour_ending(reminder: Reminder) -> ReminderMessage | None:

@@ -17,46 +17,10 @@ from alliance.models import Invitation, Membership, User
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make around it stay synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct-horse-battery"
 SCREENSHOTS = Path(os.environ.get("ALLIANCE_SCREENSHOTS", "/tmp"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH") or None,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page_for(browser, live_server):
-    """A fresh browser context (its own cookies) per person; page errors fail the test."""
-    contexts, errors = [], []
-
-    def make():
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert errors == [], errors
 
 
 @pytest.fixture

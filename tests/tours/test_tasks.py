@@ -241,3 +241,54 @@ def test_delivered_reminder_carries_agenda_invite_and_local_time(settings):
     assert f"UID:{checkpoint.uid}" in ics_text
     with tenancy.tenant_context(org.pk):
         assert Notification.objects.get(recipient=employee).url.endswith(f"/checkpoints/{checkpoint.pk}/")
+
+
+@pytest.mark.parametrize(
+    ("kind", "setup", "moment", "recipient"),
+    [
+        (reminders.CHECKPOINT_UPCOMING, "checkpoint", T0 - timedelta(days=1), "manager"),
+        (reminders.AGENDA_NUDGE, "checkpoint", T0 - timedelta(days=2), "employee"),
+        (reminders.CHECKPOINT_OVERDUE, "checkpoint", T0 + timedelta(days=1), "manager"),
+        (reminders.TOUR_ENDING, "tour", datetime(2028, 4, 1, tzinfo=UTC), "employee"),
+        (reminders.FIRST_CONVERSATION, "conversation", T0 + timedelta(minutes=5), "manager"),
+    ],
+)
+def test_every_kind_is_delivered_with_a_link_in_both_channels(people, kind, setup, moment, recipient):
+    from alliance.reminders import reminder_deliver, reminders_claim
+
+    org, manager, employee = people
+    tour = make_tour(org, manager, employee)
+    if setup == "checkpoint":
+        make_checkpoint(tour, T0)
+    elif setup == "conversation":
+        with tenancy.tenant_context(org.pk):
+            FirstConversation.objects.create(organization=org, tour=tour, exercised_at=T0, employee_note="What next?")
+    with tenancy.cross_tenant(reason="test"):
+        wanted = {"manager": manager, "employee": employee}[recipient].pk
+        due = [d for d in reminders.SELECTORS[kind](moment) if d.recipient_id == wanted]
+    assert len(due) == 1
+    ((org_id, reminder_id),) = reminders_claim(due)
+    with tenancy.tenant_context(org.pk):
+        assert reminder_deliver(organization_id=org_id, reminder_id=reminder_id) == "sent"
+        notification = Notification.objects.get(recipient_id=due[0].recipient_id)
+    (message,) = mail.outbox
+    assert message.subject == notification.title
+    assert notification.body and "Hello" not in notification.body  # a one-line summary, not the e-mail
+    assert notification.url.startswith("http://testserver/o/acme/")
+    assert notification.url in message.body
+    assert message.alternatives and notification.url in message.alternatives[0][0]
+
+
+def test_a_reminder_for_something_since_done_is_skipped(people):
+    from alliance.reminders import reminder_deliver, reminders_claim
+
+    org, manager, employee = people
+    checkpoint = make_checkpoint(make_tour(org, manager, employee), T0)
+    with tenancy.cross_tenant(reason="test"):
+        due = reminders.due_checkpoint_reminders(T0 - timedelta(days=1))
+    claimed = reminders_claim(due)
+    with tenancy.tenant_context(org.pk):
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(status=Checkpoint.Status.CANCELLED)
+        outcomes = {reminder_deliver(organization_id=o, reminder_id=r) for o, r in claimed}
+    assert outcomes == {"skipped"}
+    assert mail.outbox == []
