@@ -28,7 +28,12 @@ class CrossTenantAdminSite(admin.AdminSite):
             if request.user.is_active and request.user.is_staff:
                 reason = f"admin site: {request.user.email} {request.method} {request.path}"
                 with tenancy.cross_tenant(reason=reason):
-                    return inner(request, *args, **kwargs)
+                    response = inner(request, *args, **kwargs)
+                    # Admin pages are TemplateResponses drawn after the view returns;
+                    # draw them here, while the cross-tenant block is still open.
+                    if hasattr(response, "render") and not response.is_rendered:
+                        response.render()
+                    return response
             return inner(request, *args, **kwargs)
 
         return wrapper

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_filters import rest_framework as filters
@@ -26,6 +27,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole-number id. ``NumberFilter`` parses a Decimal, so ``?manager=1e9999999`` would reach
+    ``int()`` in the lookup and spin on a ten-million-digit number; this one answers 400 instead."""
+
+    field_class = forms.IntegerField
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
@@ -78,7 +86,7 @@ class MemberFilterSet(UpdatedSinceFilterSet):
     role = filters.ChoiceFilter(choices=Membership.Role.choices)
     status = filters.ChoiceFilter(choices=Membership.Status.choices)
     team = filters.CharFilter()
-    manager = filters.NumberFilter(field_name="manager_id")
+    manager = IdFilter(field_name="manager_id")
     email = filters.CharFilter(field_name="user__email", lookup_expr="iexact")
 
     class Meta:

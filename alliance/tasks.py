@@ -5,6 +5,7 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from alliance import tenancy
@@ -33,8 +34,8 @@ def count_active_members(organization_id: int) -> int:
         return Membership.objects.filter(status=Membership.Status.ACTIVE).count()
 
 
-# Transient e-mail transport failures: retried with exponential backoff.
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+# Transient failures of the mail transport or the database: retried with exponential backoff.
+TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError, OperationalError, InterfaceError)
 MAX_DELIVERY_RETRIES = 6
 
 
@@ -53,7 +54,7 @@ def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> di
         try:
             with tenancy.tenant_context(organization_id):
                 outcome = reminder_deliver(organization_id=organization_id, reminder_id=reminder_id)
-        except TRANSIENT_MAIL_ERRORS as error:
+        except TRANSIENT_ERRORS as error:
             reminder_record_failure(
                 organization_id=organization_id, reminder_id=reminder_id, error=repr(error), final=final
             )
@@ -62,6 +63,14 @@ def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> di
                 logger.error("reminder %s of organization %s failed for good: %r", reminder_id, organization_id, error)
             else:
                 failed.append(reminder_id)
+        except Exception as error:
+            # A defect (a template error, an unknown kind…) will not heal by retrying:
+            # record it, mark this reminder failed, and deliver the rest of the batch.
+            logger.exception("reminder %s of organization %s failed", reminder_id, organization_id)
+            reminder_record_failure(
+                organization_id=organization_id, reminder_id=reminder_id, error=repr(error), final=True
+            )
+            outcome = "failed"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     if failed:
         # 5 s, 10 s, 20 s … 160 s by default: well inside the broker's visibility timeout.

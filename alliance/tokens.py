@@ -31,7 +31,7 @@ def token_make(*, kind: str, organization_id: int) -> tuple[str, str]:
 
 def token_parse(token: str, *, kind: str) -> ParsedToken | None:
     parts = token.strip().split("_", 2)
-    if len(parts) != 3 or parts[0] != kind or not parts[1].isdigit() or len(parts[2]) < 20:
+    if len(parts) != 3 or parts[0] != kind or not (parts[1].isascii() and parts[1].isdigit()) or len(parts[2]) < 20:
         return None
     organization_id = int(parts[1])
     if organization_id <= 0 or organization_id > 2**63 - 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
@@ -17,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import UpdatedSinceFilterSet
+from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
 from tours import selectors, services
@@ -94,8 +95,8 @@ class TourOutputSerializer(serializers.ModelSerializer):
 class TourFilterSet(UpdatedSinceFilterSet):
     kind = filters.ChoiceFilter(choices=TourKind.choices)
     status = filters.ChoiceFilter(choices=Tour.Status.choices)
-    employee = filters.NumberFilter(field_name="employee_id")
-    manager = filters.NumberFilter(field_name="manager_id")
+    employee = IdFilter(field_name="employee_id")
+    manager = IdFilter(field_name="manager_id")
     ends_before = filters.DateFilter(field_name="end_date", lookup_expr="lt", help_text="End date before this day.")
     ends_after = filters.DateFilter(field_name="end_date", lookup_expr="gt", help_text="End date after this day.")
 
@@ -383,7 +384,7 @@ class CheckpointOutputSerializer(serializers.ModelSerializer):
 
 
 class CheckpointFilterSet(UpdatedSinceFilterSet):
-    tour = filters.NumberFilter(field_name="tour_id")
+    tour = IdFilter(field_name="tour_id")
     status = filters.ChoiceFilter(choices=Checkpoint.Status.choices)
     scheduled_after = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
     scheduled_before = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
@@ -447,10 +448,13 @@ class CheckpointDetailApi(APIView):
         checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
         data = _input(CheckpointUpdateInputSerializer, request)
         private_note = data.pop("private_note", None)
-        if data:
-            services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, **data)
-        if private_note is not None:
-            services.private_note_save(checkpoint=checkpoint, by=request.member, body=private_note)
+        # Two services, one answer: a refusal from the second must undo the first, because the
+        # request's own transaction commits 400s.
+        with transaction.atomic():
+            if data:
+                services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, **data)
+            if private_note is not None:
+                services.private_note_save(checkpoint=checkpoint, by=request.member, body=private_note)
         return _checkpoint_response(request, pk)
 
 

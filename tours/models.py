@@ -219,11 +219,15 @@ class Tour(TenantModel):
     def next_tour_conversation_due_on(self) -> date | None:
         if self.end_date is None:
             return None
-        return self.end_date - timedelta(days=self.next_tour_lead_days)
+        # Counted on ordinals, floored at the first representable day: a row saved before
+        # dates were bounded (say, ending in year 1) must not make every page listing it fail.
+        return date.fromordinal(max(1, self.end_date.toordinal() - (self.next_tour_lead_days or 0)))
 
     def next_tour_conversation_due(self, today: date | None = None) -> bool:
+        if self.status != self.Status.ACTIVE:
+            return False
         due_on = self.next_tour_conversation_due_on()
-        if self.status != self.Status.ACTIVE or due_on is None:
+        if due_on is None:
             return False
         decided = self.next_tour_plan in (self.NextPlan.NEW_INTERNAL_TOUR, self.NextPlan.OUTSIDE_TRANSITION)
         return (today or timezone.localdate()) >= due_on and not decided
@@ -320,7 +324,10 @@ class Checkpoint(TenantModel):
 
     @property
     def ends_at(self):
-        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
+        try:
+            return self.scheduled_at + timedelta(minutes=self.duration_minutes)
+        except OverflowError:  # a row saved before checkpoint times were bounded, at the end of time
+            return self.scheduled_at
 
     @property
     def is_open(self) -> bool:

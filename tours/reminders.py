@@ -135,7 +135,8 @@ def due_overdue_notices(now: datetime) -> list[DueReminder]:
                    'overdue-' || LEAST(
                        floor(extract(epoch FROM %(now)s - (c.scheduled_at
                              + make_interval(days => o.overdue_days_after))) / (7 * 86400))::int,
-                       o.overdue_max_reminders - 1) AS win
+                       o.overdue_max_reminders - 1)
+                   || '@' || to_char(c.scheduled_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI') AS win
             FROM candidates c
             JOIN tours_tour t ON t.id = c.tour_id AND t.organization_id = c.organization_id
             JOIN alliance_organization o ON o.id = c.organization_id
@@ -198,7 +199,8 @@ def due_first_conversation_notices(now: datetime) -> list[DueReminder]:
             FROM tours_firstconversation fc
             JOIN tours_tour t ON t.id = fc.tour_id AND t.organization_id = fc.organization_id
             JOIN alliance_organization o ON o.id = fc.organization_id
-            WHERE fc.outcome = '' AND fc.exercised_at > %(now)s - make_interval(days => %(lookback)s)
+            WHERE fc.outcome = '' AND t.status = 'active'
+              AND fc.exercised_at > %(now)s - make_interval(days => %(lookback)s)
               AND fc.exercised_at <= %(now)s
         )
         SELECT cp_org, id, manager_id, exercised_at, time_zone, followup,
@@ -318,9 +320,13 @@ def build_checkpoint_overdue(reminder: Reminder) -> ReminderMessage | None:
     from tours.calendar import checkpoint_url
 
     checkpoint = _checkpoint(reminder)
-    if checkpoint is None or checkpoint.status != Checkpoint.Status.SCHEDULED:
-        return None
-    if checkpoint.tour.status != Tour.Status.ACTIVE or reminder.recipient_id != checkpoint.tour.manager_id:
+    if (
+        checkpoint is None
+        or checkpoint.status != Checkpoint.Status.SCHEDULED
+        or _stamp(checkpoint.scheduled_at) != _window_time(reminder.window)  # moved since
+        or checkpoint.tour.status != Tour.Status.ACTIVE
+        or reminder.recipient_id != checkpoint.tour.manager_id
+    ):
         return None
     context = {"checkpoint": checkpoint, "tour": checkpoint.tour, "recipient": reminder.recipient,
                "url": checkpoint_url(checkpoint), "days": (timezone.now() - checkpoint.scheduled_at).days}
@@ -359,7 +365,12 @@ def build_first_conversation(reminder: Reminder) -> ReminderMessage | None:
         .filter(pk=reminder.subject_id)
         .first()
     )
-    if conversation is None or conversation.outcome or reminder.recipient_id != conversation.tour.manager_id:
+    if (
+        conversation is None
+        or conversation.outcome
+        or conversation.tour.status != Tour.Status.ACTIVE
+        or reminder.recipient_id != conversation.tour.manager_id
+    ):
         return None
     context = {"conversation": conversation, "tour": conversation.tour, "recipient": reminder.recipient,
                "url": _tour_url(conversation.tour), "follow_up": reminder.window == "follow-up"}

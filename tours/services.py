@@ -41,6 +41,12 @@ CHECKPOINT_LOCAL_TIME = time(10, 0)  # proposed checkpoints start at 10:00 in th
 FOUNDATIONAL_PLANNING_HORIZON_MONTHS = 24  # open-ended tours: propose the next two years
 SCHEDULE_GRACE = timedelta(minutes=5)
 WRAP_UP_AFTER_END = timedelta(days=30)  # a closing conversation may follow the last day
+# Tour dates and checkpoint times stay well inside what dates, calendars and reminders can
+# compute with: a typo such as year 1 or 9999 is refused, not stored to break every page.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+MAX_TOUR_YEARS = 10  # for tours with an end: foundational tours are the open-ended kind
+DATE_RANGE = f"between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
 
 
 # --- Helpers -------------------------------------------------------------------
@@ -96,6 +102,12 @@ def _require_employee(tour: Tour, by: Membership) -> None:
 def _require_participant(tour: Tour, by: Membership) -> None:
     if not is_participant(by, tour):
         raise ApplicationError("Only the employee and their manager take part in this conversation.")
+
+
+def _dates_out_of_range(**days: date | None) -> dict[str, list[str]]:
+    """Field errors for the given dates outside EARLIEST_DATE..LATEST_DATE (None is left to other checks)."""
+    return {field: [f"Choose a date {DATE_RANGE}."] for field, day in days.items()
+            if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE}
 
 
 def _check_manager(*, employee: Membership, manager: Membership | None) -> Membership:
@@ -165,9 +177,18 @@ def _validate_terms(tour: Tour) -> None:
     if tour.kind != TourKind.FOUNDATIONAL and tour.end_date is None:
         raise ApplicationError("Give the tour an end date (only foundational tours are open-ended).",
                                field_errors={"end_date": ["Required, except for foundational tours."]})
+    out_of_range = _dates_out_of_range(start_date=tour.start_date, end_date=tour.end_date)
+    if out_of_range:
+        raise ApplicationError(f"A tour starts and ends {DATE_RANGE}.", field_errors=out_of_range)
     if tour.end_date is not None and tour.start_date is not None and tour.end_date <= tour.start_date:
         raise ApplicationError("The tour must end after it starts.",
                                field_errors={"end_date": ["Choose a date after the start date."]})
+    if (tour.kind != TourKind.FOUNDATIONAL and tour.end_date is not None and tour.start_date is not None
+            and tour.end_date > add_months(tour.start_date, MAX_TOUR_YEARS * 12)):
+        raise ApplicationError(
+            f"A tour lasts at most {MAX_TOUR_YEARS} years; only foundational tours run longer.",
+            field_errors={"end_date": [f"At most {MAX_TOUR_YEARS} years after the start date."]},
+        )
     full_clean_or_raise(tour, exclude=["organization", "employee", "manager", "previous_tour", "program",
                                        "cohort", "created_by"])
 
@@ -462,9 +483,10 @@ def tour_record_next_plan(*, tour: Tour, by: Membership, plan: str, notes: str =
 
 def successor_initial(tour: Tour) -> dict[str, Any]:
     """Starting terms for the tour after ``tour``: same people, starting when it ends."""
-    start = (tour.end_date or timezone.localdate()) + timedelta(days=1)
-    if tour.end_date is None or tour.end_date < timezone.localdate():
-        start = timezone.localdate()
+    start = timezone.localdate()
+    # An end past the bounds (saved before they existed) is no starting point: the day after could overflow.
+    if tour.end_date is not None and start <= tour.end_date < LATEST_DATE:
+        start = tour.end_date + timedelta(days=1)
     return {
         "employee": tour.employee_id, "manager": tour.manager_id, "kind": TourKind.TRANSFORMATIONAL,
         "start_date": start, "end_date": add_months(start, 36), "cadence_months": tour.cadence_months,
@@ -485,9 +507,17 @@ def _manager_zone(tour: Tour) -> zoneinfo.ZoneInfo:
 
 
 def series_dates(tour: Tour) -> list[date]:
-    """Checkpoint dates on the tour's cadence, after its start and before its end."""
-    horizon = tour.end_date or add_months(
-        max(tour.start_date, timezone.localdate()), FOUNDATIONAL_PLANNING_HORIZON_MONTHS
+    """Checkpoint dates on the tour's cadence, after its start and before its end.
+
+    Never more than ``MAX_TOUR_YEARS`` ahead, and none for a start outside the bounds, so
+    a row saved before dates were bounded can neither overflow nor flood the calendar.
+    """
+    if not EARLIEST_DATE <= tour.start_date <= LATEST_DATE:
+        return []
+    planned_from = max(tour.start_date, timezone.localdate())
+    horizon = min(
+        tour.end_date or add_months(planned_from, FOUNDATIONAL_PLANNING_HORIZON_MONTHS),
+        add_months(planned_from, MAX_TOUR_YEARS * 12),
     )
     dates, step = [], 1
     while True:
@@ -533,9 +563,13 @@ def checkpoints_plan_series(*, tour: Tour, replan: bool = False) -> list[Checkpo
 def _check_when(scheduled_at: datetime | None, duration_minutes: int, *, tour: Tour) -> None:
     if scheduled_at is None or timezone.is_naive(scheduled_at):
         raise ApplicationError("Pick a date and time.", field_errors={"scheduled_at": ["Pick a date and time."]})
+    out_of_range = _dates_out_of_range(scheduled_at=scheduled_at.date())
+    if out_of_range:
+        raise ApplicationError(f"Schedule checkpoints {DATE_RANGE}.", field_errors=out_of_range)
     if scheduled_at < timezone.now() - SCHEDULE_GRACE:
         raise ApplicationError("Pick a time in the future.", field_errors={"scheduled_at": ["This time has passed."]})
-    if tour.end_date is not None and scheduled_at.date() > tour.end_date + WRAP_UP_AFTER_END:
+    # Subtracted from the (bounded) checkpoint rather than added to the end date, which may predate the bounds.
+    if tour.end_date is not None and scheduled_at.date() - WRAP_UP_AFTER_END > tour.end_date:
         raise ApplicationError(
             f"The tour ends on {tour.end_date.isoformat()}; schedule its conversations before then.",
             field_errors={"scheduled_at": ["After the end of the tour."]},
@@ -904,6 +938,15 @@ def cohort_start(
         raise ApplicationError("Choose at least one member.", field_errors={"members": ["Choose at least one member."]})
     if start_date is None:
         raise ApplicationError("Choose the start date.", field_errors={"start_date": ["Choose a date."]})
+    out_of_range = _dates_out_of_range(start_date=start_date)
+    if out_of_range:
+        raise ApplicationError(f"A cohort starts {DATE_RANGE}.", field_errors=out_of_range)
+    end_date = add_months(start_date, program.duration_months)
+    if end_date > LATEST_DATE:
+        raise ApplicationError(
+            f"This program would end after {LATEST_DATE.year}; choose an earlier start.",
+            field_errors={"start_date": [f"The tours would end after {LATEST_DATE.year}."]},
+        )
     without_manager = [m.user.full_name for m in members if m.manager_id is None]
     if without_manager:
         raise ApplicationError(
@@ -914,7 +957,6 @@ def cohort_start(
                     name=(name or "").strip() or f"{program.name} — {start_date:%b %Y}")
     full_clean_or_raise(cohort, exclude=["organization", "program", "started_by"])
     cohort.save()
-    end_date = add_months(start_date, program.duration_months)
     for member in members:
         previous = (
             Tour.objects.for_org(by.organization_id).filter(employee=member).exclude(status=Tour.Status.CANCELLED)

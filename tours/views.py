@@ -6,6 +6,7 @@ viewer may not see) and changes them only through ``tours.services``.
 
 from __future__ import annotations
 
+import copy
 import csv
 from datetime import timedelta
 
@@ -71,6 +72,18 @@ def _safe_next(request: HttpRequest) -> str:
     return ""
 
 
+MAX_ID_DIGITS = 19  # a bigint; int() refuses strings of more than 4,300 digits outright
+
+
+def _id_param(value: object) -> int | None:
+    """An id from a query string or a posted field, or None.
+
+    ASCII digits only: ``"²".isdigit()`` is true, but ``int("²")`` raises.
+    """
+    text = "" if value is None else str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS else None
+
+
 def _tour_url(tour: Tour) -> str:
     return reverse("tours:detail", args=[tour.organization.slug, tour.pk])
 
@@ -112,18 +125,23 @@ def _tours_csv(tours, org_slug: str) -> HttpResponse:
     writer.writerow(["id", "employee", "employee_email", "team", "manager", "manager_email", "kind", "status",
                      "title", "start_date", "end_date", "cadence_months", "next_tour_plan", "updated_at"])
     for tour in tours.iterator(chunk_size=500):
-        writer.writerow([
+        row = [
             tour.pk, tour.employee.user.full_name, tour.employee.user.email, tour.employee.team,
             tour.manager.user.full_name, tour.manager.user.email, tour.kind, tour.status,
-            _csv_safe(tour.title), tour.start_date.isoformat(), tour.end_date.isoformat() if tour.end_date else "",
+            tour.title, tour.start_date.isoformat(), tour.end_date.isoformat() if tour.end_date else "",
             tour.cadence_months, tour.next_tour_plan, tour.updated_at.isoformat(),
-        ])
+        ]
+        # Every text cell: names, e-mails and teams are typed by people too.
+        writer.writerow([_csv_safe(cell) if isinstance(cell, str) else cell for cell in row])
     return response
 
 
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; defuse them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Spreadsheets run cells that start with = + - @ (or a tab or carriage return before one) as formulas."""
+    return "'" + value if value.startswith(CSV_FORMULA_PREFIXES) else value
 
 
 @require_GET
@@ -184,13 +202,14 @@ def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     if not member.is_hr and not employees.exists():
         raise PermissionDenied("Only managers (for their direct reports) and HR can draft tours.")
     managers = selectors.possible_managers(organization_id=request.org.pk).order_by("user__full_name")
-    initial = {}
     previous = None
-    if request.method == "GET" and request.GET.get("previous", "").isdigit():
-        previous = selectors.get_tour_for_member(member, int(request.GET["previous"]))
+    successor_of = _id_param(request.GET.get("previous"))
+    for_employee = _id_param(request.GET.get("employee"))
+    if request.method == "GET" and successor_of is not None:
+        previous = selectors.get_tour_for_member(member, successor_of)
         initial = services.successor_initial(previous)
-    elif request.method == "GET" and request.GET.get("employee", "").isdigit():
-        initial = {"employee": int(request.GET["employee"]), "start_date": timezone.localdate()}
+    elif request.method == "GET" and for_employee is not None:
+        initial = {"employee": for_employee, "start_date": timezone.localdate()}
     else:
         initial = {"start_date": timezone.localdate()}
     form = TourCreateForm(request.POST or None, initial=initial, employees=employees, managers=managers)
@@ -216,9 +235,9 @@ def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
                 messages.warning(request, warning)
             return redirect(_tour_url(tour))
     employee = None
-    employee_id = form["employee"].value()
-    if employee_id and str(employee_id).isdigit():
-        employee = employees.filter(pk=int(employee_id)).first()
+    employee_id = _id_param(form["employee"].value())
+    if employee_id is not None:
+        employee = employees.filter(pk=employee_id).first()
     context = {"form": form, "previous": previous, "creating": True, **_alignment_context(request, employee)}
     return render(request, "tours/form.html", context, status=400 if request.method == "POST" else 200)
 
@@ -227,9 +246,9 @@ def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 def tour_alignment(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The side-by-side alignment panel for the chosen employee (HTMX, on change)."""
     employee = None
-    raw = request.GET.get("employee", "")
-    if raw.isdigit():
-        employee = selectors.draftable_employees(request.member).filter(pk=int(raw)).first()
+    employee_id = _id_param(request.GET.get("employee"))
+    if employee_id is not None:
+        employee = selectors.draftable_employees(request.member).filter(pk=employee_id).first()
     return render(request, "tours/form.html#alignment", _alignment_context(request, employee))
 
 
@@ -678,7 +697,9 @@ def program_detail(request: HttpRequest, org_slug: str, program_id: int) -> Http
                              members=candidates, prefix="cohort")
     status = 200
     if request.method == "POST" and request.POST.get("form") == "program":
-        edit_form = ProgramForm(request.POST, instance=program, prefix="program")
+        # A ModelForm writes what it validates into its instance: give it a copy, so the
+        # service still sees what changed and stays the one place that saves.
+        edit_form = ProgramForm(request.POST, instance=copy.copy(program), prefix="program")
         if edit_form.is_valid():
             data = {name: edit_form.cleaned_data[name] for name in edit_form.changed_data}
             try:

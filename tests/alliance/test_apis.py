@@ -367,3 +367,10 @@ def test_docs_are_served_from_our_own_static_files():
     assert any("swagger-ui" in asset for asset in assets)
     for asset in assets:
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+@pytest.mark.parametrize("value", ["1e9999999", "2.5", "abc"])
+def test_member_manager_filter_takes_whole_numbers_only(api_for, hr, value):
+    response = api_for(hr).get(f"/api/v1/members/?manager={value}")
+    assert response.status_code == 400
+    assert "manager" in response.json()

@@ -239,3 +239,15 @@ def test_celery_task_sees_only_the_organization_it_was_given(worker_app):
     counts = {name: result.get(timeout=30) for name, result in results.items()}
     assert counts == {"acme": 2, "globex": 3, "nobody": 0}
     assert all(result.successful() for result in results.values())
+
+
+@pytest.mark.parametrize(
+    "path", ["/invite/inv_²_abcdefghijklmnopqrstuvwxyz/", "/calendar/cal_²_abcdefghijklmnopqrstuvwxyz.ics"]
+)
+def test_tokens_with_non_ascii_digits_are_not_found(client, db, path):
+    assert client.get(path).status_code == 404
+
+
+def test_api_token_with_non_ascii_digits_is_unauthorized(client, db):
+    response = client.get("/api/v1/me/", headers={"Authorization": "Bearer alli_²_abcdefghijklmnopqrstuvwxyz"})
+    assert response.status_code == 401

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +11,7 @@ from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory
 from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
 from tours import services
-from tours.models import Checkpoint, Tour, TourRevision
+from tours.models import Checkpoint, PrivateNote, Tour, TourRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -311,3 +311,79 @@ def test_schema_documents_the_tours_api(client):
                  "/api/v1/checkpoints/{id}/record-outcome/", "/api/v1/programs/{id}/start-cohort/",
                  "updated_since", "ends_before"):
         assert path in schema, path
+
+
+# --- Bounded dates, whole-request atomicity, strict ids ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [({"start_date": "0001-01-01"}, "start_date"), ({"end_date": "9999-12-31"}, "end_date"),
+     ({"end_date": "2999-12-31", "cadence_months": 1}, "end_date")],
+)
+def test_tour_dates_out_of_bounds_are_a_400_and_nothing_is_saved(api_for, org, manager, employee, overrides, field):
+    response = api_for(manager).post_json("/api/v1/tours/", new_tour_body(employee, **overrides))
+    assert response.status_code == 400 and field in response.json()["errors"]
+    with tenant_context(org.pk):
+        assert not Tour.objects.exists() and not Checkpoint.objects.exists()
+
+
+def test_amending_dates_out_of_bounds_is_a_400_and_nothing_changes(api_for, org, manager, tour):
+    response = api_for(manager).patch_json(f"/api/v1/tours/{tour.pk}/", {"start_date": "0001-01-01"})
+    assert response.status_code == 400 and "start_date" in response.json()["errors"]
+    with tenant_context(org.pk):
+        tour.refresh_from_db()
+        assert tour.start_date.year > 1900 and not TourRevision.objects.filter(tour=tour).exists()
+
+
+def test_checkpoint_and_cohort_dates_out_of_bounds_are_a_400(api_for, org, hr, manager, employee):
+    open_ended = TourFactory(employee=employee, manager=manager, status="active", kind="foundational", end_date=None)
+    for when in ("9999-12-31T23:00:00Z", "2101-01-01T10:00:00Z", "9999-12-31T23:00:00-05:00"):
+        response = api_for(manager).post_json("/api/v1/checkpoints/", {"tour": open_ended.pk, "scheduled_at": when})
+        assert response.status_code == 400, when
+        assert "scheduled_at" in response.json().get("errors", response.json()), when
+    program = ProgramFactory(organization=org)
+    cohort = api_for(hr).post_json(f"/api/v1/programs/{program.pk}/start-cohort/",
+                                   {"start_date": "0001-01-01", "members": [employee.pk]})
+    assert cohort.status_code == 400 and "start_date" in cohort.json()["errors"]
+    with tenant_context(org.pk):
+        assert not Checkpoint.objects.filter(tour=open_ended).exists() and not program.cohorts.exists()
+
+
+def test_tours_saved_before_the_bounds_still_list(api_for, manager, employee):
+    TourFactory(employee=employee, manager=manager, status="draft", start_date=date(1, 1, 1), end_date=date(1, 2, 1))
+    TourFactory(employee=employee, manager=manager, status="active", end_date=date(9999, 12, 31))
+    response = api_for(manager).get("/api/v1/tours/")
+    assert response.status_code == 200 and len(response.json()["results"]) == 2
+
+
+def test_a_refused_part_of_a_checkpoint_patch_undoes_the_rest(api_for, org, hr, active_tour):
+    checkpoint = CheckpointFactory(tour=active_tour, manager_notes="Before", course_corrections="Keep")
+    # HR is on the manager side (may write the shared notes) but no participant (no private note).
+    response = api_for(hr).patch_json(f"/api/v1/checkpoints/{checkpoint.pk}/", {
+        "manager_notes": "Overwritten", "course_corrections": "Changed", "private_note": "Mine",
+    })
+    assert response.status_code == 400
+    with tenant_context(org.pk):
+        checkpoint.refresh_from_db()
+        assert (checkpoint.manager_notes, checkpoint.course_corrections) == ("Before", "Keep")
+        assert not PrivateNote.objects.filter(checkpoint=checkpoint).exists()
+
+
+@pytest.mark.parametrize("value", ["1e9999999", "1.5", "²", "-"])
+def test_id_filters_take_whole_numbers_only(api_for, manager, value):
+    # A Decimal filter would hand 1e9999999 to int() in the lookup: ten million digits, one stuck worker.
+    client = api_for(manager)
+    for path in (f"/api/v1/tours/?employee={value}", f"/api/v1/tours/?manager={value}",
+                 f"/api/v1/checkpoints/?tour={value}"):
+        assert client.get(path).status_code == 400, path
+
+
+@pytest.mark.parametrize("query", [
+    "tours/?employee=99999999999999999999", "tours/?ends_before=0001-01-01", "tours/?ends_after=9999-12-31",
+    "tours/?updated_since=0001-01-01T00:00:00%2B05:00", "checkpoints/?scheduled_before=9999-12-31T23:59:59-05:00",
+    "checkpoints/?tour=99999999999999999999",
+])
+def test_extreme_but_well_formed_filters_answer_instead_of_failing(api_for, manager, active_tour, query):
+    response = api_for(manager).get(f"/api/v1/{query}")
+    assert response.status_code == 200

@@ -156,3 +156,20 @@ def test_team_dashboard_filters_without_a_reload(page_for, team):
     assert "Sensor fusion" in rows.first.inner_text()
     assert "team/?flag=next_tour_due" in page.url  # the filtered view is bookmarkable
     page.screenshot(path=str(SCREENSHOTS / "tours-team.png"), full_page=True)
+
+
+def test_a_tour_dated_out_of_bounds_is_refused_in_the_form(page_for, team):
+    acme, dana = team["acme"], team["dana"]
+    manager = page_for()
+    sign_in(manager, "maya@acme.test")
+    manager.goto(f"/o/acme/tours/new/?employee={dana.pk}")
+    manager.get_by_label("Title").fill("Year one")
+    manager.get_by_label("Mission").fill("A typo in the start date.")
+    manager.get_by_label("What the company gets").fill("Nothing, yet.")
+    manager.get_by_label("What the employee gets").fill("Nothing, yet.")
+    manager.get_by_label("Start date").fill("0001-01-01")
+    manager.get_by_label("End date").fill((timezone.localdate() + timedelta(days=365)).isoformat())
+    manager.get_by_role("button", name="Save and propose").click()
+    manager.get_by_text("Choose a date between 1900 and 2100.").wait_for()
+    with tenant_context(acme.pk):
+        assert not Tour.objects.exists()

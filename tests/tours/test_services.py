@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -478,3 +478,87 @@ def test_an_organization_with_tours_can_still_be_deleted(org, manager, employee)
     with cross_tenant(reason="test: delete an organization"):
         org.delete()
         assert not Tour.objects.exists() and not Checkpoint.objects.exists()
+
+
+# --- Bounded dates -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"start_date": date(1, 1, 1)}, "start_date"),
+        ({"end_date": date(9999, 12, 31)}, "end_date"),
+        ({"start_date": date(1899, 12, 31), "end_date": date(1901, 1, 1)}, "start_date"),
+        ({"kind": "foundational", "end_date": date(2101, 1, 1)}, "end_date"),
+        ({"end_date": date(2999, 12, 31), "cadence_months": 1}, "end_date"),  # ~11,700 checkpoints before
+        ({"kind": "rotational", "end_date": timezone.localdate() + timedelta(days=11 * 366)}, "end_date"),
+    ],
+)
+def test_tour_dates_are_bounded_and_nothing_is_saved(tenant, manager, employee, overrides, field):
+    with pytest.raises(ApplicationError) as error:
+        services.tour_create(by=manager, employee=employee, **draft(**overrides))
+    assert field in error.value.field_errors
+    assert not Tour.objects.exists() and not Checkpoint.objects.exists()
+
+
+def test_only_foundational_tours_run_longer_than_ten_years(tenant, manager, employee):
+    start = date(2030, 1, 1)
+    ten_years = services.tour_create(by=manager, employee=employee,
+                                     **draft(start_date=start, end_date=date(2040, 1, 1), cadence_months=1))
+    assert Checkpoint.objects.filter(tour=ten_years).count() == 119
+    services.tour_create(by=manager, employee=employee,
+                         **draft(kind="foundational", start_date=start, end_date=date(2060, 1, 1)))
+
+
+def test_amending_to_dates_out_of_bounds_changes_nothing(tenant, manager, employee):
+    tour = TourFactory(employee=employee, manager=manager, status="draft")
+    before = (tour.start_date, tour.end_date)
+    for data in ({"start_date": date(1, 1, 1)}, {"end_date": date(9999, 12, 31)},
+                 {"end_date": tour.start_date + timedelta(days=10 * 366)}):
+        with pytest.raises(ApplicationError) as error:
+            services.tour_update(tour=tour, by=manager, data=data)
+        assert set(error.value.field_errors) == set(data)
+        tour.refresh_from_db()
+        assert (tour.start_date, tour.end_date) == before
+    assert not TourRevision.objects.filter(tour=tour).exists()
+
+
+def test_checkpoint_times_are_bounded(tenant, manager, employee):
+    open_ended = TourFactory(employee=employee, manager=manager, status="active", kind="foundational", end_date=None)
+    for year in (2101, 9999):
+        when = datetime(year, 12, 31, 23, 0, tzinfo=UTC)
+        with pytest.raises(ApplicationError) as error:
+            services.checkpoint_schedule(tour=open_ended, by=manager, scheduled_at=when)
+        assert "scheduled_at" in error.value.field_errors
+    checkpoint = CheckpointFactory(tour=open_ended)
+    with pytest.raises(ApplicationError) as error:
+        services.checkpoint_reschedule(checkpoint=checkpoint, by=manager,
+                                       scheduled_at=datetime(9999, 12, 31, 23, 30, tzinfo=UTC))
+    assert "scheduled_at" in error.value.field_errors
+    assert Checkpoint.objects.filter(tour=open_ended).count() == 1
+
+
+def test_cohort_start_is_bounded(tenant, org, hr, employee):
+    program = ProgramFactory(organization=org, duration_months=24)
+    for start in (date(1, 1, 1), date(9999, 6, 1), date(2100, 6, 1)):
+        with pytest.raises(ApplicationError) as error:
+            services.cohort_start(program=program, by=hr, start_date=start, members=[employee])
+        assert "start_date" in error.value.field_errors
+    assert not Tour.objects.exists() and not program.cohorts.exists()
+
+
+def test_rows_saved_before_the_bounds_do_not_overflow(tenant, manager, employee):
+    """A draft from year 1 and an active tour ending in 9999: the helpers answer instead of raising."""
+    ancient = TourFactory(employee=employee, manager=manager, status="draft",
+                          start_date=date(1, 1, 1), end_date=date(1, 2, 1))
+    assert ancient.next_tour_conversation_due_on() == date(1, 1, 1)
+    assert ancient.next_tour_conversation_due() is False
+    assert services.series_dates(ancient) == []
+    endless = TourFactory(employee=employee, manager=manager, status="active",
+                          start_date=timezone.localdate() - timedelta(days=30), end_date=date(9999, 12, 31),
+                          cadence_months=1)
+    assert endless.next_tour_conversation_due() is False
+    assert services.successor_initial(endless)["start_date"] == timezone.localdate()
+    assert len(services.series_dates(endless)) <= services.MAX_TOUR_YEARS * 12
+    checkpoint = CheckpointFactory(tour=endless, scheduled_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
+    assert checkpoint.ends_at == checkpoint.scheduled_at

@@ -135,7 +135,8 @@ class TestOverdue:
         assert sweep(kind, T0 + timedelta(days=15)) == 1
         assert sweep(kind, T0 + timedelta(days=22)) == 0
         assert sweep(kind, T0 + timedelta(days=40)) == 0
-        assert [r[2] for r in ledger_rows(kind)] == ["overdue-0", "overdue-1", "overdue-2"]
+        stamp = "@20270310T0900"
+        assert [r[2] for r in ledger_rows(kind)] == ["overdue-0" + stamp, "overdue-1" + stamp, "overdue-2" + stamp]
         assert {r[1] for r in ledger_rows(kind)} == {manager.pk}
 
     def test_nothing_once_the_outcome_is_recorded(self, people):
@@ -292,3 +293,65 @@ def test_a_reminder_for_something_since_done_is_skipped(people):
         outcomes = {reminder_deliver(organization_id=o, reminder_id=r) for o, r in claimed}
     assert outcomes == {"skipped"}
     assert mail.outbox == []
+
+
+class TestReviewRegressions:
+    def test_overdue_notices_start_again_after_a_reschedule(self, people):
+        org, manager, employee = people
+        checkpoint = make_checkpoint(make_tour(org, manager, employee), T0)
+        kind = reminders.CHECKPOINT_OVERDUE
+        assert sweep(kind, T0 + timedelta(days=1)) == 1
+        moved = T0 + timedelta(days=3)
+        with tenancy.tenant_context(org.pk):
+            Checkpoint.objects.filter(pk=checkpoint.pk).update(scheduled_at=moved)
+        assert sweep(kind, moved + timedelta(hours=12)) == 0
+        assert sweep(kind, moved + timedelta(days=1)) == 1
+
+    def test_no_first_conversation_notice_once_the_tour_is_closed(self, people):
+        org, manager, employee = people
+        tour = make_tour(org, manager, employee, status=Tour.Status.COMPLETED)
+        with tenancy.tenant_context(org.pk):
+            FirstConversation.objects.create(organization=org, tour=tour, exercised_at=T0)
+        assert sweep(reminders.FIRST_CONVERSATION, T0 + timedelta(days=5)) == 0
+
+    def test_subjects_and_summaries_are_plain_text(self, people):
+        from alliance.reminders import reminder_deliver, reminders_claim
+
+        org, manager, employee = people
+        make_checkpoint(make_tour(org, manager, employee, title="R&D for O'Brien's team"), T0)
+        with tenancy.cross_tenant(reason="test"):
+            due = reminders.due_checkpoint_reminders(T0 - timedelta(days=1))
+        due = [d for d in due if d.recipient_id == manager.pk]
+        ((org_id, reminder_id),) = reminders_claim(due)
+        with tenancy.tenant_context(org.pk):
+            reminder_deliver(organization_id=org_id, reminder_id=reminder_id)
+            notification = Notification.objects.get(recipient=manager)
+        assert "R&D for O'Brien's team" in notification.body
+        assert "&amp;" not in mail.outbox[0].body and "&#x27;" not in notification.body
+
+    def test_a_broken_reminder_does_not_hold_back_its_batch(self, people, monkeypatch):
+        from alliance import reminders as ledger_module
+        from alliance.reminders import reminders_claim
+        from alliance.tasks import deliver_reminders
+
+        org, manager, employee = people
+        make_checkpoint(make_tour(org, manager, employee), T0)
+        with tenancy.cross_tenant(reason="test"):
+            due = reminders.due_checkpoint_reminders(T0 - timedelta(days=1))
+        claimed = reminders_claim(due)
+        real = ledger_module._BUILDERS[reminders.CHECKPOINT_UPCOMING]
+
+        def breaks_for_the_manager(reminder):
+            if reminder.recipient_id == manager.pk:
+                raise RuntimeError("template defect")
+            return real(reminder)
+
+        monkeypatch.setitem(ledger_module._BUILDERS, reminders.CHECKPOINT_UPCOMING, breaks_for_the_manager)
+        outcome = deliver_reminders.run(org.pk, sorted(r for _, r in claimed))
+        assert outcome == {"failed": 1, "sent": 1}
+        with tenancy.tenant_context(org.pk):
+            statuses = dict(Reminder.objects.values_list("recipient_id", "status"))
+            failed = Reminder.objects.get(recipient=manager)
+        assert statuses == {manager.pk: "failed", employee.pk: "sent"}
+        assert "template defect" in failed.last_error and failed.attempts == 1
+        assert [m.to for m in mail.outbox] == [["emp@acme.test"]]

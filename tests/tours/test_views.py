@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -422,3 +422,96 @@ def test_next_plan_and_ending_early_in_the_browser(client_for, org, manager, emp
         active_tour.refresh_from_db()
         assert (active_tour.next_tour_plan, active_tour.status) == ("undecided", "ended_early")
     assert client_for(employee).post(url("next_plan", org, active_tour.pk), {"plan": "undecided"}).status_code == 302
+
+
+# --- Review fixes: bounded dates, program edits, CSV cells, strict ids -------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [({"start_date": "0001-01-01"}, "Choose a date between 1900 and 2100."),
+     ({"end_date": "9999-12-31"}, "Choose a date between 1900 and 2100."),
+     ({"end_date": "2999-12-31", "cadence_months": "1"}, "Choose a date between 1900 and 2100."),
+     ({"end_date": (timezone.localdate() + timedelta(days=11 * 366)).isoformat()},
+      "At most 10 years after the start date.")],
+)
+def test_tour_form_refuses_dates_out_of_bounds_and_saves_nothing(client_for, org, manager, employee, overrides,
+                                                                 message):
+    response = client_for(manager).post(url("create", org), tour_post(employee, **overrides))
+    assert response.status_code == 400 and message in response.content.decode()
+    with tenant_context(org.pk):
+        assert not Tour.objects.exists() and not Checkpoint.objects.exists()
+
+
+def test_edit_form_refuses_dates_out_of_bounds(client_for, org, manager, employee, tour):
+    response = client_for(manager).post(url("edit", org, tour.pk), tour_post(employee, start_date="0001-01-01"))
+    assert response.status_code == 400 and "Choose a date between 1900 and 2100." in response.content.decode()
+    with tenant_context(org.pk):
+        tour.refresh_from_db()
+        assert tour.start_date.year > 1900 and not TourRevision.objects.filter(tour=tour).exists()
+
+
+def test_checkpoint_and_cohort_forms_refuse_dates_out_of_bounds(client_for, org, hr, manager, employee):
+    open_ended = TourFactory(employee=employee, manager=manager, status="active", kind="foundational", end_date=None)
+    response = client_for(manager).post(url("checkpoint_new", org, open_ended.pk),
+                                        {"scheduled_at": "9999-12-31T23:00", "duration_minutes": "45"})
+    assert response.status_code == 400 and "Choose a date between 1900 and 2100." in response.content.decode()
+    program = ProgramFactory(organization=org)
+    cohort = client_for(hr).post(url("program_detail", org, program.pk), {
+        "form": "cohort", "cohort-start_date": "0001-01-01", "cohort-members": [employee.pk]})
+    assert cohort.status_code == 400 and "Choose a date between 1900 and 2100." in cohort.content.decode()
+    with tenant_context(org.pk):
+        assert not Checkpoint.objects.filter(tour=open_ended).exists() and not program.cohorts.exists()
+
+
+def test_pages_listing_tours_saved_before_the_bounds_still_render(client_for, org, hr, manager, employee):
+    ancient = TourFactory(employee=employee, manager=manager, status="draft",
+                          start_date=date(1, 1, 1), end_date=date(1, 2, 1))
+    endless = TourFactory(employee=employee, manager=manager, status="active", end_date=date(9999, 12, 31))
+    client = client_for(manager)
+    for page in [url("list", org), url("list", org) + "?format=csv", url("team", org),
+                 url("detail", org, ancient.pk), url("detail", org, endless.pk),
+                 url("create", org) + f"?previous={endless.pk}", url("ledger", org, employee.pk),
+                 reverse("dashboard", args=[org.slug])]:
+        assert client.get(page).status_code == 200, page
+    assert client_for(employee).get(url("my_tour", org)).status_code == 200
+
+
+def test_hr_renames_and_archives_a_program_in_the_browser(client_for, org, hr):
+    program = ProgramFactory(organization=org, name="Graduate rotation", duration_months=12, cadence_months=3)
+    response = client_for(hr).post(url("program_detail", org, program.pk), {
+        "form": "program", "program-name": "Engineering rotation", "program-duration_months": "12",
+        "program-cadence_months": "3", "program-mission_template": program.mission_template,
+        "program-company_objectives": program.company_objectives,
+        "program-employee_benefits": program.employee_benefits,
+        "program-success_criteria": program.success_criteria,
+        # "program-is_active" left out: the checkbox is unticked, the program archived.
+    })
+    assert response.status_code == 302
+    with tenant_context(org.pk):
+        program.refresh_from_db()
+        assert (program.name, program.is_active) == ("Engineering rotation", False)
+
+
+def test_csv_export_defuses_formulas_in_every_text_cell(client_for, org, hr, admin):
+    boss = MembershipFactory(organization=org, role="manager", manager=admin, user__full_name="@SUM(1+1)")
+    person = MembershipFactory(organization=org, manager=boss, team="+cmd|' /C calc'!A0",
+                               user__full_name="=HYPERLINK(evil)")
+    TourFactory(employee=person, manager=boss, title="\t=1+1")
+    TourFactory(employee=person, manager=boss, title="\r-2+3", status="cancelled")
+    body = client_for(hr).get(url("list", org) + "?format=csv").content.decode()
+    for cell in ("'=HYPERLINK(evil)", "'@SUM(1+1)", "'+cmd|' /C calc'!A0", "'\t=1+1", "'\r-2+3"):
+        assert cell in body, cell
+    assert ",=HYPERLINK" not in body and ",+cmd" not in body and ",@SUM" not in body
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1e5", "-1", pytest.param("9" * 5000, id="5000-digits")])
+def test_non_ascii_and_odd_ids_in_the_browser_are_ignored_not_500(client_for, org, manager, employee, value):
+    client = client_for(manager)
+    assert client.get(url("create", org) + f"?employee={value}").status_code == 200
+    assert client.get(url("create", org) + f"?previous={value}").status_code == 200
+    assert client.get(url("alignment", org) + f"?employee={value}", HTTP_HX_REQUEST="true").status_code == 200
+    posted = client.post(url("create", org), {**tour_post(employee), "employee": value})
+    assert posted.status_code == 400 and "Select a valid choice" in posted.content.decode()
+    with tenant_context(org.pk):
+        assert not Tour.objects.exists()
