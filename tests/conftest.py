@@ -61,3 +61,32 @@ def page_for(browser, live_server):
     for context in contexts:
         context.close()
     assert errors == [], errors
+
+
+# --- A real Celery worker on the real Redis broker ---------------------------------
+
+@pytest.fixture
+def worker(transactional_db):
+    """A worker thread consuming this test run's own queue (alliance.settings.test)."""
+    from celery.contrib.testing.worker import start_worker
+    from django.db import close_old_connections
+
+    from alliance.celery import app as celery_app
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20,
+                      loglevel="WARNING") as running:
+        yield running
+    close_old_connections()
+
+
+def wait_for(predicate, *, timeout: float = 20.0):
+    """Poll until ``predicate()`` is truthy; fail after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")

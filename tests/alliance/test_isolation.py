@@ -20,6 +20,8 @@ from alliance.models import Membership
 from tests.alliance.factories import MembershipFactory, OrganizationFactory, make_api_token, make_invitation
 from tests.alliance.routes import UNKNOWN_ID, Route, fill_kwargs, iter_routes, model_for_kwarg
 from tests.helpers import ApiClient
+from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
+from tours.models import ActionItem, FirstConversation, Tour
 
 ALL_ROUTES = list(iter_routes(get_resolver()))
 ORG_ROUTES = [r for r in ALL_ROUTES if r.route.startswith("/o/<slug:org_slug>/")]
@@ -50,7 +52,16 @@ def world(db):
     make_api_token(employee_b)
     with tenancy.tenant_context(globex.pk):
         notification_create(recipient=employee_b, kind="checkpoint_upcoming", title="Globex Secret note")
-    return {"acme": acme, "globex": globex, "admin_a": admin_a, "admin_b": admin_b, "employee_b": employee_b}
+    tour_b = TourFactory(employee=employee_b, manager=admin_b, status=Tour.Status.ACTIVE, title="Globex Secret tour")
+    checkpoint_b = CheckpointFactory(tour=tour_b)
+    AgendaItemFactory(checkpoint=checkpoint_b, added_by=employee_b)
+    ProgramFactory(organization=globex, name="Globex Secret program")
+    with tenancy.tenant_context(globex.pk):
+        ActionItem.objects.create(organization=globex, checkpoint=checkpoint_b, text="Globex Secret action",
+                                  owner=employee_b)
+        FirstConversation.objects.create(organization=globex, tour=tour_b, employee_note="Globex Secret")
+    return {"acme": acme, "globex": globex, "admin_a": admin_a, "admin_b": admin_b, "employee_b": employee_b,
+            "tour_b": tour_b, "checkpoint_b": checkpoint_b}
 
 
 def ids_in_b(route: Route, globex) -> dict[str, int]:
@@ -251,3 +262,14 @@ def test_tokens_with_non_ascii_digits_are_not_found(client, db, path):
 def test_api_token_with_non_ascii_digits_is_unauthorized(client, db):
     response = client.get("/api/v1/me/", headers={"Authorization": "Bearer alli_²_abcdefghijklmnopqrstuvwxyz"})
     assert response.status_code == 401
+
+
+def test_the_sweep_uses_real_objects_of_the_other_organization(world):
+    """The sweep above asks for B's real rows (not only unknown ids) wherever it can name the model."""
+    routes = {route.route: route for route in iter_routes(get_resolver())}
+    tour_route = routes["/o/<slug:org_slug>/tours/<int:tour_id>/"]
+    checkpoint_route = routes["/o/<slug:org_slug>/checkpoints/<int:checkpoint_id>/"]
+    api_tour_route = routes["/api/v1/tours/<int:pk>/"]
+    assert ids_in_b(tour_route, world["globex"]) == {"tour_id": world["tour_b"].pk}
+    assert ids_in_b(checkpoint_route, world["globex"]) == {"checkpoint_id": world["checkpoint_b"].pk}
+    assert ids_in_b(api_tour_route, world["globex"]) == {"pk": world["tour_b"].pk}

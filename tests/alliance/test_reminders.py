@@ -6,15 +6,14 @@ import threading
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import close_old_connections
 
 from alliance import tenancy
-from alliance.celery import app as celery_app
 from alliance.models import Membership, Notification, NotificationPreference, Reminder
 from alliance.reminders import DueReminder, ReminderMessage, register_builder, reminders_claim
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.conftest import wait_for
 
 TEST_KIND = "checkpoint_upcoming"  # a real kind name, so preferences apply; builder below is the test's own
 
@@ -57,24 +56,6 @@ def test_kind():
     yield TEST_KIND
     if previous is not None:
         register_builder(TEST_KIND, previous)
-
-
-@pytest.fixture
-def worker(transactional_db):
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20,
-                      loglevel="WARNING") as running:
-        yield running
-    close_old_connections()
-
-
-def wait_for(predicate, *, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def ledger(status: str | None = None) -> list[Reminder]:

@@ -355,3 +355,19 @@ class TestReviewRegressions:
         assert statuses == {manager.pk: "failed", employee.pk: "sent"}
         assert "template defect" in failed.last_error and failed.attempts == 1
         assert [m.to for m in mail.outbox] == [["emp@acme.test"]]
+
+
+def test_sweep_tasks_through_a_real_worker_send_each_reminder_once(worker):
+    """Beat's task, on the real broker and a real worker, with the clock given to it."""
+    from tests.conftest import wait_for
+    from tours.tasks import sweep_checkpoint_reminders
+
+    org, manager, employee = make_people()
+    make_checkpoint(make_tour(org, manager, employee), T0)
+    sweep_checkpoint_reminders.delay(now=(T0 - timedelta(days=8)).isoformat())  # before the window
+    for _ in range(2):  # the same window, twice
+        sweep_checkpoint_reminders.delay(now=(T0 - timedelta(days=7)).isoformat())
+    wait_for(lambda: len([r for r in ledger_rows(reminders.CHECKPOINT_UPCOMING)]) == 2)
+    with tenancy.cross_tenant(reason="test"):
+        wait_for(lambda: set(Reminder.objects.values_list("status", flat=True)) == {"sent"})
+    assert sorted(m.to[0] for m in mail.outbox) == ["boss@acme.test", "emp@acme.test"]
