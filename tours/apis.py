@@ -117,7 +117,11 @@ class TourTermsInputSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
     cadence_months = serializers.IntegerField(min_value=1, max_value=24, required=False, default=6)
-    next_tour_lead_days = serializers.IntegerField(min_value=7, max_value=730, required=False, default=180)
+    next_tour_lead_days = serializers.IntegerField(
+        min_value=7, max_value=730, required=False, default=None, allow_null=True,
+        help_text="Days before the end when the next-tour conversation is due; the organization's earliest "
+        "tour-ending prompt when omitted.",
+    )
 
 
 class TourCreateInputSerializer(TourTermsInputSerializer):
@@ -135,6 +139,7 @@ class TourUpdateInputSerializer(TourTermsInputSerializer):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+            field.allow_null = False
             if hasattr(field, "default"):
                 field.default = serializers.empty
 

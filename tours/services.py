@@ -22,6 +22,7 @@ from alliance.models import Membership
 from alliance.services import full_clean_or_raise
 from alliance.tokens import token_make, token_parse
 from tours.models import (
+    DEFAULT_NEXT_TOUR_LEAD_DAYS,
     ActionItem,
     AgendaItem,
     CalendarFeed,
@@ -125,6 +126,16 @@ def _check_manager(*, employee: Membership, manager: Membership | None) -> Membe
 # --- Tours: drafting and amending -------------------------------------------------
 
 
+def next_tour_lead_default(organization) -> int:
+    """A new tour's "next-tour conversation due" lead: the organization's earliest prompt.
+
+    The organization's tour-ending reminders (default 180/90/30 days) and a tour's own
+    "due" flag then start on the same day unless someone sets the tour otherwise.
+    """
+    leads = organization.tour_ending_days_before or [DEFAULT_NEXT_TOUR_LEAD_DAYS]
+    return min(max(max(leads), 7), 730)
+
+
 @transaction.atomic
 def tour_create(
     *,
@@ -142,12 +153,14 @@ def tour_create(
     success_employee: str = "",
     alignment_notes: str = "",
     cadence_months: int = 6,
-    next_tour_lead_days: int = 180,
+    next_tour_lead_days: int | None = None,
     previous_tour: Tour | None = None,
     program: RotationalProgram | None = None,
     cohort: Cohort | None = None,
 ) -> Tour:
     """Draft a tour for a direct report (or, for HR, anyone) and propose its checkpoint series."""
+    if next_tour_lead_days is None:
+        next_tour_lead_days = next_tour_lead_default(by.organization)
     if employee.organization_id != by.organization_id or not can_draft_tour_for(by, employee):
         raise ApplicationError("You can draft tours only for your direct reports.",
                                field_errors={"employee": ["Choose one of your direct reports."]})

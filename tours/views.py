@@ -212,6 +212,7 @@ def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
         initial = {"employee": for_employee, "start_date": timezone.localdate()}
     else:
         initial = {"start_date": timezone.localdate()}
+    initial.setdefault("next_tour_lead_days", services.next_tour_lead_default(request.org))
     form = TourCreateForm(request.POST or None, initial=initial, employees=employees, managers=managers)
     form.fields["employee"].widget.attrs.update({
         "hx-get": reverse("tours:alignment", args=[org_slug]), "hx-target": "#alignment",

@@ -562,3 +562,14 @@ def test_rows_saved_before_the_bounds_do_not_overflow(tenant, manager, employee)
     assert len(services.series_dates(endless)) <= services.MAX_TOUR_YEARS * 12
     checkpoint = CheckpointFactory(tour=endless, scheduled_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
     assert checkpoint.ends_at == checkpoint.scheduled_at
+
+
+def test_next_tour_lead_follows_the_organizations_earliest_prompt(tenant, manager, employee):
+    from alliance.models import Organization
+
+    Organization.objects.filter(pk=tenant.pk).update(tour_ending_days_before=[120, 60])
+    manager.organization.refresh_from_db()
+    tour = services.tour_create(by=manager, employee=employee, **draft())
+    assert tour.next_tour_lead_days == 120
+    chosen = services.tour_create(by=manager, employee=employee, next_tour_lead_days=200, **draft(title="Other"))
+    assert chosen.next_tour_lead_days == 200
