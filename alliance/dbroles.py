@@ -55,14 +55,18 @@ def _with_user(url: str, *, user: str, password: str, dbname: str) -> str:
     return f"postgresql://{user}:{quote(password, safe='')}@{netloc_host}{port}/{dbname}"
 
 
+def maintenance_dsn(url: str) -> str:
+    """The same server and user, on the ``postgres`` database (which always exists)."""
+    parts = urlsplit(url)
+    return _with_user(url, user=unquote(parts.username or "postgres"), password=unquote(parts.password or ""),
+                      dbname="postgres")
+
+
 def bootstrap_roles(admin_url: str, *, dbname: str, owner_password: str, app_password: str) -> DatabaseUrls:
     import psycopg2
     from psycopg2 import sql
 
-    parts = urlsplit(admin_url)
-    admin_db = _with_user(admin_url, user=unquote(parts.username or "postgres"),
-                          password=unquote(parts.password or ""), dbname="postgres")
-    conn = psycopg2.connect(admin_db)
+    conn = psycopg2.connect(maintenance_dsn(admin_url))
     conn.autocommit = True
     try:
         with conn.cursor() as cur:

@@ -200,15 +200,11 @@ def _dbname(url: str) -> str:
 
 
 def _is_superuser(url: str) -> bool:
-    from urllib.parse import unquote, urlsplit
-
     import psycopg2
 
-    from alliance.dbroles import _with_user
+    from alliance.dbroles import maintenance_dsn
 
-    parts = urlsplit(url)
-    dsn = _with_user(url, user=unquote(parts.username or "postgres"),
-                     password=unquote(parts.password or ""), dbname="postgres")
+    dsn = maintenance_dsn(url)
     for _ in range(50):
         try:
             conn = psycopg2.connect(dsn)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.http import HttpRequest
 from rest_framework.pagination import CursorPagination
 
 
@@ -14,3 +15,10 @@ class StableCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The list's filters as a query string, for the page links of the browser's lists."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.errors import ApplicationError
 from alliance.models import ApiToken, Invitation, Membership, Organization, User
-from alliance.tokens import token_make, token_parse
+from alliance.tokens import token_make, token_parse, token_prefix
 
 INVITATION_TOKEN_KIND = "inv"
 API_TOKEN_KIND = "alli"
@@ -288,7 +288,7 @@ def api_token_create(*, by: Membership, name: str) -> tuple[ApiToken, str]:
     token, digest = token_make(kind=API_TOKEN_KIND, organization_id=by.organization_id)
     api_token = ApiToken(
         organization_id=by.organization_id, membership=by, name=name[:100],
-        prefix=token[: len(API_TOKEN_KIND) + len(str(by.organization_id)) + 8], token_hash=digest,
+        prefix=token_prefix(token), token_hash=digest,
     )
     full_clean_or_raise(api_token, exclude=["organization", "membership"])
     api_token.save()
@@ -305,22 +305,36 @@ def api_token_revoke(*, api_token: ApiToken, by: Membership) -> ApiToken:
     return api_token
 
 
-def api_token_authenticate(token: str) -> ApiToken | None:
-    """Resolve a bearer token; sets the transaction's tenant when it is valid."""
-    parsed = token_parse(token, kind=API_TOKEN_KIND)
+def secret_credential_authenticate(
+    model, token: str, *, kind: str, related: tuple[str, ...], touch_every: timedelta
+):
+    """Resolve a secret token that names its organization (API token, calendar feed).
+
+    Enters the organization the token names (so the lookup itself runs under row-level
+    security), finds the live row by the token's digest, requires an active member
+    behind it, and records its last use at most every ``touch_every``.
+    """
+    parsed = token_parse(token, kind=kind)
     if parsed is None:
         return None
     tenancy.set_tenant(parsed.organization_id)
-    api_token = (
-        ApiToken.objects.for_org(parsed.organization_id)
-        .select_related("organization", "membership__user", "membership__manager")
+    credential = (
+        model.objects.for_org(parsed.organization_id)
+        .select_related("organization", "membership__user", *related)
         .filter(token_hash=parsed.digest, revoked_at__isnull=True)
         .first()
     )
-    if api_token is None or not api_token.membership.is_active or not api_token.membership.user.is_active:
+    if credential is None or not credential.membership.is_active or not credential.membership.user.is_active:
         return None
     now = timezone.now()
-    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
-        api_token.last_used_at = now
-    return api_token
+    if credential.last_used_at is None or now - credential.last_used_at > touch_every:
+        model.objects.filter(pk=credential.pk).update(last_used_at=now)
+        credential.last_used_at = now
+    return credential
+
+
+def api_token_authenticate(token: str) -> ApiToken | None:
+    """Resolve a bearer token; sets the transaction's tenant when it is valid."""
+    return secret_credential_authenticate(
+        ApiToken, token, kind=API_TOKEN_KIND, related=("membership__manager",), touch_every=timedelta(minutes=1)
+    )

@@ -29,6 +29,12 @@ def token_make(*, kind: str, organization_id: int) -> tuple[str, str]:
     return token, token_digest(token)
 
 
+def token_prefix(token: str) -> str:
+    """What a person sees to recognize a token: kind, organization and 8 characters of the secret."""
+    kind, organization_id, secret = token.split("_", 2)
+    return f"{kind}_{organization_id}_{secret[:8]}"
+
+
 def token_parse(token: str, *, kind: str) -> ParsedToken | None:
     parts = token.strip().split("_", 2)
     if len(parts) != 3 or parts[0] != kind or not (parts[1].isascii() and parts[1].isdigit()) or len(parts[2]) < 20:

@@ -27,6 +27,16 @@ from alliance.forms import (
     apply_application_error,
 )
 from alliance.models import Membership, NotificationPreference
+from alliance.notifications import (
+    KINDS,
+    get_notification_for_member,
+    notification_list,
+    notification_mark_read,
+    notifications_mark_all_read,
+    preferences_of,
+    preferences_set,
+)
+from alliance.pagination import query_without_page
 from alliance.selectors import (
     api_token_list,
     get_api_token_for_member,
@@ -102,6 +112,7 @@ def member_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "query": query_without_page(request),
         "search": search,
         "role": role,
         "team": team,
@@ -283,13 +294,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def notification_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
-    from alliance.notifications import KINDS, notification_list, preferences_of
-
     show = request.GET.get("show", "all")
     notifications = notification_list(member=request.member, unread_only=show == "unread")
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "query": query_without_page(request),
         "show": show,
         "kinds": KINDS,
         "preferences": preferences_of(member=request.member),
@@ -301,8 +311,6 @@ def notification_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_POST
 def notification_read(request: HttpRequest, org_slug: str, notification_id: int) -> HttpResponse:
-    from alliance.notifications import get_notification_for_member, notification_mark_read
-
     notification = notification_mark_read(
         notification=get_notification_for_member(request.member, notification_id)
     )
@@ -316,8 +324,6 @@ def notification_read(request: HttpRequest, org_slug: str, notification_id: int)
 
 @require_POST
 def notification_read_all(request: HttpRequest, org_slug: str) -> HttpResponse:
-    from alliance.notifications import notifications_mark_all_read
-
     count = notifications_mark_all_read(member=request.member)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("notification_list", org_slug=org_slug)
@@ -330,8 +336,6 @@ def notification_bell(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_POST
 def notification_preferences(request: HttpRequest, org_slug: str) -> HttpResponse:
-    from alliance.notifications import KINDS, preferences_set
-
     choices = {kind: request.POST.get(kind, "") for kind in KINDS if kind in request.POST}
     try:
         preferences_set(member=request.member, choices=choices)

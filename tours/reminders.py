@@ -214,15 +214,11 @@ def due_first_conversation_notices(now: datetime) -> list[DueReminder]:
     ):
         if first_missing:
             due.append(DueReminder(org, FIRST_CONVERSATION, fid, manager_id, "exercised", now))
-        local_day = timezone.localtime(exercised_at, timezone=_zone(tz)).date()
+        local_day = timezone.localtime(exercised_at, timezone=zoneinfo.ZoneInfo(tz)).date()
         followup_day = add_working_days(local_day, followup)
-        if followup_missing and timezone.localtime(now, timezone=_zone(tz)).date() >= followup_day:
+        if followup_missing and timezone.localtime(now, timezone=zoneinfo.ZoneInfo(tz)).date() >= followup_day:
             due.append(DueReminder(org, FIRST_CONVERSATION, fid, manager_id, "follow-up", now))
     return due
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name)
 
 
 SELECTORS = {

@@ -16,11 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from alliance import tenancy
 from alliance.errors import ApplicationError
 from alliance.models import Membership
-from alliance.services import full_clean_or_raise
-from alliance.tokens import token_make, token_parse
+from alliance.services import full_clean_or_raise, secret_credential_authenticate
+from alliance.tokens import token_make, token_prefix
 from tours.models import (
     DEFAULT_NEXT_TOUR_LEAD_DAYS,
     ActionItem,
@@ -1001,7 +1000,7 @@ def calendar_feed_create(*, member: Membership) -> tuple[CalendarFeed, str]:
     token, digest = token_make(kind=CALENDAR_TOKEN_KIND, organization_id=member.organization_id)
     feed = CalendarFeed.objects.create(
         organization_id=member.organization_id, membership=member, token_hash=digest,
-        prefix=token[: len(CALENDAR_TOKEN_KIND) + len(str(member.organization_id)) + 8],
+        prefix=token_prefix(token),
     )
     return feed, token
 
@@ -1016,18 +1015,6 @@ def calendar_feed_revoke(*, member: Membership) -> int:
 
 def calendar_feed_authenticate(token: str) -> CalendarFeed | None:
     """Resolve a feed URL's token; sets the transaction's tenant when it names a live feed."""
-    parsed = token_parse(token, kind=CALENDAR_TOKEN_KIND)
-    if parsed is None:
-        return None
-    tenancy.set_tenant(parsed.organization_id)
-    feed = (
-        CalendarFeed.objects.for_org(parsed.organization_id)
-        .select_related("membership__user", "organization")
-        .filter(token_hash=parsed.digest, revoked_at__isnull=True).first()
+    return secret_credential_authenticate(
+        CalendarFeed, token, kind=CALENDAR_TOKEN_KIND, related=(), touch_every=timedelta(minutes=5)
     )
-    if feed is None or not feed.membership.is_active or not feed.membership.user.is_active:
-        return None
-    now = timezone.now()
-    if feed.last_used_at is None or now - feed.last_used_at > timedelta(minutes=5):
-        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)
-    return feed

@@ -26,6 +26,7 @@ from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.models import Membership
+from alliance.pagination import query_without_page
 from alliance.selectors import team_names
 from tours import calendar, selectors, services
 from tours.forms import (
@@ -110,9 +111,7 @@ def tour_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _tours_csv(tours, org_slug)
     page = Paginator(tours, TOURS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate()}
+    context = {"form": form, "page": page, "query": query_without_page(request), "today": timezone.localdate()}
     template = "tours/list.html#rows" if request.htmx else "tours/list.html"
     return render(request, template, context)
 

@@ -28,9 +28,23 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     values = "Candor\nCraft"
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
-    """Creates the membership inside its organization's tenant (as the app would)."""
+class TenantFactory(factory.django.DjangoModelFactory):
+    """Creates the row inside its organization's tenant, as the app would (RLS is live in tests)."""
 
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from alliance.tenancy import tenant_context
+
+        organization = kwargs.get("organization")
+        org_id = organization.pk if organization is not None else kwargs["organization_id"]
+        with tenant_context(org_id):
+            return super()._create(model_class, *args, **kwargs)
+
+
+class MembershipFactory(TenantFactory):
     class Meta:
         model = Membership
 
@@ -39,13 +53,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.EMPLOYEE
     title = "Engineer"
     team = "Platform"
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        from alliance.tenancy import tenant_context
-
-        with tenant_context(kwargs["organization"].pk):
-            return super()._create(model_class, *args, **kwargs)
 
 
 def make_api_token(member: Membership, *, name: str = "test") -> str:

@@ -5,22 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from alliance.tenancy import tenant_context
+from tests.alliance.factories import TenantFactory
 from tours.models import AgendaItem, Checkpoint, RotationalProgram, Tour
-
-
-class TenantFactory(factory.django.DjangoModelFactory):
-    """Creates the row inside its organization's tenant, as the app would (RLS is live in tests)."""
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        organization = kwargs.get("organization")
-        org_id = organization.pk if organization is not None else kwargs["organization_id"]
-        with tenant_context(org_id):
-            return super()._create(model_class, *args, **kwargs)
 
 
 class TourFactory(TenantFactory):
