@@ -515,3 +515,29 @@ def test_non_ascii_and_odd_ids_in_the_browser_are_ignored_not_500(client_for, or
     assert posted.status_code == 400 and "Select a valid choice" in posted.content.decode()
     with tenant_context(org.pk):
         assert not Tour.objects.exists()
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_programs_page_runs_constant_queries(client_for, org, hr):
+    client = client_for(hr)
+    url = reverse("tours:programs", args=[org.slug])
+    ProgramFactory(organization=org)
+    few = _queries_for(client, url)
+    for _ in range(12):
+        ProgramFactory(organization=org)
+    assert _queries_for(client, url) == few
+
+
+def test_career_ledger_runs_constant_queries(client_for, org, manager, employee):
+    client = client_for(manager)
+    url = reverse("tours:ledger", args=[org.slug, employee.pk])
+    previous = TourFactory(employee=employee, manager=manager, status="completed")
+    few = _queries_for(client, url)
+    for _ in range(8):
+        previous = TourFactory(employee=employee, manager=manager, status="completed", previous_tour=previous)
+    assert _queries_for(client, url) == few
