@@ -16,12 +16,12 @@ from alliance.selectors import member_list
 
 
 def exception_handler(exc, context):
-    """ApplicationError → 400 with field errors; everything else as DRF does it."""
+    """ApplicationError → 400 with field errors (NotAllowed → 403); everything else as DRF does it."""
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message}
         if exc.field_errors:
             body["errors"] = exc.field_errors
-        return Response(body, status=400)
+        return Response(body, status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Not found.")
     elif isinstance(exc, PermissionDenied):

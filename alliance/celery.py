@@ -1,4 +1,9 @@
-"""The Celery app: Redis broker, JSON only, late acks; the beat schedule lives here."""
+"""The Celery app: Redis broker, JSON only, late acks.
+
+The beat schedule is the core's own entries plus those each installed app
+registers (alliance.registry.register_beat_entry). Worker and beat finalize the
+app after Django is set up, so every app's ready() has run by then.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,15 @@ app = Celery("alliance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-app.conf.beat_schedule = {
-    "heartbeat": {
-        "task": "alliance.tasks.heartbeat",
-        "schedule": 60.0,
-    },
-    # Reminder sweeps: due times live in PostgreSQL; each sweep claims what is due
-    # in the ledger, so overlapping or duplicated runs send nothing twice.
-    "sweep-checkpoint-reminders": {"task": "tours.tasks.sweep_checkpoint_reminders", "schedule": 60.0},
-    "sweep-agenda-nudges": {"task": "tours.tasks.sweep_agenda_nudges", "schedule": 300.0},
-    "sweep-overdue-checkpoints": {"task": "tours.tasks.sweep_overdue_checkpoints", "schedule": 300.0},
-    "sweep-tour-endings": {"task": "tours.tasks.sweep_tour_endings", "schedule": 600.0},
-    "sweep-first-conversations": {"task": "tours.tasks.sweep_first_conversations", "schedule": 60.0},
-    "requeue-stale-reminders": {
-        "task": "alliance.tasks.requeue_stale_reminders",
-        "schedule": 5 * 60.0,
-    },
+CORE_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "alliance.tasks.heartbeat", "schedule": 60.0},
+    "requeue-stale-reminders": {"task": "alliance.tasks.requeue_stale_reminders", "schedule": 5 * 60.0},
 }
+app.conf.beat_schedule = dict(CORE_BEAT_SCHEDULE)
+
+
+@app.on_after_finalize.connect
+def _add_app_beat_entries(sender: Celery, **kwargs) -> None:
+    from alliance.registry import beat_entries
+
+    sender.conf.beat_schedule = {**CORE_BEAT_SCHEDULE, **beat_entries()}

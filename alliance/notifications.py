@@ -9,17 +9,19 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership, Notification, NotificationPreference, Reminder
-
-# Every kind a person can choose a channel for, in the order the preferences page shows.
-KINDS: dict[str, str] = {
-    "checkpoint_upcoming": "Upcoming checkpoint conversations",
-    "agenda_nudge": "Empty agenda before a checkpoint",
-    "checkpoint_overdue": "Overdue checkpoints (managers)",
-    "tour_ending": "Tour ending: start the next-tour conversation",
-    "first_conversation": "Right of first conversation exercised (managers)",
-}
+from alliance.registry import notification_kinds
 
 Channel = NotificationPreference.Channel
+
+
+def kind_labels() -> dict[str, str]:
+    """Every kind a person can choose a channel for (apps register them), in page order."""
+    return {kind: item.label for kind, item in notification_kinds().items()}
+
+
+def _default_channel(kind: str) -> str:
+    item = notification_kinds().get(kind)
+    return item.default_channel if item is not None else Channel.BOTH
 
 
 def channel_for(*, member: Membership, kind: str) -> str:
@@ -29,7 +31,7 @@ def channel_for(*, member: Membership, kind: str) -> str:
         .values_list("channel", flat=True)
         .first()
     )
-    return preference or Channel.BOTH
+    return preference or _default_channel(kind)
 
 
 def preferences_of(*, member: Membership) -> dict[str, str]:
@@ -38,12 +40,12 @@ def preferences_of(*, member: Membership) -> dict[str, str]:
         .filter(membership=member)
         .values_list("kind", "channel")
     )
-    return {kind: chosen.get(kind, Channel.BOTH) for kind in KINDS}
+    return {kind: chosen.get(kind, _default_channel(kind)) for kind in notification_kinds()}
 
 
 @transaction.atomic
 def preferences_set(*, member: Membership, choices: dict[str, str]) -> dict[str, str]:
-    unknown = set(choices) - set(KINDS)
+    unknown = set(choices) - set(notification_kinds())
     if unknown:
         raise ApplicationError(f"Unknown notification kind: {', '.join(sorted(unknown))}.")
     bad = {kind: value for kind, value in choices.items() if value not in Channel.values}

@@ -29,11 +29,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules
 
 from alliance import tenancy
 from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
+from alliance.registry import reminder_builder
+from alliance.tasks import deliver_reminders as deliver_reminders_task
 
 logger = logging.getLogger(__name__)
 
@@ -65,22 +66,8 @@ class ReminderMessage:
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
 
 
+# An app registers each of its kinds with a builder (alliance.registry.register_reminder_kind).
 Builder = Callable[[Reminder], "ReminderMessage | None"]
-_BUILDERS: dict[str, Builder] = {}
-
-
-def register_builder(kind: str, builder: Builder) -> None:
-    _BUILDERS[kind] = builder
-
-
-def builder_for(kind: str) -> Builder:
-    if kind not in _BUILDERS:
-        # Each app declares its kinds in <app>/reminders.py; load them on first use.
-        autodiscover_modules("reminders")
-    try:
-        return _BUILDERS[kind]
-    except KeyError:
-        raise LookupError(f"No reminder builder registered for {kind!r}") from None
 
 
 def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
@@ -90,8 +77,6 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
     commit. Rows that exist already (claimed by an earlier or concurrent sweep)
     are left alone.
     """
-    from alliance.tasks import deliver_reminders
-
     by_org: dict[int, list[DueReminder]] = defaultdict(list)
     for item in due:
         by_org[item.organization_id].append(item)
@@ -119,7 +104,7 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
                 )
                 new_ids = [row[0] for row in cursor.fetchall()]
             for start in range(0, len(new_ids), DELIVERY_BATCH):
-                deliver_reminders.delay_on_commit(organization_id, new_ids[start : start + DELIVERY_BATCH])
+                deliver_reminders_task.delay_on_commit(organization_id, new_ids[start : start + DELIVERY_BATCH])
             claimed += [(organization_id, reminder_id) for reminder_id in new_ids]
     return claimed
 
@@ -141,7 +126,7 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
     message = None
     if recipient.is_active and recipient.user.is_active:
         with timezone.override(recipient.user.time_zone):
-            message = builder_for(reminder.kind)(reminder)
+            message = reminder_builder(reminder.kind)(reminder)
     if message is None:
         _finish(reminder, Reminder.Status.SKIPPED)
         return Reminder.Status.SKIPPED
@@ -185,8 +170,6 @@ def reminder_record_failure(*, organization_id: int, reminder_id: int, error: st
 
 def reminders_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
     """Re-enqueue ledger rows left pending (e.g. the broker lost the task). Cross-tenant."""
-    from alliance.tasks import deliver_reminders
-
     cutoff = timezone.now() - older_than
     with tenancy.cross_tenant(reason="reminder sweep: re-enqueue stale pending reminders"):
         stale = list(
@@ -200,5 +183,5 @@ def reminders_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
         Reminder.objects.filter(pk__in=[reminder_id for _, reminder_id in stale]).update(updated_at=timezone.now())
         for organization_id, ids in by_org.items():
             for start in range(0, len(ids), DELIVERY_BATCH):
-                deliver_reminders.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
+                deliver_reminders_task.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
     return len(stale)

@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alliance.models import ApiToken, Invitation, Membership, User
+from alliance.rights import MANAGER_ROLES
 
 
 def organizations_of_user(user: User) -> list[Membership]:
@@ -24,6 +25,13 @@ def members_visible_to(member: Membership) -> QuerySet[Membership]:
     if member.is_hr:
         return queryset
     return queryset.filter(Q(pk=member.pk) | Q(manager_id=member.pk))
+
+
+def direct_reports_of(member: Membership) -> QuerySet[Membership]:
+    """The caller's active direct reports (the membership ``manager`` link)."""
+    return Membership.objects.for_org(member.organization_id).filter(
+        manager_id=member.pk, status=Membership.Status.ACTIVE
+    )
 
 
 def member_list(
@@ -83,7 +91,7 @@ def managers_for_org(*, organization_id: int) -> QuerySet[Membership]:
         Membership.objects.for_org(organization_id)
         .filter(
             status=Membership.Status.ACTIVE,
-            role__in=[Membership.Role.MANAGER, Membership.Role.HR, Membership.Role.ADMIN],
+            role__in=MANAGER_ROLES,
         )
         .select_related("user")
     )

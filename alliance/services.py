@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance import tenancy
-from alliance.errors import ApplicationError
+from alliance import rights, tenancy
+from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import ApiToken, Invitation, Membership, Organization, User
 from alliance.tokens import token_make, token_parse, token_prefix
 
@@ -35,11 +35,26 @@ def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
         raise _validation_to_application_error(error) from error
 
 
+def model_update(instance, *, data: dict, fields: list[str] | tuple[str, ...]) -> list[str]:
+    """Set the allowed ``fields`` that ``data`` changes, full_clean, save only those.
+
+    Returns the names of the fields that changed (empty: nothing was saved).
+    """
+    changed = [name for name in fields if name in data and getattr(instance, name) != data[name]]
+    for name in changed:
+        setattr(instance, name, data[name])
+    if changed:
+        full_clean_or_raise(instance)
+        update_fields = [*changed, "updated_at"] if hasattr(instance, "updated_at") else changed
+        instance.save(update_fields=update_fields)
+    return changed
+
+
 def require_role(member: Membership, *, hr: bool = False, admin: bool = False) -> None:
     if admin and not member.is_admin:
-        raise ApplicationError("Only an administrator of the organization can do this.")
+        raise NotAllowed("Only an administrator of the organization can do this.")
     if hr and not member.is_hr:
-        raise ApplicationError("Only HR or an administrator can do this.")
+        raise NotAllowed("Only HR or an administrator can do this.")
 
 
 # --- Organizations -----------------------------------------------------------
@@ -76,24 +91,20 @@ def organization_create(
     return organization, admin
 
 
+ORGANIZATION_EDITABLE = (
+    "name", "mission", "values", "time_zone", "currency", "checkpoint_days_before",
+    "agenda_nudge_days_before", "overdue_days_after", "overdue_max_reminders", "tour_ending_days_before",
+    "first_conversation_followup_working_days",
+)
+
+
 @transaction.atomic
 def organization_update(*, organization: Organization, by: Membership, data: dict) -> Organization:
     require_role(by, admin=True)
-    allowed = {
-        "name", "mission", "values", "time_zone", "currency", "checkpoint_days_before",
-        "agenda_nudge_days_before", "overdue_days_after", "overdue_max_reminders", "tour_ending_days_before",
-        "first_conversation_followup_working_days",
-    }
-    changed = []
-    for field, value in data.items():
-        if field not in allowed:
-            raise ApplicationError(f"“{field}” cannot be changed here.")
-        if getattr(organization, field) != value:
-            setattr(organization, field, value)
-            changed.append(field)
-    full_clean_or_raise(organization)
-    if changed:
-        organization.save(update_fields=[*changed, "updated_at"])
+    unknown = set(data) - set(ORGANIZATION_EDITABLE)
+    if unknown:
+        raise ApplicationError(f"“{sorted(unknown)[0]}” cannot be changed here.")
+    model_update(organization, data=data, fields=ORGANIZATION_EDITABLE)
     return organization
 
 
@@ -115,6 +126,7 @@ def _check_manager(member: Membership, manager: Membership | None) -> None:
                                    field_errors={"manager": ["That would make a reporting loop."]})
         seen.add(cursor.pk)
         cursor = cursor.manager
+    rights.check_can_be_manager(manager)
 
 
 @transaction.atomic
@@ -183,6 +195,7 @@ def invitation_create(
         raise ApplicationError(f"{email} is already a member.", field_errors={"email": ["Already a member."]})
     if manager is not None and manager.organization_id != by.organization_id:
         raise ApplicationError("Choose a manager from this organization.")
+    rights.check_can_be_manager(manager)
     # A new invitation replaces any open one for the same address.
     Invitation.objects.for_org(by.organization_id).filter(
         email=email, accepted_at__isnull=True, revoked_at__isnull=True

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership
-from alliance.reminders import reminder_deliver, reminder_record_failure, reminders_requeue_stale
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +46,8 @@ def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> di
     not hold back the others; the ones that failed transiently are retried, alone,
     with exponential backoff.
     """
+    from alliance.reminders import reminder_deliver, reminder_record_failure
+
     outcomes: dict[str, int] = {}
     failed: list[int] = []
     final = self.request.retries >= MAX_DELIVERY_RETRIES
@@ -81,4 +82,6 @@ def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> di
 
 @shared_task
 def requeue_stale_reminders() -> int:
+    from alliance.reminders import reminders_requeue_stale
+
     return reminders_requeue_stale()

@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from alliance import apis, views
+from alliance.registry import app_urls
 
 handler403 = "alliance.views.permission_denied"
 handler404 = "alliance.views.page_not_found"
@@ -26,14 +27,15 @@ org_patterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
-    path("", include("tours.urls")),
+    # Each installed app registers its own routes (alliance.registry.register_urls).
+    *[path("", include(urls.org)) for urls in app_urls() if urls.org],
 ]
 
 api_patterns = [
     path("me/", apis.MeApi.as_view(), name="api_me"),
     path("members/", apis.MemberListApi.as_view(), name="api_member_list"),
     path("members/<int:pk>/", apis.MemberDetailApi.as_view(), name="api_member_detail"),
-    path("", include("tours.api_urls")),
+    *[path("", include(urls.api)) for urls in app_urls() if urls.api],
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api_schema"),
     path(
         "docs/",
@@ -62,7 +64,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
-    path("calendar/", include("tours.feed_urls")),
+    *[path(prefix, include(module)) for urls in app_urls() for prefix, module in urls.root.items()],
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),

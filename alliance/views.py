@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,8 +29,8 @@ from alliance.forms import (
 )
 from alliance.models import Membership, NotificationPreference
 from alliance.notifications import (
-    KINDS,
     get_notification_for_member,
+    kind_labels,
     notification_list,
     notification_mark_read,
     notifications_mark_all_read,
@@ -37,8 +38,10 @@ from alliance.notifications import (
     preferences_set,
 )
 from alliance.pagination import query_without_page
+from alliance.registry import dashboard_panels
 from alliance.selectors import (
     api_token_list,
+    direct_reports_of,
     get_api_token_for_member,
     get_invitation_for_member,
     get_membership_for_member,
@@ -86,13 +89,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
-    member = request.member
-    reports = list(
-        Membership.objects.for_org(request.org)
-        .filter(manager=member, status=Membership.Status.ACTIVE)
-        .select_related("user")
-    )
-    return render(request, "alliance/dashboard.html", {"reports": reports})
+    reports = list(direct_reports_of(request.member).select_related("user"))
+    request.direct_reports = reports  # panels reuse it instead of asking again
+    panels = []
+    for panel in dashboard_panels():
+        panel_context = panel.context(request)
+        if panel_context is not None:
+            panels.append(render_to_string(panel.template, panel_context, request=request))
+    return render(request, "alliance/dashboard.html", {"reports": reports, "panels": panels})
 
 
 @require_GET
@@ -301,7 +305,7 @@ def notification_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
         "show": show,
-        "kinds": KINDS,
+        "kinds": kind_labels(),
         "preferences": preferences_of(member=request.member),
         "channels": NotificationPreference.Channel.choices,
     }
@@ -336,7 +340,7 @@ def notification_bell(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_POST
 def notification_preferences(request: HttpRequest, org_slug: str) -> HttpResponse:
-    choices = {kind: request.POST.get(kind, "") for kind in KINDS if kind in request.POST}
+    choices = {kind: request.POST.get(kind, "") for kind in kind_labels() if kind in request.POST}
     try:
         preferences_set(member=request.member, choices=choices)
     except ApplicationError as error:

@@ -8,9 +8,46 @@ class ToursConfig(AppConfig):
     verbose_name = "Tours of duty"
 
     def ready(self) -> None:
+        from alliance import registry
         from alliance.signals import manager_changed
+        from tours import reminders
+        from tours.demo import seed_tours
+        from tours.views import dashboard_panel_context
 
         manager_changed.connect(follow_manager_change, dispatch_uid="tours.follow_manager_change")
+
+        registry.register_urls("tours", org="tours.urls", api="tours.api_urls", root={"calendar/": "tours.feed_urls"})
+        reminders.register()
+        # Reminder sweeps: due times live in PostgreSQL; each sweep claims what is due
+        # in the ledger, so overlapping or duplicated runs send nothing twice.
+        for name, task, every in (
+            ("sweep-checkpoint-reminders", "tours.tasks.sweep_checkpoint_reminders", 60.0),
+            ("sweep-agenda-nudges", "tours.tasks.sweep_agenda_nudges", 300.0),
+            ("sweep-overdue-checkpoints", "tours.tasks.sweep_overdue_checkpoints", 300.0),
+            ("sweep-tour-endings", "tours.tasks.sweep_tour_endings", 600.0),
+            ("sweep-first-conversations", "tours.tasks.sweep_first_conversations", 60.0),
+        ):
+            registry.register_beat_entry(name, task=task, schedule=every)
+
+        registry.register_nav_item("tours-my-tour", label="My tour", url_name="tours:my_tour", order=10)
+        registry.register_nav_item("tours-team", label="My team", url_name="tours:team", order=11,
+                                   visible=lambda member: member.is_manager)
+        registry.register_nav_item("tours-list", label="Tours", url_name="tours:list", order=12,
+                                   visible=lambda member: member.is_manager)
+        registry.register_nav_item("tours-programs", label="Programs", url_name="tours:programs", order=13,
+                                   visible=lambda member: member.is_hr,
+                                   active=("tours:programs", "tours:program_detail"))
+        registry.register_dashboard_panel("tours", template="tours/_dashboard.html",
+                                          context=dashboard_panel_context, order=10)
+        registry.register_member_link("tours-ledger", label="Career ledger", url_name="tours:ledger", order=10,
+                                      visible=_may_open_ledger)
+        registry.register_demo_loader("tours", seed_tours)
+
+
+def _may_open_ledger(viewer, subject) -> bool:
+    from alliance.rights import can_see_member
+
+    return can_see_member(viewer, subject)
 
 
 def follow_manager_change(sender, *, membership, previous_manager_id, by, **kwargs) -> None:

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Reminder
-from alliance.reminders import DueReminder, ReminderMessage, register_builder, reminders_claim
+from alliance.registry import register_reminder_kind
+from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
 from tours.models import AgendaItem, Checkpoint, FirstConversation, Tour
 
 CHECKPOINT_UPCOMING = "checkpoint_upcoming"
@@ -373,8 +374,14 @@ def build_first_conversation(reminder: Reminder) -> ReminderMessage | None:
     return _message("first_conversation", context, url=_tour_url(conversation.tour))
 
 
-register_builder(CHECKPOINT_UPCOMING, build_checkpoint_upcoming)
-register_builder(AGENDA_NUDGE, build_agenda_nudge)
-register_builder(CHECKPOINT_OVERDUE, build_checkpoint_overdue)
-register_builder(TOUR_ENDING, build_tour_ending)
-register_builder(FIRST_CONVERSATION, build_first_conversation)
+def register() -> None:
+    """Called from ToursConfig.ready(): the kinds, in the order the preferences page lists them."""
+    register_reminder_kind(CHECKPOINT_UPCOMING, "Upcoming checkpoint conversations", build_checkpoint_upcoming,
+                           order=10)
+    register_reminder_kind(AGENDA_NUDGE, "Empty agenda before a checkpoint", build_agenda_nudge, order=11)
+    register_reminder_kind(CHECKPOINT_OVERDUE, "Overdue checkpoints (managers)", build_checkpoint_overdue,
+                           order=12)
+    register_reminder_kind(TOUR_ENDING, "Tour ending: start the next-tour conversation", build_tour_ending,
+                           order=13)
+    register_reminder_kind(FIRST_CONVERSATION, "Right of first conversation exercised (managers)",
+                           build_first_conversation, order=14)

@@ -148,17 +148,6 @@ def career_ledger(*, member: Membership, subject: Membership) -> list[Tour]:
     )
 
 
-def get_member_for_ledger(member: Membership, membership_id: int) -> Membership:
-    """The person whose ledger the caller may open: self, a direct report, or anyone for HR."""
-    subject = (
-        Membership.objects.for_org(member.organization_id)
-        .select_related("user", "manager__user").filter(pk=membership_id).first()
-    )
-    if subject is None or not (member.is_hr or subject.pk == member.pk or subject.manager_id == member.pk):
-        raise Http404("No such member.")
-    return subject
-
-
 def draftable_employees(member: Membership) -> QuerySet[Membership]:
     """Who the caller may draft a tour for: direct reports, or everyone active for HR."""
     members = Membership.objects.for_org(member.organization_id).filter(

@@ -27,7 +27,7 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.models import Membership
 from alliance.pagination import query_without_page
-from alliance.selectors import team_names
+from alliance.selectors import get_membership_for_member, team_names
 from tours import calendar, selectors, services
 from tours.forms import (
     AgendaItemForm,
@@ -181,10 +181,28 @@ def my_tour(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_GET
 def career_ledger(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
-    subject = selectors.get_member_for_ledger(request.member, membership_id)
+    subject = get_membership_for_member(request.member, membership_id)
     ledger = selectors.career_ledger(member=request.member, subject=subject)
     can_draft = selectors.can_draft_tour_for(request.member, subject)
     return render(request, "tours/ledger.html", {"subject": subject, "ledger": ledger, "can_draft": can_draft})
+
+
+def dashboard_panel_context(request: HttpRequest) -> dict:
+    """The tours panel of the home dashboard: my tour, and my team's flags for managers."""
+    member = request.member
+    open_tours = selectors.open_tours_of(member)
+    rows = selectors.team_overview(member=member) if getattr(request, "direct_reports", None) else []
+    flag_counts = {key: 0 for key in selectors.TEAM_FLAGS}
+    for row in rows:
+        for key in row.flag_keys:
+            flag_counts[key] += 1
+    return {
+        "current": open_tours[0] if open_tours else None,
+        "upcoming": selectors.upcoming_checkpoints_for(member, limit=3),
+        "rows": rows,
+        "flag_counts": [(key, label, flag_counts[key]) for key, label in selectors.TEAM_FLAGS.items()],
+        "conversations": selectors.open_first_conversations_for_manager(member) if rows else [],
+    }
 
 
 # --- Create and edit -----------------------------------------------------------

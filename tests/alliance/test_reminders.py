@@ -11,7 +11,8 @@ from django.db import close_old_connections
 
 from alliance import tenancy
 from alliance.models import Membership, Notification, NotificationPreference, Reminder
-from alliance.reminders import DueReminder, ReminderMessage, register_builder, reminders_claim
+from alliance.registry import register_reminder_kind
+from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.conftest import wait_for
 
@@ -49,13 +50,12 @@ def _test_builder(reminder: Reminder) -> ReminderMessage | None:
 
 @pytest.fixture
 def test_kind():
-    from alliance import reminders
+    from alliance import registry
 
-    previous = reminders._BUILDERS.get(TEST_KIND)
-    register_builder(TEST_KIND, _test_builder)
+    register_reminder_kind(TEST_KIND, "Test reminders", _test_builder)
     yield TEST_KIND
-    if previous is not None:
-        register_builder(TEST_KIND, previous)
+    registry._REMINDER_BUILDERS.pop(TEST_KIND, None)
+    registry._NOTIFICATION_KINDS.pop(TEST_KIND, None)
 
 
 def ledger(status: str | None = None) -> list[Reminder]:

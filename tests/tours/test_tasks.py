@@ -330,7 +330,7 @@ class TestReviewRegressions:
         assert "&amp;" not in mail.outbox[0].body and "&#x27;" not in notification.body
 
     def test_a_broken_reminder_does_not_hold_back_its_batch(self, people, monkeypatch):
-        from alliance import reminders as ledger_module
+        from alliance import registry as ledger_module
         from alliance.reminders import reminders_claim
         from alliance.tasks import deliver_reminders
 
@@ -339,14 +339,14 @@ class TestReviewRegressions:
         with tenancy.cross_tenant(reason="test"):
             due = reminders.due_checkpoint_reminders(T0 - timedelta(days=1))
         claimed = reminders_claim(due)
-        real = ledger_module._BUILDERS[reminders.CHECKPOINT_UPCOMING]
+        real = ledger_module._REMINDER_BUILDERS[reminders.CHECKPOINT_UPCOMING]
 
         def breaks_for_the_manager(reminder):
             if reminder.recipient_id == manager.pk:
                 raise RuntimeError("template defect")
             return real(reminder)
 
-        monkeypatch.setitem(ledger_module._BUILDERS, reminders.CHECKPOINT_UPCOMING, breaks_for_the_manager)
+        monkeypatch.setitem(ledger_module._REMINDER_BUILDERS, reminders.CHECKPOINT_UPCOMING, breaks_for_the_manager)
         outcome = deliver_reminders.run(org.pk, sorted(r for _, r in claimed))
         assert outcome == {"failed": 1, "sent": 1}
         with tenancy.tenant_context(org.pk):

@@ -5,8 +5,6 @@ from datetime import date
 from django import template
 from django.utils import timezone
 
-from tours import selectors
-
 register = template.Library()
 
 STATUS_BADGES = {"draft": "", "proposed": "badge-warn", "active": "badge-ok", "completed": "badge-manager",
@@ -40,26 +38,3 @@ def days_phrase(day: date | None) -> str:
     if delta > 0:
         return f"in {delta} days" if delta < 60 else f"in {round(delta / 30.4)} months"
     return f"{-delta} days ago" if delta > -60 else f"{round(-delta / 30.4)} months ago"
-
-
-@register.inclusion_tag("tours/_dashboard.html", takes_context=True)
-def tours_dashboard(context) -> dict:
-    """The tours part of the home dashboard: my tour, and my team's flags for managers."""
-    member = context.get("member")
-    if member is None:
-        return {}
-    open_tours = selectors.open_tours_of(member)
-    rows = selectors.team_overview(member=member) if context.get("reports") else []
-    flag_counts = {key: 0 for key in selectors.TEAM_FLAGS}
-    for row in rows:
-        for key in row.flag_keys:
-            flag_counts[key] += 1
-    return {
-        "org": context.get("org"),
-        "member": member,
-        "current": open_tours[0] if open_tours else None,
-        "upcoming": selectors.upcoming_checkpoints_for(member, limit=3),
-        "rows": rows,
-        "flag_counts": [(key, label, flag_counts[key]) for key, label in selectors.TEAM_FLAGS.items()],
-        "conversations": selectors.open_first_conversations_for_manager(member) if rows else [],
-    }

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from alliance import tenancy
 from alliance.models import Membership, Organization, User
+from alliance.registry import demo_loaders
 
 DEMO_PASSWORD = "alliance-demo"
 
@@ -124,10 +125,9 @@ class Command(BaseCommand):
         with tqdm(total=total, desc="Seeding demo people", unit="person", disable=options["verbosity"] == 0) as bar:
             for org, people in plan:
                 self._seed_organization(org, people, bar)
-        from alliance.demo import seed_extensions
-
-        for extension in seed_extensions():
-            extension(stdout=self.stdout)
+        # Each installed app adds its part (alliance.registry.register_demo_loader), in dependency order.
+        for loader in demo_loaders():
+            loader.load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo login's password is “{DEMO_PASSWORD}”."))
 
     @transaction.atomic

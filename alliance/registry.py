@@ -1,0 +1,234 @@
+"""Where apps plug into the core.
+
+The core knows no app. Each app fills these registries from its own
+``AppConfig.ready()`` (or a module it imports there), so adding an app is a folder,
+one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
+
+* ``register_urls`` — its browser routes (under ``/o/<slug>/``), API routes (under
+  ``/api/v1/``) and top-level routes;
+* ``register_notification_kind`` — a kind a person picks channels for (the rows of
+  the notification-preferences page), with its default channel;
+* ``register_reminder_kind`` — a kind of the reminder ledger with the builder that
+  writes its message (it is a notification kind as well);
+* ``register_beat_entry`` — a periodic task for celery beat;
+* ``register_nav_item`` — a link of the main navigation, shown to whom it says;
+* ``register_dashboard_panel`` — a template partial on the dashboard and the
+  function that gives its context;
+* ``register_member_link`` — a link on a member's profile / HR's member page;
+* ``register_demo_loader`` — demo data, run by ``seed_demo`` after the loaders it
+  names in ``after``.
+
+Everything is keyed by a name, so registering the same thing twice (a second
+``ready()`` in a test run) replaces it instead of adding a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from alliance.models import Membership
+
+
+# ---------------------------------------------------------------- URLs
+
+
+@dataclass(frozen=True)
+class AppUrls:
+    app: str
+    org: str | None = None  # module of routes under /o/<org_slug>/
+    api: str | None = None  # module of routes under /api/v1/
+    root: dict[str, str] = field(default_factory=dict)  # prefix -> module, at the site's root
+
+
+_URLS: dict[str, AppUrls] = {}
+
+
+def register_urls(app: str, *, org: str | None = None, api: str | None = None,
+                  root: dict[str, str] | None = None) -> None:
+    _URLS[app] = AppUrls(app=app, org=org, api=api, root=dict(root or {}))
+
+
+def app_urls() -> list[AppUrls]:
+    return list(_URLS.values())
+
+
+# ---------------------------------------------------------------- notifications and reminders
+
+BOTH = "both"
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    kind: str
+    label: str
+    default_channel: str = BOTH
+    order: int = 100
+
+
+_NOTIFICATION_KINDS: dict[str, NotificationKind] = {}
+
+
+def register_notification_kind(kind: str, label: str, *, default_channel: str = BOTH, order: int = 100) -> None:
+    _NOTIFICATION_KINDS[kind] = NotificationKind(kind=kind, label=label, default_channel=default_channel,
+                                                 order=order)
+
+
+def notification_kinds() -> dict[str, NotificationKind]:
+    """Every kind a person can choose channels for, in the order the preferences page shows."""
+    ordered = sorted(_NOTIFICATION_KINDS.values(), key=lambda item: (item.order, item.kind))
+    return {item.kind: item for item in ordered}
+
+
+# A builder turns a claimed ledger row into the message to send, or None to skip it.
+_REMINDER_BUILDERS: dict[str, Callable[..., Any]] = {}
+
+
+def register_reminder_kind(kind: str, label: str, builder: Callable[..., Any], *,
+                           default_channel: str = BOTH, order: int = 100) -> None:
+    register_notification_kind(kind, label, default_channel=default_channel, order=order)
+    _REMINDER_BUILDERS[kind] = builder
+
+
+def reminder_builder(kind: str) -> Callable[..., Any]:
+    try:
+        return _REMINDER_BUILDERS[kind]
+    except KeyError:
+        raise LookupError(f"No reminder builder registered for {kind!r}") from None
+
+
+# ---------------------------------------------------------------- beat
+
+
+_BEAT: dict[str, dict[str, Any]] = {}
+
+
+def register_beat_entry(name: str, *, task: str, schedule: float, **options: Any) -> None:
+    """``name`` in kebab-case, ``task`` a dotted path (STYLE.md)."""
+    _BEAT[name] = {"task": task, "schedule": schedule, **options}
+
+
+def beat_entries() -> dict[str, dict[str, Any]]:
+    return {name: dict(entry) for name, entry in _BEAT.items()}
+
+
+# ---------------------------------------------------------------- navigation, dashboard, member links
+
+MemberTest = Callable[["Membership"], bool]
+
+
+def _everyone(member: Membership) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str  # reversed with the organization's slug
+    visible: MemberTest = _everyone
+    active: tuple[str, ...] = ()  # view names that light the item; url_name by default
+    order: int = 100
+
+
+_NAV: dict[str, NavItem] = {}
+
+
+def register_nav_item(key: str, *, label: str, url_name: str, visible: MemberTest = _everyone,
+                      active: tuple[str, ...] = (), order: int = 100) -> None:
+    _NAV[key] = NavItem(key=key, label=label, url_name=url_name, visible=visible,
+                        active=active or (url_name,), order=order)
+
+
+def nav_items_for(member: Membership) -> list[NavItem]:
+    return sorted((item for item in _NAV.values() if item.visible(member)), key=lambda item: (item.order, item.key))
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    key: str
+    template: str
+    context: Callable[[HttpRequest], dict | None]  # None: the panel is not shown
+    order: int = 100
+
+
+_PANELS: dict[str, DashboardPanel] = {}
+
+
+def register_dashboard_panel(key: str, *, template: str, context: Callable[[HttpRequest], dict | None],
+                             order: int = 100) -> None:
+    _PANELS[key] = DashboardPanel(key=key, template=template, context=context, order=order)
+
+
+def dashboard_panels() -> list[DashboardPanel]:
+    return sorted(_PANELS.values(), key=lambda item: (item.order, item.key))
+
+
+ViewerSubjectTest = Callable[["Membership", "Membership"], bool]
+
+
+@dataclass(frozen=True)
+class MemberLink:
+    key: str
+    label: str
+    url_name: str  # reversed with (org slug, the subject membership's id)
+    visible: ViewerSubjectTest
+    order: int = 100
+
+
+_MEMBER_LINKS: dict[str, MemberLink] = {}
+
+
+def register_member_link(key: str, *, label: str, url_name: str, visible: ViewerSubjectTest,
+                         order: int = 100) -> None:
+    _MEMBER_LINKS[key] = MemberLink(key=key, label=label, url_name=url_name, visible=visible, order=order)
+
+
+def member_links_for(viewer: Membership, subject: Membership) -> list[MemberLink]:
+    return sorted((link for link in _MEMBER_LINKS.values() if link.visible(viewer, subject)),
+                  key=lambda link: (link.order, link.key))
+
+
+# ---------------------------------------------------------------- demo data
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    name: str
+    load: Callable[..., None]  # load(stdout=...) after the core's people exist
+    after: tuple[str, ...] = ()
+
+
+_DEMO: dict[str, DemoLoader] = {}
+
+
+def register_demo_loader(name: str, load: Callable[..., None], *, after: tuple[str, ...] = ()) -> None:
+    _DEMO[name] = DemoLoader(name=name, load=load, after=tuple(after))
+
+
+def demo_loaders() -> list[DemoLoader]:
+    """The loaders, each after those it names (ones not installed are ignored)."""
+    ordered: list[DemoLoader] = []
+    placed: set[str] = set()
+    visiting: set[str] = set()
+
+    def place(loader: DemoLoader) -> None:
+        if loader.name in placed:
+            return
+        if loader.name in visiting:
+            raise RuntimeError(f"Demo loaders depend on each other in a circle at {loader.name!r}")
+        visiting.add(loader.name)
+        for name in loader.after:
+            if name in _DEMO:
+                place(_DEMO[name])
+        visiting.discard(loader.name)
+        placed.add(loader.name)
+        ordered.append(loader)
+
+    for name in sorted(_DEMO):
+        place(_DEMO[name])
+    return ordered

@@ -1,0 +1,37 @@
+"""Template tags of the core: the navigation and member links apps register."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from alliance.registry import member_links_for, nav_items_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("_nav_apps.html", takes_context=True)
+def app_nav(context) -> dict:
+    request = context["request"]
+    member, org = getattr(request, "member", None), getattr(request, "org", None)
+    if member is None or org is None:
+        return {"items": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = [
+        {"label": item.label, "url": reverse(item.url_name, args=[org.slug]), "current": current in item.active}
+        for item in nav_items_for(member)
+    ]
+    return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def member_links(context, subject) -> list[dict]:
+    """Links other apps offer about ``subject`` (e.g. the career ledger) that the viewer may open."""
+    request = context["request"]
+    viewer, org = getattr(request, "member", None), getattr(request, "org", None)
+    if viewer is None or org is None or subject is None:
+        return []
+    return [
+        {"label": link.label, "url": reverse(link.url_name, args=[org.slug, subject.pk])}
+        for link in member_links_for(viewer, subject)
+    ]
