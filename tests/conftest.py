@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.test import Client
 
+from alliance.models import Membership
 from alliance.testing import setup_database_as_owner, teardown_database_as_owner
+from tests.alliance.factories import MembershipFactory, OrganizationFactory, make_api_token
+from tests.helpers import ApiClient
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +26,64 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     yield
     with django_db_blocker.unblock():
         teardown_database_as_owner(db_cfg, app=app, owner=owner, verbosity=verbosity, keepdb=django_db_keepdb)
+
+
+# --- The fixture trio of every app: members of one organization, an outsider in a second ---
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(slug="acme", name="Acme")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(slug="globex", name="Globex")
+
+
+@pytest.fixture
+def admin(org):
+    return MembershipFactory(organization=org, role=Membership.Role.ADMIN, user__email="admin@acme.test")
+
+
+@pytest.fixture
+def hr(org):
+    return MembershipFactory(organization=org, role=Membership.Role.HR, user__email="hr@acme.test")
+
+
+@pytest.fixture
+def manager(org, admin):
+    return MembershipFactory(organization=org, role=Membership.Role.MANAGER, manager=admin,
+                             user__email="manager@acme.test")
+
+
+@pytest.fixture
+def employee(org, manager):
+    return MembershipFactory(organization=org, manager=manager, user__email="employee@acme.test")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """An admin of a second organization: must never see anything of ``org``."""
+    return MembershipFactory(organization=other_org, role=Membership.Role.ADMIN, user__email="admin@globex.test")
+
+
+@pytest.fixture
+def client_for():
+    def make(member: Membership) -> Client:
+        client = Client()
+        client.force_login(member.user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for():
+    def make(member: Membership) -> ApiClient:
+        return ApiClient(make_api_token(member))
+
+    return make
 
 
 # --- Browser journeys (Playwright driving Chromium) -----------------------------

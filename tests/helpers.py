@@ -5,10 +5,6 @@ import json
 from django.test import Client
 
 
-class TenantClient(Client):
-    """Django's test client; kept as a type so later helpers have one place to grow."""
-
-
 class ApiClient(Client):
     """A client that sends ``Authorization: Bearer <token>`` and JSON bodies."""
 

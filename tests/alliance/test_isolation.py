@@ -17,11 +17,10 @@ from django.urls import get_resolver
 
 from alliance import tenancy
 from alliance.models import Membership
-from tests.alliance.factories import MembershipFactory, OrganizationFactory, make_api_token, make_invitation
-from tests.alliance.routes import UNKNOWN_ID, Route, fill_kwargs, iter_routes, model_for_kwarg
+from tests.alliance.factories import MembershipFactory, OrganizationFactory, make_api_token
+from tests.alliance.routes import UNKNOWN_ID, Route, fill_kwargs, iter_routes
 from tests.helpers import ApiClient
-from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
-from tours.models import ActionItem, FirstConversation, Tour
+from tests.isolation import build_world, ids_in_b
 
 ALL_ROUTES = list(iter_routes(get_resolver()))
 ORG_ROUTES = [r for r in ALL_ROUTES if r.route.startswith("/o/<slug:org_slug>/")]
@@ -39,43 +38,21 @@ def route_id(route: Route) -> str:
 
 @pytest.fixture
 def world(db):
-    """Organization A (acme) with its admin, and organization B (globex) with one of everything."""
-    from alliance.notifications import notification_create
-
-    acme = OrganizationFactory(slug="acme", name="Acme")
-    globex = OrganizationFactory(slug="globex", name="Globex Secret", mission="Globex Secret mission")
-    admin_a = MembershipFactory(organization=acme, role=Membership.Role.ADMIN, user__email="admin@acme.test")
-    MembershipFactory(organization=acme, user__email="employee@acme.test")
-    admin_b = MembershipFactory(organization=globex, role=Membership.Role.ADMIN, user__email="admin@globex.test")
-    employee_b = MembershipFactory(organization=globex, manager=admin_b, user__email="employee@globex.test")
-    make_invitation(admin_b, email="invitee@globex.test")
-    make_api_token(employee_b)
-    with tenancy.tenant_context(globex.pk):
-        notification_create(recipient=employee_b, kind="checkpoint_upcoming", title="Globex Secret note")
-    tour_b = TourFactory(employee=employee_b, manager=admin_b, status=Tour.Status.ACTIVE, title="Globex Secret tour")
-    checkpoint_b = CheckpointFactory(tour=tour_b)
-    AgendaItemFactory(checkpoint=checkpoint_b, added_by=employee_b)
-    ProgramFactory(organization=globex, name="Globex Secret program")
-    with tenancy.tenant_context(globex.pk):
-        ActionItem.objects.create(organization=globex, checkpoint=checkpoint_b, text="Globex Secret action",
-                                  owner=employee_b)
-        FirstConversation.objects.create(organization=globex, tour=tour_b, employee_note="Globex Secret")
-    return {"acme": acme, "globex": globex, "admin_a": admin_a, "admin_b": admin_b, "employee_b": employee_b,
-            "tour_b": tour_b, "checkpoint_b": checkpoint_b}
+    return build_world()
 
 
-def ids_in_b(route: Route, globex) -> dict[str, int]:
-    """For each int parameter: the id of an organization-B row of the model it names, if any."""
-    ids = {}
-    for name in route.int_kwargs:
-        model = model_for_kwarg(route, name)
-        if model is None:
-            continue
-        with tenancy.tenant_context(globex.pk):
-            found = model.objects.filter(organization=globex).order_by("-pk").values_list("pk", flat=True).first()
-        if found is not None:
-            ids[name] = found
-    return ids
+def test_every_tenant_model_has_a_row_of_the_other_organization_to_try(world):
+    """The sweep must try real rows of B for every tenant model, not fall back to unknown ids."""
+    from django.apps import apps
+
+    from alliance.rls import is_tenant_model
+
+    empty = []
+    with tenancy.tenant_context(world["globex"].pk):
+        for model in apps.get_models():
+            if is_tenant_model(model) and not model.objects.filter(organization=world["globex"]).exists():
+                empty.append(model._meta.label)
+    assert empty == [], f"add rows of these models to their app's tests/<app>/isolation.py: {empty}"
 
 
 def browser_attempts(client: Client, path: str) -> dict[str, int]:
@@ -235,21 +212,31 @@ def worker_app(transactional_db):
 
 
 def test_celery_task_sees_only_the_organization_it_was_given(worker_app):
+    """The delivery task works inside the organization it is given: another's reminder id is not there."""
+    from django.utils import timezone
+
+    from alliance.models import Reminder
+
     app, queue = worker_app
     acme, globex = OrganizationFactory(slug="acme"), OrganizationFactory(slug="globex")
-    MembershipFactory.create_batch(2, organization=acme)
-    MembershipFactory(organization=acme, status=Membership.Status.ALUMNUS)
-    MembershipFactory.create_batch(3, organization=globex)
-    task = app.tasks["alliance.tasks.count_active_members"]
-
+    ids = {}
+    for org in (acme, globex):
+        member = MembershipFactory(organization=org)
+        with tenancy.tenant_context(org.pk):
+            # A kind nobody registered: delivering it inside its own organization fails (and says so).
+            ids[org.slug] = Reminder.objects.create(organization=org, kind="no_such_kind", subject_id=1,
+                                                    recipient=member, window="w", due_at=timezone.now()).pk
+    task = app.tasks["alliance.tasks.deliver_reminders"]
     results = {
-        "acme": task.apply_async(args=[acme.pk], queue=queue),
-        "globex": task.apply_async(args=[globex.pk], queue=queue),
-        "nobody": task.apply_async(args=[globex.pk + 1000], queue=queue),
+        "acme's own": task.apply_async(args=[acme.pk, [ids["acme"]]], queue=queue),
+        "globex's, given acme": task.apply_async(args=[acme.pk, [ids["globex"]]], queue=queue),
+        "acme's, given nobody": task.apply_async(args=[globex.pk + 1000, [ids["acme"]]], queue=queue),
     }
-    counts = {name: result.get(timeout=30) for name, result in results.items()}
-    assert counts == {"acme": 2, "globex": 3, "nobody": 0}
-    assert all(result.successful() for result in results.values())
+    outcomes = {name: result.get(timeout=30) for name, result in results.items()}
+    assert outcomes == {"acme's own": {"failed": 1}, "globex's, given acme": {"locked-or-gone": 1},
+                        "acme's, given nobody": {"locked-or-gone": 1}}
+    with tenancy.tenant_context(globex.pk):
+        assert Reminder.objects.get(pk=ids["globex"]).status == Reminder.Status.PENDING
 
 
 @pytest.mark.parametrize(
@@ -262,14 +249,3 @@ def test_tokens_with_non_ascii_digits_are_not_found(client, db, path):
 def test_api_token_with_non_ascii_digits_is_unauthorized(client, db):
     response = client.get("/api/v1/me/", headers={"Authorization": "Bearer alli_²_abcdefghijklmnopqrstuvwxyz"})
     assert response.status_code == 401
-
-
-def test_the_sweep_uses_real_objects_of_the_other_organization(world):
-    """The sweep above asks for B's real rows (not only unknown ids) wherever it can name the model."""
-    routes = {route.route: route for route in iter_routes(get_resolver())}
-    tour_route = routes["/o/<slug:org_slug>/tours/<int:tour_id>/"]
-    checkpoint_route = routes["/o/<slug:org_slug>/checkpoints/<int:checkpoint_id>/"]
-    api_tour_route = routes["/api/v1/tours/<int:pk>/"]
-    assert ids_in_b(tour_route, world["globex"]) == {"tour_id": world["tour_b"].pk}
-    assert ids_in_b(checkpoint_route, world["globex"]) == {"checkpoint_id": world["checkpoint_b"].pk}
-    assert ids_in_b(api_tour_route, world["globex"]) == {"pk": world["tour_b"].pk}

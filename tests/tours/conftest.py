@@ -1,11 +1,10 @@
-"""Tours fixtures: the shared trio (member, manager/HR, outsider) plus tours helpers."""
+"""Tours fixtures on top of the suite-wide trio in tests/conftest.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from alliance.models import Membership
-from tests.alliance.conftest import *  # noqa: F403 - the shared fixture trio (org, admin, hr, manager, ...)
 from tests.alliance.factories import MembershipFactory
 from tests.tours.factories import TourFactory
 

@@ -1,0 +1,21 @@
+"""The core's rows for the isolation sweep (see tests/isolation.py)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.models import NotificationPreference, Reminder
+from alliance.notifications import notification_create
+from tests.alliance.factories import make_api_token, make_invitation
+
+
+def populate(world) -> None:
+    make_invitation(world.admin, email="invitee@globex.test")
+    make_api_token(world.employee)
+    with tenancy.tenant_context(world.org.pk):
+        notification_create(recipient=world.employee, kind="checkpoint_upcoming", title="Globex Secret note")
+        NotificationPreference.objects.create(organization=world.org, membership=world.employee,
+                                              kind="checkpoint_upcoming", channel="email")
+        Reminder.objects.create(organization=world.org, kind="checkpoint_upcoming", subject_id=1,
+                                recipient=world.employee, window="7d", due_at=timezone.now())

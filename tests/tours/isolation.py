@@ -1,0 +1,30 @@
+"""The tours app's rows for the isolation sweep (see tests/isolation.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from alliance import tenancy
+from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
+from tours import services
+from tours.models import ActionItem, Cohort, FirstConversation, PrivateNote, Tour, TourRevision
+
+
+def populate(world) -> None:
+    tour = TourFactory(employee=world.employee, manager=world.admin, status=Tour.Status.ACTIVE,
+                       title="Globex Secret tour")
+    checkpoint = CheckpointFactory(tour=tour)
+    AgendaItemFactory(checkpoint=checkpoint, added_by=world.employee)
+    program = ProgramFactory(organization=world.org, name="Globex Secret program")
+    with tenancy.tenant_context(world.org.pk):
+        ActionItem.objects.create(organization=world.org, checkpoint=checkpoint, text="Globex Secret action",
+                                  owner=world.employee)
+        FirstConversation.objects.create(organization=world.org, tour=tour, employee_note="Globex Secret")
+        PrivateNote.objects.create(organization=world.org, checkpoint=checkpoint, author=world.employee,
+                                   body="Globex Secret private")
+        services.calendar_feed_create(member=world.employee)
+        Cohort.objects.create(organization=world.org, program=program, name="Globex Secret cohort",
+                              start_date=date.today(), started_by=world.admin)
+        TourRevision.objects.create(organization=world.org, tour=tour, by=world.admin,
+                                    action=TourRevision.Action.AMENDED, comment="Globex Secret revision")
+    world.objects.update(tour=tour, checkpoint=checkpoint)
