@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(PY) -m alliance.devenv run
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m alliance.devenv test $(ARGS)
 
 bench: $(STAMP)
@@ -24,6 +25,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 shell: $(STAMP)
 	$(PY) -m alliance.devenv manage shell
