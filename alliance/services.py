@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -35,16 +37,19 @@ def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
         raise _validation_to_application_error(error) from error
 
 
-def model_update(instance, *, data: dict, fields: list[str] | tuple[str, ...]) -> list[str]:
-    """Set the allowed ``fields`` that ``data`` changes, full_clean, save only those.
+def model_update(instance, *, data: dict, fields: list[str] | tuple[str, ...],
+                 clean: Callable[[Any], None] | None = None) -> list[str]:
+    """Set the allowed ``fields`` that ``data`` changes, validate, save only those.
 
-    Returns the names of the fields that changed (empty: nothing was saved).
+    ``clean`` validates the changed instance (``full_clean`` by default) and raises
+    ``ApplicationError``. Returns the names of the fields that changed (empty: nothing
+    was saved).
     """
     changed = [name for name in fields if name in data and getattr(instance, name) != data[name]]
     for name in changed:
         setattr(instance, name, data[name])
     if changed:
-        full_clean_or_raise(instance)
+        (clean or full_clean_or_raise)(instance)
         update_fields = [*changed, "updated_at"] if hasattr(instance, "updated_at") else changed
         instance.save(update_fields=update_fields)
     return changed

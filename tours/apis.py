@@ -21,8 +21,16 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
-from tours import selectors, services
+from tours import rights, selectors, services
 from tours.models import (
+    DEFAULT_CADENCE_MONTHS,
+    DEFAULT_CHECKPOINT_MINUTES,
+    MAX_CADENCE_MONTHS,
+    MAX_CHECKPOINT_MINUTES,
+    MAX_NEXT_TOUR_LEAD_DAYS,
+    MIN_CADENCE_MONTHS,
+    MIN_CHECKPOINT_MINUTES,
+    MIN_NEXT_TOUR_LEAD_DAYS,
     ActionItem,
     AgendaItem,
     Checkpoint,
@@ -89,7 +97,7 @@ class TourOutputSerializer(serializers.ModelSerializer):
         return tour.next_tour_conversation_due()
 
     def get_allowed_actions(self, tour: Tour) -> list[str]:
-        return services.allowed_transitions(tour, self.context["request"].member)
+        return rights.allowed_transitions(tour, self.context["request"].member)
 
 
 class TourFilterSet(UpdatedSinceFilterSet):
@@ -116,9 +124,12 @@ class TourTermsInputSerializer(serializers.Serializer):
     alignment_notes = serializers.CharField(required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
-    cadence_months = serializers.IntegerField(min_value=1, max_value=24, required=False, default=6)
+    cadence_months = serializers.IntegerField(
+        min_value=MIN_CADENCE_MONTHS, max_value=MAX_CADENCE_MONTHS, required=False, default=DEFAULT_CADENCE_MONTHS
+    )
     next_tour_lead_days = serializers.IntegerField(
-        min_value=7, max_value=730, required=False, default=None, allow_null=True,
+        min_value=MIN_NEXT_TOUR_LEAD_DAYS, max_value=MAX_NEXT_TOUR_LEAD_DAYS, required=False, default=None,
+        allow_null=True,
         help_text="Days before the end when the next-tour conversation is due; the organization's earliest "
         "tour-ending prompt when omitted.",
     )
@@ -334,7 +345,7 @@ class FirstConversationOutcomeApi(TourActionApi):
         return super().post(request, pk)
 
     def perform(self, request, tour, data):
-        conversation = selectors.first_conversations_of(tour).filter(outcome="").first()
+        conversation = selectors.open_first_conversation(tour)
         if conversation is None:
             raise ValidationError({"outcome": ["No first conversation is waiting for an outcome."]})
         services.first_conversation_record_outcome(conversation=conversation, by=request.member,
@@ -402,7 +413,10 @@ class CheckpointFilterSet(UpdatedSinceFilterSet):
 class CheckpointCreateInputSerializer(serializers.Serializer):
     tour = serializers.IntegerField()
     scheduled_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False, default=45)
+    duration_minutes = serializers.IntegerField(
+        min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False,
+        default=DEFAULT_CHECKPOINT_MINUTES,
+    )
     location = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -465,7 +479,9 @@ class CheckpointDetailApi(APIView):
 
 class RescheduleInputSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False)
+    duration_minutes = serializers.IntegerField(
+        min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False
+    )
     location = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 

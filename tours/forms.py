@@ -4,7 +4,22 @@ from django import forms
 from django.db.models import QuerySet
 
 from alliance.models import Membership
-from tours.models import Checkpoint, FirstConversation, RotationalProgram, Tour, TourKind
+from tours.models import (
+    DEFAULT_CADENCE_MONTHS,
+    DEFAULT_CHECKPOINT_MINUTES,
+    DEFAULT_NEXT_TOUR_LEAD_DAYS,
+    MAX_CADENCE_MONTHS,
+    MAX_CHECKPOINT_MINUTES,
+    MAX_NEXT_TOUR_LEAD_DAYS,
+    MIN_CADENCE_MONTHS,
+    MIN_CHECKPOINT_MINUTES,
+    MIN_NEXT_TOUR_LEAD_DAYS,
+    Checkpoint,
+    FirstConversation,
+    RotationalProgram,
+    Tour,
+    TourKind,
+)
 
 
 def _person(member: Membership) -> str:
@@ -47,9 +62,11 @@ class TourTermsForm(forms.Form):
     start_date = forms.DateField(widget=DateInput())
     end_date = forms.DateField(widget=DateInput(), required=False,
                                help_text="Required, except for foundational tours.")
-    cadence_months = forms.IntegerField(label="Checkpoint every (months)", min_value=1, max_value=24, initial=6)
+    cadence_months = forms.IntegerField(label="Checkpoint every (months)", min_value=MIN_CADENCE_MONTHS,
+                                        max_value=MAX_CADENCE_MONTHS, initial=DEFAULT_CADENCE_MONTHS)
     next_tour_lead_days = forms.IntegerField(
-        label="Next-tour conversation (days before the end)", min_value=7, max_value=730, initial=180
+        label="Next-tour conversation (days before the end)", min_value=MIN_NEXT_TOUR_LEAD_DAYS,
+        max_value=MAX_NEXT_TOUR_LEAD_DAYS, initial=DEFAULT_NEXT_TOUR_LEAD_DAYS,
     )
 
     def clean(self):
@@ -109,7 +126,8 @@ class FirstConversationOutcomeForm(forms.Form):
 class CheckpointScheduleForm(forms.Form):
     scheduled_at = forms.DateTimeField(label="When", widget=DateTimeInput(),
                                        help_text="In your time zone.")
-    duration_minutes = forms.IntegerField(label="Minutes", min_value=10, max_value=480, initial=45)
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=MIN_CHECKPOINT_MINUTES,
+                                          max_value=MAX_CHECKPOINT_MINUTES, initial=DEFAULT_CHECKPOINT_MINUTES)
     location = forms.CharField(label="Place or video link", max_length=500, required=False)
 
 

@@ -8,7 +8,7 @@ these classes hold fields, constraints and properties of their own fields only.
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,9 +16,19 @@ from django.utils import timezone
 
 from alliance.models import Membership, TenantModel
 
+# Bounds and defaults, used by the models, the forms, the serializers and the services alike.
 DEFAULT_CADENCE_MONTHS = 6
+MIN_CADENCE_MONTHS, MAX_CADENCE_MONTHS = 1, 24
 DEFAULT_NEXT_TOUR_LEAD_DAYS = 180
+MIN_NEXT_TOUR_LEAD_DAYS, MAX_NEXT_TOUR_LEAD_DAYS = 7, 730
 DEFAULT_CHECKPOINT_MINUTES = 45
+MIN_CHECKPOINT_MINUTES, MAX_CHECKPOINT_MINUTES = 10, 480
+# Tour dates and checkpoint times stay well inside what dates, calendars and reminders can
+# compute with: a typo such as year 1 or 9999 is refused (by the services, and by the database).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2101, 1, 1, tzinfo=UTC)
 
 
 class TourKind(models.TextChoices):
@@ -91,6 +101,8 @@ class Tour(TenantModel):
 
     OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED, Status.ACTIVE)
     CLOSED_STATUSES = (Status.COMPLETED, Status.ENDED_EARLY, Status.CANCELLED)
+    # A next-tour plan that settles the question (no more "start the conversation" prompts).
+    DECIDED_PLANS = (NextPlan.NEW_INTERNAL_TOUR, NextPlan.OUTSIDE_TRANSITION)
     # The terms: what an amendment changes and the history records.
     TERM_FIELDS = (
         "kind", "title", "mission", "company_objectives", "employee_benefits", "success_company",
@@ -122,11 +134,11 @@ class Tour(TenantModel):
     end_date = models.DateField(null=True, blank=True, help_text="Required, except for foundational tours.")
     cadence_months = models.PositiveSmallIntegerField(
         "checkpoint every (months)", default=DEFAULT_CADENCE_MONTHS,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        validators=[MinValueValidator(MIN_CADENCE_MONTHS), MaxValueValidator(MAX_CADENCE_MONTHS)],
     )
     next_tour_lead_days = models.PositiveSmallIntegerField(
         "start the next-tour conversation (days before the end)", default=DEFAULT_NEXT_TOUR_LEAD_DAYS,
-        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        validators=[MinValueValidator(MIN_NEXT_TOUR_LEAD_DAYS), MaxValueValidator(MAX_NEXT_TOUR_LEAD_DAYS)],
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     previous_tour = models.ForeignKey(
@@ -171,7 +183,13 @@ class Tour(TenantModel):
                 condition=~models.Q(employee=models.F("manager")), name="tours_not_own_manager"
             ),
             models.CheckConstraint(
-                condition=models.Q(cadence_months__gte=1, cadence_months__lte=24), name="tours_cadence_range"
+                condition=models.Q(cadence_months__gte=MIN_CADENCE_MONTHS, cadence_months__lte=MAX_CADENCE_MONTHS),
+                name="tours_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__gte=EARLIEST_DATE, start_date__lte=LATEST_DATE)
+                & (models.Q(end_date__isnull=True) | models.Q(end_date__gte=EARLIEST_DATE, end_date__lte=LATEST_DATE)),
+                name="tours_dates_in_bounds",
             ),
         ]
         indexes = [
@@ -186,10 +204,6 @@ class Tour(TenantModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def is_editable(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
     @property
@@ -219,9 +233,7 @@ class Tour(TenantModel):
     def next_tour_conversation_due_on(self) -> date | None:
         if self.end_date is None:
             return None
-        # Counted on ordinals, floored at the first representable day: a row saved before
-        # dates were bounded (say, ending in year 1) must not make every page listing it fail.
-        return date.fromordinal(max(1, self.end_date.toordinal() - (self.next_tour_lead_days or 0)))
+        return self.end_date - timedelta(days=self.next_tour_lead_days or 0)
 
     def next_tour_conversation_due(self, today: date | None = None) -> bool:
         if self.status != self.Status.ACTIVE:
@@ -229,7 +241,7 @@ class Tour(TenantModel):
         due_on = self.next_tour_conversation_due_on()
         if due_on is None:
             return False
-        decided = self.next_tour_plan in (self.NextPlan.NEW_INTERNAL_TOUR, self.NextPlan.OUTSIDE_TRANSITION)
+        decided = self.next_tour_plan in self.DECIDED_PLANS
         return (today or timezone.localdate()) >= due_on and not decided
 
     @property
@@ -294,7 +306,8 @@ class Checkpoint(TenantModel):
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE, raised on every change.")
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
-        default=DEFAULT_CHECKPOINT_MINUTES, validators=[MinValueValidator(10), MaxValueValidator(480)]
+        default=DEFAULT_CHECKPOINT_MINUTES,
+        validators=[MinValueValidator(MIN_CHECKPOINT_MINUTES), MaxValueValidator(MAX_CHECKPOINT_MINUTES)],
     )
     location = models.CharField("place or video link", max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
@@ -312,6 +325,11 @@ class Checkpoint(TenantModel):
         ordering = ["scheduled_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "uid"], name="tours_checkpoint_uid_unique"),
+            models.CheckConstraint(
+                condition=models.Q(scheduled_at__gte=EARLIEST_TIME, scheduled_at__lt=LATEST_TIME)
+                & models.Q(duration_minutes__gte=MIN_CHECKPOINT_MINUTES, duration_minutes__lte=MAX_CHECKPOINT_MINUTES),
+                name="tours_checkpoint_in_bounds",
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "tour", "scheduled_at"]),
@@ -324,10 +342,7 @@ class Checkpoint(TenantModel):
 
     @property
     def ends_at(self):
-        try:
-            return self.scheduled_at + timedelta(minutes=self.duration_minutes)
-        except OverflowError:  # a row saved before checkpoint times were bounded, at the end of time
-            return self.scheduled_at
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
 
     @property
     def is_open(self) -> bool:
@@ -402,6 +417,9 @@ class FirstConversation(TenantModel):
         NEW_INTERNAL_TOUR = "new_internal_tour", "New internal tour proposed"
         SUPPORTED_MOVE_OUTSIDE = "supported_move_outside", "Supported move outside"
         STAYED = "stayed", "Stayed on current tour"
+
+    # Exercised, and the manager has not recorded the outcome yet (one per tour at most).
+    OPEN = models.Q(outcome="")
 
     tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="first_conversations")
     exercised_at = models.DateTimeField(default=timezone.now)

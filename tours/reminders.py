@@ -36,7 +36,7 @@ FIRST_CONVERSATION = "first_conversation"
 # Exercised conversations older than this without an outcome are past reminding.
 FIRST_CONVERSATION_LOOKBACK_DAYS = 60
 
-DECIDED_PLANS = (Tour.NextPlan.NEW_INTERNAL_TOUR, Tour.NextPlan.OUTSIDE_TRANSITION)
+DECIDED_PLANS = Tour.DECIDED_PLANS
 
 
 def _stamp(moment: datetime) -> str:

@@ -27,8 +27,8 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.models import Membership
 from alliance.pagination import query_without_page
-from alliance.selectors import get_membership_for_member, team_names
-from tours import calendar, selectors, services
+from alliance.selectors import get_membership_for_member, managers_for_org, team_names
+from tours import calendar, rights, selectors, services
 from tours.forms import (
     AgendaItemForm,
     CheckpointScheduleForm,
@@ -46,7 +46,7 @@ from tours.forms import (
     TourEditForm,
     TourFilterForm,
 )
-from tours.models import Checkpoint, FirstConversation, Tour, TourKind
+from tours.models import DEFAULT_CHECKPOINT_MINUTES, Checkpoint, FirstConversation, Tour, TourKind
 
 TOURS_PER_PAGE = 25
 
@@ -100,7 +100,7 @@ def _checkpoint_url(request: HttpRequest, checkpoint: Checkpoint) -> str:
 def tour_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Organization-wide for HR; everyone else sees the tours they are entitled to."""
     member = request.member
-    managers = selectors.possible_managers(organization_id=request.org.pk).order_by("user__full_name")
+    managers = managers_for_org(organization_id=request.org.pk).order_by("user__full_name")
     form = TourFilterForm(request.GET or None, teams=team_names(organization_id=request.org.pk), managers=managers)
     filters = form.cleaned_data if form.is_valid() else {}
     tours = selectors.tour_list(
@@ -183,7 +183,7 @@ def my_tour(request: HttpRequest, org_slug: str) -> HttpResponse:
 def career_ledger(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
     subject = get_membership_for_member(request.member, membership_id)
     ledger = selectors.career_ledger(member=request.member, subject=subject)
-    can_draft = selectors.can_draft_tour_for(request.member, subject)
+    can_draft = rights.can_draft_tour_for(request.member, subject)
     return render(request, "tours/ledger.html", {"subject": subject, "ledger": ledger, "can_draft": can_draft})
 
 
@@ -218,18 +218,18 @@ def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
     employees = selectors.draftable_employees(member).exclude(pk=member.pk).order_by("user__full_name")
     if not member.is_hr and not employees.exists():
         raise PermissionDenied("Only managers (for their direct reports) and HR can draft tours.")
-    managers = selectors.possible_managers(organization_id=request.org.pk).order_by("user__full_name")
+    managers = managers_for_org(organization_id=request.org.pk).order_by("user__full_name")
     previous = None
     successor_of = _id_param(request.GET.get("previous"))
     for_employee = _id_param(request.GET.get("employee"))
     if request.method == "GET" and successor_of is not None:
         previous = selectors.get_tour_for_member(member, successor_of)
-        initial = services.successor_initial(previous)
+        initial = selectors.successor_initial(previous)
     elif request.method == "GET" and for_employee is not None:
         initial = {"employee": for_employee, "start_date": timezone.localdate()}
     else:
         initial = {"start_date": timezone.localdate()}
-    initial.setdefault("next_tour_lead_days", services.next_tour_lead_default(request.org))
+    initial.setdefault("next_tour_lead_days", selectors.next_tour_lead_default(request.org))
     form = TourCreateForm(request.POST or None, initial=initial, employees=employees, managers=managers)
     form.fields["employee"].widget.attrs.update({
         "hx-get": reverse("tours:alignment", args=[org_slug]), "hx-target": "#alignment",
@@ -273,9 +273,9 @@ def tour_alignment(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tour_edit(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
-    if not selectors.is_manager_side(request.member, tour):
+    if not rights.is_manager_side(request.member, tour):
         raise PermissionDenied("Only the tour's manager or HR can change its terms.")
-    if not tour.is_editable:
+    if not tour.is_open:
         messages.error(request, f"A {tour.get_status_display().lower()} tour can no longer be changed.")
         return redirect(_tour_url(tour))
     initial = {name: getattr(tour, name) for name in Tour.TERM_FIELDS}
@@ -303,18 +303,18 @@ def tour_edit(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse
 
 def _tour_context(request: HttpRequest, tour: Tour) -> dict:
     member = request.member
-    rights = selectors.tour_rights(member, tour)
+    may = rights.tour_rights(member, tour)
     conversations = list(selectors.first_conversations_of(tour))
     return {
         "tour": tour,
-        "rights": rights,
-        "transitions": services.allowed_transitions(tour, member),
+        "rights": may,
+        "transitions": rights.allowed_transitions(tour, member),
         "checkpoints": selectors.tour_checkpoints(member=member, tour=tour),
         "history": selectors.tour_history(tour)[:100],
         "conversations": conversations,
         "open_conversation": next((c for c in conversations if c.is_open), None),
         "successors": list(tour.successors.select_related("employee").order_by("start_date")),
-        "schedule_form": CheckpointScheduleForm(initial={"duration_minutes": 45}),
+        "schedule_form": CheckpointScheduleForm(initial={"duration_minutes": DEFAULT_CHECKPOINT_MINUTES}),
         "next_plan_form": NextPlanForm(initial={"plan": tour.next_tour_plan, "notes": tour.next_tour_plan_notes}),
         "outcome_choices": FirstConversation.Outcome.choices,
         "now": timezone.now(),
@@ -342,7 +342,7 @@ SUCCESS_MESSAGES = {
 @require_POST
 def tour_transition(request: HttpRequest, org_slug: str, tour_id: int, action: str) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
-    if action not in services.TRANSITIONS:
+    if action not in rights.TRANSITIONS:
         raise Http404("No such action.")
     form_class = TRANSITION_FORMS.get(action)
     form = form_class(request.POST) if form_class else None
@@ -439,7 +439,7 @@ def tour_next_plan(request: HttpRequest, org_slug: str, tour_id: int) -> HttpRes
 def _row_response(request: HttpRequest, checkpoint: Checkpoint, *, form=None, status: int = 200) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint.pk)
     context = {"cp": checkpoint, "tour": checkpoint.tour, "now": timezone.now(),
-               "rights": selectors.tour_rights(request.member, checkpoint.tour), "form": form}
+               "rights": rights.tour_rights(request.member, checkpoint.tour), "form": form}
     template = "tours/detail.html#reschedule_form" if form is not None else "tours/detail.html#checkpoint_row"
     return render(request, template, context, status=status)
 
@@ -447,7 +447,7 @@ def _row_response(request: HttpRequest, checkpoint: Checkpoint, *, form=None, st
 @require_http_methods(["GET", "POST"])
 def checkpoint_new(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
-    form = CheckpointScheduleForm(request.POST or None, initial={"duration_minutes": 45})
+    form = CheckpointScheduleForm(request.POST or None, initial={"duration_minutes": DEFAULT_CHECKPOINT_MINUTES})
     if request.method == "POST" and form.is_valid():
         try:
             checkpoint = services.checkpoint_schedule(tour=tour, by=request.member, **form.cleaned_data)
@@ -507,10 +507,10 @@ def checkpoint_action(request: HttpRequest, org_slug: str, checkpoint_id: int, a
 
 def _checkpoint_context(request: HttpRequest, checkpoint: Checkpoint) -> dict:
     tour = checkpoint.tour
-    rights = selectors.tour_rights(request.member, tour)
-    own_notes = checkpoint.employee_notes if rights.employee else checkpoint.manager_notes
+    may = rights.tour_rights(request.member, tour)
+    own_notes = checkpoint.employee_notes if may.employee else checkpoint.manager_notes
     return {
-        "cp": checkpoint, "tour": tour, "rights": rights,
+        "cp": checkpoint, "tour": tour, "rights": may,
         "agenda_form": AgendaItemForm(),
         "notes_form": SharedNotesForm(initial={"notes": own_notes}),
         "private_form": PrivateNoteForm(initial={"body": selectors.my_private_note(checkpoint)}),
@@ -587,9 +587,9 @@ def checkpoint_notes(request: HttpRequest, org_slug: str, checkpoint_id: int) ->
     form = SharedNotesForm(request.POST)
     form.is_valid()
     notes = form.cleaned_data.get("notes", "")
-    rights = selectors.tour_rights(request.member, checkpoint.tour)
+    may = rights.tour_rights(request.member, checkpoint.tour)
     try:
-        if rights.employee:
+        if may.employee:
             services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, employee_notes=notes)
         else:
             services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, manager_notes=notes)
@@ -617,7 +617,7 @@ def checkpoint_private_note(request: HttpRequest, org_slug: str, checkpoint_id: 
 @require_http_methods(["GET", "POST"])
 def checkpoint_outcome(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
-    if not selectors.is_manager_side(request.member, checkpoint.tour):
+    if not rights.is_manager_side(request.member, checkpoint.tour):
         raise PermissionDenied("The manager records the outcome of a checkpoint.")
     if checkpoint.status != Checkpoint.Status.SCHEDULED:
         messages.error(request, f"This checkpoint is {checkpoint.get_status_display().lower()} already.")

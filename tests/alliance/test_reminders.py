@@ -52,10 +52,13 @@ def _test_builder(reminder: Reminder) -> ReminderMessage | None:
 def test_kind():
     from alliance import registry
 
+    builders, kinds = dict(registry._REMINDER_BUILDERS), dict(registry._NOTIFICATION_KINDS)
     register_reminder_kind(TEST_KIND, "Test reminders", _test_builder)
     yield TEST_KIND
-    registry._REMINDER_BUILDERS.pop(TEST_KIND, None)
-    registry._NOTIFICATION_KINDS.pop(TEST_KIND, None)
+    registry._REMINDER_BUILDERS.clear()
+    registry._REMINDER_BUILDERS.update(builders)
+    registry._NOTIFICATION_KINDS.clear()
+    registry._NOTIFICATION_KINDS.update(kinds)
 
 
 def ledger(status: str | None = None) -> list[Reminder]:

@@ -547,21 +547,22 @@ def test_cohort_start_is_bounded(tenant, org, hr, employee):
     assert not Tour.objects.exists() and not program.cohorts.exists()
 
 
-def test_rows_saved_before_the_bounds_do_not_overflow(tenant, manager, employee):
-    """A draft from year 1 and an active tour ending in 9999: the helpers answer instead of raising."""
-    ancient = TourFactory(employee=employee, manager=manager, status="draft",
-                          start_date=date(1, 1, 1), end_date=date(1, 2, 1))
-    assert ancient.next_tour_conversation_due_on() == date(1, 1, 1)
-    assert ancient.next_tour_conversation_due() is False
-    assert services.series_dates(ancient) == []
-    endless = TourFactory(employee=employee, manager=manager, status="active",
-                          start_date=timezone.localdate() - timedelta(days=30), end_date=date(9999, 12, 31),
-                          cadence_months=1)
-    assert endless.next_tour_conversation_due() is False
-    assert services.successor_initial(endless)["start_date"] == timezone.localdate()
-    assert len(services.series_dates(endless)) <= services.MAX_TOUR_YEARS * 12
-    checkpoint = CheckpointFactory(tour=endless, scheduled_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
-    assert checkpoint.ends_at == checkpoint.scheduled_at
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(1, 1, 1), date(1, 2, 1)), (date(2026, 1, 1), date(9999, 12, 31)), (date(2101, 1, 1), None)],
+)
+def test_the_database_refuses_tour_dates_out_of_bounds(tenant, manager, employee, start, end):
+    """The bounds the services check are database constraints too: no row can break the date arithmetic."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TourFactory(employee=employee, manager=manager, status="draft", kind="foundational",
+                    start_date=start, end_date=end)
+
+
+@pytest.mark.parametrize(("when", "minutes"), [(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), 45),
+                                               (datetime(2030, 1, 1, tzinfo=UTC), 5000)])
+def test_the_database_refuses_checkpoints_out_of_bounds(tenant, active_tour, when, minutes):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckpointFactory(tour=active_tour, scheduled_at=when, duration_minutes=minutes)
 
 
 def test_next_tour_lead_follows_the_organizations_earliest_prompt(tenant, manager, employee):
