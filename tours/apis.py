@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
+from alliance.selectors import managers_for_org
 from tours import rights, selectors, services
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -43,14 +44,18 @@ from tours.models import (
 # --- Helpers -------------------------------------------------------------------
 
 
-def _member(request, pk: int | None, field: str) -> Membership | None:
+NOT_A_DRAFTABLE_EMPLOYEE = "Choose one of your direct reports (HR: an active member other than yourself)."
+NOT_A_POSSIBLE_MANAGER = "Choose an active manager, HR person or admin of this organization."
+
+
+def _one_of(queryset, pk: int | None, field: str, message: str) -> Membership | None:
+    """The member with ``pk`` among those the caller may choose; the same message whether the id
+    does not exist or is not the caller's to choose, so no error text tells which ids exist."""
     if pk is None:
         return None
-    found = Membership.objects.for_org(request.member.organization_id).select_related("user", "manager").filter(
-        pk=pk
-    ).first()
+    found = queryset.select_related("user", "manager").filter(pk=pk).first()
     if found is None:
-        raise ValidationError({field: ["No member of this organization has this id."]})
+        raise ValidationError({field: [message]})
     return found
 
 
@@ -172,9 +177,12 @@ class TourListApi(generics.ListAPIView):
         return selectors.tour_list(member=self.request.member)
 
     def post(self, request):
+        rights.require_can_draft_tours(request.member)
         data = _input(TourCreateInputSerializer, request)
-        employee = _member(request, data.pop("employee"), "employee")
-        manager = _member(request, data.pop("manager"), "manager")
+        employee = _one_of(selectors.draftable_employees(request.member), data.pop("employee"), "employee",
+                           NOT_A_DRAFTABLE_EMPLOYEE)
+        manager = _one_of(managers_for_org(organization_id=request.member.organization_id), data.pop("manager"),
+                          "manager", NOT_A_POSSIBLE_MANAGER)
         previous_tour = _visible_tour(request, data.pop("previous_tour"), "previous_tour")
         tour = services.tour_create(by=request.member, employee=employee, manager=manager,
                                     previous_tour=previous_tour, **data)
@@ -723,13 +731,11 @@ class ProgramStartCohortApi(APIView):
         program = selectors.get_program_for_member(request.member, pk)
         data = _input(CohortInputSerializer, request)
         ids = list(dict.fromkeys(data["members"]))
-        members = list(
-            Membership.objects.for_org(request.member.organization_id)
-            .filter(pk__in=ids, status=Membership.Status.ACTIVE).select_related("user", "manager")
-        )
+        rights.require_program_manager(request.member)
+        members = list(selectors.cohort_candidates(request.member).filter(pk__in=ids).select_related("manager"))
         missing = sorted(set(ids) - {m.pk for m in members})
         if missing:
-            raise ValidationError({"members": [f"No active member has the id {missing[0]}."]})
+            raise ValidationError({"members": [f"{missing[0]} is not an active member you can put in a cohort."]})
         cohort = services.cohort_start(program=program, by=request.member, start_date=data["start_date"],
                                        members=members, name=data["name"])
         return Response({"id": cohort.pk, "name": cohort.name, "start_date": cohort.start_date,

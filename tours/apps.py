@@ -41,7 +41,18 @@ class ToursConfig(AppConfig):
                                           context=dashboard_panel_context, order=10)
         registry.register_member_link("tours-ledger", label="Career ledger", url_name="tours:ledger", order=10,
                                       visible=_may_open_ledger)
+        registry.register_role_guard("tours-open-tours", _open_tours_managed_by)
         registry.register_demo_loader("tours", seed_tours)
+
+
+def _open_tours_managed_by(membership) -> str:
+    from tours.selectors import open_tours_managed_by
+
+    count = open_tours_managed_by(membership).count()
+    if not count:
+        return ""
+    return (f"{membership.user.full_name} manages {count} open tour{'s' if count != 1 else ''}; "
+            "hand them to another manager first.")
 
 
 def _may_open_ledger(viewer, subject) -> bool:

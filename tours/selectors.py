@@ -165,6 +165,10 @@ def successor_initial(tour: Tour) -> dict[str, Any]:
     }
 
 
+def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
+    return Tour.objects.for_org(member.organization_id).filter(manager=member, status__in=Tour.OPEN_STATUSES)
+
+
 def open_tours_of(member: Membership) -> list[Tour]:
     """The person's own current and pending tours (active first, then proposed, then drafts)."""
     order = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1, Tour.Status.DRAFT: 2}
