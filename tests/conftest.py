@@ -28,6 +28,19 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         teardown_database_as_owner(db_cfg, app=app, owner=owner, verbosity=verbosity, keepdb=django_db_keepdb)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and sign-in failures are kept in the (real Redis) cache under this run's
+    own prefix; they are dropped after each test, as the database rows are."""
+    yield
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 # --- The fixture trio of every app: members of one organization, an outsider in a second ---
 
 
