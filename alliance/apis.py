@@ -85,10 +85,25 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
     field_class = StrictIsoDateTimeField
 
 
+EMPTY_PARAMETER = "Give a value, or leave the parameter out."
+
+
 class UpdatedSinceFilterSet(filters.FilterSet):
+    """The base of every API list's filters: ``updated_since``, and a parameter given empty
+    (``?status=``) is a 400, never silently no filter."""
+
     updated_since = DateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Only objects changed at or after this time."
     )
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            if name in self.data and any(value == "" for value in values) and name not in self.form.errors:
+                self.form.add_error(name, EMPTY_PARAMETER)
+                valid = False
+        return valid
 
 
 class MemberOutputSerializer(serializers.ModelSerializer):
