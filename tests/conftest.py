@@ -119,9 +119,22 @@ def browser():
         chromium.close()
 
 
+# Reported by Chromium on the console; the listener also catches what it reports only as an event.
+CSP_VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation") or ("Refused to" in text and "Content Security Policy" in text)
+
+
 @pytest.fixture
 def page_for(browser, live_server):
-    """A fresh browser context (its own cookies) per person; page errors fail the test."""
+    """A fresh browser context (its own cookies) per person; page errors and anything the
+    Content-Security-Policy blocks fail the test."""
     contexts, errors = [], []
 
     def make():
@@ -130,6 +143,9 @@ def page_for(browser, live_server):
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # The Content-Security-Policy is on: anything it blocks fails the test.
+        page.on("console", lambda message: errors.append(message.text) if _is_csp_violation(message.text) else None)
+        context.add_init_script(CSP_VIOLATION_LISTENER)
         return page
 
     yield make
