@@ -38,6 +38,7 @@ from tours.models import (
     FirstConversation,
     RotationalProgram,
     Tour,
+    TourAmendment,
     TourKind,
 )
 
@@ -190,10 +191,35 @@ class TourListApi(generics.ListAPIView):
         return Response(TourOutputSerializer(tour, context={"request": request}).data, status=201)
 
 
+class AmendmentChangeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    current = serializers.CharField(source="from", help_text="The term in force, as shown to people.")
+    proposed = serializers.CharField(source="to")
+
+
+class AmendmentOutputSerializer(serializers.ModelSerializer):
+    proposed_by_name = serializers.CharField(source="proposed_by.user.full_name", default="", read_only=True)
+    answered_by_name = serializers.CharField(source="answered_by.user.full_name", default="", read_only=True)
+    diff = serializers.DictField(child=AmendmentChangeSerializer(), read_only=True,
+                                 help_text="For each changed term: its label, the term in force and the proposal.")
+
+    class Meta:
+        model = TourAmendment
+        fields = ["id", "tour", "status", "proposed_by", "proposed_by_name", "reason", "changes", "diff",
+                  "answered_by", "answered_by_name", "answered_at", "answer_note", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
 @extend_schema_view(
     get=extend_schema(summary="Retrieve a tour", responses=TourOutputSerializer),
-    patch=extend_schema(summary="Amend a tour's terms (kept in its history)", request=TourUpdateInputSerializer,
-                        responses=TourOutputSerializer),
+    patch=extend_schema(
+        summary="Change a tour's terms (kept in its history)",
+        description="On a draft or proposed tour the terms change at once (200, the tour). On an active tour "
+                    "this proposes an amendment instead (202, the amendment): the terms in force stay until the "
+                    "employee accepts it.",
+        request=TourUpdateInputSerializer,
+        responses={200: TourOutputSerializer, 202: AmendmentOutputSerializer},
+    ),
 )
 class TourDetailApi(APIView):
     def get(self, request, pk: int):
@@ -204,7 +230,13 @@ class TourDetailApi(APIView):
         tour = selectors.get_tour_for_member(request.member, pk)
         data = _input(TourUpdateInputSerializer, request)
         comment = data.pop("comment", "")
+        was_active = tour.status == Tour.Status.ACTIVE
         services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
+        if was_active:
+            amendment = selectors.pending_amendment(tour)
+            if amendment is not None:
+                amendment = selectors.get_amendment_for_member(request.member, amendment.pk)
+                return Response(AmendmentOutputSerializer(amendment).data, status=202)
         tour = selectors.get_tour_for_member(request.member, pk)
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
@@ -243,7 +275,12 @@ class TourActionApi(APIView):
         tour = selectors.get_tour_for_member(request.member, pk)
         data = _input(self.input_serializer, request) if self.input_serializer else {}
         self.perform(request, tour, data)
-        tour = selectors.get_tour_for_member(request.member, pk)
+        try:
+            tour = selectors.get_tour_for_member(request.member, pk)
+        except Http404:
+            # Sent back for changes, the tour is a draft again: the manager side's until it is
+            # proposed anew. The employee who just did it sees this one answer.
+            tour.refresh_from_db()
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
 
@@ -741,3 +778,63 @@ class ProgramStartCohortApi(APIView):
         return Response({"id": cohort.pk, "name": cohort.name, "start_date": cohort.start_date,
                          "tours": list(cohort.tours.order_by("id").values_list("id", flat=True))},
                         status=status.HTTP_201_CREATED)
+
+
+# --- Amendments of active tours ----------------------------------------------------
+
+
+@extend_schema(summary="A tour's amendments, newest first", responses=AmendmentOutputSerializer(many=True))
+class TourAmendmentListApi(APIView):
+    def get(self, request, pk: int):
+        tour = selectors.get_tour_for_member(request.member, pk)
+        return Response(AmendmentOutputSerializer(selectors.tour_amendments(tour), many=True).data)
+
+
+class AmendmentAnswerInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def _amendment_action(summary: str, description: str):
+    return extend_schema(summary=summary, description=description, request=AmendmentAnswerInputSerializer,
+                         responses={200: AmendmentOutputSerializer,
+                                    400: OpenApiResponse(description="Refused in this state: the message says why."),
+                                    403: OpenApiResponse(description="Not yours to answer.")})
+
+
+class AmendmentActionApi(APIView):
+    def act(self, request, amendment: TourAmendment, note: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        amendment = selectors.get_amendment_for_member(request.member, pk)
+        data = _input(AmendmentAnswerInputSerializer, request)
+        self.act(request, amendment, data["note"])
+        amendment = selectors.get_amendment_for_member(request.member, pk)
+        return Response(AmendmentOutputSerializer(amendment).data)
+
+
+class AmendmentAcceptApi(AmendmentActionApi):
+    @_amendment_action("Accept a proposed amendment", "The employee only: the new terms take effect now.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_accept(amendment=amendment, by=request.member, note=note)
+
+
+class AmendmentDeclineApi(AmendmentActionApi):
+    @_amendment_action("Decline a proposed amendment", "The employee only, with a note saying why.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_decline(amendment=amendment, by=request.member, note=note)
+
+
+class AmendmentWithdrawApi(AmendmentActionApi):
+    @_amendment_action("Withdraw a proposed amendment", "The manager side.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_withdraw(amendment=amendment, by=request.member)

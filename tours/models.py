@@ -255,6 +255,9 @@ class TourRevision(TenantModel):
     class Action(models.TextChoices):
         CREATED = "created", "Drafted"
         AMENDED = "amended", "Amended the terms"
+        AMENDMENT_PROPOSED = "amendment_proposed", "Proposed an amendment"
+        AMENDMENT_DECLINED = "amendment_declined", "Declined the amendment"
+        AMENDMENT_WITHDRAWN = "amendment_withdrawn", "Withdrew the amendment"
         PROPOSED = "proposed", "Proposed"
         CHANGES_REQUESTED = "changes_requested", "Asked for changes"
         ACCEPTED = "accepted", "Accepted"
@@ -282,6 +285,43 @@ class TourRevision(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.tour_id})"
+
+
+class TourAmendment(TenantModel):
+    """A proposed change to the terms of an active tour: the terms in force stay until the
+    employee accepts it. ``changes`` holds the new values (JSON), ``diff`` what a person reads."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the employee"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)
+    diff = models.JSONField(default=dict)  # field -> {"label", "from", "to"}
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "tour"], condition=models.Q(status="pending"),
+                                    name="tours_one_pending_amendment"),
+        ]
+        indexes = [models.Index(fields=["organization", "tour", "status"])]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.tour_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class Checkpoint(TenantModel):
@@ -352,6 +392,11 @@ class Checkpoint(TenantModel):
     def is_overdue(self) -> bool:
         return self.status == self.Status.SCHEDULED and self.ends_at < timezone.now()
 
+    @property
+    def has_started(self) -> bool:
+        """An outcome can be recorded only once the conversation has started."""
+        return self.scheduled_at <= timezone.now()
+
 
 class AgendaItem(TenantModel):
     """A talking point either side adds before the meeting."""
@@ -378,6 +423,7 @@ class ActionItem(TenantModel):
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
     text = models.CharField(max_length=500)
     owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_on = models.DateField("due", null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     carried_from = models.ForeignKey(
@@ -386,10 +432,24 @@ class ActionItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint"])]
+        indexes = [
+            models.Index(fields=["organization", "checkpoint"]),
+            # The overdue-action-item sweep selects open items by due date across organizations.
+            models.Index(fields=["due_on"], condition=models.Q(done=False), name="tours_action_open_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True) | models.Q(due_on__gte=EARLIEST_DATE, due_on__lte=LATEST_DATE),
+                name="tours_action_due_in_bounds",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.done and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class PrivateNote(TenantModel):
