@@ -421,7 +421,7 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
 class ActionItemOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionItem
-        fields = ["id", "text", "owner", "done", "done_at", "carried_from", "created_at", "updated_at"]
+        fields = ["id", "text", "owner", "due_on", "done", "done_at", "carried_from", "created_at", "updated_at"]
 
 
 class CheckpointOutputSerializer(serializers.ModelSerializer):
@@ -534,6 +534,8 @@ class NewActionItemSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=500)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                   help_text="When it is due; its owner is reminded the day after if it is open.")
 
 
 class RecordOutcomeInputSerializer(serializers.Serializer):

@@ -27,6 +27,7 @@ class ToursConfig(AppConfig):
             ("sweep-overdue-checkpoints", "tours.tasks.sweep_overdue_checkpoints", 300.0),
             ("sweep-tour-endings", "tours.tasks.sweep_tour_endings", 600.0),
             ("sweep-first-conversations", "tours.tasks.sweep_first_conversations", 60.0),
+            ("sweep-overdue-action-items", "tours.tasks.sweep_overdue_action_items", 3600.0),
         ):
             registry.register_beat_entry(name, task=task, schedule=every)
 

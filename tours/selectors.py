@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -322,6 +322,20 @@ def calendar_checkpoints_for(member: Membership) -> QuerySet[Checkpoint]:
     )
 
 
+def open_action_items(*, organization_id: int, tour_ids, limit: int = 50) -> list[ActionItem]:
+    """What is still to do from these tours' checkpoints, soonest due first.
+
+    Only the tip of each carry-over chain: a carried copy is the same commitment.
+    """
+    return list(
+        ActionItem.objects.for_org(organization_id)
+        .filter(done=False, checkpoint__tour_id__in=list(tour_ids))
+        .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("owner__user", "checkpoint__tour__employee__user")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:limit]
+    )
+
+
 # --- Right of first conversation ------------------------------------------------
 
 
@@ -373,6 +387,7 @@ TEAM_FLAGS = {
     "first_conversation": "Right of first conversation exercised",
     "overdue_checkpoint": "Overdue checkpoint",
     "at_risk": "Last checkpoint at risk",
+    "overdue_action_item": "Overdue action item",
 }
 TEAM_SORTS = {"name", "ends", "next_checkpoint", "flags"}
 
@@ -394,6 +409,11 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
                 .order_by("-scheduled_at").values("progress")[:1]
             ),
             has_overdue=Exists(scheduled.filter(scheduled_at__lt=now - timedelta(hours=1))),
+            has_overdue_action=Exists(
+                ActionItem.objects.filter(checkpoint__tour=OuterRef("pk"), done=False,
+                                          due_on__lt=timezone.localdate())
+                .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+            ),
             open_first_conversation=Exists(
                 FirstConversation.objects.filter(FirstConversation.OPEN, tour=OuterRef("pk"))
             ),
@@ -423,6 +443,8 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
                 row.flags.append(("overdue_checkpoint", TEAM_FLAGS["overdue_checkpoint"]))
             if row.last_progress in (Checkpoint.Progress.AT_RISK, Checkpoint.Progress.OFF_TRACK):
                 row.flags.append(("at_risk", TEAM_FLAGS["at_risk"]))
+            if tour.has_overdue_action:
+                row.flags.append(("overdue_action_item", TEAM_FLAGS["overdue_action_item"]))
         rows.append(row)
     if flag:
         rows = [row for row in rows if flag in row.flag_keys]

@@ -155,6 +155,8 @@ def team_dashboard(request: OrgRequest, org_slug: str) -> HttpResponse:
     rows = selectors.team_overview(member=request.member, flag=flag, kind=kind, sort=sort)
     context = {
         "rows": rows, "flag": flag, "kind": kind, "sort": sort, "flags": selectors.TEAM_FLAGS,
+        "action_items": selectors.open_action_items(
+            organization_id=request.org.pk, tour_ids=[row.tour.pk for row in rows if row.tour is not None]),
         "kinds": TourKind.choices, "conversations": selectors.open_first_conversations_for_manager(request.member),
     }
     template = "tours/team.html#rows" if request.htmx else "tours/team.html"
@@ -175,6 +177,7 @@ def my_tour(request: OrgRequest, org_slug: str) -> HttpResponse:
         "feed": selectors.active_calendar_feed(member),
     }
     if current is not None:
+        context["action_items"] = selectors.open_action_items(organization_id=request.org.pk, tour_ids=[current.pk])
         context["conversations"] = list(selectors.first_conversations_of(current))
         context["open_conversation"] = next((c for c in context["conversations"] if c.is_open), None)
     return render(request, "tours/my_tour.html", context)

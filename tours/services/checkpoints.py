@@ -18,6 +18,7 @@ from alliance.services import full_clean_or_raise
 from tours import rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
+    LATEST_DATE,
     MAX_CHECKPOINT_MINUTES,
     MIN_CHECKPOINT_MINUTES,
     ActionItem,
@@ -304,8 +305,14 @@ def checkpoint_record_outcome(
                 "An action item's owner is the employee or the manager.",
                 field_errors={"action_items": [f"Item {index + 1}: choose the employee or the manager."]},
             )
+        due_on = raw.get("due_on") or None
+        if due_on is not None and not (checkpoint.scheduled_at.date() <= due_on <= LATEST_DATE):
+            raise ApplicationError(
+                "An action item is due after the checkpoint that agreed it.",
+                field_errors={"action_items": [f"Item {index + 1}: choose a due date after the checkpoint."]},
+            )
         items.append(ActionItem(organization_id=tour.organization_id, checkpoint=checkpoint, text=text,
-                                owner_id=owner_id))
+                                owner_id=owner_id, due_on=due_on))
     checkpoint.progress = progress
     checkpoint.manager_notes = manager_notes or ""
     checkpoint.course_corrections = course_corrections or ""
