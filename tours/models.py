@@ -219,10 +219,12 @@ class Tour(TenantModel):
         if days is None:
             return []
         years = days / 365.25
+        length = f"{years:.1f}".rstrip("0").rstrip(".")
+        length = f"{length} year" if length == "1" else f"{length} years"
         if self.kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
-            return [f"Transformational tours usually run 2–5 years; this one runs {years:.1f}."]
+            return [f"Transformational tours usually run 2–5 years; this one runs {length}."]
         if self.kind == TourKind.ROTATIONAL and years > 2 + 0.05:
-            return [f"Rotational tours usually last at most 2 years; this one runs {years:.1f}."]
+            return [f"Rotational tours usually last at most 2 years; this one runs {length}."]
         return []
 
     def days_left(self, today: date | None = None) -> int | None:
