@@ -637,7 +637,14 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
 
 
 class AgendaItemUpdateInputSerializer(serializers.Serializer):
-    discussed = serializers.BooleanField()
+    discussed = serializers.BooleanField(required=False, help_text="Either participant, any time.")
+    text = serializers.CharField(required=False, max_length=500,
+                                 help_text="Its author only, until the conversation starts.")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give `discussed` or `text`.")
+        return attrs
 
 
 class ActionItemUpdateInputSerializer(serializers.Serializer):
@@ -645,12 +652,16 @@ class ActionItemUpdateInputSerializer(serializers.Serializer):
 
 
 class AgendaItemDetailApi(APIView):
-    @extend_schema(summary="Tick an agenda point as discussed", request=AgendaItemUpdateInputSerializer,
+    @extend_schema(summary="Tick an agenda point as discussed, or reword it", request=AgendaItemUpdateInputSerializer,
                    responses=AgendaItemOutputSerializer)
     def patch(self, request, pk: int):
         item = selectors.get_agenda_item_for_member(request.member, pk)
         data = _input(AgendaItemUpdateInputSerializer, request)
-        item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
+        with transaction.atomic():
+            if "text" in data:
+                item = services.agenda_item_edit(item=item, by=request.member, text=data["text"])
+            if "discussed" in data:
+                item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
         return Response(AgendaItemOutputSerializer(item).data)
 
 

@@ -590,6 +590,8 @@ def agenda_item_action(request: OrgRequest, org_slug: str, item_id: int, action:
             services.agenda_item_set_discussed(item=item, by=request.member, discussed=not item.discussed)
         elif action == "remove":
             services.agenda_item_remove(item=item, by=request.member)
+        elif action == "edit":
+            services.agenda_item_edit(item=item, by=request.member, text=request.POST.get("text", "")[:1000])
         else:
             raise Http404("No such action.")
     except ApplicationError as error:

@@ -582,3 +582,21 @@ def test_next_tour_lead_follows_the_organizations_earliest_prompt(tenant, manage
     assert tour.next_tour_lead_days == 120
     chosen = services.tour_create(by=manager, employee=employee, next_tour_lead_days=200, **draft(title="Other"))
     assert chosen.next_tour_lead_days == 200
+
+
+def test_an_agenda_point_is_edited_by_its_author_until_the_meeting(tenant, manager, employee):
+    from alliance.errors import NotAllowed
+    from tests.tours.factories import started
+
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    checkpoint = CheckpointFactory(tour=tour)
+    item = services.agenda_item_add(checkpoint=checkpoint, by=employee, text="Budgte")
+    with pytest.raises(NotAllowed):
+        services.agenda_item_edit(item=item, by=manager, text="Mine now")
+    services.agenda_item_edit(item=item, by=employee, text="Budget")
+    item.refresh_from_db()
+    assert item.text == "Budget"
+    started(checkpoint)
+    item.refresh_from_db()
+    with pytest.raises(ApplicationError, match="started"):
+        services.agenda_item_edit(item=item, by=employee, text="Too late")

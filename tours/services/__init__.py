@@ -33,6 +33,7 @@ from tours.services.checkpoints import (
     _carry_over,
     action_item_set_done,
     agenda_item_add,
+    agenda_item_edit,
     agenda_item_remove,
     agenda_item_set_discussed,
     checkpoint_cancel,
@@ -81,6 +82,7 @@ from tours.services.programs import (
 )
 
 __all__ = [
+    "agenda_item_edit",
     "amendment_accept",
     "amendment_decline",
     "amendment_propose",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise
 from tours import rights
@@ -393,6 +393,27 @@ def _touch(organization_id: int, checkpoint_id: int) -> None:
 
 
 @transaction.atomic
+def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaItem:
+    """Its author rewords a talking point, until the conversation starts."""
+    rights.require_participant(item.checkpoint.tour, by)
+    if item.added_by_id != by.pk:
+        raise NotAllowed("You can change only the talking points you added.")
+    if item.checkpoint.status != Checkpoint.Status.SCHEDULED or item.checkpoint.has_started:
+        raise ApplicationError("The conversation has started; its agenda is kept as it was.")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
+    if len(text) > 500:
+        raise ApplicationError("Keep a talking point under 500 characters.",
+                               field_errors={"text": ["At most 500 characters."]})
+    if text != item.text:
+        item.text = text
+        item.save(update_fields=["text", "updated_at"])
+        _touch(item.organization_id, item.checkpoint_id)
+    return item
+
+
+@transaction.atomic
 def agenda_item_set_discussed(*, item: AgendaItem, by: Membership, discussed: bool) -> AgendaItem:
     rights.require_participant(item.checkpoint.tour, by)
     if item.discussed != discussed:
@@ -406,7 +427,7 @@ def agenda_item_set_discussed(*, item: AgendaItem, by: Membership, discussed: bo
 def agenda_item_remove(*, item: AgendaItem, by: Membership) -> None:
     rights.require_participant(item.checkpoint.tour, by)
     if item.added_by_id != by.pk:
-        raise ApplicationError("You can remove only the talking points you added.")
+        raise NotAllowed("You can remove only the talking points you added.")
     if item.checkpoint.status != Checkpoint.Status.SCHEDULED:
         raise ApplicationError("The conversation took place; its agenda is kept as it was.")
     item.delete()
