@@ -578,6 +578,8 @@ def agenda_add(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpRe
         return redirect(_checkpoint_url(request, checkpoint) + "#agenda")
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     context = _checkpoint_context(request, checkpoint)
+    # After the swap, the cursor is back in the field (htmx focuses [autofocus]), ready for the next point.
+    form.fields["text"].widget.attrs["autofocus"] = True
     context["agenda_form"] = form
     return render(request, "tours/checkpoint.html#agenda", context)
 

@@ -21,3 +21,18 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// On phones, tables read as cards: each cell carries its column's heading (see app.css).
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelCells(event.target));
+
+function labelCells(root) {
+  for (const table of root.querySelectorAll(".table-wrap table")) {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, index) => {
+        if (headings[index] && !cell.dataset.label) cell.dataset.label = headings[index];
+      });
+    }
+  }
+}

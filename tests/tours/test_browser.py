@@ -100,6 +100,7 @@ def test_propose_accept_prepare_and_record_a_checkpoint(page_for, team):
     employee.get_by_role("button", name="Add", exact=True).click()
     employee.locator("#agenda-body").get_by_text("Hiring the third team member").wait_for()
     assert employee.url == url_before  # swapped in place by HTMX
+    employee.wait_for_function("document.activeElement && document.activeElement.name === 'text'")
     employee.get_by_role("textbox", name="Private note").fill("Ask about the conference budget")
     employee.get_by_role("button", name="Save private note").click()
     employee.get_by_text("Your private note is saved. Only you can read it.").wait_for()
