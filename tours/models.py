@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from alliance.models import Membership, TenantModel
+from alliance.models import Membership, TenantModel, sync_index
 
 # Bounds and defaults, used by the models, the forms, the serializers and the services alike.
 DEFAULT_CADENCE_MONTHS = 6
@@ -61,6 +61,7 @@ class RotationalProgram(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="tours_program_name_unique"),
         ]
+        indexes = [sync_index("tours_program_org_updated_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -76,6 +77,9 @@ class Cohort(TenantModel):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "program", "start_date", "id"], name="tours_cohort_program_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -195,6 +199,11 @@ class Tour(TenantModel):
         indexes = [
             models.Index(fields=["organization", "employee", "status"]),
             models.Index(fields=["organization", "manager", "status"]),
+            sync_index("tours_tour_org_updated_idx"),
+            # HR's Tours page, newest start first.
+            models.Index(fields=["organization", "start_date", "id"], name="tours_tour_org_start_idx"),
+            # A person's career ledger.
+            models.Index(fields=["organization", "employee", "start_date", "id"], name="tours_tour_ledger_idx"),
             # The reminder sweep selects ending tours across organizations by end date.
             models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
         ]
@@ -278,7 +287,7 @@ class TourRevision(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "tour", "created_at"])]
+        indexes = [models.Index(fields=["organization", "tour", "created_at", "id"], name="tours_revision_tour_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.tour_id})"
@@ -332,7 +341,10 @@ class Checkpoint(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "tour", "scheduled_at"]),
+            models.Index(fields=["organization", "tour", "scheduled_at", "id"], name="tours_cp_tour_sched_idx"),
+            sync_index("tours_cp_org_updated_idx"),
+            # Checkpoint lists of the organization, in time order.
+            models.Index(fields=["organization", "scheduled_at", "id"], name="tours_cp_org_sched_idx"),
             # The reminder sweep selects due checkpoints across organizations by time.
             models.Index(fields=["status", "scheduled_at"], name="tours_cp_status_sched_idx"),
         ]
@@ -366,7 +378,7 @@ class AgendaItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint"])]
+        indexes = [models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_agenda_cp_idx")]
 
     def __str__(self) -> str:
         return self.text
@@ -386,7 +398,7 @@ class ActionItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint"])]
+        indexes = [models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_action_cp_idx")]
 
     def __str__(self) -> str:
         return self.text
@@ -443,6 +455,7 @@ class FirstConversation(TenantModel):
         indexes = [
             # The reminder sweep: exercised conversations still without an outcome.
             models.Index(fields=["outcome", "exercised_at"], name="tours_rofc_outcome_idx"),
+            models.Index(fields=["organization", "tour", "exercised_at", "id"], name="tours_rofc_tour_idx"),
         ]
 
     def __str__(self) -> str:
