@@ -37,6 +37,28 @@ class TourKind(models.TextChoices):
     FOUNDATIONAL = "foundational", "Foundational"
 
 
+def tour_duration_warnings(kind: str, start_date: date | None, end_date: date | None) -> list[str]:
+    """The book's typical lengths for each kind (``Tour.duration_warnings``; also used by lists
+    that read columns instead of model instances)."""
+    if end_date is None or start_date is None:
+        return []
+    years = (end_date - start_date).days / 365.25
+    if kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
+        return [f"Transformational tours usually run 2–5 years; this one runs {years:.1f}."]
+    if kind == TourKind.ROTATIONAL and years > 2 + 0.05:
+        return [f"Rotational tours usually last at most 2 years; this one runs {years:.1f}."]
+    return []
+
+
+def tour_next_conversation_due(*, status: str, end_date: date | None, lead_days: int | None, plan: str,
+                               today: date) -> bool:
+    """Whether the next-tour conversation is due (``Tour.next_tour_conversation_due``)."""
+    if status != Tour.Status.ACTIVE or end_date is None:
+        return False
+    due_on = end_date - timedelta(days=lead_days or 0)
+    return today >= due_on and plan not in Tour.DECIDED_PLANS
+
+
 class RotationalProgram(TenantModel):
     """HR's template for standardized, usually entry-level tours."""
 
@@ -224,15 +246,7 @@ class Tour(TenantModel):
     @property
     def duration_warnings(self) -> list[str]:
         """Advice, not a block: the book's typical lengths for each kind."""
-        days = self.duration_days
-        if days is None:
-            return []
-        years = days / 365.25
-        if self.kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
-            return [f"Transformational tours usually run 2–5 years; this one runs {years:.1f}."]
-        if self.kind == TourKind.ROTATIONAL and years > 2 + 0.05:
-            return [f"Rotational tours usually last at most 2 years; this one runs {years:.1f}."]
-        return []
+        return tour_duration_warnings(self.kind, self.start_date, self.end_date)
 
     def days_left(self, today: date | None = None) -> int | None:
         if self.end_date is None:
@@ -245,13 +259,10 @@ class Tour(TenantModel):
         return self.end_date - timedelta(days=self.next_tour_lead_days or 0)
 
     def next_tour_conversation_due(self, today: date | None = None) -> bool:
-        if self.status != self.Status.ACTIVE:
-            return False
-        due_on = self.next_tour_conversation_due_on()
-        if due_on is None:
-            return False
-        decided = self.next_tour_plan in self.DECIDED_PLANS
-        return (today or timezone.localdate()) >= due_on and not decided
+        return tour_next_conversation_due(
+            status=self.status, end_date=self.end_date, lead_days=self.next_tour_lead_days,
+            plan=self.next_tour_plan, today=today or timezone.localdate(),
+        )
 
     @property
     def first_conversation_granted(self) -> bool:
