@@ -167,3 +167,45 @@ def test_each_organization_is_delivered_in_its_own_tenant(worker, test_kind, mem
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [member.pk]
     with tenancy.tenant_context(other.organization_id):
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [other.pk]
+
+
+def test_claiming_across_many_organizations_is_one_statement(db, test_kind):
+    """The ledger insert for every organization is one query inside one audited cross-tenant block,
+    whatever the number of organizations; delivery goes out in batches per organization."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance import reminders
+
+    members = [MembershipFactory(organization=OrganizationFactory(slug=f"org-{n}")) for n in range(12)]
+    due = [due_for(m, subject_id=s) for m in members for s in range(60)]  # 60 each: two batches per organization
+    with mock.patch.object(reminders.deliver_reminders_task, "delay_on_commit") as enqueue, \
+            CaptureQueriesContext(connection) as queries:
+        claimed = reminders_claim(due)
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")]
+    assert len(inserts) == 1
+    assert len(queries.captured_queries) <= 8  # the cross-tenant setting and savepoint around one INSERT
+    assert len(claimed) == 720 == len(ledger())
+    assert enqueue.call_count == 24
+    assert sorted(len(call.args[1]) for call in enqueue.call_args_list) == [10] * 12 + [50] * 12
+    assert {call.args[0] for call in enqueue.call_args_list} == {m.organization_id for m in members}
+    # Claiming again inserts nothing and enqueues nothing.
+    with mock.patch.object(reminders.deliver_reminders_task, "delay_on_commit") as enqueue:
+        assert reminders_claim(due) == []
+    assert enqueue.call_count == 0
+
+
+def test_a_claim_cannot_point_at_another_organizations_member(db, test_kind):
+    """Cross-tenant does not mean cross-organization references: the composite key refuses them."""
+    from django.db import IntegrityError, connection, transaction
+
+    acme = MembershipFactory(organization=OrganizationFactory(slug="acme"))
+    globex = MembershipFactory(organization=OrganizationFactory(slug="globex"))
+    wrong = DueReminder(organization_id=acme.organization_id, kind=TEST_KIND, subject_id=1,
+                        recipient_id=globex.pk, window="7d", due_at=due_for(acme).due_at)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reminders_claim([wrong])
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
