@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -113,10 +113,18 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
         by_org: dict[int, list[int]] = defaultdict(list)
         for organization_id, reminder_id in claimed:
             by_org[organization_id].append(reminder_id)
-        for organization_id, ids in by_org.items():
-            for start in range(0, len(ids), DELIVERY_BATCH):
-                deliver_reminders_task.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
+        batches = [(organization_id, ids[start : start + DELIVERY_BATCH])
+                   for organization_id, ids in by_org.items() for start in range(0, len(ids), DELIVERY_BATCH)]
+        if batches:
+            transaction.on_commit(lambda: _enqueue_deliveries(batches))
     return [(organization_id, reminder_id) for organization_id, reminder_id in claimed]
+
+
+def _enqueue_deliveries(batches: list[tuple[int, list[int]]]) -> None:
+    """Publish every batch through one broker connection (not one pool checkout per message)."""
+    with deliver_reminders_task.app.producer_or_acquire() as producer:
+        for organization_id, ids in batches:
+            deliver_reminders_task.apply_async((organization_id, ids), producer=producer)
 
 
 def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:

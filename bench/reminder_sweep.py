@@ -37,6 +37,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from alliance import reminders as alliance_reminders  # noqa: E402
 from alliance import tenancy  # noqa: E402
 from alliance.celery import app as celery_app  # noqa: E402
 from alliance.reminders import reminders_claim  # noqa: E402
@@ -155,19 +156,38 @@ def measure(now) -> dict:
     top_buffers = next(line for line in plan.splitlines() if "Buffers:" in line)  # the root node's
     buffers = sum(int(count) for count in re.findall(r"(?:hit|read)=(\d+)", top_buffers))
     queries = 0
+    insert_s = 0.0
 
     def count(execute_, sql, params, many, context):
-        nonlocal queries
+        nonlocal queries, insert_s
         queries += 1
-        return execute_(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute_(sql, params, many, context)
+        finally:
+            if sql.lstrip().startswith("INSERT"):
+                insert_s += time.perf_counter() - started
 
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         with tenancy.cross_tenant(reason="benchmark: reminder sweep selection"):
             due = reminders.due_checkpoint_reminders(now)
         selected = time.perf_counter()
-        with transaction.atomic():
-            claimed = reminders_claim(due)
+        enqueue_s = 0.0
+        publish = alliance_reminders._enqueue_deliveries
+
+        def timed_publish(batches):
+            nonlocal enqueue_s
+            started_publish = time.perf_counter()
+            publish(batches)
+            enqueue_s += time.perf_counter() - started_publish
+
+        alliance_reminders._enqueue_deliveries = timed_publish
+        try:
+            with transaction.atomic():
+                claimed = reminders_claim(due)
+        finally:
+            alliance_reminders._enqueue_deliveries = publish
         finished = time.perf_counter()
     return {
         "due_reminders": len(due),
@@ -176,6 +196,8 @@ def measure(now) -> dict:
         "select_s": selected - started,
         "claim_s": finished - selected,
         "queries": queries,
+        "insert_s": insert_s,
+        "enqueue_s": enqueue_s,
         "buffers": buffers,
         "plan": plan,
     }
@@ -201,7 +223,8 @@ def report(label: str, figures: dict, checkpoints: int) -> None:
     print(
         f"{label:<34} checkpoints={checkpoints:>9,} due reminders={figures['due_reminders']:>6,} "
         f"claimed={figures['claimed']:>6,} select={figures['select_s'] * 1000:8.1f} ms "
-        f"ledger+enqueue={figures['claim_s'] * 1000:8.1f} ms queries={figures['queries']} "
+        f"ledger+enqueue={figures['claim_s'] * 1000:8.1f} ms (insert {figures['insert_s'] * 1000:.0f} ms, "
+        f"enqueue {figures['enqueue_s'] * 1000:.0f} ms) queries={figures['queries']} "
         f"pages read by the selection={figures['buffers']:,}"
     )
 
@@ -255,10 +278,12 @@ def main() -> None:
             claims.append((orgs, figures))
             purge(queue)
     print("\nclaim of the due reminders by number of organizations (one INSERT … SELECT for all of them):")
-    print(f"{'organizations':>14} {'organizations due':>18} {'reminders':>10} {'claim ms':>9} {'SQL queries':>12}")
+    print(f"{'organizations':>14} {'organizations due':>18} {'reminders':>10} {'claim ms':>9} {'insert ms':>10} "
+          f"{'enqueue ms':>11} {'SQL queries':>12}")
     for orgs, figures in claims:
         print(f"{orgs:>14,} {figures['due_orgs']:>18,} {figures['claimed']:>10,} "
-              f"{figures['claim_s'] * 1000:>9.1f} {figures['queries']:>12}")
+              f"{figures['claim_s'] * 1000:>9.1f} {figures['insert_s'] * 1000:>10.1f} "
+              f"{figures['enqueue_s'] * 1000:>11.1f} {figures['queries']:>12}")
 
 
 def purge(queue: str) -> None:

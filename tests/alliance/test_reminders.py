@@ -169,30 +169,32 @@ def test_each_organization_is_delivered_in_its_own_tenant(worker, test_kind, mem
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [other.pk]
 
 
-def test_claiming_across_many_organizations_is_one_statement(db, test_kind):
+@pytest.mark.django_db(transaction=True)
+def test_claiming_across_many_organizations_is_one_statement(test_kind):
     """The ledger insert for every organization is one query inside one audited cross-tenant block,
     whatever the number of organizations; delivery goes out in batches per organization."""
     from unittest import mock
 
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from alliance import reminders
 
     members = [MembershipFactory(organization=OrganizationFactory(slug=f"org-{n}")) for n in range(12)]
     due = [due_for(m, subject_id=s) for m in members for s in range(60)]  # 60 each: two batches per organization
-    with mock.patch.object(reminders.deliver_reminders_task, "delay_on_commit") as enqueue, \
-            CaptureQueriesContext(connection) as queries:
+    with mock.patch.object(reminders.deliver_reminders_task, "apply_async") as enqueue, \
+            CaptureQueriesContext(connection) as queries, transaction.atomic():
         claimed = reminders_claim(due)
+        assert enqueue.call_count == 0  # only once the claim commits
     inserts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")]
     assert len(inserts) == 1
     assert len(queries.captured_queries) <= 8  # the cross-tenant setting and savepoint around one INSERT
     assert len(claimed) == 720 == len(ledger())
     assert enqueue.call_count == 24
-    assert sorted(len(call.args[1]) for call in enqueue.call_args_list) == [10] * 12 + [50] * 12
-    assert {call.args[0] for call in enqueue.call_args_list} == {m.organization_id for m in members}
+    assert sorted(len(call.args[0][1]) for call in enqueue.call_args_list) == [10] * 12 + [50] * 12
+    assert {call.args[0][0] for call in enqueue.call_args_list} == {m.organization_id for m in members}
     # Claiming again inserts nothing and enqueues nothing.
-    with mock.patch.object(reminders.deliver_reminders_task, "delay_on_commit") as enqueue:
+    with mock.patch.object(reminders.deliver_reminders_task, "apply_async") as enqueue, transaction.atomic():
         assert reminders_claim(due) == []
     assert enqueue.call_count == 0
 
