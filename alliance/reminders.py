@@ -34,13 +34,15 @@ from alliance import tenancy
 from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.registry import reminder_builder
+from alliance.tasks import deliver_reminder_batch as deliver_reminder_batch_task
 from alliance.tasks import deliver_reminders as deliver_reminders_task
 
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
 # Claimed reminders travel to the worker in batches: one broker message per batch
-# of an organization, each reminder still locked, sent and marked on its own.
+# of up to DELIVERY_BATCH reminders (of one organization or of several small ones),
+# each reminder still locked, sent and marked on its own, in its organization's context.
 DELIVERY_BATCH = 50
 
 
@@ -77,8 +79,8 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
     cross-tenant path (the RLS policy admits it there): ``INSERT … SELECT FROM unnest(…)
     ON CONFLICT DO NOTHING RETURNING``. Its cost does not grow with the number of
     organizations. Rows that exist already (claimed by an earlier or concurrent sweep)
-    are left alone; delivery of the new ones is enqueued after commit, in batches of
-    ``DELIVERY_BATCH`` per organization.
+    are left alone; delivery of the new ones is enqueued after commit, in messages of
+    ``DELIVERY_BATCH`` reminders.
     """
     items = list(due)
     if not items:
@@ -110,21 +112,35 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
                 {**columns, "now": timezone.now()},
             )
             claimed = sorted(cursor.fetchall())
-        by_org: dict[int, list[int]] = defaultdict(list)
-        for organization_id, reminder_id in claimed:
-            by_org[organization_id].append(reminder_id)
-        batches = [(organization_id, ids[start : start + DELIVERY_BATCH])
-                   for organization_id, ids in by_org.items() for start in range(0, len(ids), DELIVERY_BATCH)]
+        batches = delivery_batches(claimed)
         if batches:
             transaction.on_commit(lambda: _enqueue_deliveries(batches))
     return [(organization_id, reminder_id) for organization_id, reminder_id in claimed]
 
 
-def _enqueue_deliveries(batches: list[tuple[int, list[int]]]) -> None:
+def delivery_batches(claimed: list[tuple[int, int]]) -> list[list[tuple[int, list[int]]]]:
+    """Sorted (organization_id, reminder_id) pairs cut into messages of at most DELIVERY_BATCH reminders."""
+    batches: list[list[tuple[int, list[int]]]] = []
+    current: list[tuple[int, list[int]]] = []
+    size = 0
+    for organization_id, reminder_id in claimed:
+        if size == DELIVERY_BATCH:
+            batches.append(current)
+            current, size = [], 0
+        if not current or current[-1][0] != organization_id:
+            current.append((organization_id, []))
+        current[-1][1].append(reminder_id)
+        size += 1
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _enqueue_deliveries(batches: list[list[tuple[int, list[int]]]]) -> None:
     """Publish every batch through one broker connection (not one pool checkout per message)."""
-    with deliver_reminders_task.app.producer_or_acquire() as producer:
-        for organization_id, ids in batches:
-            deliver_reminders_task.apply_async((organization_id, ids), producer=producer)
+    with deliver_reminder_batch_task.app.producer_or_acquire() as producer:
+        for batch in batches:
+            deliver_reminder_batch_task.apply_async((batch,), producer=producer)
 
 
 def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
