@@ -11,6 +11,7 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
     python -m alliance.devenv bench [args]     # bench/reminder_sweep.py
+    python -m alliance.devenv bench-api [args] # bench/api_lists.py
 """
 
 from __future__ import annotations
@@ -384,10 +385,10 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([PY, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR).returncode
 
 
-def bench(args: list[str]) -> int:
+def bench(args: list[str], *, script_name: str = "reminder_sweep.py") -> int:
     env = prepare_environment(dbname="alliance", redis_db=1)
     env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
-    script = BASE_DIR / "bench" / "reminder_sweep.py"
+    script = BASE_DIR / "bench" / script_name
     return subprocess.run([PY, str(script), *args], env=env, cwd=BASE_DIR).returncode
 
 
@@ -399,7 +400,7 @@ def manage(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not argv or argv[0] not in {"run", "test", "manage", "bench"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "bench", "bench-api"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -409,6 +410,8 @@ def main(argv: list[str]) -> int:
         return test(rest)
     if command == "bench":
         return bench(rest)
+    if command == "bench-api":
+        return bench(rest, script_name="api_lists.py")
     return manage(rest)
 
 
