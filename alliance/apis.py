@@ -149,20 +149,29 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
             return Membership.objects.none()
         return member_list(member=self.request.member, status="")
 
+    # The membership's own columns (one range scan of the tenant's sync index), then the
+    # page's people and their managers' users in one more query.
     list_columns = (
-        "id", "user__email", "user__full_name", "role", "status", "title", "team", "manager_id",
-        "manager__user__email", "user__time_zone", "aspirations", "values", "joined_on", "created_at", "updated_at",
+        "id", "role", "status", "title", "team", "manager_id", "aspirations", "values", "joined_on", "created_at",
+        "updated_at",
     )
 
     def list_rows(self, rows):
+        people = {
+            person["id"]: person
+            for person in Membership.objects.for_org(self.request.member.organization_id)
+            .filter(pk__in={pk for row in rows for pk in (row["id"], row["manager_id"]) if pk})
+            .values("id", "user__email", "user__full_name", "user__time_zone")
+        } if rows else {}
         return [
             {
-                "id": row["id"], "email": row["user__email"], "full_name": row["user__full_name"],
-                "role": row["role"], "status": row["status"], "title": row["title"], "team": row["team"],
-                "manager": row["manager_id"], "manager_email": row["manager__user__email"],
-                "time_zone": row["user__time_zone"], "aspirations": row["aspirations"], "values": row["values"],
-                "joined_on": api_date(row["joined_on"]), "created_at": api_datetime(row["created_at"]),
-                "updated_at": api_datetime(row["updated_at"]),
+                "id": row["id"], "email": people[row["id"]]["user__email"],
+                "full_name": people[row["id"]]["user__full_name"], "role": row["role"], "status": row["status"],
+                "title": row["title"], "team": row["team"], "manager": row["manager_id"],
+                "manager_email": people[row["manager_id"]]["user__email"] if row["manager_id"] else None,
+                "time_zone": people[row["id"]]["user__time_zone"], "aspirations": row["aspirations"],
+                "values": row["values"], "joined_on": api_date(row["joined_on"]),
+                "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"]),
             }
             for row in rows
         ]
