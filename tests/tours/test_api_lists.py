@@ -148,3 +148,18 @@ def test_member_list_matches_the_serializer(request, api_for, rich_world, who):
     )
     with tenant_context(member.organization_id):
         assert seen == member_list(member=member, status="").count() > 0
+
+
+def test_member_list_runs_a_constant_number_of_queries(api_for, org, hr, manager, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MembershipFactory.create_batch(2, organization=org, manager=manager)
+    client = api_for(hr)
+    client.get("/api/v1/members/")  # the token's first use records last_used_at once
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/members/").status_code == 200
+    MembershipFactory.create_batch(8, organization=org, manager=manager)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get("/api/v1/members/")
+    assert len(response.json()["results"]) >= 12
