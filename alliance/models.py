@@ -94,6 +94,11 @@ slug_validator = RegexValidator(
 )
 
 
+# The longest lead time (days) each list of reminder lead times accepts; also the form's bounds.
+LEAD_TIME_LIMITS = {"checkpoint_days_before": 60, "tour_ending_days_before": 730}
+MAX_LEAD_TIMES = 5
+
+
 class Organization(models.Model):
     """The tenant. Not itself tenant-owned: it is what every tenant row points at."""
 
@@ -111,7 +116,7 @@ class Organization(models.Model):
     )
     # Reminder lead times (DESIGN "Reminders"), editable by admins.
     checkpoint_days_before = ArrayField(
-        models.PositiveSmallIntegerField(), default=default_checkpoint_reminder_days, size=5,
+        models.PositiveSmallIntegerField(), default=default_checkpoint_reminder_days, size=MAX_LEAD_TIMES,
         help_text="Days before a checkpoint to remind manager and employee.",
     )
     agenda_nudge_days_before = models.PositiveSmallIntegerField(
@@ -122,7 +127,7 @@ class Organization(models.Model):
     )
     overdue_max_reminders = models.PositiveSmallIntegerField(default=3)
     tour_ending_days_before = ArrayField(
-        models.PositiveSmallIntegerField(), default=default_tour_ending_reminder_days, size=5,
+        models.PositiveSmallIntegerField(), default=default_tour_ending_reminder_days, size=MAX_LEAD_TIMES,
         help_text="Days before a tour ends to prompt the next-tour conversation.",
     )
     first_conversation_followup_working_days = models.PositiveSmallIntegerField(
@@ -140,7 +145,7 @@ class Organization(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        for field, upper in (("checkpoint_days_before", 60), ("tour_ending_days_before", 730)):
+        for field, upper in LEAD_TIME_LIMITS.items():
             values = getattr(self, field) or []
             if not values:
                 errors[field] = "Give at least one lead time."

@@ -178,6 +178,10 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
         if message.html:
             email.attach_alternative(message.html, "text/html")
         for filename, content, mimetype in message.attachments:
+            if mimetype.startswith("text/calendar"):
+                # Also as a part of the message itself, which is what makes mail clients offer
+                # "add to calendar" and update the event they have (text/calendar; method=…).
+                email.attach_alternative(content.decode() if isinstance(content, bytes) else content, mimetype)
             email.attach(filename, content, mimetype)
         email.send()  # raises on a transport error; the task retries with backoff
     _finish(reminder, Reminder.Status.SENT)
@@ -219,3 +223,17 @@ def reminders_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
             for start in range(0, len(ids), DELIVERY_BATCH):
                 deliver_reminders_task.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
     return len(stale)
+
+
+def notify(*, kind: str, subject_id: int, recipient, window: str) -> None:
+    """A workflow notification (a tour proposed, a checkpoint moved…), sent like a reminder.
+
+    One ledger row per (kind, subject, recipient, window), so the same event never reaches
+    a person twice; the kind's builder writes the message at delivery, in the recipient's
+    time zone and through their chosen channels. Call it inside the change's transaction:
+    delivery is enqueued on commit, so a refused change sends nothing.
+    """
+    if recipient is None:
+        return
+    reminders_claim([DueReminder(organization_id=recipient.organization_id, kind=kind, subject_id=subject_id,
+                                 recipient_id=recipient.pk, window=window[:40], due_at=timezone.now())])

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetime
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
+from alliance.selectors import managers_for_org
 from tours import rights, selectors, services
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -41,6 +42,7 @@ from tours.models import (
     PrivateNote,
     RotationalProgram,
     Tour,
+    TourAmendment,
     TourKind,
     tour_duration_warnings,
     tour_next_conversation_due,
@@ -49,14 +51,18 @@ from tours.models import (
 # --- Helpers -------------------------------------------------------------------
 
 
-def _member(request, pk: int | None, field: str) -> Membership | None:
+NOT_A_DRAFTABLE_EMPLOYEE = "Choose one of your direct reports (HR: an active member other than yourself)."
+NOT_A_POSSIBLE_MANAGER = "Choose an active manager, HR person or admin of this organization."
+
+
+def _one_of(queryset, pk: int | None, field: str, message: str) -> Membership | None:
+    """The member with ``pk`` among those the caller may choose; the same message whether the id
+    does not exist or is not the caller's to choose, so no error text tells which ids exist."""
     if pk is None:
         return None
-    found = Membership.objects.for_org(request.member.organization_id).select_related("user", "manager").filter(
-        pk=pk
-    ).first()
+    found = queryset.select_related("user", "manager").filter(pk=pk).first()
     if found is None:
-        raise ValidationError({field: ["No member of this organization has this id."]})
+        raise ValidationError({field: [message]})
     return found
 
 
@@ -238,9 +244,12 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         return items
 
     def post(self, request):
+        rights.require_can_draft_tours(request.member)
         data = _input(TourCreateInputSerializer, request)
-        employee = _member(request, data.pop("employee"), "employee")
-        manager = _member(request, data.pop("manager"), "manager")
+        employee = _one_of(selectors.draftable_employees(request.member), data.pop("employee"), "employee",
+                           NOT_A_DRAFTABLE_EMPLOYEE)
+        manager = _one_of(managers_for_org(organization_id=request.member.organization_id), data.pop("manager"),
+                          "manager", NOT_A_POSSIBLE_MANAGER)
         previous_tour = _visible_tour(request, data.pop("previous_tour"), "previous_tour")
         tour = services.tour_create(by=request.member, employee=employee, manager=manager,
                                     previous_tour=previous_tour, **data)
@@ -248,10 +257,35 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         return Response(TourOutputSerializer(tour, context={"request": request}).data, status=201)
 
 
+class AmendmentChangeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    current = serializers.CharField(source="from", help_text="The term in force, as shown to people.")
+    proposed = serializers.CharField(source="to")
+
+
+class AmendmentOutputSerializer(serializers.ModelSerializer):
+    proposed_by_name = serializers.CharField(source="proposed_by.user.full_name", default="", read_only=True)
+    answered_by_name = serializers.CharField(source="answered_by.user.full_name", default="", read_only=True)
+    diff = serializers.DictField(child=AmendmentChangeSerializer(), read_only=True,
+                                 help_text="For each changed term: its label, the term in force and the proposal.")
+
+    class Meta:
+        model = TourAmendment
+        fields = ["id", "tour", "status", "proposed_by", "proposed_by_name", "reason", "changes", "diff",
+                  "answered_by", "answered_by_name", "answered_at", "answer_note", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
 @extend_schema_view(
     get=extend_schema(summary="Retrieve a tour", responses=TourOutputSerializer),
-    patch=extend_schema(summary="Amend a tour's terms (kept in its history)", request=TourUpdateInputSerializer,
-                        responses=TourOutputSerializer),
+    patch=extend_schema(
+        summary="Change a tour's terms (kept in its history)",
+        description="On a draft or proposed tour the terms change at once (200, the tour). On an active tour "
+                    "this proposes an amendment instead (202, the amendment): the terms in force stay until the "
+                    "employee accepts it.",
+        request=TourUpdateInputSerializer,
+        responses={200: TourOutputSerializer, 202: AmendmentOutputSerializer},
+    ),
 )
 class TourDetailApi(APIView):
     def get(self, request, pk: int):
@@ -262,7 +296,13 @@ class TourDetailApi(APIView):
         tour = selectors.get_tour_for_member(request.member, pk)
         data = _input(TourUpdateInputSerializer, request)
         comment = data.pop("comment", "")
+        was_active = tour.status == Tour.Status.ACTIVE
         services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
+        if was_active:
+            amendment = selectors.pending_amendment(tour)
+            if amendment is not None:
+                amendment = selectors.get_amendment_for_member(request.member, amendment.pk)
+                return Response(AmendmentOutputSerializer(amendment).data, status=202)
         tour = selectors.get_tour_for_member(request.member, pk)
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
@@ -301,7 +341,12 @@ class TourActionApi(APIView):
         tour = selectors.get_tour_for_member(request.member, pk)
         data = _input(self.input_serializer, request) if self.input_serializer else {}
         self.perform(request, tour, data)
-        tour = selectors.get_tour_for_member(request.member, pk)
+        try:
+            tour = selectors.get_tour_for_member(request.member, pk)
+        except Http404:
+            # Sent back for changes, the tour is a draft again: the manager side's until it is
+            # proposed anew. The employee who just did it sees this one answer.
+            tour.refresh_from_db()
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
 
@@ -442,7 +487,7 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
 class ActionItemOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionItem
-        fields = ["id", "text", "owner", "done", "done_at", "carried_from", "created_at", "updated_at"]
+        fields = ["id", "text", "owner", "due_on", "done", "done_at", "carried_from", "created_at", "updated_at"]
 
 
 class CheckpointOutputSerializer(serializers.ModelSerializer):
@@ -608,6 +653,8 @@ class NewActionItemSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=500)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                   help_text="When it is due; its owner is reminded the day after if it is open.")
 
 
 class RecordOutcomeInputSerializer(serializers.Serializer):
@@ -709,7 +756,14 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
 
 
 class AgendaItemUpdateInputSerializer(serializers.Serializer):
-    discussed = serializers.BooleanField()
+    discussed = serializers.BooleanField(required=False, help_text="Either participant, any time.")
+    text = serializers.CharField(required=False, max_length=500,
+                                 help_text="Its author only, until the conversation starts.")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give `discussed` or `text`.")
+        return attrs
 
 
 class ActionItemUpdateInputSerializer(serializers.Serializer):
@@ -717,12 +771,16 @@ class ActionItemUpdateInputSerializer(serializers.Serializer):
 
 
 class AgendaItemDetailApi(APIView):
-    @extend_schema(summary="Tick an agenda point as discussed", request=AgendaItemUpdateInputSerializer,
+    @extend_schema(summary="Tick an agenda point as discussed, or reword it", request=AgendaItemUpdateInputSerializer,
                    responses=AgendaItemOutputSerializer)
     def patch(self, request, pk: int):
         item = selectors.get_agenda_item_for_member(request.member, pk)
         data = _input(AgendaItemUpdateInputSerializer, request)
-        item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
+        with transaction.atomic():
+            if "text" in data:
+                item = services.agenda_item_edit(item=item, by=request.member, text=data["text"])
+            if "discussed" in data:
+                item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
         return Response(AgendaItemOutputSerializer(item).data)
 
 
@@ -853,15 +911,73 @@ class ProgramStartCohortApi(APIView):
         program = selectors.get_program_for_member(request.member, pk)
         data = _input(CohortInputSerializer, request)
         ids = list(dict.fromkeys(data["members"]))
-        members = list(
-            Membership.objects.for_org(request.member.organization_id)
-            .filter(pk__in=ids, status=Membership.Status.ACTIVE).select_related("user", "manager")
-        )
+        rights.require_program_manager(request.member)
+        members = list(selectors.cohort_candidates(request.member).filter(pk__in=ids).select_related("manager"))
         missing = sorted(set(ids) - {m.pk for m in members})
         if missing:
-            raise ValidationError({"members": [f"No active member has the id {missing[0]}."]})
+            raise ValidationError({"members": [f"{missing[0]} is not an active member you can put in a cohort."]})
         cohort = services.cohort_start(program=program, by=request.member, start_date=data["start_date"],
                                        members=members, name=data["name"])
         return Response({"id": cohort.pk, "name": cohort.name, "start_date": cohort.start_date,
                          "tours": list(cohort.tours.order_by("id").values_list("id", flat=True))},
                         status=status.HTTP_201_CREATED)
+
+
+# --- Amendments of active tours ----------------------------------------------------
+
+
+@extend_schema(summary="A tour's amendments, newest first", responses=AmendmentOutputSerializer(many=True))
+class TourAmendmentListApi(APIView):
+    def get(self, request, pk: int):
+        tour = selectors.get_tour_for_member(request.member, pk)
+        return Response(AmendmentOutputSerializer(selectors.tour_amendments(tour), many=True).data)
+
+
+class AmendmentAnswerInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def _amendment_action(summary: str, description: str):
+    return extend_schema(summary=summary, description=description, request=AmendmentAnswerInputSerializer,
+                         responses={200: AmendmentOutputSerializer,
+                                    400: OpenApiResponse(description="Refused in this state: the message says why."),
+                                    403: OpenApiResponse(description="Not yours to answer.")})
+
+
+class AmendmentActionApi(APIView):
+    def act(self, request, amendment: TourAmendment, note: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        amendment = selectors.get_amendment_for_member(request.member, pk)
+        data = _input(AmendmentAnswerInputSerializer, request)
+        self.act(request, amendment, data["note"])
+        amendment = selectors.get_amendment_for_member(request.member, pk)
+        return Response(AmendmentOutputSerializer(amendment).data)
+
+
+class AmendmentAcceptApi(AmendmentActionApi):
+    @_amendment_action("Accept a proposed amendment", "The employee only: the new terms take effect now.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_accept(amendment=amendment, by=request.member, note=note)
+
+
+class AmendmentDeclineApi(AmendmentActionApi):
+    @_amendment_action("Decline a proposed amendment", "The employee only, with a note saying why.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_decline(amendment=amendment, by=request.member, note=note)
+
+
+class AmendmentWithdrawApi(AmendmentActionApi):
+    @_amendment_action("Withdraw a proposed amendment", "The manager side.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_withdraw(amendment=amendment, by=request.member)

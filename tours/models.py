@@ -43,10 +43,12 @@ def tour_duration_warnings(kind: str, start_date: date | None, end_date: date | 
     if end_date is None or start_date is None:
         return []
     years = (end_date - start_date).days / 365.25
+    length = f"{years:.1f}".rstrip("0").rstrip(".")
+    length = f"{length} year" if length == "1" else f"{length} years"
     if kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
-        return [f"Transformational tours usually run 2–5 years; this one runs {years:.1f}."]
+        return [f"Transformational tours usually run 2–5 years; this one runs {length}."]
     if kind == TourKind.ROTATIONAL and years > 2 + 0.05:
-        return [f"Rotational tours usually last at most 2 years; this one runs {years:.1f}."]
+        return [f"Rotational tours usually last at most 2 years; this one runs {length}."]
     return []
 
 
@@ -275,6 +277,9 @@ class TourRevision(TenantModel):
     class Action(models.TextChoices):
         CREATED = "created", "Drafted"
         AMENDED = "amended", "Amended the terms"
+        AMENDMENT_PROPOSED = "amendment_proposed", "Proposed an amendment"
+        AMENDMENT_DECLINED = "amendment_declined", "Declined the amendment"
+        AMENDMENT_WITHDRAWN = "amendment_withdrawn", "Withdrew the amendment"
         PROPOSED = "proposed", "Proposed"
         CHANGES_REQUESTED = "changes_requested", "Asked for changes"
         ACCEPTED = "accepted", "Accepted"
@@ -302,6 +307,46 @@ class TourRevision(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.tour_id})"
+
+
+class TourAmendment(TenantModel):
+    """A proposed change to the terms of an active tour: the terms in force stay until the
+    employee accepts it. ``changes`` holds the new values (JSON), ``diff`` what a person reads."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the employee"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)
+    diff = models.JSONField(default=dict)  # field -> {"label", "from", "to"}
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "tour"], condition=models.Q(status="pending"),
+                                    name="tours_one_pending_amendment"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "tour", "status"]),
+            models.Index(fields=["organization", "tour", "created_at", "id"], name="tours_amendment_tour_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.tour_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class Checkpoint(TenantModel):
@@ -375,6 +420,11 @@ class Checkpoint(TenantModel):
     def is_overdue(self) -> bool:
         return self.status == self.Status.SCHEDULED and self.ends_at < timezone.now()
 
+    @property
+    def has_started(self) -> bool:
+        """An outcome can be recorded only once the conversation has started."""
+        return self.scheduled_at <= timezone.now()
+
 
 class AgendaItem(TenantModel):
     """A talking point either side adds before the meeting."""
@@ -401,6 +451,7 @@ class ActionItem(TenantModel):
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
     text = models.CharField(max_length=500)
     owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_on = models.DateField("due", null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     carried_from = models.ForeignKey(
@@ -409,10 +460,24 @@ class ActionItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_action_cp_idx")]
+        indexes = [
+            models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_action_cp_idx"),
+            # The overdue-action-item sweep selects open items by due date across organizations.
+            models.Index(fields=["due_on"], condition=models.Q(done=False), name="tours_action_open_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True) | models.Q(due_on__gte=EARLIEST_DATE, due_on__lte=LATEST_DATE),
+                name="tours_action_due_in_bounds",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.done and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class PrivateNote(TenantModel):

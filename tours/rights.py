@@ -117,7 +117,13 @@ def require_transition(tour: Tour, by: Membership, action: str) -> None:
         require_employee(tour, by)
 
 
+def require_can_draft_tours(by: Membership) -> None:
+    if not can_draft_tours(by):
+        raise NotAllowed("Only managers (for their direct reports) and HR draft tours.")
+
+
 def require_can_draft_for(by: Membership, employee: Membership) -> None:
+    require_can_draft_tours(by)
     if by.pk == employee.pk:
         message = "Nobody drafts their own tour: your manager or HR drafts it with you."
         raise NotAllowed(message, field_errors={"employee": [message]})

@@ -26,6 +26,7 @@ SWEEP_INDEXES = {
     "tours_status_end_date_idx",
     "tours_rofc_outcome_idx",
     "reminder_pending_idx",
+    "tours_action_open_due_idx",
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another
@@ -39,6 +40,7 @@ PAGE_ORDERINGS = [
     ("tours.checkpoint", ("scheduled_at", "id")),  # checkpoints in time order
     ("tours.checkpoint", ("tour", "scheduled_at", "id")),  # a tour's checkpoints
     ("tours.tourrevision", ("tour", "-created_at", "-id")),  # a tour's history
+    ("tours.touramendment", ("tour", "-created_at", "-id")),  # a tour's amendments
     ("tours.agendaitem", ("checkpoint", "created_at", "id")),
     ("tours.actionitem", ("checkpoint", "created_at", "id")),
     ("tours.firstconversation", ("tour", "-exercised_at", "-id")),
