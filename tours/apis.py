@@ -583,10 +583,11 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
                 })
             for item in ActionItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
                 "created_at", "id"
-            ).values("id", "checkpoint_id", "text", "owner_id", "done", "done_at", "carried_from_id", "created_at",
-                     "updated_at"):
+            ).values("id", "checkpoint_id", "text", "owner_id", "due_on", "done", "done_at", "carried_from_id",
+                     "created_at", "updated_at"):
                 actions[item["checkpoint_id"]].append({
-                    "id": item["id"], "text": item["text"], "owner": item["owner_id"], "done": item["done"],
+                    "id": item["id"], "text": item["text"], "owner": item["owner_id"],
+                    "due_on": api_date(item["due_on"]), "done": item["done"],
                     "done_at": api_datetime(item["done_at"]), "carried_from": item["carried_from_id"],
                     "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
                 })

@@ -52,7 +52,8 @@ def rich_world(org, hr, manager, employee, other_manager, colleague, outsider):
             AgendaItemFactory(checkpoint=checkpoint, discussed=True)
             with tenant_context(org.pk):
                 ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Write it up",
-                                          owner=tour.employee)
+                                          owner=tour.employee, due_on=timezone.localdate() + timedelta(days=9))
+                ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Book the room")
                 services.private_note_save(checkpoint=checkpoint, by=manager, body=f"manager's {days}")
                 services.private_note_save(checkpoint=checkpoint, by=tour.employee, body=f"employee's {days}")
     foreign = MembershipFactory(organization=outsider.organization, manager=outsider)
