@@ -7,10 +7,13 @@ one view per operation. State changes are explicit POST actions.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
@@ -18,7 +21,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import IdFilter, UpdatedSinceFilterSet
+from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetime
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
 from alliance.selectors import managers_for_org
@@ -36,10 +39,13 @@ from tours.models import (
     AgendaItem,
     Checkpoint,
     FirstConversation,
+    PrivateNote,
     RotationalProgram,
     Tour,
     TourAmendment,
     TourKind,
+    tour_duration_warnings,
+    tour_next_conversation_due,
 )
 
 # --- Helpers -------------------------------------------------------------------
@@ -166,16 +172,76 @@ class TourUpdateInputSerializer(TourTermsInputSerializer):
     post=extend_schema(summary="Draft a tour", request=TourCreateInputSerializer,
                        responses={201: TourOutputSerializer}),
 )
-class TourListApi(generics.ListAPIView):
+class TourListApi(ColumnListMixin, generics.ListAPIView):
     """Tours of the caller's organization within their rights, oldest change first (cursor-paginated)."""
 
     serializer_class = TourOutputSerializer
     filterset_class = TourFilterSet
+    # The columns TourOutputSerializer writes, read without building Tour instances.
+    TOUR_COLUMNS = (
+        "kind", "status", "title", "mission", "company_objectives", "employee_benefits", "success_company",
+        "success_employee", "alignment_notes", "cadence_months", "next_tour_lead_days", "closing_note",
+        "changes_requested", "next_tour_plan", "next_tour_plan_notes",
+    )
+    DATE_COLUMNS = ("start_date", "end_date", "first_conversation_granted_on")
+    TIME_COLUMNS = ("proposed_at", "accepted_at", "closed_at", "next_tour_plan_recorded_at")
+    # Only the tour's own columns: the page is then one index range scan of
+    # (organization_id, updated_at, id) whatever the planner estimates, and the people's
+    # names and e-mails come in one more query for the page's memberships.
+    list_columns = (
+        "id", "organization_id", "employee_id", "manager_id", "previous_tour_id", "program_id", "cohort_id",
+        "created_at", "updated_at", *TOUR_COLUMNS, *DATE_COLUMNS, *TIME_COLUMNS,
+    )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return Tour.objects.none()
         return selectors.tour_list(member=self.request.member)
+
+    def list_rows(self, rows):
+        member = self.request.member
+        today = timezone.localdate()
+        people = {
+            person["id"]: person
+            for person in Membership.objects.for_org(member.organization_id)
+            .filter(pk__in={pk for row in rows for pk in (row["employee_id"], row["manager_id"])})
+            .values("id", "manager_id", "user__email", "user__full_name")
+        } if rows else {}
+        items = []
+        for row in rows:
+            employee, manager = people[row["employee_id"]], people[row["manager_id"]]
+            # The same rights function as everywhere, given the few columns it reads.
+            facts = SimpleNamespace(
+                organization_id=row["organization_id"], status=row["status"], employee_id=row["employee_id"],
+                manager_id=row["manager_id"], employee=SimpleNamespace(manager_id=employee["manager_id"]),
+            )
+            dates = {name: api_date(row[name]) for name in self.DATE_COLUMNS}
+            times = {name: api_datetime(row[name]) for name in self.TIME_COLUMNS}
+            items.append({
+                "id": row["id"], "employee": row["employee_id"], "employee_email": employee["user__email"],
+                "employee_name": employee["user__full_name"], "manager": row["manager_id"],
+                "manager_email": manager["user__email"], "manager_name": manager["user__full_name"],
+                "kind": row["kind"], "status": row["status"], "title": row["title"], "mission": row["mission"],
+                "company_objectives": row["company_objectives"], "employee_benefits": row["employee_benefits"],
+                "success_company": row["success_company"], "success_employee": row["success_employee"],
+                "alignment_notes": row["alignment_notes"], "start_date": dates["start_date"],
+                "end_date": dates["end_date"], "cadence_months": row["cadence_months"],
+                "next_tour_lead_days": row["next_tour_lead_days"], "previous_tour": row["previous_tour_id"],
+                "program": row["program_id"], "cohort": row["cohort_id"], "proposed_at": times["proposed_at"],
+                "accepted_at": times["accepted_at"], "closed_at": times["closed_at"],
+                "closing_note": row["closing_note"], "changes_requested": row["changes_requested"],
+                "first_conversation_granted_on": dates["first_conversation_granted_on"],
+                "next_tour_plan": row["next_tour_plan"], "next_tour_plan_notes": row["next_tour_plan_notes"],
+                "next_tour_plan_recorded_at": times["next_tour_plan_recorded_at"],
+                "next_tour_conversation_due": tour_next_conversation_due(
+                    status=row["status"], end_date=row["end_date"], lead_days=row["next_tour_lead_days"],
+                    plan=row["next_tour_plan"], today=today,
+                ),
+                "warnings": tour_duration_warnings(row["kind"], row["start_date"], row["end_date"]),
+                "allowed_actions": rights.allowed_transitions(facts, member),
+                "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"]),
+            })
+        return items
 
     def post(self, request):
         rights.require_can_draft_tours(request.member)
@@ -483,14 +549,68 @@ def _checkpoint_response(request, pk: int, *, status_code: int = 200) -> Respons
     post=extend_schema(summary="Schedule a checkpoint", request=CheckpointCreateInputSerializer,
                        responses={201: CheckpointOutputSerializer}),
 )
-class CheckpointListApi(generics.ListAPIView):
+class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
     serializer_class = CheckpointOutputSerializer
     filterset_class = CheckpointFilterSet
+    list_columns = (
+        "id", "tour_id", "uid", "sequence", "scheduled_at", "duration_minutes", "location", "status", "confirmed",
+        "progress", "manager_notes", "employee_notes", "course_corrections", "completed_at", "cancelled_at",
+        "created_at", "updated_at",
+    )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Checkpoint.objects.none()
         return selectors.checkpoint_list(member=self.request.member)
+
+    def list_rows(self, rows):
+        """The page's checkpoints, then their agenda, action items and the caller's own private notes in one
+        query each (as the serializer's prefetches did)."""
+        organization_id = self.request.member.organization_id
+        ids = [row["id"] for row in rows]
+        agenda: dict[int, list] = {pk: [] for pk in ids}
+        actions: dict[int, list] = {pk: [] for pk in ids}
+        notes: dict[int, str] = {}
+        if ids:
+            for item in AgendaItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
+                "created_at", "id"
+            ).values("id", "checkpoint_id", "text", "added_by_id", "discussed", "carried_from_id", "created_at",
+                     "updated_at"):
+                agenda[item["checkpoint_id"]].append({
+                    "id": item["id"], "text": item["text"], "added_by": item["added_by_id"],
+                    "discussed": item["discussed"], "carried_from": item["carried_from_id"],
+                    "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
+                })
+            for item in ActionItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
+                "created_at", "id"
+            ).values("id", "checkpoint_id", "text", "owner_id", "due_on", "done", "done_at", "carried_from_id",
+                     "created_at", "updated_at"):
+                actions[item["checkpoint_id"]].append({
+                    "id": item["id"], "text": item["text"], "owner": item["owner_id"],
+                    "due_on": api_date(item["due_on"]), "done": item["done"],
+                    "done_at": api_datetime(item["done_at"]), "carried_from": item["carried_from_id"],
+                    "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
+                })
+            notes = dict(
+                PrivateNote.objects.for_org(organization_id)
+                .filter(checkpoint_id__in=ids, author=self.request.member)
+                .values_list("checkpoint_id", "body")
+            )
+        return [
+            {
+                "id": row["id"], "tour": row["tour_id"], "uid": str(row["uid"]), "sequence": row["sequence"],
+                "scheduled_at": api_datetime(row["scheduled_at"]), "duration_minutes": row["duration_minutes"],
+                "ends_at": api_datetime(row["scheduled_at"] + timedelta(minutes=row["duration_minutes"])),
+                "location": row["location"], "status": row["status"], "confirmed": row["confirmed"],
+                "progress": row["progress"], "manager_notes": row["manager_notes"],
+                "employee_notes": row["employee_notes"], "course_corrections": row["course_corrections"],
+                "agenda": agenda[row["id"]], "action_items": actions[row["id"]],
+                "private_note": notes.get(row["id"], ""), "completed_at": api_datetime(row["completed_at"]),
+                "cancelled_at": api_datetime(row["cancelled_at"]), "created_at": api_datetime(row["created_at"]),
+                "updated_at": api_datetime(row["updated_at"]),
+            }
+            for row in rows
+        ]
 
     def post(self, request):
         data = _input(CheckpointCreateInputSerializer, request)
@@ -725,9 +845,20 @@ class ProgramFilterSet(UpdatedSinceFilterSet):
     post=extend_schema(summary="Create a rotational program (HR)", request=ProgramInputSerializer,
                        responses={201: ProgramOutputSerializer}),
 )
-class ProgramListApi(generics.ListAPIView):
+class ProgramListApi(ColumnListMixin, generics.ListAPIView):
     serializer_class = ProgramOutputSerializer
     filterset_class = ProgramFilterSet
+    list_columns = (
+        "id", "name", "description", "duration_months", "mission_template", "company_objectives",
+        "employee_benefits", "success_criteria", "cadence_months", "is_active", "created_at", "updated_at",
+    )
+
+    def list_rows(self, rows):
+        # New dicts: the paginator builds its cursor from the page's own rows afterwards.
+        return [
+            {**row, "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"])}
+            for row in rows
+        ]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

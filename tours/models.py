@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from alliance.models import Membership, TenantModel
+from alliance.models import Membership, TenantModel, sync_index
 
 # Bounds and defaults, used by the models, the forms, the serializers and the services alike.
 DEFAULT_CADENCE_MONTHS = 6
@@ -35,6 +35,30 @@ class TourKind(models.TextChoices):
     ROTATIONAL = "rotational", "Rotational"
     TRANSFORMATIONAL = "transformational", "Transformational"
     FOUNDATIONAL = "foundational", "Foundational"
+
+
+def tour_duration_warnings(kind: str, start_date: date | None, end_date: date | None) -> list[str]:
+    """The book's typical lengths for each kind (``Tour.duration_warnings``; also used by lists
+    that read columns instead of model instances)."""
+    if end_date is None or start_date is None:
+        return []
+    years = (end_date - start_date).days / 365.25
+    length = f"{years:.1f}".rstrip("0").rstrip(".")
+    length = f"{length} year" if length == "1" else f"{length} years"
+    if kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
+        return [f"Transformational tours usually run 2–5 years; this one runs {length}."]
+    if kind == TourKind.ROTATIONAL and years > 2 + 0.05:
+        return [f"Rotational tours usually last at most 2 years; this one runs {length}."]
+    return []
+
+
+def tour_next_conversation_due(*, status: str, end_date: date | None, lead_days: int | None, plan: str,
+                               today: date) -> bool:
+    """Whether the next-tour conversation is due (``Tour.next_tour_conversation_due``)."""
+    if status != Tour.Status.ACTIVE or end_date is None:
+        return False
+    due_on = end_date - timedelta(days=lead_days or 0)
+    return today >= due_on and plan not in Tour.DECIDED_PLANS
 
 
 class RotationalProgram(TenantModel):
@@ -61,6 +85,7 @@ class RotationalProgram(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="tours_program_name_unique"),
         ]
+        indexes = [sync_index("tours_program_org_updated_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -76,6 +101,9 @@ class Cohort(TenantModel):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "program", "start_date", "id"], name="tours_cohort_program_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -195,6 +223,11 @@ class Tour(TenantModel):
         indexes = [
             models.Index(fields=["organization", "employee", "status"]),
             models.Index(fields=["organization", "manager", "status"]),
+            sync_index("tours_tour_org_updated_idx"),
+            # HR's Tours page, newest start first.
+            models.Index(fields=["organization", "start_date", "id"], name="tours_tour_org_start_idx"),
+            # A person's career ledger.
+            models.Index(fields=["organization", "employee", "start_date", "id"], name="tours_tour_ledger_idx"),
             # The reminder sweep selects ending tours across organizations by end date.
             models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
         ]
@@ -215,17 +248,7 @@ class Tour(TenantModel):
     @property
     def duration_warnings(self) -> list[str]:
         """Advice, not a block: the book's typical lengths for each kind."""
-        days = self.duration_days
-        if days is None:
-            return []
-        years = days / 365.25
-        length = f"{years:.1f}".rstrip("0").rstrip(".")
-        length = f"{length} year" if length == "1" else f"{length} years"
-        if self.kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
-            return [f"Transformational tours usually run 2–5 years; this one runs {length}."]
-        if self.kind == TourKind.ROTATIONAL and years > 2 + 0.05:
-            return [f"Rotational tours usually last at most 2 years; this one runs {length}."]
-        return []
+        return tour_duration_warnings(self.kind, self.start_date, self.end_date)
 
     def days_left(self, today: date | None = None) -> int | None:
         if self.end_date is None:
@@ -238,13 +261,10 @@ class Tour(TenantModel):
         return self.end_date - timedelta(days=self.next_tour_lead_days or 0)
 
     def next_tour_conversation_due(self, today: date | None = None) -> bool:
-        if self.status != self.Status.ACTIVE:
-            return False
-        due_on = self.next_tour_conversation_due_on()
-        if due_on is None:
-            return False
-        decided = self.next_tour_plan in self.DECIDED_PLANS
-        return (today or timezone.localdate()) >= due_on and not decided
+        return tour_next_conversation_due(
+            status=self.status, end_date=self.end_date, lead_days=self.next_tour_lead_days,
+            plan=self.next_tour_plan, today=today or timezone.localdate(),
+        )
 
     @property
     def first_conversation_granted(self) -> bool:
@@ -283,7 +303,7 @@ class TourRevision(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "tour", "created_at"])]
+        indexes = [models.Index(fields=["organization", "tour", "created_at", "id"], name="tours_revision_tour_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.tour_id})"
@@ -316,7 +336,10 @@ class TourAmendment(TenantModel):
             models.UniqueConstraint(fields=["organization", "tour"], condition=models.Q(status="pending"),
                                     name="tours_one_pending_amendment"),
         ]
-        indexes = [models.Index(fields=["organization", "tour", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "tour", "status"]),
+            models.Index(fields=["organization", "tour", "created_at", "id"], name="tours_amendment_tour_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Amendment of {self.tour_id} ({self.status})"
@@ -374,7 +397,10 @@ class Checkpoint(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "tour", "scheduled_at"]),
+            models.Index(fields=["organization", "tour", "scheduled_at", "id"], name="tours_cp_tour_sched_idx"),
+            sync_index("tours_cp_org_updated_idx"),
+            # Checkpoint lists of the organization, in time order.
+            models.Index(fields=["organization", "scheduled_at", "id"], name="tours_cp_org_sched_idx"),
             # The reminder sweep selects due checkpoints across organizations by time.
             models.Index(fields=["status", "scheduled_at"], name="tours_cp_status_sched_idx"),
         ]
@@ -413,7 +439,7 @@ class AgendaItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint"])]
+        indexes = [models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_agenda_cp_idx")]
 
     def __str__(self) -> str:
         return self.text
@@ -435,7 +461,7 @@ class ActionItem(TenantModel):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["organization", "checkpoint"]),
+            models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_action_cp_idx"),
             # The overdue-action-item sweep selects open items by due date across organizations.
             models.Index(fields=["due_on"], condition=models.Q(done=False), name="tours_action_open_due_idx"),
         ]
@@ -505,6 +531,7 @@ class FirstConversation(TenantModel):
         indexes = [
             # The reminder sweep: exercised conversations still without an outcome.
             models.Index(fields=["outcome", "exercised_at"], name="tours_rofc_outcome_idx"),
+            models.Index(fields=["organization", "tour", "exercised_at", "id"], name="tours_rofc_tour_idx"),
         ]
 
     def __str__(self) -> str:
