@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint bench shell
+.PHONY: run test fuzz lint bench bench-api shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ fuzz: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m alliance.devenv bench $(ARGS)
+
+bench-api: $(STAMP)
+	$(PY) -m alliance.devenv bench-api $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -51,6 +51,7 @@ from alliance.selectors import (
     invitation_list,
     managers_for_org,
     member_list,
+    open_invitation_exists,
     organizations_of_user,
     team_names,
 )
@@ -156,12 +157,17 @@ def invitation_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
     managers = managers_for_org(organization_id=request.org.pk)
     form = InvitationForm(request.POST or None, managers=managers)
     if request.method == "POST" and form.is_valid():
+        had_open = open_invitation_exists(organization_id=request.org.pk, email=form.cleaned_data["email"])
         try:
             invitation, _link = services.invitation_create(by=request.member, **form.cleaned_data)
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            if had_open:
+                messages.success(request, f"A new invitation was sent to {invitation.email}; the link sent "
+                                          "earlier no longer works.")
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("invitation_list", org_slug=org_slug)
     invitations = invitation_list(organization_id=request.org.pk)[:100]
     status = 400 if request.method == "POST" else 200

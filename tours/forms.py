@@ -168,9 +168,13 @@ class OutcomeForm(forms.Form):
             self.fields[f"action_{row}_owner"] = forms.ChoiceField(
                 label=f"Owner of action item {row}", choices=owners, required=False
             )
+            self.fields[f"action_{row}_due"] = forms.DateField(
+                label=f"Due date of action item {row}", required=False, widget=DateInput()
+            )
 
     def action_rows(self):
-        return [(self[f"action_{row}_text"], self[f"action_{row}_owner"]) for row in range(1, ACTION_ROWS + 1)]
+        return [(self[f"action_{row}_text"], self[f"action_{row}_owner"], self[f"action_{row}_due"])
+                for row in range(1, ACTION_ROWS + 1)]
 
     def new_action_items(self) -> list[dict]:
         items = []
@@ -178,7 +182,7 @@ class OutcomeForm(forms.Form):
             text = self.cleaned_data.get(f"action_{row}_text", "").strip()
             if text:
                 owner = self.cleaned_data.get(f"action_{row}_owner") or None
-                items.append({"text": text, "owner": owner})
+                items.append({"text": text, "owner": owner, "due_on": self.cleaned_data.get(f"action_{row}_due")})
         return items
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from tours.models import (
     PrivateNote,
     RotationalProgram,
     Tour,
+    TourAmendment,
     TourKind,
     TourRevision,
 )
@@ -52,11 +53,20 @@ def add_months(day: date, months: int) -> date:
 # --- Tours ---------------------------------------------------------------------
 
 
+def _as_employee(prefix: str, member: Membership) -> Q:
+    """The employee's own tours — except drafts, which are the manager side's until proposed."""
+    return Q(**{f"{prefix}employee": member}) & ~Q(**{f"{prefix}status": Tour.Status.DRAFT})
+
+
+def _as_manager(prefix: str, member: Membership) -> Q:
+    return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__manager": member})
+
+
 def visible_tours(member: Membership) -> QuerySet[Tour]:
     tours = Tour.objects.for_org(member.organization_id)
     if member.is_hr:
         return tours
-    return tours.filter(Q(employee=member) | Q(manager=member) | Q(employee__manager=member))
+    return tours.filter(_as_employee("", member) | _as_manager("", member))
 
 
 def tour_list(
@@ -109,6 +119,29 @@ def get_tour_for_member(member: Membership, tour_id: int) -> Tour:
     if tour is None:
         raise Http404("No such tour.")
     return tour
+
+
+def tour_amendments(tour: Tour) -> list[TourAmendment]:
+    return list(TourAmendment.objects.for_org(tour.organization_id).filter(tour=tour)
+                .select_related("proposed_by__user", "answered_by__user"))
+
+
+def pending_amendment(tour: Tour) -> TourAmendment | None:
+    return (TourAmendment.objects.for_org(tour.organization_id)
+            .filter(tour=tour, status=TourAmendment.Status.PENDING).select_related("proposed_by__user").first())
+
+
+def get_amendment_for_member(member: Membership, amendment_id: int) -> TourAmendment:
+    amendment = (
+        TourAmendment.objects.for_org(member.organization_id)
+        .filter(pk=amendment_id, tour__in=visible_tours(member))
+        .select_related("tour__employee__user", "tour__employee__manager", "tour__manager__user",
+                        "tour__organization", "proposed_by__user", "answered_by__user")
+        .first()
+    )
+    if amendment is None:
+        raise Http404("No such amendment.")
+    return amendment
 
 
 def tour_history(tour: Tour) -> QuerySet[TourRevision]:
@@ -170,11 +203,11 @@ def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
 
 
 def open_tours_of(member: Membership) -> list[Tour]:
-    """The person's own current and pending tours (active first, then proposed, then drafts)."""
-    order = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1, Tour.Status.DRAFT: 2}
+    """The person's own current and pending tours (active first, then proposed; drafts are not theirs yet)."""
+    order = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1}
     tours = list(
         Tour.objects.for_org(member.organization_id)
-        .filter(employee=member, status__in=Tour.OPEN_STATUSES)
+        .filter(employee=member, status__in=(Tour.Status.ACTIVE, Tour.Status.PROPOSED))
         .select_related("manager__user", "employee__user")
     )
     return sorted(tours, key=lambda t: (order[t.status], t.start_date))
@@ -187,9 +220,7 @@ def visible_checkpoints(member: Membership) -> QuerySet[Checkpoint]:
     checkpoints = Checkpoint.objects.for_org(member.organization_id)
     if member.is_hr:
         return checkpoints
-    return checkpoints.filter(
-        Q(tour__employee=member) | Q(tour__manager=member) | Q(tour__employee__manager=member)
-    )
+    return checkpoints.filter(_as_employee("tour__", member) | _as_manager("tour__", member))
 
 
 def with_checkpoint_details(checkpoints: QuerySet[Checkpoint], *, member: Membership) -> QuerySet[Checkpoint]:
@@ -272,7 +303,7 @@ def upcoming_checkpoints_for(member: Membership, *, limit: int = 5) -> list[Chec
     """The person's next conversations, as employee or as manager."""
     return list(
         Checkpoint.objects.for_org(member.organization_id)
-        .filter(Q(tour__employee=member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
+        .filter(_as_employee("tour__", member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
                 scheduled_at__gte=timezone.now() - timedelta(hours=2))
         .select_related("tour__employee__user", "tour__manager__user")
         .order_by("scheduled_at", "id")[:limit]
@@ -283,11 +314,25 @@ def calendar_checkpoints_for(member: Membership) -> QuerySet[Checkpoint]:
     """What a person's calendar feed carries: their checkpoints of the last 90 days and to come."""
     return (
         Checkpoint.objects.for_org(member.organization_id)
-        .filter(Q(tour__employee=member) | Q(tour__manager=member),
+        .filter(_as_employee("tour__", member) | Q(tour__manager=member),
                 scheduled_at__gte=timezone.now() - timedelta(days=90))
         .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
         .prefetch_related("agenda_items")
         .order_by("scheduled_at", "id")
+    )
+
+
+def open_action_items(*, organization_id: int, tour_ids, limit: int = 50) -> list[ActionItem]:
+    """What is still to do from these tours' checkpoints, soonest due first.
+
+    Only the tip of each carry-over chain: a carried copy is the same commitment.
+    """
+    return list(
+        ActionItem.objects.for_org(organization_id)
+        .filter(done=False, checkpoint__tour_id__in=list(tour_ids))
+        .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("owner__user", "checkpoint__tour__employee__user")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:limit]
     )
 
 
@@ -342,6 +387,7 @@ TEAM_FLAGS = {
     "first_conversation": "Right of first conversation exercised",
     "overdue_checkpoint": "Overdue checkpoint",
     "at_risk": "Last checkpoint at risk",
+    "overdue_action_item": "Overdue action item",
 }
 TEAM_SORTS = {"name", "ends", "next_checkpoint", "flags"}
 
@@ -363,6 +409,11 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
                 .order_by("-scheduled_at").values("progress")[:1]
             ),
             has_overdue=Exists(scheduled.filter(scheduled_at__lt=now - timedelta(hours=1))),
+            has_overdue_action=Exists(
+                ActionItem.objects.filter(checkpoint__tour=OuterRef("pk"), done=False,
+                                          due_on__lt=timezone.localdate())
+                .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+            ),
             open_first_conversation=Exists(
                 FirstConversation.objects.filter(FirstConversation.OPEN, tour=OuterRef("pk"))
             ),
@@ -392,6 +443,8 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
                 row.flags.append(("overdue_checkpoint", TEAM_FLAGS["overdue_checkpoint"]))
             if row.last_progress in (Checkpoint.Progress.AT_RISK, Checkpoint.Progress.OFF_TRACK):
                 row.flags.append(("at_risk", TEAM_FLAGS["at_risk"]))
+            if tour.has_overdue_action:
+                row.flags.append(("overdue_action_item", TEAM_FLAGS["overdue_action_item"]))
         rows.append(row)
     if flag:
         rows = [row for row in rows if flag in row.flag_keys]

@@ -155,6 +155,8 @@ def team_dashboard(request: OrgRequest, org_slug: str) -> HttpResponse:
     rows = selectors.team_overview(member=request.member, flag=flag, kind=kind, sort=sort)
     context = {
         "rows": rows, "flag": flag, "kind": kind, "sort": sort, "flags": selectors.TEAM_FLAGS,
+        "action_items": selectors.open_action_items(
+            organization_id=request.org.pk, tour_ids=[row.tour.pk for row in rows if row.tour is not None]),
         "kinds": TourKind.choices, "conversations": selectors.open_first_conversations_for_manager(request.member),
     }
     template = "tours/team.html#rows" if request.htmx else "tours/team.html"
@@ -175,6 +177,7 @@ def my_tour(request: OrgRequest, org_slug: str) -> HttpResponse:
         "feed": selectors.active_calendar_feed(member),
     }
     if current is not None:
+        context["action_items"] = selectors.open_action_items(organization_id=request.org.pk, tour_ids=[current.pk])
         context["conversations"] = list(selectors.first_conversations_of(current))
         context["open_conversation"] = next((c for c in context["conversations"] if c.is_open), None)
     return render(request, "tours/my_tour.html", context)
@@ -284,12 +287,17 @@ def tour_edit(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         comment = data.pop("comment", "")
+        was_active = tour.status == Tour.Status.ACTIVE
         try:
             services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
         except ApplicationError as error:
             apply_application_error(form, error)
             tour.refresh_from_db()
         else:
+            if was_active:
+                messages.success(request, f"Amendment proposed to {tour.employee.user.full_name}. The terms in force "
+                                          "stay until they accept it.")
+                return redirect(_tour_url(tour) + "#amendment")
             messages.success(request, "Terms amended; the change is in the tour's history.")
             for warning in tour.duration_warnings:
                 messages.warning(request, warning)
@@ -312,6 +320,7 @@ def _tour_context(request: OrgRequest, tour: Tour) -> dict:
         "transitions": rights.allowed_transitions(tour, member),
         "checkpoints": selectors.tour_checkpoints(member=member, tour=tour),
         "history": selectors.tour_history(tour)[:100],
+        "pending_amendment": selectors.pending_amendment(tour),
         "conversations": conversations,
         "open_conversation": next((c for c in conversations if c.is_open), None),
         "successors": list(tour.successors.select_related("employee").order_by("start_date")),
@@ -370,6 +379,31 @@ def tour_transition(request: OrgRequest, org_slug: str, tour_id: int, action: st
     else:
         messages.success(request, SUCCESS_MESSAGES[action].format(
             employee=tour.employee.user.full_name, manager=tour.manager.user.full_name))
+        if action == "request_changes":  # a draft again: the manager side's until proposed anew
+            return redirect("tours:my_tour", org_slug=org_slug)
+    return _back_to(request, _tour_url(tour))
+
+
+@require_POST
+def amendment_action(request: OrgRequest, org_slug: str, amendment_id: int, action: str) -> HttpResponse:
+    """Accept or decline (the employee) or withdraw (the manager side) a proposed amendment."""
+    amendment = selectors.get_amendment_for_member(request.member, amendment_id)
+    tour = amendment.tour
+    note = request.POST.get("note", "")[:2000]
+    try:
+        if action == "accept":
+            services.amendment_accept(amendment=amendment, by=request.member, note=note)
+            messages.success(request, "Amendment accepted: the new terms are in force.")
+        elif action == "decline":
+            services.amendment_decline(amendment=amendment, by=request.member, note=note)
+            messages.success(request, f"Amendment declined; {tour.manager.user.full_name} will hear why.")
+        elif action == "withdraw":
+            services.amendment_withdraw(amendment=amendment, by=request.member)
+            messages.success(request, "Amendment withdrawn.")
+        else:
+            raise Http404("No such action.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
     return _back_to(request, _tour_url(tour))
 
 
@@ -544,6 +578,8 @@ def agenda_add(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpRe
         return redirect(_checkpoint_url(request, checkpoint) + "#agenda")
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     context = _checkpoint_context(request, checkpoint)
+    # After the swap, the cursor is back in the field (htmx focuses [autofocus]), ready for the next point.
+    form.fields["text"].widget.attrs["autofocus"] = True
     context["agenda_form"] = form
     return render(request, "tours/checkpoint.html#agenda", context)
 
@@ -556,6 +592,8 @@ def agenda_item_action(request: OrgRequest, org_slug: str, item_id: int, action:
             services.agenda_item_set_discussed(item=item, by=request.member, discussed=not item.discussed)
         elif action == "remove":
             services.agenda_item_remove(item=item, by=request.member)
+        elif action == "edit":
+            services.agenda_item_edit(item=item, by=request.member, text=request.POST.get("text", "")[:1000])
         else:
             raise Http404("No such action.")
     except ApplicationError as error:
@@ -623,6 +661,9 @@ def checkpoint_outcome(request: OrgRequest, org_slug: str, checkpoint_id: int) -
     if checkpoint.status != Checkpoint.Status.SCHEDULED:
         messages.error(request, f"This checkpoint is {checkpoint.get_status_display().lower()} already.")
         return redirect(_checkpoint_url(request, checkpoint))
+    if not services.checkpoint_has_started(checkpoint):
+        messages.error(request, "This conversation has not started yet; record its outcome once you have met.")
+        return redirect(_checkpoint_url(request, checkpoint))
     initial = {"manager_notes": checkpoint.manager_notes, "course_corrections": checkpoint.course_corrections,
                "discussed": [str(item.pk) for item in checkpoint.agenda_items.all() if item.discussed]}
     form = OutcomeForm(request.POST or None, initial=initial, checkpoint=checkpoint)
@@ -665,7 +706,9 @@ def calendar_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
             return redirect("tours:calendar", org_slug=org_slug)
         _feed, token = services.calendar_feed_create(member=request.member)
         feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
-    context = {"feed": selectors.active_calendar_feed(request.member), "feed_url": feed_url}
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else ""
+    context = {"feed": selectors.active_calendar_feed(request.member), "feed_url": feed_url,
+               "webcal_url": webcal_url}
     return render(request, "tours/calendar.html", context)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory
-from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
+from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory, started
 from tours import services
 from tours.models import Checkpoint, PrivateNote, Tour, TourRevision
 
@@ -107,6 +107,9 @@ def test_request_changes_and_amend_with_history(api_for, org, manager, employee,
     with tenant_context(org.pk):
         revision = TourRevision.objects.get(tour=tour, action="amended")
         assert revision.changes["cadence_months"]["to"] == "3" and revision.comment == "Closer"
+    # While it is a draft again, the tour is the manager side's: the employee does not see it.
+    assert api_for(employee).get(f"/api/v1/tours/{tour.pk}/").status_code == 404
+    assert tour.pk not in {row["id"] for row in api_for(employee).get("/api/v1/tours/").json()["results"]}
 
 
 def test_first_conversation_and_next_plan_through_the_api(api_for, org, manager, employee, active_tour):
@@ -244,6 +247,9 @@ def test_agenda_outcome_and_carry_over_through_the_api(api_for, org, manager, em
     second = CheckpointFactory(tour=active_tour, scheduled_at=timezone.now() + timedelta(days=100))
     added = api_for(employee).post_json(f"/api/v1/checkpoints/{first.pk}/agenda-items/", {"text": "Budget"})
     assert added.status_code == 201 and added.json()["agenda"][0]["text"] == "Budget"
+    early = api_for(manager).post_json(f"/api/v1/checkpoints/{first.pk}/record-outcome/", {"progress": "on_track"})
+    assert early.status_code == 400 and "not started" in early.json()["detail"]
+    started(first)
     outcome = api_for(manager).post_json(f"/api/v1/checkpoints/{first.pk}/record-outcome/", {
         "progress": "on_track", "action_items": [{"text": "Send the plan", "owner": employee.pk}],
     })

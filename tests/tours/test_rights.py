@@ -130,7 +130,6 @@ def test_a_colleague_and_an_unknown_id_get_the_same_answer(api_for, org, manager
 @pytest.mark.parametrize(
     ("who", "path", "body"),
     [
-        ("employee", "propose/", {}),
         ("manager", "accept/", {}),
         ("manager", "request-changes/", {"comment": "No"}),
         ("hr", "first-conversation/grant/", {}),
@@ -140,7 +139,7 @@ def test_a_colleague_and_an_unknown_id_get_the_same_answer(api_for, org, manager
 def test_lifecycle_refusals_are_403_in_the_api_and_a_message_in_the_page(
     request, api_for, client_for, org, employee, manager, who, path, body,
 ):
-    tour = TourFactory(employee=employee, manager=manager, status="draft" if path == "propose/" else "proposed")
+    tour = TourFactory(employee=employee, manager=manager, status="proposed")
     member = request.getfixturevalue(who)
     response = api_for(member).post_json(f"/api/v1/tours/{tour.pk}/{path}", body)
     assert response.status_code == 403, response.content
@@ -152,6 +151,12 @@ def test_lifecycle_refusals_are_403_in_the_api_and_a_message_in_the_page(
     with tenant_context(org.pk):
         assert Tour.objects.get(pk=tour.pk).status == tour.status
         assert Tour.objects.get(pk=tour.pk).first_conversation_granted_on is None
+
+
+def test_an_employee_cannot_even_see_a_draft_of_their_tour(api_for, client_for, org, employee, manager):
+    draft = TourFactory(employee=employee, manager=manager, status="draft")
+    assert api_for(employee).post_json(f"/api/v1/tours/{draft.pk}/propose/").status_code == 404
+    assert client_for(employee).get(url("detail", org, draft.pk)).status_code == 404
 
 
 def test_program_management_is_hr_only_403(api_for, manager):

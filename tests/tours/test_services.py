@@ -219,8 +219,14 @@ def test_changing_the_cadence_replans_only_untouched_proposals(tenant, manager, 
     services.tour_update(tour=tour, by=manager, data={"cadence_months": 4})
     remaining = list(Checkpoint.objects.filter(tour=tour).order_by("scheduled_at"))
     assert first in remaining
-    replanned = [cp.scheduled_at.date() for cp in remaining if cp != first]
-    assert replanned == [services.add_months(today, months) for months in (4, 8, 12, 16, 20)]
+    replanned = [cp.scheduled_at for cp in remaining if cp != first]
+    expected = [services.add_months(today, months) for months in (4, 8, 12, 16, 20)]
+    # Each on the cadence, or the nearest working day when that falls on a weekend.
+    assert [when.date() for when in replanned] == [
+        services.on_a_working_day(cp.scheduled_at.replace(year=d.year, month=d.month, day=d.day), tour=tour).date()
+        for cp, d in zip([c for c in remaining if c != first], expected, strict=True)
+    ]
+    assert all(timezone.localtime(when).weekday() < 5 for when in replanned)
     assert AgendaItem.objects.filter(checkpoint=first).exists()
 
 
@@ -258,6 +264,8 @@ def test_unfinished_agenda_and_open_action_items_carry_over(tenant, manager, emp
     tour = TourFactory(employee=employee, manager=manager, status="active")
     first = CheckpointFactory(tour=tour, scheduled_at=timezone.now() + timedelta(days=1))
     second = CheckpointFactory(tour=tour, scheduled_at=timezone.now() + timedelta(days=60))
+    Checkpoint.objects.filter(pk=first.pk).update(scheduled_at=timezone.now() - timedelta(hours=1))
+    first.refresh_from_db()  # the conversation took place: its outcome can be recorded
     discussed = services.agenda_item_add(checkpoint=first, by=employee, text="Conference budget")
     services.agenda_item_add(checkpoint=first, by=manager, text="Team growth")
     services.checkpoint_record_outcome(
@@ -289,7 +297,7 @@ def test_cancelled_checkpoint_carries_its_agenda_to_the_next_and_new_checkpoint_
 
 def test_record_outcome_needs_progress_and_valid_owners(tenant, manager, employee, colleague):
     tour = TourFactory(employee=employee, manager=manager, status="active")
-    checkpoint = CheckpointFactory(tour=tour)
+    checkpoint = CheckpointFactory(tour=tour, scheduled_at=timezone.now() - timedelta(minutes=30))
     with pytest.raises(ApplicationError) as error:
         services.checkpoint_record_outcome(checkpoint=checkpoint, by=manager, progress="great")
     assert "progress" in error.value.field_errors
@@ -574,3 +582,21 @@ def test_next_tour_lead_follows_the_organizations_earliest_prompt(tenant, manage
     assert tour.next_tour_lead_days == 120
     chosen = services.tour_create(by=manager, employee=employee, next_tour_lead_days=200, **draft(title="Other"))
     assert chosen.next_tour_lead_days == 200
+
+
+def test_an_agenda_point_is_edited_by_its_author_until_the_meeting(tenant, manager, employee):
+    from alliance.errors import NotAllowed
+    from tests.tours.factories import started
+
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    checkpoint = CheckpointFactory(tour=tour)
+    item = services.agenda_item_add(checkpoint=checkpoint, by=employee, text="Budgte")
+    with pytest.raises(NotAllowed):
+        services.agenda_item_edit(item=item, by=manager, text="Mine now")
+    services.agenda_item_edit(item=item, by=employee, text="Budget")
+    item.refresh_from_db()
+    assert item.text == "Budget"
+    started(checkpoint)
+    item.refresh_from_db()
+    with pytest.raises(ApplicationError, match="started"):
+        services.agenda_item_edit(item=item, by=employee, text="Too late")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory
-from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
+from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory, started
 from tours import services
 from tours.models import AgendaItem, Checkpoint, PrivateNote, Tour, TourRevision
 
@@ -31,6 +31,7 @@ def checkpoint(active_tour):
 
 def test_every_page_renders_for_the_manager(client_for, org, manager, employee, active_tour, checkpoint):
     client = client_for(manager)
+    started(checkpoint)
     pages = [
         url("list", org), url("team", org), url("my_tour", org), url("create", org),
         url("create", org) + f"?employee={employee.pk}", url("create", org) + f"?previous={active_tour.pk}",
@@ -231,6 +232,9 @@ def test_record_outcome_form(client_for, org, manager, employee, active_tour, ch
     item = AgendaItemFactory(checkpoint=checkpoint, text="Skills")
     AgendaItemFactory(checkpoint=checkpoint, text="Next steps")
     client = client_for(manager)
+    early = client.get(url("checkpoint_outcome", org, checkpoint.pk))
+    assert early.status_code == 302  # not before the conversation has started
+    started(checkpoint)
     bad = client.post(url("checkpoint_outcome", org, checkpoint.pk), {"manager_notes": "x"})
     assert bad.status_code == 400 and "This field is required." in bad.content.decode()
     response = client.post(url("checkpoint_outcome", org, checkpoint.pk), {

@@ -18,6 +18,12 @@ from tours.services._common import (
     SCHEDULE_GRACE,
     WRAP_UP_AFTER_END,
 )
+from tours.services.amendments import (
+    amendment_accept,
+    amendment_decline,
+    amendment_propose,
+    amendment_withdraw,
+)
 from tours.services.calendar_feeds import (
     calendar_feed_authenticate,
     calendar_feed_create,
@@ -27,16 +33,20 @@ from tours.services.checkpoints import (
     _carry_over,
     action_item_set_done,
     agenda_item_add,
+    agenda_item_edit,
     agenda_item_remove,
     agenda_item_set_discussed,
     checkpoint_cancel,
     checkpoint_confirm,
+    checkpoint_has_started,
     checkpoint_mark_missed,
     checkpoint_record_outcome,
     checkpoint_reschedule,
     checkpoint_schedule,
     checkpoint_update_notes,
+    checkpoints_event_changed,
     checkpoints_plan_series,
+    on_a_working_day,
     private_note_save,
     series_dates,
 )
@@ -72,6 +82,14 @@ from tours.services.programs import (
 )
 
 __all__ = [
+    "agenda_item_edit",
+    "amendment_accept",
+    "amendment_decline",
+    "amendment_propose",
+    "amendment_withdraw",
+    "checkpoints_event_changed",
+    "checkpoint_has_started",
+    "on_a_working_day",
     "ACTION_VERBS",
     "CALENDAR_TOKEN_KIND",
     "CHECKPOINT_LOCAL_TIME",

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise
 from tours import rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
+    LATEST_DATE,
     MAX_CHECKPOINT_MINUTES,
     MIN_CHECKPOINT_MINUTES,
     ActionItem,
@@ -26,6 +27,7 @@ from tours.models import (
     PrivateNote,
     Tour,
 )
+from tours.notifications import notify_checkpoint_changed
 from tours.selectors import add_months
 from tours.services._common import (
     CHECKPOINT_LOCAL_TIME,
@@ -68,6 +70,24 @@ def series_dates(tour: Tour) -> list[date]:
         step += 1
 
 
+def _organization_zone(tour: Tour) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(tour.organization.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def on_a_working_day(when: datetime, *, tour: Tour) -> datetime:
+    """Move a planned time off a Saturday or Sunday in the organization's time zone, to the
+    nearest working day: a Saturday to the Friday before, a Sunday to the Monday after."""
+    weekday = when.astimezone(_organization_zone(tour)).weekday()
+    if weekday == 5:
+        return when - timedelta(days=1)
+    if weekday == 6:
+        return when + timedelta(days=1)
+    return when
+
+
 @transaction.atomic
 def checkpoints_plan_series(*, tour: Tour, replan: bool = False) -> list[Checkpoint]:
     """Propose (unconfirmed) checkpoints on the cadence for the dates still to come.
@@ -90,7 +110,8 @@ def checkpoints_plan_series(*, tour: Tour, replan: bool = False) -> list[Checkpo
     margin = timedelta(days=max(7, tour.cadence_months * 30 // 2))
     created = []
     for day in series_dates(tour):
-        when = datetime.combine(day, CHECKPOINT_LOCAL_TIME, tzinfo=zone)
+        when = on_a_working_day(datetime.combine(day, CHECKPOINT_LOCAL_TIME, tzinfo=zone), tour=tour)
+        day = when.astimezone(zone).date()
         if when <= now or any(abs(day - other) < margin for other in taken):
             continue
         created.append(Checkpoint(organization_id=tour.organization_id, tour=tour, scheduled_at=when))
@@ -136,6 +157,7 @@ def checkpoint_schedule(
     full_clean_or_raise(checkpoint, exclude=["organization", "tour"])
     checkpoint.save()
     _carry_over(tour)
+    notify_checkpoint_changed(checkpoint, by=by)
     return checkpoint
 
 
@@ -171,6 +193,7 @@ def checkpoint_reschedule(
     full_clean_or_raise(checkpoint, exclude=["organization", "tour"])
     checkpoint.save(update_fields=["scheduled_at", "duration_minutes", "location", "confirmed", "sequence",
                                    "updated_at"])
+    notify_checkpoint_changed(checkpoint, by=by)
     return checkpoint
 
 
@@ -183,14 +206,33 @@ def checkpoint_confirm(*, checkpoint: Checkpoint, by: Membership) -> Checkpoint:
         checkpoint.confirmed = True
         checkpoint.sequence += 1
         checkpoint.save(update_fields=["confirmed", "sequence", "updated_at"])
+        notify_checkpoint_changed(checkpoint, by=by)
     return checkpoint
 
 
-def _cancel_checkpoint(checkpoint: Checkpoint) -> None:
+def _cancel_checkpoint(checkpoint: Checkpoint, *, by: Membership | None) -> None:
+    """Cancel it, and send the calendar cancellation to whoever had it in their calendar."""
+    was_in_calendars = checkpoint.confirmed and checkpoint.tour.status != Tour.Status.DRAFT
     checkpoint.status = Checkpoint.Status.CANCELLED
     checkpoint.cancelled_at = timezone.now()
     checkpoint.sequence += 1
     checkpoint.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    if was_in_calendars:
+        notify_checkpoint_changed(checkpoint, by=by)
+
+
+@transaction.atomic
+def checkpoints_event_changed(*, tour: Tour, by: Membership | None) -> int:
+    """The tour's title (part of every invite) changed: future events get a new SEQUENCE and an update."""
+    future = list(Checkpoint.objects.for_org(tour.organization_id).select_for_update().filter(
+        tour=tour, status=Checkpoint.Status.SCHEDULED, scheduled_at__gt=timezone.now()))
+    for checkpoint in future:
+        checkpoint.tour = tour
+        checkpoint.sequence += 1
+        checkpoint.save(update_fields=["sequence", "updated_at"])
+        if checkpoint.confirmed and tour.status == Tour.Status.ACTIVE:
+            notify_checkpoint_changed(checkpoint, by=by)
+    return len(future)
 
 
 @transaction.atomic
@@ -199,7 +241,7 @@ def checkpoint_cancel(*, checkpoint: Checkpoint, by: Membership) -> Checkpoint:
     rights.require_manager_side(checkpoint.tour, by)
     _lock_checkpoint(checkpoint)
     _require_scheduled(checkpoint, "cancelled")
-    _cancel_checkpoint(checkpoint)
+    _cancel_checkpoint(checkpoint, by=by)
     _carry_over(checkpoint.tour)
     return checkpoint
 
@@ -237,6 +279,11 @@ def checkpoint_record_outcome(
     rights.require_manager_side(tour, by)
     _lock_checkpoint(checkpoint)
     _require_scheduled(checkpoint, "recorded")
+    if not checkpoint_has_started(checkpoint):
+        raise ApplicationError(
+            "This conversation has not started yet; record its outcome once you have met.",
+            field_errors={"progress": ["The conversation has not started yet."]},
+        )
     if progress not in Checkpoint.Progress.values:
         raise ApplicationError("Say how the tour is going.", field_errors={"progress": ["Choose the progress."]})
     participants = {tour.employee_id: tour.employee, tour.manager_id: tour.manager}
@@ -258,8 +305,14 @@ def checkpoint_record_outcome(
                 "An action item's owner is the employee or the manager.",
                 field_errors={"action_items": [f"Item {index + 1}: choose the employee or the manager."]},
             )
+        due_on = raw.get("due_on") or None
+        if due_on is not None and not (checkpoint.scheduled_at.date() <= due_on <= LATEST_DATE):
+            raise ApplicationError(
+                "An action item is due after the checkpoint that agreed it.",
+                field_errors={"action_items": [f"Item {index + 1}: choose a due date after the checkpoint."]},
+            )
         items.append(ActionItem(organization_id=tour.organization_id, checkpoint=checkpoint, text=text,
-                                owner_id=owner_id))
+                                owner_id=owner_id, due_on=due_on))
     checkpoint.progress = progress
     checkpoint.manager_notes = manager_notes or ""
     checkpoint.course_corrections = course_corrections or ""
@@ -340,6 +393,27 @@ def _touch(organization_id: int, checkpoint_id: int) -> None:
 
 
 @transaction.atomic
+def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaItem:
+    """Its author rewords a talking point, until the conversation starts."""
+    rights.require_participant(item.checkpoint.tour, by)
+    if item.added_by_id != by.pk:
+        raise NotAllowed("You can change only the talking points you added.")
+    if item.checkpoint.status != Checkpoint.Status.SCHEDULED or item.checkpoint.has_started:
+        raise ApplicationError("The conversation has started; its agenda is kept as it was.")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
+    if len(text) > 500:
+        raise ApplicationError("Keep a talking point under 500 characters.",
+                               field_errors={"text": ["At most 500 characters."]})
+    if text != item.text:
+        item.text = text
+        item.save(update_fields=["text", "updated_at"])
+        _touch(item.organization_id, item.checkpoint_id)
+    return item
+
+
+@transaction.atomic
 def agenda_item_set_discussed(*, item: AgendaItem, by: Membership, discussed: bool) -> AgendaItem:
     rights.require_participant(item.checkpoint.tour, by)
     if item.discussed != discussed:
@@ -353,7 +427,7 @@ def agenda_item_set_discussed(*, item: AgendaItem, by: Membership, discussed: bo
 def agenda_item_remove(*, item: AgendaItem, by: Membership) -> None:
     rights.require_participant(item.checkpoint.tour, by)
     if item.added_by_id != by.pk:
-        raise ApplicationError("You can remove only the talking points you added.")
+        raise NotAllowed("You can remove only the talking points you added.")
     if item.checkpoint.status != Checkpoint.Status.SCHEDULED:
         raise ApplicationError("The conversation took place; its agenda is kept as it was.")
     item.delete()
@@ -382,34 +456,51 @@ def action_item_set_done(*, item: ActionItem, by: Membership, done: bool) -> Act
     return item
 
 
-def _carry_over(tour: Tour) -> int:
-    """Move what is still open on closed checkpoints into the next scheduled one.
+def checkpoint_has_started(checkpoint: Checkpoint) -> bool:
+    return checkpoint.has_started
 
-    Copies (linked by ``carried_from``) keep each checkpoint's record as it was. Only
-    the tip of a chain is carried, so running this again never duplicates anything.
+
+def _carry_over(tour: Tour) -> int:
+    """Move what is still open on closed checkpoints into the next scheduled one after each.
+
+    Open points go forward in time only: to the first scheduled checkpoint later than
+    the one they were raised in, never to an earlier one. Copies (linked by
+    ``carried_from``) keep each checkpoint's record as it was. Only the tip of a chain is
+    carried, so running this again never duplicates anything.
     """
     org_id = tour.organization_id
-    target = (
+    upcoming = list(
         Checkpoint.objects.for_org(org_id)
-        .filter(tour=tour, status=Checkpoint.Status.SCHEDULED).order_by("scheduled_at", "id").first()
+        .filter(tour=tour, status=Checkpoint.Status.SCHEDULED).order_by("scheduled_at", "id")
+        .values_list("pk", "scheduled_at")
     )
-    if target is None:
+    if not upcoming:
         return 0
+
+    def target_after(moment) -> int | None:
+        return next((pk for pk, when in upcoming if when > moment), None)
+
     closed = Checkpoint.objects.for_org(org_id).filter(tour=tour, status__in=Checkpoint.CLOSED_STATUSES)
     agenda = list(
         AgendaItem.objects.for_org(org_id).filter(checkpoint__in=closed, discussed=False)
-        .exclude(Exists(AgendaItem.objects.filter(carried_from=OuterRef("pk")))).order_by("created_at", "id")
+        .exclude(Exists(AgendaItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("checkpoint").order_by("created_at", "id")
     )
     actions = list(
         ActionItem.objects.for_org(org_id).filter(checkpoint__in=closed, done=False)
-        .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk")))).order_by("created_at", "id")
+        .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("checkpoint").order_by("created_at", "id")
     )
-    AgendaItem.objects.bulk_create([
-        AgendaItem(organization_id=org_id, checkpoint=target, text=item.text, added_by_id=item.added_by_id,
-                   carried_from=item) for item in agenda
-    ])
-    ActionItem.objects.bulk_create([
-        ActionItem(organization_id=org_id, checkpoint=target, text=item.text, owner_id=item.owner_id,
-                   carried_from=item) for item in actions
-    ])
-    return len(agenda) + len(actions)
+    new_agenda = [
+        AgendaItem(organization_id=org_id, checkpoint_id=target, text=item.text, added_by_id=item.added_by_id,
+                   carried_from=item)
+        for item in agenda if (target := target_after(item.checkpoint.scheduled_at)) is not None
+    ]
+    new_actions = [
+        ActionItem(organization_id=org_id, checkpoint_id=target, text=item.text, owner_id=item.owner_id,
+                   due_on=item.due_on, carried_from=item)
+        for item in actions if (target := target_after(item.checkpoint.scheduled_at)) is not None
+    ]
+    AgendaItem.objects.bulk_create(new_agenda)
+    ActionItem.objects.bulk_create(new_actions)
+    return len(new_agenda) + len(new_actions)

@@ -31,7 +31,8 @@ from tours.services._common import (
     _lock,
     _record,
 )
-from tours.services.checkpoints import checkpoints_plan_series
+from tours.services.amendments import amendment_propose
+from tours.services.checkpoints import checkpoints_event_changed, checkpoints_plan_series
 
 # --- Tours: drafting and amending -------------------------------------------------
 
@@ -77,14 +78,14 @@ def tour_create(
         previous_tour=previous_tour, program=program, cohort=cohort, created_by=by,
         status=Tour.Status.DRAFT,
     )
-    _validate_terms(tour)
+    validate_terms(tour)
     tour.save()
     _record(tour, by=by, action=TourRevision.Action.CREATED)
     checkpoints_plan_series(tour=tour)
     return tour
 
 
-def _validate_terms(tour: Tour) -> None:
+def validate_terms(tour: Tour) -> None:
     if tour.kind != TourKind.FOUNDATIONAL and tour.end_date is None:
         raise ApplicationError("Give the tour an end date (only foundational tours are open-ended).",
                                field_errors={"end_date": ["Required, except for foundational tours."]})
@@ -106,7 +107,11 @@ def _validate_terms(tour: Tour) -> None:
 
 @transaction.atomic
 def tour_update(*, tour: Tour, by: Membership, data: dict[str, Any], comment: str = "") -> Tour:
-    """Amend the terms of an open tour; every change is kept in the tour's history."""
+    """Change the terms of a draft or proposed tour; every change is kept in the tour's history.
+
+    An active tour's terms change only when both agree: for one, this proposes an
+    amendment (see tours.services.amendments) and the terms in force stay as they are.
+    """
     rights.require_manager_side(tour, by)
     _lock(tour)
     if not tour.is_open:
@@ -116,14 +121,19 @@ def tour_update(*, tour: Tour, by: Membership, data: dict[str, Any], comment: st
         raise ApplicationError(f"“{sorted(unknown)[0]}” is not one of the tour's terms.")
     if isinstance(data.get("title"), str):
         data = {**data, "title": data["title"].strip()}
+    if tour.status == Tour.Status.ACTIVE:
+        amendment_propose(tour=tour, by=by, data=data, reason=comment)
+        return tour
     changes = {
         name: {"label": _label(name), "from": _display(tour, name, getattr(tour, name)),
                "to": _display(tour, name, value)}
         for name, value in data.items() if getattr(tour, name) != value
     }
-    if not model_update(tour, data=data, fields=Tour.TERM_FIELDS, clean=_validate_terms):
+    if not model_update(tour, data=data, fields=Tour.TERM_FIELDS, clean=validate_terms):
         return tour
     _record(tour, by=by, action=TourRevision.Action.AMENDED, changes=changes, comment=comment.strip())
     if {"start_date", "end_date", "cadence_months"} & set(changes):
         checkpoints_plan_series(tour=tour, replan=True)
+    if "title" in changes:
+        checkpoints_event_changed(tour=tour, by=by)
     return tour

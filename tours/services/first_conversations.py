@@ -14,6 +14,7 @@ from tours.models import (
     Tour,
     TourRevision,
 )
+from tours.notifications import notify_first_conversation_outcome
 from tours.services._common import (
     _lock,
     _record,
@@ -88,6 +89,7 @@ def first_conversation_record_outcome(
     _record(tour, by=by, action=TourRevision.Action.FIRST_CONVERSATION_OUTCOME,
             changes={"outcome": {"label": "Outcome", "from": "", "to": conversation.get_outcome_display()}},
             comment=conversation.outcome_note)
+    notify_first_conversation_outcome(conversation)
     return conversation
 
 

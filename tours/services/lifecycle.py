@@ -14,6 +14,7 @@ from tours.models import (
     Tour,
     TourRevision,
 )
+from tours.notifications import notify_tour_answered, notify_tour_proposed
 from tours.services._common import (
     _lock,
     _record,
@@ -49,6 +50,7 @@ def tour_propose(*, tour: Tour, by: Membership) -> Tour:
     tour.changes_requested = ""
     tour.save(update_fields=["status", "proposed_at", "changes_requested", "updated_at"])
     _record(tour, by=by, action=TourRevision.Action.PROPOSED)
+    notify_tour_proposed(tour)
     return tour
 
 
@@ -73,6 +75,7 @@ def tour_accept(*, tour: Tour, by: Membership) -> Tour:
         raise ApplicationError("You already have an active tour.") from error
     _record(tour, by=by, action=TourRevision.Action.ACCEPTED)
     checkpoints_plan_series(tour=tour)
+    notify_tour_answered(tour, by=by)
     return tour
 
 
@@ -86,6 +89,7 @@ def tour_request_changes(*, tour: Tour, by: Membership, comment: str) -> Tour:
     tour.changes_requested = comment
     tour.save(update_fields=["status", "changes_requested", "updated_at"])
     _record(tour, by=by, action=TourRevision.Action.CHANGES_REQUESTED, comment=comment)
+    notify_tour_answered(tour, by=by)
     return tour
 
 
@@ -99,7 +103,7 @@ def _close(tour: Tour, *, by: Membership, action: str, revision: str, note: str)
     for checkpoint in Checkpoint.objects.for_org(tour.organization_id).filter(
         tour=tour, status=Checkpoint.Status.SCHEDULED, scheduled_at__gt=timezone.now()
     ):
-        _cancel_checkpoint(checkpoint)
+        _cancel_checkpoint(checkpoint, by=by)
     return tour
 
 
