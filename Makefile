@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-api shell
+.PHONY: run test fuzz lint bench bench-api shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m alliance.devenv test $(ARGS)
+
+# The API conformance test at length: many examples per operation, chosen at random.
+fuzz: $(STAMP)
+	CONFORMANCE_EXAMPLES=$${CONFORMANCE_EXAMPLES:-50} $(PY) -m alliance.devenv test -s tests/test_api_conformance.py $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m alliance.devenv bench $(ARGS)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -39,3 +40,14 @@ class ApiTokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "description": "A per-organization API token."}
+
+
+class SignInLockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check for sign-ins over the web. A password checked without a request
+    (a management command, the shell) is not a sign-in attempt from anywhere: axes has nothing to
+    count it against, so it is left to the next backend instead of failing."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MaxLengthValidator
 
 from alliance.errors import ApplicationError
 from alliance.models import LEAD_TIME_LIMITS, MAX_LEAD_TIMES, TIME_ZONE_CHOICES, Membership, Organization
@@ -46,15 +47,20 @@ class MembershipForm(forms.Form):
             self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
 
 
+# The longest free text a person writes about themselves or their organization (characters).
+PROFILE_TEXT_MAX = 5_000
+
+
 class ProfileForm(forms.Form):
     full_name = forms.CharField(max_length=200)
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
     aspirations = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=PROFILE_TEXT_MAX,
         help_text="What you want from your career: the next step, the skills, the story.",
     )
     values = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="One value per line."
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=PROFILE_TEXT_MAX,
+        help_text="One value per line.",
     )
 
 
@@ -116,6 +122,14 @@ class OrganizationForm(forms.ModelForm):
             "mission": forms.Textarea(attrs={"rows": 4}),
             "values": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("mission", "values"):
+            field = self.fields[name]
+            field.max_length = PROFILE_TEXT_MAX
+            field.validators.append(MaxLengthValidator(PROFILE_TEXT_MAX))
+            field.widget.attrs["maxlength"] = str(PROFILE_TEXT_MAX)
 
 
 class AcceptInvitationForm(forms.Form):

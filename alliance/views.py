@@ -4,6 +4,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -39,6 +40,7 @@ from alliance.notifications import (
     preferences_set,
 )
 from alliance.pagination import query_without_page
+from alliance.ratelimits import password_reset_wait, wait_in_words
 from alliance.registry import dashboard_panels
 from alliance.selectors import (
     api_token_list,
@@ -285,6 +287,32 @@ def api_token_revoke(request: OrgRequest, org_slug: str, token_id: int) -> HttpR
     else:
         messages.success(request, f"Token “{api_token.name}” revoked.")
     return redirect("api_tokens", org_slug=org_slug)
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a sign-in from a locked-out account or address."""
+    from django.conf import settings
+
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "username": (credentials or {}).get("username", "") or request.POST.get("username", ""),
+        "wait": wait_in_words(settings.AXES_COOLOFF_TIME),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, rate-limited per address and per e-mail address: past the limit
+    the form says how long to wait (429) and no e-mail is sent."""
+
+    def form_valid(self, form):
+        wait = password_reset_wait(self.request, form.cleaned_data["email"])
+        if wait is not None:
+            form.add_error(None, f"Too many password reset requests. Try again in {wait_in_words(wait)}.")
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

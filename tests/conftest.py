@@ -28,6 +28,19 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         teardown_database_as_owner(db_cfg, app=app, owner=owner, verbosity=verbosity, keepdb=django_db_keepdb)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters and sign-in failures are kept in the (real Redis) cache under this run's
+    own prefix; they are dropped after each test, as the database rows are."""
+    yield
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
 # --- The fixture trio of every app: members of one organization, an outsider in a second ---
 
 
@@ -106,9 +119,22 @@ def browser():
         chromium.close()
 
 
+# Reported by Chromium on the console; the listener also catches what it reports only as an event.
+CSP_VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation") or ("Refused to" in text and "Content Security Policy" in text)
+
+
 @pytest.fixture
 def page_for(browser, live_server):
-    """A fresh browser context (its own cookies) per person; page errors fail the test."""
+    """A fresh browser context (its own cookies) per person; page errors and anything the
+    Content-Security-Policy blocks fail the test."""
     contexts, errors = [], []
 
     def make():
@@ -117,6 +143,9 @@ def page_for(browser, live_server):
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # The Content-Security-Policy is on: anything it blocks fails the test.
+        page.on("console", lambda message: errors.append(message.text) if _is_csp_violation(message.text) else None)
+        context.add_init_script(CSP_VIOLATION_LISTENER)
         return page
 
     yield make

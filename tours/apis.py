@@ -21,11 +21,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetime
+from alliance.apis import (
+    ColumnListMixin,
+    DateTimeFilter,
+    IdFilter,
+    UpdatedSinceFilterSet,
+    api_date,
+    api_datetime,
+)
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
 from alliance.selectors import managers_for_org
-from tours import rights, selectors, services
+from tours import limits, rights, selectors, services
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
     DEFAULT_CHECKPOINT_MINUTES,
@@ -127,13 +134,16 @@ class TourFilterSet(UpdatedSinceFilterSet):
 
 class TourTermsInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TourKind.choices)
-    title = serializers.CharField(max_length=200)
-    mission = serializers.CharField()
-    company_objectives = serializers.CharField(help_text="What the company gets.")
-    employee_benefits = serializers.CharField(help_text="What the employee gets.")
-    success_company = serializers.CharField(required=False, allow_blank=True, default="")
-    success_employee = serializers.CharField(required=False, allow_blank=True, default="")
-    alignment_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=limits.TITLE_MAX)
+    mission = serializers.CharField(max_length=limits.MISSION_MAX)
+    company_objectives = serializers.CharField(max_length=limits.TERMS_TEXT_MAX, help_text="What the company gets.")
+    employee_benefits = serializers.CharField(max_length=limits.TERMS_TEXT_MAX, help_text="What the employee gets.")
+    success_company = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+                                            required=False, allow_blank=True, default="")
+    success_employee = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+                                             required=False, allow_blank=True, default="")
+    alignment_notes = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+                                            required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
     cadence_months = serializers.IntegerField(
@@ -155,7 +165,7 @@ class TourCreateInputSerializer(TourTermsInputSerializer):
 
 
 class TourUpdateInputSerializer(TourTermsInputSerializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
+    comment = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="",
                                     help_text="Why the terms change; kept in the history.")
 
     def __init__(self, *args, **kwargs):
@@ -308,25 +318,26 @@ class TourDetailApi(APIView):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(allow_blank=True, help_text="What you would like changed.")
+    comment = serializers.CharField(max_length=limits.COMMENT_MAX, allow_blank=True,
+                                    help_text="What you would like changed.")
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class NextPlanInputSerializer(serializers.Serializer):
     next_tour_plan = serializers.ChoiceField(choices=Tour.NextPlan.choices)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=FirstConversation.Outcome.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class TourActionApi(APIView):
@@ -513,8 +524,8 @@ class CheckpointOutputSerializer(serializers.ModelSerializer):
 class CheckpointFilterSet(UpdatedSinceFilterSet):
     tour = IdFilter(field_name="tour_id")
     status = filters.ChoiceFilter(choices=Checkpoint.Status.choices)
-    scheduled_after = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
-    scheduled_before = filters.IsoDateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
+    scheduled_after = DateTimeFilter(field_name="scheduled_at", lookup_expr="gte")
+    scheduled_before = DateTimeFilter(field_name="scheduled_at", lookup_expr="lt")
 
     class Meta:
         model = Checkpoint
@@ -528,14 +539,17 @@ class CheckpointCreateInputSerializer(serializers.Serializer):
         min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False,
         default=DEFAULT_CHECKPOINT_MINUTES,
     )
-    location = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    location = serializers.CharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True, default="")
 
 
 class CheckpointUpdateInputSerializer(serializers.Serializer):
-    employee_notes = serializers.CharField(required=False, allow_blank=True, help_text="The employee only.")
-    manager_notes = serializers.CharField(required=False, allow_blank=True, help_text="Manager side only.")
-    course_corrections = serializers.CharField(required=False, allow_blank=True, help_text="Manager side only.")
-    private_note = serializers.CharField(required=False, allow_blank=True,
+    employee_notes = serializers.CharField(max_length=limits.NOTES_MAX,
+                                           required=False, allow_blank=True, help_text="The employee only.")
+    manager_notes = serializers.CharField(max_length=limits.NOTES_MAX,
+                                          required=False, allow_blank=True, help_text="Manager side only.")
+    course_corrections = serializers.CharField(max_length=limits.NOTES_MAX,
+                                               required=False, allow_blank=True, help_text="Manager side only.")
+    private_note = serializers.CharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True,
                                          help_text="Your own note, readable by you only.")
 
 
@@ -647,11 +661,11 @@ class RescheduleInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(
         min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False
     )
-    location = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True)
 
 
 class NewActionItemSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=limits.ITEM_TEXT_MAX)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
     due_on = serializers.DateField(required=False, allow_null=True, default=None,
@@ -660,14 +674,15 @@ class NewActionItemSerializer(serializers.Serializer):
 
 class RecordOutcomeInputSerializer(serializers.Serializer):
     progress = serializers.ChoiceField(choices=Checkpoint.Progress.choices)
-    manager_notes = serializers.CharField(required=False, allow_blank=True, default="")
-    course_corrections = serializers.CharField(required=False, allow_blank=True, default="")
+    manager_notes = serializers.CharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True, default="")
+    course_corrections = serializers.CharField(max_length=limits.NOTES_MAX,
+                                               required=False, allow_blank=True, default="")
     discussed_agenda_items = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     action_items = NewActionItemSerializer(many=True, required=False, default=list)
 
 
 class AgendaItemInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=limits.ITEM_TEXT_MAX)
 
 
 class CheckpointActionApi(APIView):
@@ -807,13 +822,17 @@ class ProgramOutputSerializer(serializers.ModelSerializer):
 
 
 class ProgramInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=limits.TITLE_MAX)
+    description = serializers.CharField(max_length=limits.DESCRIPTION_MAX, required=False, allow_blank=True, default="")
     duration_months = serializers.IntegerField(min_value=1, max_value=24)
-    mission_template = serializers.CharField(required=False, allow_blank=True, default="")
-    company_objectives = serializers.CharField(required=False, allow_blank=True, default="")
-    employee_benefits = serializers.CharField(required=False, allow_blank=True, default="")
-    success_criteria = serializers.CharField(required=False, allow_blank=True, default="")
+    mission_template = serializers.CharField(max_length=limits.MISSION_MAX,
+                                             required=False, allow_blank=True, default="")
+    company_objectives = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+                                               required=False, allow_blank=True, default="")
+    employee_benefits = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+                                              required=False, allow_blank=True, default="")
+    success_criteria = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+                                             required=False, allow_blank=True, default="")
     cadence_months = serializers.IntegerField(min_value=1, max_value=12, required=False, default=3)
     is_active = serializers.BooleanField(required=False, default=True)
 
@@ -829,7 +848,7 @@ class ProgramUpdateInputSerializer(ProgramInputSerializer):
 class CohortInputSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     members = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=limits.TITLE_MAX, required=False, allow_blank=True, default="")
 
 
 class ProgramFilterSet(UpdatedSinceFilterSet):

@@ -8,7 +8,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .base import *  # noqa: E402,F403
-from .base import DATABASES, env  # noqa: E402
+from .base import CACHES, DATABASES, env  # noqa: E402
 
 # The owner role creates and migrates the test database; the tests then run as the
 # application role (see tests/conftest.py).
@@ -22,3 +22,8 @@ SITE_URL = "http://testserver"
 # Each test run consumes its own queue, so runs sharing one Redis never take each other's tasks.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TEST_QUEUE", default=f"alliance-test-{os.getpid()}")
 REMINDER_RETRY_BASE_SECONDS = 0.5
+# Each run counts rate limits and sign-in failures under its own prefix; tests/conftest.py empties
+# it after every test, so one test's failures never lock out the next.
+CACHES["default"]["KEY_PREFIX"] = f"alliance-test-{os.getpid()}"
+# High enough that no ordinary test is throttled; the throttling tests lower it.
+API_TOKEN_THROTTLE_RATE = "100000/min"

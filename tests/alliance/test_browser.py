@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from alliance.models import Invitation, Membership, User
 from alliance.tenancy import tenant_context
@@ -110,15 +111,15 @@ def test_members_filter_updates_the_rows_without_a_reload(page_for, acme_and_glo
     page.evaluate("window.__sameDocument = true")
 
     page.get_by_label("Search").fill("dana")
-    page.wait_for_function("document.querySelectorAll('#member-rows tbody tr').length === 1")
+    expect(page.locator("#member-rows tbody tr")).to_have_count(1)
     assert "Dana Data" in rows.first.inner_text()
     assert page.evaluate("window.__sameDocument") is True  # swapped in place, not reloaded
     assert "q=dana" in page.url  # and the address follows, so reload/back keep the filter
 
     page.get_by_label("Search").fill("")
-    page.wait_for_function("document.querySelectorAll('#member-rows tbody tr').length === 4")
+    expect(page.locator("#member-rows tbody tr")).to_have_count(4)
     page.get_by_label("Team").select_option("Perception")
-    page.wait_for_function("document.querySelectorAll('#member-rows tbody tr').length === 1")
+    expect(page.locator("#member-rows tbody tr")).to_have_count(1)
     assert "Pavel Perception" in rows.first.inner_text()
     page.get_by_label("Role").select_option("hr")
     page.get_by_text("Nobody matches these filters.").wait_for()

@@ -47,3 +47,16 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_send_the_content_security_policy():
+    script = (
+        "from django.test import Client\n"
+        "response = Client(HTTP_X_FORWARDED_PROTO='https').get('/healthz', HTTP_HOST='alliance.example.com')\n"
+        "print(response['Content-Security-Policy'])\n"
+    )
+    result = manage("shell", "-c", script, env=production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    policy = result.stdout.strip()
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "upgrade-insecure-requests" in policy and "frame-ancestors 'none'" in policy

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
@@ -160,7 +161,7 @@ def test_team_dashboard_filters_without_a_reload(page_for, team):
     rows = page.locator("#team-rows tbody tr")
     assert rows.count() == 2
     page.get_by_label("Needs attention").select_option(label="Next-tour conversation due")
-    page.wait_for_function("document.querySelectorAll('#team-rows tbody tr').length === 1")
+    expect(page.locator("#team-rows tbody tr")).to_have_count(1)
     assert "Sensor fusion" in rows.first.inner_text()
     assert "team/?flag=next_tour_due" in page.url  # the filtered view is bookmarkable
     page.screenshot(path=str(SCREENSHOTS / "tours-team.png"), full_page=True)

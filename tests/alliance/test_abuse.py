@@ -1,0 +1,103 @@
+"""Sign-in lockout (django-axes), password-reset and per-token API rate limits, all counted in the
+real Redis cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.test import Client
+
+from tests.alliance.factories import make_api_token
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery"
+
+
+def _sign_in(client: Client, email: str, password: str, address: str = "203.0.113.7"):
+    return client.post("/accounts/login/", {"username": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_the_cache_is_the_real_redis():
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    assert isinstance(caches["default"], RedisCache)
+    cache.set("probe", 1, 5)
+    assert cache._cache.get_client().exists(cache.make_key("probe"))
+
+
+def test_an_account_is_locked_after_five_failed_sign_ins(employee, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _sign_in(client, employee.user.email, "wrong").status_code == 200  # the form again
+    locked = _sign_in(client, employee.user.email, "wrong")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode() and "15 minutes" in locked.content.decode()
+    # Even the right password, even from another address, waits out the pause.
+    again = _sign_in(Client(), employee.user.email, PASSWORD, address="198.51.100.1")
+    assert again.status_code == 429 and "_auth_user_id" not in again.client.session
+
+
+def test_an_address_is_locked_after_five_failures_across_accounts(employee, manager, settings):
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(client, f"nobody{n}@acme.test", "wrong", address="192.0.2.50")
+    refused = _sign_in(Client(), manager.user.email, PASSWORD, address="192.0.2.50")
+    assert refused.status_code == 429
+    # Another address signs in as usual.
+    assert _sign_in(Client(), manager.user.email, PASSWORD, address="192.0.2.51").status_code == 302
+
+
+def test_a_successful_sign_in_resets_the_count(employee, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _sign_in(client, employee.user.email, "wrong")
+    assert _sign_in(Client(), employee.user.email, PASSWORD).status_code == 302
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _sign_in(Client(), employee.user.email, "wrong").status_code == 200
+    assert _sign_in(Client(), employee.user.email, PASSWORD).status_code == 302
+
+
+def test_password_reset_requests_are_rate_limited_per_email(employee, settings):
+    settings.PASSWORD_RESET_RATE_PER_EMAIL = "2/hour"
+    for _ in range(2):
+        response = Client().post("/accounts/password/reset/", {"email": employee.user.email})
+        assert response.status_code == 302
+    refused = Client().post("/accounts/password/reset/", {"email": employee.user.email.upper()},
+                            REMOTE_ADDR="198.51.100.9")
+    assert refused.status_code == 429
+    assert "Too many password reset requests. Try again in 60 minutes." in refused.content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_password_reset_requests_are_rate_limited_per_address(employee, settings):
+    settings.PASSWORD_RESET_RATE_PER_ADDRESS = "3/hour"
+    for n in range(3):
+        assert Client().post("/accounts/password/reset/", {"email": f"x{n}@acme.test"}).status_code == 302
+    refused = Client().post("/accounts/password/reset/", {"email": employee.user.email})
+    assert refused.status_code == 429 and mail.outbox == []
+
+
+def test_an_api_token_is_throttled_with_retry_after(employee, manager, api_for, settings):
+    settings.API_TOKEN_THROTTLE_RATE = "3/min"
+    api = api_for(employee)
+    assert [api.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 200]
+    throttled = api.get("/api/v1/me/")
+    assert throttled.status_code == 429
+    assert throttled["Content-Type"] == "application/json" and "throttled" in throttled.json()["detail"]
+    assert 0 < int(throttled["Retry-After"]) <= 60
+    # Per token: another token of the same person, and another person, still get through.
+    from tests.helpers import ApiClient
+
+    assert ApiClient(make_api_token(employee, name="second")).get("/api/v1/me/").status_code == 200
+    assert api_for(manager).get("/api/v1/me/").status_code == 200
+
+
+def test_the_schema_documents_429_with_retry_after(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            response = operation["responses"]["429"]
+            assert "Retry-After" in response["headers"], (method, path)
+            assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}

@@ -1,0 +1,148 @@
+"""Requests that once ended in a 500 answer a clear JSON 4xx, on every route they can reach."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from django.urls import get_resolver
+from rest_framework.generics import GenericAPIView
+
+from alliance.parsers import MAX_JSON_DEPTH, json_depth
+from tests.alliance.routes import fill_kwargs, iter_routes
+
+pytestmark = pytest.mark.django_db
+
+
+def _api_routes():
+    return [r for r in iter_routes(get_resolver())
+            if r.path.startswith("/api/v1/") and r.name not in ("api_schema", "api_docs")]
+
+
+def _list_paths() -> list[str]:
+    """Every cursor-paginated list of the API."""
+    paths = [r.build({}) for r in _api_routes()
+             if not r.converters and isinstance(r.view_class, type) and issubclass(r.view_class, GenericAPIView)
+             and r.view_class.pagination_class is not None and hasattr(r.view_class, "get")]
+    assert len(paths) >= 4, paths
+    return paths
+
+
+def _write_routes():
+    return [(r, m) for r in _api_routes() if r.view_class is not None
+            for m in ("post", "patch") if hasattr(r.view_class, m)]
+
+
+def _assert_json_error(response, status: int, *, field: str | None = None):
+    assert response.status_code == status, (response.status_code, response.content[:300])
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["detail"]
+    if field is not None:
+        assert field in body["errors"], body
+
+
+def _cursor(query: str) -> str:
+    return base64.b64encode(query.encode()).decode()
+
+
+@pytest.mark.parametrize("cursor", [
+    _cursor("p=abc"),                       # the position is not a time
+    _cursor("p=2026-01-01T00:00:00+16:00"),  # a time PostgreSQL refuses
+    _cursor("o=-1"),                         # DRF's own check, same answer
+    "!!!not-base64",
+])
+def test_a_tampered_cursor_is_a_400_on_every_list(hr, api_for, cursor):
+    api = api_for(hr)
+    for path in _list_paths():
+        _assert_json_error(api.get(path, {"cursor": cursor}), 400, field="cursor")
+
+
+def test_the_cursors_the_api_gives_out_still_work(hr, api_for, org):
+    from tests.alliance.factories import MembershipFactory
+
+    MembershipFactory.create_batch(3, organization=org)
+    api = api_for(hr)
+    first = api.get("/api/v1/members/", {"page_size": 2}).json()
+    second = api.get(first["next"])
+    assert second.status_code == 200 and second.json()["results"]
+    assert {m["id"] for m in first["results"]}.isdisjoint({m["id"] for m in second.json()["results"]})
+
+
+@pytest.mark.parametrize("value", ["2026-01-01T00:00:00+16:00", "2026-01-01T00:00:00-16:00",
+                                   "2026-01-01T00:00:00+23:59"])
+def test_a_time_zone_offset_postgresql_refuses_is_a_400(hr, api_for, value):
+    api = api_for(hr)
+    for path in _list_paths():
+        _assert_json_error(api.get(path, {"updated_since": value}), 400, field="updated_since")
+    for parameter in ("scheduled_after", "scheduled_before"):
+        _assert_json_error(api.get("/api/v1/checkpoints/", {parameter: value}), 400, field=parameter)
+
+
+def test_the_widest_offsets_postgresql_takes_still_filter(hr, api_for):
+    api = api_for(hr)
+    for value in ("2026-01-01T00:00:00+15:59", "2026-01-01T00:00:00-15:59", "2026-01-01T00:00:00Z"):
+        response = api.get("/api/v1/checkpoints/", {"updated_since": value, "scheduled_after": value})
+        assert response.status_code == 200, (value, response.content)
+
+
+def test_an_empty_date_time_filter_is_a_400_not_ignored(hr, api_for):
+    api = api_for(hr)
+    for path in _list_paths():
+        _assert_json_error(api.get(path + "?updated_since="), 400, field="updated_since")
+    _assert_json_error(api.get("/api/v1/checkpoints/?scheduled_before="), 400, field="scheduled_before")
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    assert json_depth('{"a": [1, {"b": "[[[[{{{{"}]}') == 3
+    assert json_depth('"[\\"[["') == 0
+    assert json_depth("[" * 40 + "]" * 40) == 40
+
+
+def test_a_deeply_nested_body_is_a_400_on_every_write(admin, employee, api_for):
+    api = api_for(admin)
+    body = "[" * 1000 + "]" * 1000
+    checked = 0
+    for route, method in _write_routes():
+        path = route.build(fill_kwargs(route, own_ids={"pk": employee.pk}))
+        response = getattr(api, method)(path, body, content_type="application/json")
+        if response.status_code == 404:  # no such object: refused before the body is read
+            assert response["Content-Type"] == "application/json"
+            continue
+        _assert_json_error(response, 400)
+        assert str(MAX_JSON_DEPTH) in response.json()["detail"], path
+        checked += 1
+    assert checked >= 3
+
+
+def test_an_object_nested_just_within_the_limit_is_read(hr, api_for):
+    nested = {"x": 1}
+    for _ in range(MAX_JSON_DEPTH - 2):  # the body around it is one level more
+        nested = {"x": nested}
+    response = api_for(hr).post_json("/api/v1/programs/", {"name": "Deep", "duration_months": 6, "extra": nested})
+    assert response.status_code == 201, response.content
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(hr, api_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = json.dumps({"name": "Big", "duration_months": 6, "description": "x" * 20_000})
+    response = api_for(hr).post("/api/v1/programs/", body, content_type="application/json")
+    _assert_json_error(response, 413)
+    assert "10,000 bytes" in response.json()["detail"]
+
+
+def test_a_one_megabyte_mission_is_refused(manager, employee, api_for):
+    from datetime import date
+
+    response = api_for(manager).post_json("/api/v1/tours/", {
+        "employee": employee.pk, "kind": "transformational", "title": "Big", "mission": "x" * 1_000_000,
+        "company_objectives": "c", "employee_benefits": "e", "start_date": date.today().isoformat(),
+    })
+    _assert_json_error(response, 400, field="mission")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tours/abc/", "/api/v1/checkpoints/1e3/", "/api/v1/members/-1/",
+                                  "/api/v1/programs/abc/start-cohort/"])
+def test_a_path_id_that_is_not_a_whole_number_is_a_json_404(hr, api_for, path):
+    _assert_json_error(api_for(hr).get(path), 404)
