@@ -10,7 +10,7 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv run              # web + worker + beat, demo data
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
-    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py
+    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (or: bench intel [args])
 """
 
 from __future__ import annotations
@@ -312,8 +312,12 @@ def test(pytest_args: list[str]) -> int:
 def bench(args: list[str]) -> int:
     env = prepare_environment(dbname="alliance", redis_db=1)
     env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
-    script = BASE_DIR / "bench" / "reminder_sweep.py"
-    return subprocess.run([PY, str(script), *args], env=env, cwd=BASE_DIR).returncode
+    # The first argument may name the benchmark: "reminders" (the default) or "intel".
+    scripts = {"reminders": "reminder_sweep.py", "intel": "intel_search.py"}
+    name = args[0] if args and args[0] in scripts else "reminders"
+    rest = args[1:] if args and args[0] in scripts else args
+    script = BASE_DIR / "bench" / scripts[name]
+    return subprocess.run([PY, str(script), *rest], env=env, cwd=BASE_DIR).returncode
 
 
 def manage(args: list[str]) -> int:

@@ -234,12 +234,13 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
     q = filters.q.strip()[:300]
     if q:
         similar = company_matches(organization_id=member.organization_id, text=q, limit=3)
-        words = Q(search_vector=_query(q, config))
+        matching = IntelNote.objects.for_org(member.organization_id).filter(search_vector=_query(q, config))
         if similar:
-            linked = IntelNoteCompany.objects.for_org(member.organization_id).filter(
-                company__in=similar).values("note_id")
-            words |= Q(pk__in=linked)
-        notes = notes.filter(words)
+            # A union, not an OR: each side keeps its own index (full text; the company links).
+            linked = IntelNoteCompany.objects.for_org(member.organization_id).filter(company__in=similar)
+            notes = notes.filter(pk__in=matching.values("pk").union(linked.values("note_id")))
+        else:
+            notes = notes.filter(search_vector=_query(q, config))
     return notes, similar, config
 
 
