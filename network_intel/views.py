@@ -165,8 +165,9 @@ def _note_form_objects(request: HttpRequest, form: NoteForm):
 def note_new(request: HttpRequest, org_slug: str) -> HttpResponse:
     member = request.member
     initial = {"learned_on": timezone.localdate()}
-    if request.GET.get("company", "").isdigit():
-        company = Company.objects.for_org(member.organization_id).filter(pk=int(request.GET["company"][:19])).first()
+    wanted = request.GET.get("company", "")
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 19:
+        company = Company.objects.for_org(member.organization_id).filter(pk=int(wanted)).first()
         if company is not None:
             initial["companies"] = company.name
     form = NoteForm(request.POST or None, initial=initial, contacts=selectors.contacts_of(member))
