@@ -258,7 +258,7 @@ def bench_org(label: str, org_id: int, words: list[str], *, runs: int, rng: rand
                     selectors.search_notes(viewer, selectors.SearchFilters(q=q), with_facets=False)
                 captured = []
 
-                def keep(execute_, sql, params, many, context):
+                def keep(execute_, sql, params, many, context, captured=captured):
                     captured.append((sql, params))
                     return execute_(sql, params, many, context)
 

@@ -83,9 +83,8 @@ def test_a_claimed_digest_whose_notes_became_invisible_is_skipped(employee, stra
 
 
 def test_the_beat_task_through_a_real_worker_sends_one_digest(worker, org, employee, stranger):
-    from tests.conftest import wait_for
-
     from network_intel.tasks import sweep_intel_digests
+    from tests.conftest import wait_for
 
     globex = company(employee, "Globex")
     with tenancy.tenant_context(org.pk):
