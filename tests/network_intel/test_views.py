@@ -149,3 +149,31 @@ def test_who_knows_page_and_introduction_flow(client_for, org, employee, strange
                                      {"note": "Done"}).status_code == 302
     assert "Secret Name" in client_for(stranger).get(url("introductions", org)).content.decode()
     assert client_for(stranger).get(url("contact_edit", org, person.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("visibility,audience", [
+    ("private", {"employee"}),
+    ("team", {"employee", "teammate", "manager", "admin"}),
+    ("leadership", {"employee", "manager", "admin", "hr"}),
+    ("organization", {"employee", "teammate", "manager", "admin", "hr", "stranger"}),
+])
+def test_visibility_matrix_on_pages(client_for, org, employee, teammate, manager, admin, hr, stranger, outsider,
+                                    visibility, audience):
+    with tenancy.tenant_context(org.pk):
+        hr.team = "People"
+        hr.save(update_fields=["team"])
+    globex = company(employee, "Globex")
+    made = note(employee, title="Zanzibar findings", body="zanzibar details", companies=[globex],
+                visibility=visibility)
+    people = {"employee": employee, "teammate": teammate, "manager": manager, "admin": admin, "hr": hr,
+              "stranger": stranger}
+    for name, member in people.items():
+        client = client_for(member)
+        sees = name in audience
+        assert client.get(url("note_detail", org, made.pk)).status_code == (200 if sees else 404), name
+        search = client.get(url("search", org), {"q": "zanzibar"}).content.decode()
+        assert (url("note_detail", org, made.pk) in search) is sees, name
+        assert (">1 note<" in search) is sees, name
+        assert ("Zanzibar findings" in client.get(url("company_detail", org, globex.pk)).content.decode()) is sees
+        assert ("Zanzibar findings" in client.get(url("notes_csv", org)).content.decode()) is sees, name
+    assert client_for(outsider).get(url("note_detail", org, made.pk)).status_code == 404
