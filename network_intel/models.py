@@ -129,7 +129,10 @@ class Tag(TenantModel):
     class Meta:
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["organization", "key"], name="intel_tag_key_unique")]
-        indexes = [models.Index(fields=["organization", "is_official", "name"], name="intel_tag_vocab_idx")]
+        indexes = [
+            models.Index(fields=["organization", "is_official", "name"], name="intel_tag_vocab_idx"),
+            models.Index(fields=["organization", "updated_at", "id"], name="intel_tag_sync_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

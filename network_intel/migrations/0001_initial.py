@@ -388,6 +388,10 @@ class Migration(migrations.Migration):
             model_name='intelnote',
             index=models.Index(fields=['created_at'], name='intel_note_created_idx'),
         ),
+        migrations.AddIndex(
+            model_name='tag',
+            index=models.Index(fields=['organization', 'updated_at', 'id'], name='intel_tag_sync_idx'),
+        ),
         TenantIsolation("intelsettings"),
         TenantIsolation("company"),
         TenantIsolation("contact"),
