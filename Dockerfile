@@ -13,4 +13,4 @@ RUN SECRET_KEY=build DATABASE_URL=postgresql://build@localhost/build REDIS_URL=r
 RUN useradd --system --uid 1000 alliance && chown -R alliance /app
 USER alliance
 EXPOSE 8000
-CMD ["gunicorn", "alliance.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "alliance.wsgi"]

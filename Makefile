@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench shell
+.PHONY: run test lint bench bench-api shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,18 @@ run: $(STAMP)
 	$(PY) -m alliance.devenv run
 
 test: $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m alliance.devenv test $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m alliance.devenv bench $(ARGS)
 
+bench-api: $(STAMP)
+	$(PY) -m alliance.devenv bench-api $(ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 shell: $(STAMP)
 	$(PY) -m alliance.devenv manage shell

@@ -10,7 +10,8 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv run              # web + worker + beat, demo data
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
-    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (or: bench intel [args])
+    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (bench intel [args]: bench/intel_search.py)
+    python -m alliance.devenv bench-api [args] # bench/api_lists.py
 """
 
 from __future__ import annotations
@@ -298,9 +299,84 @@ def ensure_chromium() -> str:
     )
 
 
+PGBOUNCER_PORT = 6439
+
+
+def start_pgbouncer(env: dict[str, str]) -> dict[str, str]:
+    """A real PgBouncer in transaction pooling mode between the application role and PostgreSQL.
+
+    Only the application role's connections go through it (the owner creates and migrates
+    the databases directly, as in production). Returns the environment with DATABASE_URL
+    pointing at PgBouncer and server-side cursors disabled (a named cursor cannot outlive
+    its transaction's server connection). Runs as the user that owns the database's
+    socket when started as root, since PgBouncer refuses to run as root.
+    """
+    from urllib.parse import quote, unquote, urlsplit
+
+    binary = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else "")
+    if not binary:
+        raise SystemExit("PgBouncer is not installed (Debian: apt-get install pgbouncer).")
+    app = urlsplit(env["DATABASE_URL"])
+    # A Unix-socket directory arrives URL-encoded in the host part (see alliance.dbroles).
+    host_part = app.netloc.rsplit("@", 1)[-1]
+    host = unquote(host_part.split(":")[0]) if host_part.upper().startswith("%2F") else app.hostname or ""
+    port = app.port or 5432
+    owner = urlsplit(env["DATABASE_OWNER_URL"])
+    directory = DATA_DIR / "pgbouncer"
+    directory.mkdir(parents=True, exist_ok=True)
+    users = {unquote(app.username or ""): unquote(app.password or ""),
+             unquote(owner.username or ""): unquote(owner.password or "")}
+    (directory / "users.txt").write_text("".join(f'"{user}" "{password}"\n' for user, password in users.items()))
+    (directory / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={host} port={port}\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {PGBOUNCER_PORT}\nunix_socket_dir =\n"
+        "pool_mode = transaction\n"
+        "auth_type = scram-sha-256\n"
+        f"auth_file = {directory / 'users.txt'}\n"
+        f"admin_users = {unquote(app.username or '')}\n"
+        "default_pool_size = 8\nmax_client_conn = 400\n"
+        "server_reset_query =\nignore_startup_parameters = extra_float_digits\n"
+        f"logfile = {directory / 'pgbouncer.log'}\npidfile = {directory / 'pgbouncer.pid'}\n"
+    )
+    command = [binary, "-q", str(directory / "pgbouncer.ini")]
+    if os.geteuid() == 0:
+        socket_owner = Path(host).stat().st_uid if host.startswith("/") else None
+        import pwd
+
+        user = pwd.getpwuid(socket_owner).pw_name if socket_owner else "postgres"
+        shutil.chown(directory, user)
+        for name in ("users.txt", "pgbouncer.ini"):
+            shutil.chown(directory / name, user)
+        command[1:1] = ["-u", user]
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+        os.kill(int((directory / "pgbouncer.pid").read_text()), signal.SIGTERM)
+        time.sleep(0.5)
+    process = subprocess.Popen(command)
+    atexit.register(process.terminate)
+    import socket
+
+    for _ in range(50):
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", PGBOUNCER_PORT), timeout=0.2):
+            break
+        time.sleep(0.1)
+    else:
+        raise SystemExit("PgBouncer did not start; see .data/pgbouncer/pgbouncer.log")
+    user, password = quote(unquote(app.username or ""), safe=""), quote(unquote(app.password or ""), safe="")
+    pooled = dict(env)
+    pooled["DATABASE_URL"] = f"postgresql://{user}:{password}@127.0.0.1:{PGBOUNCER_PORT}{app.path}"
+    pooled["DISABLE_SERVER_SIDE_CURSORS"] = "true"
+    pooled["PGBOUNCER_URL"] = pooled["DATABASE_URL"]
+    return pooled
+
+
 def test(pytest_args: list[str]) -> int:
     chromium = ensure_chromium()
     env = prepare_environment(dbname="alliance", redis_db=1)
+    if os.environ.get("PGBOUNCER") == "1":
+        env = start_pgbouncer(env)
+        print(f"== the application role connects through PgBouncer (transaction pooling) on port {PGBOUNCER_PORT}")
     env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
     env["CHROMIUM_PATH"] = chromium
     # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -309,15 +385,14 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.run([PY, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR).returncode
 
 
-def bench(args: list[str]) -> int:
+def bench(args: list[str], *, script_name: str = "reminder_sweep.py") -> int:
     env = prepare_environment(dbname="alliance", redis_db=1)
     env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
-    # The first argument may name the benchmark: "reminders" (the default) or "intel".
-    scripts = {"reminders": "reminder_sweep.py", "intel": "intel_search.py"}
-    name = args[0] if args and args[0] in scripts else "reminders"
-    rest = args[1:] if args and args[0] in scripts else args
-    script = BASE_DIR / "bench" / scripts[name]
-    return subprocess.run([PY, str(script), *rest], env=env, cwd=BASE_DIR).returncode
+    # A first argument "intel" selects the intel-search benchmark (bench/intel_search.py).
+    if args and args[0] == "intel":
+        script_name, args = "intel_search.py", args[1:]
+    script = BASE_DIR / "bench" / script_name
+    return subprocess.run([PY, str(script), *args], env=env, cwd=BASE_DIR).returncode
 
 
 def manage(args: list[str]) -> int:
@@ -328,7 +403,7 @@ def manage(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not argv or argv[0] not in {"run", "test", "manage", "bench"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "bench", "bench-api"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -338,6 +413,8 @@ def main(argv: list[str]) -> int:
         return test(rest)
     if command == "bench":
         return bench(rest)
+    if command == "bench-api":
+        return bench(rest, script_name="api_lists.py")
     return manage(rest)
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from alliance.errors import ApplicationError
-from alliance.models import TIME_ZONE_CHOICES, Membership, Organization
+from alliance.models import LEAD_TIME_LIMITS, MAX_LEAD_TIMES, TIME_ZONE_CHOICES, Membership, Organization
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -58,7 +58,45 @@ class ProfileForm(forms.Form):
     )
 
 
+class LeadTimesField(forms.CharField):
+    """Days, comma-separated ("14, 7, 1"), with errors a person reads — not "Item 2 in the array…"."""
+
+    def __init__(self, *, upper: int, **kwargs):
+        self.upper = upper
+        kwargs.setdefault("help_text", f"Up to {MAX_LEAD_TIMES} whole numbers of days between 1 and {upper}, "
+                                       "separated by commas.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+        if not parts:
+            raise forms.ValidationError("Give at least one lead time.")
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise forms.ValidationError("Lead times are whole numbers of days, e.g. “14, 7, 1”.")
+        days = [int(part) for part in parts]
+        if any(not 1 <= day <= self.upper for day in days):
+            raise forms.ValidationError(f"Lead times must be between 1 and {self.upper} days.")
+        if len(days) > MAX_LEAD_TIMES:
+            raise forms.ValidationError(f"Give at most {MAX_LEAD_TIMES} lead times.")
+        if len(set(days)) != len(days):
+            raise forms.ValidationError("Each lead time may appear once.")
+        return sorted(days, reverse=True)
+
+
 class OrganizationForm(forms.ModelForm):
+    checkpoint_days_before = LeadTimesField(upper=LEAD_TIME_LIMITS["checkpoint_days_before"],
+                                            label="Checkpoint reminders (days before, comma-separated)")
+    tour_ending_days_before = LeadTimesField(
+        upper=LEAD_TIME_LIMITS["tour_ending_days_before"],
+        label="Next-tour conversation prompts (days before a tour ends, comma-separated)",
+    )
+
     class Meta:
         model = Organization
         fields = [

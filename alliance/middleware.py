@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -33,6 +37,48 @@ class RequestTransactionMiddleware:
             if response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
+
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+# API requests authenticate with a bearer token (DRF sets ``request.user`` from it) and
+# render JSON: they need no session, no session user and no flash messages. These
+# three skip that work on /api/ and do exactly what Django's own do everywhere else.
+
+
+class BrowserSessionMiddleware(SessionMiddleware):
+    def process_request(self, request):
+        if not is_api_request(request):
+            super().process_request(request)
+
+    def process_response(self, request, response):
+        if is_api_request(request):
+            return response
+        return super().process_response(request, response)
+
+
+class BrowserAuthenticationMiddleware(AuthenticationMiddleware):
+    def process_request(self, request):
+        if is_api_request(request):
+            request.user = AnonymousUser()  # until DRF's token authentication names the caller
+            return
+        super().process_request(request)
+
+
+class BrowserMessageMiddleware(MessageMiddleware):
+    def process_request(self, request):
+        if not is_api_request(request):
+            super().process_request(request)
+
+    def process_response(self, request, response):
+        if is_api_request(request):
+            return response
+        return super().process_response(request, response)
 
 
 class UserTimezoneMiddleware:

@@ -94,6 +94,11 @@ slug_validator = RegexValidator(
 )
 
 
+# The longest lead time (days) each list of reminder lead times accepts; also the form's bounds.
+LEAD_TIME_LIMITS = {"checkpoint_days_before": 60, "tour_ending_days_before": 730}
+MAX_LEAD_TIMES = 5
+
+
 class Organization(models.Model):
     """The tenant. Not itself tenant-owned: it is what every tenant row points at."""
 
@@ -111,7 +116,7 @@ class Organization(models.Model):
     )
     # Reminder lead times (DESIGN "Reminders"), editable by admins.
     checkpoint_days_before = ArrayField(
-        models.PositiveSmallIntegerField(), default=default_checkpoint_reminder_days, size=5,
+        models.PositiveSmallIntegerField(), default=default_checkpoint_reminder_days, size=MAX_LEAD_TIMES,
         help_text="Days before a checkpoint to remind manager and employee.",
     )
     agenda_nudge_days_before = models.PositiveSmallIntegerField(
@@ -122,7 +127,7 @@ class Organization(models.Model):
     )
     overdue_max_reminders = models.PositiveSmallIntegerField(default=3)
     tour_ending_days_before = ArrayField(
-        models.PositiveSmallIntegerField(), default=default_tour_ending_reminder_days, size=5,
+        models.PositiveSmallIntegerField(), default=default_tour_ending_reminder_days, size=MAX_LEAD_TIMES,
         help_text="Days before a tour ends to prompt the next-tour conversation.",
     )
     first_conversation_followup_working_days = models.PositiveSmallIntegerField(
@@ -140,7 +145,7 @@ class Organization(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        for field, upper in (("checkpoint_days_before", 60), ("tour_ending_days_before", 730)):
+        for field, upper in LEAD_TIME_LIMITS.items():
             values = getattr(self, field) or []
             if not values:
                 errors[field] = "Give at least one lead time."
@@ -168,6 +173,15 @@ class TenantQuerySet(models.QuerySet):
         return self.filter(organization_id=org_id)
 
 
+def sync_index(name: str) -> models.Index:
+    """The index of an API list's cursor ``(updated_at, id)``, inside one organization.
+
+    Leading with ``organization_id`` keeps a small organization's sync from walking a
+    big organization's rows (the RLS predicate alone does not narrow an index scan).
+    """
+    return models.Index(fields=["organization", "updated_at", "id"], name=name)
+
+
 class TenantModel(models.Model):
     """Base of every tenant-owned table.
 
@@ -177,7 +191,9 @@ class TenantModel(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Not indexed alone: each model's Meta declares the tenant-leading
+    # ``(organization, updated_at, id)`` index its sync list needs (see ``sync_index``).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantQuerySet.as_manager()
 
@@ -220,6 +236,7 @@ class Membership(TenantModel):
             models.Index(fields=["organization", "role"]),
             models.Index(fields=["organization", "team"]),
             models.Index(fields=["organization", "manager"]),
+            sync_index("membership_org_updated_idx"),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +295,7 @@ class Invitation(TenantModel):
                 name="invitation_one_open_per_email",
             ),
         ]
+        indexes = [models.Index(fields=["organization", "created_at", "id"], name="invitation_org_created_idx")]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
@@ -308,6 +326,9 @@ class ApiToken(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "token_hash"], name="api_token_hash_unique"),
         ]
+        indexes = [
+            models.Index(fields=["organization", "membership", "created_at", "id"], name="api_token_member_created_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -330,7 +351,11 @@ class Notification(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["organization", "recipient", "read_at"]),
+            # The bell and the notifications page: one person's, newest first.
+            models.Index(fields=["organization", "recipient", "created_at", "id"], name="notification_recipient_idx"),
+        ]
         constraints = [
             # A retried delivery finds its notification instead of adding a second one.
             models.UniqueConstraint(fields=["organization", "reminder"], name="notification_once_per_reminder"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -66,7 +67,13 @@ def notification_create(
     *, recipient: Membership, kind: str, title: str, body: str = "", url: str = "",
     reminder: Reminder | None = None,
 ) -> Notification:
-    """Add an in-app notification; for a reminder, at most one however often it is retried."""
+    """Add an in-app notification; for a reminder, at most one however often it is retried.
+
+    A link to this site is kept as a path, so it works on whatever address the app is reached.
+    """
+    site = settings.SITE_URL.rstrip("/")
+    if url.startswith(site + "/"):
+        url = url[len(site):]
     if reminder is not None:
         existing = Notification.objects.for_org(recipient.organization_id).filter(reminder=reminder).first()
         if existing is not None:

@@ -15,6 +15,8 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
 * ``register_dashboard_panel`` — a template partial on the dashboard and the
   function that gives its context;
 * ``register_member_link`` — a link on a member's profile / HR's member page;
+* ``register_role_guard`` — a check that may refuse taking a member's manager role
+  away (e.g. while they still manage open tours);
 * ``register_demo_loader`` — demo data, run by ``seed_demo`` after the loaders it
   names in ``after``.
 
@@ -191,6 +193,20 @@ def register_member_link(key: str, *, label: str, url_name: str, visible: Viewer
 def member_links_for(viewer: Membership, subject: Membership) -> list[MemberLink]:
     return sorted((link for link in _MEMBER_LINKS.values() if link.visible(viewer, subject)),
                   key=lambda link: (link.order, link.key))
+
+
+# ---------------------------------------------------------------- role guards
+
+# guard(membership) -> a refusal message, or "" when the member may lose their manager role.
+_ROLE_GUARDS: dict[str, Callable[[Membership], str]] = {}
+
+
+def register_role_guard(key: str, guard: Callable[[Membership], str]) -> None:
+    _ROLE_GUARDS[key] = guard
+
+
+def manager_role_refusals(membership: Membership) -> list[str]:
+    return [message for guard in _ROLE_GUARDS.values() if (message := guard(membership))]
 
 
 # ---------------------------------------------------------------- demo data

@@ -2,8 +2,8 @@
 
 A sweep (a beat task in the app that owns the subject, e.g. tours/tasks.py)
 selects what is due across organizations with set-based, indexed queries — the one
-explicit cross-tenant path — and hands the result to ``reminders_claim``, which in
-each organization's tenant context inserts ledger rows with
+explicit cross-tenant path — and hands the result to ``reminders_claim``, which
+inserts the ledger rows of every organization in one statement with
 ``ON CONFLICT DO NOTHING``. Only rows that were really inserted are enqueued, after
 commit, to ``alliance.tasks.deliver_reminders``. A second sweep, a retried task or two
 beat processes racing therefore find the rows there and enqueue nothing.
@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,13 +34,15 @@ from alliance import tenancy
 from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.registry import reminder_builder
+from alliance.tasks import deliver_reminder_batch as deliver_reminder_batch_task
 from alliance.tasks import deliver_reminders as deliver_reminders_task
 
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
 # Claimed reminders travel to the worker in batches: one broker message per batch
-# of an organization, each reminder still locked, sent and marked on its own.
+# of up to DELIVERY_BATCH reminders (of one organization or of several small ones),
+# each reminder still locked, sent and marked on its own, in its organization's context.
 DELIVERY_BATCH = 50
 
 
@@ -73,40 +75,72 @@ Builder = Callable[[Reminder], "ReminderMessage | None"]
 def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
     """Insert ledger rows for what is due; return (organization_id, reminder_id) of new ones.
 
-    Runs each organization in its own tenant context and enqueues delivery after
-    commit. Rows that exist already (claimed by an earlier or concurrent sweep)
-    are left alone.
+    One set-based statement for every organization at once, inside the audited
+    cross-tenant path (the RLS policy admits it there): ``INSERT … SELECT FROM unnest(…)
+    ON CONFLICT DO NOTHING RETURNING``. Its cost does not grow with the number of
+    organizations. Rows that exist already (claimed by an earlier or concurrent sweep)
+    are left alone; delivery of the new ones is enqueued after commit, in messages of
+    ``DELIVERY_BATCH`` reminders.
     """
-    by_org: dict[int, list[DueReminder]] = defaultdict(list)
-    for item in due:
-        by_org[item.organization_id].append(item)
-    claimed: list[tuple[int, int]] = []
+    items = list(due)
+    if not items:
+        return []
     table = Reminder._meta.db_table
-    for organization_id, items in by_org.items():
-        with tenancy.tenant_context(organization_id):
-            now = timezone.now()
-            values_sql = ", ".join(["(%s, %s, %s, %s, %s, %s, 'pending', 0, '', %s, %s)"] * len(items))
-            params: list = []
-            for item in items:
-                params += [organization_id, item.kind, item.subject_id, item.recipient_id, item.window,
-                           item.due_at, now, now]
-            with connection.cursor() as cursor:
-                # Only the table name and placeholder count are interpolated; values are parameters.
-                cursor.execute(
-                    f"""
-                    INSERT INTO {table} (organization_id, kind, subject_id, recipient_id, "window", due_at,
-                                         status, attempts, last_error, created_at, updated_at)
-                    VALUES {values_sql}
-                    ON CONFLICT (organization_id, kind, subject_id, recipient_id, "window") DO NOTHING
-                    RETURNING id
-                    """,  # noqa: S608
-                    params,
-                )
-                new_ids = [row[0] for row in cursor.fetchall()]
-            for start in range(0, len(new_ids), DELIVERY_BATCH):
-                deliver_reminders_task.delay_on_commit(organization_id, new_ids[start : start + DELIVERY_BATCH])
-            claimed += [(organization_id, reminder_id) for reminder_id in new_ids]
-    return claimed
+    columns: dict[str, list] = {"orgs": [], "kinds": [], "subjects": [], "recipients": [], "windows": [], "dues": []}
+    for item in items:
+        columns["orgs"].append(item.organization_id)
+        columns["kinds"].append(item.kind)
+        columns["subjects"].append(item.subject_id)
+        columns["recipients"].append(item.recipient_id)
+        columns["windows"].append(item.window)
+        columns["dues"].append(item.due_at)
+    with tenancy.cross_tenant(reason="reminder sweep: claim due reminders in the ledger"):
+        with connection.cursor() as cursor:
+            # Only the table name is interpolated; every value is a parameter.
+            cursor.execute(
+                f"""
+                INSERT INTO {table} (organization_id, kind, subject_id, recipient_id, "window", due_at,
+                                     status, attempts, last_error, created_at, updated_at)
+                SELECT d.organization_id, d.kind, d.subject_id, d.recipient_id, d."window", d.due_at,
+                       'pending', 0, '', %(now)s, %(now)s
+                FROM unnest(%(orgs)s::bigint[], %(kinds)s::text[], %(subjects)s::bigint[],
+                            %(recipients)s::bigint[], %(windows)s::text[], %(dues)s::timestamptz[])
+                     AS d(organization_id, kind, subject_id, recipient_id, "window", due_at)
+                ON CONFLICT (organization_id, kind, subject_id, recipient_id, "window") DO NOTHING
+                RETURNING organization_id, id
+                """,  # noqa: S608
+                {**columns, "now": timezone.now()},
+            )
+            claimed = sorted(cursor.fetchall())
+        batches = delivery_batches(claimed)
+        if batches:
+            transaction.on_commit(lambda: _enqueue_deliveries(batches))
+    return [(organization_id, reminder_id) for organization_id, reminder_id in claimed]
+
+
+def delivery_batches(claimed: list[tuple[int, int]]) -> list[list[tuple[int, list[int]]]]:
+    """Sorted (organization_id, reminder_id) pairs cut into messages of at most DELIVERY_BATCH reminders."""
+    batches: list[list[tuple[int, list[int]]]] = []
+    current: list[tuple[int, list[int]]] = []
+    size = 0
+    for organization_id, reminder_id in claimed:
+        if size == DELIVERY_BATCH:
+            batches.append(current)
+            current, size = [], 0
+        if not current or current[-1][0] != organization_id:
+            current.append((organization_id, []))
+        current[-1][1].append(reminder_id)
+        size += 1
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _enqueue_deliveries(batches: list[list[tuple[int, list[int]]]]) -> None:
+    """Publish every batch through one broker connection (not one pool checkout per message)."""
+    with deliver_reminder_batch_task.app.producer_or_acquire() as producer:
+        for batch in batches:
+            deliver_reminder_batch_task.apply_async((batch,), producer=producer)
 
 
 def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
@@ -144,6 +178,10 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
         if message.html:
             email.attach_alternative(message.html, "text/html")
         for filename, content, mimetype in message.attachments:
+            if mimetype.startswith("text/calendar"):
+                # Also as a part of the message itself, which is what makes mail clients offer
+                # "add to calendar" and update the event they have (text/calendar; method=…).
+                email.attach_alternative(content.decode() if isinstance(content, bytes) else content, mimetype)
             email.attach(filename, content, mimetype)
         email.send()  # raises on a transport error; the task retries with backoff
     _finish(reminder, Reminder.Status.SENT)
@@ -185,3 +223,17 @@ def reminders_requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
             for start in range(0, len(ids), DELIVERY_BATCH):
                 deliver_reminders_task.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
     return len(stale)
+
+
+def notify(*, kind: str, subject_id: int, recipient, window: str) -> None:
+    """A workflow notification (a tour proposed, a checkpoint moved…), sent like a reminder.
+
+    One ledger row per (kind, subject, recipient, window), so the same event never reaches
+    a person twice; the kind's builder writes the message at delivery, in the recipient's
+    time zone and through their chosen channels. Call it inside the change's transaction:
+    delivery is enqueued on commit, so a refused change sends nothing.
+    """
+    if recipient is None:
+        return
+    reminders_claim([DueReminder(organization_id=recipient.organization_id, kind=kind, subject_id=subject_id,
+                                 recipient_id=recipient.pk, window=window[:40], due_at=timezone.now())])

@@ -101,6 +101,12 @@ def invitation_list(*, organization_id: int) -> QuerySet[Invitation]:
     return Invitation.objects.for_org(organization_id).select_related("invited_by__user", "manager__user")
 
 
+def open_invitation_exists(*, organization_id: int, email: str) -> bool:
+    return Invitation.objects.for_org(organization_id).filter(
+        email__iexact=(email or "").strip(), accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists()
+
+
 def get_invitation_for_member(member: Membership, invitation_id: int) -> Invitation:
     found = Invitation.objects.for_org(member.organization_id).filter(pk=invitation_id).first()
     if found is None:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -14,6 +16,8 @@ from django.utils import timezone
 from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from alliance.registry import manager_role_refusals
+from alliance.selectors import direct_reports_of
 from alliance.tokens import token_make, token_parse, token_prefix
 
 INVITATION_TOKEN_KIND = "inv"
@@ -35,16 +39,19 @@ def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
         raise _validation_to_application_error(error) from error
 
 
-def model_update(instance, *, data: dict, fields: list[str] | tuple[str, ...]) -> list[str]:
-    """Set the allowed ``fields`` that ``data`` changes, full_clean, save only those.
+def model_update(instance, *, data: dict, fields: list[str] | tuple[str, ...],
+                 clean: Callable[[Any], None] | None = None) -> list[str]:
+    """Set the allowed ``fields`` that ``data`` changes, validate, save only those.
 
-    Returns the names of the fields that changed (empty: nothing was saved).
+    ``clean`` validates the changed instance (``full_clean`` by default) and raises
+    ``ApplicationError``. Returns the names of the fields that changed (empty: nothing
+    was saved).
     """
     changed = [name for name in fields if name in data and getattr(instance, name) != data[name]]
     for name in changed:
         setattr(instance, name, data[name])
     if changed:
-        full_clean_or_raise(instance)
+        (clean or full_clean_or_raise)(instance)
         update_fields = [*changed, "updated_at"] if hasattr(instance, "updated_at") else changed
         instance.save(update_fields=update_fields)
     return changed
@@ -129,6 +136,16 @@ def _check_manager(member: Membership, manager: Membership | None) -> None:
     rights.check_can_be_manager(manager)
 
 
+def _check_may_lose_manager_role(membership: Membership) -> None:
+    """Only managers manage: someone who still has direct reports (or, say, open tours) keeps the role."""
+    reports = direct_reports_of(membership).count()
+    refusals = [f"{membership.user.full_name} still has {reports} direct report{'s' if reports != 1 else ''}; "
+                "give them a new manager first."] if reports else []
+    refusals += manager_role_refusals(membership)
+    if refusals:
+        raise ApplicationError(refusals[0], field_errors={"role": refusals})
+
+
 @transaction.atomic
 def membership_update(
     *, membership: Membership, by: Membership, role: str, manager: Membership | None,
@@ -147,6 +164,8 @@ def membership_update(
             raise ApplicationError("The organization needs at least one administrator.",
                                    field_errors={"role": ["Keep at least one administrator."]})
     _check_manager(membership, manager)
+    if membership.role in rights.MANAGER_ROLES and role not in rights.MANAGER_ROLES:
+        _check_may_lose_manager_role(membership)
     previous_manager_id = membership.manager_id
     membership.role, membership.manager, membership.title, membership.team = role, manager, title, team
     full_clean_or_raise(membership)

@@ -9,7 +9,6 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.models import Membership
 
 logger = logging.getLogger(__name__)
 
@@ -22,35 +21,17 @@ def heartbeat() -> str:
     return now
 
 
-@shared_task
-def count_active_members(organization_id: int) -> int:
-    """How many active members an organization has, counted inside its tenant context.
-
-    Small on purpose: it is the model of every tenant task (ids in, re-fetch under
-    the tenant, no model instances through the broker).
-    """
-    with tenancy.tenant_context(organization_id):
-        return Membership.objects.filter(status=Membership.Status.ACTIVE).count()
-
-
 # Transient failures of the mail transport or the database: retried with exponential backoff.
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError, OperationalError, InterfaceError)
 MAX_DELIVERY_RETRIES = 6
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_DELIVERY_RETRIES)
-def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> dict[str, int]:
-    """Send claimed reminders of one organization (see alliance.reminders). Safe to run twice.
-
-    Each reminder is delivered in its own transaction, so one failing address does
-    not hold back the others; the ones that failed transiently are retried, alone,
-    with exponential backoff.
-    """
+def _deliver(organization_id: int, reminder_ids: list[int], *, final: bool) -> tuple[dict[str, int], list[int]]:
+    """Deliver each reminder in its own transaction; return the outcomes and the ids to retry."""
     from alliance.reminders import reminder_deliver, reminder_record_failure
 
     outcomes: dict[str, int] = {}
     failed: list[int] = []
-    final = self.request.retries >= MAX_DELIVERY_RETRIES
     for reminder_id in reminder_ids:
         try:
             with tenancy.tenant_context(organization_id):
@@ -73,10 +54,42 @@ def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> di
             )
             outcome = "failed"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes, failed
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_DELIVERY_RETRIES)
+def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> dict[str, int]:
+    """Send claimed reminders of one organization (see alliance.reminders). Safe to run twice.
+
+    Each reminder is delivered in its own transaction, so one failing address does
+    not hold back the others; the ones that failed transiently are retried, alone,
+    with exponential backoff.
+    """
+    outcomes, failed = _deliver(organization_id, reminder_ids, final=self.request.retries >= MAX_DELIVERY_RETRIES)
     if failed:
         # 5 s, 10 s, 20 s … 160 s by default: well inside the broker's visibility timeout.
         countdown = settings.REMINDER_RETRY_BASE_SECONDS * 2**self.request.retries
         raise self.retry(args=(organization_id, failed), countdown=countdown)
+    return outcomes
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def deliver_reminder_batch(batch: list[tuple[int, list[int]]]) -> dict[str, int]:
+    """Send claimed reminders of several organizations: ``[(organization_id, [reminder ids]), …]``.
+
+    One broker message for many small organizations (a sweep over 10,000 organizations
+    with a reminder or two each publishes hundreds of messages, not 10,000). Each
+    organization's part runs in its own tenant context exactly as ``deliver_reminders``;
+    what fails transiently continues as that organization's ``deliver_reminders`` task,
+    with its retries and backoff. Safe to run twice, like every delivery.
+    """
+    outcomes: dict[str, int] = {}
+    for organization_id, reminder_ids in batch:
+        part, failed = _deliver(organization_id, reminder_ids, final=False)
+        for outcome, count in part.items():
+            outcomes[outcome] = outcomes.get(outcome, 0) + count
+        if failed:
+            deliver_reminders.apply_async((organization_id, failed), countdown=settings.REMINDER_RETRY_BASE_SECONDS)
     return outcomes
 
 

@@ -51,9 +51,31 @@ def setup_database_as_owner(*, verbosity: int = 0, keepdb: bool = False):
     return db_cfg, app, owner
 
 
+def release_pooled_connections(app: dict) -> None:
+    """Behind PgBouncer (``PGBOUNCER_URL``), close its server connections to the test database,
+    which would otherwise keep ``DROP DATABASE`` from running."""
+    import os
+
+    import psycopg2
+
+    if not os.environ.get("PGBOUNCER_URL"):
+        return
+    name = connections["default"].settings_dict["NAME"]
+    admin = psycopg2.connect(host=app["HOST"], port=app["PORT"], dbname="pgbouncer", user=app["USER"],
+                             password=app["PASSWORD"])
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'KILL "{name}"')
+    finally:
+        admin.close()
+
+
 def teardown_database_as_owner(db_cfg, *, app: dict, owner: dict, verbosity: int = 0, keepdb: bool = False) -> None:
     from django.test.utils import teardown_databases
 
+    connections["default"].close()
+    release_pooled_connections(app)
     use_role(owner)
     try:
         teardown_databases(db_cfg, verbosity=verbosity, keepdb=keepdb)

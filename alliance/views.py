@@ -27,6 +27,7 @@ from alliance.forms import (
     ProfileForm,
     apply_application_error,
 )
+from alliance.http import OrgRequest
 from alliance.models import Membership, NotificationPreference
 from alliance.notifications import (
     get_notification_for_member,
@@ -48,6 +49,7 @@ from alliance.selectors import (
     invitation_list,
     managers_for_org,
     member_list,
+    open_invitation_exists,
     organizations_of_user,
     team_names,
 )
@@ -88,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+def dashboard(request: OrgRequest, org_slug: str) -> HttpResponse:
     reports = list(direct_reports_of(request.member).select_related("user"))
     request.direct_reports = reports  # panels reuse it instead of asking again
     panels = []
@@ -101,7 +103,7 @@ def dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_GET
 @hr_required
-def member_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def member_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     if role not in Membership.Role.values:
@@ -130,7 +132,7 @@ def member_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_required
-def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def member_edit(request: OrgRequest, org_slug: str, membership_id: int) -> HttpResponse:
     membership = get_membership_for_member(request.member, membership_id)
     managers = managers_for_org(organization_id=request.org.pk).exclude(pk=membership.pk)
     initial = {"role": membership.role, "title": membership.title, "team": membership.team,
@@ -149,16 +151,21 @@ def member_edit(request: HttpRequest, org_slug: str, membership_id: int) -> Http
 
 @require_http_methods(["GET", "POST"])
 @hr_required
-def invitation_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def invitation_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
     managers = managers_for_org(organization_id=request.org.pk)
     form = InvitationForm(request.POST or None, managers=managers)
     if request.method == "POST" and form.is_valid():
+        had_open = open_invitation_exists(organization_id=request.org.pk, email=form.cleaned_data["email"])
         try:
             invitation, _link = services.invitation_create(by=request.member, **form.cleaned_data)
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            if had_open:
+                messages.success(request, f"A new invitation was sent to {invitation.email}; the link sent "
+                                          "earlier no longer works.")
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("invitation_list", org_slug=org_slug)
     invitations = invitation_list(organization_id=request.org.pk)[:100]
     status = 400 if request.method == "POST" else 200
@@ -167,7 +174,7 @@ def invitation_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_POST
 @hr_required
-def invitation_revoke(request: HttpRequest, org_slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: OrgRequest, org_slug: str, invitation_id: int) -> HttpResponse:
     invitation = get_invitation_for_member(request.member, invitation_id)
     try:
         services.invitation_revoke(invitation=invitation, by=request.member)
@@ -213,7 +220,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest, org_slug: str) -> HttpResponse:
+def profile(request: OrgRequest, org_slug: str) -> HttpResponse:
     member = request.member
     initial = {"full_name": member.user.full_name, "time_zone": member.user.time_zone,
                "aspirations": member.aspirations, "values": member.values}
@@ -231,7 +238,7 @@ def profile(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def organization_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
+def organization_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
     organization = request.org
     # A ModelForm writes what it validates into its instance: give it a copy, so the
     # service still sees what changed and stays the one place that saves.
@@ -250,7 +257,7 @@ def organization_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest, org_slug: str) -> HttpResponse:
+def api_tokens(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
@@ -269,7 +276,7 @@ def api_tokens(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke(request: HttpRequest, org_slug: str, token_id: int) -> HttpResponse:
+def api_token_revoke(request: OrgRequest, org_slug: str, token_id: int) -> HttpResponse:
     api_token = get_api_token_for_member(request.member, token_id)
     try:
         services.api_token_revoke(api_token=api_token, by=request.member)
@@ -297,7 +304,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def notification_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
+def notification_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
     show = request.GET.get("show", "all")
     notifications = notification_list(member=request.member, unread_only=show == "unread")
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
@@ -314,7 +321,7 @@ def notification_list_view(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, org_slug: str, notification_id: int) -> HttpResponse:
+def notification_read(request: OrgRequest, org_slug: str, notification_id: int) -> HttpResponse:
     notification = notification_mark_read(
         notification=get_notification_for_member(request.member, notification_id)
     )
@@ -327,19 +334,19 @@ def notification_read(request: HttpRequest, org_slug: str, notification_id: int)
 
 
 @require_POST
-def notification_read_all(request: HttpRequest, org_slug: str) -> HttpResponse:
+def notification_read_all(request: OrgRequest, org_slug: str) -> HttpResponse:
     count = notifications_mark_all_read(member=request.member)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("notification_list", org_slug=org_slug)
 
 
 @require_GET
-def notification_bell(request: HttpRequest, org_slug: str) -> HttpResponse:
+def notification_bell(request: OrgRequest, org_slug: str) -> HttpResponse:
     return render(request, "alliance/_bell.html")
 
 
 @require_POST
-def notification_preferences(request: HttpRequest, org_slug: str) -> HttpResponse:
+def notification_preferences(request: OrgRequest, org_slug: str) -> HttpResponse:
     choices = {kind: request.POST.get(kind, "") for kind in kind_labels() if kind in request.POST}
     try:
         preferences_set(member=request.member, choices=choices)

@@ -1,4 +1,5 @@
-"""Benchmark: the checkpoint-reminder sweep over 1,000,000 checkpoints in 1,000 organizations.
+"""Benchmark: the checkpoint-reminder sweep over 1,000,000 checkpoints in 1,000 organizations,
+and the same due set claimed in 10,000 organizations.
 
     make bench            # or: .venv/bin/python -m alliance.devenv bench
 
@@ -10,7 +11,9 @@ sweep's selection and its ledger claim (rows inserted, delivery tasks enqueued o
 a private queue that is purged afterwards) and counts its SQL queries. To show
 that the selection does not grow with checkpoints that are not due, it measures
 once with a tenth of the checkpoints loaded and again with all of them, on the
-same due set.
+same due set. Then it claims the same number of due reminders spread over 10,000
+organizations (``--scale-orgs``): the claim is one statement, so its query count
+stays the same.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from alliance import reminders as alliance_reminders  # noqa: E402
 from alliance import tenancy  # noqa: E402
 from alliance.celery import app as celery_app  # noqa: E402
 from alliance.reminders import reminders_claim  # noqa: E402
@@ -116,7 +120,9 @@ def load_checkpoints(*, first: int, count: int, due: int, now) -> None:
             INSERT INTO tours_checkpoint (organization_id, tour_id, uid, sequence, scheduled_at, duration_minutes,
                 location, status, confirmed, progress, manager_notes, employee_notes, course_corrections,
                 created_at, updated_at)
-            SELECT t.orgs[1 + g %% t.n], t.ids[1 + g %% t.n], md5(g::text || 'cp')::uuid, 0,
+            SELECT t.orgs[1 + (CASE WHEN g < %(due)s THEN g * %(per_org)s ELSE g END) %% t.n],
+                   t.ids[1 + (CASE WHEN g < %(due)s THEN g * %(per_org)s ELSE g END) %% t.n],
+                   md5(g::text || 'cp')::uuid, 0,
                    CASE
                      WHEN g < %(due)s THEN %(now)s + make_interval(mins => 30 + (g %% 9000))
                      WHEN g %% 2 = 0 THEN %(now)s - make_interval(days => 1 + (g %% 700))
@@ -127,7 +133,8 @@ def load_checkpoints(*, first: int, count: int, due: int, now) -> None:
                    true, '', '', '', '', %(now)s, %(now)s
             FROM generate_series(%(first)s, %(last)s) AS g CROSS JOIN tours t
             """,
-            {"first": first, "last": first + count - 1, "due": due, "now": now},
+            # Due checkpoints go to every EMPLOYEES_PER_ORG-th tour: one organization after another.
+            {"first": first, "last": first + count - 1, "due": due, "now": now, "per_org": EMPLOYEES_PER_ORG},
         )
     vacuum_analyze()
 
@@ -149,26 +156,48 @@ def measure(now) -> dict:
     top_buffers = next(line for line in plan.splitlines() if "Buffers:" in line)  # the root node's
     buffers = sum(int(count) for count in re.findall(r"(?:hit|read)=(\d+)", top_buffers))
     queries = 0
+    insert_s = 0.0
 
     def count(execute_, sql, params, many, context):
-        nonlocal queries
+        nonlocal queries, insert_s
         queries += 1
-        return execute_(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute_(sql, params, many, context)
+        finally:
+            if sql.lstrip().startswith("INSERT"):
+                insert_s += time.perf_counter() - started
 
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         with tenancy.cross_tenant(reason="benchmark: reminder sweep selection"):
             due = reminders.due_checkpoint_reminders(now)
         selected = time.perf_counter()
-        with transaction.atomic():
-            claimed = reminders_claim(due)
+        enqueue_s = 0.0
+        publish = alliance_reminders._enqueue_deliveries
+
+        def timed_publish(batches):
+            nonlocal enqueue_s
+            started_publish = time.perf_counter()
+            publish(batches)
+            enqueue_s += time.perf_counter() - started_publish
+
+        alliance_reminders._enqueue_deliveries = timed_publish
+        try:
+            with transaction.atomic():
+                claimed = reminders_claim(due)
+        finally:
+            alliance_reminders._enqueue_deliveries = publish
         finished = time.perf_counter()
     return {
         "due_reminders": len(due),
+        "due_orgs": len({item.organization_id for item in due}),
         "claimed": len(claimed),
         "select_s": selected - started,
         "claim_s": finished - selected,
         "queries": queries,
+        "insert_s": insert_s,
+        "enqueue_s": enqueue_s,
         "buffers": buffers,
         "plan": plan,
     }
@@ -194,7 +223,8 @@ def report(label: str, figures: dict, checkpoints: int) -> None:
     print(
         f"{label:<34} checkpoints={checkpoints:>9,} due reminders={figures['due_reminders']:>6,} "
         f"claimed={figures['claimed']:>6,} select={figures['select_s'] * 1000:8.1f} ms "
-        f"ledger+enqueue={figures['claim_s'] * 1000:8.1f} ms queries={figures['queries']} "
+        f"ledger+enqueue={figures['claim_s'] * 1000:8.1f} ms (insert {figures['insert_s'] * 1000:.0f} ms, "
+        f"enqueue {figures['enqueue_s'] * 1000:.0f} ms) queries={figures['queries']} "
         f"pages read by the selection={figures['buffers']:,}"
     )
 
@@ -202,6 +232,8 @@ def report(label: str, figures: dict, checkpoints: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--scale-orgs", type=int, nargs="*", default=[10_000],
+                        help="more organization counts to claim the same due set in (query count and time)")
     parser.add_argument("--checkpoints", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--explain", action="store_true", help="print the selection's query plan")
@@ -210,6 +242,7 @@ def main() -> None:
     queue = f"bench-{os.getpid()}"
     celery_app.conf.task_default_queue = queue
     now = timezone.now().replace(microsecond=0)
+    claims = []
     with scratch_database():
         started = time.perf_counter()
         load_people(args.orgs, now)
@@ -226,16 +259,37 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s")
         full = measure(now)
         report("sweep, all checkpoints", full, args.checkpoints)
+        claims.append((args.orgs, full))
         if args.explain:
             print(full["plan"])
         vacuum_analyze()
         again = measure(now)
         report("second sweep (all in the ledger)", again, args.checkpoints)
-        with celery_app.connection_for_write() as conn:
-            purged = conn.default_channel.queue_purge(queue) or 0
-        print(f"purged {purged:,} delivery tasks from the private queue {queue}")
+        purge(queue)
         print(f"with 10x the checkpoints the selection reads x{full['buffers'] / small['buffers']:.2f} the pages "
               f"and takes x{full['select_s'] / small['select_s']:.2f} the time")
+    for orgs in args.scale_orgs:
+        with scratch_database():
+            load_people(orgs, now)
+            first_part = max(args.checkpoints // 10, args.due)
+            load_checkpoints(first=0, count=first_part, due=args.due, now=now)
+            figures = measure(now)
+            report(f"sweep, {orgs:,} organizations", figures, first_part)
+            claims.append((orgs, figures))
+            purge(queue)
+    print("\nclaim of the due reminders by number of organizations (one INSERT … SELECT for all of them):")
+    print(f"{'organizations':>14} {'organizations due':>18} {'reminders':>10} {'claim ms':>9} {'insert ms':>10} "
+          f"{'enqueue ms':>11} {'SQL queries':>12}")
+    for orgs, figures in claims:
+        print(f"{orgs:>14,} {figures['due_orgs']:>18,} {figures['claimed']:>10,} "
+              f"{figures['claim_s'] * 1000:>9.1f} {figures['insert_s'] * 1000:>10.1f} "
+              f"{figures['enqueue_s'] * 1000:>11.1f} {figures['queries']:>12}")
+
+
+def purge(queue: str) -> None:
+    with celery_app.connection_for_write() as conn:
+        purged = conn.default_channel.queue_purge(queue) or 0
+    print(f"purged {purged:,} delivery tasks from the private queue {queue}")
 
 
 if __name__ == "__main__":

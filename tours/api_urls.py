@@ -38,4 +38,8 @@ urlpatterns = [
     path("programs/", apis.ProgramListApi.as_view(), name="api_program_list"),
     path("programs/<int:pk>/", apis.ProgramDetailApi.as_view(), name="api_program_detail"),
     path("programs/<int:pk>/start-cohort/", apis.ProgramStartCohortApi.as_view(), name="api_program_start_cohort"),
+    path("tours/<int:pk>/amendments/", apis.TourAmendmentListApi.as_view(), name="api_tour_amendments"),
+    path("amendments/<int:pk>/accept/", apis.AmendmentAcceptApi.as_view(), name="api_amendment_accept"),
+    path("amendments/<int:pk>/decline/", apis.AmendmentDeclineApi.as_view(), name="api_amendment_decline"),
+    path("amendments/<int:pk>/withdraw/", apis.AmendmentWithdrawApi.as_view(), name="api_amendment_withdraw"),
 ]

@@ -7,10 +7,13 @@ one view per operation. State changes are explicit POST actions.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
@@ -18,31 +21,48 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import IdFilter, UpdatedSinceFilterSet
+from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetime
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
-from tours import selectors, services
+from alliance.selectors import managers_for_org
+from tours import rights, selectors, services
 from tours.models import (
+    DEFAULT_CADENCE_MONTHS,
+    DEFAULT_CHECKPOINT_MINUTES,
+    MAX_CADENCE_MONTHS,
+    MAX_CHECKPOINT_MINUTES,
+    MAX_NEXT_TOUR_LEAD_DAYS,
+    MIN_CADENCE_MONTHS,
+    MIN_CHECKPOINT_MINUTES,
+    MIN_NEXT_TOUR_LEAD_DAYS,
     ActionItem,
     AgendaItem,
     Checkpoint,
     FirstConversation,
+    PrivateNote,
     RotationalProgram,
     Tour,
+    TourAmendment,
     TourKind,
+    tour_duration_warnings,
+    tour_next_conversation_due,
 )
 
 # --- Helpers -------------------------------------------------------------------
 
 
-def _member(request, pk: int | None, field: str) -> Membership | None:
+NOT_A_DRAFTABLE_EMPLOYEE = "Choose one of your direct reports (HR: an active member other than yourself)."
+NOT_A_POSSIBLE_MANAGER = "Choose an active manager, HR person or admin of this organization."
+
+
+def _one_of(queryset, pk: int | None, field: str, message: str) -> Membership | None:
+    """The member with ``pk`` among those the caller may choose; the same message whether the id
+    does not exist or is not the caller's to choose, so no error text tells which ids exist."""
     if pk is None:
         return None
-    found = Membership.objects.for_org(request.member.organization_id).select_related("user", "manager").filter(
-        pk=pk
-    ).first()
+    found = queryset.select_related("user", "manager").filter(pk=pk).first()
     if found is None:
-        raise ValidationError({field: ["No member of this organization has this id."]})
+        raise ValidationError({field: [message]})
     return found
 
 
@@ -89,7 +109,7 @@ class TourOutputSerializer(serializers.ModelSerializer):
         return tour.next_tour_conversation_due()
 
     def get_allowed_actions(self, tour: Tour) -> list[str]:
-        return services.allowed_transitions(tour, self.context["request"].member)
+        return rights.allowed_transitions(tour, self.context["request"].member)
 
 
 class TourFilterSet(UpdatedSinceFilterSet):
@@ -116,9 +136,12 @@ class TourTermsInputSerializer(serializers.Serializer):
     alignment_notes = serializers.CharField(required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
-    cadence_months = serializers.IntegerField(min_value=1, max_value=24, required=False, default=6)
+    cadence_months = serializers.IntegerField(
+        min_value=MIN_CADENCE_MONTHS, max_value=MAX_CADENCE_MONTHS, required=False, default=DEFAULT_CADENCE_MONTHS
+    )
     next_tour_lead_days = serializers.IntegerField(
-        min_value=7, max_value=730, required=False, default=None, allow_null=True,
+        min_value=MIN_NEXT_TOUR_LEAD_DAYS, max_value=MAX_NEXT_TOUR_LEAD_DAYS, required=False, default=None,
+        allow_null=True,
         help_text="Days before the end when the next-tour conversation is due; the organization's earliest "
         "tour-ending prompt when omitted.",
     )
@@ -149,21 +172,84 @@ class TourUpdateInputSerializer(TourTermsInputSerializer):
     post=extend_schema(summary="Draft a tour", request=TourCreateInputSerializer,
                        responses={201: TourOutputSerializer}),
 )
-class TourListApi(generics.ListAPIView):
+class TourListApi(ColumnListMixin, generics.ListAPIView):
     """Tours of the caller's organization within their rights, oldest change first (cursor-paginated)."""
 
     serializer_class = TourOutputSerializer
     filterset_class = TourFilterSet
+    # The columns TourOutputSerializer writes, read without building Tour instances.
+    TOUR_COLUMNS = (
+        "kind", "status", "title", "mission", "company_objectives", "employee_benefits", "success_company",
+        "success_employee", "alignment_notes", "cadence_months", "next_tour_lead_days", "closing_note",
+        "changes_requested", "next_tour_plan", "next_tour_plan_notes",
+    )
+    DATE_COLUMNS = ("start_date", "end_date", "first_conversation_granted_on")
+    TIME_COLUMNS = ("proposed_at", "accepted_at", "closed_at", "next_tour_plan_recorded_at")
+    # Only the tour's own columns: the page is then one index range scan of
+    # (organization_id, updated_at, id) whatever the planner estimates, and the people's
+    # names and e-mails come in one more query for the page's memberships.
+    list_columns = (
+        "id", "organization_id", "employee_id", "manager_id", "previous_tour_id", "program_id", "cohort_id",
+        "created_at", "updated_at", *TOUR_COLUMNS, *DATE_COLUMNS, *TIME_COLUMNS,
+    )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return Tour.objects.none()
         return selectors.tour_list(member=self.request.member)
 
+    def list_rows(self, rows):
+        member = self.request.member
+        today = timezone.localdate()
+        people = {
+            person["id"]: person
+            for person in Membership.objects.for_org(member.organization_id)
+            .filter(pk__in={pk for row in rows for pk in (row["employee_id"], row["manager_id"])})
+            .values("id", "manager_id", "user__email", "user__full_name")
+        } if rows else {}
+        items = []
+        for row in rows:
+            employee, manager = people[row["employee_id"]], people[row["manager_id"]]
+            # The same rights function as everywhere, given the few columns it reads.
+            facts = SimpleNamespace(
+                organization_id=row["organization_id"], status=row["status"], employee_id=row["employee_id"],
+                manager_id=row["manager_id"], employee=SimpleNamespace(manager_id=employee["manager_id"]),
+            )
+            dates = {name: api_date(row[name]) for name in self.DATE_COLUMNS}
+            times = {name: api_datetime(row[name]) for name in self.TIME_COLUMNS}
+            items.append({
+                "id": row["id"], "employee": row["employee_id"], "employee_email": employee["user__email"],
+                "employee_name": employee["user__full_name"], "manager": row["manager_id"],
+                "manager_email": manager["user__email"], "manager_name": manager["user__full_name"],
+                "kind": row["kind"], "status": row["status"], "title": row["title"], "mission": row["mission"],
+                "company_objectives": row["company_objectives"], "employee_benefits": row["employee_benefits"],
+                "success_company": row["success_company"], "success_employee": row["success_employee"],
+                "alignment_notes": row["alignment_notes"], "start_date": dates["start_date"],
+                "end_date": dates["end_date"], "cadence_months": row["cadence_months"],
+                "next_tour_lead_days": row["next_tour_lead_days"], "previous_tour": row["previous_tour_id"],
+                "program": row["program_id"], "cohort": row["cohort_id"], "proposed_at": times["proposed_at"],
+                "accepted_at": times["accepted_at"], "closed_at": times["closed_at"],
+                "closing_note": row["closing_note"], "changes_requested": row["changes_requested"],
+                "first_conversation_granted_on": dates["first_conversation_granted_on"],
+                "next_tour_plan": row["next_tour_plan"], "next_tour_plan_notes": row["next_tour_plan_notes"],
+                "next_tour_plan_recorded_at": times["next_tour_plan_recorded_at"],
+                "next_tour_conversation_due": tour_next_conversation_due(
+                    status=row["status"], end_date=row["end_date"], lead_days=row["next_tour_lead_days"],
+                    plan=row["next_tour_plan"], today=today,
+                ),
+                "warnings": tour_duration_warnings(row["kind"], row["start_date"], row["end_date"]),
+                "allowed_actions": rights.allowed_transitions(facts, member),
+                "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"]),
+            })
+        return items
+
     def post(self, request):
+        rights.require_can_draft_tours(request.member)
         data = _input(TourCreateInputSerializer, request)
-        employee = _member(request, data.pop("employee"), "employee")
-        manager = _member(request, data.pop("manager"), "manager")
+        employee = _one_of(selectors.draftable_employees(request.member), data.pop("employee"), "employee",
+                           NOT_A_DRAFTABLE_EMPLOYEE)
+        manager = _one_of(managers_for_org(organization_id=request.member.organization_id), data.pop("manager"),
+                          "manager", NOT_A_POSSIBLE_MANAGER)
         previous_tour = _visible_tour(request, data.pop("previous_tour"), "previous_tour")
         tour = services.tour_create(by=request.member, employee=employee, manager=manager,
                                     previous_tour=previous_tour, **data)
@@ -171,10 +257,35 @@ class TourListApi(generics.ListAPIView):
         return Response(TourOutputSerializer(tour, context={"request": request}).data, status=201)
 
 
+class AmendmentChangeSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    current = serializers.CharField(source="from", help_text="The term in force, as shown to people.")
+    proposed = serializers.CharField(source="to")
+
+
+class AmendmentOutputSerializer(serializers.ModelSerializer):
+    proposed_by_name = serializers.CharField(source="proposed_by.user.full_name", default="", read_only=True)
+    answered_by_name = serializers.CharField(source="answered_by.user.full_name", default="", read_only=True)
+    diff = serializers.DictField(child=AmendmentChangeSerializer(), read_only=True,
+                                 help_text="For each changed term: its label, the term in force and the proposal.")
+
+    class Meta:
+        model = TourAmendment
+        fields = ["id", "tour", "status", "proposed_by", "proposed_by_name", "reason", "changes", "diff",
+                  "answered_by", "answered_by_name", "answered_at", "answer_note", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
 @extend_schema_view(
     get=extend_schema(summary="Retrieve a tour", responses=TourOutputSerializer),
-    patch=extend_schema(summary="Amend a tour's terms (kept in its history)", request=TourUpdateInputSerializer,
-                        responses=TourOutputSerializer),
+    patch=extend_schema(
+        summary="Change a tour's terms (kept in its history)",
+        description="On a draft or proposed tour the terms change at once (200, the tour). On an active tour "
+                    "this proposes an amendment instead (202, the amendment): the terms in force stay until the "
+                    "employee accepts it.",
+        request=TourUpdateInputSerializer,
+        responses={200: TourOutputSerializer, 202: AmendmentOutputSerializer},
+    ),
 )
 class TourDetailApi(APIView):
     def get(self, request, pk: int):
@@ -185,7 +296,13 @@ class TourDetailApi(APIView):
         tour = selectors.get_tour_for_member(request.member, pk)
         data = _input(TourUpdateInputSerializer, request)
         comment = data.pop("comment", "")
+        was_active = tour.status == Tour.Status.ACTIVE
         services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
+        if was_active:
+            amendment = selectors.pending_amendment(tour)
+            if amendment is not None:
+                amendment = selectors.get_amendment_for_member(request.member, amendment.pk)
+                return Response(AmendmentOutputSerializer(amendment).data, status=202)
         tour = selectors.get_tour_for_member(request.member, pk)
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
@@ -224,7 +341,12 @@ class TourActionApi(APIView):
         tour = selectors.get_tour_for_member(request.member, pk)
         data = _input(self.input_serializer, request) if self.input_serializer else {}
         self.perform(request, tour, data)
-        tour = selectors.get_tour_for_member(request.member, pk)
+        try:
+            tour = selectors.get_tour_for_member(request.member, pk)
+        except Http404:
+            # Sent back for changes, the tour is a draft again: the manager side's until it is
+            # proposed anew. The employee who just did it sees this one answer.
+            tour.refresh_from_db()
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
 
@@ -334,7 +456,7 @@ class FirstConversationOutcomeApi(TourActionApi):
         return super().post(request, pk)
 
     def perform(self, request, tour, data):
-        conversation = selectors.first_conversations_of(tour).filter(outcome="").first()
+        conversation = selectors.open_first_conversation(tour)
         if conversation is None:
             raise ValidationError({"outcome": ["No first conversation is waiting for an outcome."]})
         services.first_conversation_record_outcome(conversation=conversation, by=request.member,
@@ -365,7 +487,7 @@ class AgendaItemOutputSerializer(serializers.ModelSerializer):
 class ActionItemOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionItem
-        fields = ["id", "text", "owner", "done", "done_at", "carried_from", "created_at", "updated_at"]
+        fields = ["id", "text", "owner", "due_on", "done", "done_at", "carried_from", "created_at", "updated_at"]
 
 
 class CheckpointOutputSerializer(serializers.ModelSerializer):
@@ -402,7 +524,10 @@ class CheckpointFilterSet(UpdatedSinceFilterSet):
 class CheckpointCreateInputSerializer(serializers.Serializer):
     tour = serializers.IntegerField()
     scheduled_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False, default=45)
+    duration_minutes = serializers.IntegerField(
+        min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False,
+        default=DEFAULT_CHECKPOINT_MINUTES,
+    )
     location = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -424,14 +549,68 @@ def _checkpoint_response(request, pk: int, *, status_code: int = 200) -> Respons
     post=extend_schema(summary="Schedule a checkpoint", request=CheckpointCreateInputSerializer,
                        responses={201: CheckpointOutputSerializer}),
 )
-class CheckpointListApi(generics.ListAPIView):
+class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
     serializer_class = CheckpointOutputSerializer
     filterset_class = CheckpointFilterSet
+    list_columns = (
+        "id", "tour_id", "uid", "sequence", "scheduled_at", "duration_minutes", "location", "status", "confirmed",
+        "progress", "manager_notes", "employee_notes", "course_corrections", "completed_at", "cancelled_at",
+        "created_at", "updated_at",
+    )
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Checkpoint.objects.none()
         return selectors.checkpoint_list(member=self.request.member)
+
+    def list_rows(self, rows):
+        """The page's checkpoints, then their agenda, action items and the caller's own private notes in one
+        query each (as the serializer's prefetches did)."""
+        organization_id = self.request.member.organization_id
+        ids = [row["id"] for row in rows]
+        agenda: dict[int, list] = {pk: [] for pk in ids}
+        actions: dict[int, list] = {pk: [] for pk in ids}
+        notes: dict[int, str] = {}
+        if ids:
+            for item in AgendaItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
+                "created_at", "id"
+            ).values("id", "checkpoint_id", "text", "added_by_id", "discussed", "carried_from_id", "created_at",
+                     "updated_at"):
+                agenda[item["checkpoint_id"]].append({
+                    "id": item["id"], "text": item["text"], "added_by": item["added_by_id"],
+                    "discussed": item["discussed"], "carried_from": item["carried_from_id"],
+                    "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
+                })
+            for item in ActionItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
+                "created_at", "id"
+            ).values("id", "checkpoint_id", "text", "owner_id", "due_on", "done", "done_at", "carried_from_id",
+                     "created_at", "updated_at"):
+                actions[item["checkpoint_id"]].append({
+                    "id": item["id"], "text": item["text"], "owner": item["owner_id"],
+                    "due_on": api_date(item["due_on"]), "done": item["done"],
+                    "done_at": api_datetime(item["done_at"]), "carried_from": item["carried_from_id"],
+                    "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
+                })
+            notes = dict(
+                PrivateNote.objects.for_org(organization_id)
+                .filter(checkpoint_id__in=ids, author=self.request.member)
+                .values_list("checkpoint_id", "body")
+            )
+        return [
+            {
+                "id": row["id"], "tour": row["tour_id"], "uid": str(row["uid"]), "sequence": row["sequence"],
+                "scheduled_at": api_datetime(row["scheduled_at"]), "duration_minutes": row["duration_minutes"],
+                "ends_at": api_datetime(row["scheduled_at"] + timedelta(minutes=row["duration_minutes"])),
+                "location": row["location"], "status": row["status"], "confirmed": row["confirmed"],
+                "progress": row["progress"], "manager_notes": row["manager_notes"],
+                "employee_notes": row["employee_notes"], "course_corrections": row["course_corrections"],
+                "agenda": agenda[row["id"]], "action_items": actions[row["id"]],
+                "private_note": notes.get(row["id"], ""), "completed_at": api_datetime(row["completed_at"]),
+                "cancelled_at": api_datetime(row["cancelled_at"]), "created_at": api_datetime(row["created_at"]),
+                "updated_at": api_datetime(row["updated_at"]),
+            }
+            for row in rows
+        ]
 
     def post(self, request):
         data = _input(CheckpointCreateInputSerializer, request)
@@ -465,7 +644,9 @@ class CheckpointDetailApi(APIView):
 
 class RescheduleInputSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
-    duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False)
+    duration_minutes = serializers.IntegerField(
+        min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False
+    )
     location = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
@@ -473,6 +654,8 @@ class NewActionItemSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=500)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
+    due_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                   help_text="When it is due; its owner is reminded the day after if it is open.")
 
 
 class RecordOutcomeInputSerializer(serializers.Serializer):
@@ -574,7 +757,14 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
 
 
 class AgendaItemUpdateInputSerializer(serializers.Serializer):
-    discussed = serializers.BooleanField()
+    discussed = serializers.BooleanField(required=False, help_text="Either participant, any time.")
+    text = serializers.CharField(required=False, max_length=500,
+                                 help_text="Its author only, until the conversation starts.")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Give `discussed` or `text`.")
+        return attrs
 
 
 class ActionItemUpdateInputSerializer(serializers.Serializer):
@@ -582,12 +772,16 @@ class ActionItemUpdateInputSerializer(serializers.Serializer):
 
 
 class AgendaItemDetailApi(APIView):
-    @extend_schema(summary="Tick an agenda point as discussed", request=AgendaItemUpdateInputSerializer,
+    @extend_schema(summary="Tick an agenda point as discussed, or reword it", request=AgendaItemUpdateInputSerializer,
                    responses=AgendaItemOutputSerializer)
     def patch(self, request, pk: int):
         item = selectors.get_agenda_item_for_member(request.member, pk)
         data = _input(AgendaItemUpdateInputSerializer, request)
-        item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
+        with transaction.atomic():
+            if "text" in data:
+                item = services.agenda_item_edit(item=item, by=request.member, text=data["text"])
+            if "discussed" in data:
+                item = services.agenda_item_set_discussed(item=item, by=request.member, discussed=data["discussed"])
         return Response(AgendaItemOutputSerializer(item).data)
 
 
@@ -651,9 +845,20 @@ class ProgramFilterSet(UpdatedSinceFilterSet):
     post=extend_schema(summary="Create a rotational program (HR)", request=ProgramInputSerializer,
                        responses={201: ProgramOutputSerializer}),
 )
-class ProgramListApi(generics.ListAPIView):
+class ProgramListApi(ColumnListMixin, generics.ListAPIView):
     serializer_class = ProgramOutputSerializer
     filterset_class = ProgramFilterSet
+    list_columns = (
+        "id", "name", "description", "duration_months", "mission_template", "company_objectives",
+        "employee_benefits", "success_criteria", "cadence_months", "is_active", "created_at", "updated_at",
+    )
+
+    def list_rows(self, rows):
+        # New dicts: the paginator builds its cursor from the page's own rows afterwards.
+        return [
+            {**row, "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"])}
+            for row in rows
+        ]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -707,15 +912,73 @@ class ProgramStartCohortApi(APIView):
         program = selectors.get_program_for_member(request.member, pk)
         data = _input(CohortInputSerializer, request)
         ids = list(dict.fromkeys(data["members"]))
-        members = list(
-            Membership.objects.for_org(request.member.organization_id)
-            .filter(pk__in=ids, status=Membership.Status.ACTIVE).select_related("user", "manager")
-        )
+        rights.require_program_manager(request.member)
+        members = list(selectors.cohort_candidates(request.member).filter(pk__in=ids).select_related("manager"))
         missing = sorted(set(ids) - {m.pk for m in members})
         if missing:
-            raise ValidationError({"members": [f"No active member has the id {missing[0]}."]})
+            raise ValidationError({"members": [f"{missing[0]} is not an active member you can put in a cohort."]})
         cohort = services.cohort_start(program=program, by=request.member, start_date=data["start_date"],
                                        members=members, name=data["name"])
         return Response({"id": cohort.pk, "name": cohort.name, "start_date": cohort.start_date,
                          "tours": list(cohort.tours.order_by("id").values_list("id", flat=True))},
                         status=status.HTTP_201_CREATED)
+
+
+# --- Amendments of active tours ----------------------------------------------------
+
+
+@extend_schema(summary="A tour's amendments, newest first", responses=AmendmentOutputSerializer(many=True))
+class TourAmendmentListApi(APIView):
+    def get(self, request, pk: int):
+        tour = selectors.get_tour_for_member(request.member, pk)
+        return Response(AmendmentOutputSerializer(selectors.tour_amendments(tour), many=True).data)
+
+
+class AmendmentAnswerInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+def _amendment_action(summary: str, description: str):
+    return extend_schema(summary=summary, description=description, request=AmendmentAnswerInputSerializer,
+                         responses={200: AmendmentOutputSerializer,
+                                    400: OpenApiResponse(description="Refused in this state: the message says why."),
+                                    403: OpenApiResponse(description="Not yours to answer.")})
+
+
+class AmendmentActionApi(APIView):
+    def act(self, request, amendment: TourAmendment, note: str) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        amendment = selectors.get_amendment_for_member(request.member, pk)
+        data = _input(AmendmentAnswerInputSerializer, request)
+        self.act(request, amendment, data["note"])
+        amendment = selectors.get_amendment_for_member(request.member, pk)
+        return Response(AmendmentOutputSerializer(amendment).data)
+
+
+class AmendmentAcceptApi(AmendmentActionApi):
+    @_amendment_action("Accept a proposed amendment", "The employee only: the new terms take effect now.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_accept(amendment=amendment, by=request.member, note=note)
+
+
+class AmendmentDeclineApi(AmendmentActionApi):
+    @_amendment_action("Decline a proposed amendment", "The employee only, with a note saying why.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_decline(amendment=amendment, by=request.member, note=note)
+
+
+class AmendmentWithdrawApi(AmendmentActionApi):
+    @_amendment_action("Withdraw a proposed amendment", "The manager side.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, amendment, note):
+        services.amendment_withdraw(amendment=amendment, by=request.member)

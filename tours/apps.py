@@ -10,7 +10,7 @@ class ToursConfig(AppConfig):
     def ready(self) -> None:
         from alliance import registry
         from alliance.signals import manager_changed
-        from tours import reminders
+        from tours import notifications, reminders
         from tours.demo import seed_tours
         from tours.views import dashboard_panel_context
 
@@ -18,6 +18,7 @@ class ToursConfig(AppConfig):
 
         registry.register_urls("tours", org="tours.urls", api="tours.api_urls", root={"calendar/": "tours.feed_urls"})
         reminders.register()
+        notifications.register()
         # Reminder sweeps: due times live in PostgreSQL; each sweep claims what is due
         # in the ledger, so overlapping or duplicated runs send nothing twice.
         for name, task, every in (
@@ -26,6 +27,7 @@ class ToursConfig(AppConfig):
             ("sweep-overdue-checkpoints", "tours.tasks.sweep_overdue_checkpoints", 300.0),
             ("sweep-tour-endings", "tours.tasks.sweep_tour_endings", 600.0),
             ("sweep-first-conversations", "tours.tasks.sweep_first_conversations", 60.0),
+            ("sweep-overdue-action-items", "tours.tasks.sweep_overdue_action_items", 3600.0),
         ):
             registry.register_beat_entry(name, task=task, schedule=every)
 
@@ -41,7 +43,18 @@ class ToursConfig(AppConfig):
                                           context=dashboard_panel_context, order=10)
         registry.register_member_link("tours-ledger", label="Career ledger", url_name="tours:ledger", order=10,
                                       visible=_may_open_ledger)
+        registry.register_role_guard("tours-open-tours", _open_tours_managed_by)
         registry.register_demo_loader("tours", seed_tours)
+
+
+def _open_tours_managed_by(membership) -> str:
+    from tours.selectors import open_tours_managed_by
+
+    count = open_tours_managed_by(membership).count()
+    if not count:
+        return ""
+    return (f"{membership.user.full_name} manages {count} open tour{'s' if count != 1 else ''}; "
+            "hand them to another manager first.")
 
 
 def _may_open_ledger(viewer, subject) -> bool:

@@ -18,6 +18,12 @@ from django.urls import reverse
 from tours.models import Checkpoint
 
 PRODID = "-//Alliance//Tours of duty//EN"
+# RFC 5545 text values may not carry control characters (line breaks are escaped by icalendar).
+CONTROL_CHARACTERS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+
+
+def ical_text(value: str) -> str:
+    return (value or "").translate(CONTROL_CHARACTERS)
 UID_DOMAIN = "alliance.checkpoints"
 
 
@@ -32,7 +38,7 @@ def checkpoint_url(checkpoint: Checkpoint) -> str:
 
 def _address(membership, *, role: str | None = None) -> icalendar.vCalAddress:
     address = icalendar.vCalAddress(f"mailto:{membership.user.email}")
-    address.params["CN"] = membership.user.full_name or membership.user.email
+    address.params["CN"] = ical_text(membership.user.full_name or membership.user.email)
     if role:
         address.params["ROLE"] = role
         address.params["PARTSTAT"] = "NEEDS-ACTION"
@@ -49,9 +55,9 @@ def _event(checkpoint: Checkpoint, *, cancelled: bool) -> icalendar.Event:
     event.add("last-modified", checkpoint.updated_at)
     event.add("dtstart", checkpoint.scheduled_at)
     event.add("dtend", checkpoint.ends_at)
-    event.add("summary", f"Checkpoint: {tour.title} — {employee.user.full_name} & {manager.user.full_name}")
+    event.add("summary", ical_text(f"Checkpoint: {tour.title} — {employee.user.full_name} & {manager.user.full_name}"))
     if checkpoint.location:
-        event.add("location", checkpoint.location)
+        event.add("location", ical_text(checkpoint.location))
     url = checkpoint_url(checkpoint)
     event.add("url", url)
     lines = [f"Tour of duty: {tour.title} ({tour.get_kind_display()})"]
@@ -59,7 +65,7 @@ def _event(checkpoint: Checkpoint, *, cancelled: bool) -> icalendar.Event:
     if agenda:
         lines += ["", "Agenda so far:", *[f"- {text}" for text in agenda]]
     lines += ["", f"Prepare and take notes: {url}"]
-    event.add("description", "\n".join(lines))
+    event.add("description", ical_text("\n".join(lines)))
     event.add("organizer", _address(manager))
     event.add("attendee", _address(employee, role="REQ-PARTICIPANT"))
     event.add("attendee", _address(manager, role="CHAIR"))

@@ -1,5 +1,6 @@
 """Demo tours for seed_demo: every kind and state, checkpoints past and future,
-a right of first conversation exercised (and one answered), a rotational cohort.
+a right of first conversation exercised (and one answered), a pending amendment,
+overdue action items, a rotational cohort.
 
 Idempotent: an organization that already has tours is left as it is. Lifecycle
 steps go through the services (so history reads as it would in real use); only
@@ -115,11 +116,14 @@ def _seed_organization(organization: Organization) -> int:
                      employee_notes="I want more say in the rollout policy.",
                      agenda=("Rollout policy ownership", "Conference budget"),
                      actions=(("Draft the rollout policy", ellis, True), ("Book the conference", first, True)))
-    _past_checkpoint(main, day=today - timedelta(days=180), progress="at_risk",
-                     manager_notes="Two customer escalations pulled focus.",
-                     employee_notes="Escalations ate a month; I need protected time.",
-                     agenda=("Protected focus time",),
-                     actions=(("Hand escalations to the support rota", first, False),))
+    at_risk = _past_checkpoint(main, day=today - timedelta(days=180), progress="at_risk",
+                               manager_notes="Two customer escalations pulled focus.",
+                               employee_notes="Escalations ate a month; I need protected time.",
+                               agenda=("Protected focus time",),
+                               actions=(("Hand escalations to the support rota", first, False),
+                                        ("Write the on-call handbook", ellis, False)))
+    # Overdue action items: the owners get a reminder, My team flags them.
+    ActionItem.objects.for_org(organization).filter(checkpoint=at_risk).update(due_on=today - timedelta(days=150))
     services.first_conversation_grant(tour=main, by=ellis)
     services.first_conversation_exercise(
         tour=main, by=ellis, note="I'm starting to think about moving towards product management."
@@ -170,6 +174,12 @@ def _seed_organization(organization: Organization) -> int:
                          "Scope is slipping; we agreed to cut the reporting work.",
                          agenda=("Progress on objectives",))
         created += 1
+        if index == 1:
+            # An amendment waiting for the employee: the terms in force stay until they accept.
+            services.amendment_propose(
+                tour=tour, by=second, data={"end_date": tour.end_date + timedelta(days=182), "cadence_months": 3},
+                reason="The reporting work moved out; six more months and closer checkpoints to land the rest.",
+            )
         if index == 0:
             services.first_conversation_grant(tour=tour, by=person)
             conversation = services.first_conversation_exercise(tour=tour, by=person,

@@ -4,7 +4,22 @@ from django import forms
 from django.db.models import QuerySet
 
 from alliance.models import Membership
-from tours.models import Checkpoint, FirstConversation, RotationalProgram, Tour, TourKind
+from tours.models import (
+    DEFAULT_CADENCE_MONTHS,
+    DEFAULT_CHECKPOINT_MINUTES,
+    DEFAULT_NEXT_TOUR_LEAD_DAYS,
+    MAX_CADENCE_MONTHS,
+    MAX_CHECKPOINT_MINUTES,
+    MAX_NEXT_TOUR_LEAD_DAYS,
+    MIN_CADENCE_MONTHS,
+    MIN_CHECKPOINT_MINUTES,
+    MIN_NEXT_TOUR_LEAD_DAYS,
+    Checkpoint,
+    FirstConversation,
+    RotationalProgram,
+    Tour,
+    TourKind,
+)
 
 
 def _person(member: Membership) -> str:
@@ -47,9 +62,11 @@ class TourTermsForm(forms.Form):
     start_date = forms.DateField(widget=DateInput())
     end_date = forms.DateField(widget=DateInput(), required=False,
                                help_text="Required, except for foundational tours.")
-    cadence_months = forms.IntegerField(label="Checkpoint every (months)", min_value=1, max_value=24, initial=6)
+    cadence_months = forms.IntegerField(label="Checkpoint every (months)", min_value=MIN_CADENCE_MONTHS,
+                                        max_value=MAX_CADENCE_MONTHS, initial=DEFAULT_CADENCE_MONTHS)
     next_tour_lead_days = forms.IntegerField(
-        label="Next-tour conversation (days before the end)", min_value=7, max_value=730, initial=180
+        label="Next-tour conversation (days before the end)", min_value=MIN_NEXT_TOUR_LEAD_DAYS,
+        max_value=MAX_NEXT_TOUR_LEAD_DAYS, initial=DEFAULT_NEXT_TOUR_LEAD_DAYS,
     )
 
     def clean(self):
@@ -109,7 +126,8 @@ class FirstConversationOutcomeForm(forms.Form):
 class CheckpointScheduleForm(forms.Form):
     scheduled_at = forms.DateTimeField(label="When", widget=DateTimeInput(),
                                        help_text="In your time zone.")
-    duration_minutes = forms.IntegerField(label="Minutes", min_value=10, max_value=480, initial=45)
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=MIN_CHECKPOINT_MINUTES,
+                                          max_value=MAX_CHECKPOINT_MINUTES, initial=DEFAULT_CHECKPOINT_MINUTES)
     location = forms.CharField(label="Place or video link", max_length=500, required=False)
 
 
@@ -150,9 +168,13 @@ class OutcomeForm(forms.Form):
             self.fields[f"action_{row}_owner"] = forms.ChoiceField(
                 label=f"Owner of action item {row}", choices=owners, required=False
             )
+            self.fields[f"action_{row}_due"] = forms.DateField(
+                label=f"Due date of action item {row}", required=False, widget=DateInput()
+            )
 
     def action_rows(self):
-        return [(self[f"action_{row}_text"], self[f"action_{row}_owner"]) for row in range(1, ACTION_ROWS + 1)]
+        return [(self[f"action_{row}_text"], self[f"action_{row}_owner"], self[f"action_{row}_due"])
+                for row in range(1, ACTION_ROWS + 1)]
 
     def new_action_items(self) -> list[dict]:
         items = []
@@ -160,7 +182,7 @@ class OutcomeForm(forms.Form):
             text = self.cleaned_data.get(f"action_{row}_text", "").strip()
             if text:
                 owner = self.cleaned_data.get(f"action_{row}_owner") or None
-                items.append({"text": text, "owner": owner})
+                items.append({"text": text, "owner": owner, "due_on": self.cleaned_data.get(f"action_{row}_due")})
         return items
 
 

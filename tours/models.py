@@ -8,23 +8,57 @@ these classes hold fields, constraints and properties of their own fields only.
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from alliance.models import Membership, TenantModel
+from alliance.models import Membership, TenantModel, sync_index
 
+# Bounds and defaults, used by the models, the forms, the serializers and the services alike.
 DEFAULT_CADENCE_MONTHS = 6
+MIN_CADENCE_MONTHS, MAX_CADENCE_MONTHS = 1, 24
 DEFAULT_NEXT_TOUR_LEAD_DAYS = 180
+MIN_NEXT_TOUR_LEAD_DAYS, MAX_NEXT_TOUR_LEAD_DAYS = 7, 730
 DEFAULT_CHECKPOINT_MINUTES = 45
+MIN_CHECKPOINT_MINUTES, MAX_CHECKPOINT_MINUTES = 10, 480
+# Tour dates and checkpoint times stay well inside what dates, calendars and reminders can
+# compute with: a typo such as year 1 or 9999 is refused (by the services, and by the database).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2101, 1, 1, tzinfo=UTC)
 
 
 class TourKind(models.TextChoices):
     ROTATIONAL = "rotational", "Rotational"
     TRANSFORMATIONAL = "transformational", "Transformational"
     FOUNDATIONAL = "foundational", "Foundational"
+
+
+def tour_duration_warnings(kind: str, start_date: date | None, end_date: date | None) -> list[str]:
+    """The book's typical lengths for each kind (``Tour.duration_warnings``; also used by lists
+    that read columns instead of model instances)."""
+    if end_date is None or start_date is None:
+        return []
+    years = (end_date - start_date).days / 365.25
+    length = f"{years:.1f}".rstrip("0").rstrip(".")
+    length = f"{length} year" if length == "1" else f"{length} years"
+    if kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
+        return [f"Transformational tours usually run 2–5 years; this one runs {length}."]
+    if kind == TourKind.ROTATIONAL and years > 2 + 0.05:
+        return [f"Rotational tours usually last at most 2 years; this one runs {length}."]
+    return []
+
+
+def tour_next_conversation_due(*, status: str, end_date: date | None, lead_days: int | None, plan: str,
+                               today: date) -> bool:
+    """Whether the next-tour conversation is due (``Tour.next_tour_conversation_due``)."""
+    if status != Tour.Status.ACTIVE or end_date is None:
+        return False
+    due_on = end_date - timedelta(days=lead_days or 0)
+    return today >= due_on and plan not in Tour.DECIDED_PLANS
 
 
 class RotationalProgram(TenantModel):
@@ -51,6 +85,7 @@ class RotationalProgram(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="tours_program_name_unique"),
         ]
+        indexes = [sync_index("tours_program_org_updated_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -66,6 +101,9 @@ class Cohort(TenantModel):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "program", "start_date", "id"], name="tours_cohort_program_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -91,6 +129,8 @@ class Tour(TenantModel):
 
     OPEN_STATUSES = (Status.DRAFT, Status.PROPOSED, Status.ACTIVE)
     CLOSED_STATUSES = (Status.COMPLETED, Status.ENDED_EARLY, Status.CANCELLED)
+    # A next-tour plan that settles the question (no more "start the conversation" prompts).
+    DECIDED_PLANS = (NextPlan.NEW_INTERNAL_TOUR, NextPlan.OUTSIDE_TRANSITION)
     # The terms: what an amendment changes and the history records.
     TERM_FIELDS = (
         "kind", "title", "mission", "company_objectives", "employee_benefits", "success_company",
@@ -122,11 +162,11 @@ class Tour(TenantModel):
     end_date = models.DateField(null=True, blank=True, help_text="Required, except for foundational tours.")
     cadence_months = models.PositiveSmallIntegerField(
         "checkpoint every (months)", default=DEFAULT_CADENCE_MONTHS,
-        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        validators=[MinValueValidator(MIN_CADENCE_MONTHS), MaxValueValidator(MAX_CADENCE_MONTHS)],
     )
     next_tour_lead_days = models.PositiveSmallIntegerField(
         "start the next-tour conversation (days before the end)", default=DEFAULT_NEXT_TOUR_LEAD_DAYS,
-        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        validators=[MinValueValidator(MIN_NEXT_TOUR_LEAD_DAYS), MaxValueValidator(MAX_NEXT_TOUR_LEAD_DAYS)],
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     previous_tour = models.ForeignKey(
@@ -171,12 +211,23 @@ class Tour(TenantModel):
                 condition=~models.Q(employee=models.F("manager")), name="tours_not_own_manager"
             ),
             models.CheckConstraint(
-                condition=models.Q(cadence_months__gte=1, cadence_months__lte=24), name="tours_cadence_range"
+                condition=models.Q(cadence_months__gte=MIN_CADENCE_MONTHS, cadence_months__lte=MAX_CADENCE_MONTHS),
+                name="tours_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__gte=EARLIEST_DATE, start_date__lte=LATEST_DATE)
+                & (models.Q(end_date__isnull=True) | models.Q(end_date__gte=EARLIEST_DATE, end_date__lte=LATEST_DATE)),
+                name="tours_dates_in_bounds",
             ),
         ]
         indexes = [
             models.Index(fields=["organization", "employee", "status"]),
             models.Index(fields=["organization", "manager", "status"]),
+            sync_index("tours_tour_org_updated_idx"),
+            # HR's Tours page, newest start first.
+            models.Index(fields=["organization", "start_date", "id"], name="tours_tour_org_start_idx"),
+            # A person's career ledger.
+            models.Index(fields=["organization", "employee", "start_date", "id"], name="tours_tour_ledger_idx"),
             # The reminder sweep selects ending tours across organizations by end date.
             models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
         ]
@@ -189,10 +240,6 @@ class Tour(TenantModel):
         return self.status in self.OPEN_STATUSES
 
     @property
-    def is_editable(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-    @property
     def duration_days(self) -> int | None:
         if self.end_date is None or self.start_date is None:
             return None
@@ -201,15 +248,7 @@ class Tour(TenantModel):
     @property
     def duration_warnings(self) -> list[str]:
         """Advice, not a block: the book's typical lengths for each kind."""
-        days = self.duration_days
-        if days is None:
-            return []
-        years = days / 365.25
-        if self.kind == TourKind.TRANSFORMATIONAL and not (2 - 0.05 <= years <= 5 + 0.05):
-            return [f"Transformational tours usually run 2–5 years; this one runs {years:.1f}."]
-        if self.kind == TourKind.ROTATIONAL and years > 2 + 0.05:
-            return [f"Rotational tours usually last at most 2 years; this one runs {years:.1f}."]
-        return []
+        return tour_duration_warnings(self.kind, self.start_date, self.end_date)
 
     def days_left(self, today: date | None = None) -> int | None:
         if self.end_date is None:
@@ -219,18 +258,13 @@ class Tour(TenantModel):
     def next_tour_conversation_due_on(self) -> date | None:
         if self.end_date is None:
             return None
-        # Counted on ordinals, floored at the first representable day: a row saved before
-        # dates were bounded (say, ending in year 1) must not make every page listing it fail.
-        return date.fromordinal(max(1, self.end_date.toordinal() - (self.next_tour_lead_days or 0)))
+        return self.end_date - timedelta(days=self.next_tour_lead_days or 0)
 
     def next_tour_conversation_due(self, today: date | None = None) -> bool:
-        if self.status != self.Status.ACTIVE:
-            return False
-        due_on = self.next_tour_conversation_due_on()
-        if due_on is None:
-            return False
-        decided = self.next_tour_plan in (self.NextPlan.NEW_INTERNAL_TOUR, self.NextPlan.OUTSIDE_TRANSITION)
-        return (today or timezone.localdate()) >= due_on and not decided
+        return tour_next_conversation_due(
+            status=self.status, end_date=self.end_date, lead_days=self.next_tour_lead_days,
+            plan=self.next_tour_plan, today=today or timezone.localdate(),
+        )
 
     @property
     def first_conversation_granted(self) -> bool:
@@ -243,6 +277,9 @@ class TourRevision(TenantModel):
     class Action(models.TextChoices):
         CREATED = "created", "Drafted"
         AMENDED = "amended", "Amended the terms"
+        AMENDMENT_PROPOSED = "amendment_proposed", "Proposed an amendment"
+        AMENDMENT_DECLINED = "amendment_declined", "Declined the amendment"
+        AMENDMENT_WITHDRAWN = "amendment_withdrawn", "Withdrew the amendment"
         PROPOSED = "proposed", "Proposed"
         CHANGES_REQUESTED = "changes_requested", "Asked for changes"
         ACCEPTED = "accepted", "Accepted"
@@ -266,10 +303,50 @@ class TourRevision(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "tour", "created_at"])]
+        indexes = [models.Index(fields=["organization", "tour", "created_at", "id"], name="tours_revision_tour_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.tour_id})"
+
+
+class TourAmendment(TenantModel):
+    """A proposed change to the terms of an active tour: the terms in force stay until the
+    employee accepts it. ``changes`` holds the new values (JSON), ``diff`` what a person reads."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the employee"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)
+    diff = models.JSONField(default=dict)  # field -> {"label", "from", "to"}
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    answered_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "tour"], condition=models.Q(status="pending"),
+                                    name="tours_one_pending_amendment"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "tour", "status"]),
+            models.Index(fields=["organization", "tour", "created_at", "id"], name="tours_amendment_tour_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.tour_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class Checkpoint(TenantModel):
@@ -294,7 +371,8 @@ class Checkpoint(TenantModel):
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE, raised on every change.")
     scheduled_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
-        default=DEFAULT_CHECKPOINT_MINUTES, validators=[MinValueValidator(10), MaxValueValidator(480)]
+        default=DEFAULT_CHECKPOINT_MINUTES,
+        validators=[MinValueValidator(MIN_CHECKPOINT_MINUTES), MaxValueValidator(MAX_CHECKPOINT_MINUTES)],
     )
     location = models.CharField("place or video link", max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
@@ -312,9 +390,17 @@ class Checkpoint(TenantModel):
         ordering = ["scheduled_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "uid"], name="tours_checkpoint_uid_unique"),
+            models.CheckConstraint(
+                condition=models.Q(scheduled_at__gte=EARLIEST_TIME, scheduled_at__lt=LATEST_TIME)
+                & models.Q(duration_minutes__gte=MIN_CHECKPOINT_MINUTES, duration_minutes__lte=MAX_CHECKPOINT_MINUTES),
+                name="tours_checkpoint_in_bounds",
+            ),
         ]
         indexes = [
-            models.Index(fields=["organization", "tour", "scheduled_at"]),
+            models.Index(fields=["organization", "tour", "scheduled_at", "id"], name="tours_cp_tour_sched_idx"),
+            sync_index("tours_cp_org_updated_idx"),
+            # Checkpoint lists of the organization, in time order.
+            models.Index(fields=["organization", "scheduled_at", "id"], name="tours_cp_org_sched_idx"),
             # The reminder sweep selects due checkpoints across organizations by time.
             models.Index(fields=["status", "scheduled_at"], name="tours_cp_status_sched_idx"),
         ]
@@ -324,10 +410,7 @@ class Checkpoint(TenantModel):
 
     @property
     def ends_at(self):
-        try:
-            return self.scheduled_at + timedelta(minutes=self.duration_minutes)
-        except OverflowError:  # a row saved before checkpoint times were bounded, at the end of time
-            return self.scheduled_at
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
 
     @property
     def is_open(self) -> bool:
@@ -336,6 +419,11 @@ class Checkpoint(TenantModel):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.SCHEDULED and self.ends_at < timezone.now()
+
+    @property
+    def has_started(self) -> bool:
+        """An outcome can be recorded only once the conversation has started."""
+        return self.scheduled_at <= timezone.now()
 
 
 class AgendaItem(TenantModel):
@@ -351,7 +439,7 @@ class AgendaItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint"])]
+        indexes = [models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_agenda_cp_idx")]
 
     def __str__(self) -> str:
         return self.text
@@ -363,6 +451,7 @@ class ActionItem(TenantModel):
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
     text = models.CharField(max_length=500)
     owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_on = models.DateField("due", null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     carried_from = models.ForeignKey(
@@ -371,10 +460,24 @@ class ActionItem(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["organization", "checkpoint"])]
+        indexes = [
+            models.Index(fields=["organization", "checkpoint", "created_at", "id"], name="tours_action_cp_idx"),
+            # The overdue-action-item sweep selects open items by due date across organizations.
+            models.Index(fields=["due_on"], condition=models.Q(done=False), name="tours_action_open_due_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True) | models.Q(due_on__gte=EARLIEST_DATE, due_on__lte=LATEST_DATE),
+                name="tours_action_due_in_bounds",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.done and self.due_on is not None and self.due_on < timezone.localdate()
 
 
 class PrivateNote(TenantModel):
@@ -403,6 +506,9 @@ class FirstConversation(TenantModel):
         SUPPORTED_MOVE_OUTSIDE = "supported_move_outside", "Supported move outside"
         STAYED = "stayed", "Stayed on current tour"
 
+    # Exercised, and the manager has not recorded the outcome yet (one per tour at most).
+    OPEN = models.Q(outcome="")
+
     tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="first_conversations")
     exercised_at = models.DateTimeField(default=timezone.now)
     employee_note = models.TextField(blank=True)
@@ -425,6 +531,7 @@ class FirstConversation(TenantModel):
         indexes = [
             # The reminder sweep: exercised conversations still without an outcome.
             models.Index(fields=["outcome", "exercised_at"], name="tours_rofc_outcome_idx"),
+            models.Index(fields=["organization", "tour", "exercised_at", "id"], name="tours_rofc_tour_idx"),
         ]
 
     def __str__(self) -> str:

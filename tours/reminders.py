@@ -19,24 +19,25 @@ from django.conf import settings
 from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from alliance import tenancy
 from alliance.models import Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
-from tours.models import AgendaItem, Checkpoint, FirstConversation, Tour
+from tours.models import ActionItem, AgendaItem, Checkpoint, FirstConversation, Tour
 
 CHECKPOINT_UPCOMING = "checkpoint_upcoming"
 AGENDA_NUDGE = "agenda_nudge"
 CHECKPOINT_OVERDUE = "checkpoint_overdue"
 TOUR_ENDING = "tour_ending"
 FIRST_CONVERSATION = "first_conversation"
+ACTION_ITEM_OVERDUE = "action_item_overdue"
 
 # Exercised conversations older than this without an outcome are past reminding.
 FIRST_CONVERSATION_LOOKBACK_DAYS = 60
 
-DECIDED_PLANS = (Tour.NextPlan.NEW_INTERNAL_TOUR, Tour.NextPlan.OUTSIDE_TRANSITION)
+DECIDED_PLANS = Tour.DECIDED_PLANS
 
 
 def _stamp(moment: datetime) -> str:
@@ -153,6 +154,33 @@ def due_overdue_notices(now: datetime) -> list[DueReminder]:
     return [DueReminder(org, CHECKPOINT_OVERDUE, cid, rid, win, now) for org, cid, rid, win in rows]
 
 
+def due_action_item_notices(now: datetime) -> list[DueReminder]:
+    """The owner of an open action item, once, the day after its due date in the organization's zone.
+
+    Only the tip of a carry-over chain counts (the copies are the same commitment), and
+    only on an active tour.
+    """
+    sql = f"""
+        WITH due AS (
+            SELECT a.organization_id AS cp_org, a.id, a.owner_id, 'due@' || to_char(a.due_on, 'YYYYMMDD') AS win
+            FROM tours_actionitem a
+            JOIN alliance_organization o ON o.id = a.organization_id
+            JOIN tours_checkpoint cp ON cp.id = a.checkpoint_id AND cp.organization_id = a.organization_id
+            JOIN tours_tour t ON t.id = cp.tour_id AND t.organization_id = cp.organization_id
+            WHERE a.done = false AND a.owner_id IS NOT NULL
+              AND a.due_on < (%(now)s AT TIME ZONE o.time_zone)::date
+              AND a.due_on >= (%(now)s AT TIME ZONE 'UTC')::date - 60
+              AND t.status = 'active'
+              AND NOT EXISTS (SELECT 1 FROM tours_actionitem c
+                              WHERE c.carried_from_id = a.id AND c.organization_id = a.organization_id)
+        )
+        SELECT cp_org, id, owner_id, win FROM due
+        WHERE {_not_in_ledger(ACTION_ITEM_OVERDUE, "due.id", "due.owner_id", "due.win")}
+    """
+    rows = _rows(sql, {"now": now})
+    return [DueReminder(org, ACTION_ITEM_OVERDUE, item_id, rid, win, now) for org, item_id, rid, win in rows]
+
+
 def due_tour_ending_prompts(now: datetime) -> list[DueReminder]:
     """Manager and employee, at the nearest lead time reached, until a next-tour plan is decided."""
     sql = f"""
@@ -228,6 +256,7 @@ SELECTORS = {
     CHECKPOINT_OVERDUE: due_overdue_notices,
     TOUR_ENDING: due_tour_ending_prompts,
     FIRST_CONVERSATION: due_first_conversation_notices,
+    ACTION_ITEM_OVERDUE: due_action_item_notices,
 }
 
 
@@ -374,6 +403,27 @@ def build_first_conversation(reminder: Reminder) -> ReminderMessage | None:
     return _message("first_conversation", context, url=_tour_url(conversation.tour))
 
 
+def build_action_item_overdue(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import checkpoint_url
+
+    item = (ActionItem.objects.for_org(reminder.organization_id)
+            .select_related("checkpoint__tour__employee__user", "checkpoint__tour__manager__user",
+                            "checkpoint__tour__organization")
+            .filter(pk=reminder.subject_id).first())
+    if (item is None or item.done or item.owner_id != reminder.recipient_id or item.due_on is None
+            or item.checkpoint.tour.status != Tour.Status.ACTIVE
+            or ActionItem.objects.for_org(reminder.organization_id).filter(carried_from=item).exists()):
+        return None
+    tour = item.checkpoint.tour
+    url = checkpoint_url(item.checkpoint)
+    due = formats.date_format(item.due_on, "DATE_FORMAT")
+    text = (f"Hello {reminder.recipient.user.get_short_name()},\n\n"
+            f"“{item.text}”, agreed at a checkpoint of “{tour.title}”, was due on {due} and is still open.\n"
+            f"Tick it when it is done, or bring it to the next checkpoint.\n\nOpen it: {url}\n\n— Alliance")
+    return ReminderMessage(subject=f"Overdue: {item.text}"[:200], text=text,
+                           summary=f"“{item.text}” was due on {due}.", url=url)
+
+
 def register() -> None:
     """Called from ToursConfig.ready(): the kinds, in the order the preferences page lists them."""
     register_reminder_kind(CHECKPOINT_UPCOMING, "Upcoming checkpoint conversations", build_checkpoint_upcoming,
@@ -385,3 +435,5 @@ def register() -> None:
                            order=13)
     register_reminder_kind(FIRST_CONVERSATION, "Right of first conversation exercised (managers)",
                            build_first_conversation, order=14)
+    register_reminder_kind(ACTION_ITEM_OVERDUE, "An action item you own is overdue", build_action_item_overdue,
+                           order=15)

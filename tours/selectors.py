@@ -12,15 +12,22 @@ A tour or checkpoint the caller may not see is a 404, exactly like one that does
 
 from __future__ import annotations
 
+import calendar as pycalendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from alliance.models import Membership
+from alliance.selectors import direct_reports_of
 from tours.models import (
+    DEFAULT_NEXT_TOUR_LEAD_DAYS,
+    LATEST_DATE,
+    MAX_NEXT_TOUR_LEAD_DAYS,
+    MIN_NEXT_TOUR_LEAD_DAYS,
     ActionItem,
     AgendaItem,
     CalendarFeed,
@@ -30,58 +37,36 @@ from tours.models import (
     PrivateNote,
     RotationalProgram,
     Tour,
+    TourAmendment,
+    TourKind,
     TourRevision,
 )
 
-# --- Rights --------------------------------------------------------------------
+SUCCESSOR_MONTHS = 36  # a next tour's first proposal: a transformational tour of three years
 
 
-def is_manager_side(member: Membership, tour: Tour) -> bool:
-    """The tour's manager, the employee's current manager, or HR/admin."""
-    if not member.is_active or member.organization_id != tour.organization_id:
-        return False
-    return member.is_hr or tour.manager_id == member.pk or tour.employee.manager_id == member.pk
-
-
-def is_tour_employee(member: Membership, tour: Tour) -> bool:
-    return member.is_active and tour.employee_id == member.pk
-
-
-def is_participant(member: Membership, tour: Tour) -> bool:
-    """The people in the conversation: the employee and their manager(s), not HR by role."""
-    return member.is_active and member.pk in {tour.employee_id, tour.manager_id, tour.employee.manager_id}
-
-
-def can_draft_tour_for(member: Membership, employee: Membership) -> bool:
-    return member.is_active and employee.is_active and (
-        member.is_hr or (employee.manager_id == member.pk and member.pk != employee.pk)
-    )
-
-
-@dataclass(frozen=True)
-class TourRights:
-    view: bool = True
-    manage: bool = False
-    employee: bool = False
-    participant: bool = False
-
-
-def tour_rights(member: Membership, tour: Tour) -> TourRights:
-    return TourRights(
-        manage=is_manager_side(member, tour),
-        employee=is_tour_employee(member, tour),
-        participant=is_participant(member, tour),
-    )
-
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
 
 # --- Tours ---------------------------------------------------------------------
+
+
+def _as_employee(prefix: str, member: Membership) -> Q:
+    """The employee's own tours — except drafts, which are the manager side's until proposed."""
+    return Q(**{f"{prefix}employee": member}) & ~Q(**{f"{prefix}status": Tour.Status.DRAFT})
+
+
+def _as_manager(prefix: str, member: Membership) -> Q:
+    return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__manager": member})
 
 
 def visible_tours(member: Membership) -> QuerySet[Tour]:
     tours = Tour.objects.for_org(member.organization_id)
     if member.is_hr:
         return tours
-    return tours.filter(Q(employee=member) | Q(manager=member) | Q(employee__manager=member))
+    return tours.filter(_as_employee("", member) | _as_manager("", member))
 
 
 def tour_list(
@@ -136,6 +121,29 @@ def get_tour_for_member(member: Membership, tour_id: int) -> Tour:
     return tour
 
 
+def tour_amendments(tour: Tour) -> list[TourAmendment]:
+    return list(TourAmendment.objects.for_org(tour.organization_id).filter(tour=tour)
+                .select_related("proposed_by__user", "answered_by__user"))
+
+
+def pending_amendment(tour: Tour) -> TourAmendment | None:
+    return (TourAmendment.objects.for_org(tour.organization_id)
+            .filter(tour=tour, status=TourAmendment.Status.PENDING).select_related("proposed_by__user").first())
+
+
+def get_amendment_for_member(member: Membership, amendment_id: int) -> TourAmendment:
+    amendment = (
+        TourAmendment.objects.for_org(member.organization_id)
+        .filter(pk=amendment_id, tour__in=visible_tours(member))
+        .select_related("tour__employee__user", "tour__employee__manager", "tour__manager__user",
+                        "tour__organization", "proposed_by__user", "answered_by__user")
+        .first()
+    )
+    if amendment is None:
+        raise Http404("No such amendment.")
+    return amendment
+
+
 def tour_history(tour: Tour) -> QuerySet[TourRevision]:
     return TourRevision.objects.for_org(tour.organization_id).filter(tour=tour).select_related("by__user")
 
@@ -148,37 +156,58 @@ def career_ledger(*, member: Membership, subject: Membership) -> list[Tour]:
     )
 
 
+def active_members(member: Membership) -> QuerySet[Membership]:
+    return Membership.objects.for_org(member.organization_id).filter(status=Membership.Status.ACTIVE)
+
+
 def draftable_employees(member: Membership) -> QuerySet[Membership]:
-    """Who the caller may draft a tour for: direct reports, or everyone active for HR."""
-    members = Membership.objects.for_org(member.organization_id).filter(
-        status=Membership.Status.ACTIVE
-    ).select_related("user", "manager__user")
+    """Who the caller may draft a tour for (tours.rights.can_draft_tour_for, as a query)."""
     if member.is_hr:
-        return members
-    return members.filter(manager=member)
+        members = active_members(member)
+    elif member.is_manager:
+        members = direct_reports_of(member)
+    else:
+        members = Membership.objects.none()
+    return members.exclude(pk=member.pk).select_related("user", "manager__user")
 
 
-def possible_managers(*, organization_id: int) -> QuerySet[Membership]:
-    return Membership.objects.for_org(organization_id).filter(
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.MANAGER, Membership.Role.HR, Membership.Role.ADMIN],
-    ).select_related("user")
+def cohort_candidates(member: Membership) -> QuerySet[Membership]:
+    """Who HR may put in a rotational cohort: every active member but themselves."""
+    return active_members(member).exclude(pk=member.pk).select_related("user")
 
 
-def active_tour_of(member: Membership) -> Tour | None:
-    return (
-        Tour.objects.for_org(member.organization_id)
-        .filter(employee=member, status=Tour.Status.ACTIVE)
-        .select_related("manager__user").first()
-    )
+def next_tour_lead_default(organization) -> int:
+    """A new tour's "next-tour conversation due" lead: the organization's earliest prompt.
+
+    The organization's tour-ending reminders (default 180/90/30 days) and a tour's own
+    "due" flag then start on the same day unless someone sets the tour otherwise.
+    """
+    leads = organization.tour_ending_days_before or [DEFAULT_NEXT_TOUR_LEAD_DAYS]
+    return min(max(max(leads), MIN_NEXT_TOUR_LEAD_DAYS), MAX_NEXT_TOUR_LEAD_DAYS)
+
+
+def successor_initial(tour: Tour) -> dict[str, Any]:
+    """Starting terms for the tour after ``tour``: same people, starting when it ends."""
+    start = timezone.localdate()
+    if tour.end_date is not None and start <= tour.end_date < LATEST_DATE:
+        start = tour.end_date + timedelta(days=1)
+    return {
+        "employee": tour.employee_id, "manager": tour.manager_id, "kind": TourKind.TRANSFORMATIONAL,
+        "start_date": start, "end_date": min(add_months(start, SUCCESSOR_MONTHS), LATEST_DATE),
+        "cadence_months": tour.cadence_months, "previous_tour": tour.pk,
+    }
+
+
+def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
+    return Tour.objects.for_org(member.organization_id).filter(manager=member, status__in=Tour.OPEN_STATUSES)
 
 
 def open_tours_of(member: Membership) -> list[Tour]:
-    """The person's own current and pending tours (active first, then proposed, then drafts)."""
-    order = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1, Tour.Status.DRAFT: 2}
+    """The person's own current and pending tours (active first, then proposed; drafts are not theirs yet)."""
+    order = {Tour.Status.ACTIVE: 0, Tour.Status.PROPOSED: 1}
     tours = list(
         Tour.objects.for_org(member.organization_id)
-        .filter(employee=member, status__in=Tour.OPEN_STATUSES)
+        .filter(employee=member, status__in=(Tour.Status.ACTIVE, Tour.Status.PROPOSED))
         .select_related("manager__user", "employee__user")
     )
     return sorted(tours, key=lambda t: (order[t.status], t.start_date))
@@ -191,9 +220,7 @@ def visible_checkpoints(member: Membership) -> QuerySet[Checkpoint]:
     checkpoints = Checkpoint.objects.for_org(member.organization_id)
     if member.is_hr:
         return checkpoints
-    return checkpoints.filter(
-        Q(tour__employee=member) | Q(tour__manager=member) | Q(tour__employee__manager=member)
-    )
+    return checkpoints.filter(_as_employee("tour__", member) | _as_manager("tour__", member))
 
 
 def with_checkpoint_details(checkpoints: QuerySet[Checkpoint], *, member: Membership) -> QuerySet[Checkpoint]:
@@ -276,7 +303,7 @@ def upcoming_checkpoints_for(member: Membership, *, limit: int = 5) -> list[Chec
     """The person's next conversations, as employee or as manager."""
     return list(
         Checkpoint.objects.for_org(member.organization_id)
-        .filter(Q(tour__employee=member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
+        .filter(_as_employee("tour__", member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
                 scheduled_at__gte=timezone.now() - timedelta(hours=2))
         .select_related("tour__employee__user", "tour__manager__user")
         .order_by("scheduled_at", "id")[:limit]
@@ -287,11 +314,25 @@ def calendar_checkpoints_for(member: Membership) -> QuerySet[Checkpoint]:
     """What a person's calendar feed carries: their checkpoints of the last 90 days and to come."""
     return (
         Checkpoint.objects.for_org(member.organization_id)
-        .filter(Q(tour__employee=member) | Q(tour__manager=member),
+        .filter(_as_employee("tour__", member) | Q(tour__manager=member),
                 scheduled_at__gte=timezone.now() - timedelta(days=90))
         .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
         .prefetch_related("agenda_items")
         .order_by("scheduled_at", "id")
+    )
+
+
+def open_action_items(*, organization_id: int, tour_ids, limit: int = 50) -> list[ActionItem]:
+    """What is still to do from these tours' checkpoints, soonest due first.
+
+    Only the tip of each carry-over chain: a carried copy is the same commitment.
+    """
+    return list(
+        ActionItem.objects.for_org(organization_id)
+        .filter(done=False, checkpoint__tour_id__in=list(tour_ids))
+        .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("owner__user", "checkpoint__tour__employee__user")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:limit]
     )
 
 
@@ -313,6 +354,11 @@ def first_conversations_of(tour: Tour) -> QuerySet[FirstConversation]:
     return FirstConversation.objects.for_org(tour.organization_id).filter(tour=tour).select_related(
         "outcome_recorded_by__user"
     )
+
+
+def open_first_conversation(tour: Tour) -> FirstConversation | None:
+    """The exercised right of first conversation still waiting for its outcome (at most one)."""
+    return first_conversations_of(tour).filter(FirstConversation.OPEN).first()
 
 
 # --- Manager dashboard ----------------------------------------------------------
@@ -341,6 +387,7 @@ TEAM_FLAGS = {
     "first_conversation": "Right of first conversation exercised",
     "overdue_checkpoint": "Overdue checkpoint",
     "at_risk": "Last checkpoint at risk",
+    "overdue_action_item": "Overdue action item",
 }
 TEAM_SORTS = {"name", "ends", "next_checkpoint", "flags"}
 
@@ -348,11 +395,7 @@ TEAM_SORTS = {"name", "ends", "next_checkpoint", "flags"}
 def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: str = "name") -> list[TeamRow]:
     """Direct reports with their current tour and what needs attention (two queries)."""
     now = timezone.now()
-    reports = list(
-        Membership.objects.for_org(member.organization_id)
-        .filter(manager=member, status=Membership.Status.ACTIVE)
-        .select_related("user")
-    )
+    reports = list(direct_reports_of(member).select_related("user"))
     scheduled = Checkpoint.objects.filter(tour=OuterRef("pk"), status=Checkpoint.Status.SCHEDULED)
     tours = (
         Tour.objects.for_org(member.organization_id)
@@ -366,7 +409,14 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
                 .order_by("-scheduled_at").values("progress")[:1]
             ),
             has_overdue=Exists(scheduled.filter(scheduled_at__lt=now - timedelta(hours=1))),
-            open_first_conversation=Exists(FirstConversation.objects.filter(tour=OuterRef("pk"), outcome="")),
+            has_overdue_action=Exists(
+                ActionItem.objects.filter(checkpoint__tour=OuterRef("pk"), done=False,
+                                          due_on__lt=timezone.localdate())
+                .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+            ),
+            open_first_conversation=Exists(
+                FirstConversation.objects.filter(FirstConversation.OPEN, tour=OuterRef("pk"))
+            ),
         )
         .order_by("start_date")
     )
@@ -393,6 +443,8 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
                 row.flags.append(("overdue_checkpoint", TEAM_FLAGS["overdue_checkpoint"]))
             if row.last_progress in (Checkpoint.Progress.AT_RISK, Checkpoint.Progress.OFF_TRACK):
                 row.flags.append(("at_risk", TEAM_FLAGS["at_risk"]))
+            if tour.has_overdue_action:
+                row.flags.append(("overdue_action_item", TEAM_FLAGS["overdue_action_item"]))
         rows.append(row)
     if flag:
         rows = [row for row in rows if flag in row.flag_keys]
@@ -415,7 +467,7 @@ def open_first_conversations_for_manager(member: Membership) -> list[FirstConver
     """Exercised rights of first conversation still waiting for the manager's outcome."""
     return list(
         FirstConversation.objects.for_org(member.organization_id)
-        .filter(outcome="")
+        .filter(FirstConversation.OPEN)
         .filter(Q(tour__manager=member) | Q(tour__employee__manager=member))
         .select_related("tour__employee__user")
         .order_by("exercised_at")

@@ -35,3 +35,8 @@ def sweep_tour_endings(now: str | None = None) -> int:
 @shared_task
 def sweep_first_conversations(now: str | None = None) -> int:
     return reminders.sweep(reminders.FIRST_CONVERSATION, now=_now(now))
+
+
+@shared_task
+def sweep_overdue_action_items(now: str | None = None) -> int:
+    return reminders.sweep(reminders.ACTION_ITEM_OVERDUE, now=_now(now))

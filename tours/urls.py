@@ -18,6 +18,7 @@ urlpatterns = [
     path("tours/<int:tour_id>/first-conversation/<slug:action>/", views.first_conversation_action,
          name="first_conversation"),
     path("tours/<int:tour_id>/next-plan/", views.tour_next_plan, name="next_plan"),
+    path("amendments/<int:amendment_id>/<slug:action>/", views.amendment_action, name="amendment"),
     path("tours/<int:tour_id>/checkpoints/new/", views.checkpoint_new, name="checkpoint_new"),
     path("first-conversations/<int:conversation_id>/outcome/", views.first_conversation_outcome,
          name="first_conversation_outcome"),

@@ -25,10 +25,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
+from alliance.http import OrgRequest
 from alliance.models import Membership
 from alliance.pagination import query_without_page
-from alliance.selectors import get_membership_for_member, team_names
-from tours import calendar, selectors, services
+from alliance.selectors import get_membership_for_member, managers_for_org, team_names
+from tours import calendar, rights, selectors, services
 from tours.forms import (
     AgendaItemForm,
     CheckpointScheduleForm,
@@ -46,17 +47,17 @@ from tours.forms import (
     TourEditForm,
     TourFilterForm,
 )
-from tours.models import Checkpoint, FirstConversation, Tour, TourKind
+from tours.models import DEFAULT_CHECKPOINT_MINUTES, Checkpoint, FirstConversation, Tour, TourKind
 
 TOURS_PER_PAGE = 25
 
 
-def _invalid_status(request: HttpRequest) -> int:
+def _invalid_status(request: OrgRequest) -> int:
     """400 for a refused form post; 200 for HTMX, which swaps only successful responses."""
     return 200 if request.htmx or request.method != "POST" else 400
 
 
-def _back_to(request: HttpRequest, url: str) -> HttpResponse:
+def _back_to(request: OrgRequest, url: str) -> HttpResponse:
     """After a POST: a full redirect, also for HTMX (which then swaps the whole page)."""
     if request.htmx:
         # Without the fragment: a redirect to the same page plus "#..." would only scroll.
@@ -64,7 +65,7 @@ def _back_to(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: OrgRequest) -> str:
     """A same-site ``next`` path from the form, or nothing (no open redirects)."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -89,7 +90,7 @@ def _tour_url(tour: Tour) -> str:
     return reverse("tours:detail", args=[tour.organization.slug, tour.pk])
 
 
-def _checkpoint_url(request: HttpRequest, checkpoint: Checkpoint) -> str:
+def _checkpoint_url(request: OrgRequest, checkpoint: Checkpoint) -> str:
     return reverse("tours:checkpoint_detail", args=[request.org.slug, checkpoint.pk])
 
 
@@ -97,10 +98,10 @@ def _checkpoint_url(request: HttpRequest, checkpoint: Checkpoint) -> str:
 
 
 @require_GET
-def tour_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
     """Organization-wide for HR; everyone else sees the tours they are entitled to."""
     member = request.member
-    managers = selectors.possible_managers(organization_id=request.org.pk).order_by("user__full_name")
+    managers = managers_for_org(organization_id=request.org.pk).order_by("user__full_name")
     form = TourFilterForm(request.GET or None, teams=team_names(organization_id=request.org.pk), managers=managers)
     filters = form.cleaned_data if form.is_valid() else {}
     tours = selectors.tour_list(
@@ -144,7 +145,7 @@ def _csv_safe(value: str) -> str:
 
 
 @require_GET
-def team_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
+def team_dashboard(request: OrgRequest, org_slug: str) -> HttpResponse:
     flag = request.GET.get("flag", "")
     flag = flag if flag in selectors.TEAM_FLAGS else ""
     kind = request.GET.get("kind", "")
@@ -154,6 +155,8 @@ def team_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
     rows = selectors.team_overview(member=request.member, flag=flag, kind=kind, sort=sort)
     context = {
         "rows": rows, "flag": flag, "kind": kind, "sort": sort, "flags": selectors.TEAM_FLAGS,
+        "action_items": selectors.open_action_items(
+            organization_id=request.org.pk, tour_ids=[row.tour.pk for row in rows if row.tour is not None]),
         "kinds": TourKind.choices, "conversations": selectors.open_first_conversations_for_manager(request.member),
     }
     template = "tours/team.html#rows" if request.htmx else "tours/team.html"
@@ -161,7 +164,7 @@ def team_dashboard(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_GET
-def my_tour(request: HttpRequest, org_slug: str) -> HttpResponse:
+def my_tour(request: OrgRequest, org_slug: str) -> HttpResponse:
     member = request.member
     open_tours = selectors.open_tours_of(member)
     current = open_tours[0] if open_tours else None
@@ -174,20 +177,21 @@ def my_tour(request: HttpRequest, org_slug: str) -> HttpResponse:
         "feed": selectors.active_calendar_feed(member),
     }
     if current is not None:
+        context["action_items"] = selectors.open_action_items(organization_id=request.org.pk, tour_ids=[current.pk])
         context["conversations"] = list(selectors.first_conversations_of(current))
         context["open_conversation"] = next((c for c in context["conversations"] if c.is_open), None)
     return render(request, "tours/my_tour.html", context)
 
 
 @require_GET
-def career_ledger(request: HttpRequest, org_slug: str, membership_id: int) -> HttpResponse:
+def career_ledger(request: OrgRequest, org_slug: str, membership_id: int) -> HttpResponse:
     subject = get_membership_for_member(request.member, membership_id)
     ledger = selectors.career_ledger(member=request.member, subject=subject)
-    can_draft = selectors.can_draft_tour_for(request.member, subject)
+    can_draft = rights.can_draft_tour_for(request.member, subject)
     return render(request, "tours/ledger.html", {"subject": subject, "ledger": ledger, "can_draft": can_draft})
 
 
-def dashboard_panel_context(request: HttpRequest) -> dict:
+def dashboard_panel_context(request: OrgRequest) -> dict:
     """The tours panel of the home dashboard: my tour, and my team's flags for managers."""
     member = request.member
     open_tours = selectors.open_tours_of(member)
@@ -208,28 +212,28 @@ def dashboard_panel_context(request: HttpRequest) -> dict:
 # --- Create and edit -----------------------------------------------------------
 
 
-def _alignment_context(request: HttpRequest, employee: Membership | None) -> dict:
+def _alignment_context(request: OrgRequest, employee: Membership | None) -> dict:
     return {"alignment_employee": employee, "organization": request.org}
 
 
 @require_http_methods(["GET", "POST"])
-def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
+def tour_create(request: OrgRequest, org_slug: str) -> HttpResponse:
     member = request.member
-    employees = selectors.draftable_employees(member).exclude(pk=member.pk).order_by("user__full_name")
-    if not member.is_hr and not employees.exists():
+    employees = selectors.draftable_employees(member).order_by("user__full_name")
+    if not rights.can_draft_tours(member) or (not member.is_hr and not employees.exists()):
         raise PermissionDenied("Only managers (for their direct reports) and HR can draft tours.")
-    managers = selectors.possible_managers(organization_id=request.org.pk).order_by("user__full_name")
+    managers = managers_for_org(organization_id=request.org.pk).order_by("user__full_name")
     previous = None
     successor_of = _id_param(request.GET.get("previous"))
     for_employee = _id_param(request.GET.get("employee"))
     if request.method == "GET" and successor_of is not None:
         previous = selectors.get_tour_for_member(member, successor_of)
-        initial = services.successor_initial(previous)
+        initial = selectors.successor_initial(previous)
     elif request.method == "GET" and for_employee is not None:
         initial = {"employee": for_employee, "start_date": timezone.localdate()}
     else:
         initial = {"start_date": timezone.localdate()}
-    initial.setdefault("next_tour_lead_days", services.next_tour_lead_default(request.org))
+    initial.setdefault("next_tour_lead_days", selectors.next_tour_lead_default(request.org))
     form = TourCreateForm(request.POST or None, initial=initial, employees=employees, managers=managers)
     form.fields["employee"].widget.attrs.update({
         "hx-get": reverse("tours:alignment", args=[org_slug]), "hx-target": "#alignment",
@@ -261,7 +265,7 @@ def tour_create(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_GET
-def tour_alignment(request: HttpRequest, org_slug: str) -> HttpResponse:
+def tour_alignment(request: OrgRequest, org_slug: str) -> HttpResponse:
     """The side-by-side alignment panel for the chosen employee (HTMX, on change)."""
     employee = None
     employee_id = _id_param(request.GET.get("employee"))
@@ -271,11 +275,11 @@ def tour_alignment(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def tour_edit(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse:
+def tour_edit(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
-    if not selectors.is_manager_side(request.member, tour):
+    if not rights.is_manager_side(request.member, tour):
         raise PermissionDenied("Only the tour's manager or HR can change its terms.")
-    if not tour.is_editable:
+    if not tour.is_open:
         messages.error(request, f"A {tour.get_status_display().lower()} tour can no longer be changed.")
         return redirect(_tour_url(tour))
     initial = {name: getattr(tour, name) for name in Tour.TERM_FIELDS}
@@ -283,12 +287,17 @@ def tour_edit(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         comment = data.pop("comment", "")
+        was_active = tour.status == Tour.Status.ACTIVE
         try:
             services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
         except ApplicationError as error:
             apply_application_error(form, error)
             tour.refresh_from_db()
         else:
+            if was_active:
+                messages.success(request, f"Amendment proposed to {tour.employee.user.full_name}. The terms in force "
+                                          "stay until they accept it.")
+                return redirect(_tour_url(tour) + "#amendment")
             messages.success(request, "Terms amended; the change is in the tour's history.")
             for warning in tour.duration_warnings:
                 messages.warning(request, warning)
@@ -301,20 +310,21 @@ def tour_edit(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse
 # --- Detail and lifecycle ---------------------------------------------------------
 
 
-def _tour_context(request: HttpRequest, tour: Tour) -> dict:
+def _tour_context(request: OrgRequest, tour: Tour) -> dict:
     member = request.member
-    rights = selectors.tour_rights(member, tour)
+    may = rights.tour_rights(member, tour)
     conversations = list(selectors.first_conversations_of(tour))
     return {
         "tour": tour,
-        "rights": rights,
-        "transitions": services.allowed_transitions(tour, member),
+        "rights": may,
+        "transitions": rights.allowed_transitions(tour, member),
         "checkpoints": selectors.tour_checkpoints(member=member, tour=tour),
         "history": selectors.tour_history(tour)[:100],
+        "pending_amendment": selectors.pending_amendment(tour),
         "conversations": conversations,
         "open_conversation": next((c for c in conversations if c.is_open), None),
         "successors": list(tour.successors.select_related("employee").order_by("start_date")),
-        "schedule_form": CheckpointScheduleForm(initial={"duration_minutes": 45}),
+        "schedule_form": CheckpointScheduleForm(initial={"duration_minutes": DEFAULT_CHECKPOINT_MINUTES}),
         "next_plan_form": NextPlanForm(initial={"plan": tour.next_tour_plan, "notes": tour.next_tour_plan_notes}),
         "outcome_choices": FirstConversation.Outcome.choices,
         "now": timezone.now(),
@@ -322,7 +332,7 @@ def _tour_context(request: HttpRequest, tour: Tour) -> dict:
 
 
 @require_GET
-def tour_detail(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse:
+def tour_detail(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
     return render(request, "tours/detail.html", _tour_context(request, tour))
 
@@ -340,9 +350,9 @@ SUCCESS_MESSAGES = {
 
 
 @require_POST
-def tour_transition(request: HttpRequest, org_slug: str, tour_id: int, action: str) -> HttpResponse:
+def tour_transition(request: OrgRequest, org_slug: str, tour_id: int, action: str) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
-    if action not in services.TRANSITIONS:
+    if action not in rights.TRANSITIONS:
         raise Http404("No such action.")
     form_class = TRANSITION_FORMS.get(action)
     form = form_class(request.POST) if form_class else None
@@ -369,11 +379,36 @@ def tour_transition(request: HttpRequest, org_slug: str, tour_id: int, action: s
     else:
         messages.success(request, SUCCESS_MESSAGES[action].format(
             employee=tour.employee.user.full_name, manager=tour.manager.user.full_name))
+        if action == "request_changes":  # a draft again: the manager side's until proposed anew
+            return redirect("tours:my_tour", org_slug=org_slug)
     return _back_to(request, _tour_url(tour))
 
 
 @require_POST
-def first_conversation_action(request: HttpRequest, org_slug: str, tour_id: int, action: str) -> HttpResponse:
+def amendment_action(request: OrgRequest, org_slug: str, amendment_id: int, action: str) -> HttpResponse:
+    """Accept or decline (the employee) or withdraw (the manager side) a proposed amendment."""
+    amendment = selectors.get_amendment_for_member(request.member, amendment_id)
+    tour = amendment.tour
+    note = request.POST.get("note", "")[:2000]
+    try:
+        if action == "accept":
+            services.amendment_accept(amendment=amendment, by=request.member, note=note)
+            messages.success(request, "Amendment accepted: the new terms are in force.")
+        elif action == "decline":
+            services.amendment_decline(amendment=amendment, by=request.member, note=note)
+            messages.success(request, f"Amendment declined; {tour.manager.user.full_name} will hear why.")
+        elif action == "withdraw":
+            services.amendment_withdraw(amendment=amendment, by=request.member)
+            messages.success(request, "Amendment withdrawn.")
+        else:
+            raise Http404("No such action.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return _back_to(request, _tour_url(tour))
+
+
+@require_POST
+def first_conversation_action(request: OrgRequest, org_slug: str, tour_id: int, action: str) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
     by = request.member
     try:
@@ -398,7 +433,7 @@ def first_conversation_action(request: HttpRequest, org_slug: str, tour_id: int,
 
 
 @require_POST
-def first_conversation_outcome(request: HttpRequest, org_slug: str, conversation_id: int) -> HttpResponse:
+def first_conversation_outcome(request: OrgRequest, org_slug: str, conversation_id: int) -> HttpResponse:
     conversation = selectors.get_first_conversation_for_member(request.member, conversation_id)
     form = FirstConversationOutcomeForm(request.POST)
     if not form.is_valid():
@@ -418,7 +453,7 @@ def first_conversation_outcome(request: HttpRequest, org_slug: str, conversation
 
 
 @require_POST
-def tour_next_plan(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse:
+def tour_next_plan(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
     form = NextPlanForm(request.POST)
     if not form.is_valid():
@@ -436,18 +471,18 @@ def tour_next_plan(request: HttpRequest, org_slug: str, tour_id: int) -> HttpRes
 # --- Checkpoints ----------------------------------------------------------------
 
 
-def _row_response(request: HttpRequest, checkpoint: Checkpoint, *, form=None, status: int = 200) -> HttpResponse:
+def _row_response(request: OrgRequest, checkpoint: Checkpoint, *, form=None, status: int = 200) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint.pk)
     context = {"cp": checkpoint, "tour": checkpoint.tour, "now": timezone.now(),
-               "rights": selectors.tour_rights(request.member, checkpoint.tour), "form": form}
+               "rights": rights.tour_rights(request.member, checkpoint.tour), "form": form}
     template = "tours/detail.html#reschedule_form" if form is not None else "tours/detail.html#checkpoint_row"
     return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def checkpoint_new(request: HttpRequest, org_slug: str, tour_id: int) -> HttpResponse:
+def checkpoint_new(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
-    form = CheckpointScheduleForm(request.POST or None, initial={"duration_minutes": 45})
+    form = CheckpointScheduleForm(request.POST or None, initial={"duration_minutes": DEFAULT_CHECKPOINT_MINUTES})
     if request.method == "POST" and form.is_valid():
         try:
             checkpoint = services.checkpoint_schedule(tour=tour, by=request.member, **form.cleaned_data)
@@ -463,7 +498,7 @@ def checkpoint_new(request: HttpRequest, org_slug: str, tour_id: int) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-def checkpoint_reschedule(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def checkpoint_reschedule(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     initial = {"scheduled_at": timezone.localtime(checkpoint.scheduled_at),
                "duration_minutes": checkpoint.duration_minutes, "location": checkpoint.location}
@@ -486,7 +521,7 @@ def checkpoint_reschedule(request: HttpRequest, org_slug: str, checkpoint_id: in
 
 
 @require_POST
-def checkpoint_action(request: HttpRequest, org_slug: str, checkpoint_id: int, action: str) -> HttpResponse:
+def checkpoint_action(request: OrgRequest, org_slug: str, checkpoint_id: int, action: str) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     actions = {"confirm": services.checkpoint_confirm, "cancel": services.checkpoint_cancel,
                "missed": services.checkpoint_mark_missed}
@@ -505,12 +540,12 @@ def checkpoint_action(request: HttpRequest, org_slug: str, checkpoint_id: int, a
     return redirect(_tour_url(checkpoint.tour) + "#timeline")
 
 
-def _checkpoint_context(request: HttpRequest, checkpoint: Checkpoint) -> dict:
+def _checkpoint_context(request: OrgRequest, checkpoint: Checkpoint) -> dict:
     tour = checkpoint.tour
-    rights = selectors.tour_rights(request.member, tour)
-    own_notes = checkpoint.employee_notes if rights.employee else checkpoint.manager_notes
+    may = rights.tour_rights(request.member, tour)
+    own_notes = checkpoint.employee_notes if may.employee else checkpoint.manager_notes
     return {
-        "cp": checkpoint, "tour": tour, "rights": rights,
+        "cp": checkpoint, "tour": tour, "rights": may,
         "agenda_form": AgendaItemForm(),
         "notes_form": SharedNotesForm(initial={"notes": own_notes}),
         "private_form": PrivateNoteForm(initial={"body": selectors.my_private_note(checkpoint)}),
@@ -519,14 +554,14 @@ def _checkpoint_context(request: HttpRequest, checkpoint: Checkpoint) -> dict:
 
 
 @require_GET
-def checkpoint_detail(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def checkpoint_detail(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     """Prepare (agenda), take notes, and read what was agreed."""
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     return render(request, "tours/checkpoint.html", _checkpoint_context(request, checkpoint))
 
 
 @require_POST
-def agenda_add(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def agenda_add(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     form = AgendaItemForm(request.POST)
     saved = False
@@ -543,18 +578,22 @@ def agenda_add(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpR
         return redirect(_checkpoint_url(request, checkpoint) + "#agenda")
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     context = _checkpoint_context(request, checkpoint)
+    # After the swap, the cursor is back in the field (htmx focuses [autofocus]), ready for the next point.
+    form.fields["text"].widget.attrs["autofocus"] = True
     context["agenda_form"] = form
     return render(request, "tours/checkpoint.html#agenda", context)
 
 
 @require_POST
-def agenda_item_action(request: HttpRequest, org_slug: str, item_id: int, action: str) -> HttpResponse:
+def agenda_item_action(request: OrgRequest, org_slug: str, item_id: int, action: str) -> HttpResponse:
     item = selectors.get_agenda_item_for_member(request.member, item_id)
     try:
         if action == "toggle":
             services.agenda_item_set_discussed(item=item, by=request.member, discussed=not item.discussed)
         elif action == "remove":
             services.agenda_item_remove(item=item, by=request.member)
+        elif action == "edit":
+            services.agenda_item_edit(item=item, by=request.member, text=request.POST.get("text", "")[:1000])
         else:
             raise Http404("No such action.")
     except ApplicationError as error:
@@ -567,7 +606,7 @@ def agenda_item_action(request: HttpRequest, org_slug: str, item_id: int, action
 
 
 @require_POST
-def action_item_toggle(request: HttpRequest, org_slug: str, item_id: int) -> HttpResponse:
+def action_item_toggle(request: OrgRequest, org_slug: str, item_id: int) -> HttpResponse:
     item = selectors.get_action_item_for_member(request.member, item_id)
     try:
         services.action_item_set_done(item=item, by=request.member, done=not item.done)
@@ -581,15 +620,15 @@ def action_item_toggle(request: HttpRequest, org_slug: str, item_id: int) -> Htt
 
 
 @require_POST
-def checkpoint_notes(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def checkpoint_notes(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     """The viewer's own side of the shared notes."""
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     form = SharedNotesForm(request.POST)
     form.is_valid()
     notes = form.cleaned_data.get("notes", "")
-    rights = selectors.tour_rights(request.member, checkpoint.tour)
+    may = rights.tour_rights(request.member, checkpoint.tour)
     try:
-        if rights.employee:
+        if may.employee:
             services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, employee_notes=notes)
         else:
             services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, manager_notes=notes)
@@ -601,7 +640,7 @@ def checkpoint_notes(request: HttpRequest, org_slug: str, checkpoint_id: int) ->
 
 
 @require_POST
-def checkpoint_private_note(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def checkpoint_private_note(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     form = PrivateNoteForm(request.POST)
     form.is_valid()
@@ -615,12 +654,15 @@ def checkpoint_private_note(request: HttpRequest, org_slug: str, checkpoint_id: 
 
 
 @require_http_methods(["GET", "POST"])
-def checkpoint_outcome(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def checkpoint_outcome(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
-    if not selectors.is_manager_side(request.member, checkpoint.tour):
+    if not rights.is_manager_side(request.member, checkpoint.tour):
         raise PermissionDenied("The manager records the outcome of a checkpoint.")
     if checkpoint.status != Checkpoint.Status.SCHEDULED:
         messages.error(request, f"This checkpoint is {checkpoint.get_status_display().lower()} already.")
+        return redirect(_checkpoint_url(request, checkpoint))
+    if not services.checkpoint_has_started(checkpoint):
+        messages.error(request, "This conversation has not started yet; record its outcome once you have met.")
         return redirect(_checkpoint_url(request, checkpoint))
     initial = {"manager_notes": checkpoint.manager_notes, "course_corrections": checkpoint.course_corrections,
                "discussed": [str(item.pk) for item in checkpoint.agenda_items.all() if item.discussed]}
@@ -644,7 +686,7 @@ def checkpoint_outcome(request: HttpRequest, org_slug: str, checkpoint_id: int) 
 
 
 @require_GET
-def checkpoint_invite(request: HttpRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
+def checkpoint_invite(request: OrgRequest, org_slug: str, checkpoint_id: int) -> HttpResponse:
     checkpoint = selectors.get_checkpoint_for_member(request.member, checkpoint_id)
     response = HttpResponse(calendar.checkpoint_invite(checkpoint), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="checkpoint-{checkpoint.pk}.ics"'
@@ -655,7 +697,7 @@ def checkpoint_invite(request: HttpRequest, org_slug: str, checkpoint_id: int) -
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
+def calendar_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
     feed_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
@@ -664,7 +706,9 @@ def calendar_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect("tours:calendar", org_slug=org_slug)
         _feed, token = services.calendar_feed_create(member=request.member)
         feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
-    context = {"feed": selectors.active_calendar_feed(request.member), "feed_url": feed_url}
+    webcal_url = "webcal://" + feed_url.split("://", 1)[1] if feed_url else ""
+    context = {"feed": selectors.active_calendar_feed(request.member), "feed_url": feed_url,
+               "webcal_url": webcal_url}
     return render(request, "tours/calendar.html", context)
 
 
@@ -687,7 +731,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_required
-def program_list(request: HttpRequest, org_slug: str) -> HttpResponse:
+def program_list(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -704,12 +748,9 @@ def program_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_required
-def program_detail(request: HttpRequest, org_slug: str, program_id: int) -> HttpResponse:
+def program_detail(request: OrgRequest, org_slug: str, program_id: int) -> HttpResponse:
     program = selectors.get_program_for_member(request.member, program_id)
-    candidates = (
-        Membership.objects.for_org(request.org.pk).filter(status=Membership.Status.ACTIVE)
-        .select_related("user").order_by("user__full_name")
-    )
+    candidates = selectors.cohort_candidates(request.member).order_by("user__full_name")
     edit_form = ProgramForm(instance=program, prefix="program")
     cohort_form = CohortForm(initial={"start_date": timezone.localdate() + timedelta(days=14)},
                              members=candidates, prefix="cohort")

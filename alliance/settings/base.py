@@ -48,11 +48,12 @@ MIDDLEWARE = [
     # Opens the request's transaction before anything touches the database, so the
     # tenant set later (transaction-locally) covers every query of the request.
     "alliance.middleware.RequestTransactionMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, the session user and messages are for the browser: skipped on /api/.
+    "alliance.middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "alliance.middleware.BrowserAuthenticationMiddleware",
+    "alliance.middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alliance.middleware.UserTimezoneMiddleware",
@@ -83,8 +84,13 @@ def _database(url_var: str) -> dict:
     config = env.db_url(url_var)
     # A Unix-socket directory arrives URL-encoded in the host part.
     config["HOST"] = unquote(config.get("HOST") or "")
+    # Persistent connections (one per worker thread), checked before reuse so a
+    # connection closed by PostgreSQL or PgBouncer is replaced instead of failing a request.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling mode a server-side cursor (``.iterator()``)
+    # cannot outlive its transaction's server connection: DISABLE_SERVER_SIDE_CURSORS=true there.
+    config["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
     # Transactions are opened by RequestTransactionMiddleware (and by tenant_context
     # in tasks), not by ATOMIC_REQUESTS, which would start too late for middleware.
     config["ATOMIC_REQUESTS"] = False
@@ -179,7 +185,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "alliance.apis.exception_handler",
     "UNAUTHENTICATED_USER": None,

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import template
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from alliance.registry import member_links_for, nav_items_for
 
 register = template.Library()
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """One way to show a day everywhere: "Mar 4", with the year when it is not this year."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    return dateformat.format(value, "M j" if value.year == timezone.localdate().year else "M j, Y")
+
+
+@register.filter
+def moment(value: datetime | None) -> str:
+    """A point in time in the viewer's zone, always with the zone: "Mar 4, 10:00 CET"."""
+    if value in (None, ""):
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{day(local)}, {dateformat.format(local, 'H:i')} {local.tzname() or ''}".rstrip()
 
 
 @register.inclusion_tag("_nav_apps.html", takes_context=True)

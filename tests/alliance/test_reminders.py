@@ -52,10 +52,13 @@ def _test_builder(reminder: Reminder) -> ReminderMessage | None:
 def test_kind():
     from alliance import registry
 
+    builders, kinds = dict(registry._REMINDER_BUILDERS), dict(registry._NOTIFICATION_KINDS)
     register_reminder_kind(TEST_KIND, "Test reminders", _test_builder)
     yield TEST_KIND
-    registry._REMINDER_BUILDERS.pop(TEST_KIND, None)
-    registry._NOTIFICATION_KINDS.pop(TEST_KIND, None)
+    registry._REMINDER_BUILDERS.clear()
+    registry._REMINDER_BUILDERS.update(builders)
+    registry._NOTIFICATION_KINDS.clear()
+    registry._NOTIFICATION_KINDS.update(kinds)
 
 
 def ledger(status: str | None = None) -> list[Reminder]:
@@ -164,3 +167,72 @@ def test_each_organization_is_delivered_in_its_own_tenant(worker, test_kind, mem
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [member.pk]
     with tenancy.tenant_context(other.organization_id):
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [other.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claiming_across_many_organizations_is_one_statement(test_kind):
+    """The ledger insert for every organization is one query inside one audited cross-tenant block,
+    whatever the number of organizations; delivery goes out in messages of 50 reminders."""
+    from unittest import mock
+
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance import reminders
+
+    members = [MembershipFactory(organization=OrganizationFactory(slug=f"org-{n}")) for n in range(12)]
+    due = [due_for(m, subject_id=s) for m in members for s in range(60)]  # 60 each: two batches per organization
+    with mock.patch.object(reminders.deliver_reminder_batch_task, "apply_async") as enqueue, \
+            CaptureQueriesContext(connection) as queries, transaction.atomic():
+        claimed = reminders_claim(due)
+        assert enqueue.call_count == 0  # only once the claim commits
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")]
+    assert len(inserts) == 1
+    assert len(queries.captured_queries) <= 8  # the cross-tenant setting and savepoint around one INSERT
+    assert len(claimed) == 720 == len(ledger())
+    batches = [call.args[0][0] for call in enqueue.call_args_list]
+    assert len(batches) == 720 // 50 + 1  # messages of 50 reminders, whatever the organizations
+    assert [sum(len(ids) for _, ids in batch) for batch in batches] == [50] * 14 + [20]
+    delivered = sorted((org, pk) for batch in batches for org, ids in batch for pk in ids)
+    assert delivered == sorted(claimed)
+    # Claiming again inserts nothing and enqueues nothing.
+    with mock.patch.object(reminders.deliver_reminder_batch_task, "apply_async") as enqueue, transaction.atomic():
+        assert reminders_claim(due) == []
+    assert enqueue.call_count == 0
+
+
+def test_a_claim_cannot_point_at_another_organizations_member(db, test_kind):
+    """Cross-tenant does not mean cross-organization references: the composite key refuses them."""
+    from django.db import IntegrityError, connection, transaction
+
+    acme = MembershipFactory(organization=OrganizationFactory(slug="acme"))
+    globex = MembershipFactory(organization=OrganizationFactory(slug="globex"))
+    wrong = DueReminder(organization_id=acme.organization_id, kind=TEST_KIND, subject_id=1,
+                        recipient_id=globex.pk, window="7d", due_at=due_for(acme).due_at)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        reminders_claim([wrong])
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_batch_of_several_organizations_is_delivered_each_in_its_own_tenant(worker, test_kind):
+    """Many small organizations share one message; each is still delivered in its own context."""
+    members = [MembershipFactory(organization=OrganizationFactory(slug=f"small-{n}"),
+                                 user__email=f"p{n}@small.test") for n in range(3)]
+    reminders_claim([due_for(m, subject_id=s) for m in members for s in range(2)])
+    wait_for(lambda: len(ledger(Reminder.Status.SENT)) == 6)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@small.test" for n in range(3) for _ in range(2))
+    for m in members:
+        with tenancy.tenant_context(m.organization_id):
+            assert list(Notification.objects.values_list("recipient_id", flat=True)) == [m.pk, m.pk]
+
+
+def test_a_transient_failure_inside_a_batch_is_retried_for_its_organization(worker, test_kind, settings):
+    settings.EMAIL_BACKEND = "tests.alliance.test_reminders.FlakyEmailBackend"
+    FlakyEmailBackend.failures = 1
+    members = [MembershipFactory(organization=OrganizationFactory(slug=f"flaky-{n}"),
+                                 user__email=f"f{n}@flaky.test") for n in range(2)]
+    reminders_claim([due_for(m) for m in members])
+    wait_for(lambda: len(ledger(Reminder.Status.SENT)) == 2)
+    assert sorted(m.to[0] for m in mail.outbox) == ["f0@flaky.test", "f1@flaky.test"]
+    assert sorted(r.attempts for r in ledger()) == [1, 2]

@@ -632,3 +632,41 @@ def test_org_created_with_factory_has_no_members(client_for):
     client.force_login(stranger)
     response = client.get("/o/lonely-org/")
     assert response.status_code == 404 and b"Not found" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("value", "message"), [
+    ("14, 400", "Lead times must be between 1 and 60 days."),
+    ("7, -1", "Lead times are whole numbers of days"),
+    ("7, 7", "Each lead time may appear once."),
+    ("", "Give at least one lead time."),
+])
+def test_organization_settings_explain_bad_lead_times_in_words(admin, client_for, value, message):
+    response = client_for(admin).post("/o/acme/settings/", settings_form_data(
+        admin.organization, checkpoint_days_before=value))
+    body = response.content.decode()
+    assert response.status_code == 200 and message in body
+    assert "in the array" not in body
+    organization = Organization.objects.get(slug="acme")
+    assert organization.checkpoint_days_before == admin.organization.checkpoint_days_before
+
+
+@pytest.mark.django_db
+def test_every_aria_describedby_names_an_element_of_the_page(admin, client_for):
+    response = client_for(admin).post("/o/acme/settings/", settings_form_data(
+        admin.organization, checkpoint_days_before="0", currency="EURO"))
+    body = response.content.decode()
+    described = {ref for refs in re.findall(r'aria-describedby="([^"]+)"', body) for ref in refs.split()}
+    assert described, "the settings form has help texts and errors"
+    missing = {ref for ref in described if f'id="{ref}"' not in body}
+    assert missing == set()
+
+
+@pytest.mark.django_db
+def test_re_inviting_says_the_earlier_link_was_replaced(hr, client_for):
+    client = client_for(hr)
+    data = {"email": "again@acme.test", "role": "employee", "title": "", "team": "", "manager": ""}
+    first = client.post("/o/acme/invitations/", data, follow=True).content.decode()
+    assert "Invitation sent to again@acme.test." in first
+    second = client.post("/o/acme/invitations/", data, follow=True).content.decode()
+    assert "the link sent earlier no longer works" in second

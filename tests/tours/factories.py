@@ -58,3 +58,13 @@ class ProgramFactory(TenantFactory):
     employee_benefits = "A map of the company and a network."
     success_criteria = "Positive feedback from all three teams."
     cadence_months = 3
+
+
+def started(checkpoint: Checkpoint, *, ago: timedelta = timedelta(minutes=30)) -> Checkpoint:
+    """The conversation has begun (its outcome can be recorded): move its start into the past."""
+    from alliance.tenancy import tenant_context
+
+    with tenant_context(checkpoint.organization_id):
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(scheduled_at=timezone.now() - ago)
+        checkpoint.refresh_from_db()
+    return checkpoint

@@ -7,7 +7,7 @@ from datetime import date
 from alliance import tenancy
 from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
 from tours import services
-from tours.models import ActionItem, Cohort, FirstConversation, PrivateNote, Tour, TourRevision
+from tours.models import ActionItem, Cohort, FirstConversation, PrivateNote, Tour, TourAmendment, TourRevision
 
 
 def populate(world) -> None:
@@ -25,6 +25,9 @@ def populate(world) -> None:
         services.calendar_feed_create(member=world.employee)
         Cohort.objects.create(organization=world.org, program=program, name="Globex Secret cohort",
                               start_date=date.today(), started_by=world.admin)
+        TourAmendment.objects.create(organization=world.org, tour=tour, proposed_by=world.admin,
+                                     reason="Globex Secret amendment", changes={"title": "Globex Secret new"},
+                                     diff={"title": {"label": "Title", "from": "a", "to": "b"}})
         TourRevision.objects.create(organization=world.org, tour=tour, by=world.admin,
                                     action=TourRevision.Action.AMENDED, comment="Globex Secret revision")
     world.objects.update(tour=tour, checkpoint=checkpoint)

@@ -100,15 +100,23 @@ def test_propose_accept_prepare_and_record_a_checkpoint(page_for, team):
     employee.get_by_role("button", name="Add", exact=True).click()
     employee.locator("#agenda-body").get_by_text("Hiring the third team member").wait_for()
     assert employee.url == url_before  # swapped in place by HTMX
+    employee.wait_for_function("document.activeElement && document.activeElement.name === 'text'")
     employee.get_by_role("textbox", name="Private note").fill("Ask about the conference budget")
     employee.get_by_role("button", name="Save private note").click()
     employee.get_by_text("Your private note is saved. Only you can read it.").wait_for()
     employee.screenshot(path=str(SCREENSHOTS / "tours-checkpoint-employee.png"), full_page=True)
 
-    # The manager records the outcome; the private note is not theirs to read.
+    # Before the meeting there is no outcome to record.
     manager.reload()
     manager.locator(".timeline > li").first.get_by_role("link", name="Prepare").click()
     manager.locator("#agenda-body").get_by_text("Hiring the third team member").wait_for()
+    assert manager.get_by_role("link", name="Record the outcome").count() == 0
+
+    # The conversation takes place; the manager records the outcome. The private note is not theirs to read.
+    with tenant_context(acme.pk):
+        first = Checkpoint.objects.filter(tour__employee=dana, location="https://meet.example/dana").get()
+        Checkpoint.objects.filter(pk=first.pk).update(scheduled_at=timezone.now() - timedelta(minutes=40))
+    manager.reload()
     assert manager.get_by_text("Ask about the conference budget").count() == 0
     manager.get_by_role("link", name="Record the outcome").first.click()
     manager.get_by_role("heading", name="Record the outcome").wait_for()
@@ -173,3 +181,47 @@ def test_a_tour_dated_out_of_bounds_is_refused_in_the_form(page_for, team):
     manager.get_by_text("Choose a date between 1900 and 2100.").wait_for()
     with tenant_context(acme.pk):
         assert not Tour.objects.exists()
+
+
+def test_an_amendment_is_proposed_noticed_and_accepted(page_for, team, worker):
+    """The manager proposes new terms; the employee is told (bell), reads the diff and accepts;
+    the manager is told. The terms in force change only then."""
+    from alliance.models import Notification
+    from tests.conftest import wait_for
+    from tests.tours.factories import TourFactory
+
+    acme, lead, dana = team["acme"], team["lead"], team["dana"]
+    today = timezone.localdate()
+    tour = TourFactory(employee=dana, manager=lead, status="active", title="Sensor fusion",
+                       start_date=today - timedelta(days=100), end_date=today + timedelta(days=600))
+
+    manager = page_for()
+    sign_in(manager, "maya@acme.test")
+    manager.goto(f"/o/acme/tours/{tour.pk}/")
+    manager.get_by_role("link", name="Propose an amendment").click()
+    manager.get_by_label("Title").fill("Sensor fusion and mapping")
+    manager.get_by_label("Why").fill("Mapping joined the team.")
+    manager.get_by_role("button", name="Propose the amendment to Dana").click()
+    manager.get_by_text("Amendment proposed to Dana Data.").wait_for()
+    assert manager.get_by_role("heading", name="Sensor fusion", exact=True).is_visible()  # terms in force
+    manager.locator("#amendment").get_by_text("Sensor fusion and mapping").wait_for()
+
+    def delivered(kind, recipient):
+        with tenant_context(acme.pk):
+            return Notification.objects.filter(kind=kind, recipient=recipient).exists()
+
+    wait_for(lambda: delivered("amendment_proposed", dana))
+    employee = page_for()
+    sign_in(employee, "dana@acme.test")
+    bell = employee.locator(".bell")
+    assert "1" in bell.inner_text()
+    employee.goto("/o/acme/notifications/")
+    employee.get_by_role("link", name=re.compile("proposes to amend")).first.click()
+    employee.locator("#amendment").get_by_text("Sensor fusion and mapping").wait_for()
+    employee.screenshot(path=str(SCREENSHOTS / "tours-amendment-employee.png"), full_page=True)
+    employee.get_by_role("button", name="Accept the new terms").click()
+    employee.get_by_text("Amendment accepted: the new terms are in force.").wait_for()
+    assert employee.get_by_role("heading", name="Sensor fusion and mapping").is_visible()
+    wait_for(lambda: delivered("amendment_answered", lead))
+    with tenant_context(acme.pk):
+        assert Tour.objects.get(pk=tour.pk).title == "Sensor fusion and mapping"

@@ -4,10 +4,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from alliance.models import Organization
 from alliance.tenancy import tenant_context
-from tours.models import Checkpoint, FirstConversation, Tour, TourKind
+from tours.models import ActionItem, Checkpoint, FirstConversation, Tour, TourAmendment, TourKind
 
 
 @pytest.mark.django_db
@@ -25,6 +26,10 @@ def test_seed_demo_shows_every_kind_and_state_and_is_idempotent():
             conversations = FirstConversation.objects.for_org(organization)
             assert conversations.filter(outcome="").exists() and conversations.exclude(outcome="").exists()
             assert tours.filter(previous_tour__isnull=False).exists() and tours.filter(cohort__isnull=False).exists()
+            assert TourAmendment.objects.filter(status="pending").exists()
+            overdue = ActionItem.objects.filter(done=False, due_on__lt=timezone.localdate(),
+                                                carried_to__isnull=True)
+            assert overdue.exists()
             counts[organization.slug] = tours.count()
     assert set(counts) == {"acme", "globex"}
     call_command("seed_demo", stdout=io.StringIO(), verbosity=0)

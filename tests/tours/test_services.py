@@ -219,8 +219,14 @@ def test_changing_the_cadence_replans_only_untouched_proposals(tenant, manager, 
     services.tour_update(tour=tour, by=manager, data={"cadence_months": 4})
     remaining = list(Checkpoint.objects.filter(tour=tour).order_by("scheduled_at"))
     assert first in remaining
-    replanned = [cp.scheduled_at.date() for cp in remaining if cp != first]
-    assert replanned == [services.add_months(today, months) for months in (4, 8, 12, 16, 20)]
+    replanned = [cp.scheduled_at for cp in remaining if cp != first]
+    expected = [services.add_months(today, months) for months in (4, 8, 12, 16, 20)]
+    # Each on the cadence, or the nearest working day when that falls on a weekend.
+    assert [when.date() for when in replanned] == [
+        services.on_a_working_day(cp.scheduled_at.replace(year=d.year, month=d.month, day=d.day), tour=tour).date()
+        for cp, d in zip([c for c in remaining if c != first], expected, strict=True)
+    ]
+    assert all(timezone.localtime(when).weekday() < 5 for when in replanned)
     assert AgendaItem.objects.filter(checkpoint=first).exists()
 
 
@@ -258,6 +264,8 @@ def test_unfinished_agenda_and_open_action_items_carry_over(tenant, manager, emp
     tour = TourFactory(employee=employee, manager=manager, status="active")
     first = CheckpointFactory(tour=tour, scheduled_at=timezone.now() + timedelta(days=1))
     second = CheckpointFactory(tour=tour, scheduled_at=timezone.now() + timedelta(days=60))
+    Checkpoint.objects.filter(pk=first.pk).update(scheduled_at=timezone.now() - timedelta(hours=1))
+    first.refresh_from_db()  # the conversation took place: its outcome can be recorded
     discussed = services.agenda_item_add(checkpoint=first, by=employee, text="Conference budget")
     services.agenda_item_add(checkpoint=first, by=manager, text="Team growth")
     services.checkpoint_record_outcome(
@@ -289,7 +297,7 @@ def test_cancelled_checkpoint_carries_its_agenda_to_the_next_and_new_checkpoint_
 
 def test_record_outcome_needs_progress_and_valid_owners(tenant, manager, employee, colleague):
     tour = TourFactory(employee=employee, manager=manager, status="active")
-    checkpoint = CheckpointFactory(tour=tour)
+    checkpoint = CheckpointFactory(tour=tour, scheduled_at=timezone.now() - timedelta(minutes=30))
     with pytest.raises(ApplicationError) as error:
         services.checkpoint_record_outcome(checkpoint=checkpoint, by=manager, progress="great")
     assert "progress" in error.value.field_errors
@@ -547,21 +555,22 @@ def test_cohort_start_is_bounded(tenant, org, hr, employee):
     assert not Tour.objects.exists() and not program.cohorts.exists()
 
 
-def test_rows_saved_before_the_bounds_do_not_overflow(tenant, manager, employee):
-    """A draft from year 1 and an active tour ending in 9999: the helpers answer instead of raising."""
-    ancient = TourFactory(employee=employee, manager=manager, status="draft",
-                          start_date=date(1, 1, 1), end_date=date(1, 2, 1))
-    assert ancient.next_tour_conversation_due_on() == date(1, 1, 1)
-    assert ancient.next_tour_conversation_due() is False
-    assert services.series_dates(ancient) == []
-    endless = TourFactory(employee=employee, manager=manager, status="active",
-                          start_date=timezone.localdate() - timedelta(days=30), end_date=date(9999, 12, 31),
-                          cadence_months=1)
-    assert endless.next_tour_conversation_due() is False
-    assert services.successor_initial(endless)["start_date"] == timezone.localdate()
-    assert len(services.series_dates(endless)) <= services.MAX_TOUR_YEARS * 12
-    checkpoint = CheckpointFactory(tour=endless, scheduled_at=datetime(9999, 12, 31, 23, 59, tzinfo=UTC))
-    assert checkpoint.ends_at == checkpoint.scheduled_at
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(date(1, 1, 1), date(1, 2, 1)), (date(2026, 1, 1), date(9999, 12, 31)), (date(2101, 1, 1), None)],
+)
+def test_the_database_refuses_tour_dates_out_of_bounds(tenant, manager, employee, start, end):
+    """The bounds the services check are database constraints too: no row can break the date arithmetic."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TourFactory(employee=employee, manager=manager, status="draft", kind="foundational",
+                    start_date=start, end_date=end)
+
+
+@pytest.mark.parametrize(("when", "minutes"), [(datetime(9999, 12, 31, 23, 59, tzinfo=UTC), 45),
+                                               (datetime(2030, 1, 1, tzinfo=UTC), 5000)])
+def test_the_database_refuses_checkpoints_out_of_bounds(tenant, active_tour, when, minutes):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckpointFactory(tour=active_tour, scheduled_at=when, duration_minutes=minutes)
 
 
 def test_next_tour_lead_follows_the_organizations_earliest_prompt(tenant, manager, employee):
@@ -573,3 +582,21 @@ def test_next_tour_lead_follows_the_organizations_earliest_prompt(tenant, manage
     assert tour.next_tour_lead_days == 120
     chosen = services.tour_create(by=manager, employee=employee, next_tour_lead_days=200, **draft(title="Other"))
     assert chosen.next_tour_lead_days == 200
+
+
+def test_an_agenda_point_is_edited_by_its_author_until_the_meeting(tenant, manager, employee):
+    from alliance.errors import NotAllowed
+    from tests.tours.factories import started
+
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    checkpoint = CheckpointFactory(tour=tour)
+    item = services.agenda_item_add(checkpoint=checkpoint, by=employee, text="Budgte")
+    with pytest.raises(NotAllowed):
+        services.agenda_item_edit(item=item, by=manager, text="Mine now")
+    services.agenda_item_edit(item=item, by=employee, text="Budget")
+    item.refresh_from_db()
+    assert item.text == "Budget"
+    started(checkpoint)
+    item.refresh_from_db()
+    with pytest.raises(ApplicationError, match="started"):
+        services.agenda_item_edit(item=item, by=employee, text="Too late")

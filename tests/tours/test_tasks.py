@@ -275,9 +275,9 @@ def test_every_kind_is_delivered_with_a_link_in_both_channels(people, kind, setu
     (message,) = mail.outbox
     assert message.subject == notification.title
     assert notification.body and "Hello" not in notification.body  # a one-line summary, not the e-mail
-    assert notification.url.startswith("http://testserver/o/acme/")
-    assert notification.url in message.body
-    assert message.alternatives and notification.url in message.alternatives[0][0]
+    assert notification.url.startswith("/o/acme/")  # in-app links are paths of this site
+    assert "http://testserver" + notification.url in message.body
+    assert message.alternatives and "http://testserver" + notification.url in message.alternatives[0][0]
 
 
 def test_a_reminder_for_something_since_done_is_skipped(people):
@@ -371,3 +371,31 @@ def test_sweep_tasks_through_a_real_worker_send_each_reminder_once(worker):
     with tenancy.cross_tenant(reason="test"):
         wait_for(lambda: set(Reminder.objects.values_list("status", flat=True)) == {"sent"})
     assert sorted(m.to[0] for m in mail.outbox) == ["boss@acme.test", "emp@acme.test"]
+
+
+# --- Overdue action items -----------------------------------------------------------------
+
+def test_an_overdue_action_item_reminds_its_owner_once(db):
+    from tours.models import ActionItem
+
+    org, manager, employee = make_people()
+    tour = make_tour(org, manager, employee)
+    checkpoint = make_checkpoint(tour, T0 - timedelta(days=30), status=Checkpoint.Status.COMPLETED)
+    with tenancy.tenant_context(org.pk):
+        item = ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Send the plan",
+                                         owner=employee, due_on=date(2027, 3, 8))
+        ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Done already", owner=employee,
+                                  due_on=date(2027, 3, 1), done=True)
+        ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Not yet due", owner=employee,
+                                  due_on=date(2027, 3, 20))
+    assert reminders.sweep(reminders.ACTION_ITEM_OVERDUE, now=datetime(2027, 3, 8, 23, 0, tzinfo=UTC)) == 0
+    assert reminders.sweep(reminders.ACTION_ITEM_OVERDUE, now=T0) == 1
+    assert reminders.sweep(reminders.ACTION_ITEM_OVERDUE, now=T0 + timedelta(days=1)) == 0  # once
+    with tenancy.cross_tenant(reason="test: read the ledger"):
+        (row,) = Reminder.objects.filter(kind=reminders.ACTION_ITEM_OVERDUE)
+    assert (row.subject_id, row.recipient_id) == (item.pk, employee.pk)
+    from alliance.reminders import reminder_deliver
+
+    with tenancy.tenant_context(org.pk):
+        assert reminder_deliver(organization_id=org.pk, reminder_id=row.pk) == "sent"
+    assert "Send the plan" in mail.outbox[-1].subject

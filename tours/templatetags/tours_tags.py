@@ -23,9 +23,23 @@ def progress_badge(progress: str) -> str:
     return PROGRESS_BADGES.get(progress, "")
 
 
+def _count(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def span(days: int) -> str:
+    """A length of time in words: "12 days", "1 month", "8 months", "1 year", "8 years"."""
+    days = abs(days)
+    if days < 60:
+        return _count(days, "day")
+    if days < 730:
+        return _count(round(days / 30.44), "month")
+    return _count(round(days / 365.25), "year")
+
+
 @register.filter
 def days_phrase(day: date | None) -> str:
-    """“in 12 days”, “today”, “3 days ago” — relative to the viewer's today."""
+    """“in 12 days”, “today”, “3 days ago”, “in 1 month” — relative to the viewer's today."""
     if day is None:
         return "open-ended"
     delta = (day - timezone.localdate()).days
@@ -35,6 +49,10 @@ def days_phrase(day: date | None) -> str:
         return "tomorrow"
     if delta == -1:
         return "yesterday"
-    if delta > 0:
-        return f"in {delta} days" if delta < 60 else f"in {round(delta / 30.4)} months"
-    return f"{-delta} days ago" if delta > -60 else f"{round(-delta / 30.4)} months ago"
+    return f"in {span(delta)}" if delta > 0 else f"{span(delta)} ago"
+
+
+@register.filter
+def duration_phrase(days: int | None) -> str:
+    """How long a tour runs: "runs 3 years"."""
+    return "open-ended" if days is None else f"runs {span(days)}"

@@ -1,0 +1,38 @@
+// Small progressive enhancements; every page works without them.
+// Forms marked data-confirm ask before a destructive action is sent.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// Buttons marked data-copy copy the text of the element they name (shown only where the
+// clipboard is available; the text stays selectable either way).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    if (!navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      const source = document.querySelector(button.dataset.copy);
+      await navigator.clipboard.writeText(source.textContent.trim());
+      button.textContent = "Copied";
+    });
+  }
+});
+
+// On phones, tables read as cards: each cell carries its column's heading (see app.css).
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelCells(event.target));
+
+function labelCells(root) {
+  for (const table of root.querySelectorAll(".table-wrap table")) {
+    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      [...row.children].forEach((cell, index) => {
+        if (headings[index] && !cell.dataset.label) cell.dataset.label = headings[index];
+      });
+    }
+  }
+}

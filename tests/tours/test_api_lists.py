@@ -1,0 +1,166 @@
+"""The column-reading list endpoints answer exactly what the model serializers wrote.
+
+Each list reads columns (``.values()``) and renders with orjson; the detail endpoints
+and the OpenAPI schema still use the ``*OutputSerializer`` classes. For the same rows,
+page by page, the list's body must be byte for byte what the serializer's data
+rendered by DRF's own ``JSONRenderer`` gives.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from alliance.tenancy import tenant_context
+from tests.alliance.factories import MembershipFactory
+from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
+from tours import apis, selectors, services
+from tours.models import ActionItem, Tour
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rich_world(org, hr, manager, employee, other_manager, colleague, outsider):
+    """Tours of every kind and state, with and without end dates, plans, programs and predecessors;
+    checkpoints with agenda points, action items and private notes of both sides."""
+    today = timezone.localdate()
+    program = ProgramFactory(organization=org, name="Rotación “Ingeniería”")
+    first = TourFactory(employee=employee, manager=manager, status="completed", kind="rotational",
+                        start_date=today - timedelta(days=1200), end_date=today - timedelta(days=400),
+                        program=program, closing_note="Done — well.")
+    active = TourFactory(employee=employee, manager=manager, status="active", previous_tour=first,
+                         start_date=today - timedelta(days=300), end_date=today + timedelta(days=100),
+                         next_tour_lead_days=180, first_conversation_granted_on=today - timedelta(days=3),
+                         accepted_at=timezone.now() - timedelta(days=299))
+    TourFactory(employee=colleague, manager=other_manager, status="proposed", kind="foundational",
+                end_date=None, proposed_at=timezone.now())
+    TourFactory(employee=colleague, manager=other_manager, status="draft", kind="rotational",
+                start_date=today, end_date=today + timedelta(days=1000))
+    planned = TourFactory(employee=MembershipFactory(organization=org, manager=manager), manager=manager,
+                          status="active", end_date=today + timedelta(days=20), next_tour_plan="new_internal_tour",
+                          next_tour_plan_notes="Platform lead", next_tour_plan_recorded_at=timezone.now())
+    for tour in (active, planned):
+        for days in (-30, 14, 200):
+            checkpoint = CheckpointFactory(tour=tour, scheduled_at=timezone.now() + timedelta(days=days),
+                                           location="Room “Ada”", manager_notes="ok")
+            AgendaItemFactory(checkpoint=checkpoint)
+            AgendaItemFactory(checkpoint=checkpoint, discussed=True)
+            with tenant_context(org.pk):
+                ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Write it up",
+                                          owner=tour.employee, due_on=timezone.localdate() + timedelta(days=9))
+                ActionItem.objects.create(organization=org, checkpoint=checkpoint, text="Book the room")
+                services.private_note_save(checkpoint=checkpoint, by=manager, body=f"manager's {days}")
+                services.private_note_save(checkpoint=checkpoint, by=tour.employee, body=f"employee's {days}")
+    foreign = MembershipFactory(organization=outsider.organization, manager=outsider)
+    TourFactory(employee=foreign, manager=outsider, status="active")
+
+
+def walk(client, path: str):
+    """Every page of a list, following ``next``."""
+    url = path
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        yield response
+        url = response.json()["next"]
+
+
+def assert_same_as_serializer(client, member, path, serializer_class, instances_for):
+    """Each page's body equals the serializer's output for the page's rows, rendered by DRF."""
+    seen = 0
+    for response in walk(client, path):
+        body = response.json()
+        ids = [row["id"] for row in body["results"]]
+        by_id = {obj.pk: obj for obj in instances_for(ids)}
+        context = {"request": SimpleNamespace(member=member)}
+        expected = serializer_class([by_id[pk] for pk in ids], many=True, context=context).data
+        rendered = JSONRenderer().render({"next": body["next"], "previous": body["previous"], "results": expected})
+        assert response.content == rendered
+        assert response["Content-Type"] == "application/json"
+        seen += len(ids)
+    return seen
+
+
+@pytest.mark.parametrize("who", ["hr", "manager", "employee", "other_manager"])
+def test_tour_list_matches_the_serializer(request, api_for, rich_world, who):
+    member = request.getfixturevalue(who)
+    with tenant_context(member.organization_id):
+        expected_count = selectors.tour_list(member=member).count()
+    seen = assert_same_as_serializer(
+        api_for(member), member, "/api/v1/tours/?page_size=2", apis.TourOutputSerializer,
+        lambda ids: selectors.tour_list(member=member).filter(pk__in=ids),
+    )
+    assert seen == expected_count > 0
+
+
+@pytest.mark.parametrize("who", ["hr", "manager", "employee"])
+def test_checkpoint_list_matches_the_serializer(request, api_for, rich_world, who):
+    member = request.getfixturevalue(who)
+    seen = assert_same_as_serializer(
+        api_for(member), member, "/api/v1/checkpoints/?page_size=4", apis.CheckpointOutputSerializer,
+        lambda ids: selectors.checkpoint_list(member=member).filter(pk__in=ids),
+    )
+    assert seen == {"hr": 6, "manager": 6, "employee": 3}[who]
+
+
+def test_program_list_matches_the_serializer(api_for, rich_world, org, hr):
+    ProgramFactory(organization=org, is_active=False, description="Pausiert")
+    seen = assert_same_as_serializer(
+        api_for(hr), hr, "/api/v1/programs/?page_size=1", apis.ProgramOutputSerializer,
+        lambda ids: selectors.program_list(member=hr).filter(pk__in=ids),
+    )
+    assert seen == 2
+
+
+def test_filtered_tour_list_matches_the_serializer(api_for, rich_world, hr):
+    seen = assert_same_as_serializer(
+        api_for(hr), hr, "/api/v1/tours/?status=active&page_size=50", apis.TourOutputSerializer,
+        lambda ids: selectors.tour_list(member=hr).filter(pk__in=ids),
+    )
+    with tenant_context(hr.organization_id):
+        assert seen == Tour.objects.for_org(hr.organization_id).filter(status="active").count() == 2
+
+
+def test_the_schema_still_describes_the_lists_with_the_serializers(api_for, hr):
+    schema = api_for(hr).get("/api/v1/schema/?format=json")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    for component in ("PaginatedTourOutputList", "PaginatedCheckpointOutputList", "PaginatedProgramOutputList",
+                      "PaginatedMemberOutputList"):
+        assert component in text
+    tour_fields = set(schema.json()["components"]["schemas"]["TourOutput"]["properties"])
+    assert tour_fields == set(apis.TourOutputSerializer.Meta.fields)
+
+
+@pytest.mark.parametrize("who", ["hr", "manager", "employee"])
+def test_member_list_matches_the_serializer(request, api_for, rich_world, who):
+    from alliance.apis import MemberOutputSerializer
+    from alliance.selectors import member_list
+
+    member = request.getfixturevalue(who)
+    seen = assert_same_as_serializer(
+        api_for(member), member, "/api/v1/members/?page_size=3", MemberOutputSerializer,
+        lambda ids: member_list(member=member, status="").filter(pk__in=ids),
+    )
+    with tenant_context(member.organization_id):
+        assert seen == member_list(member=member, status="").count() > 0
+
+
+def test_member_list_runs_a_constant_number_of_queries(api_for, org, hr, manager, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MembershipFactory.create_batch(2, organization=org, manager=manager)
+    client = api_for(hr)
+    client.get("/api/v1/members/")  # the token's first use records last_used_at once
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/members/").status_code == 200
+    MembershipFactory.create_batch(8, organization=org, manager=manager)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get("/api/v1/members/")
+    assert len(response.json()["results"]) >= 12

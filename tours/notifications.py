@@ -1,0 +1,240 @@
+"""Workflow notifications: the other party hears of what changed, by their chosen channels.
+
+Each event is one row of the reminder ledger (``alliance.reminders.notify``), so it is
+sent once, retried when the mail transport fails, and written at delivery in the
+recipient's time zone. A checkpoint scheduled, moved or cancelled carries its ``.ics``
+as a calendar invitation (METHOD:REQUEST or METHOD:CANCEL, the same UID and a higher
+SEQUENCE), so calendars update the event in place.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from alliance.models import Membership, Reminder
+from alliance.registry import register_reminder_kind
+from alliance.reminders import ReminderMessage, notify
+from tours.models import Checkpoint, FirstConversation, Tour, TourAmendment
+
+TOUR_PROPOSED = "tour_proposed"
+TOUR_ANSWERED = "tour_answered"
+AMENDMENT_PROPOSED = "amendment_proposed"
+AMENDMENT_ANSWERED = "amendment_answered"
+CHECKPOINT_CHANGED = "checkpoint_changed"
+FIRST_CONVERSATION_OUTCOME = "first_conversation_outcome"
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _tour_url(tour: Tour) -> str:
+    return _site(reverse("tours:detail", args=[tour.organization.slug, tour.pk]))
+
+
+def _message(*, recipient: Membership, subject: str, headline: str, lines: list[str], action: str, url: str,
+             attachments=None) -> ReminderMessage:
+    context = {"recipient": recipient, "headline": headline, "lines": lines, "action": action, "url": url}
+    return ReminderMessage(
+        subject=" ".join(subject.split())[:200],
+        text=render_to_string("tours/email/workflow.txt", context),
+        html=render_to_string("tours/email/workflow.html", context),
+        summary=" ".join([headline, *lines])[:500],
+        url=url,
+        attachments=attachments or [],
+    )
+
+
+def _stamp(moment) -> int:
+    """An event's identity in the ledger window: its time in microseconds."""
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+
+
+def _tour(reminder: Reminder) -> Tour | None:
+    return (Tour.objects.for_org(reminder.organization_id)
+            .select_related("employee__user", "manager__user", "organization").filter(pk=reminder.subject_id).first())
+
+
+# --- Sending (called by the services, inside their transaction) ---------------------------
+
+
+def _others(tour: Tour, by: Membership | None, *candidates: Membership) -> list[Membership]:
+    seen, found = set(), []
+    for member in candidates:
+        if member is not None and member.pk != getattr(by, "pk", None) and member.pk not in seen:
+            seen.add(member.pk)
+            found.append(member)
+    return found
+
+
+def notify_tour_proposed(tour: Tour) -> None:
+    notify(kind=TOUR_PROPOSED, subject_id=tour.pk, recipient=tour.employee, window=f"p{_stamp(tour.proposed_at)}")
+
+
+def notify_tour_answered(tour: Tour, *, by: Membership) -> None:
+    stamp = _stamp(timezone.now())
+    for member in _others(tour, by, tour.manager, tour.created_by):
+        notify(kind=TOUR_ANSWERED, subject_id=tour.pk, recipient=member, window=f"{tour.status}{stamp}")
+
+
+def notify_amendment_proposed(amendment: TourAmendment) -> None:
+    notify(kind=AMENDMENT_PROPOSED, subject_id=amendment.pk, recipient=amendment.tour.employee,
+           window=f"a{amendment.pk}")
+
+
+def notify_amendment_answered(amendment: TourAmendment) -> None:
+    tour = amendment.tour
+    for member in _others(tour, amendment.answered_by, amendment.proposed_by, tour.manager):
+        notify(kind=AMENDMENT_ANSWERED, subject_id=amendment.pk, recipient=member, window=f"a{amendment.pk}")
+
+
+def notify_checkpoint_changed(checkpoint: Checkpoint, *, by: Membership | None) -> None:
+    tour = checkpoint.tour
+    for member in _others(tour, by, tour.employee, tour.manager):
+        notify(kind=CHECKPOINT_CHANGED, subject_id=checkpoint.pk, recipient=member, window=f"s{checkpoint.sequence}")
+
+
+def notify_first_conversation_outcome(conversation: FirstConversation) -> None:
+    notify(kind=FIRST_CONVERSATION_OUTCOME, subject_id=conversation.pk, recipient=conversation.tour.employee,
+           window=f"fc{conversation.pk}")
+
+
+# --- Messages (written at delivery) ---------------------------------------------------------
+
+
+def build_tour_proposed(reminder: Reminder) -> ReminderMessage | None:
+    tour = _tour(reminder)
+    if tour is None or tour.status != Tour.Status.PROPOSED or reminder.recipient_id != tour.employee_id:
+        return None
+    return _message(
+        recipient=reminder.recipient, subject=f"{tour.manager.user.full_name} proposed a tour of duty: {tour.title}",
+        headline=f"{tour.manager.user.full_name} proposed “{tour.title}”, a {tour.get_kind_display().lower()} "
+                 "tour of duty, to you.",
+        lines=[f"Mission: {tour.mission}", f"What you get: {tour.employee_benefits}"],
+        action="Read it, then accept it or ask for changes", url=_tour_url(tour),
+    )
+
+
+def build_tour_answered(reminder: Reminder) -> ReminderMessage | None:
+    tour = _tour(reminder)
+    if tour is None:
+        return None
+    name = tour.employee.user.full_name
+    if reminder.window.startswith(Tour.Status.ACTIVE):
+        subject, headline, lines = (f"{name} accepted “{tour.title}”", f"{name} accepted the tour “{tour.title}”. "
+                                    "It is active now.", [])
+    elif reminder.window.startswith(Tour.Status.DRAFT):
+        subject = f"{name} asked for changes to “{tour.title}”"
+        headline = subject + "."
+        lines = [f"“{tour.changes_requested}”"] if tour.changes_requested else []
+    else:
+        return None
+    return _message(recipient=reminder.recipient, subject=subject, headline=headline, lines=lines,
+                    action="Open the tour", url=_tour_url(tour))
+
+
+def _amendment(reminder: Reminder) -> TourAmendment | None:
+    return (TourAmendment.objects.for_org(reminder.organization_id)
+            .select_related("tour__employee__user", "tour__manager__user", "tour__organization",
+                            "proposed_by__user", "answered_by__user")
+            .filter(pk=reminder.subject_id).first())
+
+
+def _diff_lines(amendment: TourAmendment) -> list[str]:
+    return [f"{item['label']}: {item['from'] or '—'} → {item['to'] or '—'}" for item in amendment.diff.values()]
+
+
+def build_amendment_proposed(reminder: Reminder) -> ReminderMessage | None:
+    amendment = _amendment(reminder)
+    if amendment is None or not amendment.is_pending or reminder.recipient_id != amendment.tour.employee_id:
+        return None
+    tour, by = amendment.tour, amendment.proposed_by
+    who = by.user.full_name if by else "Your manager"
+    lines = _diff_lines(amendment) + ([f"Why: {amendment.reason}"] if amendment.reason else [])
+    return _message(recipient=reminder.recipient, subject=f"{who} proposes to amend “{tour.title}”",
+                    headline=f"{who} proposes new terms for your tour “{tour.title}”. The terms in force stay "
+                             "until you accept.", lines=lines, action="Accept or decline the amendment",
+                    url=_tour_url(tour) + "#amendment")
+
+
+def build_amendment_answered(reminder: Reminder) -> ReminderMessage | None:
+    amendment = _amendment(reminder)
+    if amendment is None or amendment.status not in (TourAmendment.Status.ACCEPTED, TourAmendment.Status.DECLINED):
+        return None
+    tour = amendment.tour
+    name = tour.employee.user.full_name
+    verb = "accepted" if amendment.status == TourAmendment.Status.ACCEPTED else "declined"
+    lines = _diff_lines(amendment) + ([f"“{amendment.answer_note}”"] if amendment.answer_note else [])
+    return _message(recipient=reminder.recipient, subject=f"{name} {verb} the amendment of “{tour.title}”",
+                    headline=f"{name} {verb} the amendment of “{tour.title}”."
+                    + (" The new terms are in force." if verb == "accepted" else " The terms stay as they were."),
+                    lines=lines, action="Open the tour", url=_tour_url(tour))
+
+
+def build_checkpoint_changed(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import checkpoint_invite, checkpoint_url
+
+    checkpoint = (Checkpoint.objects.for_org(reminder.organization_id)
+                  .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
+                  .prefetch_related("agenda_items").filter(pk=reminder.subject_id).first())
+    if checkpoint is None or f"s{checkpoint.sequence}" != reminder.window:
+        return None  # gone, or changed again since: the newer change has its own message
+    tour = checkpoint.tour
+    if reminder.recipient_id not in (tour.employee_id, tour.manager_id):
+        return None
+    other = tour.manager if reminder.recipient_id == tour.employee_id else tour.employee
+    cancelled = checkpoint.status == Checkpoint.Status.CANCELLED
+    if cancelled:
+        subject = f"Cancelled: checkpoint on “{tour.title}”, {_when(checkpoint.scheduled_at)}"
+        headline = f"The checkpoint conversation with {other.user.full_name} on {_when(checkpoint.scheduled_at)} " \
+                   "is cancelled. Open points move to the next one."
+    elif checkpoint.status != Checkpoint.Status.SCHEDULED:
+        return None
+    else:
+        subject = f"Checkpoint on “{tour.title}”: {_when(checkpoint.scheduled_at)}"
+        headline = f"Your checkpoint conversation with {other.user.full_name} is on {_when(checkpoint.scheduled_at)}" \
+                   f" ({checkpoint.duration_minutes} minutes)."
+    lines = [f"Where: {checkpoint.location}"] if checkpoint.location and not cancelled else []
+    method = "CANCEL" if cancelled else "REQUEST"
+    invite = ("checkpoint.ics", checkpoint_invite(checkpoint), f"text/calendar; method={method}; charset=utf-8")
+    return _message(recipient=reminder.recipient, subject=subject, headline=headline, lines=lines,
+                    action="Open the checkpoint", url=checkpoint_url(checkpoint), attachments=[invite])
+
+
+def build_first_conversation_outcome(reminder: Reminder) -> ReminderMessage | None:
+    conversation = (FirstConversation.objects.for_org(reminder.organization_id)
+                    .select_related("tour__employee__user", "tour__manager__user", "tour__organization")
+                    .filter(pk=reminder.subject_id).first())
+    if conversation is None or conversation.is_open:
+        return None
+    tour = conversation.tour
+    lines = [f"“{conversation.outcome_note}”"] if conversation.outcome_note else []
+    outcome = conversation.get_outcome_display()
+    return _message(recipient=reminder.recipient, subject=f"Your first conversation: {outcome}",
+                    headline=f"{tour.manager.user.full_name} recorded the outcome of your right of first "
+                             f"conversation on “{tour.title}”: {outcome}.",
+                    lines=lines, action="Open the tour", url=_tour_url(tour) + "#first-conversation")
+
+
+def register() -> None:
+    """Called from ToursConfig.ready(): the kinds, in the order the preferences page lists them."""
+    register_reminder_kind(TOUR_PROPOSED, "A tour is proposed to you", build_tour_proposed, order=20)
+    register_reminder_kind(TOUR_ANSWERED, "Your report accepts a tour or asks for changes (managers)",
+                           build_tour_answered, order=21)
+    register_reminder_kind(AMENDMENT_PROPOSED, "An amendment of your tour is proposed", build_amendment_proposed,
+                           order=22)
+    register_reminder_kind(AMENDMENT_ANSWERED, "Your proposed amendment is accepted or declined (managers)",
+                           build_amendment_answered, order=23)
+    register_reminder_kind(CHECKPOINT_CHANGED, "A checkpoint is scheduled, moved or cancelled (with the invite)",
+                           build_checkpoint_changed, order=24)
+    register_reminder_kind(FIRST_CONVERSATION_OUTCOME, "The outcome of your first conversation is recorded",
+                           build_first_conversation_outcome, order=25)
+

@@ -1,0 +1,137 @@
+"""Who may do what with tours, in one place.
+
+Services call the ``require_*`` functions and refuse on their own (``NotAllowed`` →
+403 in the API, the same message in the page); views, APIs and templates call the
+``can_*`` / ``tour_rights`` functions only to hide what a person may not use.
+Seeing a tour at all is ``tours.selectors.visible_tours`` (a tour one may not see
+is a 404, like one that does not exist).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alliance.errors import NotAllowed
+from alliance.models import Membership
+from alliance.rights import can_be_manager
+from tours.models import Tour
+
+
+def is_manager_side(member: Membership, tour: Tour) -> bool:
+    """HR/admin, or a manager-role member who manages the tour or the employee now."""
+    if not member.is_active or member.organization_id != tour.organization_id:
+        return False
+    if member.is_hr:
+        return True
+    return can_be_manager(member) and member.pk in (tour.manager_id, tour.employee.manager_id)
+
+
+def is_tour_employee(member: Membership, tour: Tour) -> bool:
+    return member.is_active and tour.employee_id == member.pk
+
+
+def is_participant(member: Membership, tour: Tour) -> bool:
+    """The people in the conversation: the employee and their manager(s), not HR by role."""
+    return is_tour_employee(member, tour) or (
+        member.is_active and can_be_manager(member) and member.pk in (tour.manager_id, tour.employee.manager_id)
+    )
+
+
+def can_draft_tour_for(member: Membership, employee: Membership) -> bool:
+    """Managers draft for their direct reports, HR for anyone active — nobody for themselves."""
+    if not (member.is_active and employee.is_active) or member.pk == employee.pk:
+        return False
+    if member.organization_id != employee.organization_id:
+        return False
+    return member.is_hr or (can_be_manager(member) and employee.manager_id == member.pk)
+
+
+def can_draft_tours(member: Membership) -> bool:
+    """Whether to offer "Draft a tour" at all."""
+    return member.is_active and (member.is_hr or member.is_manager)
+
+
+def can_manage_programs(member: Membership) -> bool:
+    return member.is_active and member.is_hr
+
+
+@dataclass(frozen=True)
+class TourRights:
+    manage: bool = False
+    employee: bool = False
+    participant: bool = False
+
+
+def tour_rights(member: Membership, tour: Tour) -> TourRights:
+    return TourRights(
+        manage=is_manager_side(member, tour),
+        employee=is_tour_employee(member, tour),
+        participant=is_participant(member, tour),
+    )
+
+
+# The lifecycle: action -> (allowed from, to, who may do it).
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "propose": ((Tour.Status.DRAFT,), Tour.Status.PROPOSED, "manager"),
+    "accept": ((Tour.Status.PROPOSED,), Tour.Status.ACTIVE, "employee"),
+    "request_changes": ((Tour.Status.PROPOSED,), Tour.Status.DRAFT, "employee"),
+    "cancel": ((Tour.Status.DRAFT, Tour.Status.PROPOSED), Tour.Status.CANCELLED, "manager"),
+    "complete": ((Tour.Status.ACTIVE,), Tour.Status.COMPLETED, "manager"),
+    "end_early": ((Tour.Status.ACTIVE,), Tour.Status.ENDED_EARLY, "manager"),
+}
+
+
+def may_take(member: Membership, tour: Tour, action: str) -> bool:
+    who = TRANSITIONS[action][2]
+    return is_manager_side(member, tour) if who == "manager" else is_tour_employee(member, tour)
+
+
+def allowed_transitions(tour: Tour, member: Membership) -> list[str]:
+    """The lifecycle actions ``member`` may take on ``tour`` now (for buttons and the API)."""
+    return [action for action, (sources, _target, _who) in TRANSITIONS.items()
+            if tour.status in sources and may_take(member, tour, action)]
+
+
+# --- Refusals, raised by the services ---------------------------------------------
+
+
+def require_manager_side(tour: Tour, by: Membership) -> None:
+    if not is_manager_side(by, tour):
+        raise NotAllowed("Only the tour's manager or HR can do this.")
+
+
+def require_employee(tour: Tour, by: Membership) -> None:
+    if not is_tour_employee(by, tour):
+        raise NotAllowed(f"Only {tour.employee.user.full_name} can do this on their tour.")
+
+
+def require_participant(tour: Tour, by: Membership) -> None:
+    if not is_participant(by, tour):
+        raise NotAllowed("Only the employee and their manager take part in this conversation.")
+
+
+def require_transition(tour: Tour, by: Membership, action: str) -> None:
+    if TRANSITIONS[action][2] == "manager":
+        require_manager_side(tour, by)
+    else:
+        require_employee(tour, by)
+
+
+def require_can_draft_tours(by: Membership) -> None:
+    if not can_draft_tours(by):
+        raise NotAllowed("Only managers (for their direct reports) and HR draft tours.")
+
+
+def require_can_draft_for(by: Membership, employee: Membership) -> None:
+    require_can_draft_tours(by)
+    if by.pk == employee.pk:
+        message = "Nobody drafts their own tour: your manager or HR drafts it with you."
+        raise NotAllowed(message, field_errors={"employee": [message]})
+    if not can_draft_tour_for(by, employee):
+        raise NotAllowed("You can draft tours only for your direct reports.",
+                         field_errors={"employee": ["Choose one of your direct reports."]})
+
+
+def require_program_manager(by: Membership) -> None:
+    if not can_manage_programs(by):
+        raise NotAllowed("Only HR or an administrator can manage rotational programs.")

@@ -1,0 +1,506 @@
+"""Checkpoint conversations: the cadence series, scheduling, notes, agenda, outcomes, carry-over."""
+
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from alliance.errors import ApplicationError, NotAllowed
+from alliance.models import Membership
+from alliance.services import full_clean_or_raise
+from tours import rights
+from tours.models import (
+    DEFAULT_CHECKPOINT_MINUTES,
+    LATEST_DATE,
+    MAX_CHECKPOINT_MINUTES,
+    MIN_CHECKPOINT_MINUTES,
+    ActionItem,
+    AgendaItem,
+    Checkpoint,
+    PrivateNote,
+    Tour,
+)
+from tours.notifications import notify_checkpoint_changed
+from tours.selectors import add_months
+from tours.services._common import (
+    CHECKPOINT_LOCAL_TIME,
+    DATE_RANGE,
+    FOUNDATIONAL_PLANNING_HORIZON_MONTHS,
+    MAX_TOUR_YEARS,
+    SCHEDULE_GRACE,
+    WRAP_UP_AFTER_END,
+    _dates_out_of_range,
+)
+
+# --- Checkpoints ----------------------------------------------------------------
+
+
+def _manager_zone(tour: Tour) -> zoneinfo.ZoneInfo:
+    for name in (tour.manager.user.time_zone, tour.organization.time_zone, "UTC"):
+        try:
+            return zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def series_dates(tour: Tour) -> list[date]:
+    """Checkpoint dates on the tour's cadence, after its start and before its end.
+
+    Never more than ``MAX_TOUR_YEARS`` ahead (an open-ended tour is planned two years out).
+    """
+    planned_from = max(tour.start_date, timezone.localdate())
+    horizon = min(
+        tour.end_date or add_months(planned_from, FOUNDATIONAL_PLANNING_HORIZON_MONTHS),
+        add_months(planned_from, MAX_TOUR_YEARS * 12),
+    )
+    dates, step = [], 1
+    while True:
+        day = add_months(tour.start_date, tour.cadence_months * step)
+        if day >= horizon:
+            return dates
+        dates.append(day)
+        step += 1
+
+
+def _organization_zone(tour: Tour) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(tour.organization.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def on_a_working_day(when: datetime, *, tour: Tour) -> datetime:
+    """Move a planned time off a Saturday or Sunday in the organization's time zone, to the
+    nearest working day: a Saturday to the Friday before, a Sunday to the Monday after."""
+    weekday = when.astimezone(_organization_zone(tour)).weekday()
+    if weekday == 5:
+        return when - timedelta(days=1)
+    if weekday == 6:
+        return when + timedelta(days=1)
+    return when
+
+
+@transaction.atomic
+def checkpoints_plan_series(*, tour: Tour, replan: bool = False) -> list[Checkpoint]:
+    """Propose (unconfirmed) checkpoints on the cadence for the dates still to come.
+
+    A date already covered by a checkpoint within half a cadence is skipped, so the
+    manager's own scheduling is respected. ``replan`` first drops the proposals nobody
+    has touched (unconfirmed, no agenda) because the dates or the cadence changed.
+    """
+    existing = Checkpoint.objects.for_org(tour.organization_id).filter(tour=tour)
+    now = timezone.now()
+    if replan:
+        existing.filter(status=Checkpoint.Status.SCHEDULED, confirmed=False, scheduled_at__gt=now).exclude(
+            Exists(AgendaItem.objects.filter(checkpoint=OuterRef("pk")))
+        ).delete()
+    zone = _manager_zone(tour)
+    taken = [
+        when.astimezone(zone).date()
+        for when in existing.exclude(status=Checkpoint.Status.CANCELLED).values_list("scheduled_at", flat=True)
+    ]
+    margin = timedelta(days=max(7, tour.cadence_months * 30 // 2))
+    created = []
+    for day in series_dates(tour):
+        when = on_a_working_day(datetime.combine(day, CHECKPOINT_LOCAL_TIME, tzinfo=zone), tour=tour)
+        day = when.astimezone(zone).date()
+        if when <= now or any(abs(day - other) < margin for other in taken):
+            continue
+        created.append(Checkpoint(organization_id=tour.organization_id, tour=tour, scheduled_at=when))
+    Checkpoint.objects.bulk_create(created)
+    if created:
+        _carry_over(tour)
+    return created
+
+
+def _check_when(scheduled_at: datetime | None, duration_minutes: int, *, tour: Tour) -> None:
+    if scheduled_at is None or timezone.is_naive(scheduled_at):
+        raise ApplicationError("Pick a date and time.", field_errors={"scheduled_at": ["Pick a date and time."]})
+    out_of_range = _dates_out_of_range(scheduled_at=scheduled_at.date())
+    if out_of_range:
+        raise ApplicationError(f"Schedule checkpoints {DATE_RANGE}.", field_errors=out_of_range)
+    if scheduled_at < timezone.now() - SCHEDULE_GRACE:
+        raise ApplicationError("Pick a time in the future.", field_errors={"scheduled_at": ["This time has passed."]})
+    if tour.end_date is not None and scheduled_at.date() > tour.end_date + WRAP_UP_AFTER_END:
+        raise ApplicationError(
+            f"The tour ends on {tour.end_date.isoformat()}; schedule its conversations before then.",
+            field_errors={"scheduled_at": ["After the end of the tour."]},
+        )
+    if not MIN_CHECKPOINT_MINUTES <= int(duration_minutes or 0) <= MAX_CHECKPOINT_MINUTES:
+        message = f"Between {MIN_CHECKPOINT_MINUTES} and {MAX_CHECKPOINT_MINUTES} minutes."
+        raise ApplicationError(f"A checkpoint lasts {message[0].lower()}{message[1:]}",
+                               field_errors={"duration_minutes": [message]})
+
+
+@transaction.atomic
+def checkpoint_schedule(
+    *, tour: Tour, by: Membership, scheduled_at: datetime, duration_minutes: int = DEFAULT_CHECKPOINT_MINUTES,
+    location: str = "",
+) -> Checkpoint:
+    """The manager adds a conversation to the tour (confirmed: it goes into calendars as is)."""
+    rights.require_manager_side(tour, by)
+    if not tour.is_open:
+        raise ApplicationError(f"This tour is {tour.get_status_display().lower()}; no more checkpoints.")
+    _check_when(scheduled_at, duration_minutes, tour=tour)
+    checkpoint = Checkpoint(
+        organization_id=tour.organization_id, tour=tour, scheduled_at=scheduled_at,
+        duration_minutes=duration_minutes, location=(location or "").strip(), confirmed=True,
+    )
+    full_clean_or_raise(checkpoint, exclude=["organization", "tour"])
+    checkpoint.save()
+    _carry_over(tour)
+    notify_checkpoint_changed(checkpoint, by=by)
+    return checkpoint
+
+
+def _require_scheduled(checkpoint: Checkpoint, verb: str) -> None:
+    if checkpoint.status != Checkpoint.Status.SCHEDULED:
+        raise ApplicationError(
+            f"This checkpoint is {checkpoint.get_status_display().lower()}; only a scheduled one can be {verb}."
+        )
+
+
+def _lock_checkpoint(checkpoint: Checkpoint) -> Checkpoint:
+    locked = Checkpoint.objects.for_org(checkpoint.organization_id).select_for_update().get(pk=checkpoint.pk)
+    checkpoint.status, checkpoint.sequence = locked.status, locked.sequence
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_reschedule(
+    *, checkpoint: Checkpoint, by: Membership, scheduled_at: datetime, duration_minutes: int | None = None,
+    location: str | None = None,
+) -> Checkpoint:
+    """Move a checkpoint: same calendar event (UID), next SEQUENCE."""
+    rights.require_manager_side(checkpoint.tour, by)
+    _lock_checkpoint(checkpoint)
+    _require_scheduled(checkpoint, "moved")
+    duration = checkpoint.duration_minutes if duration_minutes is None else duration_minutes
+    _check_when(scheduled_at, duration, tour=checkpoint.tour)
+    checkpoint.scheduled_at, checkpoint.duration_minutes = scheduled_at, duration
+    if location is not None:
+        checkpoint.location = location.strip()
+    checkpoint.confirmed = True
+    checkpoint.sequence += 1
+    full_clean_or_raise(checkpoint, exclude=["organization", "tour"])
+    checkpoint.save(update_fields=["scheduled_at", "duration_minutes", "location", "confirmed", "sequence",
+                                   "updated_at"])
+    notify_checkpoint_changed(checkpoint, by=by)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_confirm(*, checkpoint: Checkpoint, by: Membership) -> Checkpoint:
+    rights.require_manager_side(checkpoint.tour, by)
+    _lock_checkpoint(checkpoint)
+    _require_scheduled(checkpoint, "confirmed")
+    if not checkpoint.confirmed:
+        checkpoint.confirmed = True
+        checkpoint.sequence += 1
+        checkpoint.save(update_fields=["confirmed", "sequence", "updated_at"])
+        notify_checkpoint_changed(checkpoint, by=by)
+    return checkpoint
+
+
+def _cancel_checkpoint(checkpoint: Checkpoint, *, by: Membership | None) -> None:
+    """Cancel it, and send the calendar cancellation to whoever had it in their calendar."""
+    was_in_calendars = checkpoint.confirmed and checkpoint.tour.status != Tour.Status.DRAFT
+    checkpoint.status = Checkpoint.Status.CANCELLED
+    checkpoint.cancelled_at = timezone.now()
+    checkpoint.sequence += 1
+    checkpoint.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    if was_in_calendars:
+        notify_checkpoint_changed(checkpoint, by=by)
+
+
+@transaction.atomic
+def checkpoints_event_changed(*, tour: Tour, by: Membership | None) -> int:
+    """The tour's title (part of every invite) changed: future events get a new SEQUENCE and an update."""
+    future = list(Checkpoint.objects.for_org(tour.organization_id).select_for_update().filter(
+        tour=tour, status=Checkpoint.Status.SCHEDULED, scheduled_at__gt=timezone.now()))
+    for checkpoint in future:
+        checkpoint.tour = tour
+        checkpoint.sequence += 1
+        checkpoint.save(update_fields=["sequence", "updated_at"])
+        if checkpoint.confirmed and tour.status == Tour.Status.ACTIVE:
+            notify_checkpoint_changed(checkpoint, by=by)
+    return len(future)
+
+
+@transaction.atomic
+def checkpoint_cancel(*, checkpoint: Checkpoint, by: Membership) -> Checkpoint:
+    """Cancel: the calendar event is cancelled (same UID), open points move to the next one."""
+    rights.require_manager_side(checkpoint.tour, by)
+    _lock_checkpoint(checkpoint)
+    _require_scheduled(checkpoint, "cancelled")
+    _cancel_checkpoint(checkpoint, by=by)
+    _carry_over(checkpoint.tour)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_mark_missed(*, checkpoint: Checkpoint, by: Membership) -> Checkpoint:
+    rights.require_manager_side(checkpoint.tour, by)
+    _lock_checkpoint(checkpoint)
+    _require_scheduled(checkpoint, "marked as missed")
+    if checkpoint.scheduled_at > timezone.now():
+        raise ApplicationError("A checkpoint can be missed only after its time has come.")
+    checkpoint.status = Checkpoint.Status.MISSED
+    checkpoint.save(update_fields=["status", "updated_at"])
+    _carry_over(checkpoint.tour)
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_record_outcome(
+    *,
+    checkpoint: Checkpoint,
+    by: Membership,
+    progress: str,
+    manager_notes: str = "",
+    course_corrections: str = "",
+    discussed_item_ids: Iterable[int] = (),
+    new_action_items: Sequence[dict[str, Any]] = (),
+) -> Checkpoint:
+    """After the conversation: progress, notes, course corrections, action items.
+
+    Agenda points not ticked as discussed and open action items carry over to the
+    tour's next checkpoint.
+    """
+    tour = checkpoint.tour
+    rights.require_manager_side(tour, by)
+    _lock_checkpoint(checkpoint)
+    _require_scheduled(checkpoint, "recorded")
+    if not checkpoint_has_started(checkpoint):
+        raise ApplicationError(
+            "This conversation has not started yet; record its outcome once you have met.",
+            field_errors={"progress": ["The conversation has not started yet."]},
+        )
+    if progress not in Checkpoint.Progress.values:
+        raise ApplicationError("Say how the tour is going.", field_errors={"progress": ["Choose the progress."]})
+    participants = {tour.employee_id: tour.employee, tour.manager_id: tour.manager}
+    items = []
+    for index, raw in enumerate(new_action_items):
+        text = (raw.get("text") or "").strip()
+        owner_id = raw.get("owner")
+        if not text:
+            continue
+        if len(text) > 500:
+            raise ApplicationError("An action item has at most 500 characters.",
+                                   field_errors={"action_items": [f"Item {index + 1} is too long."]})
+        try:
+            owner_id = None if owner_id in (None, "") else int(owner_id)
+        except (TypeError, ValueError):
+            owner_id = -1
+        if owner_id is not None and owner_id not in participants:
+            raise ApplicationError(
+                "An action item's owner is the employee or the manager.",
+                field_errors={"action_items": [f"Item {index + 1}: choose the employee or the manager."]},
+            )
+        due_on = raw.get("due_on") or None
+        if due_on is not None and not (checkpoint.scheduled_at.date() <= due_on <= LATEST_DATE):
+            raise ApplicationError(
+                "An action item is due after the checkpoint that agreed it.",
+                field_errors={"action_items": [f"Item {index + 1}: choose a due date after the checkpoint."]},
+            )
+        items.append(ActionItem(organization_id=tour.organization_id, checkpoint=checkpoint, text=text,
+                                owner_id=owner_id, due_on=due_on))
+    checkpoint.progress = progress
+    checkpoint.manager_notes = manager_notes or ""
+    checkpoint.course_corrections = course_corrections or ""
+    checkpoint.status = Checkpoint.Status.COMPLETED
+    checkpoint.completed_at = timezone.now()
+    full_clean_or_raise(checkpoint, exclude=["organization", "tour"])
+    checkpoint.save(update_fields=["progress", "manager_notes", "course_corrections", "status", "completed_at",
+                                   "updated_at"])
+    discussed = {int(pk) for pk in discussed_item_ids}
+    AgendaItem.objects.for_org(tour.organization_id).filter(checkpoint=checkpoint, pk__in=discussed).update(
+        discussed=True, updated_at=timezone.now()
+    )
+    ActionItem.objects.bulk_create(items)
+    _carry_over(tour)
+    tour.save(update_fields=["updated_at"])
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_update_notes(
+    *, checkpoint: Checkpoint, by: Membership, manager_notes: str | None = None,
+    employee_notes: str | None = None, course_corrections: str | None = None,
+) -> Checkpoint:
+    """Each side writes its own shared notes; neither can overwrite the other's."""
+    tour = checkpoint.tour
+    if checkpoint.status == Checkpoint.Status.CANCELLED:
+        raise ApplicationError("This checkpoint was cancelled.")
+    fields = []
+    if employee_notes is not None:
+        rights.require_employee(tour, by)
+        checkpoint.employee_notes = employee_notes
+        fields.append("employee_notes")
+    if manager_notes is not None or course_corrections is not None:
+        rights.require_manager_side(tour, by)
+        if manager_notes is not None:
+            checkpoint.manager_notes = manager_notes
+            fields.append("manager_notes")
+        if course_corrections is not None:
+            checkpoint.course_corrections = course_corrections
+            fields.append("course_corrections")
+    if fields:
+        checkpoint.save(update_fields=[*fields, "updated_at"])
+    return checkpoint
+
+
+@transaction.atomic
+def private_note_save(*, checkpoint: Checkpoint, by: Membership, body: str) -> PrivateNote:
+    """The caller's own note on a checkpoint; nobody else can ever read it."""
+    rights.require_participant(checkpoint.tour, by)
+    note, _created = PrivateNote.objects.update_or_create(
+        organization_id=checkpoint.organization_id, checkpoint=checkpoint, author=by,
+        defaults={"body": body or ""},
+    )
+    _touch(checkpoint.organization_id, checkpoint.pk)
+    return note
+
+
+@transaction.atomic
+def agenda_item_add(*, checkpoint: Checkpoint, by: Membership, text: str) -> AgendaItem:
+    rights.require_participant(checkpoint.tour, by)
+    _require_scheduled(checkpoint, "prepared")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
+    if len(text) > 500:
+        raise ApplicationError("Keep a talking point under 500 characters.",
+                               field_errors={"text": ["At most 500 characters."]})
+    item = AgendaItem.objects.create(
+        organization_id=checkpoint.organization_id, checkpoint=checkpoint, text=text, added_by=by
+    )
+    _touch(checkpoint.organization_id, checkpoint.pk)
+    return item
+
+
+def _touch(organization_id: int, checkpoint_id: int) -> None:
+    """A checkpoint's agenda, action items or notes changed: sync clients see it as updated."""
+    Checkpoint.objects.for_org(organization_id).filter(pk=checkpoint_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaItem:
+    """Its author rewords a talking point, until the conversation starts."""
+    rights.require_participant(item.checkpoint.tour, by)
+    if item.added_by_id != by.pk:
+        raise NotAllowed("You can change only the talking points you added.")
+    if item.checkpoint.status != Checkpoint.Status.SCHEDULED or item.checkpoint.has_started:
+        raise ApplicationError("The conversation has started; its agenda is kept as it was.")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
+    if len(text) > 500:
+        raise ApplicationError("Keep a talking point under 500 characters.",
+                               field_errors={"text": ["At most 500 characters."]})
+    if text != item.text:
+        item.text = text
+        item.save(update_fields=["text", "updated_at"])
+        _touch(item.organization_id, item.checkpoint_id)
+    return item
+
+
+@transaction.atomic
+def agenda_item_set_discussed(*, item: AgendaItem, by: Membership, discussed: bool) -> AgendaItem:
+    rights.require_participant(item.checkpoint.tour, by)
+    if item.discussed != discussed:
+        item.discussed = discussed
+        item.save(update_fields=["discussed", "updated_at"])
+        _touch(item.organization_id, item.checkpoint_id)
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, by: Membership) -> None:
+    rights.require_participant(item.checkpoint.tour, by)
+    if item.added_by_id != by.pk:
+        raise NotAllowed("You can remove only the talking points you added.")
+    if item.checkpoint.status != Checkpoint.Status.SCHEDULED:
+        raise ApplicationError("The conversation took place; its agenda is kept as it was.")
+    item.delete()
+    _touch(item.organization_id, item.checkpoint_id)
+
+
+@transaction.atomic
+def action_item_set_done(*, item: ActionItem, by: Membership, done: bool) -> ActionItem:
+    """Tick an action item; its carried-over copies (the same commitment) follow."""
+    rights.require_participant(item.checkpoint.tour, by)
+    items = ActionItem.objects.for_org(item.organization_id)
+    chain, cursor = {item.pk}, item
+    while cursor.carried_from_id and cursor.carried_from_id not in chain:
+        chain.add(cursor.carried_from_id)
+        cursor = items.get(pk=cursor.carried_from_id)
+    frontier = set(chain)
+    while frontier:
+        frontier = set(items.filter(carried_from__in=frontier).values_list("pk", flat=True)) - chain
+        chain |= frontier
+    now = timezone.now()
+    changed = items.filter(pk__in=chain).exclude(done=done)
+    checkpoint_ids = set(changed.values_list("checkpoint_id", flat=True))
+    changed.update(done=done, done_at=now if done else None, updated_at=now)
+    Checkpoint.objects.for_org(item.organization_id).filter(pk__in=checkpoint_ids).update(updated_at=now)
+    item.refresh_from_db()
+    return item
+
+
+def checkpoint_has_started(checkpoint: Checkpoint) -> bool:
+    return checkpoint.has_started
+
+
+def _carry_over(tour: Tour) -> int:
+    """Move what is still open on closed checkpoints into the next scheduled one after each.
+
+    Open points go forward in time only: to the first scheduled checkpoint later than
+    the one they were raised in, never to an earlier one. Copies (linked by
+    ``carried_from``) keep each checkpoint's record as it was. Only the tip of a chain is
+    carried, so running this again never duplicates anything.
+    """
+    org_id = tour.organization_id
+    upcoming = list(
+        Checkpoint.objects.for_org(org_id)
+        .filter(tour=tour, status=Checkpoint.Status.SCHEDULED).order_by("scheduled_at", "id")
+        .values_list("pk", "scheduled_at")
+    )
+    if not upcoming:
+        return 0
+
+    def target_after(moment) -> int | None:
+        return next((pk for pk, when in upcoming if when > moment), None)
+
+    closed = Checkpoint.objects.for_org(org_id).filter(tour=tour, status__in=Checkpoint.CLOSED_STATUSES)
+    agenda = list(
+        AgendaItem.objects.for_org(org_id).filter(checkpoint__in=closed, discussed=False)
+        .exclude(Exists(AgendaItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("checkpoint").order_by("created_at", "id")
+    )
+    actions = list(
+        ActionItem.objects.for_org(org_id).filter(checkpoint__in=closed, done=False)
+        .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
+        .select_related("checkpoint").order_by("created_at", "id")
+    )
+    new_agenda = [
+        AgendaItem(organization_id=org_id, checkpoint_id=target, text=item.text, added_by_id=item.added_by_id,
+                   carried_from=item)
+        for item in agenda if (target := target_after(item.checkpoint.scheduled_at)) is not None
+    ]
+    new_actions = [
+        ActionItem(organization_id=org_id, checkpoint_id=target, text=item.text, owner_id=item.owner_id,
+                   due_on=item.due_on, carried_from=item)
+        for item in actions if (target := target_after(item.checkpoint.scheduled_at)) is not None
+    ]
+    AgendaItem.objects.bulk_create(new_agenda)
+    ActionItem.objects.bulk_create(new_actions)
+    return len(new_agenda) + len(new_actions)

@@ -1,0 +1,139 @@
+"""Drafting a tour and amending its terms."""
+
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from alliance.errors import ApplicationError
+from alliance.models import Membership
+from alliance.services import full_clean_or_raise, model_update
+from tours import rights, selectors
+from tours.models import (
+    DEFAULT_CADENCE_MONTHS,
+    Cohort,
+    RotationalProgram,
+    Tour,
+    TourKind,
+    TourRevision,
+)
+from tours.selectors import add_months
+from tours.services._common import (
+    DATE_RANGE,
+    MAX_TOUR_YEARS,
+    _check_manager,
+    _dates_out_of_range,
+    _display,
+    _label,
+    _lock,
+    _record,
+)
+from tours.services.amendments import amendment_propose
+from tours.services.checkpoints import checkpoints_event_changed, checkpoints_plan_series
+
+# --- Tours: drafting and amending -------------------------------------------------
+
+
+@transaction.atomic
+def tour_create(
+    *,
+    by: Membership,
+    employee: Membership,
+    kind: str,
+    title: str,
+    mission: str,
+    company_objectives: str,
+    employee_benefits: str,
+    start_date: date,
+    end_date: date | None = None,
+    manager: Membership | None = None,
+    success_company: str = "",
+    success_employee: str = "",
+    alignment_notes: str = "",
+    cadence_months: int = DEFAULT_CADENCE_MONTHS,
+    next_tour_lead_days: int | None = None,
+    previous_tour: Tour | None = None,
+    program: RotationalProgram | None = None,
+    cohort: Cohort | None = None,
+) -> Tour:
+    """Draft a tour for a direct report (or, for HR, anyone) and propose its checkpoint series."""
+    if next_tour_lead_days is None:
+        next_tour_lead_days = selectors.next_tour_lead_default(by.organization)
+    rights.require_can_draft_for(by, employee)
+    manager = _check_manager(employee=employee, manager=manager or employee.manager or by)
+    if previous_tour is not None and (
+        previous_tour.organization_id != by.organization_id or previous_tour.employee_id != employee.pk
+    ):
+        raise ApplicationError("The previous tour must be one of the same person's tours.",
+                               field_errors={"previous_tour": ["Choose one of this person's tours."]})
+    tour = Tour(
+        organization_id=by.organization_id, employee=employee, manager=manager, kind=kind,
+        title=(title or "").strip(), mission=mission, company_objectives=company_objectives,
+        employee_benefits=employee_benefits, success_company=success_company,
+        success_employee=success_employee, alignment_notes=alignment_notes, start_date=start_date,
+        end_date=end_date, cadence_months=cadence_months, next_tour_lead_days=next_tour_lead_days,
+        previous_tour=previous_tour, program=program, cohort=cohort, created_by=by,
+        status=Tour.Status.DRAFT,
+    )
+    validate_terms(tour)
+    tour.save()
+    _record(tour, by=by, action=TourRevision.Action.CREATED)
+    checkpoints_plan_series(tour=tour)
+    return tour
+
+
+def validate_terms(tour: Tour) -> None:
+    if tour.kind != TourKind.FOUNDATIONAL and tour.end_date is None:
+        raise ApplicationError("Give the tour an end date (only foundational tours are open-ended).",
+                               field_errors={"end_date": ["Required, except for foundational tours."]})
+    out_of_range = _dates_out_of_range(start_date=tour.start_date, end_date=tour.end_date)
+    if out_of_range:
+        raise ApplicationError(f"A tour starts and ends {DATE_RANGE}.", field_errors=out_of_range)
+    if tour.end_date is not None and tour.start_date is not None and tour.end_date <= tour.start_date:
+        raise ApplicationError("The tour must end after it starts.",
+                               field_errors={"end_date": ["Choose a date after the start date."]})
+    if (tour.kind != TourKind.FOUNDATIONAL and tour.end_date is not None and tour.start_date is not None
+            and tour.end_date > add_months(tour.start_date, MAX_TOUR_YEARS * 12)):
+        raise ApplicationError(
+            f"A tour lasts at most {MAX_TOUR_YEARS} years; only foundational tours run longer.",
+            field_errors={"end_date": [f"At most {MAX_TOUR_YEARS} years after the start date."]},
+        )
+    full_clean_or_raise(tour, exclude=["organization", "employee", "manager", "previous_tour", "program",
+                                       "cohort", "created_by"])
+
+
+@transaction.atomic
+def tour_update(*, tour: Tour, by: Membership, data: dict[str, Any], comment: str = "") -> Tour:
+    """Change the terms of a draft or proposed tour; every change is kept in the tour's history.
+
+    An active tour's terms change only when both agree: for one, this proposes an
+    amendment (see tours.services.amendments) and the terms in force stay as they are.
+    """
+    rights.require_manager_side(tour, by)
+    _lock(tour)
+    if not tour.is_open:
+        raise ApplicationError(f"A {tour.get_status_display().lower()} tour can no longer be changed.")
+    unknown = set(data) - set(Tour.TERM_FIELDS)
+    if unknown:
+        raise ApplicationError(f"“{sorted(unknown)[0]}” is not one of the tour's terms.")
+    if isinstance(data.get("title"), str):
+        data = {**data, "title": data["title"].strip()}
+    if tour.status == Tour.Status.ACTIVE:
+        amendment_propose(tour=tour, by=by, data=data, reason=comment)
+        return tour
+    changes = {
+        name: {"label": _label(name), "from": _display(tour, name, getattr(tour, name)),
+               "to": _display(tour, name, value)}
+        for name, value in data.items() if getattr(tour, name) != value
+    }
+    if not model_update(tour, data=data, fields=Tour.TERM_FIELDS, clean=validate_terms):
+        return tour
+    _record(tour, by=by, action=TourRevision.Action.AMENDED, changes=changes, comment=comment.strip())
+    if {"start_date", "end_date", "cadence_months"} & set(changes):
+        checkpoints_plan_series(tour=tour, replan=True)
+    if "title" in changes:
+        checkpoints_event_changed(tour=tour, by=by)
+    return tour
