@@ -267,13 +267,25 @@ class IntelNoteFilterSet(UpdatedSinceFilterSet):
         return queryset.filter(tag_links__tag__key=tag_key(value)).distinct()
 
 
+class FlatListField(serializers.ListField):
+    """A list whose errors read as one message (no per-index error keys)."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except ValidationError as error:
+            detail = error.detail
+            messages = ([m for value in detail.values() for m in value] if isinstance(detail, dict) else detail)
+            raise ValidationError([str(m) for m in messages]) from error
+
+
 class IntelNoteInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(help_text="Markdown.")
     author = serializers.IntegerField(required=False, help_text="Only yourself: a note is its writer's own.")
-    companies = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    contacts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    tags = serializers.ListField(child=serializers.CharField(max_length=TAG_MAX_LENGTH), required=False,
+    companies = FlatListField(child=serializers.IntegerField(), required=False, default=list)
+    contacts = FlatListField(child=serializers.IntegerField(), required=False, default=list)
+    tags = FlatListField(child=serializers.CharField(max_length=TAG_MAX_LENGTH), required=False,
                                  default=list, help_text=f"Names; new ones become free tags (≤ {TAG_MAX_LENGTH}).")
     source_kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, default=SourceKind.COFFEE)
     learned_on = serializers.DateField(required=False, allow_null=True, default=None)

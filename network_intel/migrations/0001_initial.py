@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=200)),
                 ('name_key', models.CharField(editable=False, help_text='The name without case, accents, legal form or web suffix.', max_length=200)),
                 ('domain', models.CharField(blank=True, max_length=253)),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=200)),
                 ('title', models.CharField(blank=True, max_length=200, verbose_name='role / title')),
                 ('met_where', models.CharField(blank=True, max_length=200, verbose_name='where you met')),
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('title', models.CharField(max_length=200)),
                 ('body', models.TextField(help_text='Markdown.')),
                 ('body_html', models.TextField(default='', editable=False)),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='note_links', to='network_intel.company')),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='company_links', to='network_intel.intelnote')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='note_links', to='network_intel.contact')),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_links', to='network_intel.intelnote')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('changes', models.JSONField(default=dict)),
                 ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='network_intel.intelnote')),
@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('search_language', models.CharField(choices=[('simple', 'No language (exact words)'), ('english', 'English'), ('german', 'German'), ('french', 'French'), ('spanish', 'Spanish'), ('italian', 'Italian'), ('dutch', 'Dutch'), ('portuguese', 'Portuguese'), ('swedish', 'Swedish')], default='english', help_text='Word stems and stop words of search follow this language.', max_length=20)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
             ],
@@ -176,7 +176,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('message', models.TextField(help_text='Why you would like to meet them.')),
                 ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='pending', max_length=10)),
                 ('response_note', models.TextField(blank=True)),
@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(max_length=40)),
                 ('key', models.CharField(editable=False, max_length=40)),
                 ('is_official', models.BooleanField(default=False, verbose_name="in the organization's vocabulary")),
@@ -211,7 +211,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tag_links', to='network_intel.intelnote')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
                 ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='note_links', to='network_intel.tag')),
@@ -227,7 +227,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='network_intel.company')),
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intel_follows', to='alliance.membership')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
@@ -242,7 +242,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
                 ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.membership')),
                 ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='useful_marks', to='network_intel.intelnote')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),

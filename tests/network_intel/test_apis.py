@@ -80,6 +80,7 @@ def test_create_note_bad_input_and_another_author(api_for, employee, manager, ou
         ({"title": "t", "body": ""}, 400, "body"),
         ({"title": "t", "body": "b", "companies": [foreign.pk]}, 400, "companies"),
         ({"title": "t", "body": "b", "tags": ["x" * 41]}, 400, "tags"),
+        ({"title": "t", "body": "b", "companies": ["abc"]}, 400, "companies"),
         ({"title": "t", "body": "b", "author": manager.pk}, 403, None),
     ):
         response = api.post_json("/api/v1/intel-notes/", payload)
