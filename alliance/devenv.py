@@ -10,7 +10,7 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv run              # web + worker + beat, demo data
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
-    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py
+    python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (bench intel [args]: bench/intel_search.py)
     python -m alliance.devenv bench-api [args] # bench/api_lists.py
 """
 
@@ -388,6 +388,9 @@ def test(pytest_args: list[str]) -> int:
 def bench(args: list[str], *, script_name: str = "reminder_sweep.py") -> int:
     env = prepare_environment(dbname="alliance", redis_db=1)
     env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.test"
+    # A first argument "intel" selects the intel-search benchmark (bench/intel_search.py).
+    if args and args[0] == "intel":
+        script_name, args = "intel_search.py", args[1:]
     script = BASE_DIR / "bench" / script_name
     return subprocess.run([PY, str(script), *args], env=env, cwd=BASE_DIR).returncode
 

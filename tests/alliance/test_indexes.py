@@ -27,6 +27,7 @@ SWEEP_INDEXES = {
     "tours_rofc_outcome_idx",
     "reminder_pending_idx",
     "tours_action_open_due_idx",
+    "intel_note_created_idx",  # the weekly digest sweep reads one week of notes across organizations
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another
