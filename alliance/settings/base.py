@@ -185,6 +185,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
+    # Several apps have a "kind"; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
         "Tours of duty, checkpoints, network intelligence and alumni. Authenticate with "
