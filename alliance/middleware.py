@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership, Organization
+from alliance.registry import open_to_alumni
 
 
 class RequestTransactionMiddleware:
@@ -101,7 +102,8 @@ class TenantMiddleware:
     """Resolves ``/o/<org_slug>/...`` to request.org and request.member.
 
     Anyone who is not an active member of that organization gets the same 404 as
-    for an organization that does not exist.
+    for an organization that does not exist, except that an alumnus reaches the
+    routes an app opened to alumni (``registry.register_alumni_area``).
     """
 
     def __init__(self, get_response):
@@ -125,14 +127,20 @@ class TenantMiddleware:
         tenancy.set_tenant(organization.pk)
         member = (
             Membership.objects.filter(
-                organization=organization, user=user, status=Membership.Status.ACTIVE
+                organization=organization, user=user,
+                status__in=(Membership.Status.ACTIVE, Membership.Status.ALUMNUS),
             )
             .select_related("user", "manager__user")
             .first()
         )
-        if member is None:
+        if member is None or not (member.is_active or self._open_to_alumni(request)):
             raise Http404("No such organization.")
         member.organization = organization
         request.org = organization
         request.member = member
         return None
+
+    @staticmethod
+    def _open_to_alumni(request: HttpRequest) -> bool:
+        match = request.resolver_match
+        return match is not None and open_to_alumni(match.view_name)

@@ -80,6 +80,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.full_name or self.email).split()[0]
 
 
+class UserEmailAlias(models.Model):
+    """Another address of a person: e.g. the work address they had before they left.
+
+    Signing in accepts it like the primary address, and history (who was
+    ``ellis@acme.example``?) still finds the person. Global, like users.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_aliases")
+    email = models.EmailField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.user_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = (self.email or "").strip().lower()
+
+
 def default_checkpoint_reminder_days() -> list[int]:
     return [7, 1]
 
@@ -211,6 +233,7 @@ class Membership(TenantModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         ALUMNUS = "alumnus", "Alumnus"
+        FORMER = "former", "Former member"  # left, and not in the alumni network
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)

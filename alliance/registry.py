@@ -17,6 +17,9 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
 * ``register_member_link`` — a link on a member's profile / HR's member page;
 * ``register_role_guard`` — a check that may refuse taking a member's manager role
   away (e.g. while they still manage open tours);
+* ``register_alumni_area`` — the routes an alumnus (a former member who joined the
+  organization's alumni network) may still reach, and where they land; every other
+  page of the organization answers 404 to them;
 * ``register_demo_loader`` — demo data, run by ``seed_demo`` after the loaders it
   names in ``after``.
 
@@ -57,6 +60,34 @@ def register_urls(app: str, *, org: str | None = None, api: str | None = None,
 
 def app_urls() -> list[AppUrls]:
     return list(_URLS.values())
+
+
+# ---------------------------------------------------------------- the alumni area
+
+
+@dataclass(frozen=True)
+class AlumniArea:
+    app: str
+    view_prefix: str  # view names (namespace:name) starting with it are open to alumni
+    home: str  # url name, reversed with the organization's slug: where an alumnus lands
+
+
+_ALUMNI_AREAS: dict[str, AlumniArea] = {}
+
+
+def register_alumni_area(app: str, *, view_prefix: str, home: str) -> None:
+    if not view_prefix:
+        raise ValueError("An alumni area needs a view-name prefix (e.g. 'alumni:').")
+    _ALUMNI_AREAS[app] = AlumniArea(app=app, view_prefix=view_prefix, home=home)
+
+
+def open_to_alumni(view_name: str) -> bool:
+    return any(view_name.startswith(area.view_prefix) for area in _ALUMNI_AREAS.values())
+
+
+def alumni_home() -> str | None:
+    """The url name an alumnus lands on, or None when no app offers an alumni area."""
+    return next((area.home for area in _ALUMNI_AREAS.values()), None)
 
 
 # ---------------------------------------------------------------- notifications and reminders
@@ -147,7 +178,12 @@ def register_nav_item(key: str, *, label: str, url_name: str, visible: MemberTes
 
 
 def nav_items_for(member: Membership) -> list[NavItem]:
-    return sorted((item for item in _NAV.values() if item.visible(member)), key=lambda item: (item.order, item.key))
+    """The items shown to ``member``; someone no longer active sees only what is open to alumni."""
+    return sorted(
+        (item for item in _NAV.values()
+         if item.visible(member) and (member.is_active or open_to_alumni(item.url_name))),
+        key=lambda item: (item.order, item.key),
+    )
 
 
 @dataclass(frozen=True)

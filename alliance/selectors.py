@@ -16,6 +16,21 @@ def organizations_of_user(user: User) -> list[Membership]:
     )
 
 
+def landing_url(membership: Membership) -> str | None:
+    """Where a membership's organization opens for its person: the dashboard for a member, the
+    alumni area for an alumnus (when an app offers one), nowhere for a former member."""
+    from django.urls import reverse
+
+    from alliance.registry import alumni_home
+
+    slug = membership.organization.slug
+    if membership.is_active:
+        return reverse("dashboard", args=[slug])
+    if membership.status == Membership.Status.ALUMNUS and (home := alumni_home()):
+        return reverse(home, args=[slug])
+    return None
+
+
 def members_visible_to(member: Membership) -> QuerySet[Membership]:
     """HR and admins see the whole organization; anyone else themselves and their direct reports.
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
-from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from alliance.models import ApiToken, Invitation, Membership, Organization, User, UserEmailAlias
 from alliance.registry import manager_role_refusals
 from alliance.selectors import direct_reports_of
 from alliance.tokens import token_make, token_parse, token_prefix
@@ -194,6 +194,51 @@ def profile_update(
         raise _validation_to_application_error(error) from error
     user.save(update_fields=["full_name", "time_zone"])
     membership.save(update_fields=["aspirations", "values", "updated_at"])
+    return membership
+
+
+# --- Leaving an organization ---------------------------------------------------------
+
+def email_in_use(email: str, *, except_user: User | None = None) -> bool:
+    """Whether another person signs in with ``email`` (as their address or an alias)."""
+    email = (email or "").strip().lower()
+    users = User.objects.filter(email=email)
+    aliases = UserEmailAlias.objects.filter(email=email)
+    if except_user is not None:
+        users, aliases = users.exclude(pk=except_user.pk), aliases.exclude(user=except_user)
+    return users.exists() or aliases.exists()
+
+
+@transaction.atomic
+def user_email_change_keeping_alias(*, user: User, new_email: str) -> User:
+    """Make ``new_email`` the person's sign-in address; the old one stays as an alias."""
+    new_email = (new_email or "").strip().lower()
+    if not new_email or new_email == user.email:
+        return user
+    if email_in_use(new_email, except_user=user):
+        raise ApplicationError(f"{new_email} belongs to another account.",
+                               field_errors={"email": ["This address belongs to another account."]})
+    old_email = user.email
+    UserEmailAlias.objects.filter(user=user, email=new_email).delete()
+    user.email = new_email
+    full_clean_or_raise(user, exclude=["password"])
+    user.save(update_fields=["email"])
+    UserEmailAlias.objects.get_or_create(email=old_email, defaults={"user": user})
+    return user
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, status: str) -> Membership:
+    """The member leaves: they become an alumnus (or a former member) and lose every right of a
+    member of the organization. Their API tokens are revoked; nothing else of theirs is deleted."""
+    if status not in (Membership.Status.ALUMNUS, Membership.Status.FORMER):
+        raise ApplicationError("A member leaves as an alumnus or a former member.")
+    now = timezone.now()
+    ApiToken.objects.for_org(membership.organization_id).filter(
+        membership=membership, revoked_at__isnull=True
+    ).update(revoked_at=now, updated_at=now)
+    membership.status = status
+    membership.save(update_fields=["status", "updated_at"])
     return membership
 
 

@@ -49,6 +49,7 @@ from alliance.selectors import (
     get_invitation_for_member,
     get_membership_for_member,
     invitation_list,
+    landing_url,
     managers_for_org,
     member_list,
     open_invitation_exists,
@@ -85,9 +86,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = [m for m in organizations_of_user(request.user) if m.status == Membership.Status.ACTIVE]
+    memberships = [m for m in organizations_of_user(request.user) if landing_url(m)]
     if len(memberships) == 1:
-        return redirect("dashboard", org_slug=memberships[0].organization.slug)
+        return redirect(landing_url(memberships[0]))
     return render(request, "alliance/home.html", {"memberships": memberships})
 
 
@@ -210,7 +211,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 error_message = error.message
         else:
             if not signed_in:
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, membership.user, backend="alliance.backends.EmailOrAliasBackend")
             messages.success(request, f"Welcome to {invitation.organization.name}.")
             return redirect("dashboard", org_slug=invitation.organization.slug)
     return render(

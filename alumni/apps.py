@@ -1,6 +1,41 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class AlumniConfig(AppConfig):
     name = "alumni"
     verbose_name = "Alumni network"
+
+    def ready(self) -> None:
+        from alliance import registry
+        from alumni import reminders
+        from alumni.demo import seed_alumni
+        from alumni.rights import can_run_exits
+
+        registry.register_urls("alumni", org="alumni.urls", api="alumni.api_urls", root={"alumni/": "alumni.root_urls"})
+        # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
+        registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
+        reminders.register()
+        registry.register_beat_entry("sweep-exit-last-days", task="alumni.tasks.sweep_last_days", schedule=600.0)
+        registry.register_beat_entry("sweep-exit-task-reminders", task="alumni.tasks.sweep_task_reminders",
+                                     schedule=3600.0)
+        registry.register_nav_item("alumni-exits", label="Exits", url_name="alumni:exits", order=30,
+                                   visible=can_run_exits,
+                                   active=("alumni:exits", "alumni:exit_detail", "alumni:exit_start",
+                                           "alumni:templates", "alumni:question_sets"))
+        # Shown to every member without a query per page; the page lists their tasks (and their own exit).
+        registry.register_nav_item("alumni-todo", label="Exit tasks", url_name="alumni:todo", order=31,
+                                   visible=lambda member: member.is_active, active=("alumni:todo", "alumni:my_exit"))
+        registry.register_dashboard_panel("alumni-my-exit", template="alumni/_dashboard.html",
+                                          context=_my_exit_panel, order=5)
+        registry.register_nav_item("alumni-home", label="Alumni", url_name="alumni:alumni_home", order=33,
+                                   visible=lambda member: member.status == "alumnus")
+        registry.register_demo_loader("alumni", seed_alumni, after=("tours",))
+
+
+def _my_exit_panel(request) -> dict | None:
+    from alumni.selectors import open_exit_of
+
+    process = open_exit_of(request.member)
+    return {"process": process} if process is not None else None

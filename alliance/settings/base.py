@@ -116,7 +116,8 @@ AUTH_USER_MODEL = "alliance.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account or address is refused before its password is checked.
     "alliance.authentication.SignInLockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Sign-in by the main address or an alias (an alumnus's former work address).
+    "alliance.backends.EmailOrAliasBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -249,6 +250,8 @@ REST_FRAMEWORK = {
 # Requests per API token (DRF throttling in the cache); past it, 429 with Retry-After.
 API_TOKEN_THROTTLE_RATE = env.str("API_TOKEN_THROTTLE_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
+    # Several apps have a "kind"; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
         "Tours of duty, checkpoints, network intelligence and alumni. Authenticate with "

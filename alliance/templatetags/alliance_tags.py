@@ -9,8 +9,15 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from alliance.registry import member_links_for, nav_items_for
+from alliance.selectors import landing_url as _landing_url
 
 register = template.Library()
+
+
+@register.filter
+def landing_url(membership) -> str:
+    """Where the membership's organization opens for its person ("" when nowhere)."""
+    return _landing_url(membership) or ""
 
 
 @register.filter

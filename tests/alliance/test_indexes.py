@@ -28,6 +28,8 @@ SWEEP_INDEXES = {
     "reminder_pending_idx",
     "tours_action_open_due_idx",
     "intel_note_created_idx",  # the weekly digest sweep reads one week of notes across organizations
+    "alumni_exit_sweep_idx",  # the last-day sweep finds exits whose last day is over, across organizations
+    "alumni_task_open_due_idx",  # exit-task reminders select open tasks by due date across organizations
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another

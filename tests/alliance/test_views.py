@@ -134,9 +134,16 @@ def test_home_with_two_organizations_lists_both(employee, other_org, client_for)
 
 @pytest.mark.django_db
 def test_home_skips_organizations_the_user_left(employee, other_org, client_for):
-    MembershipFactory(organization=other_org, user=employee.user, status=Membership.Status.ALUMNUS)
+    MembershipFactory(organization=other_org, user=employee.user, status=Membership.Status.FORMER)
     response = client_for(employee).get("/")
     assert response.status_code == 302 and response.url == "/o/acme/"
+
+
+@pytest.mark.django_db
+def test_home_leads_an_alumnus_to_the_alumni_area(employee, other_org, client_for):
+    MembershipFactory(organization=other_org, user=employee.user, status=Membership.Status.ALUMNUS)
+    response = client_for(employee).get("/")
+    assert b'href="/o/acme/"' in response.content and b'href="/o/globex/alumni/"' in response.content
 
 
 @pytest.mark.django_db

@@ -1,0 +1,153 @@
+"""What the exit process reminds people of, and its workflow notifications.
+
+Checklist tasks: the assignee is reminded ``TASK_DUE_SOON_DAYS`` before the due day and
+once the day has passed (windows ``before`` and ``overdue``), through the exactly-once
+reminder ledger. The sweep is one set-based query across organizations, anti-joined with
+the ledger, over the partial index of open tasks by due day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import icalendar
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from alliance import tenancy
+from alliance.models import Membership, Reminder
+from alliance.registry import register_reminder_kind
+from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
+from alumni.models import ExitInterview, ExitProcess, ExitTask
+from alumni.services import EXIT_INTERVIEW_INVITE, EXIT_STARTED
+
+EXIT_TASK_DUE = "exit_task_due"
+EXIT_TASK_OVERDUE = "exit_task_overdue"
+TASK_DUE_SOON_DAYS = 2
+# Overdue tasks older than this are past reminding (the exit is long over).
+TASK_LOOKBACK_DAYS = 60
+
+PRODID = "-//Alliance//Exit interviews//EN"
+UID_DOMAIN = "alliance.exit-interviews"
+
+
+def _site(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def due_task_reminders(now: datetime) -> list[DueReminder]:
+    today = now.date()
+    due: list[DueReminder] = []
+    with tenancy.cross_tenant(reason="exit task reminders: open checklist tasks near or past their due day"):
+        for kind, window, low, high in (
+            (EXIT_TASK_DUE, "before", today, today + timedelta(days=TASK_DUE_SOON_DAYS)),
+            (EXIT_TASK_OVERDUE, "overdue", today - timedelta(days=TASK_LOOKBACK_DAYS), today - timedelta(days=1)),
+        ):
+            claimed = Reminder.objects.filter(organization_id=OuterRef("organization_id"), kind=kind,
+                                              subject_id=OuterRef("pk"), recipient_id=OuterRef("assignee_id"),
+                                              window=window)
+            rows = (ExitTask.objects.filter(done_at__isnull=True, due_on__gte=low, due_on__lte=high,
+                                            process__state=ExitProcess.State.IN_PROGRESS,
+                                            assignee__status=Membership.Status.ACTIVE)
+                    .exclude(Exists(claimed))
+                    .values_list("organization_id", "pk", "assignee_id"))
+            due += [DueReminder(organization_id=org_id, kind=kind, subject_id=pk, recipient_id=assignee_id,
+                                window=window, due_at=now) for org_id, pk, assignee_id in rows]
+    return due
+
+
+def sweep_task_reminders(*, now: datetime | None = None) -> int:
+    return len(reminders_claim(due_task_reminders(now or timezone.now())))
+
+
+def _message(*, subject: str, lines: list[str], url: str, attachments=None) -> ReminderMessage:
+    text = "\n\n".join([*lines, url])
+    return ReminderMessage(subject=" ".join(subject.split())[:200], text=text, url=url,
+                           summary=" ".join(lines)[:500], attachments=attachments or [])
+
+
+def build_task_reminder(reminder: Reminder) -> ReminderMessage | None:
+    task = (ExitTask.objects.for_org(reminder.organization_id)
+            .select_related("process__member__user", "organization").filter(pk=reminder.subject_id).first())
+    if task is None or task.is_done or not task.process.is_open or task.assignee_id != reminder.recipient_id:
+        return None
+    leaver = task.process.member.user.full_name
+    url = _site(reverse("alumni:todo", args=[task.organization.slug]))
+    day = formats.date_format(task.due_on, "DATE_FORMAT")
+    if reminder.kind == EXIT_TASK_OVERDUE:
+        return _message(subject=f"Overdue: {task.title} ({leaver}'s exit)",
+                        lines=[f"“{task.title}” for {leaver}'s exit was due on {day}."], url=url)
+    return _message(subject=f"Due {day}: {task.title} ({leaver}'s exit)",
+                    lines=[f"“{task.title}” for {leaver}'s exit is due on {day}."], url=url)
+
+
+def build_exit_started(reminder: Reminder) -> ReminderMessage | None:
+    process = (ExitProcess.objects.for_org(reminder.organization_id).select_related("organization")
+               .filter(pk=reminder.subject_id).first())
+    if process is None or not process.is_open:
+        return None
+    url = _site(reverse("alumni:my_exit", args=[process.organization.slug]))
+    day = formats.date_format(process.last_working_day, "DATE_FORMAT")
+    return _message(subject=f"Your last working day at {process.organization.name}: {day}",
+                    lines=[f"Your exit is being prepared; your last working day is {day}.",
+                           "Your page shows your tasks, the exit interview, and how to join the alumni network."],
+                    url=url)
+
+
+def interview_invite(interview: ExitInterview) -> bytes:
+    """The ``.ics``: METHOD:REQUEST with a stable UID and rising SEQUENCE, METHOD:CANCEL once cancelled."""
+    cancelled = interview.status == ExitInterview.Status.CANCELLED
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = icalendar.Event()
+    event.add("uid", f"{interview.uid}@{UID_DOMAIN}")
+    event.add("sequence", interview.sequence)
+    event.add("dtstamp", interview.updated_at)
+    event.add("dtstart", interview.scheduled_at)
+    event.add("dtend", interview.ends_at)
+    leaver = interview.process.member
+    event.add("summary", f"Exit interview — {leaver.user.full_name}")
+    if interview.location:
+        event.add("location", interview.location)
+    url = _site(reverse("alumni:my_exit", args=[interview.organization.slug]))
+    event.add("description", f"Prepare your answers in advance: {url}")
+    organizer = icalendar.vCalAddress(f"mailto:{interview.interviewer.user.email}")
+    organizer.params["CN"] = interview.interviewer.user.full_name
+    event.add("organizer", organizer)
+    for person in (leaver, interview.interviewer):
+        attendee = icalendar.vCalAddress(f"mailto:{person.user.email}")
+        attendee.params["CN"] = person.user.full_name
+        event.add("attendee", attendee)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def build_interview_invite(reminder: Reminder) -> ReminderMessage | None:
+    interview = (ExitInterview.objects.for_org(reminder.organization_id)
+                 .select_related("process__member__user", "interviewer__user", "organization")
+                 .filter(pk=reminder.subject_id).first())
+    if interview is None or interview.scheduled_at is None or f"seq{interview.sequence}" != reminder.window:
+        return None  # moved again since: the newer invite says it
+    local = timezone.localtime(interview.scheduled_at)
+    when = f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    url = _site(reverse("alumni:my_exit", args=[interview.organization.slug]))
+    if reminder.recipient_id != interview.process.member_id:
+        url = _site(reverse("alumni:exit_detail", args=[interview.organization.slug, interview.process_id]))
+    return _message(subject=f"Exit interview — {interview.process.member.user.full_name}, {when}",
+                    lines=[f"The exit interview is on {when}" + (f" ({interview.location})." if interview.location
+                                                                   else ".")],
+                    url=url, attachments=[("exit-interview.ics", interview_invite(interview),
+                                           "text/calendar; method=REQUEST")])
+
+
+def register() -> None:
+    register_reminder_kind(EXIT_TASK_DUE, "Exit checklist tasks coming due", build_task_reminder, order=40)
+    register_reminder_kind(EXIT_TASK_OVERDUE, "Overdue exit checklist tasks", build_task_reminder, order=41)
+    register_reminder_kind(EXIT_STARTED, "Your exit process", build_exit_started, order=42)
+    register_reminder_kind(EXIT_INTERVIEW_INVITE, "Exit interview invitations", build_interview_invite, order=43)
+

@@ -1,0 +1,19 @@
+"""Beat tasks of the exit process: thin, each around a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="alumni.tasks.sweep_last_days")
+def sweep_last_days() -> int:
+    from alumni.services import exits_sweep
+
+    return exits_sweep()
+
+
+@shared_task(name="alumni.tasks.sweep_task_reminders")
+def sweep_task_reminders() -> int:
+    from alumni.reminders import sweep_task_reminders as sweep
+
+    return sweep()

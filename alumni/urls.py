@@ -1,0 +1,33 @@
+"""Browser routes, mounted under ``/o/<org_slug>/``. Names starting ``alumni_`` are open to alumni."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from alumni import views
+
+app_name = "alumni"
+
+urlpatterns = [
+    path("exits/", views.exit_board, name="exits"),
+    path("exits/new/", views.exit_start, name="exit_start"),
+    path("exits/<int:process_id>/", views.exit_detail, name="exit_detail"),
+    path("exits/<int:process_id>/classify/", views.exit_classify, name="exit_classify"),
+    path("exits/<int:process_id>/cancel/", views.exit_cancel, name="exit_cancel"),
+    path("exits/<int:process_id>/interview/", views.exit_interview_schedule, name="exit_interview"),
+    path("exits/<int:process_id>/answers/", views.exit_answers, name="exit_answers"),
+    path("exits/<int:process_id>/leaver-link/", views.exit_leaver_link, name="exit_leaver_link"),
+    path("exit-templates/", views.templates, name="templates"),
+    path("exit-templates/tasks/<int:template_task_id>/remove/", views.template_task_remove,
+         name="template_task_remove"),
+    path("exit-questions/", views.question_sets, name="question_sets"),
+    path("exit-questions/<int:question_set_id>/add/", views.question_add, name="question_add"),
+    path("exit-questions/questions/<int:question_id>/remove/", views.question_remove, name="question_remove"),
+    path("exit-tasks/", views.todo, name="todo"),
+    path("exit-tasks/<int:task_id>/complete/", views.task_complete, name="task_complete"),
+    path("my-exit/", views.my_exit, name="my_exit"),
+    path("my-exit/step/", views.my_step, name="my_step"),
+    path("my-exit/step/resend/", views.my_verify_resend, name="my_verify_resend"),
+    path("my-exit/answers/", views.my_answers, name="my_answers"),
+    path("alumni/", views.alumni_home, name="alumni_home"),
+]

@@ -1,0 +1,74 @@
+"""The exit, end to end in a real Chromium: HR starts it, the leaver fills their step and
+confirms their address, the last-day sweep runs, and the alumnus signs in with the personal
+address and sees only the alumni area."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from alliance.models import Membership
+from alliance.tenancy import tenant_context
+from alumni import services
+from tests.alliance.factories import MembershipFactory, OrganizationFactory
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery"
+
+
+def sign_in(page, email: str, landing: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(landing))
+
+
+def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
+    acme = OrganizationFactory(slug="acme", name="Acme Robotics", mission="Robots for every workshop.")
+    admin = MembershipFactory(organization=acme, role=Membership.Role.ADMIN, user__email="admin@acme.test")
+    MembershipFactory(organization=acme, role=Membership.Role.HR, user__email="hr@acme.test",
+                      user__full_name="Harper HR")
+    dana = MembershipFactory(organization=acme, manager=admin, user__email="dana@acme.test",
+                             user__full_name="Dana Data")
+    with tenant_context(acme.pk):
+        Membership.objects.filter(pk=dana.pk).update(joined_on=date(2021, 3, 1))
+
+    hr = page_for()
+    sign_in(hr, "hr@acme.test", r"/o/acme/$")
+    hr.get_by_role("navigation", name="Main").get_by_role("link", name="Exits").click()
+    hr.get_by_role("link", name="Start an exit").click()
+    hr.get_by_label("Who is leaving").select_option(label="Dana Data (dana@acme.test)")
+    hr.get_by_label("Kind").select_option("resignation")
+    hr.get_by_label("Last working day").fill(timezone.localdate().isoformat())
+    hr.get_by_label("Initiated by").select_option("employee")
+    hr.get_by_role("button", name="Start the exit").click()
+    hr.get_by_role("heading", name="Exit of Dana Data").wait_for()
+
+    leaver = page_for()
+    sign_in(leaver, "dana@acme.test", r"/o/acme/$")
+    leaver.get_by_role("link", name="Open your exit").click()
+    leaver.get_by_label("Personal e-mail").fill("dana@home.example")
+    leaver.get_by_label("Send me news of the organization").check()
+    leaver.get_by_role("button", name="Save", exact=True).click()
+    leaver.get_by_text("Confirm dana@home.example with the link we just sent there.").wait_for()
+    link = next(line for m in mail.outbox for line in m.body.splitlines() if "/alumni/verify/" in line)
+    leaver.goto(link.replace("http://testserver", live_server.url).replace("http://127.0.0.1:8000", live_server.url))
+    leaver.get_by_text("dana@home.example is confirmed").wait_for()
+
+    assert services.exits_sweep(now=timezone.now() + timedelta(days=1)) == 1
+    assert any(m.to == ["dana@home.example"] and "Welcome" in m.subject for m in mail.outbox)
+
+    alumnus = page_for()
+    sign_in(alumnus, "dana@home.example", r"/o/acme/alumni/$")
+    alumnus.get_by_role("heading", name="Welcome to the Acme Robotics alumni network").wait_for()
+    assert alumnus.get_by_text("News: yes").is_visible()
+    nav = alumnus.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link").all_inner_texts() == ["Alumni"]
+    response = alumnus.goto(live_server.url + "/o/acme/")
+    assert response.status == 404
