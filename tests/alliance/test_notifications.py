@@ -127,7 +127,7 @@ def test_admin_sets_lead_times(client_for, admin, org):
         ("checkpoint_days_before", "7,7", "may appear once"),
         ("tour_ending_days_before", "1000", "between 1 and 730"),
         ("overdue_max_reminders", "50", "between 1 and 10"),
-        ("checkpoint_days_before", "soon", "Enter a whole number"),
+        ("checkpoint_days_before", "soon", "Lead times are whole numbers of days"),
     ],
 )
 def test_bad_lead_times_are_refused_and_nothing_changes(client_for, admin, org, field, value, message):
