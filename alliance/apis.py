@@ -111,12 +111,16 @@ class UpdatedSinceFilterSet(filters.FilterSet):
         return valid
 
 
-def api_datetime(value: datetime | None) -> str | None:
+def api_datetime(value: datetime | None, zone=None) -> str | None:
     """A datetime exactly as DRF's ``DateTimeField`` writes it: ISO 8601 in the current time
-    zone, ``Z`` for UTC."""
+    zone (or ``zone``, resolved once per list by the caller), ``Z`` for UTC."""
     if value is None:
         return None
-    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    zone = zone or timezone.get_current_timezone()
+    # Rows come from the database in UTC: converting them to UTC would change nothing.
+    if value.utcoffset() or getattr(zone, "key", "") != "UTC":
+        value = value.astimezone(zone)
+    text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
@@ -221,6 +225,7 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
     )
 
     def list_rows(self, rows):
+        zone = timezone.get_current_timezone()  # once per page, not per value
         people = {
             person["id"]: person
             for person in Membership.objects.for_org(self.request.member.organization_id)
@@ -235,7 +240,8 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
                 "manager_email": people[row["manager_id"]]["user__email"] if row["manager_id"] else None,
                 "time_zone": people[row["id"]]["user__time_zone"], "aspirations": row["aspirations"],
                 "values": row["values"], "joined_on": api_date(row["joined_on"]),
-                "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"]),
+                "created_at": api_datetime(row["created_at"], zone),
+                "updated_at": api_datetime(row["updated_at"], zone),
             }
             for row in rows
         ]

@@ -209,6 +209,7 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         return selectors.tour_list(member=self.request.member)
 
     def list_rows(self, rows):
+        zone = timezone.get_current_timezone()  # once per page, not per value
         member = self.request.member
         today = timezone.localdate()
         people = {
@@ -226,7 +227,7 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
                 manager_id=row["manager_id"], employee=SimpleNamespace(manager_id=employee["manager_id"]),
             )
             dates = {name: api_date(row[name]) for name in self.DATE_COLUMNS}
-            times = {name: api_datetime(row[name]) for name in self.TIME_COLUMNS}
+            times = {name: api_datetime(row[name], zone) for name in self.TIME_COLUMNS}
             items.append({
                 "id": row["id"], "employee": row["employee_id"], "employee_email": employee["user__email"],
                 "employee_name": employee["user__full_name"], "manager": row["manager_id"],
@@ -249,7 +250,8 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
                 ),
                 "warnings": tour_duration_warnings(row["kind"], row["start_date"], row["end_date"]),
                 "allowed_actions": rights.allowed_transitions(facts, member),
-                "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"]),
+                "created_at": api_datetime(row["created_at"], zone),
+                "updated_at": api_datetime(row["updated_at"], zone),
             })
         return items
 
@@ -578,6 +580,7 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
         return selectors.checkpoint_list(member=self.request.member)
 
     def list_rows(self, rows):
+        zone = timezone.get_current_timezone()  # once per page, not per value
         """The page's checkpoints, then their agenda, action items and the caller's own private notes in one
         query each (as the serializer's prefetches did)."""
         organization_id = self.request.member.organization_id
@@ -593,7 +596,8 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
                 agenda[item["checkpoint_id"]].append({
                     "id": item["id"], "text": item["text"], "added_by": item["added_by_id"],
                     "discussed": item["discussed"], "carried_from": item["carried_from_id"],
-                    "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
+                    "created_at": api_datetime(item["created_at"], zone),
+                    "updated_at": api_datetime(item["updated_at"], zone),
                 })
             for item in ActionItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
                 "created_at", "id"
@@ -602,8 +606,9 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
                 actions[item["checkpoint_id"]].append({
                     "id": item["id"], "text": item["text"], "owner": item["owner_id"],
                     "due_on": api_date(item["due_on"]), "done": item["done"],
-                    "done_at": api_datetime(item["done_at"]), "carried_from": item["carried_from_id"],
-                    "created_at": api_datetime(item["created_at"]), "updated_at": api_datetime(item["updated_at"]),
+                    "done_at": api_datetime(item["done_at"], zone), "carried_from": item["carried_from_id"],
+                    "created_at": api_datetime(item["created_at"], zone),
+                    "updated_at": api_datetime(item["updated_at"], zone),
                 })
             notes = dict(
                 PrivateNote.objects.for_org(organization_id)
@@ -613,15 +618,16 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
         return [
             {
                 "id": row["id"], "tour": row["tour_id"], "uid": str(row["uid"]), "sequence": row["sequence"],
-                "scheduled_at": api_datetime(row["scheduled_at"]), "duration_minutes": row["duration_minutes"],
-                "ends_at": api_datetime(row["scheduled_at"] + timedelta(minutes=row["duration_minutes"])),
+                "scheduled_at": api_datetime(row["scheduled_at"], zone), "duration_minutes": row["duration_minutes"],
+                "ends_at": api_datetime(row["scheduled_at"] + timedelta(minutes=row["duration_minutes"]), zone),
                 "location": row["location"], "status": row["status"], "confirmed": row["confirmed"],
                 "progress": row["progress"], "manager_notes": row["manager_notes"],
                 "employee_notes": row["employee_notes"], "course_corrections": row["course_corrections"],
                 "agenda": agenda[row["id"]], "action_items": actions[row["id"]],
-                "private_note": notes.get(row["id"], ""), "completed_at": api_datetime(row["completed_at"]),
-                "cancelled_at": api_datetime(row["cancelled_at"]), "created_at": api_datetime(row["created_at"]),
-                "updated_at": api_datetime(row["updated_at"]),
+                "private_note": notes.get(row["id"], ""), "completed_at": api_datetime(row["completed_at"], zone),
+                "cancelled_at": api_datetime(row["cancelled_at"], zone),
+                "created_at": api_datetime(row["created_at"], zone),
+                "updated_at": api_datetime(row["updated_at"], zone),
             }
             for row in rows
         ]
@@ -873,9 +879,11 @@ class ProgramListApi(ColumnListMixin, generics.ListAPIView):
     )
 
     def list_rows(self, rows):
+        zone = timezone.get_current_timezone()  # once per page, not per value
         # New dicts: the paginator builds its cursor from the page's own rows afterwards.
         return [
-            {**row, "created_at": api_datetime(row["created_at"]), "updated_at": api_datetime(row["updated_at"])}
+            {**row, "created_at": api_datetime(row["created_at"], zone),
+                "updated_at": api_datetime(row["updated_at"], zone)}
             for row in rows
         ]
 

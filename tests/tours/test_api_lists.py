@@ -164,3 +164,18 @@ def test_member_list_runs_a_constant_number_of_queries(api_for, org, hr, manager
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get("/api/v1/members/")
     assert len(response.json()["results"]) >= 12
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns"])
+def test_list_datetimes_are_written_as_drf_writes_them(zone):
+    from datetime import UTC, datetime
+
+    from rest_framework.fields import DateTimeField
+
+    from alliance.apis import api_datetime
+
+    with timezone.override(zone):
+        for value in (datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC), datetime(2026, 7, 1, 12, tzinfo=UTC)):
+            assert api_datetime(value) == DateTimeField().to_representation(value)
+            assert api_datetime(value, timezone.get_current_timezone()) == DateTimeField().to_representation(value)
+        assert api_datetime(None) is None
