@@ -91,6 +91,8 @@ class DateTimeFilter(filters.IsoDateTimeFilter):
 
 
 EMPTY_PARAMETER = "Give a value, or leave the parameter out."
+NOT_A_BOOLEAN = "Give true or false."
+BOOLEAN_VALUES = {"true", "false", "True", "False", "1", "0"}
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
@@ -105,8 +107,13 @@ class UpdatedSinceFilterSet(filters.FilterSet):
         valid = super().is_valid()
         for name in self.filters:
             values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
-            if name in self.data and any(value == "" for value in values) and name not in self.form.errors:
+            if name not in self.data or name in self.form.errors:
+                continue
+            if any(value == "" for value in values):
                 self.form.add_error(name, EMPTY_PARAMETER)
+                valid = False
+            elif isinstance(self.filters[name], filters.BooleanFilter) and not set(values) <= BOOLEAN_VALUES:
+                self.form.add_error(name, NOT_A_BOOLEAN)
                 valid = False
         return valid
 

@@ -26,6 +26,8 @@ class StableCursorPagination(CursorPagination):
     max_page_size = 500
 
     def decode_cursor(self, request):
+        if request.query_params.get(self.cursor_query_param) == "":
+            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]})
         try:
             cursor = super().decode_cursor(request)
         except NotFound as error:

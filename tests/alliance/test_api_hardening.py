@@ -146,3 +146,10 @@ def test_a_one_megabyte_mission_is_refused(manager, employee, api_for):
                                   "/api/v1/programs/abc/start-cohort/"])
 def test_a_path_id_that_is_not_a_whole_number_is_a_json_404(hr, api_for, path):
     _assert_json_error(api_for(hr).get(path), 404)
+
+
+def test_an_empty_cursor_and_a_boolean_that_is_not_one_are_400s(hr, api_for):
+    api = api_for(hr)
+    _assert_json_error(api.get("/api/v1/programs/?cursor="), 400, field="cursor")
+    _assert_json_error(api.get("/api/v1/programs/", {"is_active": "null"}), 400, field="is_active")
+    assert api.get("/api/v1/programs/", {"is_active": "false"}).status_code == 200
