@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
-from django.core.validators import MaxLengthValidator
 
 from alliance.errors import ApplicationError
-from alliance.models import LEAD_TIME_LIMITS, MAX_LEAD_TIMES, TIME_ZONE_CHOICES, Membership, Organization
+from alliance.models import (
+    LEAD_TIME_LIMITS,
+    MAX_LEAD_TIMES,
+    PROFILE_TEXT_MAX,
+    TIME_ZONE_CHOICES,
+    Membership,
+    Organization,
+)
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -48,7 +54,6 @@ class MembershipForm(forms.Form):
 
 
 # The longest free text a person writes about themselves or their organization (characters).
-PROFILE_TEXT_MAX = 5_000
 
 
 class ProfileForm(forms.Form):
@@ -123,13 +128,6 @@ class OrganizationForm(forms.ModelForm):
             "values": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("mission", "values"):
-            field = self.fields[name]
-            field.max_length = PROFILE_TEXT_MAX
-            field.validators.append(MaxLengthValidator(PROFILE_TEXT_MAX))
-            field.widget.attrs["maxlength"] = str(PROFILE_TEXT_MAX)
 
 
 class AcceptInvitationForm(forms.Form):

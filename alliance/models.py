@@ -10,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from alliance.fields import BoundedTextField
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -119,6 +121,8 @@ slug_validator = RegexValidator(
 # The longest lead time (days) each list of reminder lead times accepts; also the form's bounds.
 LEAD_TIME_LIMITS = {"checkpoint_days_before": 60, "tour_ending_days_before": 730}
 MAX_LEAD_TIMES = 5
+# The organization's mission and values, a member's aspirations and values: a few paragraphs each.
+PROFILE_TEXT_MAX = 5_000
 
 
 class Organization(models.Model):
@@ -126,8 +130,9 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
-    mission = models.TextField(blank=True, help_text="What the organization is here to do.")
-    values = models.TextField(blank=True, help_text="The values it holds, one per line.")
+    mission = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True,
+                               help_text="What the organization is here to do.")
+    values = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True, help_text="The values it holds, one per line.")
     time_zone = models.CharField(
         max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
     )
@@ -243,8 +248,9 @@ class Membership(TenantModel):
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
-    aspirations = models.TextField(blank=True, help_text="What you want from your career.")
-    values = models.TextField(blank=True, help_text="What you hold important, one per line.")
+    aspirations = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True, help_text="What you want from your career.")
+    values = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True,
+                              help_text="What you hold important, one per line.")
     joined_on = models.DateField(default=timezone.localdate)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,21 @@ def full_clean_or_raise(instance, *, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise _validation_to_application_error(error) from error
+
+
+def check_text_bounds(model: type[models.Model], **values: str | None) -> None:
+    """Refuse free text longer than its model field's ``max_length``, before anything is written.
+
+    For the services that write a text with ``update()`` or ``save(update_fields=...)`` without a
+    ``full_clean``: the bound is the model's, so it is the same as the form's and the API's.
+    """
+    errors = {}
+    for name, value in values.items():
+        limit = model._meta.get_field(name).max_length
+        if limit is not None and value is not None and len(value) > limit:
+            errors[name] = [f"Ensure this value has at most {limit} characters (it has {len(value)})."]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], field_errors=errors)
 
 
 def model_update(instance, *, data: dict, fields: list[str] | tuple[str, ...],

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from alliance.models import Membership
+from tours import limits
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
     DEFAULT_CHECKPOINT_MINUTES,
@@ -40,23 +41,24 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _text(rows: int = 3, **kwargs) -> forms.CharField:
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+def _text(rows: int = 3, *, max_length: int, **kwargs) -> forms.CharField:
+    """A free-text field; every one has a bound from ``tours.limits`` (the model's and the API's too)."""
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), max_length=max_length, **kwargs)
 
 
 class TourTermsForm(forms.Form):
     kind = forms.ChoiceField(choices=TourKind.choices, initial=TourKind.TRANSFORMATIONAL,
                              help_text="Rotational: 1–2 years, standardized. Transformational: a personal mission, "
                              "2–5 years. Foundational: long-term, open-ended.")
-    title = forms.CharField(max_length=200)
-    mission = _text(3, help_text="The mission of this tour, in a sentence or two.")
-    company_objectives = _text(4, label="What the company gets",
+    title = forms.CharField(max_length=limits.TITLE_MAX)
+    mission = _text(3, max_length=limits.MISSION_MAX, help_text="The mission of this tour, in a sentence or two.")
+    company_objectives = _text(4, max_length=limits.TERMS_TEXT_MAX, label="What the company gets",
                                help_text="Objectives and results the company can count on.")
-    employee_benefits = _text(4, label="What the employee gets",
+    employee_benefits = _text(4, max_length=limits.TERMS_TEXT_MAX, label="What the employee gets",
                               help_text="Growth, skills, and the accomplishment for their record.")
-    success_company = _text(2, label="Success for the company", required=False)
-    success_employee = _text(2, label="Success for the employee", required=False)
-    alignment_notes = _text(4, required=False, label="Alignment",
+    success_company = _text(2, max_length=limits.TERMS_TEXT_MAX, label="Success for the company", required=False)
+    success_employee = _text(2, max_length=limits.TERMS_TEXT_MAX, label="Success for the employee", required=False)
+    alignment_notes = _text(4, max_length=limits.TERMS_TEXT_MAX, required=False, label="Alignment",
                             help_text="Where the organization's mission and values and this person's "
                             "aspirations and values overlap for this tour.")
     start_date = forms.DateField(widget=DateInput())
@@ -97,30 +99,30 @@ class TourCreateForm(TourTermsForm):
 
 
 class TourEditForm(TourTermsForm):
-    comment = forms.CharField(max_length=500, required=False, label="Why the change",
+    comment = forms.CharField(max_length=limits.COMMENT_MAX, required=False, label="Why the change",
                               help_text="Kept with the change in the tour's history.")
 
 
 class CommentForm(forms.Form):
-    comment = _text(3, label="What would you like changed?")
+    comment = _text(3, max_length=limits.COMMENT_MAX, label="What would you like changed?")
 
 
 class ReasonForm(forms.Form):
-    reason = _text(2, required=False)
+    reason = _text(2, max_length=limits.COMMENT_MAX, required=False)
 
 
 class NoteForm(forms.Form):
-    note = _text(2, required=False)
+    note = _text(2, max_length=limits.COMMENT_MAX, required=False)
 
 
 class NextPlanForm(forms.Form):
     plan = forms.ChoiceField(choices=Tour.NextPlan.choices, widget=forms.RadioSelect)
-    notes = _text(2, required=False)
+    notes = _text(2, max_length=limits.COMMENT_MAX, required=False)
 
 
 class FirstConversationOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=FirstConversation.Outcome.choices, widget=forms.RadioSelect)
-    note = _text(2, required=False)
+    note = _text(2, max_length=limits.COMMENT_MAX, required=False)
 
 
 class CheckpointScheduleForm(forms.Form):
@@ -128,19 +130,19 @@ class CheckpointScheduleForm(forms.Form):
                                        help_text="In your time zone.")
     duration_minutes = forms.IntegerField(label="Minutes", min_value=MIN_CHECKPOINT_MINUTES,
                                           max_value=MAX_CHECKPOINT_MINUTES, initial=DEFAULT_CHECKPOINT_MINUTES)
-    location = forms.CharField(label="Place or video link", max_length=500, required=False)
+    location = forms.CharField(label="Place or video link", max_length=limits.LOCATION_MAX, required=False)
 
 
 class AgendaItemForm(forms.Form):
-    text = forms.CharField(label="Talking point", max_length=500)
+    text = forms.CharField(label="Talking point", max_length=limits.ITEM_TEXT_MAX)
 
 
 class SharedNotesForm(forms.Form):
-    notes = _text(4, required=False, label="Your shared notes")
+    notes = _text(4, max_length=limits.NOTES_MAX, required=False, label="Your shared notes")
 
 
 class PrivateNoteForm(forms.Form):
-    body = _text(4, required=False, label="Private note",
+    body = _text(4, max_length=limits.NOTES_MAX, required=False, label="Private note",
                  help_text="Only you can ever read this — not your manager, not HR, not an API.")
 
 
@@ -149,8 +151,8 @@ ACTION_ROWS = 4
 
 class OutcomeForm(forms.Form):
     progress = forms.ChoiceField(choices=Checkpoint.Progress.choices, widget=forms.RadioSelect)
-    manager_notes = _text(4, required=False, label="Manager's notes (shared)")
-    course_corrections = _text(3, required=False, label="Agreed course corrections")
+    manager_notes = _text(4, max_length=limits.NOTES_MAX, required=False, label="Manager's notes (shared)")
+    course_corrections = _text(3, max_length=limits.NOTES_MAX, required=False, label="Agreed course corrections")
     discussed = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
                                           label="Agenda points discussed",
                                           help_text="Points left unticked carry over to the next checkpoint.")
@@ -163,7 +165,7 @@ class OutcomeForm(forms.Form):
                   (str(tour.manager_id), tour.manager.user.full_name)]
         for row in range(1, ACTION_ROWS + 1):
             self.fields[f"action_{row}_text"] = forms.CharField(
-                label=f"Action item {row}", max_length=500, required=False
+                label=f"Action item {row}", max_length=limits.ITEM_TEXT_MAX, required=False
             )
             self.fields[f"action_{row}_owner"] = forms.ChoiceField(
                 label=f"Owner of action item {row}", choices=owners, required=False
@@ -215,7 +217,8 @@ class ProgramForm(forms.ModelForm):
 
 
 class CohortForm(forms.Form):
-    name = forms.CharField(max_length=200, required=False, help_text="Defaults to the program and the month.")
+    name = forms.CharField(max_length=limits.TITLE_MAX, required=False,
+                           help_text="Defaults to the program and the month.")
     start_date = forms.DateField(widget=DateInput())
     members = forms.ModelMultipleChoiceField(queryset=Membership.objects.none(),
                                              widget=forms.CheckboxSelectMultiple,

@@ -6,9 +6,9 @@ so a 1 MB mission is refused in every door with the same limit.
 
 from __future__ import annotations
 
-TITLE_MAX = 200  # Tour.title, RotationalProgram.name, Cohort.name (already CharField(max_length=200))
-LOCATION_MAX = 500  # Checkpoint.location (already CharField(max_length=500))
-ITEM_TEXT_MAX = 500  # AgendaItem.text, ActionItem.text (already CharField(max_length=500))
+TITLE_MAX = 200  # Tour.title, RotationalProgram.name, Cohort.name
+LOCATION_MAX = 500  # Checkpoint.location
+ITEM_TEXT_MAX = 500  # AgendaItem.text, ActionItem.text
 
 # The terms of a tour: a sentence or a few paragraphs each.
 MISSION_MAX = 5_000  # Tour.mission, RotationalProgram.mission_template

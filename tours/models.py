@@ -14,7 +14,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantModel, sync_index
+from tours import limits
 
 # Bounds and defaults, used by the models, the forms, the serializers and the services alike.
 DEFAULT_CADENCE_MONTHS = 6
@@ -64,16 +66,16 @@ def tour_next_conversation_due(*, status: str, end_date: date | None, lead_days:
 class RotationalProgram(TenantModel):
     """HR's template for standardized, usually entry-level tours."""
 
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=limits.TITLE_MAX)
+    description = BoundedTextField(max_length=limits.DESCRIPTION_MAX, blank=True)
     duration_months = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(1), MaxValueValidator(24)],
         help_text="Rotational tours last at most two years.",
     )
-    mission_template = models.TextField("mission", blank=True)
-    company_objectives = models.TextField("what the company gets", blank=True)
-    employee_benefits = models.TextField("what the employee gets", blank=True)
-    success_criteria = models.TextField("how success is judged", blank=True)
+    mission_template = BoundedTextField("mission", max_length=limits.MISSION_MAX, blank=True)
+    company_objectives = BoundedTextField("what the company gets", max_length=limits.TERMS_TEXT_MAX, blank=True)
+    employee_benefits = BoundedTextField("what the employee gets", max_length=limits.TERMS_TEXT_MAX, blank=True)
+    success_criteria = BoundedTextField("how success is judged", max_length=limits.TERMS_TEXT_MAX, blank=True)
     cadence_months = models.PositiveSmallIntegerField(
         "checkpoint every (months)", default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
@@ -95,7 +97,7 @@ class Cohort(TenantModel):
     """One start of a rotational program: the tours proposed together in one action."""
 
     program = models.ForeignKey(RotationalProgram, on_delete=models.CASCADE, related_name="cohorts")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=limits.TITLE_MAX)
     start_date = models.DateField()
     started_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -142,18 +144,21 @@ class Tour(TenantModel):
     # RESTRICT: a manager with tours cannot be deleted alone, but an organization can be.
     manager = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="managed_tours")
     kind = models.CharField(max_length=20, choices=TourKind.choices, default=TourKind.TRANSFORMATIONAL)
-    title = models.CharField(max_length=200)
-    mission = models.TextField(help_text="The mission of this tour, in a sentence or two.")
-    company_objectives = models.TextField(
-        "what the company gets", help_text="Objectives and results the company can count on."
+    title = models.CharField(max_length=limits.TITLE_MAX)
+    mission = BoundedTextField(max_length=limits.MISSION_MAX,
+                               help_text="The mission of this tour, in a sentence or two.")
+    company_objectives = BoundedTextField(
+        "what the company gets", max_length=limits.TERMS_TEXT_MAX,
+        help_text="Objectives and results the company can count on.",
     )
-    employee_benefits = models.TextField(
-        "what the employee gets",
+    employee_benefits = BoundedTextField(
+        "what the employee gets", max_length=limits.TERMS_TEXT_MAX,
         help_text="Growth, skills, and the accomplishment the employee can put on their record.",
     )
-    success_company = models.TextField("success for the company", blank=True)
-    success_employee = models.TextField("success for the employee", blank=True)
-    alignment_notes = models.TextField(
+    success_company = BoundedTextField("success for the company", max_length=limits.TERMS_TEXT_MAX, blank=True)
+    success_employee = BoundedTextField("success for the employee", max_length=limits.TERMS_TEXT_MAX, blank=True)
+    alignment_notes = BoundedTextField(
+        max_length=limits.TERMS_TEXT_MAX,
         blank=True,
         help_text="How the organization's mission and values and the employee's aspirations and values "
         "overlap for this tour.",
@@ -181,15 +186,16 @@ class Tour(TenantModel):
     proposed_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closing_note = models.TextField(blank=True)
-    changes_requested = models.TextField(
-        blank=True, help_text="The employee's latest request for changes, until the tour is proposed again."
+    closing_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
+    changes_requested = BoundedTextField(
+        max_length=limits.COMMENT_MAX, blank=True,
+        help_text="The employee's latest request for changes, until the tour is proposed again.",
     )
     first_conversation_granted_on = models.DateField(
         null=True, blank=True, help_text="When the employee granted the right of first conversation."
     )
     next_tour_plan = models.CharField(max_length=24, choices=NextPlan.choices, blank=True)
-    next_tour_plan_notes = models.TextField(blank=True)
+    next_tour_plan_notes = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     next_tour_plan_recorded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -299,7 +305,7 @@ class TourRevision(TenantModel):
     # {field: {"label": ..., "from": ..., "to": ...}} with display values, so history
     # reads the same after choices or labels change.
     changes = models.JSONField(default=dict, blank=True)
-    comment = models.TextField(blank=True)
+    comment = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -321,14 +327,14 @@ class TourAmendment(TenantModel):
 
     tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="amendments")
     proposed_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     changes = models.JSONField(default=dict)
     diff = models.JSONField(default=dict)  # field -> {"label", "from", "to"}
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     answered_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer_note = models.TextField(blank=True)
+    answer_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -374,15 +380,15 @@ class Checkpoint(TenantModel):
         default=DEFAULT_CHECKPOINT_MINUTES,
         validators=[MinValueValidator(MIN_CHECKPOINT_MINUTES), MaxValueValidator(MAX_CHECKPOINT_MINUTES)],
     )
-    location = models.CharField("place or video link", max_length=500, blank=True)
+    location = models.CharField("place or video link", max_length=limits.LOCATION_MAX, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
     confirmed = models.BooleanField(
         default=False, help_text="Proposed from the cadence until the manager confirms or moves it."
     )
     progress = models.CharField(max_length=16, choices=Progress.choices, blank=True)
-    manager_notes = models.TextField("manager's notes", blank=True)
-    employee_notes = models.TextField("employee's notes", blank=True)
-    course_corrections = models.TextField("agreed course corrections", blank=True)
+    manager_notes = BoundedTextField("manager's notes", max_length=limits.NOTES_MAX, blank=True)
+    employee_notes = BoundedTextField("employee's notes", max_length=limits.NOTES_MAX, blank=True)
+    course_corrections = BoundedTextField("agreed course corrections", max_length=limits.NOTES_MAX, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
@@ -430,7 +436,7 @@ class AgendaItem(TenantModel):
     """A talking point either side adds before the meeting."""
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="agenda_items")
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=limits.ITEM_TEXT_MAX)
     added_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     discussed = models.BooleanField(default=False)
     carried_from = models.ForeignKey(
@@ -449,7 +455,7 @@ class ActionItem(TenantModel):
     """Something agreed at a checkpoint, with an owner."""
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=limits.ITEM_TEXT_MAX)
     owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_on = models.DateField("due", null=True, blank=True)
     done = models.BooleanField(default=False)
@@ -485,7 +491,7 @@ class PrivateNote(TenantModel):
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="private_notes")
     author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    body = models.TextField(blank=True)
+    body = BoundedTextField(max_length=limits.NOTES_MAX, blank=True)
 
     class Meta:
         constraints = [
@@ -511,9 +517,9 @@ class FirstConversation(TenantModel):
 
     tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="first_conversations")
     exercised_at = models.DateTimeField(default=timezone.now)
-    employee_note = models.TextField(blank=True)
+    employee_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField(blank=True)
+    outcome_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     outcome_recorded_by = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -9,6 +9,7 @@ from typing import Any
 from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.rights import check_can_be_manager
+from alliance.services import check_text_bounds
 from tours.models import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -47,6 +48,7 @@ def _label(field: str) -> str:
 
 def _record(tour: Tour, *, by: Membership | None, action: str, changes: dict | None = None,
             comment: str = "") -> TourRevision:
+    check_text_bounds(TourRevision, comment=comment)
     return TourRevision.objects.create(
         organization_id=tour.organization_id, tour=tour, by=by, action=action,
         changes=changes or {}, comment=comment,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
-from alliance.services import model_update
+from alliance.services import check_text_bounds, model_update
 from tours import rights
 from tours.models import Tour, TourAmendment, TourRevision
 from tours.notifications import notify_amendment_answered, notify_amendment_proposed
@@ -76,6 +76,7 @@ def amendment_propose(*, tour: Tour, by: Membership, data: dict[str, Any], reaso
 
 
 def _answer(amendment: TourAmendment, *, by: Membership, status: str, note: str = "") -> None:
+    check_text_bounds(TourAmendment, answer_note=note)
     claimed = TourAmendment.objects.for_org(amendment.organization_id).filter(
         pk=amendment.pk, status=TourAmendment.Status.PENDING
     ).update(status=status, answered_by=by, answered_at=timezone.now(), answer_note=(note or "").strip(),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
-from alliance.services import full_clean_or_raise
+from alliance.services import check_text_bounds, full_clean_or_raise
 from tours import rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
@@ -340,6 +340,8 @@ def checkpoint_update_notes(
     tour = checkpoint.tour
     if checkpoint.status == Checkpoint.Status.CANCELLED:
         raise ApplicationError("This checkpoint was cancelled.")
+    check_text_bounds(Checkpoint, manager_notes=manager_notes, employee_notes=employee_notes,
+                      course_corrections=course_corrections)
     fields = []
     if employee_notes is not None:
         rights.require_employee(tour, by)
@@ -362,6 +364,7 @@ def checkpoint_update_notes(
 def private_note_save(*, checkpoint: Checkpoint, by: Membership, body: str) -> PrivateNote:
     """The caller's own note on a checkpoint; nobody else can ever read it."""
     rights.require_participant(checkpoint.tour, by)
+    check_text_bounds(PrivateNote, body=body)
     note, _created = PrivateNote.objects.update_or_create(
         organization_id=checkpoint.organization_id, checkpoint=checkpoint, author=by,
         defaults={"body": body or ""},

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.services import check_text_bounds
 from tours import rights, selectors
 from tours.models import (
     FirstConversation,
@@ -60,6 +61,7 @@ def first_conversation_exercise(*, tour: Tour, by: Membership, note: str = "") -
         raise ApplicationError("Grant the right of first conversation first.")
     if selectors.open_first_conversation(tour) is not None:
         raise ApplicationError("You have exercised it already; your manager has yet to record the outcome.")
+    check_text_bounds(FirstConversation, employee_note=(note or "").strip())
     conversation = FirstConversation.objects.create(
         organization_id=tour.organization_id, tour=tour, exercised_at=timezone.now(),
         employee_note=(note or "").strip(),
@@ -78,6 +80,7 @@ def first_conversation_record_outcome(
     if outcome not in FirstConversation.Outcome.values:
         raise ApplicationError("Choose the outcome of the conversation.",
                                field_errors={"outcome": ["Choose an outcome."]})
+    check_text_bounds(FirstConversation, outcome_note=(note or "").strip())
     claimed = FirstConversation.objects.for_org(tour.organization_id).filter(
         pk=conversation.pk, outcome=""
     ).update(outcome=outcome, outcome_note=(note or "").strip(), outcome_recorded_at=timezone.now(),
@@ -101,6 +104,7 @@ def tour_record_next_plan(*, tour: Tour, by: Membership, plan: str, notes: str =
         raise ApplicationError("Plan the next tour while this one is active.")
     if plan not in Tour.NextPlan.values:
         raise ApplicationError("Choose the plan.", field_errors={"plan": ["Choose a plan."]})
+    check_text_bounds(Tour, next_tour_plan_notes=(notes or "").strip())
     changes = {}
     if tour.next_tour_plan != plan:
         changes["next_tour_plan"] = {

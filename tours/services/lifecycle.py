@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.services import check_text_bounds
 from tours import rights
 from tours.models import (
     Checkpoint,
@@ -85,6 +86,7 @@ def tour_request_changes(*, tour: Tour, by: Membership, comment: str) -> Tour:
     if not comment:
         raise ApplicationError("Say what you would like changed.",
                                field_errors={"comment": ["Say what you would like changed."]})
+    check_text_bounds(Tour, changes_requested=comment)
     _transition(tour, by=by, action="request_changes")
     tour.changes_requested = comment
     tour.save(update_fields=["status", "changes_requested", "updated_at"])
@@ -94,6 +96,7 @@ def tour_request_changes(*, tour: Tour, by: Membership, comment: str) -> Tour:
 
 
 def _close(tour: Tour, *, by: Membership, action: str, revision: str, note: str) -> Tour:
+    check_text_bounds(Tour, closing_note=note)
     _transition(tour, by=by, action=action)
     tour.closed_at = timezone.now()
     tour.closing_note = note
