@@ -11,6 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from rest_framework.throttling import SimpleRateThrottle
 
+from alliance.http import client_ip
+
 
 class _KeyedThrottle(SimpleRateThrottle):
     """``rate`` requests per ``ident`` (an address, or a hash of an e-mail address)."""
@@ -29,7 +31,7 @@ class _KeyedThrottle(SimpleRateThrottle):
 def password_reset_wait(request: HttpRequest, email: str) -> timedelta | None:
     """Counts one password-reset request from this address for this e-mail address; how long to
     wait when either has asked too often (None: go ahead)."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     mailbox = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     throttles = [
         _KeyedThrottle(scope="reset_addr", rate=settings.PASSWORD_RESET_RATE_PER_ADDRESS, ident=address),

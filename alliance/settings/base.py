@@ -212,6 +212,11 @@ AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail address as "username" (USERNAME_FIELD is "email").
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "alliance.views.locked_out"  # 429, the limit and the time to wait
+# Behind N reverse proxies that each append the address they saw to X-Forwarded-For, the
+# client's address is the N-th from the right; with 0 (no proxy) it is REMOTE_ADDR. Sign-in
+# lockout, password-reset limits and API throttling all count by this one address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "alliance.http.client_ip"
 # Password-reset requests, per address and per e-mail address (alliance.views.PasswordResetView).
 PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="10/hour")
 PASSWORD_RESET_RATE_PER_EMAIL = env.str("PASSWORD_RESET_RATE_PER_EMAIL", default="3/hour")
@@ -244,6 +249,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["alliance.parsers.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["alliance.throttling.TokenRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "alliance.apis.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

@@ -101,3 +101,40 @@ def test_the_schema_documents_429_with_retry_after(client):
             response = operation["responses"]["429"]
             assert "Retry-After" in response["headers"], (method, path)
             assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+def test_behind_a_proxy_the_lockout_counts_the_forwarded_client_not_the_proxy(employee, manager, settings):
+    """Every request reaches the app from the proxy's address; the client is the address the proxy
+    appended to X-Forwarded-For. A client cannot dodge the count by writing the header itself."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    def through_proxy(email: str, password: str, client_says: str, seen_by_proxy: str):
+        return Client().post("/accounts/login/", {"username": email, "password": password},
+                             REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{client_says}, {seen_by_proxy}")
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # A fresh spoofed address each time: only the right-most one counts.
+        through_proxy(f"nobody{n}@acme.test", "wrong", client_says=f"198.51.100.{n}", seen_by_proxy="192.0.2.77")
+    assert through_proxy(manager.user.email, PASSWORD, "203.0.113.1", "192.0.2.77").status_code == 429
+    # Another client behind the same proxy is not locked out with it.
+    assert through_proxy(manager.user.email, PASSWORD, "192.0.2.77", "192.0.2.78").status_code == 302
+
+
+def test_the_client_address_rule():
+    from django.test import RequestFactory, override_settings
+
+    from alliance.http import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 2.2.2.2, 3.3.3.3")
+    with override_settings(TRUSTED_PROXY_COUNT=0):
+        assert client_ip(request) == "10.0.0.2"
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        assert client_ip(request) == "3.3.3.3"
+    with override_settings(TRUSTED_PROXY_COUNT=2):
+        assert client_ip(request) == "2.2.2.2"
+    with override_settings(TRUSTED_PROXY_COUNT=9):
+        assert client_ip(request) == "1.1.1.1"
+    bare = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+    with override_settings(TRUSTED_PROXY_COUNT=1):
+        assert client_ip(bare) == "10.0.0.2"
