@@ -33,7 +33,7 @@ def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message}
         if exc.field_errors:
-            body["errors"] = exc.field_errors
+            body["errors"] = _with_string_keys(exc.field_errors)
         return Response(body, status=exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge(too_large_message(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
@@ -52,7 +52,18 @@ def validation_error_body(detail) -> dict:
                                                       else [detail]}
     field, messages = next(iter(errors.items()), ("", ["Invalid input."]))
     first = _first_message(messages)
-    return {"detail": f"{field}: {first}" if field and field != "non_field_errors" else first, "errors": errors}
+    return {"detail": f"{field}: {first}" if field and field != "non_field_errors" else first,
+            "errors": _with_string_keys(errors)}
+
+
+def _with_string_keys(errors):
+    """JSON object keys are strings: a list field's errors come from DRF keyed by the item's index
+    (``{"discussed": {0: [...]}}``), which becomes ``{"discussed": {"0": [...]}}``."""
+    if isinstance(errors, dict):
+        return {str(key): _with_string_keys(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_with_string_keys(value) for value in errors]
+    return errors
 
 
 def _first_message(messages) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound, ValidationError
@@ -7,6 +9,7 @@ from rest_framework.pagination import CursorPagination
 
 from alliance.datetimes import offset_in_range
 
+PAGE_SIZE_PATTERN = re.compile(r"[0-9]{1,6}")
 INVALID_CURSOR = "This cursor is not one the API gave out; follow the `next` or `previous` link as it is."
 
 
@@ -24,6 +27,26 @@ class StableCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request) -> int:
+        """``page_size`` is one whole number from 1 to ``max_page_size``; anything else is a 400 (a
+        client that asked for a page size and silently got another would page wrongly)."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        if len(values) == 1 and PAGE_SIZE_PATTERN.fullmatch(values[0]) and 1 <= int(values[0]) <= self.max_page_size:
+            return int(values[0])
+        raise ValidationError({self.page_size_query_param: [
+            f"Give one whole number from 1 to {self.max_page_size}, or leave the parameter out."
+        ]})
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = f"Rows per page, from 1 to {self.max_page_size} (default {self.page_size})."
+        return parameters
 
     def decode_cursor(self, request):
         if request.query_params.get(self.cursor_query_param) == "":

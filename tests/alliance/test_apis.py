@@ -250,8 +250,15 @@ def test_members_page_size(org, hr, api_for):
     MembershipFactory.create_batch(6, organization=org)
     api = api_for(hr)
     assert len(api.get("/api/v1/members/", {"page_size": 2}).json()["results"]) == 2
-    assert len(api.get("/api/v1/members/", {"page_size": 100000}).json()["results"]) == 7
-    assert len(api.get("/api/v1/members/", {"page_size": "lots"}).json()["results"]) == 7
+    assert len(api.get("/api/v1/members/", {"page_size": 500}).json()["results"]) == 7
+    # Anything but one whole number from 1 to 500 is refused, not silently replaced by the default.
+    for bad in ("100000", "lots", "0", "-1", "2.5", "", "null", "²"):
+        response = api.get("/api/v1/members/", {"page_size": bad})
+        assert response.status_code == 400 and "page_size" in response.json()["errors"], bad
+    assert api.get("/api/v1/members/?page_size=2&page_size=3").status_code == 400
+    schema = yaml.safe_load(Client().get("/api/v1/schema/").content)
+    page_size = next(p for p in schema["paths"]["/api/v1/members/"]["get"]["parameters"] if p["name"] == "page_size")
+    assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 500)
 
 
 @pytest.mark.django_db

@@ -386,3 +386,14 @@ def test_id_filters_take_whole_numbers_only(api_for, manager, value):
 def test_extreme_but_well_formed_filters_answer_instead_of_failing(api_for, manager, active_tour, query):
     response = api_for(manager).get(f"/api/v1/{query}")
     assert response.status_code == 200
+
+
+def test_a_list_field_error_is_json_keyed_by_the_items_position(api_for, manager, active_tour):
+    """DRF keys a list field's errors by the item's index (an int); the answer is still JSON (it was a 500)."""
+    checkpoint = started(CheckpointFactory(tour=active_tour))
+    bad = api_for(manager).post_json(f"/api/v1/checkpoints/{checkpoint.pk}/record-outcome/",
+                                     {"progress": "on_track", "discussed_agenda_items": [1, "x"]})
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["discussed_agenda_items"] == {"1": ["A valid integer is required."]}
+    checkpoint.refresh_from_db()
+    assert checkpoint.status == "scheduled"
