@@ -209,6 +209,27 @@ def sync_index(name: str) -> models.Index:
     return models.Index(fields=["organization", "updated_at", "id"], name=name)
 
 
+class TenantForeignKey(models.ForeignKey):
+    """A reference from one tenant row to another row of the same organization.
+
+    The database holds it as the composite key ``(organization_id, <column>)`` →
+    ``(organization_id, id)`` that ``alliance.rls.TenantIsolation`` adds, never as Django's
+    single-column key: a row cannot point at another organization's row, and every key and
+    reference includes the distribution column, as Citus requires of distributed tables.
+    Every foreign key between tenant models must be one (a system check says so).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("db_constraint", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("db_constraint") is False:
+            del kwargs["db_constraint"]
+        return name, path, args, kwargs
+
+
 class TenantModel(models.Model):
     """Base of every tenant-owned table.
 
@@ -245,7 +266,7 @@ class Membership(TenantModel):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     title = models.CharField(max_length=200, blank=True)
     team = models.CharField(max_length=100, blank=True)
-    manager = models.ForeignKey(
+    manager = TenantForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     aspirations = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True, help_text="What you want from your career.")
@@ -300,10 +321,10 @@ class Invitation(TenantModel):
     )
     title = models.CharField(max_length=200, blank=True)
     team = models.CharField(max_length=100, blank=True)
-    manager = models.ForeignKey(
+    manager = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    invited_by = models.ForeignKey(
+    invited_by = TenantForeignKey(
         Membership, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
     )
     token_hash = models.CharField(max_length=64)
@@ -343,7 +364,7 @@ class Invitation(TenantModel):
 class ApiToken(TenantModel):
     """A per-organization API token. It acts with its creator's membership rights."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=24, help_text="The start of the token, to recognize it.")
     token_hash = models.CharField(max_length=64)
@@ -370,12 +391,12 @@ class ApiToken(TenantModel):
 class Notification(TenantModel):
     """An in-app notification (the bell)."""
 
-    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notifications")
+    recipient = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)
-    reminder = models.ForeignKey("Reminder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reminder = TenantForeignKey("Reminder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -400,7 +421,7 @@ class NotificationPreference(TenantModel):
         EMAIL = "email", "E-mail only"
         IN_APP = "in_app", "In-app only"
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="notification_preferences")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="notification_preferences")
     kind = models.CharField(max_length=40)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.BOTH)
 
@@ -429,7 +450,7 @@ class Reminder(TenantModel):
 
     kind = models.CharField(max_length=40)
     subject_id = models.BigIntegerField()
-    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    recipient = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     window = models.CharField(max_length=40)
     due_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

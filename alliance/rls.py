@@ -6,13 +6,22 @@
   CHECK``): a row is visible and writable only when its ``organization_id`` equals
   the transaction's ``alliance.organization_id`` setting, or inside the audited
   ``cross_tenant`` block;
-* adds ``UNIQUE (organization_id, id)`` so other tenant tables can point at it with
-  a composite foreign key;
-* turns every foreign key to another tenant table into a composite
-  ``(organization_id, <fk>)`` key, so a row can never reference another
-  organization's row.
+* makes the primary key ``(organization_id, id)`` (Django keeps using ``id``, which
+  stays unique: it comes from one sequence), so other tenant tables can point at it
+  with a composite foreign key;
+* adds, for every reference to another tenant table (``alliance.models.TenantForeignKey``,
+  which creates no single-column key of its own), the composite key
+  ``(organization_id, <fk>)`` → ``(organization_id, id)``, so a row can never
+  reference another organization's row.
 
-That is also the shape Citus needs (distribution column ``organization_id``).
+That is the shape Citus needs to distribute the table by ``organization_id``: every
+primary key, unique constraint and foreign key between distributed tables includes the
+distribution column. References to ``Organization`` and ``User`` (reference tables) stay
+single-column. ``tests/alliance/test_tenancy.py`` checks these rules on the catalog.
+
+``TenantPrimaryKey("model")`` converts a table isolated before this shape (primary key
+``id`` plus ``UNIQUE (organization_id, id)``, and Django's single-column keys beside the
+composite ones) in place.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ def tenant_foreign_keys(model: type[models.Model]) -> list[tuple[str, str]]:
 
 
 def org_id_unique_name(table: str) -> str:
+    """The ``UNIQUE (organization_id, id)`` of tables isolated before the composite primary key."""
     return f"{table}_org_id_uniq"[:63]
 
 
@@ -54,21 +64,71 @@ def composite_fk_name(table: str, column: str) -> str:
     return f"{table}_{column}_same_org_fk"[:63]
 
 
+def primary_key_name(table: str) -> str:
+    return f"{table}_pkey"[:63]
+
+
+def composite_primary_key_sql(table: str) -> str:
+    """Make ``(organization_id, id)`` the primary key of ``table``, whatever it had before.
+
+    The composite keys that point at the table are kept and added back; its old primary key
+    on ``id`` and an old ``UNIQUE (organization_id, id)`` are dropped with CASCADE, which also
+    drops the single-column foreign keys other tables had on ``id``: between tenant tables only
+    the composite keys remain. ``table`` is a model's own table name, never input.
+    """
+    return f"""
+DO $$
+DECLARE
+  fk record;
+  saved text[] := '{{}}';
+  statement text;
+  current_pk text;
+BEGIN
+  FOR fk IN
+    SELECT c.conrelid::regclass::text AS source, c.conname, pg_get_constraintdef(c.oid) AS definition
+    FROM pg_constraint c
+    WHERE c.contype = 'f' AND c.confrelid = '"{table}"'::regclass AND array_length(c.conkey, 1) = 2
+  LOOP
+    saved := saved || format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk.source, fk.conname, fk.definition);
+  END LOOP;
+  EXECUTE format('ALTER TABLE %I DROP CONSTRAINT IF EXISTS %I CASCADE', '{table}', '{org_id_unique_name(table)}');
+  SELECT conname INTO current_pk FROM pg_constraint WHERE conrelid = '"{table}"'::regclass AND contype = 'p';
+  IF current_pk IS NOT NULL THEN
+    EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I CASCADE', '{table}', current_pk);
+  END IF;
+  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (organization_id, id)',
+                 '{table}', '{primary_key_name(table)}');
+  FOREACH statement IN ARRAY saved LOOP
+    EXECUTE statement;
+  END LOOP;
+END $$"""
+
+
+def id_primary_key_sql(table: str) -> str:
+    """Back to Django's own shape: primary key ``id`` (for reversing a migration)."""
+    return (f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{primary_key_name(table)}" CASCADE; '
+            f'ALTER TABLE "{table}" ADD PRIMARY KEY (id)')
+
+
 class TenantIsolation(Operation):
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, model_name: str) -> None:
+    def __init__(self, model_name: str, *, id_primary_key: bool = False) -> None:
         self.model_name = model_name
+        # The shape of the first migrations, kept as they ran: primary key ``id`` plus
+        # ``UNIQUE (organization_id, id)``; ``TenantPrimaryKey`` converts those tables later.
+        self.id_primary_key = id_primary_key
 
     def state_forwards(self, app_label, state) -> None:
         pass
 
     def _sql_forwards(self, model) -> list[str]:
         table = model._meta.db_table
+        keys = (f'ALTER TABLE "{table}" ADD CONSTRAINT "{org_id_unique_name(table)}" UNIQUE (organization_id, id)'
+                if self.id_primary_key else composite_primary_key_sql(table))
         statements = [
-            f'ALTER TABLE "{table}" ADD CONSTRAINT "{org_id_unique_name(table)}" '
-            f"UNIQUE (organization_id, id)",
+            keys,
             f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
             f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
             f'CREATE POLICY {POLICY_NAME} ON "{table}" USING ({TENANT_PREDICATE}) '
@@ -92,7 +152,8 @@ class TenantIsolation(Operation):
             f'DROP POLICY IF EXISTS {POLICY_NAME} ON "{table}"',
             f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY',
             f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY',
-            f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{org_id_unique_name(table)}"',
+            f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{org_id_unique_name(table)}"'
+            if self.id_primary_key else id_primary_key_sql(table),
         ]
         return statements
 
@@ -101,19 +162,56 @@ class TenantIsolation(Operation):
         if not is_tenant_model(model):
             raise ValueError(f"{app_label}.{self.model_name} has no organization foreign key")
         for statement in self._sql_forwards(model):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         model = from_state.apps.get_model(app_label, self.model_name)
         for statement in self._sql_backwards(model):
-            schema_editor.execute(statement)
+            schema_editor.execute(statement, params=None)
 
     def describe(self) -> str:
         return f"Put {self.model_name} under tenant isolation (RLS + same-organization keys)"
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.model_name],
+                {"id_primary_key": True} if self.id_primary_key else {})
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"tenant_isolation_{self.model_name.lower()}"
+
+
+class TenantPrimaryKey(Operation):
+    """Give a table that ``TenantIsolation`` put under both locks before the composite primary key
+    that key: ``(organization_id, id)`` instead of ``id`` and ``UNIQUE (organization_id, id)``, and
+    no single-column foreign keys to it (see ``composite_primary_key_sql``)."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, model_name: str) -> None:
+        self.model_name = model_name
+
+    def state_forwards(self, app_label, state) -> None:
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        model = to_state.apps.get_model(app_label, self.model_name)
+        schema_editor.execute(composite_primary_key_sql(model._meta.db_table), params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
+        schema_editor.execute(id_primary_key_sql(table), params=None)
+        # The composite keys pointing at it need a unique (organization_id, id) again.
+        schema_editor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{org_id_unique_name(table)}" '
+                              f"UNIQUE (organization_id, id)", params=None)
+
+    def describe(self) -> str:
+        return f"Make (organization_id, id) the primary key of {self.model_name}"
 
     def deconstruct(self):
         return (self.__class__.__qualname__, [self.model_name], {})
 
     @property
     def migration_name_fragment(self) -> str:
-        return f"tenant_isolation_{self.model_name.lower()}"
+        return f"tenant_primary_key_{self.model_name.lower()}"

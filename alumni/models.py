@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from alliance.models import Membership, TenantModel
+from alliance.models import Membership, TenantForeignKey, TenantModel
 
 # Bounds shared by models, forms and serializers.
 MAX_DUE_OFFSET_DAYS = 180
@@ -57,11 +57,11 @@ class ExitProcess(TenantModel):
         ALUMNUS = "alumnus", "Joined the alumni network"
         FORMER = "former", "Left without joining the alumni network"
 
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="exit_processes")
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="exit_processes")
     kind = models.CharField(max_length=16, choices=ExitKind.choices)
     last_working_day = models.DateField()
     initiated_by = models.CharField(max_length=10, choices=InitiatedBy.choices)
-    started_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     hr_note = models.TextField(blank=True, help_text="Confidential: HR and admins only.")
     state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
     # Classification by HR.
@@ -76,7 +76,7 @@ class ExitProcess(TenantModel):
     outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancelled_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cancelled_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["last_working_day", "id"]
@@ -135,10 +135,10 @@ class ExitTemplate(TenantModel):
 
 
 class ExitTemplateTask(TenantModel):
-    template = models.ForeignKey(ExitTemplate, on_delete=models.CASCADE, related_name="tasks")
+    template = TenantForeignKey(ExitTemplate, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=200)
     assignee_role = models.CharField(max_length=8, choices=AssigneeRole.choices)
-    assignee_member = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+    assignee_member = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+")
     due_offset_days = models.SmallIntegerField(
         default=0, validators=[MinValueValidator(-MAX_DUE_OFFSET_DAYS), MaxValueValidator(MAX_DUE_OFFSET_DAYS)],
@@ -161,13 +161,13 @@ class ExitTemplateTask(TenantModel):
 
 
 class ExitTask(TenantModel):
-    process = models.ForeignKey(ExitProcess, on_delete=models.CASCADE, related_name="tasks")
+    process = TenantForeignKey(ExitProcess, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=200)
     assignee_role = models.CharField(max_length=8, choices=AssigneeRole.choices)
-    assignee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="exit_tasks")
+    assignee = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="exit_tasks")
     due_on = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -209,7 +209,7 @@ class ExitQuestion(TenantModel):
         SCALE = "scale", f"Scale {SCALE_MIN}–{SCALE_MAX}"
         CHOICE = "choice", "One of several choices"
 
-    question_set = models.ForeignKey(ExitQuestionSet, on_delete=models.CASCADE, related_name="questions")
+    question_set = TenantForeignKey(ExitQuestionSet, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=300)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
     choices = models.TextField(blank=True, help_text="For choices: one per line.")
@@ -241,10 +241,10 @@ class ExitInterview(TenantModel):
         HELD = "held", "Held"
         CANCELLED = "cancelled", "Cancelled"
 
-    process = models.ForeignKey(ExitProcess, on_delete=models.CASCADE, related_name="interviews")
-    question_set = models.ForeignKey(ExitQuestionSet, null=True, blank=True, on_delete=models.SET_NULL,
+    process = TenantForeignKey(ExitProcess, on_delete=models.CASCADE, related_name="interviews")
+    question_set = TenantForeignKey(ExitQuestionSet, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    interviewer = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    interviewer = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=14, choices=Status.choices, default=Status.NOT_SCHEDULED)
     scheduled_at = models.DateTimeField(null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -271,7 +271,7 @@ class ExitInterview(TenantModel):
 class LeaverStep(TenantModel):
     """The leaver's own step: how to reach them later, and what they agree to receive."""
 
-    process = models.ForeignKey(ExitProcess, on_delete=models.CASCADE, related_name="leaver_steps")
+    process = TenantForeignKey(ExitProcess, on_delete=models.CASCADE, related_name="leaver_steps")
     personal_email = models.EmailField(blank=True)
     personal_email_verified_at = models.DateTimeField(null=True, blank=True)
     verification_token_hash = models.CharField(max_length=64, blank=True)

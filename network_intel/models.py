@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
 
-from alliance.models import Membership, TenantModel
+from alliance.models import Membership, TenantForeignKey, TenantModel
 
 TAG_MAX_LENGTH = 40
 SEARCH_LANGUAGES = [
@@ -62,7 +62,7 @@ class Company(TenantModel):
         expression=Func(F("name_key"), function="intel_trigrams"),
         output_field=ArrayField(models.TextField()), db_persist=True,
     )
-    created_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name", "id"]
@@ -93,12 +93,12 @@ class Contact(TenantModel):
     Strength = Strength
     PERSONAL_FIELDS = ("name", "email", "phone", "personal_notes")
 
-    owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_contacts")
+    owner = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_contacts")
     name = models.CharField(max_length=200)
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="contacts")
+    company = TenantForeignKey(Company, on_delete=models.PROTECT, related_name="contacts")
     title = models.CharField("role / title", max_length=200, blank=True)
     met_where = models.CharField("where you met", max_length=200, blank=True)
-    introduced_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    introduced_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                       help_text="The colleague who introduced you, if any.")
     strength = models.PositiveSmallIntegerField(choices=Strength.choices, default=Strength.ACQUAINTANCE)
     last_talked_on = models.DateField(null=True, blank=True)
@@ -161,7 +161,7 @@ class IntelNote(TenantModel):
     SourceKind = SourceKind
     EDITABLE = ("title", "body", "source_kind", "learned_on", "visibility", "useful_until")
 
-    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_notes")
+    author = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_notes")
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown.")
     body_html = models.TextField(editable=False, default="")
@@ -196,8 +196,8 @@ class IntelNote(TenantModel):
 
 
 class IntelNoteCompany(TenantModel):
-    note = models.ForeignKey(IntelNote, on_delete=models.CASCADE, related_name="company_links")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="note_links")
+    note = TenantForeignKey(IntelNote, on_delete=models.CASCADE, related_name="company_links")
+    company = TenantForeignKey(Company, on_delete=models.CASCADE, related_name="note_links")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "note", "company"],
@@ -206,8 +206,8 @@ class IntelNoteCompany(TenantModel):
 
 
 class IntelNoteContact(TenantModel):
-    note = models.ForeignKey(IntelNote, on_delete=models.CASCADE, related_name="contact_links")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="note_links")
+    note = TenantForeignKey(IntelNote, on_delete=models.CASCADE, related_name="contact_links")
+    contact = TenantForeignKey(Contact, on_delete=models.CASCADE, related_name="note_links")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "note", "contact"],
@@ -216,8 +216,8 @@ class IntelNoteContact(TenantModel):
 
 
 class IntelNoteTag(TenantModel):
-    note = models.ForeignKey(IntelNote, on_delete=models.CASCADE, related_name="tag_links")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="note_links")
+    note = TenantForeignKey(IntelNote, on_delete=models.CASCADE, related_name="tag_links")
+    tag = TenantForeignKey(Tag, on_delete=models.CASCADE, related_name="note_links")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "note", "tag"], name="intel_note_tag_unique")]
@@ -227,8 +227,8 @@ class IntelNoteTag(TenantModel):
 class IntelNoteRevision(TenantModel):
     """One edit of a note: who, when, and each changed field's old and new value."""
 
-    note = models.ForeignKey(IntelNote, on_delete=models.CASCADE, related_name="revisions")
-    by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = TenantForeignKey(IntelNote, on_delete=models.CASCADE, related_name="revisions")
+    by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     changes = models.JSONField(default=dict)
 
     class Meta:
@@ -237,8 +237,8 @@ class IntelNoteRevision(TenantModel):
 
 
 class UsefulMark(TenantModel):
-    note = models.ForeignKey(IntelNote, on_delete=models.CASCADE, related_name="useful_marks")
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    note = TenantForeignKey(IntelNote, on_delete=models.CASCADE, related_name="useful_marks")
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "note", "member"], name="intel_useful_once")]
@@ -248,9 +248,9 @@ class UsefulMark(TenantModel):
 class Follow(TenantModel):
     """A member follows a company or a tag; the weekly digest lists what is new there."""
 
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_follows")
-    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
-    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_follows")
+    company = TenantForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
+    tag = TenantForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="follows")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -276,9 +276,9 @@ class IntroductionRequest(TenantModel):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
 
-    requester = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_intro_requests")
-    introducer = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_intro_asks")
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="introduction_requests")
+    requester = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_intro_requests")
+    introducer = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_intro_asks")
+    contact = TenantForeignKey(Contact, on_delete=models.CASCADE, related_name="introduction_requests")
     message = models.TextField(help_text="Why you would like to meet them.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     response_note = models.TextField(blank=True)

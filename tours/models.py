@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
-from alliance.models import Membership, TenantModel, sync_index
+from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
 from tours import limits
 
 # Bounds and defaults, used by the models, the forms, the serializers and the services alike.
@@ -80,7 +80,7 @@ class RotationalProgram(TenantModel):
         "checkpoint every (months)", default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name", "id"]
@@ -96,10 +96,10 @@ class RotationalProgram(TenantModel):
 class Cohort(TenantModel):
     """One start of a rotational program: the tours proposed together in one action."""
 
-    program = models.ForeignKey(RotationalProgram, on_delete=models.CASCADE, related_name="cohorts")
+    program = TenantForeignKey(RotationalProgram, on_delete=models.CASCADE, related_name="cohorts")
     name = models.CharField(max_length=limits.TITLE_MAX)
     start_date = models.DateField()
-    started_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -140,9 +140,9 @@ class Tour(TenantModel):
         "next_tour_lead_days",
     )
 
-    employee = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="tours")
+    employee = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="tours")
     # RESTRICT: a manager with tours cannot be deleted alone, but an organization can be.
-    manager = models.ForeignKey(Membership, on_delete=models.RESTRICT, related_name="managed_tours")
+    manager = TenantForeignKey(Membership, on_delete=models.RESTRICT, related_name="managed_tours")
     kind = models.CharField(max_length=20, choices=TourKind.choices, default=TourKind.TRANSFORMATIONAL)
     title = models.CharField(max_length=limits.TITLE_MAX)
     mission = BoundedTextField(max_length=limits.MISSION_MAX,
@@ -174,15 +174,15 @@ class Tour(TenantModel):
         validators=[MinValueValidator(MIN_NEXT_TOUR_LEAD_DAYS), MaxValueValidator(MAX_NEXT_TOUR_LEAD_DAYS)],
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    previous_tour = models.ForeignKey(
+    previous_tour = TenantForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successors",
         help_text="The tour before this one in the person's career ledger.",
     )
-    program = models.ForeignKey(
+    program = TenantForeignKey(
         RotationalProgram, null=True, blank=True, on_delete=models.SET_NULL, related_name="tours"
     )
-    cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="tours")
-    created_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cohort = TenantForeignKey(Cohort, null=True, blank=True, on_delete=models.SET_NULL, related_name="tours")
+    created_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     proposed_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -299,8 +299,8 @@ class TourRevision(TenantModel):
         FIRST_CONVERSATION_OUTCOME = "rofc_outcome", "Recorded the first conversation's outcome"
         NEXT_TOUR_PLAN = "next_tour_plan", "Recorded the next-tour plan"
 
-    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="revisions")
-    by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tour = TenantForeignKey(Tour, on_delete=models.CASCADE, related_name="revisions")
+    by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=24, choices=Action.choices)
     # {field: {"label": ..., "from": ..., "to": ...}} with display values, so history
     # reads the same after choices or labels change.
@@ -325,13 +325,13 @@ class TourAmendment(TenantModel):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="amendments")
-    proposed_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    tour = TenantForeignKey(Tour, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     changes = models.JSONField(default=dict)
     diff = models.JSONField(default=dict)  # field -> {"label", "from", "to"}
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
-    answered_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+    answered_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
@@ -371,7 +371,7 @@ class Checkpoint(TenantModel):
 
     CLOSED_STATUSES = (Status.COMPLETED, Status.MISSED, Status.CANCELLED)
 
-    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="checkpoints")
+    tour = TenantForeignKey(Tour, on_delete=models.CASCADE, related_name="checkpoints")
     # The calendar event's identity: stays through reschedules and cancellation.
     uid = models.UUIDField(default=uuid.uuid4, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE, raised on every change.")
@@ -435,11 +435,11 @@ class Checkpoint(TenantModel):
 class AgendaItem(TenantModel):
     """A talking point either side adds before the meeting."""
 
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="agenda_items")
+    checkpoint = TenantForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="agenda_items")
     text = models.CharField(max_length=limits.ITEM_TEXT_MAX)
-    added_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     discussed = models.BooleanField(default=False)
-    carried_from = models.ForeignKey(
+    carried_from = TenantForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
 
@@ -454,13 +454,13 @@ class AgendaItem(TenantModel):
 class ActionItem(TenantModel):
     """Something agreed at a checkpoint, with an owner."""
 
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
+    checkpoint = TenantForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="action_items")
     text = models.CharField(max_length=limits.ITEM_TEXT_MAX)
-    owner = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     due_on = models.DateField("due", null=True, blank=True)
     done = models.BooleanField(default=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    carried_from = models.ForeignKey(
+    carried_from = TenantForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
     )
 
@@ -489,8 +489,8 @@ class ActionItem(TenantModel):
 class PrivateNote(TenantModel):
     """A participant's own notes on a checkpoint: readable by the author only."""
 
-    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="private_notes")
-    author = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    checkpoint = TenantForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="private_notes")
+    author = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     body = BoundedTextField(max_length=limits.NOTES_MAX, blank=True)
 
     class Meta:
@@ -515,13 +515,13 @@ class FirstConversation(TenantModel):
     # Exercised, and the manager has not recorded the outcome yet (one per tour at most).
     OPEN = models.Q(outcome="")
 
-    tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="first_conversations")
+    tour = TenantForeignKey(Tour, on_delete=models.CASCADE, related_name="first_conversations")
     exercised_at = models.DateTimeField(default=timezone.now)
     employee_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
     outcome_note = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
-    outcome_recorded_by = models.ForeignKey(
+    outcome_recorded_by = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
@@ -551,7 +551,7 @@ class FirstConversation(TenantModel):
 class CalendarFeed(TenantModel):
     """A person's private, revocable calendar subscription of their checkpoints."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="calendar_feeds")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="calendar_feeds")
     token_hash = models.CharField(max_length=64)
     prefix = models.CharField(max_length=24)
     last_used_at = models.DateTimeField(null=True, blank=True)

@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
             model_name='notification',
             constraint=models.UniqueConstraint(fields=('organization', 'reminder'), name='notification_once_per_reminder'),
         ),
-        TenantIsolation("reminder"),
-        TenantIsolation("notification"),
-        TenantIsolation("notificationpreference"),
+        TenantIsolation("reminder", id_primary_key=True),
+        TenantIsolation("notification", id_primary_key=True),
+        TenantIsolation("notificationpreference", id_primary_key=True),
     ]

@@ -92,6 +92,8 @@ def _database(url_var: str) -> dict:
     config = env.db_url(url_var)
     # A Unix-socket directory arrives URL-encoded in the host part.
     config["HOST"] = unquote(config.get("HOST") or "")
+    # Django's PostgreSQL backend, aware that tenant tables' primary key is (organization_id, id).
+    config["ENGINE"] = "alliance.dbbackend"
     # Persistent connections (one per worker thread), checked before reuse so a
     # connection closed by PostgreSQL or PgBouncer is replaced instead of failing a request.
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

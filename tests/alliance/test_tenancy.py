@@ -56,12 +56,13 @@ def test_every_table_with_organization_id_has_forced_rls_and_a_policy():
 
 @pytest.mark.django_db
 def test_every_unique_constraint_of_a_tenant_table_includes_organization_id():
+    """Citus: a distributed table's unique constraints and primary key include the distribution column."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT t.relname, i.relname FROM pg_index x
             JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-            WHERE x.indisunique AND NOT x.indisprimary AND t.relname = ANY(%s)
+            WHERE x.indisunique AND t.relname = ANY(%s)
               AND NOT EXISTS (
                 SELECT 1 FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attname = 'organization_id'
                 AND a.attnum = ANY(x.indkey))
@@ -90,6 +91,88 @@ def test_every_reference_between_tenant_tables_is_a_same_organization_key():
             [tables, tables],
         )
         assert cursor.fetchall() == []
+
+
+@pytest.mark.django_db
+def test_every_tenant_table_has_the_primary_key_organization_id_and_id():
+    tables = tenant_tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT t.relname, array_agg(a.attname::text ORDER BY k.ord)
+            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+            WHERE c.contype = 'p' AND t.relname = ANY(%s)
+            GROUP BY t.relname
+            """,
+            [tables],
+        )
+        keys = dict(cursor.fetchall())
+    assert {table: keys.get(table) for table in tables} == {table: ["organization_id", "id"] for table in tables}
+
+
+@pytest.mark.django_db
+def test_foreign_keys_follow_the_citus_rules():
+    """Between tenant (distributed) tables, every foreign key includes organization_id on both sides;
+    a tenant table refers to anything else only when it is a reference table (organizations, users);
+    and no other table refers to a tenant table."""
+    tables = tenant_tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT src.relname, dst.relname, c.conname,
+                   EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = src.oid
+                           AND a.attname = 'organization_id' AND a.attnum = ANY(c.conkey)),
+                   EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = dst.oid
+                           AND a.attname = 'organization_id' AND a.attnum = ANY(c.confkey))
+            FROM pg_constraint c
+            JOIN pg_class src ON src.oid = c.conrelid JOIN pg_class dst ON dst.oid = c.confrelid
+            JOIN pg_namespace n ON n.oid = src.relnamespace
+            WHERE c.contype = 'f' AND n.nspname = 'public'
+            """
+        )
+        rows = cursor.fetchall()
+    reference_tables = {"alliance_organization", "alliance_user"}
+    between_tenants_without_org = [name for src, dst, name, src_org, dst_org in rows
+                                   if src in tables and dst in tables and not (src_org and dst_org)]
+    to_other_tables = [name for src, dst, name, *_ in rows
+                       if src in tables and dst not in tables and dst not in reference_tables]
+    into_tenant_tables = [name for src, dst, name, *_ in rows if src not in tables and dst in tables]
+    assert (between_tenants_without_org, to_other_tables, into_tenant_tables) == ([], [], [])
+    assert any(src in tables and dst in tables for src, dst, *_ in rows)  # the composite keys are there
+
+
+def test_every_reference_between_tenant_models_is_declared_a_tenant_foreign_key():
+    from django.core import checks
+
+    assert [error.msg for error in checks.run_checks() if error.id == "alliance.E001"] == []
+
+
+def test_the_system_check_names_a_plain_foreign_key_between_tenant_models():
+    from django.db import models
+
+    from alliance.checks import tenant_references_are_tenant_foreign_keys
+    from alliance.models import TenantModel
+
+    class Stray(TenantModel):
+        member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+
+        class Meta:
+            app_label = "alliance"
+
+    class AppConfigOf:
+        def get_models(self):
+            return [Stray]
+
+    from django.apps import apps
+
+    try:
+        errors = tenant_references_are_tenant_foreign_keys(app_configs=[AppConfigOf()])
+    finally:
+        apps.all_models["alliance"].pop("stray", None)
+        apps.clear_cache()
+    assert [error.id for error in errors] == ["alliance.E001"] and "Stray.member" in errors[0].msg
 
 
 @pytest.mark.django_db
@@ -155,3 +238,19 @@ def test_tenant_setting_does_not_survive_its_transaction():
     with transaction.atomic():
         assert tenancy.current_tenant() is None
         assert Membership.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_aggregate_over_a_tenant_model_groups_by_every_selected_column():
+    """The database's primary key is (organization_id, id), not Django's id: grouping by id alone
+    would be refused by PostgreSQL, so the backend groups tenant models by the selected columns."""
+    from django.db.models import Count
+
+    org = OrganizationFactory(slug="a")
+    boss = MembershipFactory(organization=org)
+    MembershipFactory.create_batch(2, organization=org, manager=boss)
+    with tenancy.tenant_context(org.pk):
+        counts = dict(Membership.objects.annotate(n=Count("reports")).values_list("pk", "n"))
+        assert counts[boss.pk] == 2
+        row = Membership.objects.annotate(n=Count("reports")).get(pk=boss.pk)
+        assert (row.n, row.role) == (2, boss.role)

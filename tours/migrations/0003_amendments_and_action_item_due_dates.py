@@ -78,5 +78,5 @@ class Migration(migrations.Migration):
             model_name='touramendment',
             constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('organization', 'tour'), name='tours_one_pending_amendment'),
         ),
-        TenantIsolation("touramendment"),
+        TenantIsolation("touramendment", id_primary_key=True),
     ]

@@ -1,0 +1,1 @@
+"""PostgreSQL, as Django's backend, with one difference for tenant tables (see ``base``)."""
