@@ -8,7 +8,8 @@
   ``cross_tenant`` block;
 * makes the primary key ``(organization_id, id)`` (Django keeps using ``id``, which
   stays unique: it comes from one sequence), so other tenant tables can point at it
-  with a composite foreign key;
+  with a composite foreign key, plus a plain index on ``id`` for Django's lookups and
+  joins by id (a non-unique index is fine for Citus);
 * adds, for every reference to another tenant table (``alliance.models.TenantForeignKey``,
   which creates no single-column key of its own), the composite key
   ``(organization_id, <fk>)`` → ``(organization_id, id)``, so a row can never
@@ -68,6 +69,10 @@ def primary_key_name(table: str) -> str:
     return f"{table}_pkey"[:63]
 
 
+def id_index_name(table: str) -> str:
+    return f"{table}_id_idx"[:63]
+
+
 def composite_primary_key_sql(table: str) -> str:
     """Make ``(organization_id, id)`` the primary key of ``table``, whatever it had before.
 
@@ -98,6 +103,9 @@ BEGIN
   END IF;
   EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (organization_id, id)',
                  '{table}', '{primary_key_name(table)}');
+  -- Django reads and joins rows by id alone (get, save, refresh, select_related) while the
+  -- tenant is only in the row-security predicate: a plain index on id keeps those index lookups.
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I (id)', '{id_index_name(table)}', '{table}');
   FOREACH statement IN ARRAY saved LOOP
     EXECUTE statement;
   END LOOP;
@@ -107,6 +115,7 @@ END $$"""
 def id_primary_key_sql(table: str) -> str:
     """Back to Django's own shape: primary key ``id`` (for reversing a migration)."""
     return (f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{primary_key_name(table)}" CASCADE; '
+            f'DROP INDEX IF EXISTS "{id_index_name(table)}"; '
             f'ALTER TABLE "{table}" ADD PRIMARY KEY (id)')
 
 

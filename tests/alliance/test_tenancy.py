@@ -113,6 +113,24 @@ def test_every_tenant_table_has_the_primary_key_organization_id_and_id():
 
 
 @pytest.mark.django_db
+def test_every_tenant_table_can_find_a_row_by_id_alone_through_an_index():
+    """Django reads, saves and joins rows by id while the tenant is only in the row-security predicate
+    (an OR that cannot narrow an index scan): each tenant table keeps a plain index leading with id."""
+    tables = tenant_tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT t.relname FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid
+            JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = x.indkey[0]
+            WHERE a.attname = 'id' AND t.relname = ANY(%s)
+            """,
+            [tables],
+        )
+        indexed = {row[0] for row in cursor.fetchall()}
+    assert set(tables) - indexed == set()
+
+
+@pytest.mark.django_db
 def test_foreign_keys_follow_the_citus_rules():
     """Between tenant (distributed) tables, every foreign key includes organization_id on both sides;
     a tenant table refers to anything else only when it is a reference table (organizations, users);
