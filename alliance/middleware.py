@@ -8,12 +8,36 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership, Organization
 from alliance.registry import open_to_alumni
+
+NUL_IN_QUERY = "The address contains a NUL character, which no parameter can hold."
+
+
+class RejectNulCharactersMiddleware:
+    """A query parameter with a NUL character is a 400, for every page and API.
+
+    PostgreSQL text cannot hold NUL, so such a value (``?q=%00``) would otherwise reach a query
+    and fail there. Form and JSON fields refuse NUL in their own validation (Django's and DRF's
+    character fields); the query string is read by views and filters directly, so it is checked
+    once here, before anything else runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": NUL_IN_QUERY}, status=400)
+            return HttpResponseBadRequest(NUL_IN_QUERY, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class RequestTransactionMiddleware:

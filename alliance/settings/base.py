@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "alliance.middleware.RejectNulCharactersMiddleware",
     # Opens the request's transaction before anything touches the database, so the
     # tenant set later (transaction-locally) covers every query of the request.
     "alliance.middleware.RequestTransactionMiddleware",

@@ -153,3 +153,15 @@ def test_an_empty_cursor_and_a_boolean_that_is_not_one_are_400s(hr, api_for):
     _assert_json_error(api.get("/api/v1/programs/?cursor="), 400, field="cursor")
     _assert_json_error(api.get("/api/v1/programs/", {"is_active": "null"}), 400, field="is_active")
     assert api.get("/api/v1/programs/", {"is_active": "false"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_parameter_is_a_400_on_pages_and_the_api(client_for, hr, api_for):
+    """PostgreSQL text cannot hold NUL: ``?q=%00`` reached a query and answered 500 (found by make fuzz)."""
+    api = api_for(hr)
+    for path in ("/api/v1/members/?email=%00", "/api/v1/tours/?cursor=a%00b", "/api/v1/members/?x%00=1"):
+        response = api.get(path)
+        assert response.status_code == 400 and "NUL" in response.json()["detail"], path
+    page = client_for(hr).get(f"/o/{hr.organization.slug}/members/?q=ab%00c")
+    assert page.status_code == 400 and b"NUL" in page.content
+    assert client_for(hr).get(f"/o/{hr.organization.slug}/members/?q=abc").status_code == 200
