@@ -24,6 +24,7 @@ from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.parsers import RequestTooLarge, too_large_message
 from alliance.selectors import member_list
+from alliance.serializers import StrictCharField
 
 
 def exception_handler(exc, context):
@@ -171,8 +172,8 @@ class ColumnListMixin:
 
 class MemberOutputSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email")
-    full_name = serializers.CharField(source="user.full_name")
-    time_zone = serializers.CharField(source="user.time_zone")
+    full_name = StrictCharField(source="user.full_name")
+    time_zone = StrictCharField(source="user.time_zone")
     manager = serializers.IntegerField(source="manager_id", allow_null=True)
     manager_email = serializers.SerializerMethodField()
 
@@ -189,12 +190,12 @@ class MemberOutputSerializer(serializers.ModelSerializer):
 
 class OrganizationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    slug = serializers.CharField()
-    mission = serializers.CharField()
-    values = serializers.CharField()
-    time_zone = serializers.CharField()
-    currency = serializers.CharField()
+    name = StrictCharField()
+    slug = StrictCharField()
+    mission = StrictCharField()
+    values = StrictCharField()
+    time_zone = StrictCharField()
+    currency = StrictCharField()
 
 
 class MeOutputSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ from alliance.apis import (
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
 from alliance.selectors import managers_for_org
+from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -93,10 +94,10 @@ def _input(serializer_class, request) -> dict[str, Any]:
 
 class TourOutputSerializer(serializers.ModelSerializer):
     employee_email = serializers.EmailField(source="employee.user.email")
-    employee_name = serializers.CharField(source="employee.user.full_name")
+    employee_name = StrictCharField(source="employee.user.full_name")
     manager_email = serializers.EmailField(source="manager.user.email")
-    manager_name = serializers.CharField(source="manager.user.full_name")
-    warnings = serializers.ListField(source="duration_warnings", child=serializers.CharField())
+    manager_name = StrictCharField(source="manager.user.full_name")
+    warnings = serializers.ListField(source="duration_warnings", child=StrictCharField())
     next_tour_conversation_due = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
@@ -134,15 +135,15 @@ class TourFilterSet(UpdatedSinceFilterSet):
 
 class TourTermsInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TourKind.choices)
-    title = serializers.CharField(max_length=limits.TITLE_MAX)
-    mission = serializers.CharField(max_length=limits.MISSION_MAX)
-    company_objectives = serializers.CharField(max_length=limits.TERMS_TEXT_MAX, help_text="What the company gets.")
-    employee_benefits = serializers.CharField(max_length=limits.TERMS_TEXT_MAX, help_text="What the employee gets.")
-    success_company = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+    title = StrictCharField(max_length=limits.TITLE_MAX)
+    mission = StrictCharField(max_length=limits.MISSION_MAX)
+    company_objectives = StrictCharField(max_length=limits.TERMS_TEXT_MAX, help_text="What the company gets.")
+    employee_benefits = StrictCharField(max_length=limits.TERMS_TEXT_MAX, help_text="What the employee gets.")
+    success_company = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                             required=False, allow_blank=True, default="")
-    success_employee = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+    success_employee = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                              required=False, allow_blank=True, default="")
-    alignment_notes = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+    alignment_notes = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                             required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -165,7 +166,7 @@ class TourCreateInputSerializer(TourTermsInputSerializer):
 
 
 class TourUpdateInputSerializer(TourTermsInputSerializer):
-    comment = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="",
+    comment = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="",
                                     help_text="Why the terms change; kept in the history.")
 
     def __init__(self, *args, **kwargs):
@@ -270,14 +271,14 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
 
 
 class AmendmentChangeSerializer(serializers.Serializer):
-    label = serializers.CharField()
-    current = serializers.CharField(source="from", help_text="The term in force, as shown to people.")
-    proposed = serializers.CharField(source="to")
+    label = StrictCharField()
+    current = StrictCharField(source="from", help_text="The term in force, as shown to people.")
+    proposed = StrictCharField(source="to")
 
 
 class AmendmentOutputSerializer(serializers.ModelSerializer):
-    proposed_by_name = serializers.CharField(source="proposed_by.user.full_name", default="", read_only=True)
-    answered_by_name = serializers.CharField(source="answered_by.user.full_name", default="", read_only=True)
+    proposed_by_name = StrictCharField(source="proposed_by.user.full_name", default="", read_only=True)
+    answered_by_name = StrictCharField(source="answered_by.user.full_name", default="", read_only=True)
     diff = serializers.DictField(child=AmendmentChangeSerializer(), read_only=True,
                                  help_text="For each changed term: its label, the term in force and the proposal.")
 
@@ -320,26 +321,26 @@ class TourDetailApi(APIView):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=limits.COMMENT_MAX, allow_blank=True,
+    comment = StrictCharField(max_length=limits.COMMENT_MAX, allow_blank=True,
                                     help_text="What you would like changed.")
 
 
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class NoteInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class NextPlanInputSerializer(serializers.Serializer):
     next_tour_plan = serializers.ChoiceField(choices=Tour.NextPlan.choices)
-    notes = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
+    notes = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class OutcomeInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=FirstConversation.Outcome.choices)
-    note = serializers.CharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
 class TourActionApi(APIView):
@@ -541,17 +542,17 @@ class CheckpointCreateInputSerializer(serializers.Serializer):
         min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False,
         default=DEFAULT_CHECKPOINT_MINUTES,
     )
-    location = serializers.CharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True, default="")
+    location = StrictCharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True, default="")
 
 
 class CheckpointUpdateInputSerializer(serializers.Serializer):
-    employee_notes = serializers.CharField(max_length=limits.NOTES_MAX,
+    employee_notes = StrictCharField(max_length=limits.NOTES_MAX,
                                            required=False, allow_blank=True, help_text="The employee only.")
-    manager_notes = serializers.CharField(max_length=limits.NOTES_MAX,
+    manager_notes = StrictCharField(max_length=limits.NOTES_MAX,
                                           required=False, allow_blank=True, help_text="Manager side only.")
-    course_corrections = serializers.CharField(max_length=limits.NOTES_MAX,
+    course_corrections = StrictCharField(max_length=limits.NOTES_MAX,
                                                required=False, allow_blank=True, help_text="Manager side only.")
-    private_note = serializers.CharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True,
+    private_note = StrictCharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True,
                                          help_text="Your own note, readable by you only.")
 
 
@@ -667,11 +668,11 @@ class RescheduleInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(
         min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False
     )
-    location = serializers.CharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True)
+    location = StrictCharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True)
 
 
 class NewActionItemSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=limits.ITEM_TEXT_MAX)
+    text = StrictCharField(max_length=limits.ITEM_TEXT_MAX)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
     due_on = serializers.DateField(required=False, allow_null=True, default=None,
@@ -680,15 +681,15 @@ class NewActionItemSerializer(serializers.Serializer):
 
 class RecordOutcomeInputSerializer(serializers.Serializer):
     progress = serializers.ChoiceField(choices=Checkpoint.Progress.choices)
-    manager_notes = serializers.CharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True, default="")
-    course_corrections = serializers.CharField(max_length=limits.NOTES_MAX,
+    manager_notes = StrictCharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True, default="")
+    course_corrections = StrictCharField(max_length=limits.NOTES_MAX,
                                                required=False, allow_blank=True, default="")
     discussed_agenda_items = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     action_items = NewActionItemSerializer(many=True, required=False, default=list)
 
 
 class AgendaItemInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=limits.ITEM_TEXT_MAX)
+    text = StrictCharField(max_length=limits.ITEM_TEXT_MAX)
 
 
 class CheckpointActionApi(APIView):
@@ -779,7 +780,7 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
 
 class AgendaItemUpdateInputSerializer(serializers.Serializer):
     discussed = serializers.BooleanField(required=False, help_text="Either participant, any time.")
-    text = serializers.CharField(required=False, max_length=500,
+    text = StrictCharField(required=False, max_length=500,
                                  help_text="Its author only, until the conversation starts.")
 
     def validate(self, attrs):
@@ -828,16 +829,16 @@ class ProgramOutputSerializer(serializers.ModelSerializer):
 
 
 class ProgramInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=limits.TITLE_MAX)
-    description = serializers.CharField(max_length=limits.DESCRIPTION_MAX, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=limits.TITLE_MAX)
+    description = StrictCharField(max_length=limits.DESCRIPTION_MAX, required=False, allow_blank=True, default="")
     duration_months = serializers.IntegerField(min_value=1, max_value=24)
-    mission_template = serializers.CharField(max_length=limits.MISSION_MAX,
+    mission_template = StrictCharField(max_length=limits.MISSION_MAX,
                                              required=False, allow_blank=True, default="")
-    company_objectives = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+    company_objectives = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                                required=False, allow_blank=True, default="")
-    employee_benefits = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+    employee_benefits = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                               required=False, allow_blank=True, default="")
-    success_criteria = serializers.CharField(max_length=limits.TERMS_TEXT_MAX,
+    success_criteria = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                              required=False, allow_blank=True, default="")
     cadence_months = serializers.IntegerField(min_value=1, max_value=12, required=False, default=3)
     is_active = serializers.BooleanField(required=False, default=True)
@@ -854,7 +855,7 @@ class ProgramUpdateInputSerializer(ProgramInputSerializer):
 class CohortInputSerializer(serializers.Serializer):
     start_date = serializers.DateField()
     members = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
-    name = serializers.CharField(max_length=limits.TITLE_MAX, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=limits.TITLE_MAX, required=False, allow_blank=True, default="")
 
 
 class ProgramFilterSet(UpdatedSinceFilterSet):
@@ -931,7 +932,7 @@ class ProgramStartCohortApi(APIView):
         summary="Start a cohort (HR)", request=CohortInputSerializer,
         description="One proposed rotational tour per member, all or nothing.",
         responses={201: inline_serializer("CohortOutput", {
-            "id": serializers.IntegerField(), "name": serializers.CharField(),
+            "id": serializers.IntegerField(), "name": StrictCharField(),
             "start_date": serializers.DateField(), "tours": serializers.ListField(child=serializers.IntegerField()),
         })},
     )
@@ -962,7 +963,7 @@ class TourAmendmentListApi(APIView):
 
 
 class AmendmentAnswerInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 def _amendment_action(summary: str, description: str):

@@ -165,3 +165,45 @@ def test_a_nul_character_in_a_query_parameter_is_a_400_on_pages_and_the_api(clie
     page = client_for(hr).get(f"/o/{hr.organization.slug}/members/?q=ab%00c")
     assert page.status_code == 400 and b"NUL" in page.content
     assert client_for(hr).get(f"/o/{hr.organization.slug}/members/?q=abc").status_code == 200
+
+
+def _api_serializer_fields():
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django.apps import apps
+    from rest_framework import serializers
+
+    for config in apps.get_app_configs():
+        if not config.path.startswith(str(__import__("pathlib").Path(__file__).resolve().parents[2])):
+            continue  # our apps only
+        names = [f"{config.name}.{info.name}" for info in pkgutil.iter_modules([config.path])
+                 if info.name.endswith("apis")]
+        for name in names:
+            module = importlib.import_module(name)
+            for cls in vars(module).values():
+                if inspect.isclass(cls) and issubclass(cls, serializers.Serializer) and cls.__module__ == name:
+                    for field_name, field in cls._declared_fields.items():
+                        fields = [field, getattr(field, "child", None)]
+                        for item in fields:
+                            if item is not None and not item.read_only:
+                                yield f"{name}.{cls.__name__}.{field_name}", item
+
+
+def test_every_text_field_of_the_api_input_takes_only_strings():
+    """DRF's CharField turns 0.5 into "0.5"; the schema says string, so a number is a 400 (make fuzz)."""
+    from rest_framework import serializers
+
+    loose = [name for name, field in _api_serializer_fields() if type(field) is serializers.CharField]
+    assert loose == []
+
+
+def test_a_number_for_a_text_field_is_a_400_and_changes_nothing(hr, api_for):
+    api = api_for(hr)
+    created = api.post_json("/api/v1/programs/", {"name": "Rotation", "duration_months": 12})
+    assert created.status_code == 201, created.content
+    program = created.json()["id"]
+    bad = api.patch_json(f"/api/v1/programs/{program}/", {"mission_template": 0.0})
+    assert bad.status_code == 400 and bad.json()["errors"]["mission_template"] == ["Not a valid string."]
+    assert api.get(f"/api/v1/programs/{program}/").json()["mission_template"] == ""
