@@ -281,7 +281,9 @@ REST_FRAMEWORK = {
 API_TOKEN_THROTTLE_RATE = env.str("API_TOKEN_THROTTLE_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
     # Several apps have a "kind"; each choice set gets its own schema name.
-    "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind"},
+    "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind",
+                            "ExpenseKindEnum": "network_intel.fund_models.ExpenseKind",
+                            "ExpenseStateEnum": "network_intel.fund_models.ExpenseState"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
         "Tours of duty, checkpoints, network intelligence and alumni. Authenticate with "

@@ -9,21 +9,18 @@
     var progress = form.querySelector("[data-upload-progress]");
     if (!input || !drop || !window.DataTransfer || !window.FormData) return;
     drop.hidden = false;
-    var urls = [];
 
     function showPreviews() {
-      urls.forEach(function (url) { URL.revokeObjectURL(url); });
-      urls = [];
       previews.textContent = "";
       Array.prototype.forEach.call(input.files, function (file) {
         var item = document.createElement("li");
-        if (/^image\/(png|jpeg|webp)$/.test(file.type)) {
+        if (/^image\/(png|jpeg|webp)$/.test(file.type) && window.FileReader) {
           var img = document.createElement("img");
-          var url = URL.createObjectURL(file);
-          urls.push(url);
-          img.src = url;
           img.alt = "Preview of " + file.name;
           img.className = "receipt-thumb";
+          var reader = new FileReader();
+          reader.addEventListener("load", function () { img.src = reader.result; });
+          reader.readAsDataURL(file);
           item.appendChild(img);
         }
         item.appendChild(document.createTextNode(" " + file.name + " (" + Math.ceil(file.size / 1024) + " KB)"));
@@ -57,7 +54,8 @@
       var data = new FormData(form);
       if (event.submitter && event.submitter.name) data.append(event.submitter.name, event.submitter.value);
       var request = new XMLHttpRequest();
-      request.open("POST", form.action || window.location.href);
+      // Not form.action: the buttons named "action" shadow that property.
+      request.open("POST", form.getAttribute("action") || window.location.href);
       progress.hidden = false;
       request.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
