@@ -27,6 +27,7 @@ urlpatterns = [
     path("expenses/<int:pk>/approve/", fund_apis.ExpenseApproveApi.as_view(), name="api_expense_approve"),
     path("expenses/<int:pk>/refuse/", fund_apis.ExpenseRefuseApi.as_view(), name="api_expense_refuse"),
     path("expenses/<int:pk>/withdraw/", fund_apis.ExpenseWithdrawApi.as_view(), name="api_expense_withdraw"),
+    path("expenses/<int:pk>/note/", fund_apis.ExpenseLinkNoteApi.as_view(), name="api_expense_note"),
     path("expenses/<int:pk>/reimburse/", fund_apis.ExpenseReimburseApi.as_view(), name="api_expense_reimburse"),
     path("expenses/<int:pk>/receipts/", fund_apis.ReceiptListApi.as_view(), name="api_receipt_list"),
     path("expenses/<int:pk>/receipts/<int:receipt_id>/", fund_apis.ReceiptFileApi.as_view(),

@@ -269,6 +269,11 @@ class RefuseInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REFUSAL_MAX_LENGTH, help_text="The member sees it.")
 
 
+class LinkNoteInputSerializer(serializers.Serializer):
+    note = serializers.IntegerField(min_value=1, max_value=2**62, help_text="The id of an intel note you wrote, "
+                                                                            "shared with your team at least.")
+
+
 class ExpenseActionApi(APIView):
     """Base of the state changes: input → one service → the expense."""
 
@@ -342,6 +347,22 @@ class ExpenseReimburseApi(ExpenseActionApi):
 
     def perform(self, request, expense, data):
         services.expense_reimburse(by=request.member, expense=expense)
+
+
+class ExpenseLinkNoteApi(ExpenseActionApi):
+    input_serializer = LinkNoteInputSerializer
+
+    @_action("Link the report-back note", "The member only, on an approved expense: the intel note about the "
+                                          "meeting (theirs, not private) that unlocks reimbursement.",
+             LinkNoteInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        note = selectors.report_back_candidates(request.member).filter(pk=data["note"]).first()
+        if note is None:
+            raise ValidationError({"note": ["None of your shared notes has this id."]})
+        services.expense_link_note(by=request.member, expense=expense, note=note)
 
 
 # --- Receipts ------------------------------------------------------------------------------------------------

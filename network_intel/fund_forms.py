@@ -15,7 +15,7 @@ from network_intel.fund_models import (
     ExpenseKind,
     FundPolicy,
 )
-from network_intel.models import Contact, Visibility
+from network_intel.models import Contact, IntelNote, Visibility
 
 REPORT_BACK_CHOICES = [(v, label) for v, label in Visibility.choices if v != Visibility.PRIVATE]
 
@@ -85,6 +85,15 @@ class ReportBackForm(forms.Form):
     title = forms.CharField(max_length=200, label="What did you learn? (a title)")
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown.")
     visibility = forms.ChoiceField(choices=REPORT_BACK_CHOICES, initial=Visibility.TEAM)
+
+
+class LinkNoteForm(forms.Form):
+    note = forms.ModelChoiceField(queryset=IntelNote.objects.none(), label="A note you wrote already")
+
+    def __init__(self, *args, notes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if notes is not None:
+            self.fields["note"].queryset = notes
 
 
 class PolicyForm(forms.Form):

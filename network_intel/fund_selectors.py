@@ -258,6 +258,15 @@ def fund_report(member: Membership, *, day: date | None = None) -> tuple[tuple[d
     return (start, end - timedelta(days=1)), report
 
 
+def report_back_candidates(member: Membership) -> QuerySet:
+    """The member's own notes that may serve as a report-back (shared with the team at least), newest first."""
+    from network_intel.fund_services import REPORT_BACK_VISIBILITIES
+    from network_intel.selectors import notes_visible_to
+
+    return (notes_visible_to(member).filter(author=member, visibility__in=REPORT_BACK_VISIBILITIES)
+            .order_by("-created_at", "-id"))
+
+
 def waiting_for_report_back(member: Membership) -> QuerySet[Expense]:
     return expense_list(member).filter(state=ExpenseState.APPROVED, note__isnull=True).order_by("spent_on", "id")
 

@@ -26,6 +26,7 @@ from network_intel import fund_services as services
 from network_intel.fund_forms import (
     ApproveForm,
     ExpenseForm,
+    LinkNoteForm,
     OverrideForm,
     PolicyForm,
     RateForm,
@@ -108,6 +109,7 @@ def _detail(request: HttpRequest, expense: Expense, status: int = 200, **forms) 
         "note_form": forms.get("note_form") or ReportBackForm(initial={"title": f"What I learned at "
                                                                                f"{expense.merchant}"}),
         "receipts_form": forms.get("receipts_form") or ReceiptsForm(),
+        "link_form": forms.get("link_form") or LinkNoteForm(notes=selectors.report_back_candidates(member)[:50]),
         "error": forms.get("error"),
     }
     return render(request, "network_intel/fund/expense.html", context, status=status)
@@ -184,6 +186,23 @@ def expense_note(request: HttpRequest, org_slug: str, expense_id: int) -> HttpRe
         messages.success(request, "Thank you for sharing: the expense is ready to be reimbursed.")
         return redirect(_url(request, "expense_detail", expense.pk))
     return _detail(request, expense, status=400, note_form=form)
+
+
+@require_POST
+def expense_link_note(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    """Link a note the member wrote already as the report-back."""
+    expense = rights.access_expense(request.member, expense_id)
+    form = LinkNoteForm(request.POST, notes=selectors.report_back_candidates(request.member))
+    if form.is_valid():
+        try:
+            services.expense_link_note(by=request.member, expense=expense, note=form.cleaned_data["note"])
+        except ApplicationError as error:
+            apply_application_error(form, error)
+            return _detail(request, expense, status=getattr(error, "status_code", 400), link_form=form,
+                           error=error.message)
+        messages.success(request, "Note linked: the expense is ready to be reimbursed.")
+        return redirect(_url(request, "expense_detail", expense.pk))
+    return _detail(request, expense, status=400, link_form=form)
 
 
 @require_GET

@@ -42,6 +42,7 @@ urlpatterns = [
     path("fund/expenses/<int:expense_id>/receipts/", fund_views.expense_receipts, name="expense_receipts"),
     path("fund/expenses/<int:expense_id>/receipts/<int:receipt_id>/", fund_views.receipt_file, name="receipt_file"),
     path("fund/expenses/<int:expense_id>/note/", fund_views.expense_note, name="expense_note"),
+    path("fund/expenses/<int:expense_id>/link-note/", fund_views.expense_link_note, name="expense_link_note"),
     path("fund/expenses/<int:expense_id>/<slug:action>/", fund_views.expense_action, name="expense_action"),
     path("fund/approvals/", fund_views.fund_approvals, name="fund_approvals"),
     path("fund/settings/", fund_views.fund_settings, name="fund_settings"),

@@ -127,3 +127,19 @@ def test_the_list_runs_a_constant_number_of_queries(fund, api_for, hr, employee,
         response = api.get("/api/v1/expenses/", {"page_size": 5})
     assert len(response.json()["results"]) == 5 and response.json()["next"]
     assert api.get("/api/v1/expenses/", {"state": "submitted"}).json()["results"] == []
+
+
+def test_link_an_existing_note_then_reimburse(fund, api_for, employee, manager, hr):
+    from tests.network_intel.factories import note
+
+    item = expense(employee, submit=True)
+    api_for(manager).post_json(f"/api/v1/expenses/{item.pk}/approve/")
+    private = note(employee, visibility="private")
+    shared = note(employee, title="Initech's roadmap", visibility="team")
+    api = api_for(employee)
+    assert api.post_json(f"/api/v1/expenses/{item.pk}/note/", {"note": private.pk}).status_code == 400
+    assert api_for(manager).post_json(f"/api/v1/expenses/{item.pk}/note/", {"note": shared.pk}).status_code == 400
+    linked = api.post_json(f"/api/v1/expenses/{item.pk}/note/", {"note": shared.pk})
+    assert linked.status_code == 200 and linked.json()["note"] == shared.pk
+    paid = api_for(hr).post_json(f"/api/v1/expenses/{item.pk}/reimburse/")
+    assert paid.status_code == 200 and paid.json()["state"] == "reimbursed"

@@ -158,3 +158,17 @@ def test_a_colleague_sees_no_expense_of_another(fund, client_for, org, admin, em
     assert client_for(stranger).post(url("expense_action", item.pk, "approve")).status_code == 404
     with tenancy.tenant_context(org.pk):
         assert Expense.objects.get(pk=item.pk).state == ExpenseState.SUBMITTED
+
+
+def test_link_a_note_written_already(fund, client_for, employee, manager):
+    from tests.network_intel.factories import note
+
+    item = expense(employee, submit=True)
+    client_for(manager).post(url("expense_action", item.pk, "approve"))
+    shared = note(employee, title="Globex hires", visibility="organization")
+    page = client_for(employee).get(url("expense_detail", item.pk))
+    assert b"Link this note" in page.content and b"Globex hires" in page.content
+    response = client_for(employee).post(url("expense_link_note", item.pk), {"note": shared.pk})
+    assert response.status_code == 302
+    with tenancy.tenant_context(employee.organization_id):
+        assert Expense.objects.get(pk=item.pk).note_id == shared.pk
