@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import filetype
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from alliance.errors import ApplicationError
@@ -178,8 +178,11 @@ def delete_stored(names: list[str]) -> None:
 def file_response(name: str, *, filename: str, content_type: str) -> FileResponse:
     """Stream a stored file; images and PDFs inline, anything else as an attachment."""
     inline = content_type in INLINE_TYPES
-    response = FileResponse(private_storage().open(name, "rb"), as_attachment=not inline, filename=filename,
-                            content_type=content_type)
+    try:
+        stream = private_storage().open(name, "rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is no longer in storage.") from error
+    response = FileResponse(stream, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     # A PDF or image opened on its own runs no script and reaches nothing of ours.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"

@@ -75,9 +75,16 @@ def test_store_serve_and_delete():
     response = uploads.file_response(name, filename="a.png", content_type="image/png")
     assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == checked.content
-    response.close()
+    response.file_to_stream.close()
     other = uploads.file_response(name, filename="a.bin", content_type="application/octet-stream")
     assert other["Content-Disposition"].startswith("attachment")
-    other.close()
+    other.file_to_stream.close()
     uploads.delete_stored([name])
     assert not uploads.private_storage().exists(name)
+
+
+def test_a_file_gone_from_storage_is_a_404():
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        uploads.file_response("tests/never-stored.png", filename="x.png", content_type="image/png")
