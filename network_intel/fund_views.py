@@ -117,7 +117,7 @@ def _detail(request: HttpRequest, expense: Expense, status: int = 200, **forms) 
 
 @require_POST
 def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action: str) -> HttpResponse:
-    """submit / withdraw / approve / refuse / reimburse: one service each; refusals shown on the page."""
+    """submit / delete / withdraw / approve / refuse / reimburse: one service each; refusals shown on the page."""
     member = request.member
     expense = rights.access_expense(member, expense_id)
     forms = {}
@@ -125,6 +125,10 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
         if action == "submit":
             services.expense_submit(by=member, expense=expense)
             done = "Submitted for approval."
+        elif action == "delete":
+            services.expense_delete(by=member, expense=expense)
+            messages.success(request, "Draft deleted.")
+            return redirect(_url(request, "fund_home"))
         elif action == "withdraw":
             services.expense_withdraw(by=member, expense=expense)
             done = "Withdrawn."

@@ -172,3 +172,18 @@ def test_link_a_note_written_already(fund, client_for, employee, manager):
     assert response.status_code == 302
     with tenancy.tenant_context(employee.organization_id):
         assert Expense.objects.get(pk=item.pk).note_id == shared.pk
+
+
+def test_a_draft_is_deleted_with_its_files_and_a_submitted_one_is_not(fund, client_for, employee,
+                                                                      django_capture_on_commit_callbacks):
+    from alliance import uploads
+
+    draft = expense(employee, receipts=[png()])
+    name = receipt_of(draft).file
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the deletion is committed
+        assert client_for(employee).post(url("expense_action", draft.pk, "delete")).status_code == 302
+    assert not uploads.private_storage().exists(name)
+    submitted = expense(employee, submit=True)
+    assert client_for(employee).post(url("expense_action", submitted.pk, "delete")).status_code == 403
+    with tenancy.tenant_context(employee.organization_id):
+        assert list(Expense.objects.values_list("pk", flat=True)) == [submitted.pk]
