@@ -9,8 +9,10 @@ class NetworkIntelConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
-        from network_intel import reminders
+        from network_intel import fund_reminders, reminders
         from network_intel.demo import seed_network_intel
+        from network_intel.fund_demo import seed_networking_fund
+        from network_intel.fund_views import dashboard_panel_context as fund_panel_context
         from network_intel.views import dashboard_panel_context
 
         registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.api_urls")
@@ -31,3 +33,23 @@ class NetworkIntelConfig(AppConfig):
         registry.register_dashboard_panel("network_intel", template="network_intel/_dashboard.html",
                                           context=dashboard_panel_context, order=20)
         registry.register_demo_loader("network_intel", seed_network_intel, after=("tours",))
+        self._register_fund(registry, fund_reminders, seed_networking_fund, fund_panel_context)
+
+    @staticmethod
+    def _register_fund(registry, fund_reminders, seed, panel_context) -> None:
+        """The networking fund: its reminder, sweep, pages in the navigation, dashboard panel and demo data."""
+        fund_reminders.register()
+        registry.register_beat_entry("sweep-fund-report-backs", task="network_intel.tasks.sweep_fund_report_backs",
+                                     schedule=3600.0)
+        registry.register_nav_item("fund", label="Fund", url_name="network_intel:fund_home", order=23,
+                                   active=("network_intel:fund_home", "network_intel:expense_detail"))
+        registry.register_nav_item("fund-approvals", label="Approvals", url_name="network_intel:fund_approvals",
+                                   order=24, visible=lambda member: member.is_manager,
+                                   active=("network_intel:fund_approvals",))
+        registry.register_nav_item("fund-hr", label="Fund admin", url_name="network_intel:fund_reimbursements",
+                                   order=25, visible=lambda member: member.is_hr,
+                                   active=("network_intel:fund_reimbursements", "network_intel:fund_settings",
+                                           "network_intel:fund_report"))
+        registry.register_dashboard_panel("fund", template="network_intel/fund/_dashboard.html",
+                                          context=panel_context, order=21)
+        registry.register_demo_loader("networking_fund", seed, after=("network_intel",))

@@ -298,3 +298,14 @@ class IntroductionRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"Introduction to contact {self.contact_id}"
+
+
+# The networking fund's models live in their own module; importing them here registers them.
+from network_intel.fund_models import (  # noqa: E402,F401
+    ExchangeRate,
+    Expense,
+    ExpenseContact,
+    FundOverride,
+    FundPolicy,
+    Receipt,
+)

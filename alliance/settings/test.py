@@ -8,7 +8,11 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .base import *  # noqa: E402,F403
-from .base import CACHES, DATABASES, env  # noqa: E402
+from .base import BASE_DIR, CACHES, DATABASES, STORAGES, env  # noqa: E402
+
+# Each test run keeps its uploaded files apart (tests compare what is left in storage).
+STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                       "OPTIONS": {"location": str(BASE_DIR / ".data" / f"test-files-{os.getpid()}"), "base_url": None}}
 
 # The owner role creates and migrates the test database; the tests then run as the
 # application role (see tests/conftest.py).

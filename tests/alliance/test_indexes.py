@@ -30,6 +30,7 @@ SWEEP_INDEXES = {
     "intel_note_created_idx",  # the weekly digest sweep reads one week of notes across organizations
     "alumni_exit_sweep_idx",  # the last-day sweep finds exits whose last day is over, across organizations
     "alumni_task_open_due_idx",  # exit-task reminders select open tasks by due date across organizations
+    "fund_expense_report_back_idx",  # the report-back sweep: approved expenses without a note, by date
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another
@@ -52,6 +53,8 @@ PAGE_ORDERINGS = [
     ("alliance.notification", ("recipient", "-created_at", "-id")),  # the bell and its page
     ("alliance.invitation", ("-created_at",)),
     ("alliance.apitoken", ("membership", "-created_at")),
+    ("network_intel.expense", ("member", "-spent_on", "-id")),  # a member's fund page
+    ("network_intel.receipt", ("expense", "created_at", "id")),  # an expense's receipts
 ]
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from alliance import tenancy
-from network_intel import services
+from network_intel import fund_services, services
 from network_intel.models import IntelSettings, IntroductionRequest
 from tests.network_intel.factories import company, contact, note
 
@@ -26,3 +30,19 @@ def populate(world) -> None:
                                                    introducer=world.admin, contact=person,
                                                    message="Globex Secret intro")
     world.objects.update(intel_note=secret, intel_company=globex_co, intel_intro=intro)
+    _populate_fund(world, other_co, own)
+
+
+def _populate_fund(world, other_co, own) -> None:
+    """The networking fund: a policy, an override, a rate, an expense with a contact and a receipt."""
+    from tests.network_intel.fund_factories import expense, joined_long_ago, png, policy
+
+    joined_long_ago(world.employee)
+    policy(world.admin)
+    with tenancy.tenant_context(world.org.pk):
+        fund_services.fund_override_set(by=world.admin, team="Globex Secret team", amount="50")
+        fund_services.exchange_rate_save(by=world.admin, currency="CHF", rate="1.1",
+                                         valid_on=timezone.localdate() - timedelta(days=10))
+    secret = expense(world.employee, merchant="Globex Secret Bistro", purpose="Globex Secret lunch",
+                     receipts=[png("globex-secret.png")], contacts=[own], submit=True)
+    world.objects.update(fund_expense=secret)

@@ -1,0 +1,190 @@
+"""Uploaded files: checked by their bytes, stored privately, served only by a view that checked rights.
+
+Any app uses it (receipts of the networking fund, CVs of alumni):
+
+* ``check_upload(file, kinds=...)`` reads at most ``max_bytes`` (+1, to tell "too big"),
+  recognizes the type from the content (``filetype``'s magic numbers; the name and the
+  browser's ``Content-Type`` are ignored), then proves it: images are decoded by Pillow
+  and **re-encoded** from their pixels, which drops EXIF (GPS position included) and
+  anything hidden after the image data; HEIC photos become JPEG (through
+  ``pillow-heif``); a PDF must parse (``pypdf``) and have a page.
+* ``store(checked, folder=...)`` saves it through the ``private`` storage of
+  ``settings.STORAGES`` under a random name: the filesystem under ``.data/`` in
+  development and tests, a named volume in docker-compose, S3-compatible storage
+  through django-storages when ``PRIVATE_STORAGE_BUCKET`` is set. It has no public URL.
+* ``file_response(name, ...)`` streams a stored file with ``Content-Disposition``
+  (inline only for images and PDFs), ``X-Content-Type-Options: nosniff`` and a
+  sandboxing Content-Security-Policy. The caller's view decides who may see it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+
+import filetype
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.http import FileResponse, Http404
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from alliance.errors import ApplicationError
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Decoding a "small" file into a gigantic bitmap is refused, not attempted.
+MAX_IMAGE_PIXELS = 40_000_000
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+HEIC = "image/heic"
+WEBP = "image/webp"
+DOCUMENT_TYPES = frozenset({PDF, JPEG, PNG, HEIC, WEBP})
+INLINE_TYPES = frozenset({PDF, JPEG, PNG, WEBP})
+EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", WEBP: ".webp"}
+NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", HEIC: "HEIC", WEBP: "WebP"}
+PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+STORAGE_ALIAS = "private"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file whose content was recognized and proven; ``content`` is what gets stored."""
+
+    content: bytes
+    content_type: str
+    original_name: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.content_type]
+
+
+def _refuse(message: str, field: str) -> ApplicationError:
+    return ApplicationError(message, field_errors={field: [message]})
+
+
+def _read_limited(uploaded, max_bytes: int, label: str, field: str) -> bytes:
+    if getattr(uploaded, "size", None) is not None and uploaded.size > max_bytes:
+        raise _refuse(f"“{label}” is larger than {max_bytes // (1024 * 1024)} MB.", field)
+    if hasattr(uploaded, "seek"):
+        uploaded.seek(0)
+    content = uploaded.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise _refuse(f"“{label}” is larger than {max_bytes // (1024 * 1024)} MB.", field)
+    if not content:
+        raise _refuse(f"“{label}” is empty.", field)
+    return content
+
+
+def _sniff(content: bytes) -> str | None:
+    kind = filetype.guess(content[:8192])
+    if kind is None:
+        return None
+    mime = kind.mime
+    return HEIC if mime in ("image/heic", "image/heif") else mime
+
+
+def _reencode_image(content: bytes, content_type: str, label: str, field: str) -> tuple[bytes, str]:
+    if content_type == HEIC:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    try:
+        with Image.open(io.BytesIO(content)) as probe:
+            if probe.width * probe.height > MAX_IMAGE_PIXELS:
+                raise _refuse(f"“{label}” has too many pixels for a receipt.", field)
+            probe.verify()
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+            # Keep the photo upright once the orientation tag is gone.
+            upright = ImageOps.exif_transpose(image)
+            target = JPEG if content_type == HEIC else content_type
+            if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+                upright = upright.convert("RGBA" if upright.mode in ("P", "PA", "I;16") else "RGB")
+            if target == JPEG and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            # Only the pixels are copied: EXIF, GPS, XMP and comments stay behind.
+            clean = Image.new(upright.mode, upright.size)
+            clean.paste(upright)
+            out = io.BytesIO()
+            options = {"quality": 90} if target in (JPEG, WEBP) else {"optimize": True}
+            clean.save(out, format=PILLOW_FORMATS[target], **options)
+    except ApplicationError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise _refuse(f"“{label}” is not a readable {NAMES[content_type]} image.", field) from error
+    return out.getvalue(), target
+
+
+def _check_pdf(content: bytes, label: str, field: str) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            raise _refuse(f"“{label}” is a password-protected PDF; upload it without the password.", field)
+        if len(reader.pages) < 1:
+            raise _refuse(f"“{label}” is a PDF without pages.", field)
+    except ApplicationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
+        raise _refuse(f"“{label}” is not a readable PDF.", field) from error
+
+
+def check_upload(uploaded, *, kinds: frozenset[str] = DOCUMENT_TYPES, max_bytes: int = MAX_UPLOAD_BYTES,
+                 field: str = "file") -> CheckedFile:
+    """Recognize and prove an uploaded file by its bytes, or raise ApplicationError (on ``field``)."""
+    name = (getattr(uploaded, "name", "") or "file").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
+    content = _read_limited(uploaded, max_bytes, name, field)
+    content_type = _sniff(content)
+    allowed = ", ".join(NAMES[k] for k in sorted(kinds, key=list(NAMES).index))
+    if content_type not in kinds:
+        raise _refuse(f"“{name}” is not a {allowed} file (whatever its name says).", field)
+    if content_type == PDF:
+        _check_pdf(content, name, field)
+    else:
+        content, content_type = _reencode_image(content, content_type, name, field)
+        if len(content) > max_bytes:
+            raise _refuse(f"“{name}” is larger than {max_bytes // (1024 * 1024)} MB.", field)
+    return CheckedFile(content=content, content_type=content_type, original_name=name,
+                       sha256=hashlib.sha256(content).hexdigest())
+
+
+def private_storage():
+    return storages[STORAGE_ALIAS]
+
+
+def store(checked: CheckedFile, *, folder: str) -> str:
+    """Save a checked file under a random name in ``folder``; return its storage name."""
+    return private_storage().save(f"{folder}/{uuid.uuid4().hex}{checked.extension}", ContentFile(checked.content))
+
+
+def delete_stored(names: list[str]) -> None:
+    """Remove stored files (a failed write leaves none behind); a missing one is no error."""
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
+
+
+def file_response(name: str, *, filename: str, content_type: str) -> FileResponse:
+    """Stream a stored file; images and PDFs inline, anything else as an attachment."""
+    inline = content_type in INLINE_TYPES
+    try:
+        stream = private_storage().open(name, "rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is no longer in storage.") from error
+    response = FileResponse(stream, as_attachment=not inline, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    # A PDF or image opened on its own runs no script and reaches nothing of ours.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,413 @@
+"""REST API of the networking fund (``/api/v1/fund/…``, ``/api/v1/expenses/…``).
+
+Reads come from ``network_intel.fund_selectors`` and ``fund_rights`` (an expense one may not
+see is a 404); writes call ``network_intel.fund_services``, which refuse on their own (403
+through ``NotAllowed``). Money is written as decimal strings with its currency code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import Http404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alliance import uploads
+from alliance.apis import IdFilter, UpdatedSinceFilterSet
+from alliance.models import Membership
+from alliance.parsers import DepthLimitedJSONParser
+from network_intel import fund_rights as rights
+from network_intel import fund_selectors as selectors
+from network_intel import fund_services as services
+from network_intel.fund_models import (
+    MERCHANT_MAX_LENGTH,
+    MONEY_DIGITS,
+    MONEY_PLACES,
+    RATE_DIGITS,
+    RATE_PLACES,
+    REFUSAL_MAX_LENGTH,
+    Expense,
+    ExpenseKind,
+    ExpenseState,
+    FundPolicy,
+    Receipt,
+)
+from network_intel.models import Contact
+
+# Bounds of the JSON input, before the services' own checks (a 40-digit amount is a 400, not an overflow).
+MAX_MONEY = Decimal("9999999999.99")
+
+
+def _input(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
+
+
+# --- Policy and balance ---------------------------------------------------------------------------------
+
+class OverrideOutputSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    team = serializers.CharField()
+    amount = _money()
+
+
+class PolicyOutputSerializer(serializers.ModelSerializer):
+    currency = serializers.SerializerMethodField()
+    overrides = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FundPolicy
+        fields = ["period", "amount", "currency", "per_expense_max", "receipt_required_above", "cap_mode", "rollover",
+                  "report_back_days", "overrides", "updated_at"]
+
+    def get_currency(self, policy: FundPolicy) -> str:
+        return self.context["currency"]
+
+    @extend_schema_field(OverrideOutputSerializer(many=True))
+    def get_overrides(self, policy: FundPolicy) -> list[dict]:
+        return OverrideOutputSerializer(self.context["overrides"], many=True).data
+
+
+class PolicyInputSerializer(serializers.Serializer):
+    period = serializers.ChoiceField(choices=FundPolicy.Period.choices, required=False)
+    amount = _money(min_value=0, required=False)
+    per_expense_max = _money(min_value=0, required=False, allow_null=True)
+    receipt_required_above = _money(min_value=0, required=False)
+    cap_mode = serializers.ChoiceField(choices=FundPolicy.CapMode.choices, required=False)
+    rollover = serializers.BooleanField(required=False)
+    report_back_days = serializers.IntegerField(min_value=1, max_value=60, required=False)
+
+
+def _policy_response(request, policy: FundPolicy) -> Response:
+    context = {"currency": request.member.organization.currency,
+               "overrides": list(selectors.override_list(request.member.organization_id))}
+    return Response(PolicyOutputSerializer(policy, context=context).data)
+
+
+class FundPolicyApi(APIView):
+    serializer_class = PolicyOutputSerializer
+
+    @extend_schema(summary="The organization's networking-fund policy", responses=PolicyOutputSerializer)
+    def get(self, request):
+        policy = selectors.fund_policy(request.member.organization_id)
+        if policy is None:
+            raise Http404("This organization has no networking fund yet.")
+        return _policy_response(request, policy)
+
+    @extend_schema(summary="Set the fund policy (HR)", request=PolicyInputSerializer,
+                   responses=PolicyOutputSerializer)
+    def put(self, request):
+        policy = services.fund_policy_save(by=request.member, data=_input(PolicyInputSerializer, request))
+        return _policy_response(request, policy)
+
+
+class BalanceOutputSerializer(serializers.Serializer):
+    member = serializers.IntegerField(source="member.pk")
+    currency = serializers.CharField()
+    period_start = serializers.DateField()
+    period_end = serializers.DateField()
+    budget = _money()
+    rolled_over = _money()
+    approved = _money()
+    pending = _money()
+    left = _money()
+    cap_mode = serializers.CharField()
+
+
+class BalanceApi(APIView):
+    serializer_class = BalanceOutputSerializer
+
+    @extend_schema(summary="A member's fund balance this period (yours, or ?member= for their manager or HR)",
+                   parameters=[OpenApiParameter("member", OpenApiTypes.INT, required=False,
+                                                description="Another member's id (their manager or HR only).")],
+                   responses=BalanceOutputSerializer)
+    def get(self, request):
+        member = request.member
+        raw = request.query_params.get("member")
+        if raw is not None:
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                raise ValidationError({"member": ["Give a member's id."]})
+            subject = (Membership.objects.for_org(member.organization_id).select_related("organization")
+                       .filter(pk=int(raw)).first())
+            if subject is None or not rights.can_see_balance_of(member, subject):
+                raise Http404("No such member.")
+            member = subject
+        balance = selectors.balance_of(member)
+        if balance is None:
+            raise Http404("This organization has no networking fund yet.")
+        return Response(BalanceOutputSerializer(balance).data)
+
+
+# --- Expenses ----------------------------------------------------------------------------------------------
+
+class ExpenseOutputSerializer(serializers.ModelSerializer):
+    contacts = serializers.SerializerMethodField()
+    met_names = serializers.ListField(source="met_name_list", child=serializers.CharField())
+    receipt_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Expense
+        fields = ["id", "member", "spent_on", "kind", "merchant", "amount", "currency", "exchange_rate", "rate_on",
+                  "rate_entered", "amount_org", "org_currency", "purpose", "contacts", "met_names", "state",
+                  "submitted_at", "over_budget", "over_budget_acknowledged", "possible_duplicate",
+                  "duplicate_cleared", "decided_by", "decided_at", "refusal_reason", "note", "reimbursed_at",
+                  "receipt_count", "created_at", "updated_at"]
+
+    def get_contacts(self, expense: Expense) -> list[int]:
+        return sorted(link.contact_id for link in expense.contact_links.all())
+
+    def get_receipt_count(self, expense: Expense) -> int:
+        count = getattr(expense, "receipt_count", None)
+        return count if count is not None else expense.receipts.count()
+
+
+class ExpenseFilterSet(UpdatedSinceFilterSet):
+    state = filters.ChoiceFilter(choices=ExpenseState.choices)
+    member = IdFilter(field_name="member_id", help_text="One member's expenses.")
+
+    class Meta:
+        model = Expense
+        fields = ["state", "member", "updated_since"]
+
+
+class ExpenseInputSerializer(serializers.Serializer):
+    spent_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=ExpenseKind.choices)
+    merchant = serializers.CharField(max_length=MERCHANT_MAX_LENGTH)
+    amount = _money(max_value=MAX_MONEY)
+    currency = serializers.CharField(min_length=3, max_length=3, help_text="ISO 4217, e.g. EUR.")
+    exchange_rate = serializers.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
+                                             allow_null=True, default=None,
+                                             help_text="One unit in the organization's currency; "
+                                                       "leave out to use HR's rate table.")
+    purpose = serializers.CharField(max_length=5000)
+    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+                                     default=list, max_length=50, help_text="Ids of your own contacts you met.")
+    met_names = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                      help_text="People not among your contacts, one per line: name, company.")
+    submit = serializers.BooleanField(required=False, default=False, help_text="Submit it for approval at once.")
+    receipts = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                     max_length=services.MAX_RECEIPTS,
+                                     help_text="PDF, JPEG, PNG, HEIC or WebP files, up to 10 MB each "
+                                               "(multipart/form-data).")
+
+
+def _contacts(request, ids: list[int]) -> list[Contact]:
+    found = list(Contact.objects.for_org(request.member.organization_id).filter(pk__in=ids, owner=request.member))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"contacts": ["Only your own contacts can be named."]})
+    return found
+
+
+def _expense_response(request, expense_id: int, status: int = 200) -> Response:
+    expense = (selectors.expense_list(request.member).prefetch_related("contact_links").filter(pk=expense_id)
+               .first())
+    if expense is None:  # it was the caller's a moment ago; stay consistent with access_expense
+        raise Http404("No such expense.")
+    return Response(ExpenseOutputSerializer(expense).data, status=status)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List the expenses you may see (yours, your reports', everyone's for HR)",
+                      responses=ExpenseOutputSerializer(many=True)),
+    post=extend_schema(summary="Log an expense (JSON, or multipart/form-data with receipts)",
+                       request={"multipart/form-data": ExpenseInputSerializer,
+                                "application/json": ExpenseInputSerializer},
+                       responses={201: ExpenseOutputSerializer}),
+)
+class ExpenseListApi(generics.ListAPIView):
+    serializer_class = ExpenseOutputSerializer
+    filterset_class = ExpenseFilterSet
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Expense.objects.none()
+        return selectors.expense_list(self.request.member).prefetch_related("contact_links")
+
+    def post(self, request):
+        data = dict(_input(ExpenseInputSerializer, request))
+        data["contacts"] = _contacts(request, data["contacts"])
+        expense = services.expense_create(by=request.member, **data)
+        return _expense_response(request, expense.pk, status=201)
+
+
+class ExpenseDetailApi(APIView):
+    serializer_class = ExpenseOutputSerializer
+
+    @extend_schema(summary="Retrieve an expense", responses=ExpenseOutputSerializer)
+    def get(self, request, pk: int):
+        return _expense_response(request, rights.access_expense(request.member, pk).pk)
+
+
+class ApproveInputSerializer(serializers.Serializer):
+    acknowledge_over_budget = serializers.BooleanField(required=False, default=False,
+                                                       help_text="Soft cap: approve although over the budget.")
+    not_duplicate = serializers.BooleanField(required=False, default=False,
+                                             help_text="Confirm a flagged expense is not a duplicate.")
+
+
+class RefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=REFUSAL_MAX_LENGTH, help_text="The member sees it.")
+
+
+class LinkNoteInputSerializer(serializers.Serializer):
+    note = serializers.IntegerField(min_value=1, max_value=2**62, help_text="The id of an intel note you wrote, "
+                                                                            "shared with your team at least.")
+
+
+class ExpenseActionApi(APIView):
+    """Base of the state changes: input → one service → the expense."""
+
+    serializer_class = ExpenseOutputSerializer
+    input_serializer: type[serializers.Serializer] | None = None
+
+    def perform(self, request, expense: Expense, data: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        expense = rights.access_expense(request.member, pk)
+        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        self.perform(request, expense, data)
+        return _expense_response(request, pk)
+
+
+def _action(summary: str, description: str, input_serializer=None):
+    return extend_schema(summary=summary, description=description, request=input_serializer,
+                         responses={200: ExpenseOutputSerializer,
+                                    400: OpenApiResponse(description="Refused: the message says why.")})
+
+
+class ExpenseSubmitApi(ExpenseActionApi):
+    @_action("Submit a draft for approval", "The member only. draft → submitted; receipt, per-expense maximum "
+                                            "and budget are checked (a hard cap refuses past the budget).")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        services.expense_submit(by=request.member, expense=expense)
+
+
+class ExpenseApproveApi(ExpenseActionApi):
+    input_serializer = ApproveInputSerializer
+
+    @_action("Approve an expense", "The member's manager or HR, never the member. submitted → approved.",
+             ApproveInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        services.expense_approve(by=request.member, expense=expense, **data)
+
+
+class ExpenseRefuseApi(ExpenseActionApi):
+    input_serializer = RefuseInputSerializer
+
+    @_action("Refuse an expense", "The member's manager or HR, with a reason. submitted → refused.",
+             RefuseInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        services.expense_refuse(by=request.member, expense=expense, reason=data["reason"])
+
+
+class ExpenseWithdrawApi(ExpenseActionApi):
+    @_action("Withdraw an expense", "The member only. draft or submitted → withdrawn.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        services.expense_withdraw(by=request.member, expense=expense)
+
+
+class ExpenseReimburseApi(ExpenseActionApi):
+    @_action("Mark an expense reimbursed (HR)", "approved → reimbursed, once its intel note is linked; never "
+                                                "one's own expense.")
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        services.expense_reimburse(by=request.member, expense=expense)
+
+
+class ExpenseLinkNoteApi(ExpenseActionApi):
+    input_serializer = LinkNoteInputSerializer
+
+    @_action("Link the report-back note", "The member only, on an approved expense: the intel note about the "
+                                          "meeting (theirs, not private) that unlocks reimbursement.",
+             LinkNoteInputSerializer)
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def perform(self, request, expense, data):
+        note = selectors.report_back_candidates(request.member).filter(pk=data["note"]).first()
+        if note is None:
+            raise ValidationError({"note": ["None of your shared notes has this id."]})
+        services.expense_link_note(by=request.member, expense=expense, note=note)
+
+
+# --- Receipts ------------------------------------------------------------------------------------------------
+
+class ReceiptOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Receipt
+        fields = ["id", "expense", "original_name", "content_type", "size", "sha256", "created_at", "updated_at"]
+
+
+class ReceiptInputSerializer(serializers.Serializer):
+    receipts = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=services.MAX_RECEIPTS,
+                                     help_text="PDF, JPEG, PNG, HEIC or WebP files, up to 10 MB each.")
+
+
+@extend_schema_view(
+    get=extend_schema(summary="List an expense's receipts", responses=ReceiptOutputSerializer(many=True)),
+    post=extend_schema(summary="Add receipts to a draft or submitted expense (the member; multipart/form-data)",
+                       request={"multipart/form-data": ReceiptInputSerializer},
+                       responses={201: ReceiptOutputSerializer(many=True)}),
+)
+class ReceiptListApi(generics.ListAPIView):
+    serializer_class = ReceiptOutputSerializer
+    filterset_class = UpdatedSinceFilterSet
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Receipt.objects.none()
+        expense = rights.access_expense(self.request.member, self.kwargs["pk"])
+        return Receipt.objects.for_org(self.request.member.organization_id).filter(expense=expense)
+
+    def post(self, request, pk: int):
+        expense = rights.access_expense(request.member, pk)
+        files = request.FILES.getlist("receipts")
+        if not files:
+            raise ValidationError({"receipts": ["Attach at least one file (multipart/form-data)."]})
+        added = services.receipts_add(by=request.member, expense=expense, files=files)
+        return Response(ReceiptOutputSerializer(added, many=True).data, status=201)
+
+
+class ReceiptFileApi(APIView):
+    @extend_schema(summary="Download a receipt (its owner, their manager and HR)",
+                   responses={(200, content_type): OpenApiTypes.BINARY for content_type in
+                              sorted(uploads.INLINE_TYPES)})
+    def get(self, request, pk: int, receipt_id: int):
+        receipt = rights.access_receipt(request.member, pk, receipt_id)
+        return uploads.file_response(receipt.file, filename=receipt.original_name, content_type=receipt.content_type)

@@ -1,0 +1,233 @@
+"""The networking fund: a policy, exchange rates, expenses with receipts, and the note that pays them.
+
+Imported by ``network_intel.models``. Every model is tenant-owned; migration 0002
+applies ``TenantIsolation`` to each table. Rules live in ``network_intel.fund_rights``
+and ``network_intel.fund_services``; money is ``Decimal`` with a currency code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from alliance.models import Membership, TenantModel, sync_index
+
+CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
+MONEY_DIGITS = 12
+MONEY_PLACES = 2
+RATE_DIGITS = 18
+RATE_PLACES = 8
+# The largest single expense the fund accepts, in any currency: bigger is a typing mistake.
+ABSURD_AMOUNT = Decimal("1000000")
+MERCHANT_MAX_LENGTH = 200
+REFUSAL_MAX_LENGTH = 1000
+
+
+def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
+
+
+class FundPolicy(TenantModel):
+    """The organization's networking-fund policy (one row; none means no fund yet)."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+        YEAR = "year", "Year"
+
+    class CapMode(models.TextChoices):
+        SOFT = "soft", "Soft: the approver acknowledges going over"
+        HARD = "hard", "Hard: refused over budget"
+
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.QUARTER)
+    amount = money_field("budget per member per period", validators=[MinValueValidator(Decimal("0"))])
+    per_expense_max = money_field("largest single expense", null=True, blank=True,
+                                  validators=[MinValueValidator(Decimal("0.01"))])
+    receipt_required_above = money_field("receipt required above", default=Decimal("25.00"),
+                                         validators=[MinValueValidator(Decimal("0"))])
+    cap_mode = models.CharField(max_length=10, choices=CapMode.choices, default=CapMode.HARD)
+    rollover = models.BooleanField("unused budget rolls over to the next period", default=False)
+    report_back_days = models.PositiveSmallIntegerField(
+        "remind about the note after (days)", default=3,
+        validators=[MinValueValidator(1)],
+        help_text="Days after the expense date to remind the member when the note is still missing.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="fund_policy_one_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} per {self.period}"
+
+
+class FundOverride(TenantModel):
+    """Another budget for one role or one team (a team's override wins over a role's)."""
+
+    role = models.CharField(max_length=16, choices=Membership.Role.choices, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    amount = money_field("budget per member per period", validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        ordering = ["team", "role", "id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(role="") & ~Q(team="")) | (~Q(role="") & Q(team="")),
+                                   name="fund_override_role_or_team"),
+            models.UniqueConstraint(fields=["organization", "role"], condition=~Q(role=""),
+                                    name="fund_override_role_once"),
+            models.UniqueConstraint(fields=["organization", "team"], condition=~Q(team=""),
+                                    name="fund_override_team_once"),
+        ]
+        indexes = [models.Index(fields=["organization", "team", "role", "id"], name="fund_override_list_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team or self.get_role_display()}: {self.amount}"
+
+
+class ExchangeRate(TenantModel):
+    """HR's rate table: one unit of ``currency`` is worth ``rate`` of the organization's currency from ``valid_on``."""
+
+    currency = models.CharField(max_length=3, validators=[CURRENCY_VALIDATOR])
+    rate = models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES,
+                               validators=[MinValueValidator(Decimal("0.00000001"))])
+    valid_on = models.DateField()
+
+    class Meta:
+        ordering = ["currency", "-valid_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "currency", "valid_on"],
+                                               name="fund_rate_once_per_day")]
+        indexes = [models.Index(fields=["organization", "currency", "valid_on", "id"], name="fund_rate_lookup_idx")]
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate} ({self.valid_on})"
+
+
+class ExpenseKind(models.TextChoices):
+    COFFEE = "coffee", "Coffee"
+    MEAL = "meal", "Meal"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class ExpenseState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REIMBURSED = "reimbursed", "Reimbursed"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Expense(TenantModel):
+    """A coffee, meal or event with someone interesting, paid by a member from their fund."""
+
+    Kind = ExpenseKind
+    State = ExpenseState
+    # What counts against the budget: approved (paid or not) and waiting for approval.
+    SPENT_STATES = (ExpenseState.APPROVED, ExpenseState.REIMBURSED)
+    EDITABLE = ("spent_on", "kind", "merchant", "amount", "currency", "purpose", "met_names")
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="fund_expenses")
+    spent_on = models.DateField("date")
+    kind = models.CharField(max_length=10, choices=ExpenseKind.choices, default=ExpenseKind.COFFEE)
+    merchant = models.CharField(max_length=MERCHANT_MAX_LENGTH)
+    amount = money_field("amount", validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(max_length=3, validators=[CURRENCY_VALIDATOR])
+    exchange_rate = models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES,
+                                        help_text="One unit of the expense's currency in the organization's.")
+    rate_on = models.DateField(help_text="The day of the rate (the expense's, or the rate table's row).")
+    rate_entered = models.BooleanField(default=False, help_text="Typed in by the member, not from the rate table.")
+    amount_org = money_field("amount in the organization's currency")
+    org_currency = models.CharField(max_length=3, validators=[CURRENCY_VALIDATOR])
+    purpose = models.TextField(help_text="Who you met and why it matters.")
+    met_names = models.TextField("people met (typed in)", blank=True,
+                                 help_text="One per line: name, company — for people not among your contacts.")
+    contacts = models.ManyToManyField("network_intel.Contact", through="ExpenseContact", related_name="+",
+                                      blank=True)
+    state = models.CharField(max_length=10, choices=ExpenseState.choices, default=ExpenseState.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    over_budget = models.BooleanField(default=False, help_text="It took the member past the budget when submitted.")
+    possible_duplicate = models.BooleanField(default=False)
+    duplicate_cleared = models.BooleanField(default=False,
+                                            help_text="The approver confirmed it is not a duplicate.")
+    over_budget_acknowledged = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True)
+    note = models.ForeignKey("network_intel.IntelNote", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="fund_expenses", help_text="What was learned: the report-back.")
+    reimbursed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    reimbursed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0) & Q(amount_org__gte=0) & Q(exchange_rate__gt=0),
+                                   name="fund_expense_positive"),
+            models.CheckConstraint(condition=~Q(state="refused") | ~Q(refusal_reason=""),
+                                   name="fund_expense_refusal_has_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "member", "spent_on", "id"], name="fund_expense_member_idx"),
+            models.Index(fields=["organization", "state", "spent_on", "id"], name="fund_expense_state_idx"),
+            models.Index(fields=["organization", "submitted_at", "id"], name="fund_expense_queue_idx"),
+            sync_index("fund_expense_sync_idx"),
+            # The report-back sweep reads approved expenses without a note, across organizations.
+            models.Index(fields=["spent_on"], name="fund_expense_report_back_idx",
+                         condition=Q(state="approved", note__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.merchant}, {self.amount} {self.currency}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (ExpenseState.DRAFT, ExpenseState.SUBMITTED)
+
+    @property
+    def waits_for_note(self) -> bool:
+        return self.state == ExpenseState.APPROVED and self.note_id is None
+
+    @property
+    def met_name_list(self) -> list[str]:
+        return [line.strip() for line in self.met_names.splitlines() if line.strip()]
+
+
+class ExpenseContact(TenantModel):
+    """An outside contact (network intelligence) met over an expense."""
+
+    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey("network_intel.Contact", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "expense", "contact"],
+                                               name="fund_expense_contact_once")]
+        indexes = [models.Index(fields=["organization", "contact", "expense"], name="fund_expense_contact_idx")]
+
+
+class Receipt(TenantModel):
+    """A receipt file (checked by its bytes; stored privately under a random name)."""
+
+    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="receipts")
+    file = models.CharField(max_length=300, editable=False, help_text="The name in the private storage.")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["organization", "expense", "created_at", "id"], name="fund_receipt_expense_idx"),
+            sync_index("fund_receipt_sync_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,355 @@
+"""Networking-fund pages: the member's fund, an expense, the approvals queue, HR's fund pages.
+
+Expenses come through ``network_intel.fund_rights`` (404 for what the viewer may not
+see); changes go through ``network_intel.fund_services``, which refuse on their own —
+a refusal is shown as the same message the API gives.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alliance import uploads
+from alliance.decorators import hr_required
+from alliance.errors import ApplicationError
+from alliance.forms import apply_application_error
+from network_intel import fund_rights as rights
+from network_intel import fund_selectors as selectors
+from network_intel import fund_services as services
+from network_intel.fund_forms import (
+    ApproveForm,
+    ExpenseForm,
+    LinkNoteForm,
+    OverrideForm,
+    PolicyForm,
+    RateForm,
+    ReceiptsForm,
+    RefuseForm,
+    ReportBackForm,
+)
+from network_intel.fund_models import ExchangeRate, Expense, FundOverride, Receipt
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _url(request: HttpRequest, name: str, *args) -> str:
+    return reverse(f"network_intel:{name}", args=[request.org.slug, *args])
+
+
+def dashboard_panel_context(request: HttpRequest) -> dict | None:
+    member = request.member
+    balance = selectors.balance_of(member)
+    if balance is None:
+        return None
+    waiting = list(selectors.waiting_for_report_back(member).filter(member=member)[:3])
+    approvals = selectors.approval_queue(member).count() if member.is_manager else 0
+    return {"fund_balance": balance, "fund_waiting": waiting, "fund_approvals": approvals}
+
+
+# --- The member's fund --------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def fund_home(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Balance, the new-expense form (with receipts) and my expenses."""
+    member = request.member
+    form = ExpenseForm(request.POST or None, request.FILES or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            expense = services.expense_create(
+                by=member, spent_on=data["spent_on"], kind=data["kind"], merchant=data["merchant"],
+                amount=data["amount"], currency=data["currency"], purpose=data["purpose"],
+                exchange_rate=data["exchange_rate"], contacts=list(data["contacts"]), met_names=data["met_names"],
+                receipts=data["receipts"], submit=request.POST.get("action") != "draft")
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            state = "submitted for approval" if expense.state == Expense.State.SUBMITTED else "saved as a draft"
+            messages.success(request, f"Expense {state}.")
+            return redirect(_url(request, "expense_detail", expense.pk))
+    context = {
+        "form": form,
+        "policy": selectors.fund_policy(member.organization_id),
+        "balance": selectors.balance_of(member),
+        "expenses": list(selectors.my_expenses(member)[:200]),
+        "waiting": list(selectors.waiting_for_report_back(member).filter(member=member)),
+    }
+    return render(request, "network_intel/fund/home.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def expense_detail(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    expense = rights.access_expense(request.member, expense_id)
+    return _detail(request, expense)
+
+
+def _detail(request: HttpRequest, expense: Expense, status: int = 200, **forms) -> HttpResponse:
+    member = request.member
+    context = {
+        "expense": expense,
+        "receipts": list(Receipt.objects.for_org(member.organization_id).filter(expense=expense)),
+        "contacts": list(expense.contacts.select_related("company")),
+        "duplicates": list(selectors.possible_duplicates_of(expense)) if expense.possible_duplicate else [],
+        "balance": selectors.balance_of(expense.member, day=expense.spent_on),
+        "can_approve": rights.can_approve(member, expense),
+        "can_withdraw": rights.can_withdraw(member, expense),
+        "can_submit": rights.can_edit(member, expense),
+        "can_add_receipt": rights.can_add_receipt(member, expense),
+        "can_report_back": rights.can_report_back(member, expense),
+        "can_reimburse": rights.can_reimburse(member, expense) and expense.note_id is not None,
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "refuse_form": forms.get("refuse_form") or RefuseForm(),
+        "note_form": forms.get("note_form") or ReportBackForm(initial={"title": f"What I learned at "
+                                                                               f"{expense.merchant}"}),
+        "receipts_form": forms.get("receipts_form") or ReceiptsForm(),
+        "link_form": forms.get("link_form") or LinkNoteForm(notes=selectors.report_back_candidates(member)[:50]),
+        "error": forms.get("error"),
+    }
+    return render(request, "network_intel/fund/expense.html", context, status=status)
+
+
+@require_POST
+def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action: str) -> HttpResponse:
+    """submit / delete / withdraw / approve / refuse / reimburse: one service each; refusals shown on the page."""
+    member = request.member
+    expense = rights.access_expense(member, expense_id)
+    forms = {}
+    try:
+        if action == "submit":
+            services.expense_submit(by=member, expense=expense)
+            done = "Submitted for approval."
+        elif action == "delete":
+            services.expense_delete(by=member, expense=expense)
+            messages.success(request, "Draft deleted.")
+            return redirect(_url(request, "fund_home"))
+        elif action == "withdraw":
+            services.expense_withdraw(by=member, expense=expense)
+            done = "Withdrawn."
+        elif action == "approve":
+            forms["approve_form"] = form = ApproveForm(request.POST)
+            form.is_valid()
+            services.expense_approve(by=member, expense=expense, **{k: bool(form.cleaned_data.get(k)) for k in
+                                                                     ("acknowledge_over_budget", "not_duplicate")})
+            done = "Approved."
+        elif action == "refuse":
+            forms["refuse_form"] = form = RefuseForm(request.POST)
+            services.expense_refuse(by=member, expense=expense, reason=request.POST.get("reason", ""))
+            done = "Refused; the member sees your reason."
+        elif action == "reimburse":
+            services.expense_reimburse(by=member, expense=expense)
+            done = "Marked reimbursed."
+        else:
+            raise ApplicationError("Unknown action.")
+    except ApplicationError as error:
+        target = forms.get("approve_form") or forms.get("refuse_form")
+        if target is not None:
+            apply_application_error(target, error)
+        forms["error"] = error.message
+        status = getattr(error, "status_code", 400)
+        return _detail(request, rights.access_expense(member, expense_id), status=status, **forms)
+    messages.success(request, done)
+    if action == "approve" and request.POST.get("next") == "queue":
+        return redirect(_url(request, "fund_approvals"))
+    return redirect(_url(request, "expense_detail", expense.pk))
+
+
+@require_POST
+def expense_receipts(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    expense = rights.access_expense(request.member, expense_id)
+    form = ReceiptsForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.receipts_add(by=request.member, expense=expense, files=form.cleaned_data["receipts"])
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, "Receipts added.")
+            return redirect(_url(request, "expense_detail", expense.pk))
+    return _detail(request, expense, status=400, receipts_form=form, error=form.errors.get("receipts", [""])[0])
+
+
+@require_POST
+def expense_note(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    """The one-click report-back: write the intel note and link it."""
+    expense = rights.access_expense(request.member, expense_id)
+    form = ReportBackForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expense_write_note(by=request.member, expense=expense, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+            status = getattr(error, "status_code", 400)
+            return _detail(request, expense, status=status, note_form=form, error=error.message)
+        messages.success(request, "Thank you for sharing: the expense is ready to be reimbursed.")
+        return redirect(_url(request, "expense_detail", expense.pk))
+    return _detail(request, expense, status=400, note_form=form)
+
+
+@require_POST
+def expense_link_note(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    """Link a note the member wrote already as the report-back."""
+    expense = rights.access_expense(request.member, expense_id)
+    form = LinkNoteForm(request.POST, notes=selectors.report_back_candidates(request.member))
+    if form.is_valid():
+        try:
+            services.expense_link_note(by=request.member, expense=expense, note=form.cleaned_data["note"])
+        except ApplicationError as error:
+            apply_application_error(form, error)
+            return _detail(request, expense, status=getattr(error, "status_code", 400), link_form=form,
+                           error=error.message)
+        messages.success(request, "Note linked: the expense is ready to be reimbursed.")
+        return redirect(_url(request, "expense_detail", expense.pk))
+    return _detail(request, expense, status=400, link_form=form)
+
+
+@require_GET
+def receipt_file(request: HttpRequest, org_slug: str, expense_id: int, receipt_id: int) -> HttpResponse:
+    """The receipt's bytes, for the owner, their manager and HR only (anyone else: 404)."""
+    receipt = rights.access_receipt(request.member, expense_id, receipt_id)
+    return uploads.file_response(receipt.file, filename=receipt.original_name, content_type=receipt.content_type)
+
+
+# --- Approvals ---------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def fund_approvals(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The approver's queue (receipts inline, flags) with bulk approval of the unflagged, and the team's spend."""
+    member = request.member
+    if not member.is_manager:
+        raise PermissionDenied("Only managers, HR and administrators approve expenses.")
+    queue = selectors.all_waiting_approval(member) if member.is_hr and request.GET.get("all") else \
+        selectors.approval_queue(member)
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("expense") if v.isascii() and v.isdigit() and len(v) < 19]
+        chosen = list(queue.filter(pk__in=ids))
+        try:
+            count = services.expenses_approve_unflagged(by=member, expenses=chosen)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            skipped = len(chosen) - count
+            messages.success(request, f"{count} approved." + (f" {skipped} flagged: open them to decide."
+                                                                if skipped else ""))
+        return redirect(request.get_full_path())
+    expenses = list(queue.select_related("member__user")[:200])
+    receipts: dict[int, list[Receipt]] = {}
+    for receipt in Receipt.objects.for_org(member.organization_id).filter(expense__in=expenses):
+        receipts.setdefault(receipt.expense_id, []).append(receipt)
+    for expense in expenses:
+        expense.receipt_list = receipts.get(expense.pk, [])
+    return render(request, "network_intel/fund/approvals.html", {
+        "expenses": expenses, "team": selectors.team_spending(member), "show_all": bool(request.GET.get("all")),
+    })
+
+
+# --- HR -------------------------------------------------------------------------------------------------
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def fund_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Policy, overrides per role or team, and the rate table."""
+    member = request.member
+    policy = selectors.fund_policy(member.organization_id)
+    initial = {f: getattr(policy, f) for f in services.POLICY_FIELDS} if policy else {"report_back_days": 3,
+                                                                                       "receipt_required_above": 25}
+    what = request.POST.get("form")
+    policy_form = PolicyForm(request.POST if what == "policy" else None, initial=initial)
+    override_form = OverrideForm(request.POST if what == "override" else None)
+    rate_form = RateForm(request.POST if what == "rate" else None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if what == "policy" and policy_form.is_valid():
+                services.fund_policy_save(by=member, data=policy_form.cleaned_data)
+                messages.success(request, "Policy saved.")
+                return redirect(_url(request, "fund_settings"))
+            if what == "override" and override_form.is_valid():
+                services.fund_override_set(by=member, **override_form.cleaned_data)
+                messages.success(request, "Budget override saved.")
+                return redirect(_url(request, "fund_settings"))
+            if what == "rate" and rate_form.is_valid():
+                services.exchange_rate_save(by=member, **rate_form.cleaned_data)
+                messages.success(request, "Rate saved.")
+                return redirect(_url(request, "fund_settings"))
+            if what == "delete-override":
+                found = FundOverride.objects.for_org(member.organization_id).filter(
+                    pk=_int(request.POST.get("id"))).first()
+                if found is not None:
+                    services.fund_override_delete(by=member, override=found)
+                return redirect(_url(request, "fund_settings"))
+            if what == "delete-rate":
+                found = ExchangeRate.objects.for_org(member.organization_id).filter(
+                    pk=_int(request.POST.get("id"))).first()
+                if found is not None:
+                    services.exchange_rate_delete(by=member, rate=found)
+                return redirect(_url(request, "fund_settings"))
+        except ApplicationError as error:
+            form = {"policy": policy_form, "override": override_form, "rate": rate_form}.get(what, policy_form)
+            apply_application_error(form, error)
+        status = 400
+    return render(request, "network_intel/fund/settings.html", {
+        "policy": policy, "policy_form": policy_form, "override_form": override_form, "rate_form": rate_form,
+        "overrides": list(selectors.override_list(member.organization_id)),
+        "rates": list(selectors.rate_list(member.organization_id)[:200]),
+    }, status=status)
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isascii() and str(value).isdigit() and len(str(value)) < 19 else 0
+
+
+@hr_required
+@require_http_methods(["GET", "POST"])
+def fund_reimbursements(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Approved expenses: the ones with their note are paid (payroll export, then "mark these reimbursed")."""
+    member = request.member
+    if request.method == "POST":
+        ids = [_int(v) for v in request.POST.getlist("expense")]
+        chosen = list(Expense.objects.for_org(member.organization_id).filter(pk__in=ids))
+        try:
+            count = services.expenses_reimburse(by=member, expenses=chosen)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{count} marked reimbursed.")
+        return redirect(_url(request, "fund_reimbursements"))
+    expenses = list(selectors.reimbursement_queue(member)[:500])
+    return render(request, "network_intel/fund/reimbursements.html", {
+        "ready": [e for e in expenses if e.note_id], "waiting": [e for e in expenses if not e.note_id],
+        "payroll": selectors.payroll_lines(member),
+    })
+
+
+def _cell(value) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
+
+
+@hr_required
+@require_GET
+def fund_payroll_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """What to pay, per member and currency: the approved expenses with their report-back."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{request.org.slug}-networking-fund-payroll.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["member", "email", "team", "currency", "amount", "expenses"])
+    for line in selectors.payroll_lines(request.member):
+        writer.writerow([_cell(line.member_name), _cell(line.email), _cell(line.team), line.currency,
+                         f"{line.amount:.2f}", " ".join(str(i) for i in line.expense_ids)])
+    return response
+
+
+@hr_required
+@require_GET
+def fund_report(request: HttpRequest, org_slug: str) -> HttpResponse:
+    period, teams = selectors.fund_report(request.member)
+    return render(request, "network_intel/fund/report.html", {
+        "period": period, "teams": teams, "waiting": list(selectors.waiting_for_report_back(request.member)[:200]),
+    })
