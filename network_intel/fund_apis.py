@@ -29,6 +29,7 @@ from alliance import uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.models import Membership
 from alliance.parsers import DepthLimitedJSONParser
+from alliance.serializers import StrictCharField
 from network_intel import fund_rights as rights
 from network_intel import fund_selectors as selectors
 from network_intel import fund_services as services
@@ -64,8 +65,8 @@ def _money(**kwargs) -> serializers.DecimalField:
 # --- Policy and balance ---------------------------------------------------------------------------------
 
 class OverrideOutputSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    team = serializers.CharField()
+    role = StrictCharField()
+    team = StrictCharField()
     amount = _money()
 
 
@@ -121,7 +122,7 @@ class FundPolicyApi(APIView):
 
 class BalanceOutputSerializer(serializers.Serializer):
     member = serializers.IntegerField(source="member.pk")
-    currency = serializers.CharField()
+    currency = StrictCharField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     budget = _money()
@@ -129,7 +130,7 @@ class BalanceOutputSerializer(serializers.Serializer):
     approved = _money()
     pending = _money()
     left = _money()
-    cap_mode = serializers.CharField()
+    cap_mode = StrictCharField()
 
 
 class BalanceApi(APIView):
@@ -160,7 +161,7 @@ class BalanceApi(APIView):
 
 class ExpenseOutputSerializer(serializers.ModelSerializer):
     contacts = serializers.SerializerMethodField()
-    met_names = serializers.ListField(source="met_name_list", child=serializers.CharField())
+    met_names = serializers.ListField(source="met_name_list", child=StrictCharField())
     receipt_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -191,17 +192,17 @@ class ExpenseFilterSet(UpdatedSinceFilterSet):
 class ExpenseInputSerializer(serializers.Serializer):
     spent_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=ExpenseKind.choices)
-    merchant = serializers.CharField(max_length=MERCHANT_MAX_LENGTH)
+    merchant = StrictCharField(max_length=MERCHANT_MAX_LENGTH)
     amount = _money(max_value=MAX_MONEY)
-    currency = serializers.CharField(min_length=3, max_length=3, help_text="ISO 4217, e.g. EUR.")
+    currency = StrictCharField(min_length=3, max_length=3, help_text="ISO 4217, e.g. EUR.")
     exchange_rate = serializers.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
                                              allow_null=True, default=None,
                                              help_text="One unit in the organization's currency; "
                                                        "leave out to use HR's rate table.")
-    purpose = serializers.CharField(max_length=5000)
+    purpose = StrictCharField(max_length=5000)
     contacts = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
                                      default=list, max_length=50, help_text="Ids of your own contacts you met.")
-    met_names = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+    met_names = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
                                       help_text="People not among your contacts, one per line: name, company.")
     submit = serializers.BooleanField(required=False, default=False, help_text="Submit it for approval at once.")
     receipts = serializers.ListField(child=serializers.FileField(), required=False, default=list,
@@ -266,7 +267,7 @@ class ApproveInputSerializer(serializers.Serializer):
 
 
 class RefuseInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REFUSAL_MAX_LENGTH, help_text="The member sees it.")
+    reason = StrictCharField(max_length=REFUSAL_MAX_LENGTH, help_text="The member sees it.")
 
 
 class LinkNoteInputSerializer(serializers.Serializer):

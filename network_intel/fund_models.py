@@ -13,7 +13,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from alliance.models import Membership, TenantModel, sync_index
+from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
 
 CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
 MONEY_DIGITS = 12
@@ -128,7 +128,7 @@ class Expense(TenantModel):
     SPENT_STATES = (ExpenseState.APPROVED, ExpenseState.REIMBURSED)
     EDITABLE = ("spent_on", "kind", "merchant", "amount", "currency", "purpose", "met_names")
 
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="fund_expenses")
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="fund_expenses")
     spent_on = models.DateField("date")
     kind = models.CharField(max_length=10, choices=ExpenseKind.choices, default=ExpenseKind.COFFEE)
     merchant = models.CharField(max_length=MERCHANT_MAX_LENGTH)
@@ -152,12 +152,12 @@ class Expense(TenantModel):
     duplicate_cleared = models.BooleanField(default=False,
                                             help_text="The approver confirmed it is not a duplicate.")
     over_budget_acknowledged = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     refusal_reason = models.TextField(blank=True)
-    note = models.ForeignKey("network_intel.IntelNote", null=True, blank=True, on_delete=models.SET_NULL,
+    note = TenantForeignKey("network_intel.IntelNote", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="fund_expenses", help_text="What was learned: the report-back.")
-    reimbursed_by = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+    reimbursed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+")
     reimbursed_at = models.DateTimeField(null=True, blank=True)
 
@@ -198,8 +198,8 @@ class Expense(TenantModel):
 class ExpenseContact(TenantModel):
     """An outside contact (network intelligence) met over an expense."""
 
-    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="contact_links")
-    contact = models.ForeignKey("network_intel.Contact", on_delete=models.CASCADE, related_name="+")
+    expense = TenantForeignKey(Expense, on_delete=models.CASCADE, related_name="contact_links")
+    contact = TenantForeignKey("network_intel.Contact", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "expense", "contact"],
@@ -210,13 +210,13 @@ class ExpenseContact(TenantModel):
 class Receipt(TenantModel):
     """A receipt file (checked by its bytes; stored privately under a random name)."""
 
-    expense = models.ForeignKey(Expense, on_delete=models.CASCADE, related_name="receipts")
+    expense = TenantForeignKey(Expense, on_delete=models.CASCADE, related_name="receipts")
     file = models.CharField(max_length=300, editable=False, help_text="The name in the private storage.")
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 from decimal import Decimal
+import alliance.models
 from django.db import migrations, models
 
 from alliance.rls import TenantIsolation
@@ -11,8 +12,8 @@ from alliance.rls import TenantIsolation
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0005_merge_20261202_1350'),
-        ('network_intel', '0001_initial'),
+        ('alliance', '0006_profile_text_bounds'),
+        ('network_intel', '0002_citus_keys'),
     ]
 
     operations = [
@@ -43,11 +44,11 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('refusal_reason', models.TextField(blank=True)),
                 ('reimbursed_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fund_expenses', to='alliance.membership')),
-                ('note', models.ForeignKey(blank=True, help_text='What was learned: the report-back.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='fund_expenses', to='network_intel.intelnote')),
+                ('decided_by', alliance.models.TenantForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
+                ('member', alliance.models.TenantForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fund_expenses', to='alliance.membership')),
+                ('note', alliance.models.TenantForeignKey(blank=True, help_text='What was learned: the report-back.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='fund_expenses', to='network_intel.intelnote')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
-                ('reimbursed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
+                ('reimbursed_by', alliance.models.TenantForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
             ],
             options={
                 'ordering': ['-spent_on', '-id'],
@@ -59,8 +60,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network_intel.contact')),
-                ('expense', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_links', to='network_intel.expense')),
+                ('contact', alliance.models.TenantForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='network_intel.contact')),
+                ('expense', alliance.models.TenantForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_links', to='network_intel.expense')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
             ],
         ),
@@ -111,9 +112,9 @@ class Migration(migrations.Migration):
                 ('content_type', models.CharField(max_length=40)),
                 ('size', models.PositiveIntegerField()),
                 ('sha256', models.CharField(max_length=64)),
-                ('expense', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receipts', to='network_intel.expense')),
+                ('expense', alliance.models.TenantForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='receipts', to='network_intel.expense')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
+                ('uploaded_by', alliance.models.TenantForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
             ],
             options={
                 'ordering': ['created_at', 'id'],
