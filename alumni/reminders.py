@@ -20,8 +20,16 @@ from alliance import tenancy
 from alliance.models import Membership, Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
-from alumni.models import ExitInterview, ExitProcess, ExitTask
-from alumni.services import EXIT_INTERVIEW_INVITE, EXIT_STARTED
+from alumni.models import Boomerang, CustomerLead, ExitInterview, ExitProcess, ExitTask, InvestmentLevel, Referral
+from alumni.selectors import network_settings
+from alumni.services import (
+    BOOMERANG_REHIRED,
+    BOOMERANG_REQUESTED,
+    EXIT_INTERVIEW_INVITE,
+    EXIT_STARTED,
+    LEAD_STATUS,
+    REFERRAL_STATUS,
+)
 
 EXIT_TASK_DUE = "exit_task_due"
 EXIT_TASK_OVERDUE = "exit_task_overdue"
@@ -145,9 +153,83 @@ def build_interview_invite(reminder: Reminder) -> ReminderMessage | None:
                                            "text/calendar; method=REQUEST")])
 
 
+def _alumnus_muted(reminder: Reminder, organization) -> bool:
+    """At ``ignore`` the organization sends its alumni no messages at all."""
+    return (reminder.recipient.status == Membership.Status.ALUMNUS
+            and not network_settings(organization).reaches(InvestmentLevel.SUPPORT))
+
+
+def _money(amount, currency: str) -> str:
+    return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
+
+
+def build_referral_status(reminder: Reminder) -> ReminderMessage | None:
+    referral = (Referral.objects.for_org(reminder.organization_id).select_related("organization")
+                .filter(pk=reminder.subject_id).first())
+    if referral is None or referral.referrer_id != reminder.recipient_id or referral.status != reminder.window:
+        return None
+    if _alumnus_muted(reminder, referral.organization):
+        return None
+    lines = [f"Your referral of {referral.candidate_name} for {referral.role} is now: "
+             f"{referral.get_status_display().lower()}."]
+    if referral.status_note:
+        lines.append(referral.status_note)
+    if referral.bonus_state == "pending" and referral.bonus_amount:
+        lines.append(f"Thank you: a referral bonus of {_money(referral.bonus_amount, referral.bonus_currency)} "
+                     "is on its way.")
+    url = _site(reverse("alumni:alumni_referrals", args=[referral.organization.slug]))
+    return _message(subject=f"Your referral of {referral.candidate_name}: {referral.get_status_display().lower()}",
+                    lines=lines, url=url)
+
+
+def build_lead_status(reminder: Reminder) -> ReminderMessage | None:
+    lead = (CustomerLead.objects.for_org(reminder.organization_id).select_related("organization")
+            .filter(pk=reminder.subject_id).first())
+    if lead is None or lead.submitter_id != reminder.recipient_id or lead.status != reminder.window:
+        return None
+    if _alumnus_muted(reminder, lead.organization):
+        return None
+    lines = [f"The lead you brought ({lead.company}) is now: {lead.get_status_display().lower()}."]
+    if lead.status_note:
+        lines.append(lead.status_note)
+    if lead.bonus_state == "pending" and lead.bonus_amount:
+        lines.append(f"Thank you: a bonus of {_money(lead.bonus_amount, lead.bonus_currency)} is on its way.")
+    url = _site(reverse("alumni:alumni_leads", args=[lead.organization.slug]))
+    return _message(subject=f"Your lead {lead.company}: {lead.get_status_display().lower()}", lines=lines, url=url)
+
+
+def build_boomerang_requested(reminder: Reminder) -> ReminderMessage | None:
+    boomerang = (Boomerang.objects.for_org(reminder.organization_id).select_related("member__user", "organization")
+                 .filter(pk=reminder.subject_id).first())
+    if boomerang is None or boomerang.state != Boomerang.State.REQUESTED:
+        return None
+    name = boomerang.member.user.full_name
+    url = _site(reverse("alumni:boomerangs", args=[boomerang.organization.slug]))
+    return _message(subject=f"{name} would like to come back", lines=[f"{name} asked to come back:",
+                                                                      boomerang.message], url=url)
+
+
+def build_boomerang_rehired(reminder: Reminder) -> ReminderMessage | None:
+    boomerang = (Boomerang.objects.for_org(reminder.organization_id).select_related("organization")
+                 .filter(pk=reminder.subject_id).first())
+    if boomerang is None or boomerang.state != Boomerang.State.REHIRED or boomerang.start_date is None:
+        return None
+    day = formats.date_format(boomerang.start_date, "DATE_FORMAT")
+    url = _site(reverse("home"))
+    return _message(subject=f"Welcome back to {boomerang.organization.name}",
+                    lines=[f"Welcome back: your new stay starts on {day}. Your manager is drafting your next tour "
+                           "of duty with you."], url=url)
+
+
 def register() -> None:
     register_reminder_kind(EXIT_TASK_DUE, "Exit checklist tasks coming due", build_task_reminder, order=40)
     register_reminder_kind(EXIT_TASK_OVERDUE, "Overdue exit checklist tasks", build_task_reminder, order=41)
     register_reminder_kind(EXIT_STARTED, "Your exit process", build_exit_started, order=42)
     register_reminder_kind(EXIT_INTERVIEW_INVITE, "Exit interview invitations", build_interview_invite, order=43)
 
+    register_reminder_kind(REFERRAL_STATUS, "Referrals you made", build_referral_status, order=44,
+                           reaches_alumni=True)
+    register_reminder_kind(LEAD_STATUS, "Customer leads you brought", build_lead_status, order=45,
+                           reaches_alumni=True)
+    register_reminder_kind(BOOMERANG_REQUESTED, "Alumni asking to come back", build_boomerang_requested, order=46)
+    register_reminder_kind(BOOMERANG_REHIRED, "Your return", build_boomerang_rehired, order=47)
