@@ -163,39 +163,38 @@ def _money(amount, currency: str) -> str:
     return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
 
 
+def _contribution_message(obj, reminder: Reminder, *, what: str, success: str, url_name: str,
+                          ) -> ReminderMessage | None:
+    """A referral's or lead's step, told to whoever brought it: the status of that step (the ledger's
+    window), its note while it is still the latest step, and the bonus it started."""
+    if obj is None or reminder.window not in type(obj).Status.values:
+        return None
+    if _alumnus_muted(reminder, obj.organization):
+        return None
+    status = type(obj).Status(reminder.window).label.lower()
+    lines = [f"{what} is now: {status}."]
+    if obj.status == reminder.window and obj.status_note:
+        lines.append(obj.status_note)
+    if reminder.window == success and obj.bonus_amount and obj.bonus_state != "not_applicable":
+        lines.append(f"Thank you: a bonus of {_money(obj.bonus_amount, obj.bonus_currency)} is on its way.")
+    url = _site(reverse(url_name, args=[obj.organization.slug]))
+    return _message(subject=f"{what}: {status}", lines=lines, url=url)
+
+
 def build_referral_status(reminder: Reminder) -> ReminderMessage | None:
     referral = (Referral.objects.for_org(reminder.organization_id).select_related("organization")
-                .filter(pk=reminder.subject_id).first())
-    if referral is None or referral.referrer_id != reminder.recipient_id or referral.status != reminder.window:
-        return None
-    if _alumnus_muted(reminder, referral.organization):
-        return None
-    lines = [f"Your referral of {referral.candidate_name} for {referral.role} is now: "
-             f"{referral.get_status_display().lower()}."]
-    if referral.status_note:
-        lines.append(referral.status_note)
-    if referral.bonus_state == "pending" and referral.bonus_amount:
-        lines.append(f"Thank you: a referral bonus of {_money(referral.bonus_amount, referral.bonus_currency)} "
-                     "is on its way.")
-    url = _site(reverse("alumni:alumni_referrals", args=[referral.organization.slug]))
-    return _message(subject=f"Your referral of {referral.candidate_name}: {referral.get_status_display().lower()}",
-                    lines=lines, url=url)
+                .filter(pk=reminder.subject_id, referrer_id=reminder.recipient_id).first())
+    what = f"Your referral of {referral.candidate_name} for {referral.role}" if referral else ""
+    return _contribution_message(referral, reminder, what=what, success=Referral.Status.HIRED,
+                                 url_name="alumni:alumni_referrals")
 
 
 def build_lead_status(reminder: Reminder) -> ReminderMessage | None:
     lead = (CustomerLead.objects.for_org(reminder.organization_id).select_related("organization")
-            .filter(pk=reminder.subject_id).first())
-    if lead is None or lead.submitter_id != reminder.recipient_id or lead.status != reminder.window:
-        return None
-    if _alumnus_muted(reminder, lead.organization):
-        return None
-    lines = [f"The lead you brought ({lead.company}) is now: {lead.get_status_display().lower()}."]
-    if lead.status_note:
-        lines.append(lead.status_note)
-    if lead.bonus_state == "pending" and lead.bonus_amount:
-        lines.append(f"Thank you: a bonus of {_money(lead.bonus_amount, lead.bonus_currency)} is on its way.")
-    url = _site(reverse("alumni:alumni_leads", args=[lead.organization.slug]))
-    return _message(subject=f"Your lead {lead.company}: {lead.get_status_display().lower()}", lines=lines, url=url)
+            .filter(pk=reminder.subject_id, submitter_id=reminder.recipient_id).first())
+    what = f"The lead you brought ({lead.company})" if lead else ""
+    return _contribution_message(lead, reminder, what=what, success=CustomerLead.Status.WON,
+                                 url_name="alumni:alumni_leads")
 
 
 def build_boomerang_requested(reminder: Reminder) -> ReminderMessage | None:
