@@ -31,7 +31,8 @@ class AlumniConfig(AppConfig):
                                           context=_my_exit_panel, order=5)
         registry.register_nav_item("alumni-home", label="Alumni", url_name="alumni:alumni_home", order=33,
                                    visible=lambda member: member.status == "alumnus",
-                                   active=("alumni:alumni_home", "alumni:alumni_card", "alumni:alumni_come_back"))
+                                   active=("alumni:alumni_home", "alumni:alumni_card", "alumni:alumni_come_back",
+                                           "alumni:alumni_my_data"))
         registry.register_nav_item("alumni-directory", label="Directory", url_name="alumni:alumni_directory",
                                    order=34, visible=lambda member: member.status == "alumnus")
         # Referrals and leads: every member at every level, alumni from ``support`` (the page's gate).

@@ -286,3 +286,8 @@ class RehireForm(forms.Form):
         if managers is not None:
             self.fields["manager"].queryset = managers
             self.fields["manager"].label_from_instance = _member_label
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(label="I understand: my account, profile, contact details and consents are erased "
+                                       "for good, and I can no longer sign in.")

@@ -571,3 +571,18 @@ class Boomerang(TenantModel):
 
     def __str__(self) -> str:
         return f"Boomerang of {self.member_id} ({self.state})"
+
+
+class ErasureRecord(TenantModel):
+    """That a person's data was erased, and what was kept — never who they were."""
+
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    erased_at = models.DateTimeField()
+    kept = models.JSONField(default=dict, help_text="What the organization had to keep, counted.")
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "member"], name="alumni_erased_once")]
+
+    def __str__(self) -> str:
+        return f"Erasure of {self.member_id}"

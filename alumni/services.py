@@ -8,7 +8,10 @@ started the exit (or an administrator), never by writing its tables.
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import zipfile
 import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -17,13 +20,14 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from alliance import tenancy
 from alliance.errors import ApplicationError, NotAllowed
-from alliance.models import Membership, Organization
+from alliance.models import Membership, Notification, NotificationPreference, Organization, Reminder, User
 from alliance.notifications import notification_create
 from alliance.reminders import notify
 from alliance.selectors import direct_reports_of
@@ -47,6 +51,7 @@ from alumni.models import (
     BonusState,
     Boomerang,
     CustomerLead,
+    ErasureRecord,
     ExitInterview,
     ExitKind,
     ExitProcess,
@@ -1024,6 +1029,22 @@ def boomerang_decline(*, boomerang: Boomerang, by: Membership, note: str) -> Boo
     return boomerang
 
 
+def _last_exit(member: Membership) -> ExitProcess | None:
+    return (ExitProcess.objects.for_org(member.organization_id)
+            .filter(member=member, state=ExitProcess.State.COMPLETED).order_by("-completed_at").first())
+
+
+def rehire_refusal(alumnus: Membership) -> str:
+    """Why this alumnus cannot be rehired, or "" when their exit's rehire eligibility allows it
+    (eligible, conditional, or never recorded)."""
+    if alumnus.status != Membership.Status.ALUMNUS:
+        return "Only an alumnus of this organization can be rehired."
+    process = _last_exit(alumnus)
+    if process is not None and process.rehire == ExitProcess.Rehire.NOT_ELIGIBLE:
+        return f"{alumnus.user.full_name} is not eligible for rehire (recorded at their exit)."
+    return ""
+
+
 REHIRE_ROLES = (Membership.Role.EMPLOYEE, Membership.Role.MANAGER, Membership.Role.HR)
 
 
@@ -1041,10 +1062,10 @@ def boomerang_rehire(
               .filter(pk=alumnus.pk).first())
     if locked is None or locked.status != Membership.Status.ALUMNUS:
         raise _field_error("member", "Only an alumnus of this organization can be rehired.")
-    process = (ExitProcess.objects.for_org(by.organization_id)
-               .filter(member=locked, state=ExitProcess.State.COMPLETED).order_by("-completed_at").first())
-    if process is not None and process.rehire == ExitProcess.Rehire.NOT_ELIGIBLE:
-        raise _field_error("member", f"{locked.user.full_name} is not eligible for rehire (recorded at their exit).")
+    process = _last_exit(locked)
+    refusal = rehire_refusal(locked)
+    if refusal:
+        raise _field_error("member", refusal)
     if role not in REHIRE_ROLES:
         raise _field_error("role", "Choose employee, manager or HR.")
     if start_date is None:
@@ -1081,3 +1102,132 @@ def boomerang_rehire(
         listed=False, updated_at=timezone.now())
     notify(kind=BOOMERANG_REHIRED, subject_id=boomerang.pk, recipient=locked, window="rehired")
     return boomerang
+
+
+# --- Data rights: download my data, erase me -----------------------------------------------------
+
+ERASED_NAME = "Erased person"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def my_data(*, member: Membership) -> dict[str, Any]:
+    """Everything the organization holds about this person, as they may take it away. Other people's
+    data is left out: HR's confidential notes, the names and addresses of candidates and customer
+    contacts they gave, their managers' names."""
+    _, tour_selectors = _tours()
+    user = member.user
+    organization_id = member.organization_id
+    exits = []
+    for process in ExitProcess.objects.for_org(organization_id).filter(member=member).order_by("created_at"):
+        step = LeaverStep.objects.for_org(organization_id).filter(process=process).first()
+        interview = ExitInterview.objects.for_org(organization_id).filter(process=process).first()
+        questions = dict(ExitQuestion.objects.for_org(organization_id).filter(
+            question_set_id=interview.question_set_id).values_list("pk", "text")) if interview else {}
+        exits.append({
+            "kind": process.kind, "last_working_day": _iso(process.last_working_day), "state": process.state,
+            "initiated_by": process.initiated_by, "completed_at": _iso(process.completed_at),
+            "your_step": {name: getattr(step, name) for name in STEP_FIELDS} | {
+                "consent_text_version": step.consent_text_version, "consented_at": _iso(step.consented_at)}
+            if step else None,
+            "your_interview_answers": {questions.get(int(key), key): answer
+                                       for key, answer in (interview.answers if interview else {}).items()},
+        })
+    card = AlumniProfile.objects.for_org(organization_id).filter(member=member).first()
+    return {
+        "organization": member.organization.name,
+        "exported_at": timezone.now().isoformat(),
+        "you": {"email": user.email, "full_name": user.full_name, "time_zone": user.time_zone,
+                "other_addresses": list(user.email_aliases.values_list("email", flat=True))},
+        "membership": {"role": member.role, "status": member.status, "title": member.title, "team": member.team,
+                       "joined_on": _iso(member.joined_on), "aspirations": member.aspirations,
+                       "values": member.values},
+        "tours": [{"title": tour.title, "kind": tour.kind, "status": tour.status, "start_date": _iso(tour.start_date),
+                   "end_date": _iso(tour.end_date), "mission": tour.mission,
+                   "company_objectives": tour.company_objectives, "employee_benefits": tour.employee_benefits,
+                   "success_company": tour.success_company, "success_employee": tour.success_employee}
+                  for tour in tour_selectors.career_ledger(member=member, subject=member)],
+        "exits": exits,
+        "directory_card": {name: getattr(card, name) for name in CARD_FIELDS} | {
+            "joined_on": _iso(card.joined_on), "left_on": _iso(card.left_on), "teams": card.teams,
+            "tour_titles": card.tour_titles} if card else None,
+        "referrals": [{"role": r.role, "why": r.why, "status": r.status, "bonus_amount": str(r.bonus_amount or ""),
+                       "bonus_currency": r.bonus_currency, "bonus_state": r.bonus_state,
+                       "created_at": _iso(r.created_at)}
+                      for r in Referral.objects.for_org(organization_id).filter(referrer=member)],
+        "customer_leads": [{"company": lead.company, "need": lead.need, "status": lead.status,
+                            "estimated_value": str(lead.estimated_value or ""), "currency": lead.currency,
+                            "bonus_state": lead.bonus_state, "created_at": _iso(lead.created_at)}
+                           for lead in CustomerLead.objects.for_org(organization_id).filter(submitter=member)],
+        "come_back_requests": [{"state": b.state, "message": b.message, "requested_at": _iso(b.requested_at)}
+                               for b in Boomerang.objects.for_org(organization_id).filter(member=member)],
+        "notifications": [{"title": n.title, "body": n.body, "created_at": _iso(n.created_at)}
+                          for n in Notification.objects.for_org(organization_id).filter(recipient=member)],
+    }
+
+
+def my_data_zip(*, member: Membership) -> bytes:
+    """The export as a zip archive (``my-data.json``)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(my_data(member=member), indent=2, ensure_ascii=False,
+                                                    default=str))
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def alumnus_erase(*, member: Membership, by: Membership) -> ErasureRecord:
+    """An alumnus's right to be erased. Their account, profile, contact details, consents, card, open
+    referrals and leads, requests, notifications and private notes go or are anonymized; what the
+    organization must keep stays without their name (tour history, referral and lead bonuses paid), and
+    the erasure is recorded. Their account is global: someone still in another organization on this
+    site is refused (erasing them would erase them there too)."""
+    rights.require_self_erasure(by, member)
+    user = User.objects.select_for_update().get(pk=member.user_id)
+    with tenancy.cross_tenant(reason="erasure: is the person a member of another organization?"):
+        elsewhere = Membership.objects.filter(user=user).exclude(organization_id=member.organization_id).filter(
+            status__in=(Membership.Status.ACTIVE, Membership.Status.ALUMNUS)).exists()
+    if elsewhere:
+        raise ApplicationError("You belong to another organization here too: erasing your account would erase it "
+                               "there as well. Leave that organization first, or ask its HR.")
+    organization_id, now = member.organization_id, timezone.now()
+    names = [text for text in {user.full_name, user.email, *user.email_aliases.values_list("email", flat=True),
+                               *LeaverStep.objects.for_org(organization_id).filter(process__member=member)
+                               .exclude(personal_email="").values_list("personal_email", flat=True)} if text]
+    steps = LeaverStep.objects.for_org(organization_id).filter(process__member=member)
+    steps.update(personal_email="", personal_email_verified_at=None, verification_token_hash="", phone="", city="",
+                 linkedin_url="", note="", consent_directory=False, consent_news=False, consent_jobs=False,
+                 consent_events=False, consent_feedback=False, consent_text_version="", consented_at=None,
+                 access_token_hash="", access_expires_at=None, updated_at=now)
+    ExitInterview.objects.for_org(organization_id).filter(process__member=member).update(answers={}, updated_at=now)
+    ExitProcess.objects.for_org(organization_id).filter(member=member).update(
+        hr_note="", rehire_reason="", alumni_despite_note="", updated_at=now)
+    AlumniProfile.objects.for_org(organization_id).filter(member=member).delete()
+    Boomerang.objects.for_org(organization_id).filter(member=member).delete()
+    kept = {}
+    for model, owner in ((Referral, "referrer"), (CustomerLead, "submitter")):
+        rows = model.objects.for_org(organization_id).filter(**{owner: member})
+        rows.exclude(bonus_state=BonusState.PAID).delete()
+        kept[model._meta.model_name + "s_with_paid_bonus"] = rows.count()
+    Referral.objects.for_org(organization_id).filter(referrer=member).update(why="", updated_at=now)
+    CustomerLead.objects.for_org(organization_id).filter(submitter=member).update(need="", updated_at=now)
+    # Notifications to them, and anyone's that names them (e.g. HR's "… would like to come back").
+    notifications = Notification.objects.for_org(organization_id)
+    mentions = Q(recipient=member)
+    for text in names:
+        mentions |= Q(title__icontains=text) | Q(body__icontains=text)
+    notifications.filter(mentions).delete()
+    Reminder.objects.for_org(organization_id).filter(recipient=member).delete()
+    NotificationPreference.objects.for_org(organization_id).filter(membership=member).delete()
+    tour_services, _ = _tours()
+    tour_services.private_notes_erase(member=member)
+    kept["tours"] = len(_tours()[1].career_ledger(member=member, subject=member))
+    member.status, member.title, member.aspirations, member.values = Membership.Status.FORMER, "", "", ""
+    member.save(update_fields=["status", "title", "aspirations", "values", "updated_at"])
+    user.email_aliases.all().delete()
+    user.full_name, user.email, user.is_active = ERASED_NAME, f"erased-{user.pk}@erased.invalid", False
+    user.set_unusable_password()
+    user.save(update_fields=["full_name", "email", "is_active", "password"])
+    return ErasureRecord.objects.create(organization_id=organization_id, member=member, erased_at=now, kept=kept)

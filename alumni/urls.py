@@ -38,6 +38,10 @@ urlpatterns = [
     path("alumni/leads/", views.alumni_leads, name="alumni_leads"),
     path("alumni/leads/new/", views.alumni_lead_new, name="alumni_lead_new"),
     path("alumni/come-back/", views.alumni_come_back, name="alumni_come_back"),
+    # Data rights, at every investment level, for members and alumni alike (erasure: alumni).
+    path("my-data/", views.alumni_my_data, name="alumni_my_data"),
+    path("my-data/download/", views.alumni_my_data_download, name="alumni_my_data_download"),
+    path("my-data/erase/", views.alumni_my_data_erase, name="alumni_my_data_erase"),
     # HR (and a lead's owner): moving referrals and leads along, bonuses, rehires, the settings.
     path("alumni-network/", views.network, name="network"),
     path("alumni-network/referrals/<int:referral_id>/status/", views.referral_status, name="referral_status"),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +32,7 @@ from alumni.forms import (
     ComeBackForm,
     DeclineForm,
     DirectoryFilterForm,
+    EraseForm,
     ExitStartForm,
     InterviewScheduleForm,
     LeadForm,
@@ -759,3 +761,36 @@ def leaver_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "alumni/link_step.html",
                   {"form": form, "organization": step.organization, "consent_text": CONSENT_TEXT},
                   status=400 if form.errors else 200)
+
+
+# --- Data rights (every level: they are the person's, not the portal's) ------------------------------
+
+
+@require_GET
+def alumni_my_data(request: OrgRequest, org_slug: str) -> HttpResponse:
+    """Download my data; for alumni, ask to be erased."""
+    return render(request, "alumni/my_data.html", {"form": EraseForm(),
+                                                   "can_erase": rights.can_erase(request.member, request.member)})
+
+
+@require_GET
+def alumni_my_data_download(request: OrgRequest, org_slug: str) -> HttpResponse:
+    response = HttpResponse(services.my_data_zip(member=request.member), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{org_slug}-{timezone.localdate()}.zip"'
+    return response
+
+
+@require_POST
+def alumni_my_data_erase(request: OrgRequest, org_slug: str) -> HttpResponse:
+    form = EraseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alumnus_erase(member=request.member, by=request.member)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            organization = request.org
+            logout(request)
+            return render(request, "alumni/erased.html", {"organization": organization})
+    return render(request, "alumni/my_data.html", {"form": form, "can_erase": rights.can_erase(
+        request.member, request.member)}, status=400)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.models import Membership
 from alumni import services
-from alumni.models import AlumniProfile, Boomerang, ExitInterview, ExitProcess, LeaverStep
+from alumni.models import AlumniProfile, Boomerang, ErasureRecord, ExitInterview, ExitProcess, LeaverStep
 from tests.alliance.factories import MembershipFactory
 
 
@@ -40,4 +40,8 @@ def populate(world) -> None:
                                      company_visibility="everyone", current_company="Globex Secret Inc")
         boomerang = Boomerang.objects.create(organization=world.org, member=alumnus, state=Boomerang.State.REQUESTED,
                                              message="Globex Secret wish", requested_at=timezone.now())
+        erased = MembershipFactory(organization=world.org, status=Membership.Status.FORMER,
+                                   user__email="erased@globex.test")
+        ErasureRecord.objects.create(organization=world.org, member=erased, erased_at=timezone.now(),
+                                     kept={"tours": 0})
     world.objects.update(exit=process, referral=referral, lead=lead, boomerang=boomerang, alumnus=alumnus)
