@@ -374,6 +374,7 @@ class ReferralBonusPaidApi(APIView):
 
 class LeadOutputSerializer(serializers.ModelSerializer):
     submitter_name = serializers.CharField(source="submitter.user.full_name")
+    contact_email = serializers.CharField(help_text="An e-mail address, or empty.")
     owner_name = serializers.CharField(source="owner.user.full_name", allow_null=True, default=None)
 
     class Meta:

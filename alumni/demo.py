@@ -110,7 +110,7 @@ def _alumnus(organization: Organization, hr: Membership, index: int, *, domain: 
 
     today = timezone.localdate()
     first, last = FIRST[index % len(FIRST)], LAST[index % len(LAST)]
-    local = f"{first.lower()}.{last.lower()}.{index}".translate(str.maketrans("éıöí", "eioi"))
+    local = f"{first.lower()}.{last.lower()}.{organization.slug}{index}".translate(str.maketrans("éıöí", "eioi"))
     user = User.objects.filter(email=f"{local}@{domain}").first() or User.objects.create_user(
         email=f"{local}@{domain}", password=DEMO_PASSWORD, full_name=f"{first} {last}")
     left_days_ago = 40 + index * 53
@@ -156,8 +156,9 @@ def _seed_network(organization: Organization, level: str, size: int) -> str:
         profile = services.alumni_profile_ensure(member=alumnus)
         if profile.listed:
             company, role = COMPANIES[index % len(COMPANIES)]
+            mix = VISIBILITY_MIXES[(index // 2) % len(VISIBILITY_MIXES)]  # listed alumni get every mix
             services.alumni_profile_update(profile=profile, by=alumnus, data={
-                "current_company": company, "current_role": role, **VISIBILITY_MIXES[index % len(VISIBILITY_MIXES)]})
+                "current_company": company, "current_role": role, **mix})
         if index % 3 == 0:
             AlumniProfile.objects.for_org(organization).filter(pk=profile.pk).update(
                 tour_titles=TOURS[index % len(TOURS)])
