@@ -594,7 +594,7 @@ def _leads_page(request: OrgRequest, form: LeadForm, *, status: int = 200) -> Ht
             for lead in page.object_list]
     return render(request, "alumni/leads.html", {
         "form": form, "page": page, "rows": rows, "runner": runner, "state": state,
-        "states": CustomerLead.Status.choices,
+        "states": CustomerLead.Status.choices, "directory": rights.can_use_directory(request.member, request.network),
     }, status=status)
 
 
