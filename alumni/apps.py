@@ -18,6 +18,7 @@ class AlumniConfig(AppConfig):
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()
         registry.register_beat_entry("sweep-exit-last-days", task="alumni.tasks.sweep_last_days", schedule=600.0)
+        registry.register_beat_entry("sweep-alumni-retention", task="alumni.tasks.sweep_retention", schedule=86400.0)
         registry.register_beat_entry("sweep-exit-task-reminders", task="alumni.tasks.sweep_task_reminders",
                                      schedule=3600.0)
         registry.register_nav_item("alumni-exits", label="Exits", url_name="alumni:exits", order=30,

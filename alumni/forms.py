@@ -13,7 +13,9 @@ from alumni.models import (
     MAX_ESTIMATED_VALUE,
     MAX_INTERVIEW_MINUTES,
     MAX_REFERRAL_TEXT,
+    MAX_RETENTION_DAYS,
     MIN_INTERVIEW_MINUTES,
+    MIN_RETENTION_DAYS,
     SCALE_MAX,
     SCALE_MIN,
     AssigneeRole,
@@ -177,6 +179,10 @@ class NetworkSettingsForm(forms.Form):
                                            max_digits=12, label="Customer-lead bonus (per won lead)")
     bonus_currency = forms.CharField(max_length=3, min_length=3, label="Currency of the bonuses",
                                      help_text="A three-letter ISO 4217 code, e.g. EUR.")
+    retention_days = forms.IntegerField(
+        required=False, min_value=MIN_RETENTION_DAYS, max_value=MAX_RETENTION_DAYS, label="Retention period (days)",
+        help_text="Alumni who gave no consent and have not signed in are anonymized this long after leaving. "
+                  "Empty: never.")
 
     @classmethod
     def initial_for(cls, settings) -> dict:

@@ -325,6 +325,7 @@ class LeaverStep(TenantModel):
 MAX_BONUS = 1_000_000
 MAX_ESTIMATED_VALUE = 1_000_000_000_000
 MAX_REFERRAL_TEXT = 5_000
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
 
 
 class InvestmentLevel(models.TextChoices):
@@ -372,6 +373,11 @@ class AlumniSettings(TenantModel):
         max_digits=12, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_BONUS))])
     bonus_currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    retention_days = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        validators=[MinValueValidator(MIN_RETENTION_DAYS), MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text="Days after leaving when alumni who gave no consent and have not signed in are anonymized. "
+                  "Empty: never.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="alumni_one_settings_per_org")]

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -742,7 +742,7 @@ BOOMERANG_REQUESTED = "alumni_boomerang_requested"
 BOOMERANG_REHIRED = "alumni_boomerang_rehired"
 
 SETTINGS_FIELDS = ("level", "referral_bonus_for", "referral_bonus_amount", "lead_bonus_for", "lead_bonus_amount",
-                   "bonus_currency")
+                   "bonus_currency", "retention_days")
 
 
 @transaction.atomic
@@ -1177,6 +1177,13 @@ def my_data_zip(*, member: Membership) -> bytes:
     return buffer.getvalue()
 
 
+def _belongs_elsewhere(member: Membership) -> bool:
+    with tenancy.cross_tenant(reason="erasure: is the person a member of another organization?"):
+        return Membership.objects.filter(user_id=member.user_id).exclude(
+            organization_id=member.organization_id).filter(
+            status__in=(Membership.Status.ACTIVE, Membership.Status.ALUMNUS)).exists()
+
+
 @transaction.atomic
 def alumnus_erase(*, member: Membership, by: Membership) -> ErasureRecord:
     """An alumnus's right to be erased. Their account, profile, contact details, consents, card, open
@@ -1185,13 +1192,14 @@ def alumnus_erase(*, member: Membership, by: Membership) -> ErasureRecord:
     the erasure is recorded. Their account is global: someone still in another organization on this
     site is refused (erasing them would erase them there too)."""
     rights.require_self_erasure(by, member)
-    user = User.objects.select_for_update().get(pk=member.user_id)
-    with tenancy.cross_tenant(reason="erasure: is the person a member of another organization?"):
-        elsewhere = Membership.objects.filter(user=user).exclude(organization_id=member.organization_id).filter(
-            status__in=(Membership.Status.ACTIVE, Membership.Status.ALUMNUS)).exists()
-    if elsewhere:
+    if _belongs_elsewhere(member):
         raise ApplicationError("You belong to another organization here too: erasing your account would erase it "
                                "there as well. Leave that organization first, or ask its HR.")
+    return _erase(member, reason="asked")
+
+
+def _erase(member: Membership, *, reason: str) -> ErasureRecord:
+    user = User.objects.select_for_update().get(pk=member.user_id)
     organization_id, now = member.organization_id, timezone.now()
     names = [text for text in {user.full_name, user.email, *user.email_aliases.values_list("email", flat=True),
                                *LeaverStep.objects.for_org(organization_id).filter(process__member=member)
@@ -1230,4 +1238,45 @@ def alumnus_erase(*, member: Membership, by: Membership) -> ErasureRecord:
     user.full_name, user.email, user.is_active = ERASED_NAME, f"erased-{user.pk}@erased.invalid", False
     user.set_unusable_password()
     user.save(update_fields=["full_name", "email", "is_active", "password"])
-    return ErasureRecord.objects.create(organization_id=organization_id, member=member, erased_at=now, kept=kept)
+    return ErasureRecord.objects.create(organization_id=organization_id, member=member, erased_at=now,
+                                        kept={"reason": reason, **kept})
+
+
+def retention_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(organization id, membership id) of alumni past their organization's retention period: left more
+    than that long ago, not signed in since, and no consent (never given, or withdrawn). Cross-tenant,
+    one query per organization that set a period."""
+    now = now or timezone.now()
+    due: list[tuple[int, int]] = []
+    with tenancy.cross_tenant(reason="retention sweep: alumni without consents past the retention period"):
+        for organization_id, days in AlumniSettings.objects.filter(retention_days__isnull=False).values_list(
+                "organization_id", "retention_days"):
+            cutoff = now - timedelta(days=days)
+            exits = ExitProcess.objects.filter(organization_id=organization_id, member_id=OuterRef("pk"),
+                                               state=ExitProcess.State.COMPLETED)
+            consenting = LeaverStep.objects.filter(organization_id=organization_id,
+                                                   process__member_id=OuterRef("pk")).filter(
+                Q(consent_directory=True) | Q(consent_news=True) | Q(consent_jobs=True) | Q(consent_events=True)
+                | Q(consent_feedback=True))
+            due += list(Membership.objects.filter(organization_id=organization_id, status=Membership.Status.ALUMNUS)
+                        .filter(Exists(exits.filter(completed_at__lt=cutoff)))
+                        .exclude(Exists(exits.filter(completed_at__gte=cutoff)))
+                        .exclude(Exists(consenting))
+                        .filter(Q(user__last_login__isnull=True) | Q(user__last_login__lt=cutoff))
+                        .values_list("organization_id", "pk"))
+    return due
+
+
+def retention_sweep(*, now: datetime | None = None) -> int:
+    """Beat: anonymize the alumni ``retention_due`` finds, each in its own transaction; returns how many.
+    Someone who is still in another organization here is left alone (their account is shared)."""
+    erased = 0
+    for organization_id, member_id in retention_due(now=now):
+        with tenancy.tenant_context(organization_id), transaction.atomic():
+            member = (Membership.objects.for_org(organization_id).select_related("user", "organization")
+                      .filter(pk=member_id, status=Membership.Status.ALUMNUS).first())
+            if member is None or _belongs_elsewhere(member):
+                continue
+            _erase(member, reason="retention")
+            erased += 1
+    return erased

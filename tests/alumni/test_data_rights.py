@@ -131,3 +131,40 @@ def test_someone_still_in_another_organization_is_not_erased(org, other_org, zeb
     response = client_for(zebulon).post("/o/acme/my-data/erase/", {"confirm": "on"})
     assert response.status_code == 400 and "another organization" in response.content.decode()
     assert User.objects.get(pk=zebulon.user_id).full_name == NAME
+
+
+def test_the_retention_sweep_anonymizes_inactive_alumni_who_gave_no_consent(org, admin, hr, client_for):
+    from alumni.models import ExitProcess
+
+    def alumnus(email: str, *, left_days_ago: int, consent: bool) -> Membership:
+        person = MembershipFactory(organization=org, user__email=email, user__full_name=f"Ret {email}")
+        with tenancy.tenant_context(org.pk):
+            Membership.objects.filter(pk=person.pk).update(joined_on=timezone.localdate() - timedelta(days=3000))
+        person.joined_on = timezone.localdate() - timedelta(days=3000)
+        process = start(hr, person, days=0)
+        with tenancy.tenant_context(org.pk):
+            LeaverStep.objects.filter(process=process).update(consent_news=consent)
+        services.exits_sweep(now=timezone.now() + timedelta(days=1))
+        with tenancy.tenant_context(org.pk):
+            ExitProcess.objects.filter(pk=process.pk).update(
+                completed_at=timezone.now() - timedelta(days=left_days_ago))
+        return person
+
+    old_silent = alumnus("old.silent@acme.test", left_days_ago=400, consent=False)
+    old_consenting = alumnus("old.consenting@acme.test", left_days_ago=400, consent=True)
+    recent_silent = alumnus("recent.silent@acme.test", left_days_ago=100, consent=False)
+    assert services.retention_sweep() == 0  # no retention period set: nobody
+    bad = client_for(admin).post("/o/acme/alumni-network/", {
+        "level": "support", "referral_bonus_for": "nobody", "referral_bonus_amount": "0", "lead_bonus_for": "nobody",
+        "lead_bonus_amount": "0", "bonus_currency": "USD", "retention_days": "3"})
+    assert bad.status_code == 400
+    set_level(admin, "support", retention_days=365)
+    assert services.retention_sweep() == 1
+    assert services.retention_sweep() == 0  # done once
+    assert _tables_mentioning("old.silent@acme.test", "Ret old.silent") == {}
+    with tenancy.tenant_context(org.pk):
+        statuses = dict(Membership.objects.filter(
+            pk__in=[old_silent.pk, old_consenting.pk, recent_silent.pk]).values_list("pk", "status"))
+        record = ErasureRecord.objects.get()
+    assert statuses == {old_silent.pk: "former", old_consenting.pk: "alumnus", recent_silent.pk: "alumnus"}
+    assert record.member_id == old_silent.pk and record.kept["reason"] == "retention"
