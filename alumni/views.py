@@ -773,8 +773,9 @@ def alumni_my_data(request: OrgRequest, org_slug: str) -> HttpResponse:
                                                    "can_erase": rights.can_erase(request.member, request.member)})
 
 
-@require_GET
+@require_POST
 def alumni_my_data_download(request: OrgRequest, org_slug: str) -> HttpResponse:
+    """The export is made when asked for (a POST): a zip, not a page."""
     response = HttpResponse(services.my_data_zip(member=request.member), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="my-data-{org_slug}-{timezone.localdate()}.zip"'
     return response

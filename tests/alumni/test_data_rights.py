@@ -62,8 +62,9 @@ def zebulon(org, admin, hr, manager, long_employee):
 def test_download_my_data_has_mine_and_nothing_of_anyone_else(org, hr, zebulon, client_for):
     colleague = MembershipFactory(organization=org, user__email="someone.else@acme.test",
                                   user__full_name="Someone Else")
-    response = client_for(zebulon).get("/o/acme/my-data/download/")
+    response = client_for(zebulon).post("/o/acme/my-data/download/")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert client_for(zebulon).get("/o/acme/my-data/").status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     text = archive.read("my-data.json").decode()
     data = json.loads(text)
@@ -78,7 +79,7 @@ def test_download_my_data_has_mine_and_nothing_of_anyone_else(org, hr, zebulon, 
                   "Dana Buyer", "Confidential"):
         assert other not in text, other
     # Employees download theirs too; erasure is for alumni.
-    mine = client_for(hr).get("/o/acme/my-data/download/")
+    mine = client_for(hr).post("/o/acme/my-data/download/")
     hr_text = zipfile.ZipFile(io.BytesIO(mine.content)).read("my-data.json").decode()
     assert mine.status_code == 200 and hr.user.email in hr_text
     assert HOME not in hr_text and "+351 912 345 678" not in hr_text and "Quixwell Robotics" not in hr_text
