@@ -121,10 +121,23 @@ def notification_kinds() -> dict[str, NotificationKind]:
 _REMINDER_BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
+# Kinds that also reach alumni (a former member who joined the alumni network), by e-mail only:
+# they have no bell any more. Every other kind goes to active members only.
+_REACHES_ALUMNI: set[str] = set()
+
+
 def register_reminder_kind(kind: str, label: str, builder: Callable[..., Any], *,
-                           default_channel: str = BOTH, order: int = 100) -> None:
+                           default_channel: str = BOTH, order: int = 100, reaches_alumni: bool = False) -> None:
     register_notification_kind(kind, label, default_channel=default_channel, order=order)
     _REMINDER_BUILDERS[kind] = builder
+    if reaches_alumni:
+        _REACHES_ALUMNI.add(kind)
+    else:
+        _REACHES_ALUMNI.discard(kind)
+
+
+def reaches_alumni(kind: str) -> bool:
+    return kind in _REACHES_ALUMNI
 
 
 def reminder_builder(kind: str) -> Callable[..., Any]:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
-from alliance.registry import reminder_builder
+from alliance.registry import reaches_alumni, reminder_builder
 from alliance.tasks import deliver_reminder_batch as deliver_reminder_batch_task
 from alliance.tasks import deliver_reminders as deliver_reminders_task
 
@@ -158,13 +158,15 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
         return reminder.status
     recipient = reminder.recipient
     message = None
-    if recipient.is_active and recipient.user.is_active:
+    as_alumnus = recipient.status == "alumnus" and reaches_alumni(reminder.kind)
+    if (recipient.is_active or as_alumnus) and recipient.user.is_active:
         with timezone.override(recipient.user.time_zone):
             message = reminder_builder(reminder.kind)(reminder)
     if message is None:
         _finish(reminder, Reminder.Status.SKIPPED)
         return Reminder.Status.SKIPPED
-    channel = channel_for(member=recipient, kind=reminder.kind)
+    # An alumnus has no bell any more: e-mail only, to their sign-in (personal) address.
+    channel = channel_for(member=recipient, kind=reminder.kind) if recipient.is_active else Channel.EMAIL
     if channel in (Channel.BOTH, Channel.IN_APP):
         notification_create(
             recipient=recipient, kind=reminder.kind, title=message.subject, body=message.summary or message.text,

@@ -11,13 +11,14 @@ class AlumniConfig(AppConfig):
         from alliance import registry
         from alumni import reminders
         from alumni.demo import seed_alumni
-        from alumni.rights import can_run_exits
+        from alumni.rights import can_run_exits, can_run_network
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.api_urls", root={"alumni/": "alumni.root_urls"})
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()
         registry.register_beat_entry("sweep-exit-last-days", task="alumni.tasks.sweep_last_days", schedule=600.0)
+        registry.register_beat_entry("sweep-alumni-retention", task="alumni.tasks.sweep_retention", schedule=86400.0)
         registry.register_beat_entry("sweep-exit-task-reminders", task="alumni.tasks.sweep_task_reminders",
                                      schedule=3600.0)
         registry.register_nav_item("alumni-exits", label="Exits", url_name="alumni:exits", order=30,
@@ -30,7 +31,19 @@ class AlumniConfig(AppConfig):
         registry.register_dashboard_panel("alumni-my-exit", template="alumni/_dashboard.html",
                                           context=_my_exit_panel, order=5)
         registry.register_nav_item("alumni-home", label="Alumni", url_name="alumni:alumni_home", order=33,
-                                   visible=lambda member: member.status == "alumnus")
+                                   visible=lambda member: member.status == "alumnus",
+                                   active=("alumni:alumni_home", "alumni:alumni_card", "alumni:alumni_come_back",
+                                           "alumni:alumni_my_data"))
+        registry.register_nav_item("alumni-directory", label="Directory", url_name="alumni:alumni_directory",
+                                   order=34, visible=lambda member: member.status == "alumnus")
+        # Referrals and leads: every member at every level, alumni from ``support`` (the page's gate).
+        registry.register_nav_item("alumni-referrals", label="Referrals & leads", url_name="alumni:alumni_referrals",
+                                   order=35, visible=lambda member: member.status in ("active", "alumnus"),
+                                   active=("alumni:alumni_referrals", "alumni:alumni_referral_new",
+                                           "alumni:alumni_leads", "alumni:alumni_lead_new"))
+        registry.register_nav_item("alumni-network", label="Alumni network", url_name="alumni:network", order=32,
+                                   visible=can_run_network, active=("alumni:network", "alumni:boomerangs",
+                                                                    "alumni:boomerang_rehire"))
         registry.register_demo_loader("alumni", seed_alumni, after=("tours",))
 
 

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.models import Membership, Organization
+from alliance.models import Membership, Organization, User
 from alumni import services
-from alumni.models import AssigneeRole, ExitKind, ExitProcess, LeaverStep
+from alumni.models import AlumniProfile, AlumniSettings, AssigneeRole, ExitKind, ExitProcess, LeaverStep
 
 DEMO_ORGANIZATIONS = ("acme",)
+# The alumni network of each demo organization: its investment level and how many alumni it has.
+DEMO_NETWORKS = {"acme": ("invest", 32), "globex": ("support", 8)}
 
 CHECKLIST = [
     ("Agree the handover plan", AssigneeRole.MANAGER, -14),
@@ -81,17 +84,148 @@ def _seed(organization: Organization) -> str:
     return f"an exit in progress ({leaving.user.full_name}) and an alumnus ({step.personal_email})"
 
 
-def seed_alumni(*, stdout=None) -> None:
-    for slug in DEMO_ORGANIZATIONS:
+FIRST = ["Ada", "Bruno", "Chloé", "Dev", "Elif", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kemi", "Lars",
+         "Maya", "Nils", "Olga", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vik", "Wen", "Xavi", "Yara",
+         "Zane", "Aiko", "Björn", "Carmen", "Dario", "Esme", "Femi"]
+LAST = ["Lindqvist", "Okafor", "Moreau", "Patel", "Yılmaz", "Haddad", "Berg", "Tanaka", "Ferreira", "Weber",
+        "Adeyemi", "Nilsen", "Kaur", "Olsen", "Petrova", "Raman", "Byrne", "Ortiz", "Dahl", "Aziz", "Shah",
+        "Novak", "Li", "García", "Haddad", "Stone", "Sato", "Eriksson", "Ruiz", "Conti", "Fox", "Bello"]
+COMPANIES = [("Initech", "Staff engineer"), ("Hooli", "Engineering manager"), ("Umbrella Robotics", "CTO"),
+             ("Stark Industries", "Product lead"), ("Wayne Logistics", "Head of data"), ("Soylent", "Founder"),
+             ("Cyberdyne", "Principal researcher"), ("Tyrell", "VP engineering")]
+CITIES = ["Lisbon", "Berlin", "Austin", "Toronto", "Nairobi", "Singapore", "Oslo", "Madrid"]
+TEAMS = ["Platform", "Robotics", "Data", "Sales", "Design"]
+TOURS = ["Warehouse fleet rewrite", "Arm calibration", "Sales in the Nordics", "Data platform", "Design system"]
+VISIBILITY_MIXES = [
+    {},  # the defaults: name to everyone, the rest to alumni, tours hidden
+    {"company_visibility": "everyone", "city_visibility": "everyone", "tours_visibility": "everyone"},
+    {"name_visibility": "alumni", "city_visibility": "hidden"},
+    {"company_visibility": "hidden", "years_visibility": "everyone", "teams_visibility": "everyone"},
+]
+
+
+def _alumnus(organization: Organization, hr: Membership, index: int, *, domain: str) -> Membership:
+    """One person who worked here for a few years and left through a real exit (its sweep included)."""
+    from alliance.management.commands.seed_demo import DEMO_PASSWORD
+
+    today = timezone.localdate()
+    first, last = FIRST[index % len(FIRST)], LAST[index % len(LAST)]
+    local = f"{first.lower()}.{last.lower()}.{organization.slug}{index}".translate(str.maketrans("éıöí", "eioi"))
+    user = User.objects.filter(email=f"{local}@{domain}").first() or User.objects.create_user(
+        email=f"{local}@{domain}", password=DEMO_PASSWORD, full_name=f"{first} {last}")
+    left_days_ago = 40 + index * 53
+    member = Membership.objects.create(
+        organization=organization, user=user, role=Membership.Role.EMPLOYEE, team=TEAMS[index % len(TEAMS)],
+        title=COMPANIES[index % len(COMPANIES)][1], manager=hr,
+        joined_on=today - timedelta(days=left_days_ago + 500 + (index % 5) * 300))
+    member.organization = organization
+    process = services.exit_start(by=hr, member=member, kind=ExitKind.RESIGNATION,
+                                  last_working_day=today - timedelta(days=left_days_ago),
+                                  initiated_by=ExitProcess.InitiatedBy.EMPLOYEE)
+    rehire = "not_eligible" if index % 11 == 7 else ("conditional" if index % 5 == 3 else "eligible")
+    services.exit_update(process=process, by=hr, data={
+        "good_standing": True, "rehire": rehire, "rehire_reason": "Left mid-project without a handover."
+        if rehire == "not_eligible" else "", "alumni_tier": "distinguished" if index % 6 == 0 else "alumni"})
+    # The demo skips clicking the e-mailed confirmation link: the personal address is confirmed already.
+    LeaverStep.objects.for_org(organization).filter(process=process).update(
+        personal_email=f"{local}@home.example", personal_email_verified_at=timezone.now())
+    step = LeaverStep.objects.for_org(organization).get(process=process)
+    services.leaver_step_save(step=step, by=member, data={
+        "city": CITIES[index % len(CITIES)],
+        "consent_directory": index % 4 != 2, "consent_news": index % 2 == 0, "consent_jobs": index % 3 == 0,
+        "consent_events": index % 3 != 1, "consent_feedback": index % 5 != 4})
+    services.exit_finish(organization_id=organization.pk, process_id=process.pk)
+    member.refresh_from_db()
+    member.organization = organization
+    return member
+
+
+def _seed_network(organization: Organization, level: str, size: int) -> str:
+    people = Membership.objects.for_org(organization).select_related("user")
+    admin = people.filter(role=Membership.Role.ADMIN, status="active").first()
+    hr = people.filter(role=Membership.Role.HR, status="active").first()
+    if admin is None or hr is None:
+        return "no demo administrator or HR person"
+    admin.organization = hr.organization = organization
+    services.network_settings_save(by=admin, data={
+        "level": level, "referral_bonus_for": "everyone", "referral_bonus_amount": "1500",
+        "lead_bonus_for": "alumni", "lead_bonus_amount": "500", "bonus_currency": organization.currency})
+    domain = f"{organization.slug}.example"
+    alumni = [_alumnus(organization, hr, index, domain=domain) for index in range(size)]
+    for index, alumnus in enumerate(alumni):
+        profile = services.alumni_profile_ensure(member=alumnus)
+        if profile.listed:
+            company, role = COMPANIES[index % len(COMPANIES)]
+            mix = VISIBILITY_MIXES[(index // 2) % len(VISIBILITY_MIXES)]  # listed alumni get every mix
+            services.alumni_profile_update(profile=profile, by=alumnus, data={
+                "current_company": company, "current_role": role, **mix})
+        if index % 3 == 0:
+            AlumniProfile.objects.for_org(organization).filter(pk=profile.pk).update(
+                tour_titles=TOURS[index % len(TOURS)])
+    employees = list(people.filter(status="active", role=Membership.Role.EMPLOYEE).order_by("user__email")[:4])
+    referrers = alumni[:6] + employees
+    # Referrals in every state.
+    paths = [[], ["in_process"], ["in_process", "hired"], ["not_hired"], ["in_process", "not_hired"],
+             ["in_process", "hired"]]
+    referrals = 0
+    for index, referrer in enumerate(referrers):
+        referrer.organization = organization
+        referral = services.referral_create(
+            by=referrer, candidate_name=f"{FIRST[(index + 7) % len(FIRST)]} {LAST[(index + 3) % len(LAST)]}",
+            candidate_email=f"candidate{index}@friends-{organization.slug}.example",
+            role=["Robotics engineer", "Data engineer", "Account executive", "Designer"][index % 4],
+            why="We worked together for three years; ships carefully and lifts the whole team.")
+        for step in paths[index % len(paths)]:
+            services.referral_set_status(referral=referral, by=hr, status=step, note="")
+        if index == 2:
+            services.referral_bonus_paid(referral=referral, by=hr)
+        referrals += 1
+    lead_paths = [[], ["contacted"], ["contacted", "qualified"], ["contacted", "qualified", "won"], ["lost"]]
+    for index, submitter in enumerate(referrers[:7]):
+        submitter.organization = organization
+        company, _ = COMPANIES[(index + 2) % len(COMPANIES)]
+        lead = services.lead_create(by=submitter, company=company, contact_name=f"{FIRST[index]} {LAST[-index - 1]}",
+                                    contact_email="", need="A fleet of warehouse robots for a new site.",
+                                    estimated_value=Decimal(40000 + 15000 * index), currency=organization.currency)
+        services.lead_assign(lead=lead, by=hr, owner=hr)
+        for step in lead_paths[index % len(lead_paths)]:
+            services.lead_set_status(lead=lead, by=hr, status=step, note="")
+    rehired = ""
+    eligible = [a for a in alumni[8:] if not services.rehire_refusal(a)]
+    if level == "invest" and eligible:
+        back = eligible[0]
+        services.boomerang_request(by=back, message="I'd love to work on the warehouse fleet again.")
+        services.boomerang_rehire(
+            by=hr, alumnus=back, role=Membership.Role.EMPLOYEE, manager=hr,
+            start_date=timezone.localdate() + timedelta(days=21), tour_kind="transformational",
+            tour_title="Second stay: the warehouse fleet", mission="Bring the warehouse fleet to three new sites.",
+            company_objectives="Three sites live within the year.", employee_benefits="Leading a team of four.",
+            end_date=timezone.localdate() + timedelta(days=21 + 730))
+        rehired = f", {back.user.full_name} rehired"
+        if len(eligible) > 1:
+            services.boomerang_request(by=eligible[1], message="Any robotics openings next spring?")
+    return f"{level}: {size} alumni, {referrals} referrals, {min(7, len(referrers))} leads{rehired}"
+
+
+def _in_each(slugs, *, label: str, seeded, seed, stdout) -> None:
+    """Run ``seed(organization)`` in each demo organization's tenant and time zone, unless ``seeded`` says
+    it was done before (seed_demo runs as often as one likes)."""
+    for slug in slugs:
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
             continue
         with transaction.atomic(), tenancy.tenant_context(organization.pk), timezone.override(
             zoneinfo.ZoneInfo(organization.time_zone)
         ):
-            if ExitProcess.objects.for_org(organization).exists():
-                message = "has exits already, left as they are"
-            else:
-                message = _seed(organization)
+            message = "done before, left as it is" if seeded(organization) else seed(organization)
         if stdout is not None:
-            stdout.write(f"Demo exits: {organization.name}: {message}.")
+            stdout.write(f"{label}: {organization.name}: {message}.")
+
+
+def seed_alumni(*, stdout=None) -> None:
+    _in_each(DEMO_ORGANIZATIONS, label="Demo exits", stdout=stdout, seed=_seed,
+             seeded=lambda organization: ExitProcess.objects.for_org(organization).exists())
+    # After the exits demo: the network's alumni leave through exits of their own.
+    _in_each(DEMO_NETWORKS, label="Demo alumni network", stdout=stdout,
+             seed=lambda organization: _seed_network(organization, *DEMO_NETWORKS[organization.slug]),
+             seeded=lambda organization: AlumniSettings.objects.for_org(organization).exists())

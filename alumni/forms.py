@@ -1,20 +1,32 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
 from alliance.models import Membership
 from alumni.models import (
     CONSENT_TEXT,
+    DIRECTORY_FIELDS,
+    MAX_BONUS,
     MAX_DUE_OFFSET_DAYS,
+    MAX_ESTIMATED_VALUE,
     MAX_INTERVIEW_MINUTES,
+    MAX_REFERRAL_TEXT,
+    MAX_RETENTION_DAYS,
     MIN_INTERVIEW_MINUTES,
+    MIN_RETENTION_DAYS,
     SCALE_MAX,
     SCALE_MIN,
     AssigneeRole,
+    BonusFor,
     ExitKind,
     ExitProcess,
     ExitQuestion,
+    InvestmentLevel,
+    Visibility,
 )
+from alumni.services import REHIRE_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TRI_STATE = [("", "Not decided"), ("yes", "Yes"), ("no", "No")]
@@ -151,3 +163,137 @@ class QuestionForm(forms.Form):
     kind = forms.ChoiceField(choices=ExitQuestion.Kind.choices)
     choices = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               help_text="For choices: one per line.")
+
+
+# --- The alumni network ------------------------------------------------------------------
+
+
+class NetworkSettingsForm(forms.Form):
+    level = forms.ChoiceField(choices=InvestmentLevel.choices, widget=forms.RadioSelect,
+                              label="How much we invest in our alumni")
+    referral_bonus_for = forms.ChoiceField(choices=BonusFor.choices, label="Referral bonus for")
+    referral_bonus_amount = forms.DecimalField(min_value=Decimal("0"), max_value=Decimal(MAX_BONUS),
+                                               decimal_places=2, max_digits=12, label="Referral bonus (per hire)")
+    lead_bonus_for = forms.ChoiceField(choices=BonusFor.choices, label="Customer-lead bonus for")
+    lead_bonus_amount = forms.DecimalField(min_value=Decimal("0"), max_value=Decimal(MAX_BONUS), decimal_places=2,
+                                           max_digits=12, label="Customer-lead bonus (per won lead)")
+    bonus_currency = forms.CharField(max_length=3, min_length=3, label="Currency of the bonuses",
+                                     help_text="A three-letter ISO 4217 code, e.g. EUR.")
+    retention_days = forms.IntegerField(
+        required=False, min_value=MIN_RETENTION_DAYS, max_value=MAX_RETENTION_DAYS, label="Retention period (days)",
+        help_text="Alumni who gave no consent and have not signed in are anonymized this long after leaving. "
+                  "Empty: never.")
+
+    @classmethod
+    def initial_for(cls, settings) -> dict:
+        return {name: getattr(settings, name) for name in cls.base_fields}
+
+
+VISIBILITY_LABELS = {
+    "name": "Who sees your name",
+    "company": "Who sees your current company and role",
+    "city": "Who sees your city",
+    "years": "Who sees the years you were here",
+    "teams": "Who sees your teams here",
+    "tours": "Who sees your tours' titles",
+}
+
+
+class AlumniCardForm(forms.Form):
+    listed = forms.BooleanField(required=False, label="List me in the alumni directory",
+                                help_text="This is your directory consent; untick it to leave the directory at once.")
+    current_company = forms.CharField(max_length=200, required=False)
+    current_role = forms.CharField(max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in DIRECTORY_FIELDS:
+            self.fields[f"{field}_visibility"] = forms.ChoiceField(choices=Visibility.choices,
+                                                                   label=VISIBILITY_LABELS[field])
+        self.fields["tours_visibility"].help_text = "Hidden unless you agree to show your tours' titles."
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(max_length=100, required=False, label="Search")
+    company = forms.CharField(max_length=200, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    team = forms.CharField(max_length=100, required=False)
+    year = forms.IntegerField(min_value=1900, max_value=2200, required=False, label="Here in (year)")
+
+
+class ReferralForm(forms.Form):
+    candidate_name = forms.CharField(max_length=200, label="Their name")
+    candidate_email = forms.EmailField(label="Their e-mail")
+    role = forms.CharField(max_length=200, label="The job", help_text="The role you refer them for.")
+    why = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_REFERRAL_TEXT,
+                          label="Why they would be great here")
+
+
+class LeadForm(forms.Form):
+    company = forms.CharField(max_length=200)
+    contact_name = forms.CharField(max_length=200, label="Contact")
+    contact_email = forms.EmailField(required=False, label="Contact's e-mail")
+    need = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_REFERRAL_TEXT,
+                           label="What they need")
+    estimated_value = forms.DecimalField(required=False, min_value=Decimal("0"),
+                                         max_value=Decimal(MAX_ESTIMATED_VALUE), decimal_places=2, max_digits=16)
+    currency = forms.CharField(max_length=3, min_length=3, required=False,
+                               help_text="Three letters, e.g. EUR; the organization's currency when empty.")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=())
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_REFERRAL_TEXT,
+                           help_text="Shared with the person who referred or brought it.")
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["owner"].queryset = members
+            self.fields["owner"].label_from_instance = _member_label
+
+
+class ComeBackForm(forms.Form):
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_REFERRAL_TEXT,
+                              label="What would you like to do here?")
+
+
+class DeclineForm(forms.Form):
+    decline_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why (for the record)")
+
+
+class RehireForm(forms.Form):
+    role = forms.ChoiceField(choices=[(r, Membership.Role(r).label) for r in REHIRE_ROLES])
+    manager = forms.ModelChoiceField(queryset=Membership.objects.none())
+    title = forms.CharField(max_length=200, required=False, label="Job title")
+    team = forms.CharField(max_length=100, required=False)
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First day back")
+    tour_kind = forms.ChoiceField(choices=[("rotational", "Rotational"), ("transformational", "Transformational"),
+                                           ("foundational", "Foundational")], initial="transformational",
+                                  label="Kind of the new tour")
+    tour_title = forms.CharField(max_length=200, label="Title of the new tour")
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    company_objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What the company gets")
+    employee_benefits = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What they get")
+    end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False,
+                               help_text="Required, except for foundational tours.")
+
+    def __init__(self, *args, managers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if managers is not None:
+            self.fields["manager"].queryset = managers
+            self.fields["manager"].label_from_instance = _member_label
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(label="I understand: my account, profile, contact details and consents are erased "
+                                       "for good, and I can no longer sign in.")

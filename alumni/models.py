@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
-from alliance.models import Membership, TenantForeignKey, TenantModel
+from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
 
 # Bounds shared by models, forms and serializers.
 MAX_DUE_OFFSET_DAYS = 180
@@ -317,3 +318,277 @@ class LeaverStep(TenantModel):
     @property
     def is_complete(self) -> bool:
         return self.submitted_at is not None and self.is_verified
+
+
+# --- The alumni network ------------------------------------------------------------------
+
+MAX_BONUS = 1_000_000
+MAX_ESTIMATED_VALUE = 1_000_000_000_000
+MAX_REFERRAL_TEXT = 5_000
+MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 30, 3650
+
+
+class InvestmentLevel(models.TextChoices):
+    """How much the organization invests in its alumni; it decides what the portal offers."""
+
+    IGNORE = "ignore", "Ignore: alumni are recorded, no portal and no messages"
+    SUPPORT = "support", "Support: directory, news, referrals and leads, feedback"
+    INVEST = "invest", "Invest: all of support, plus benefits, events, openings and the dashboard"
+
+
+LEVEL_RANK = {InvestmentLevel.IGNORE: 0, InvestmentLevel.SUPPORT: 1, InvestmentLevel.INVEST: 2}
+
+
+class BonusFor(models.TextChoices):
+    NOBODY = "nobody", "Nobody (no bonus)"
+    EMPLOYEES = "employees", "Employees only"
+    ALUMNI = "alumni", "Alumni only"
+    EVERYONE = "everyone", "Employees and alumni"
+
+
+class BonusState(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    PENDING = "pending", "Pending payment"
+    PAID = "paid", "Paid"
+
+
+currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
+
+
+class AlumniSettings(TenantModel):
+    """The organization's alumni network: its investment level and its referral-bonus policy.
+
+    One row per organization, created the first time an administrator saves it; until then the
+    defaults below apply (``alumni.selectors.network_settings``)."""
+
+    level = models.CharField(max_length=8, choices=InvestmentLevel.choices, default=InvestmentLevel.SUPPORT)
+    referral_bonus_for = models.CharField(max_length=10, choices=BonusFor.choices, default=BonusFor.NOBODY,
+                                          help_text="Who earns a bonus when someone they referred is hired.")
+    referral_bonus_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_BONUS))])
+    lead_bonus_for = models.CharField(max_length=10, choices=BonusFor.choices, default=BonusFor.NOBODY,
+                                      help_text="Who earns a thank-you bonus when a lead they brought is won.")
+    lead_bonus_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_BONUS))])
+    bonus_currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    retention_days = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        validators=[MinValueValidator(MIN_RETENTION_DAYS), MaxValueValidator(MAX_RETENTION_DAYS)],
+        help_text="Days after leaving when alumni who gave no consent and have not signed in are anonymized. "
+                  "Empty: never.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization"], name="alumni_one_settings_per_org")]
+
+    def __str__(self) -> str:
+        return f"Alumni network settings ({self.level})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.referral_bonus_for != BonusFor.NOBODY and not self.referral_bonus_amount:
+            raise ValidationError({"referral_bonus_amount": "Give the bonus amount, or choose nobody."})
+        if self.lead_bonus_for != BonusFor.NOBODY and not self.lead_bonus_amount:
+            raise ValidationError({"lead_bonus_amount": "Give the bonus amount, or choose nobody."})
+
+    def reaches(self, level: str) -> bool:
+        return LEVEL_RANK[InvestmentLevel(self.level)] >= LEVEL_RANK[InvestmentLevel(level)]
+
+
+class Visibility(models.TextChoices):
+    ALUMNI = "alumni", "Alumni"
+    EVERYONE = "everyone", "Alumni and employees"
+    HIDDEN = "hidden", "Hidden"
+
+
+# The directory card's fields, each with its own visibility (``<field>_visibility``).
+DIRECTORY_FIELDS = ("name", "company", "city", "years", "teams", "tours")
+
+
+def _visibility_field(default: str = Visibility.ALUMNI) -> models.CharField:
+    return models.CharField(max_length=8, choices=Visibility.choices, default=default)
+
+
+class AlumniProfile(TenantModel):
+    """An alumnus's directory card. Listed only while they consent to the directory; what each
+    viewer sees of it is decided field by field (``alumni.selectors.directory_*``)."""
+
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="alumni_profiles")
+    listed = models.BooleanField(default=False, help_text="Show my card in the alumni directory.")
+    current_company = models.CharField(max_length=200, blank=True)
+    current_role = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    # Their time here, recorded when they left (the directory reads no other app's tables).
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    teams = models.CharField(max_length=300, blank=True)
+    tour_titles = models.TextField(blank=True, help_text="Their tours' titles, one per line.")
+    distinguished = models.BooleanField(default=False)
+    name_visibility = _visibility_field(Visibility.EVERYONE)
+    company_visibility = _visibility_field()
+    city_visibility = _visibility_field()
+    years_visibility = _visibility_field()
+    teams_visibility = _visibility_field()
+    tours_visibility = _visibility_field(Visibility.HIDDEN)  # tours' titles only when they consent
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "member"], name="alumni_one_profile")]
+        indexes = [
+            sync_index("alumni_prof_org_updated_idx"),
+            models.Index(fields=["organization", "listed"], name="alumni_profile_listed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Alumni profile ({self.member_id})"
+
+
+class Contribution(TenantModel):
+    """What referrals and customer leads share: a status HR moves along (``NEXT``), a note for the
+    person who brought it, and the bonus the organization's policy gives when it succeeds."""
+
+    status_note = models.TextField(blank=True, max_length=MAX_REFERRAL_TEXT)
+    status_changed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+")
+    bonus_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    bonus_currency = models.CharField(max_length=3, blank=True)
+    bonus_state = models.CharField(max_length=16, choices=BonusState.choices, default=BonusState.NOT_APPLICABLE)
+    bonus_paid_at = models.DateTimeField(null=True, blank=True)
+
+    NEXT: dict = {}
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class Referral(Contribution):
+    """A candidate for a job, recommended by an employee or an alumnus."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        IN_PROCESS = "in_process", "In process"
+        HIRED = "hired", "Hired"
+        NOT_HIRED = "not_hired", "Not hired"
+
+    # Where each status may go next (HR moves them).
+    NEXT = {
+        Status.SUBMITTED: (Status.IN_PROCESS, Status.NOT_HIRED),
+        Status.IN_PROCESS: (Status.HIRED, Status.NOT_HIRED),
+        Status.HIRED: (),
+        Status.NOT_HIRED: (),
+    }
+
+    referrer = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="referrals")
+    referrer_was_alumnus = models.BooleanField(default=False)
+    candidate_name = models.CharField(max_length=200)
+    candidate_email = models.EmailField()
+    role = models.CharField(max_length=200, help_text="The job you refer them for.")
+    why = models.TextField(max_length=MAX_REFERRAL_TEXT, help_text="Why they would be great here.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+
+    class Meta(Contribution.Meta):
+        indexes = [
+            sync_index("alumni_ref_org_updated_idx"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="alumni_referral_created_idx"),
+            models.Index(fields=["organization", "referrer", "-created_at"], name="alumni_referral_mine_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral of {self.candidate_name} for {self.role}"
+
+
+class CustomerLead(Contribution):
+    """A possible customer, brought by an employee or an alumnus."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        QUALIFIED = "qualified", "Qualified"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    NEXT = {
+        Status.NEW: (Status.CONTACTED, Status.LOST),
+        Status.CONTACTED: (Status.QUALIFIED, Status.LOST),
+        Status.QUALIFIED: (Status.WON, Status.LOST),
+        Status.WON: (),
+        Status.LOST: (),
+    }
+
+    submitter = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="customer_leads")
+    submitter_was_alumnus = models.BooleanField(default=False)
+    company = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField(blank=True)
+    need = models.TextField(max_length=MAX_REFERRAL_TEXT, help_text="What they need that we could offer.")
+    estimated_value = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_ESTIMATED_VALUE))])
+    currency = models.CharField(max_length=3, validators=[currency_validator])
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    owner = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              help_text="Who follows the lead up in the organization.")
+
+    class Meta(Contribution.Meta):
+        indexes = [
+            sync_index("alumni_lead_org_updated_idx"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="alumni_lead_created_idx"),
+            models.Index(fields=["organization", "submitter", "-created_at"], name="alumni_lead_mine_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lead: {self.company}"
+
+
+class Boomerang(TenantModel):
+    """An alumnus coming back: asked for by them ("I'd like to come back") or started by HR."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Asked to come back"
+        REHIRED = "rehired", "Rehired"
+        DECLINED = "declined", "Declined"
+
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="boomerangs")
+    state = models.CharField(max_length=10, choices=State.choices)
+    message = models.TextField(blank=True, max_length=MAX_REFERRAL_TEXT, help_text="What they would like to do.")
+    requested_at = models.DateTimeField(null=True, blank=True)
+    rehired_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    rehired_at = models.DateTimeField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    role = models.CharField(max_length=16, blank=True)
+    manager = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    previous_exit = TenantForeignKey(ExitProcess, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    last_tour_ref = models.BigIntegerField(null=True, blank=True, help_text="Their last tour before leaving.")
+    new_tour_ref = models.BigIntegerField(null=True, blank=True, help_text="The drafted tour of the new stay.")
+    decline_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "member"], condition=models.Q(state="requested"),
+                                    name="alumni_one_open_boomerang_request"),
+        ]
+        indexes = [
+            sync_index("alumni_boom_org_updated_idx"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="alumni_boom_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Boomerang of {self.member_id} ({self.state})"
+
+
+class ErasureRecord(TenantModel):
+    """That a person's data was erased, and what was kept — never who they were."""
+
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    erased_at = models.DateTimeField()
+    kept = models.JSONField(default=dict, help_text="What the organization had to keep, counted.")
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "member"], name="alumni_erased_once")]
+
+    def __str__(self) -> str:
+        return f"Erasure of {self.member_id}"

@@ -20,8 +20,16 @@ from alliance import tenancy
 from alliance.models import Membership, Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
-from alumni.models import ExitInterview, ExitProcess, ExitTask
-from alumni.services import EXIT_INTERVIEW_INVITE, EXIT_STARTED
+from alumni.models import Boomerang, CustomerLead, ExitInterview, ExitProcess, ExitTask, InvestmentLevel, Referral
+from alumni.selectors import network_settings
+from alumni.services import (
+    BOOMERANG_REHIRED,
+    BOOMERANG_REQUESTED,
+    EXIT_INTERVIEW_INVITE,
+    EXIT_STARTED,
+    LEAD_STATUS,
+    REFERRAL_STATUS,
+)
 
 EXIT_TASK_DUE = "exit_task_due"
 EXIT_TASK_OVERDUE = "exit_task_overdue"
@@ -145,9 +153,82 @@ def build_interview_invite(reminder: Reminder) -> ReminderMessage | None:
                                            "text/calendar; method=REQUEST")])
 
 
+def _alumnus_muted(reminder: Reminder, organization) -> bool:
+    """At ``ignore`` the organization sends its alumni no messages at all."""
+    return (reminder.recipient.status == Membership.Status.ALUMNUS
+            and not network_settings(organization).reaches(InvestmentLevel.SUPPORT))
+
+
+def _money(amount, currency: str) -> str:
+    return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
+
+
+def _contribution_message(obj, reminder: Reminder, *, what: str, success: str, url_name: str,
+                          ) -> ReminderMessage | None:
+    """A referral's or lead's step, told to whoever brought it: the status of that step (the ledger's
+    window), its note while it is still the latest step, and the bonus it started."""
+    if obj is None or reminder.window not in type(obj).Status.values:
+        return None
+    if _alumnus_muted(reminder, obj.organization):
+        return None
+    status = type(obj).Status(reminder.window).label.lower()
+    lines = [f"{what} is now: {status}."]
+    if obj.status == reminder.window and obj.status_note:
+        lines.append(obj.status_note)
+    if reminder.window == success and obj.bonus_amount and obj.bonus_state != "not_applicable":
+        lines.append(f"Thank you: a bonus of {_money(obj.bonus_amount, obj.bonus_currency)} is on its way.")
+    url = _site(reverse(url_name, args=[obj.organization.slug]))
+    return _message(subject=f"{what}: {status}", lines=lines, url=url)
+
+
+def build_referral_status(reminder: Reminder) -> ReminderMessage | None:
+    referral = (Referral.objects.for_org(reminder.organization_id).select_related("organization")
+                .filter(pk=reminder.subject_id, referrer_id=reminder.recipient_id).first())
+    what = f"Your referral of {referral.candidate_name} for {referral.role}" if referral else ""
+    return _contribution_message(referral, reminder, what=what, success=Referral.Status.HIRED,
+                                 url_name="alumni:alumni_referrals")
+
+
+def build_lead_status(reminder: Reminder) -> ReminderMessage | None:
+    lead = (CustomerLead.objects.for_org(reminder.organization_id).select_related("organization")
+            .filter(pk=reminder.subject_id, submitter_id=reminder.recipient_id).first())
+    what = f"The lead you brought ({lead.company})" if lead else ""
+    return _contribution_message(lead, reminder, what=what, success=CustomerLead.Status.WON,
+                                 url_name="alumni:alumni_leads")
+
+
+def build_boomerang_requested(reminder: Reminder) -> ReminderMessage | None:
+    boomerang = (Boomerang.objects.for_org(reminder.organization_id).select_related("member__user", "organization")
+                 .filter(pk=reminder.subject_id).first())
+    if boomerang is None or boomerang.state != Boomerang.State.REQUESTED:
+        return None
+    name = boomerang.member.user.full_name
+    url = _site(reverse("alumni:boomerangs", args=[boomerang.organization.slug]))
+    return _message(subject=f"{name} would like to come back", lines=[f"{name} asked to come back:",
+                                                                      boomerang.message], url=url)
+
+
+def build_boomerang_rehired(reminder: Reminder) -> ReminderMessage | None:
+    boomerang = (Boomerang.objects.for_org(reminder.organization_id).select_related("organization")
+                 .filter(pk=reminder.subject_id).first())
+    if boomerang is None or boomerang.state != Boomerang.State.REHIRED or boomerang.start_date is None:
+        return None
+    day = formats.date_format(boomerang.start_date, "DATE_FORMAT")
+    url = _site(reverse("home"))
+    return _message(subject=f"Welcome back to {boomerang.organization.name}",
+                    lines=[f"Welcome back: your new stay starts on {day}. Your manager is drafting your next tour "
+                           "of duty with you."], url=url)
+
+
 def register() -> None:
     register_reminder_kind(EXIT_TASK_DUE, "Exit checklist tasks coming due", build_task_reminder, order=40)
     register_reminder_kind(EXIT_TASK_OVERDUE, "Overdue exit checklist tasks", build_task_reminder, order=41)
     register_reminder_kind(EXIT_STARTED, "Your exit process", build_exit_started, order=42)
     register_reminder_kind(EXIT_INTERVIEW_INVITE, "Exit interview invitations", build_interview_invite, order=43)
 
+    register_reminder_kind(REFERRAL_STATUS, "Referrals you made", build_referral_status, order=44,
+                           reaches_alumni=True)
+    register_reminder_kind(LEAD_STATUS, "Customer leads you brought", build_lead_status, order=45,
+                           reaches_alumni=True)
+    register_reminder_kind(BOOMERANG_REQUESTED, "Alumni asking to come back", build_boomerang_requested, order=46)
+    register_reminder_kind(BOOMERANG_REHIRED, "Your return", build_boomerang_rehired, order=47)

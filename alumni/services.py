@@ -8,21 +8,26 @@ started the exit (or an administrator), never by writing its tables.
 
 from __future__ import annotations
 
+import io
+import json
 import logging
+import zipfile
 import zoneinfo
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.errors import ApplicationError
-from alliance.models import Membership, Organization
+from alliance.errors import ApplicationError, NotAllowed
+from alliance.models import Membership, Notification, NotificationPreference, Organization, Reminder, User
 from alliance.notifications import notification_create
 from alliance.reminders import notify
 from alliance.selectors import direct_reports_of
@@ -37,8 +42,16 @@ from alliance.tokens import token_make, token_parse
 from alumni import rights
 from alumni.models import (
     CONSENT_TEXT_VERSION,
+    DIRECTORY_FIELDS,
     MAX_LAST_DAY_AHEAD_DAYS,
+    AlumniProfile,
+    AlumniSettings,
     AssigneeRole,
+    BonusFor,
+    BonusState,
+    Boomerang,
+    CustomerLead,
+    ErasureRecord,
     ExitInterview,
     ExitKind,
     ExitProcess,
@@ -47,7 +60,10 @@ from alumni.models import (
     ExitTask,
     ExitTemplate,
     ExitTemplateTask,
+    InvestmentLevel,
     LeaverStep,
+    Referral,
+    Visibility,
 )
 
 log = logging.getLogger(__name__)
@@ -670,6 +686,8 @@ def exit_finish(*, organization_id: int, process_id: int, now: datetime | None =
         process.outcome = ExitProcess.Outcome.ALUMNUS if joins else ExitProcess.Outcome.FORMER
         process.save(update_fields=["outcome", "updated_at"])
         step = LeaverStep.objects.for_org(organization_id).filter(process=process).first()
+        if joins:
+            alumni_profile_ensure(member=process.member, viewer=actor)
         if joins and step is not None and step.is_verified:
             user = process.member.user
             try:
@@ -713,3 +731,552 @@ def _send_welcome(process: ExitProcess, step: LeaverStep) -> None:
         subject=f"Welcome to the {organization.name} alumni network",
         message=render_to_string("alumni/email/welcome.txt", context), from_email=None, recipient_list=[address],
     ))
+
+
+# --- The alumni network: settings ----------------------------------------------------------------
+
+# Notification kinds of the network (registered in alumni/reminders.py, each with its builder).
+REFERRAL_STATUS = "alumni_referral_status"
+LEAD_STATUS = "alumni_lead_status"
+BOOMERANG_REQUESTED = "alumni_boomerang_requested"
+BOOMERANG_REHIRED = "alumni_boomerang_rehired"
+
+SETTINGS_FIELDS = ("level", "referral_bonus_for", "referral_bonus_amount", "lead_bonus_for", "lead_bonus_amount",
+                   "bonus_currency", "retention_days")
+
+
+@transaction.atomic
+def network_settings_save(*, by: Membership, data: dict[str, Any]) -> AlumniSettings:
+    """An administrator sets the investment level and the bonus policy. A lower level hides what it
+    does not offer from that moment on; nothing is deleted, so going back up shows it all again."""
+    rights.require_network_admin(by)
+    unknown = set(data) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise ApplicationError(f"“{sorted(unknown)[0]}” cannot be changed here.")
+    data = dict(data)
+    if "level" in data and data["level"] not in InvestmentLevel.values:
+        raise _field_error("level", "Choose ignore, support or invest.")
+    if "bonus_currency" in data:
+        data["bonus_currency"] = (data["bonus_currency"] or "").strip().upper()
+    current = AlumniSettings.objects.for_org(by.organization_id).select_for_update().first()
+    if current is None:
+        current = AlumniSettings(organization_id=by.organization_id, bonus_currency=by.organization.currency)
+        for name, value in data.items():
+            setattr(current, name, value)
+        full_clean_or_raise(current, exclude=["organization"])
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError as error:  # saved by someone else a moment ago
+            raise ApplicationError("The settings were saved a moment ago; look at them again.") from error
+        return current
+    model_update(current, data=data, fields=SETTINGS_FIELDS)
+    return current
+
+
+def _settings(organization_id: int) -> AlumniSettings:
+    from alumni.selectors import network_settings
+
+    return network_settings(Organization.objects.get(pk=organization_id))
+
+
+# --- The directory card -------------------------------------------------------------------------
+
+
+def _stay_of(member: Membership, *, viewer: Membership | None = None) -> dict[str, Any]:
+    """What the directory records of a person's time here: years, team, the titles of their tours."""
+    _, tour_selectors = _tours()
+    process = (ExitProcess.objects.for_org(member.organization_id)
+               .filter(member=member, state=ExitProcess.State.COMPLETED).order_by("-completed_at").first())
+    ledger = tour_selectors.career_ledger(member=viewer or member, subject=member)
+    titles = [tour.title for tour in ledger if tour.status in ("active", "completed", "ended_early")]
+    return {
+        "joined_on": member.joined_on,
+        "left_on": process.last_working_day if process else None,
+        "teams": member.team,
+        "tour_titles": "\n".join(dict.fromkeys(titles)),
+        "distinguished": bool(process and process.alumni_tier == ExitProcess.Tier.DISTINGUISHED),
+    }
+
+
+def _step_of(member: Membership) -> LeaverStep | None:
+    return (LeaverStep.objects.for_org(member.organization_id)
+            .filter(process__member=member, process__state=ExitProcess.State.COMPLETED)
+            .order_by("-process__completed_at").first())
+
+
+@transaction.atomic
+def alumni_profile_ensure(*, member: Membership, viewer: Membership | None = None) -> AlumniProfile:
+    """The alumnus's directory card, made from their stay the first time (on their last day, or when
+    they first open it). Listed only if they consented to the directory."""
+    profile = AlumniProfile.objects.for_org(member.organization_id).filter(member=member).first()
+    if profile is not None:
+        return profile
+    if member.status != Membership.Status.ALUMNUS:
+        raise ApplicationError("Only alumni have a directory card.")
+    step = _step_of(member)
+    profile = AlumniProfile(organization_id=member.organization_id, member=member,
+                            listed=bool(step and step.consent_directory), city=step.city if step else "",
+                            **_stay_of(member, viewer=viewer))
+    full_clean_or_raise(profile, exclude=["organization", "member"])
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:  # made by a concurrent request
+        profile = AlumniProfile.objects.for_org(member.organization_id).get(member=member)
+    return profile
+
+
+CARD_FIELDS = ("listed", "current_company", "current_role", "city",
+               *(f"{field}_visibility" for field in DIRECTORY_FIELDS))
+
+
+@transaction.atomic
+def alumni_profile_update(*, profile: AlumniProfile, by: Membership, data: dict[str, Any]) -> AlumniProfile:
+    """The alumnus edits their own card. Listing is their directory consent: ticking or unticking it
+    records the consent (text version and time) on their leaver step at once."""
+    settings = _settings(by.organization_id)
+    rights.require_portal(by, settings)
+    if profile.member_id != by.pk or not rights.is_alumnus(by):
+        raise NotAllowed("Only the alumnus edits their directory card.")
+    unknown = set(data) - set(CARD_FIELDS)
+    if unknown:
+        raise ApplicationError(f"“{sorted(unknown)[0]}” cannot be changed here.")
+    data = {name: (value.strip() if isinstance(value, str) else value) for name, value in data.items()}
+    for name in data:
+        if name.endswith("_visibility") and data[name] not in Visibility.values:
+            raise _field_error(name, "Choose alumni, alumni and employees, or hidden.")
+    changed = model_update(profile, data=data, fields=CARD_FIELDS)
+    if "listed" in changed:
+        step = _step_of(by)
+        if step is not None and step.consent_directory != profile.listed:
+            step.consent_directory = profile.listed
+            step.consent_text_version, step.consented_at = CONSENT_TEXT_VERSION, timezone.now()
+            step.save(update_fields=["consent_directory", "consent_text_version", "consented_at", "updated_at"])
+    return profile
+
+
+# --- Referrals and customer leads ---------------------------------------------------------------
+
+
+def _bonus_applies(policy_for: str, *, alumnus: bool) -> bool:
+    return policy_for == BonusFor.EVERYONE or policy_for == (BonusFor.ALUMNI if alumnus else BonusFor.EMPLOYEES)
+
+
+def _clean_text(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: (data.get(name) or "").strip() for name in names}
+
+
+@transaction.atomic
+def referral_create(*, by: Membership, candidate_name: str, candidate_email: str, role: str,
+                    why: str) -> Referral:
+    """An employee or an alumnus recommends someone for a job; HR is told on its board."""
+    rights.require_referrer(by, _settings(by.organization_id))
+    text = _clean_text({"candidate_name": candidate_name, "candidate_email": candidate_email, "role": role,
+                        "why": why}, ("candidate_name", "candidate_email", "role", "why"))
+    text["candidate_email"] = text["candidate_email"].lower()
+    if text["candidate_email"] and text["candidate_email"] == by.user.email.lower():
+        raise _field_error("candidate_email", "Refer someone else: you cannot refer yourself.")
+    if text["candidate_email"] and Referral.objects.for_org(by.organization_id).filter(
+            candidate_email=text["candidate_email"],
+            status__in=(Referral.Status.SUBMITTED, Referral.Status.IN_PROCESS)).exists():
+        raise _field_error("candidate_email", "This person is already referred and being considered.")
+    referral = Referral(organization_id=by.organization_id, referrer=by, referrer_was_alumnus=rights.is_alumnus(by),
+                        **text)
+    full_clean_or_raise(referral, exclude=["organization", "referrer"])
+    referral.save()
+    return referral
+
+
+def _move_along(obj: Referral | CustomerLead, *, by: Membership, status: str, note: str, success: str,
+                bonus_for: str, bonus_amount: Decimal, alumnus: bool) -> None:
+    """Move a referral or lead along its lifecycle (``NEXT``) under a row lock. Reaching ``success``
+    (hired, won) starts the bonus the policy gives — amount and currency as they stand that day."""
+    model = type(obj)
+    locked = model.objects.for_org(obj.organization_id).select_for_update().get(pk=obj.pk)
+    if status not in model.Status.values:
+        raise _field_error("status", "Choose one of the statuses.")
+    following = model.NEXT[model.Status(locked.status)]
+    if status not in following:
+        name, current = model._meta.verbose_name, locked.get_status_display().lower()
+        allowed = ", ".join(model.Status(next_status).label.lower() for next_status in following)
+        raise _field_error("status", f"A {name} that is {current} can move to: {allowed}." if allowed
+                           else f"This {name} is {current}: it is closed.")
+    obj.status, obj.status_note, obj.status_changed_by = status, (note or "").strip(), by
+    fields = ["status", "status_note", "status_changed_by", "updated_at"]
+    if status == success and _bonus_applies(bonus_for, alumnus=alumnus):
+        obj.bonus_amount, obj.bonus_currency = bonus_amount, _settings(by.organization_id).bonus_currency
+        obj.bonus_state = BonusState.PENDING
+        fields += ["bonus_amount", "bonus_currency", "bonus_state"]
+    obj.save(update_fields=fields)
+
+
+@transaction.atomic
+def referral_set_status(*, referral: Referral, by: Membership, status: str, note: str = "") -> Referral:
+    """HR moves a referral along; a hire starts the bonus the policy gives; the referrer is told."""
+    rights.require_network_runner(by)
+    policy = _settings(by.organization_id)
+    _move_along(referral, by=by, status=status, note=note, success=Referral.Status.HIRED,
+                bonus_for=policy.referral_bonus_for, bonus_amount=policy.referral_bonus_amount,
+                alumnus=referral.referrer_was_alumnus)
+    notify(kind=REFERRAL_STATUS, subject_id=referral.pk, recipient=referral.referrer, window=status)
+    return referral
+
+
+def _mark_paid(obj, *, by: Membership) -> None:
+    rights.require_network_runner(by)
+    claimed = type(obj).objects.for_org(obj.organization_id).filter(
+        pk=obj.pk, bonus_state=BonusState.PENDING).update(
+        bonus_state=BonusState.PAID, bonus_paid_at=timezone.now(), updated_at=timezone.now())
+    if claimed != 1:
+        raise ApplicationError("Only a pending bonus can be marked paid.")
+    obj.refresh_from_db()
+
+
+@transaction.atomic
+def referral_bonus_paid(*, referral: Referral, by: Membership) -> Referral:
+    _mark_paid(referral, by=by)
+    return referral
+
+
+@transaction.atomic
+def lead_create(*, by: Membership, company: str, contact_name: str, contact_email: str = "", need: str,
+                estimated_value: Decimal | None = None, currency: str = "") -> CustomerLead:
+    """An employee or an alumnus brings a possible customer."""
+    rights.require_referrer(by, _settings(by.organization_id))
+    text = _clean_text({"company": company, "contact_name": contact_name, "contact_email": contact_email,
+                        "need": need}, ("company", "contact_name", "contact_email", "need"))
+    lead = CustomerLead(organization_id=by.organization_id, submitter=by, submitter_was_alumnus=rights.is_alumnus(by),
+                        estimated_value=estimated_value,
+                        currency=(currency or "").strip().upper() or by.organization.currency, **text)
+    full_clean_or_raise(lead, exclude=["organization", "submitter"])
+    lead.save()
+    return lead
+
+
+@transaction.atomic
+def lead_set_status(*, lead: CustomerLead, by: Membership, status: str, note: str = "") -> CustomerLead:
+    """HR or the lead's owner moves it along; a won lead starts the thank-you bonus the policy gives."""
+    rights.require_lead_updater(by, lead)
+    policy = _settings(by.organization_id)
+    _move_along(lead, by=by, status=status, note=note, success=CustomerLead.Status.WON,
+                bonus_for=policy.lead_bonus_for, bonus_amount=policy.lead_bonus_amount,
+                alumnus=lead.submitter_was_alumnus)
+    if lead.submitter_id != by.pk:
+        notify(kind=LEAD_STATUS, subject_id=lead.pk, recipient=lead.submitter, window=status)
+    return lead
+
+
+@transaction.atomic
+def lead_assign(*, lead: CustomerLead, by: Membership, owner: Membership | None) -> CustomerLead:
+    """HR names who follows the lead up: an active member of the organization."""
+    rights.require_network_runner(by)
+    if owner is not None and (owner.organization_id != by.organization_id or not owner.is_active):
+        raise _field_error("owner", "Choose an active member of this organization.")
+    lead.owner = owner
+    lead.save(update_fields=["owner", "updated_at"])
+    return lead
+
+
+@transaction.atomic
+def lead_bonus_paid(*, lead: CustomerLead, by: Membership) -> CustomerLead:
+    _mark_paid(lead, by=by)
+    return lead
+
+
+# --- Boomerangs ---------------------------------------------------------------------------------
+
+
+def _hr_people(organization_id: int) -> list[Membership]:
+    return list(Membership.objects.for_org(organization_id).filter(
+        role__in=(Membership.Role.HR, Membership.Role.ADMIN), status=Membership.Status.ACTIVE))
+
+
+@transaction.atomic
+def boomerang_request(*, by: Membership, message: str) -> Boomerang:
+    """"I'd like to come back": the alumnus asks; HR is told and decides (rehire or decline)."""
+    rights.require_come_back(by, _settings(by.organization_id))
+    message = (message or "").strip()
+    if not message:
+        raise _field_error("message", "Say what you would like to do here.")
+    if Boomerang.objects.for_org(by.organization_id).filter(member=by, state=Boomerang.State.REQUESTED).exists():
+        raise _field_error("message", "You have asked already; HR will answer you.")
+    boomerang = Boomerang(organization_id=by.organization_id, member=by, state=Boomerang.State.REQUESTED,
+                          message=message, requested_at=timezone.now())
+    full_clean_or_raise(boomerang, exclude=["organization", "member"])
+    try:
+        with transaction.atomic():
+            boomerang.save()
+    except IntegrityError as error:
+        raise _field_error("message", "You have asked already; HR will answer you.") from error
+    for person in _hr_people(by.organization_id):
+        notify(kind=BOOMERANG_REQUESTED, subject_id=boomerang.pk, recipient=person, window="requested")
+    return boomerang
+
+
+@transaction.atomic
+def boomerang_decline(*, boomerang: Boomerang, by: Membership, note: str) -> Boomerang:
+    rights.require_network_runner(by)
+    note = (note or "").strip()
+    if not note:
+        raise _field_error("decline_note", "Say why, for the record.")
+    claimed = Boomerang.objects.for_org(by.organization_id).filter(
+        pk=boomerang.pk, state=Boomerang.State.REQUESTED).update(
+        state=Boomerang.State.DECLINED, decline_note=note, updated_at=timezone.now())
+    if claimed != 1:
+        raise ApplicationError("This request is answered already.")
+    boomerang.refresh_from_db()
+    return boomerang
+
+
+def _last_exit(member: Membership) -> ExitProcess | None:
+    return (ExitProcess.objects.for_org(member.organization_id)
+            .filter(member=member, state=ExitProcess.State.COMPLETED).order_by("-completed_at").first())
+
+
+def rehire_refusal(alumnus: Membership) -> str:
+    """Why this alumnus cannot be rehired, or "" when their exit's rehire eligibility allows it
+    (eligible, conditional, or never recorded)."""
+    if alumnus.status != Membership.Status.ALUMNUS:
+        return "Only an alumnus of this organization can be rehired."
+    process = _last_exit(alumnus)
+    if process is not None and process.rehire == ExitProcess.Rehire.NOT_ELIGIBLE:
+        return f"{alumnus.user.full_name} is not eligible for rehire (recorded at their exit)."
+    return ""
+
+
+REHIRE_ROLES = (Membership.Role.EMPLOYEE, Membership.Role.MANAGER, Membership.Role.HR)
+
+
+@transaction.atomic
+def boomerang_rehire(
+    *, by: Membership, alumnus: Membership, role: str, manager: Membership | None, start_date: date | None,
+    tour_kind: str, tour_title: str, mission: str, company_objectives: str, employee_benefits: str,
+    end_date: date | None = None, title: str = "", team: str = "",
+) -> Boomerang:
+    """HR rehires an alumnus whose rehire eligibility allows it: their membership is active again with
+    a role and a manager, and a new tour is drafted whose ``previous_tour`` is their last tour here,
+    so the career ledger runs across both stays. Any refusal changes nothing."""
+    rights.require_network_runner(by)
+    locked = (Membership.objects.for_org(by.organization_id).select_for_update().select_related("user")
+              .filter(pk=alumnus.pk).first())
+    if locked is None or locked.status != Membership.Status.ALUMNUS:
+        raise _field_error("member", "Only an alumnus of this organization can be rehired.")
+    process = _last_exit(locked)
+    refusal = rehire_refusal(locked)
+    if refusal:
+        raise _field_error("member", refusal)
+    if role not in REHIRE_ROLES:
+        raise _field_error("role", "Choose employee, manager or HR.")
+    if start_date is None:
+        raise _field_error("start_date", "Give the first day of the new stay.")
+    if process is not None and start_date <= process.last_working_day:
+        raise _field_error("start_date", "The new stay starts after their last day.")
+    if manager is None or manager.organization_id != by.organization_id or not manager.is_manager \
+            or manager.pk == locked.pk:
+        raise _field_error("manager", "Choose an active manager, HR person or administrator.")
+    tour_services, tour_selectors = _tours()
+    ledger = tour_selectors.career_ledger(member=by, subject=locked)
+    last_tour = next((tour for tour in reversed(ledger) if tour.status in ("completed", "ended_early", "active")),
+                     None)
+    request = (Boomerang.objects.for_org(by.organization_id).select_for_update()
+               .filter(member=locked, state=Boomerang.State.REQUESTED).first())
+    locked.status, locked.role, locked.manager = Membership.Status.ACTIVE, role, manager
+    locked.joined_on = start_date
+    locked.title = (title or locked.title).strip()
+    locked.team = (team or locked.team).strip()
+    locked.save(update_fields=["status", "role", "manager", "joined_on", "title", "team", "updated_at"])
+    locked.organization = by.organization
+    tour = tour_services.tour_create(
+        by=by, employee=locked, manager=manager, kind=tour_kind, title=tour_title, mission=mission,
+        company_objectives=company_objectives, employee_benefits=employee_benefits, start_date=start_date,
+        end_date=end_date, previous_tour=last_tour)
+    boomerang = request or Boomerang(organization_id=by.organization_id, member=locked)
+    boomerang.state, boomerang.rehired_by, boomerang.rehired_at = Boomerang.State.REHIRED, by, timezone.now()
+    boomerang.start_date, boomerang.role, boomerang.manager = start_date, role, manager
+    boomerang.previous_exit = process
+    boomerang.last_tour_ref = last_tour.pk if last_tour else None
+    boomerang.new_tour_ref = tour.pk
+    boomerang.save()
+    AlumniProfile.objects.for_org(by.organization_id).filter(member=locked).update(
+        listed=False, updated_at=timezone.now())
+    notify(kind=BOOMERANG_REHIRED, subject_id=boomerang.pk, recipient=locked, window="rehired")
+    return boomerang
+
+
+# --- Data rights: download my data, erase me -----------------------------------------------------
+
+ERASED_NAME = "Erased person"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def my_data(*, member: Membership) -> dict[str, Any]:
+    """Everything the organization holds about this person, as they may take it away. Other people's
+    data is left out: HR's confidential notes, the names and addresses of candidates and customer
+    contacts they gave, their managers' names."""
+    _, tour_selectors = _tours()
+    user = member.user
+    organization_id = member.organization_id
+    exits = []
+    for process in ExitProcess.objects.for_org(organization_id).filter(member=member).order_by("created_at"):
+        step = LeaverStep.objects.for_org(organization_id).filter(process=process).first()
+        interview = ExitInterview.objects.for_org(organization_id).filter(process=process).first()
+        questions = dict(ExitQuestion.objects.for_org(organization_id).filter(
+            question_set_id=interview.question_set_id).values_list("pk", "text")) if interview else {}
+        exits.append({
+            "kind": process.kind, "last_working_day": _iso(process.last_working_day), "state": process.state,
+            "initiated_by": process.initiated_by, "completed_at": _iso(process.completed_at),
+            "your_step": {name: getattr(step, name) for name in STEP_FIELDS} | {
+                "consent_text_version": step.consent_text_version, "consented_at": _iso(step.consented_at)}
+            if step else None,
+            "your_interview_answers": {questions.get(int(key), key): answer
+                                       for key, answer in (interview.answers if interview else {}).items()},
+        })
+    card = AlumniProfile.objects.for_org(organization_id).filter(member=member).first()
+    return {
+        "organization": member.organization.name,
+        "exported_at": timezone.now().isoformat(),
+        "you": {"email": user.email, "full_name": user.full_name, "time_zone": user.time_zone,
+                "other_addresses": list(user.email_aliases.values_list("email", flat=True))},
+        "membership": {"role": member.role, "status": member.status, "title": member.title, "team": member.team,
+                       "joined_on": _iso(member.joined_on), "aspirations": member.aspirations,
+                       "values": member.values},
+        "tours": [{"title": tour.title, "kind": tour.kind, "status": tour.status, "start_date": _iso(tour.start_date),
+                   "end_date": _iso(tour.end_date), "mission": tour.mission,
+                   "company_objectives": tour.company_objectives, "employee_benefits": tour.employee_benefits,
+                   "success_company": tour.success_company, "success_employee": tour.success_employee}
+                  for tour in tour_selectors.career_ledger(member=member, subject=member)],
+        "exits": exits,
+        "directory_card": {name: getattr(card, name) for name in CARD_FIELDS} | {
+            "joined_on": _iso(card.joined_on), "left_on": _iso(card.left_on), "teams": card.teams,
+            "tour_titles": card.tour_titles} if card else None,
+        "referrals": [{"role": r.role, "why": r.why, "status": r.status, "bonus_amount": str(r.bonus_amount or ""),
+                       "bonus_currency": r.bonus_currency, "bonus_state": r.bonus_state,
+                       "created_at": _iso(r.created_at)}
+                      for r in Referral.objects.for_org(organization_id).filter(referrer=member)],
+        "customer_leads": [{"company": lead.company, "need": lead.need, "status": lead.status,
+                            "estimated_value": str(lead.estimated_value or ""), "currency": lead.currency,
+                            "bonus_state": lead.bonus_state, "created_at": _iso(lead.created_at)}
+                           for lead in CustomerLead.objects.for_org(organization_id).filter(submitter=member)],
+        "come_back_requests": [{"state": b.state, "message": b.message, "requested_at": _iso(b.requested_at)}
+                               for b in Boomerang.objects.for_org(organization_id).filter(member=member)],
+        "notifications": [{"title": n.title, "body": n.body, "created_at": _iso(n.created_at)}
+                          for n in Notification.objects.for_org(organization_id).filter(recipient=member)],
+    }
+
+
+def my_data_zip(*, member: Membership) -> bytes:
+    """The export as a zip archive (``my-data.json``)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(my_data(member=member), indent=2, ensure_ascii=False,
+                                                    default=str))
+    return buffer.getvalue()
+
+
+def _belongs_elsewhere(member: Membership) -> bool:
+    with tenancy.cross_tenant(reason="erasure: is the person a member of another organization?"):
+        return Membership.objects.filter(user_id=member.user_id).exclude(
+            organization_id=member.organization_id).filter(
+            status__in=(Membership.Status.ACTIVE, Membership.Status.ALUMNUS)).exists()
+
+
+@transaction.atomic
+def alumnus_erase(*, member: Membership, by: Membership) -> ErasureRecord:
+    """An alumnus's right to be erased. Their account, profile, contact details, consents, card, open
+    referrals and leads, requests, notifications and private notes go or are anonymized; what the
+    organization must keep stays without their name (tour history, referral and lead bonuses paid), and
+    the erasure is recorded. Their account is global: someone still in another organization on this
+    site is refused (erasing them would erase them there too)."""
+    rights.require_self_erasure(by, member)
+    if _belongs_elsewhere(member):
+        raise ApplicationError("You belong to another organization here too: erasing your account would erase it "
+                               "there as well. Leave that organization first, or ask its HR.")
+    return _erase(member, reason="asked")
+
+
+def _erase(member: Membership, *, reason: str) -> ErasureRecord:
+    user = User.objects.select_for_update().get(pk=member.user_id)
+    organization_id, now = member.organization_id, timezone.now()
+    names = [text for text in {user.full_name, user.email, *user.email_aliases.values_list("email", flat=True),
+                               *LeaverStep.objects.for_org(organization_id).filter(process__member=member)
+                               .exclude(personal_email="").values_list("personal_email", flat=True)} if text]
+    steps = LeaverStep.objects.for_org(organization_id).filter(process__member=member)
+    steps.update(personal_email="", personal_email_verified_at=None, verification_token_hash="", phone="", city="",
+                 linkedin_url="", note="", consent_directory=False, consent_news=False, consent_jobs=False,
+                 consent_events=False, consent_feedback=False, consent_text_version="", consented_at=None,
+                 access_token_hash="", access_expires_at=None, updated_at=now)
+    ExitInterview.objects.for_org(organization_id).filter(process__member=member).update(answers={}, updated_at=now)
+    ExitProcess.objects.for_org(organization_id).filter(member=member).update(
+        hr_note="", rehire_reason="", alumni_despite_note="", updated_at=now)
+    AlumniProfile.objects.for_org(organization_id).filter(member=member).delete()
+    Boomerang.objects.for_org(organization_id).filter(member=member).delete()
+    kept = {}
+    for model, owner in ((Referral, "referrer"), (CustomerLead, "submitter")):
+        rows = model.objects.for_org(organization_id).filter(**{owner: member})
+        rows.exclude(bonus_state=BonusState.PAID).delete()
+        kept[model._meta.model_name + "s_with_paid_bonus"] = rows.count()
+    Referral.objects.for_org(organization_id).filter(referrer=member).update(why="", updated_at=now)
+    CustomerLead.objects.for_org(organization_id).filter(submitter=member).update(need="", updated_at=now)
+    # Notifications to them, and anyone's that names them (e.g. HR's "… would like to come back").
+    notifications = Notification.objects.for_org(organization_id)
+    mentions = Q(recipient=member)
+    for text in names:
+        mentions |= Q(title__icontains=text) | Q(body__icontains=text)
+    notifications.filter(mentions).delete()
+    Reminder.objects.for_org(organization_id).filter(recipient=member).delete()
+    NotificationPreference.objects.for_org(organization_id).filter(membership=member).delete()
+    tour_services, _ = _tours()
+    tour_services.private_notes_erase(member=member)
+    kept["tours"] = len(_tours()[1].career_ledger(member=member, subject=member))
+    member.status, member.title, member.aspirations, member.values = Membership.Status.FORMER, "", "", ""
+    member.save(update_fields=["status", "title", "aspirations", "values", "updated_at"])
+    user.email_aliases.all().delete()
+    user.full_name, user.email, user.is_active = ERASED_NAME, f"erased-{user.pk}@erased.invalid", False
+    user.set_unusable_password()
+    user.save(update_fields=["full_name", "email", "is_active", "password"])
+    return ErasureRecord.objects.create(organization_id=organization_id, member=member, erased_at=now,
+                                        kept={"reason": reason, **kept})
+
+
+def retention_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(organization id, membership id) of alumni past their organization's retention period: left more
+    than that long ago, not signed in since, and no consent (never given, or withdrawn). Cross-tenant,
+    one query per organization that set a period."""
+    now = now or timezone.now()
+    due: list[tuple[int, int]] = []
+    with tenancy.cross_tenant(reason="retention sweep: alumni without consents past the retention period"):
+        for organization_id, days in AlumniSettings.objects.filter(retention_days__isnull=False).values_list(
+                "organization_id", "retention_days"):
+            cutoff = now - timedelta(days=days)
+            exits = ExitProcess.objects.filter(organization_id=organization_id, member_id=OuterRef("pk"),
+                                               state=ExitProcess.State.COMPLETED)
+            consenting = LeaverStep.objects.filter(organization_id=organization_id,
+                                                   process__member_id=OuterRef("pk")).filter(
+                Q(consent_directory=True) | Q(consent_news=True) | Q(consent_jobs=True) | Q(consent_events=True)
+                | Q(consent_feedback=True))
+            due += list(Membership.objects.filter(organization_id=organization_id, status=Membership.Status.ALUMNUS)
+                        .filter(Exists(exits.filter(completed_at__lt=cutoff)))
+                        .exclude(Exists(exits.filter(completed_at__gte=cutoff)))
+                        .exclude(Exists(consenting))
+                        .filter(Q(user__last_login__isnull=True) | Q(user__last_login__lt=cutoff))
+                        .values_list("organization_id", "pk"))
+    return due
+
+
+def retention_sweep(*, now: datetime | None = None) -> int:
+    """Beat: anonymize the alumni ``retention_due`` finds, each in its own transaction; returns how many.
+    Someone who is still in another organization here is left alone (their account is shared)."""
+    erased = 0
+    for organization_id, member_id in retention_due(now=now):
+        with tenancy.tenant_context(organization_id), transaction.atomic():
+            member = (Membership.objects.for_org(organization_id).select_related("user", "organization")
+                      .filter(pk=member_id, status=Membership.Status.ALUMNUS).first())
+            if member is None or _belongs_elsewhere(member):
+                continue
+            _erase(member, reason="retention")
+            erased += 1
+    return erased

@@ -17,3 +17,10 @@ def sweep_task_reminders() -> int:
     from alumni.reminders import sweep_task_reminders as sweep
 
     return sweep()
+
+
+@shared_task(name="alumni.tasks.sweep_retention")
+def sweep_retention() -> int:
+    from alumni.services import retention_sweep
+
+    return retention_sweep()

@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.errors import NotAllowed
 from alliance.models import Membership
+from alliance.serializers import StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.models import (
     TAG_MAX_LENGTH,
@@ -78,9 +79,9 @@ class CompanyFilterSet(UpdatedSinceFilterSet):
 
 
 class CompanyCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    domain = serializers.CharField(max_length=253, required=False, allow_blank=True, default="")
-    industry = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=200)
+    domain = StrictCharField(max_length=253, required=False, allow_blank=True, default="")
+    industry = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     allow_similar = serializers.BooleanField(required=False, default=False,
                                              help_text="Add it although similar companies exist.")
 
@@ -134,7 +135,7 @@ class CompanyMergeApi(APIView):
 # --- Contacts -------------------------------------------------------------------------------------
 
 class ContactOutputSerializer(serializers.ModelSerializer):
-    company_name = serializers.CharField(source="company.name")
+    company_name = StrictCharField(source="company.name")
     strength = serializers.SerializerMethodField()
 
     class Meta:
@@ -150,16 +151,16 @@ STRENGTHS = {s.name.lower(): s.value for s in Contact.Strength}
 
 
 class ContactInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     company = serializers.IntegerField()
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    met_where = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    met_where = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     introduced_by = serializers.IntegerField(required=False, allow_null=True, default=None)
     strength = serializers.ChoiceField(choices=list(STRENGTHS), required=False, default="acquaintance")
     last_talked_on = serializers.DateField(required=False, allow_null=True, default=None)
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    personal_notes = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = StrictCharField(max_length=40, required=False, allow_blank=True, default="")
+    personal_notes = StrictCharField(required=False, allow_blank=True, default="")
 
 
 def _contact_data(request, data: dict) -> dict:
@@ -228,11 +229,11 @@ class ContactDetailApi(APIView):
 
 class NamedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = StrictCharField()
 
 
 class IntelNoteOutputSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(source="author.user.full_name")
+    author_name = StrictCharField(source="author.user.full_name")
     author_email = serializers.EmailField(source="author.user.email")
     companies = NamedSerializer(many=True, read_only=True)
     tags = NamedSerializer(many=True, read_only=True)
@@ -280,12 +281,12 @@ class FlatListField(serializers.ListField):
 
 
 class IntelNoteInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    body = serializers.CharField(help_text="Markdown.")
+    title = StrictCharField(max_length=200)
+    body = StrictCharField(help_text="Markdown.")
     author = serializers.IntegerField(required=False, help_text="Only yourself: a note is its writer's own.")
     companies = FlatListField(child=serializers.IntegerField(), required=False, default=list)
     contacts = FlatListField(child=serializers.IntegerField(), required=False, default=list)
-    tags = FlatListField(child=serializers.CharField(max_length=TAG_MAX_LENGTH), required=False,
+    tags = FlatListField(child=StrictCharField(max_length=TAG_MAX_LENGTH), required=False,
                                  default=list, help_text=f"Names; new ones become free tags (≤ {TAG_MAX_LENGTH}).")
     source_kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, default=SourceKind.COFFEE)
     learned_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -401,9 +402,9 @@ class IntelNoteUsefulApi(APIView):
 
 class MostUsefulOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
     author = serializers.IntegerField(source="author_id")
-    author_name = serializers.CharField(source="author.user.full_name")
+    author_name = StrictCharField(source="author.user.full_name")
     marks_in_period = serializers.IntegerField()
 
 
@@ -426,7 +427,7 @@ class MostUsefulApi(APIView):
 
 class AcquaintanceContactSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    title = serializers.CharField()
+    title = StrictCharField()
     strength = serializers.SerializerMethodField()
     last_talked_on = serializers.DateField()
 
@@ -436,9 +437,9 @@ class AcquaintanceContactSerializer(serializers.Serializer):
 
 class AcquaintanceSerializer(serializers.Serializer):
     member = serializers.IntegerField(source="member.pk")
-    name = serializers.CharField(source="member.user.full_name")
+    name = StrictCharField(source="member.user.full_name")
     email = serializers.EmailField(source="member.user.email")
-    team = serializers.CharField(source="member.team")
+    team = StrictCharField(source="member.team")
     contact_count = serializers.IntegerField()
     strongest = serializers.SerializerMethodField()
     last_talked_on = serializers.DateField()
@@ -472,9 +473,9 @@ class WhoKnowsApi(APIView):
 # --- Introductions ---------------------------------------------------------------------------------------------
 
 class IntroductionOutputSerializer(serializers.ModelSerializer):
-    contact_title = serializers.CharField(source="contact.title")
+    contact_title = StrictCharField(source="contact.title")
     company = serializers.IntegerField(source="contact.company_id")
-    company_name = serializers.CharField(source="contact.company.name")
+    company_name = StrictCharField(source="contact.company.name")
     contact_name = serializers.SerializerMethodField(help_text="Shown to the requester once accepted.")
 
     class Meta:
@@ -491,7 +492,7 @@ class IntroductionOutputSerializer(serializers.ModelSerializer):
 
 class IntroductionInputSerializer(serializers.Serializer):
     contact = serializers.IntegerField()
-    message = serializers.CharField(max_length=2000)
+    message = StrictCharField(max_length=2000)
 
 
 class IntroductionFilterSet(UpdatedSinceFilterSet):
@@ -529,7 +530,7 @@ class IntroductionListApi(generics.ListAPIView):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class _IntroductionAnswerApi(APIView):

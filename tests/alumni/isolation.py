@@ -7,8 +7,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from alliance import tenancy
+from alliance.models import Membership
 from alumni import services
-from alumni.models import ExitInterview, ExitProcess, LeaverStep
+from alumni.models import AlumniProfile, Boomerang, ErasureRecord, ExitInterview, ExitProcess, LeaverStep
+from tests.alliance.factories import MembershipFactory
 
 
 def populate(world) -> None:
@@ -25,4 +27,21 @@ def populate(world) -> None:
                                       initiated_by=ExitProcess.InitiatedBy.EMPLOYEE, hr_note="Globex Secret note")
         LeaverStep.objects.for_org(world.org).filter(process=process).update(note="Globex Secret note")
         assert ExitInterview.objects.for_org(world.org).filter(process=process).exists()
-    world.objects.update(exit=process)
+        services.network_settings_save(by=admin, data={"level": "invest", "referral_bonus_for": "everyone",
+                                                       "referral_bonus_amount": "500", "bonus_currency": "EUR"})
+        referral = services.referral_create(by=world.employee, candidate_name="Globex Secret candidate",
+                                            candidate_email="candidate@globex.test", role="Globex Secret role",
+                                            why="Globex Secret reasons")
+        lead = services.lead_create(by=world.employee, company="Globex Secret customer", contact_name="Globex Secret",
+                                    need="Globex Secret need")
+        alumnus = MembershipFactory(organization=world.org, status=Membership.Status.ALUMNUS,
+                                    user__email="alumnus@globex.test", user__full_name="Globex Secret Alumnus")
+        AlumniProfile.objects.create(organization=world.org, member=alumnus, listed=True, name_visibility="everyone",
+                                     company_visibility="everyone", current_company="Globex Secret Inc")
+        boomerang = Boomerang.objects.create(organization=world.org, member=alumnus, state=Boomerang.State.REQUESTED,
+                                             message="Globex Secret wish", requested_at=timezone.now())
+        erased = MembershipFactory(organization=world.org, status=Membership.Status.FORMER,
+                                   user__email="erased@globex.test")
+        ErasureRecord.objects.create(organization=world.org, member=erased, erased_at=timezone.now(),
+                                     kept={"tours": 0})
+    world.objects.update(exit=process, referral=referral, lead=lead, boomerang=boomerang, alumnus=alumnus)

@@ -69,6 +69,35 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     alumnus.get_by_role("heading", name="Welcome to the Acme Robotics alumni network").wait_for()
     assert alumnus.get_by_text("News: yes").is_visible()
     nav = alumnus.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link").all_inner_texts() == ["Alumni"]
+    assert nav.get_by_role("link").all_inner_texts() == ["Alumni", "Directory", "Referrals & leads"]
     response = alumnus.goto(live_server.url + "/o/acme/")
     assert response.status == 404
+
+    # The alumnus lists themselves in the directory, showing their company to employees too.
+    alumnus.goto(live_server.url + "/o/acme/alumni/")
+    alumnus.get_by_role("link", name="My directory card").first.click()
+    alumnus.get_by_label("List me in the alumni directory").check()
+    alumnus.get_by_label("Current company", exact=True).fill("Initech")
+    alumnus.get_by_label("Current role", exact=True).fill("Head of robotics")
+    alumnus.get_by_label("Who sees your current company and role").select_option("everyone")
+    alumnus.get_by_label("City", exact=True).fill("Lisbon")
+    alumnus.get_by_label("Who sees your city").select_option("alumni")
+    alumnus.get_by_role("button", name="Save my card").click()
+    alumnus.get_by_text("Your directory card is saved.").wait_for()
+    # ... and refers a friend.
+    nav.get_by_role("link", name="Referrals & leads").click()
+    alumnus.get_by_label("Their name").fill("Fay Friend")
+    alumnus.get_by_label("Their e-mail").fill("fay@friend.example")
+    alumnus.get_by_label("The job").fill("Robotics engineer")
+    alumnus.get_by_label("Why they would be great here").fill("Built our first gripper with me.")
+    alumnus.get_by_role("button", name="Refer them").click()
+    alumnus.get_by_text("Thank you: Fay Friend is referred.").wait_for()
+
+    # HR sees the card as employees may (company, not city) and moves the referral along.
+    hr.goto(live_server.url + "/o/acme/alumni/directory/")
+    row = hr.get_by_role("row", name=re.compile("Dana Data"))
+    assert "Initech" in row.inner_text() and "Lisbon" not in row.inner_text()
+    hr.goto(live_server.url + "/o/acme/alumni/referrals/")
+    hr.get_by_role("row", name=re.compile("Fay Friend")).get_by_role("combobox").first.select_option("in_process")
+    hr.get_by_role("row", name=re.compile("Fay Friend")).get_by_role("button", name="Update").click()
+    hr.get_by_text("Referral of Fay Friend for Robotics engineer: in process.").wait_for()

@@ -24,7 +24,7 @@ def test_seed_demo_makes_intel_look_alive_and_is_idempotent():
             assert Contact.objects.for_org(organization).values("strength").distinct().count() == 3
             assert IntroductionRequest.objects.for_org(organization).filter(status="pending").count() == 1
             assert Follow.objects.for_org(organization).exists()
-            viewer = Membership.objects.for_org(organization).filter(role="employee").first()
+            viewer = Membership.objects.for_org(organization).filter(role="employee", status="active").first()
             results = selectors.search_notes(viewer, selectors.SearchFilters(q="pricing"))
             assert results.total > 0 and results.facets["company"]
             counts[organization.slug] = notes.count()

@@ -48,6 +48,7 @@ from tours.services.checkpoints import (
     checkpoints_plan_series,
     on_a_working_day,
     private_note_save,
+    private_notes_erase,
     series_dates,
 )
 from tours.services.drafting import (
@@ -123,6 +124,7 @@ __all__ = [
     "first_conversation_record_outcome",
     "first_conversation_withdraw",
     "private_note_save",
+    "private_notes_erase",
     "program_create",
     "program_update",
     "series_dates",

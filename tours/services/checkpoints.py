@@ -507,3 +507,10 @@ def _carry_over(tour: Tour) -> int:
     AgendaItem.objects.bulk_create(new_agenda)
     ActionItem.objects.bulk_create(new_actions)
     return len(new_agenda) + len(new_actions)
+
+
+@transaction.atomic
+def private_notes_erase(*, member: Membership) -> int:
+    """A person erased from the organization: their private checkpoint notes (theirs alone) go."""
+    deleted, _ = PrivateNote.objects.for_org(member.organization_id).filter(author=member).delete()
+    return deleted

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from alliance.models import Membership, Organization
+from alliance.tenancy import tenant_context
+from alumni.models import AlumniProfile, AlumniSettings, Boomerang, CustomerLead, Referral
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_an_invest_and_a_support_network_once():
+    call_command("seed_demo", stdout=io.StringIO(), verbosity=0)
+    acme, globex = Organization.objects.get(slug="acme"), Organization.objects.get(slug="globex")
+    with tenant_context(acme.pk):
+        assert AlumniSettings.objects.get().level == "invest"
+        assert Membership.objects.filter(status="alumnus").count() >= 30
+        profiles = AlumniProfile.objects.all()
+        assert profiles.filter(distinguished=True).exists() and profiles.filter(listed=False).exists()
+        assert profiles.filter(listed=True, company_visibility="everyone").exists()
+        assert profiles.filter(listed=True, name_visibility="alumni").exists()
+        assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
+        assert Referral.objects.filter(bonus_state="paid").exists() and Referral.objects.filter(
+            bonus_state="pending").exists()
+        assert len(set(CustomerLead.objects.values_list("status", flat=True))) >= 4
+        assert Boomerang.objects.filter(state="rehired").count() == 1
+        counts = (Referral.objects.count(), CustomerLead.objects.count(), AlumniProfile.objects.count())
+    with tenant_context(globex.pk):
+        assert AlumniSettings.objects.get().level == "support"
+        assert AlumniProfile.objects.count() >= 5
+    call_command("seed_demo", stdout=io.StringIO(), verbosity=0)
+    with tenant_context(acme.pk):
+        assert (Referral.objects.count(), CustomerLead.objects.count(), AlumniProfile.objects.count()) == counts

@@ -1,0 +1,102 @@
+"""The investment level decides the portal: every alumni route and the directory API, at each level."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver
+
+from alliance import tenancy
+from alumni import services
+from alumni.models import AlumniProfile, AlumniSettings, Referral
+from tests.alliance.routes import UNKNOWN_ID, iter_routes
+from tests.alumni.network import make_alumnus, set_level
+
+ALUMNI_AREA = [route for route in iter_routes(get_resolver())
+               if route.route.startswith("/o/<slug:org_slug>/alumni/")]
+# What an alumnus opens with GET at ``support`` (the others take a POST only).
+PAGES = {"alumni_home", "alumni_directory", "alumni_directory_csv", "alumni_card", "alumni_referrals",
+         "alumni_leads", "alumni_come_back"}
+
+
+def test_the_sweep_finds_the_alumni_area():
+    assert {route.name for route in ALUMNI_AREA} >= PAGES | {"alumni_referral_new", "alumni_lead_new"}
+
+
+@pytest.fixture
+def alumnus(org):
+    return make_alumnus(org, "alum@home.test", "Ada Alumna", current_company="Initech")
+
+
+@pytest.mark.parametrize("route", ALUMNI_AREA, ids=lambda route: route.name)
+def test_at_ignore_an_alumnus_reaches_no_portal_url(org, admin, alumnus, client_for, route):
+    set_level(admin, "ignore")
+    client = client_for(alumnus)
+    path = route.build({"org_slug": "acme", **dict.fromkeys(route.int_kwargs, UNKNOWN_ID)})
+    assert client.get(path).status_code == 404, path
+    assert client.post(path, {"message": "Let me back", "candidate_name": "X", "candidate_email": "x@x.test",
+                              "role": "Dev", "why": "Good"}).status_code == 404, path
+    with tenancy.tenant_context(org.pk):
+        assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("level", ["support", "invest"])
+def test_at_support_and_invest_the_alumnus_reaches_the_portal(org, admin, alumnus, client_for, level):
+    set_level(admin, level)
+    client = client_for(alumnus)
+    for route in ALUMNI_AREA:
+        path = route.build({"org_slug": "acme"})
+        expected = 200 if route.name in PAGES else 405
+        assert client.get(path).status_code == expected, path
+
+
+def test_the_level_changes_what_alumni_and_employees_see_at_once_and_deletes_nothing(
+        org, admin, employee, alumnus, client_for, api_for):
+    distinguished = make_alumnus(org, "star@home.test", "Stella Star", distinguished=True,
+                                 company_visibility="everyone", current_company="Globocorp")
+    with tenancy.tenant_context(org.pk):
+        distinguished_id = AlumniProfile.objects.get(member=distinguished).pk
+    alumni, staff, api = client_for(alumnus), client_for(employee), api_for(employee)
+    with tenancy.tenant_context(org.pk):
+        alumnus.organization = org
+        services.referral_create(by=alumnus, candidate_name="Bo Friend", candidate_email="bo@friend.test",
+                                 role="Engineer", why="Great engineer")
+    assert "Stella Star" not in alumni.get("/o/acme/alumni/").content.decode()  # support: no spotlight
+    set_level(admin, "invest")
+    home = alumni.get("/o/acme/alumni/").content.decode()
+    assert "Distinguished alumni" in home and "Stella Star" in home
+    set_level(admin, "ignore")
+    assert alumni.get("/o/acme/alumni/").status_code == 404
+    assert alumni.get("/o/acme/alumni/referrals/").status_code == 404
+    assert staff.get("/o/acme/alumni/directory/").status_code == 404
+    assert api.get("/api/v1/alumni/").status_code == 404
+    assert staff.get("/o/acme/alumni/referrals/").status_code == 200  # employees refer at every level
+    with tenancy.tenant_context(org.pk):  # nothing deleted going down
+        assert AlumniProfile.objects.count() == 2 and Referral.objects.count() == 1
+    set_level(admin, "support")
+    assert "Bo Friend" in alumni.get("/o/acme/alumni/referrals/").content.decode()
+    cards = {card["name"]: card for card in api.get("/api/v1/alumni/").json()["results"]}
+    assert cards["Stella Star"]["current_company"] == "Globocorp" and cards["Stella Star"]["id"] == distinguished_id
+    assert cards["Ada Alumna"]["current_company"] is None  # Ada shows her company to alumni only
+
+
+def test_only_an_administrator_sets_the_level(org, admin, hr, client_for):
+    page = client_for(hr).get("/o/acme/alumni-network/")
+    assert page.status_code == 200 and "Only an administrator changes these" in page.content.decode()
+    refused = client_for(hr).post("/o/acme/alumni-network/", {
+        "level": "ignore", "referral_bonus_for": "nobody", "referral_bonus_amount": "0", "lead_bonus_for": "nobody",
+        "lead_bonus_amount": "0", "bonus_currency": "EUR"})
+    assert refused.status_code == 400 and "Only an administrator" in refused.content.decode()
+    bad = client_for(admin).post("/o/acme/alumni-network/", {
+        "level": "invest", "referral_bonus_for": "everyone", "referral_bonus_amount": "0", "lead_bonus_for": "nobody",
+        "lead_bonus_amount": "0", "bonus_currency": "EUR"})
+    assert bad.status_code == 400 and "Give the bonus amount" in bad.content.decode()
+    with tenancy.tenant_context(org.pk):
+        assert not AlumniSettings.objects.exists()
+    ok = client_for(admin).post("/o/acme/alumni-network/", {
+        "level": "invest", "referral_bonus_for": "everyone", "referral_bonus_amount": "750", "lead_bonus_for": "alumni",
+        "lead_bonus_amount": "200", "bonus_currency": "eur"})
+    assert ok.status_code == 302
+    with tenancy.tenant_context(org.pk):
+        saved = AlumniSettings.objects.get()
+    assert (saved.level, saved.referral_bonus_amount, saved.bonus_currency) == ("invest", 750, "EUR")
+    assert client_for(admin).get("/o/acme/alumni-network/").status_code == 200
