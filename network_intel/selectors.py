@@ -48,7 +48,10 @@ def notes_visible_to(member: Membership) -> QuerySet[IntelNote]:
         return notes.none()
     rule = Q(author_id=member.pk) | Q(visibility=Visibility.ORGANIZATION)
     if member.team:
-        rule |= Q(visibility=Visibility.TEAM, author__team=member.team)
+        # A subquery, not a join to the author: the planner then keeps starting from the
+        # notes' own indexes (the search's GIN index among them).
+        teammates = Membership.objects.for_org(member.organization_id).filter(team=member.team).values("pk")
+        rule |= Q(visibility=Visibility.TEAM, author_id__in=teammates)
     # The author's management chain: the author is somewhere below ``member``.
     below = RawSQL(_SUBTREE_SQL, [member.organization_id, member.pk, member.organization_id])  # noqa: S611
     rule |= Q(visibility__in=[Visibility.TEAM, Visibility.LEADERSHIP], author_id__in=below)
@@ -238,7 +241,7 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
         if similar:
             # A union, not an OR: each side keeps its own index (full text; the company links).
             linked = IntelNoteCompany.objects.for_org(member.organization_id).filter(company__in=similar)
-            notes = notes.filter(pk__in=matching.values("pk").union(linked.values("note_id")))
+            notes = notes.filter(pk__in=matching.order_by().values("pk").union(linked.order_by().values("note_id")))
         else:
             notes = notes.filter(search_vector=_query(q, config))
     return notes, similar, config
