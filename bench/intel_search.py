@@ -350,9 +350,12 @@ def main(argv: list[str]) -> None:
                 "organization_id", flat=True).distinct()[:2])
         check_vectors(small)
         rng = random.Random(5)
+        load_before = os.getloadavg()
         bench_org("big organization", big, words, runs=args.runs, rng=rng)
         bench_org("small organization", small, words, runs=args.runs, rng=rng)
         bench_who_knows(big, args.runs)
+        print("\nload average (1, 5, 15 min) before the timings: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f} "
+              "({} cores)".format(*load_before, *os.getloadavg(), os.cpu_count()))
 
 
 if __name__ == "__main__":

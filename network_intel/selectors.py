@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet, TextField, Value
+from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet, TextField, Value, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 
 from alliance.models import Membership
 from network_intel.models import (
@@ -80,10 +81,13 @@ def _trigrams(text: str) -> Func:
     return Func(Value(text), function="intel_trigrams", output_field=ArrayField(TextField()))
 
 
-def company_matches(*, organization_id: int, text: str, limit: int = 8) -> list[Company]:
+def company_matches(*, organization_id: int, text: str, limit: int = 8, by_word: bool = True) -> list[Company]:
     """Companies a typed name most likely means: the same key or domain first, then by trigram similarity.
 
-    "ACME Inc.", "acme" and "acme.com" find Acme; "Globx" finds Globex.
+    "ACME Inc.", "acme" and "acme.com" find Acme; "Globx" finds Globex; with ``by_word``
+    (searching), "Strk" finds Stark Industries through its word "Stark". De-duplication
+    (``by_word=False``) compares whole names only, so "Stark Foods" is not taken for
+    Stark Industries.
     """
     text = (text or "").strip()[:200]
     if not text:
@@ -94,9 +98,13 @@ def company_matches(*, organization_id: int, text: str, limit: int = 8) -> list[
         same |= Q(domain__iexact=domain)
     # Trigrams of the key: "Globx" is close to "Globex Corporation" (key "globex").
     typed = _trigrams(key or text)
+    similarity = Func(F("name_trigrams"), typed, function="intel_similarity", output_field=FloatField())
+    if by_word:
+        similarity = Greatest(similarity, Func(F("name"), typed, function="intel_word_similarity",
+                                               output_field=FloatField()))
     candidates = (
         Company.objects.for_org(organization_id)
-        .annotate(similarity=Func(F("name_trigrams"), typed, function="intel_similarity", output_field=FloatField()))
+        .annotate(similarity=similarity)
         .filter(same | Q(name_trigrams__overlap=typed))
         .order_by("-similarity", "name", "id")
     )[: limit * 5]
@@ -252,10 +260,6 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries."""
     notes, similar, config = filtered_notes(member, filters)
     q = filters.q.strip()[:300]
-    total = notes.count()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    ordered = notes
     if q and filters.sort == "relevance":
         ordered = notes.annotate(rank=SearchRank(F("search_vector"), _query(q, config), cover_density=True)
                                  ).order_by("-rank", "-created_at", "-id")
@@ -263,7 +267,20 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
         ordered = notes.order_by("-learned_on", "-id")
     else:
         ordered = notes.order_by("-created_at", "-id")
-    ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
+    page = max(1, page)
+    ids, total = [], None
+    if q:
+        # Words narrow the notes down: one pass over the matches gives both the page and
+        # the count (count(*) OVER ()), instead of a count and a ranked page apart.
+        rows = list(ordered.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+                    [(page - 1) * per_page: page * per_page])
+        if rows:
+            ids, total = [pk for pk, _ in rows], rows[0][1]
+    if total is None:  # no words (an index gives the newest first), or a page past the end
+        total = notes.count()
+        page = min(page, max(1, -(-total // per_page)))
+        ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
+    pages = max(1, -(-total // per_page))
     found = IntelNote.objects.for_org(member.organization_id).filter(pk__in=ids).select_related(
         "author__user").prefetch_related("companies", "tags")
     if q:

@@ -81,7 +81,7 @@ def company_create(*, by: Membership, name: str, domain: str = "", industry: str
     if not key:
         raise _company_error("A company's name needs at least one letter or digit.")
     domain = domain_of(domain) if domain else domain_of(name)
-    matches = company_matches(organization_id=by.organization_id, text=name)
+    matches = company_matches(organization_id=by.organization_id, text=name, by_word=False)
     if domain:
         matches += [c for c in Company.objects.for_org(by.organization_id).filter(domain__iexact=domain)
                     if c not in matches]

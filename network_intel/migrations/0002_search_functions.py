@@ -9,6 +9,9 @@
   fills ``search_vector`` with it, and a bulk import can call the same function (the
   benchmark's loader does), so both store the same vector. LANGUAGE sql and IMMUTABLE:
   the planner inlines it.
+* ``intel_word_similarity`` compares typed trigrams with each word of a company's name:
+  "Strk" is far from the whole "Stark Industries" (key ``starkindustries``) but close to
+  its word "Stark", so a typo in one word of a longer name still finds the company.
 """
 
 from django.db import migrations
@@ -31,9 +34,17 @@ RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
       || setweight(to_tsvector(config, public.intel_fold(coalesce(tags, '') || ' ' || coalesce(companies, ''))), 'B')
       || setweight(to_tsvector(config, public.intel_fold(coalesce(body, ''))), 'C')
 $fn$;
+
+CREATE OR REPLACE FUNCTION intel_word_similarity(name text, typed text[]) RETURNS real
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+  SELECT coalesce(max(public.intel_similarity(public.intel_trigrams(word), typed)), 0)::real
+  FROM regexp_split_to_table(public.intel_fold(name), '[^[:alnum:]]+') AS word
+  WHERE word <> ''
+$fn$;
 """
 
 REVERSE_SQL = r"""
+DROP FUNCTION IF EXISTS intel_word_similarity(text, text[]);
 DROP FUNCTION IF EXISTS intel_note_vector(regconfig, text, text, text, text);
 DO $do$ BEGIN
   EXECUTE format('CREATE OR REPLACE FUNCTION intel_fold(value text) RETURNS text '
