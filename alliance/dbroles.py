@@ -7,6 +7,9 @@ server URL given in DATABASE_URL that is a superuser) and creates, idempotently:
   and the tables, runs migrations;
 * ``alliance_app`` — LOGIN, NOSUPERUSER NOBYPASSRLS NOCREATEDB: web, worker, beat
   and the test suite connect as this role; it owns nothing.
+
+It also marks the full-text match leakproof (``LEAKPROOF_SQL``) in the database and
+in ``template1``, so the test and benchmark databases (created from it) have it too.
 """
 
 from __future__ import annotations
@@ -20,6 +23,19 @@ logger = logging.getLogger(__name__)
 OWNER_ROLE = "alliance_owner"
 APP_ROLE = "alliance_app"
 BOOTSTRAP_LOCK_KEY = 7_201_400_001
+
+# Row-level security applies a query's own condition only after the policy unless the
+# condition's function is LEAKPROOF (it could otherwise reveal rows of other tenants,
+# e.g. through an error message that quotes them). So ``search_vector @@ query`` could not
+# use the GIN index for the application role: each search checked every note of the
+# organization. ``ts_match_vq`` (``tsvector @@ tsquery``) reveals nothing: it returns a
+# boolean, prints no notice, and its only errors (stack depth or memory for a deeply
+# nested query, "unrecognized operator" for a malformed one) come from the query's
+# structure, the same for every row, never from a row's vector. Only a superuser may
+# mark a function leakproof; the mark is per database and is not kept by pg_dump or
+# pg_upgrade, so deploy/postgres-init.sh does the same in production (run it again after
+# a major upgrade). tests/network_intel/test_search_plan.py checks the mark and the plan.
+LEAKPROOF_SQL = "ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) LEAKPROOF"
 
 
 def grant_app_role(sender, using="default", **kwargs) -> None:
@@ -55,11 +71,27 @@ def _with_user(url: str, *, user: str, password: str, dbname: str) -> str:
     return f"postgresql://{user}:{quote(password, safe='')}@{netloc_host}{port}/{dbname}"
 
 
-def maintenance_dsn(url: str) -> str:
-    """The same server and user, on the ``postgres`` database (which always exists)."""
+def maintenance_dsn(url: str, dbname: str = "postgres") -> str:
+    """The same server and user, on the ``postgres`` database (which always exists) or ``dbname``."""
     parts = urlsplit(url)
     return _with_user(url, user=unquote(parts.username or "postgres"), password=unquote(parts.password or ""),
-                      dbname="postgres")
+                      dbname=dbname)
+
+
+def mark_leakproof(admin_url: str, *, dbname: str) -> None:
+    """Run ``LEAKPROOF_SQL`` in one database, as the superuser of ``admin_url``."""
+    import psycopg2
+
+    conn = psycopg2.connect(maintenance_dsn(admin_url, dbname))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT proleakproof FROM pg_proc WHERE oid = 'pg_catalog.ts_match_vq(tsvector, tsquery)'"
+                        "::regprocedure")
+            if not cur.fetchone()[0]:
+                cur.execute(LEAKPROOF_SQL)
+    finally:
+        conn.close()
 
 
 def bootstrap_roles(admin_url: str, *, dbname: str, owner_password: str, app_password: str) -> DatabaseUrls:
@@ -90,6 +122,10 @@ def bootstrap_roles(admin_url: str, *, dbname: str, owner_password: str, app_pas
                         sql.Identifier(dbname), sql.Identifier(OWNER_ROLE)
                     )
                 )
+            # template1 first: databases created later from it (the test and benchmark
+            # databases) inherit the mark.
+            for database in ("template1", dbname):
+                mark_leakproof(admin_url, dbname=database)
     finally:
         conn.close()
     return DatabaseUrls(

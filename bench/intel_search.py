@@ -26,11 +26,13 @@ Then "who knows someone at X" for the company with 1,000 contacts.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import random
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,9 +49,9 @@ from django.utils import timezone  # noqa: E402
 from alliance import tenancy  # noqa: E402
 from alliance.models import Membership  # noqa: E402
 from alliance.testing import app_role_config, owner_role_config, scratch_database, use_role  # noqa: E402
-from network_intel import selectors  # noqa: E402
+from network_intel import selectors, services  # noqa: E402
 from network_intel.demo import COMPANIES  # noqa: E402
-from network_intel.models import Company  # noqa: E402
+from network_intel.models import Company, IntelNote  # noqa: E402
 from network_intel.text import company_key  # noqa: E402
 
 VOCABULARY = 3000
@@ -125,55 +127,11 @@ def load(*, orgs: int, notes: int, big_notes: int, words: list[str], now) -> Non
             """, {"now": now, "names": names, "keys": keys})
     # The GIN index is built once after the load (as its owner), as one would for a bulk import.
     as_owner("DROP INDEX IF EXISTS intel_note_search_idx")
+    started = time.perf_counter()
     with tenancy.cross_tenant(reason="benchmark: load notes"):
-        # Note g: the first ``big_notes`` belong to the big organization, the rest round-robin to the others.
-        # Its company is the organization's (1 + g %% 40)-th; the link insert below derives the same one.
-        gen = """
-            WITH orgs AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM alliance_organization),
-            people AS (SELECT organization_id, array_agg(id ORDER BY id) AS ids FROM alliance_membership
-                       GROUP BY organization_id),
-            vocab AS MATERIALIZED (SELECT %(words)s::text[] AS w),
-            comps AS (SELECT organization_id, array_agg(id ORDER BY id) AS ids,
-                             array_agg(name ORDER BY id) AS names FROM network_intel_company GROUP BY organization_id),
-            gen AS (
-                SELECT g, o.id AS org, p.ids[1 + g %% cardinality(p.ids)] AS author,
-                       c.ids[1 + g %% 40] AS company, c.names[1 + g %% 40] AS company_name
-                FROM generate_series(%(first)s, %(last)s) AS g
-                JOIN orgs o ON o.rn = CASE WHEN g <= %(big)s THEN 1 ELSE 2 + (g - %(big)s) %% (%(orgs)s - 1) END
-                JOIN people p ON p.organization_id = o.id
-                JOIN comps c ON c.organization_id = o.id
-            )
-        """
-        step = 100_000
-        for first in range(1, notes + 1, step):
-            last = min(notes, first + step - 1)
-            params = {"first": first, "last": last, "big": big_notes, "orgs": orgs, "words": words,
-                      "n": len(words), "now": now}
-            execute(gen + """
-                , texts AS (
-                    SELECT gen.*,
-                           company_name || ' ' || (SELECT string_agg(vocab.w[1 + floor(power(random(), 2.2)
-                               * %(n)s)::int + 0 * i], ' ') FROM generate_series(1, 5 + 0 * g) AS i) AS title,
-                           (SELECT string_agg(vocab.w[1 + floor(power(random(), 2.2) * %(n)s)::int + 0 * i], ' ')
-                            FROM generate_series(1, 35 + 0 * g) AS i) AS body
-                    FROM gen CROSS JOIN vocab
-                )
-                INSERT INTO network_intel_intelnote (id, organization_id, author_id, title, body, body_html,
-                    source_kind, learned_on, visibility, useful_until, search_vector, created_at, updated_at)
-                SELECT g, org, author, title, body, '', 'coffee', %(now)s::date - (g %% 365),
-                       CASE g %% 10 WHEN 0 THEN 'private' WHEN 1 THEN 'team' WHEN 2 THEN 'team'
-                                    WHEN 3 THEN 'leadership' ELSE 'organization' END, NULL,
-                       setweight(to_tsvector('english', intel_fold(title)), 'A')
-                       || setweight(to_tsvector('english', intel_fold(company_name)), 'B')
-                       || setweight(to_tsvector('english', intel_fold(body)), 'C'),
-                       %(now)s - make_interval(mins => g %% 500000), %(now)s
-                FROM texts
-            """, params)
-            execute(gen + """
-                INSERT INTO network_intel_intelnotecompany (organization_id, note_id, company_id, created_at,
-                                                            updated_at)
-                SELECT org, g, company, %(now)s, %(now)s FROM gen
-            """, params)
+        load_notes(notes=notes, big_notes=big_notes, words=words, now=now)
+    print(f"  notes and links: {time.perf_counter() - started:.0f} s", flush=True)
+    with tenancy.cross_tenant(reason="benchmark: load contacts"):
         # Contacts: 1,000 at the big organization's first company, five per member elsewhere.
         execute(
             """
@@ -196,12 +154,92 @@ def load(*, orgs: int, notes: int, big_notes: int, words: list[str], now) -> Non
             JOIN network_intel_company c ON c.organization_id = m.organization_id
             WHERE (c.id + m.id) %% 8 = 0
             """, {"now": now, "today": now.date()})
+    started = time.perf_counter()
     as_owner(
+        "SET maintenance_work_mem = '512MB'",
         "CREATE INDEX intel_note_search_idx ON network_intel_intelnote USING gin (search_vector)",
         *[f"VACUUM ANALYZE {table}" for table in (
             "alliance_organization", "alliance_membership", "network_intel_company", "network_intel_contact",
             "network_intel_intelnote", "network_intel_intelnotecompany")],
     )
+    print(f"  compaction, GIN index, statistics: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+NOTE_COLUMNS = ("id", "organization_id", "author_id", "company_id", "company_name", "title", "body", "learned_on",
+                "visibility", "created_at")
+VISIBILITIES = ["private", "team", "team", "leadership"] + ["organization"] * 6
+
+
+def load_notes(*, notes: int, big_notes: int, words: list[str], now) -> None:
+    """Notes and their company links: generated here, streamed with COPY, inserted set-based.
+
+    Note g (1-based): the first ``big_notes`` belong to the big organization, the rest go
+    round-robin to the others. Its author is one of that organization's members, its
+    company one of the organization's 40 (by g), and its title starts with the company's name.
+    Its stored search vector is the one ``services.notes_reindex`` would store (the same
+    SQL function, ``intel_note_vector``, of the same title, company name and body; no tags,
+    the organization's default language).
+    Row-level security refuses COPY into the note table itself, so the rows go to a
+    temporary table first and from there, in one statement each, into the notes and the
+    links (as the application role, so the policy's WITH CHECK holds for every row).
+    """
+    rng = random.Random(7)
+    size = len(words)
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT o.id, (SELECT array_agg(m.id ORDER BY m.id) FROM alliance_membership m
+                          WHERE m.organization_id = o.id),
+                   (SELECT array_agg(c.id ORDER BY c.id) FROM network_intel_company c WHERE c.organization_id = o.id),
+                   (SELECT array_agg(c.name ORDER BY c.id) FROM network_intel_company c
+                    WHERE c.organization_id = o.id)
+            FROM alliance_organization o ORDER BY o.id""")
+        orgs = cursor.fetchall()
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_note (id bigint, organization_id bigint, author_id bigint,"
+            " company_id bigint, company_name text, title text, body text, learned_on date, visibility text,"
+            " created_at timestamptz) ON COMMIT DROP")
+    today = now.date()
+
+    def text(count: int) -> str:
+        # A skewed (Zipf-like) choice: low indexes are common words, high ones rare.
+        return " ".join(words[int(rng.random() ** 2.2 * size)] for _ in range(count))
+
+    step = 50_000
+    raw = connection.connection  # the psycopg2 connection under Django's, in the same transaction
+    for first in range(1, notes + 1, step):
+        buffer = io.StringIO()
+        for g in range(first, min(notes, first + step - 1) + 1):
+            org_id, authors, companies, names = orgs[0 if g <= big_notes else 1 + (g - big_notes) % (len(orgs) - 1)]
+            k = g % len(companies)
+            row = (g, org_id, authors[g % len(authors)], companies[k], names[k], f"{names[k]} {text(5)}", text(35),
+                   today - timedelta(days=g % 365), VISIBILITIES[g % 10], now - timedelta(minutes=g % 500_000))
+            buffer.write("\t".join(str(value) for value in row) + "\n")
+        buffer.seek(0)
+        with raw.cursor() as cursor:
+            cursor.copy_expert(f"COPY bench_note ({', '.join(NOTE_COLUMNS)}) FROM STDIN", buffer)
+    execute("""
+        INSERT INTO network_intel_intelnote (id, organization_id, author_id, title, body, body_html, source_kind,
+            learned_on, visibility, useful_until, search_vector, created_at, updated_at)
+        SELECT id, organization_id, author_id, title, body, '', 'coffee', learned_on, visibility, NULL,
+               intel_note_vector(%(config)s::regconfig, title, NULL, company_name, body), created_at, %(now)s
+        FROM bench_note ORDER BY id
+        """, {"now": now, "config": "english"})
+    execute("""
+        INSERT INTO network_intel_intelnotecompany (organization_id, note_id, company_id, created_at, updated_at)
+        SELECT organization_id, id, company_id, %(now)s, %(now)s FROM bench_note ORDER BY id
+        """, {"now": now})
+
+
+def check_vectors(org_id: int) -> None:
+    """The loaded vectors are the application's: recompute one organization's with notes_reindex, compare."""
+    def vectors() -> list[tuple[int, str]]:
+        return list(IntelNote.objects.for_org(org_id).order_by("id").values_list("id", "search_vector"))
+
+    with tenancy.tenant_context(org_id):
+        loaded = vectors()
+        services.notes_reindex(organization_id=org_id)
+        if vectors() != loaded:
+            raise SystemExit(f"organization {org_id}: the loaded search vectors differ from notes_reindex's")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -310,10 +348,14 @@ def main(argv: list[str]) -> None:
         with tenancy.cross_tenant(reason="benchmark: pick the organizations"):
             big, small = list(Membership.objects.order_by("organization_id").values_list(
                 "organization_id", flat=True).distinct()[:2])
+        check_vectors(small)
         rng = random.Random(5)
+        load_before = os.getloadavg()
         bench_org("big organization", big, words, runs=args.runs, rng=rng)
         bench_org("small organization", small, words, runs=args.runs, rng=rng)
         bench_who_knows(big, args.runs)
+        print("\nload average (1, 5, 15 min) before the timings: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f} "
+              "({} cores)".format(*load_before, *os.getloadavg(), os.cpu_count()))
 
 
 if __name__ == "__main__":

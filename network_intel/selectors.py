@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, F, FloatField, Func, Max, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, Count, F, FloatField, Func, Max, Q, QuerySet, TextField, Value, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 
 from alliance.models import Membership
 from network_intel.models import (
@@ -48,7 +50,10 @@ def notes_visible_to(member: Membership) -> QuerySet[IntelNote]:
         return notes.none()
     rule = Q(author_id=member.pk) | Q(visibility=Visibility.ORGANIZATION)
     if member.team:
-        rule |= Q(visibility=Visibility.TEAM, author__team=member.team)
+        # A subquery, not a join to the author: the planner then keeps starting from the
+        # notes' own indexes (the search's GIN index among them).
+        teammates = Membership.objects.for_org(member.organization_id).filter(team=member.team).values("pk")
+        rule |= Q(visibility=Visibility.TEAM, author_id__in=teammates)
     # The author's management chain: the author is somewhere below ``member``.
     below = RawSQL(_SUBTREE_SQL, [member.organization_id, member.pk, member.organization_id])  # noqa: S611
     rule |= Q(visibility__in=[Visibility.TEAM, Visibility.LEADERSHIP], author_id__in=below)
@@ -77,10 +82,13 @@ def _trigrams(text: str) -> Func:
     return Func(Value(text), function="intel_trigrams", output_field=ArrayField(TextField()))
 
 
-def company_matches(*, organization_id: int, text: str, limit: int = 8) -> list[Company]:
+def company_matches(*, organization_id: int, text: str, limit: int = 8, by_word: bool = True) -> list[Company]:
     """Companies a typed name most likely means: the same key or domain first, then by trigram similarity.
 
-    "ACME Inc.", "acme" and "acme.com" find Acme; "Globx" finds Globex.
+    "ACME Inc.", "acme" and "acme.com" find Acme; "Globx" finds Globex; with ``by_word``
+    (searching), "Strk" finds Stark Industries through its word "Stark". De-duplication
+    (``by_word=False``) compares whole names only, so "Stark Foods" is not taken for
+    Stark Industries.
     """
     text = (text or "").strip()[:200]
     if not text:
@@ -91,9 +99,13 @@ def company_matches(*, organization_id: int, text: str, limit: int = 8) -> list[
         same |= Q(domain__iexact=domain)
     # Trigrams of the key: "Globx" is close to "Globex Corporation" (key "globex").
     typed = _trigrams(key or text)
+    similarity = Func(F("name_trigrams"), typed, function="intel_similarity", output_field=FloatField())
+    if by_word:
+        similarity = Greatest(similarity, Func(F("name"), typed, function="intel_word_similarity",
+                                               output_field=FloatField()))
     candidates = (
         Company.objects.for_org(organization_id)
-        .annotate(similarity=Func(F("name_trigrams"), typed, function="intel_similarity", output_field=FloatField()))
+        .annotate(similarity=similarity)
         .filter(same | Q(name_trigrams__overlap=typed))
         .order_by("-similarity", "name", "id")
     )[: limit * 5]
@@ -234,11 +246,14 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
     q = filters.q.strip()[:300]
     if q:
         similar = company_matches(organization_id=member.organization_id, text=q, limit=3)
-        matching = IntelNote.objects.for_org(member.organization_id).filter(search_vector=_query(q, config))
         if similar:
-            # A union, not an OR: each side keeps its own index (full text; the company links).
+            # The words, or a link to a company the text resembles. ``id = ANY(ARRAY(links))``
+            # (evaluated once) lets both sides use an index, OR-ed as bitmaps: the GIN index
+            # and the primary key, so the company's notes are read in page order.
             linked = IntelNoteCompany.objects.for_org(member.organization_id).filter(company__in=similar)
-            notes = notes.filter(pk__in=matching.values("pk").union(linked.values("note_id")))
+            linked_ids = Func(F("pk"), ArraySubquery(linked.order_by().values("note_id")), template="%(expressions)s)",
+                              arg_joiner=" = ANY(", output_field=BooleanField())
+            notes = notes.filter(Q(search_vector=_query(q, config)) | Q(linked_ids))
         else:
             notes = notes.filter(search_vector=_query(q, config))
     return notes, similar, config
@@ -249,10 +264,6 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries."""
     notes, similar, config = filtered_notes(member, filters)
     q = filters.q.strip()[:300]
-    total = notes.count()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    ordered = notes
     if q and filters.sort == "relevance":
         ordered = notes.annotate(rank=SearchRank(F("search_vector"), _query(q, config), cover_density=True)
                                  ).order_by("-rank", "-created_at", "-id")
@@ -260,7 +271,20 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
         ordered = notes.order_by("-learned_on", "-id")
     else:
         ordered = notes.order_by("-created_at", "-id")
-    ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
+    page = max(1, page)
+    ids, total = [], None
+    if q:
+        # Words narrow the notes down: one pass over the matches gives both the page and
+        # the count (count(*) OVER ()), instead of a count and a ranked page apart.
+        rows = list(ordered.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+                    [(page - 1) * per_page: page * per_page])
+        if rows:
+            ids, total = [pk for pk, _ in rows], rows[0][1]
+    if total is None:  # no words (an index gives the newest first), or a page past the end
+        total = notes.count()
+        page = min(page, max(1, -(-total // per_page)))
+        ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
+    pages = max(1, -(-total // per_page))
     found = IntelNote.objects.for_org(member.organization_id).filter(pk__in=ids).select_related(
         "author__user").prefetch_related("companies", "tags")
     if q:

@@ -41,19 +41,18 @@ INTRODUCTION_KIND = "intel_introduction"
 
 # --- Search index ---------------------------------------------------------------------------------
 
-# Title weighs most (A), then the note's tags and companies (B), then the body (C).
+# Title weighs most (A), then the note's tags and companies (B), then the body (C):
+# ``intel_note_vector`` (migration 0002), the one definition of a note's stored vector.
 REINDEX_SQL = """
-    UPDATE network_intel_intelnote n SET search_vector =
-        setweight(to_tsvector(%(config)s::regconfig, intel_fold(n.title)), 'A')
-        || setweight(to_tsvector(%(config)s::regconfig, intel_fold(
-               coalesce((SELECT string_agg(t.name, ' ') FROM network_intel_intelnotetag l
-                         JOIN network_intel_tag t ON t.id = l.tag_id AND t.organization_id = l.organization_id
-                         WHERE l.organization_id = n.organization_id AND l.note_id = n.id), '')
-               || ' ' ||
-               coalesce((SELECT string_agg(c.name, ' ') FROM network_intel_intelnotecompany l
-                         JOIN network_intel_company c ON c.id = l.company_id AND c.organization_id = l.organization_id
-                         WHERE l.organization_id = n.organization_id AND l.note_id = n.id), ''))), 'B')
-        || setweight(to_tsvector(%(config)s::regconfig, intel_fold(n.body)), 'C')
+    UPDATE network_intel_intelnote n SET search_vector = intel_note_vector(
+        %(config)s::regconfig, n.title,
+        (SELECT string_agg(t.name, ' ') FROM network_intel_intelnotetag l
+         JOIN network_intel_tag t ON t.id = l.tag_id AND t.organization_id = l.organization_id
+         WHERE l.organization_id = n.organization_id AND l.note_id = n.id),
+        (SELECT string_agg(c.name, ' ') FROM network_intel_intelnotecompany l
+         JOIN network_intel_company c ON c.id = l.company_id AND c.organization_id = l.organization_id
+         WHERE l.organization_id = n.organization_id AND l.note_id = n.id),
+        n.body)
     WHERE n.organization_id = %(org)s AND (%(all)s OR n.id = ANY(%(ids)s))
 """
 
@@ -82,7 +81,7 @@ def company_create(*, by: Membership, name: str, domain: str = "", industry: str
     if not key:
         raise _company_error("A company's name needs at least one letter or digit.")
     domain = domain_of(domain) if domain else domain_of(name)
-    matches = company_matches(organization_id=by.organization_id, text=name)
+    matches = company_matches(organization_id=by.organization_id, text=name, by_word=False)
     if domain:
         matches += [c for c in Company.objects.for_org(by.organization_id).filter(domain__iexact=domain)
                     if c not in matches]

@@ -260,8 +260,8 @@ def companies(request: HttpRequest, org_slug: str) -> HttpResponse:
             return redirect(_url(request, "company_detail", company.pk))
     search_text = request.GET.get("q", "")[:200]
     rows = list(selectors.company_list(member=member, search=search_text).order_by("name", "id")[:300])
-    similar = (selectors.company_matches(organization_id=member.organization_id, text=form.data.get("name", ""))
-               if form.is_bound else [])
+    similar = (selectors.company_matches(organization_id=member.organization_id, text=form.data.get("name", ""),
+                                         by_word=False) if form.is_bound else [])
     return render(request, "network_intel/companies.html", {
         "form": form, "companies": rows, "q": search_text, "similar": similar, "can_curate": rights.can_curate(member),
     }, status=400 if request.method == "POST" else 200)

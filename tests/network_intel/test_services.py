@@ -73,6 +73,21 @@ def test_a_typo_is_offered_the_existing_company_instead_of_a_duplicate(employee)
         assert services.company_create(by=employee, name="Globexx", allow_similar=True).name == "Globexx"
 
 
+def test_a_typo_in_one_word_of_a_longer_name_finds_the_company_and_its_notes(employee):
+    stark, umbrella = company(employee, "Stark Industries"), company(employee, "Umbrella Robotics")
+    about = note(employee, title="Quarterly plans", body="Nothing here names them.", companies=[stark])
+    org = employee.organization_id
+    with tenancy.tenant_context(org):
+        assert selectors.company_matches(organization_id=org, text="Strk") == [stark]
+        assert selectors.company_matches(organization_id=org, text="Indstries") == [stark]
+        assert selectors.company_matches(organization_id=org, text="Robotcs") == [umbrella]
+        # De-duplication compares whole names: a new company sharing one word is not taken for it.
+        assert selectors.company_matches(organization_id=org, text="Stark Foods", by_word=False) == []
+        results = selectors.search_notes(employee, selectors.SearchFilters(q="Strk"))
+        assert [n.pk for n in results.notes] == [about.pk]
+        assert results.did_you_mean == [stark]
+
+
 def test_hr_merges_companies_and_notes_contacts_follows_follow(employee, hr):
     real, dup = company(employee, "Hooli"), company(employee, "Hooli Labs")
     both = note(employee, title="Hooli roadmap", companies=[real, dup])
