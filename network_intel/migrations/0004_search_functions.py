@@ -58,7 +58,7 @@ DROP FUNCTION IF EXISTS intel_fold_accents(text);
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("network_intel", "0001_initial"),
+        ("network_intel", "0003_networking_fund"),
     ]
 
     operations = [
