@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import pycountry
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,6 +47,8 @@ from network_intel.fund_selectors import CENT, balance_of, fund_policy, org_toda
 from network_intel.models import Contact, IntelNote, Visibility
 
 FUND_KIND = "fund_expense"
+# The first key of the transaction-level advisory lock that serializes changes of the fund settings.
+FUND_SETTINGS_LOCK = 7_301
 MAX_RECEIPTS = 10
 RECEIPT_FOLDER = "receipts"
 RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
@@ -123,15 +125,21 @@ POLICY_FIELDS = ("period", "amount", "per_expense_max", "receipt_required_above"
                  "report_back_days")
 
 
-def _require_fund_runner(by: Membership) -> None:
+def _begin_settings_change(by: Membership) -> None:
+    """Refuse anyone but HR and admins, then take the organization's fund-settings lock."""
     if not rights.can_run_fund(by):
         raise NotAllowed("Only HR or an administrator can change the networking fund.")
+    # One change of the fund's settings at a time per organization (until the transaction ends):
+    # two HR people saving the first policy, or the same rate or override, at the same moment
+    # would otherwise both find nothing and both insert, and the second would hit the unique key.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FUND_SETTINGS_LOCK, by.organization_id])
 
 
 @transaction.atomic
 def fund_policy_save(*, by: Membership, data: dict) -> FundPolicy:
     """HR sets the organization's fund policy (made on first save)."""
-    _require_fund_runner(by)
+    _begin_settings_change(by)
     unknown = set(data) - set(POLICY_FIELDS)
     if unknown:
         raise ApplicationError(f"“{sorted(unknown)[0]}” is not part of the fund policy.")
@@ -156,7 +164,7 @@ def fund_policy_save(*, by: Membership, data: dict) -> FundPolicy:
 @transaction.atomic
 def fund_override_set(*, by: Membership, amount, role: str = "", team: str = "") -> FundOverride:
     """Another budget for a role or a team (replacing the one it had)."""
-    _require_fund_runner(by)
+    _begin_settings_change(by)
     role, team = (role or "").strip(), " ".join((team or "").split())
     if bool(role) == bool(team):
         raise ApplicationError("Give either a role or a team.", field_errors={"team": ["Either a role or a team."]})
@@ -176,14 +184,14 @@ def fund_override_set(*, by: Membership, amount, role: str = "", team: str = "")
 
 @transaction.atomic
 def fund_override_delete(*, by: Membership, override: FundOverride) -> None:
-    _require_fund_runner(by)
+    _begin_settings_change(by)
     override.delete()
 
 
 @transaction.atomic
 def exchange_rate_save(*, by: Membership, currency: str, rate, valid_on: date) -> ExchangeRate:
     """HR records a rate (1 unit of ``currency`` in the organization's currency) from ``valid_on``."""
-    _require_fund_runner(by)
+    _begin_settings_change(by)
     currency = clean_currency(currency)
     if currency == by.organization.currency:
         raise _error("currency", f"{currency} is the organization's own currency: its rate is always 1.")
@@ -202,7 +210,7 @@ def exchange_rate_save(*, by: Membership, currency: str, rate, valid_on: date) -
 
 @transaction.atomic
 def exchange_rate_delete(*, by: Membership, rate: ExchangeRate) -> None:
-    _require_fund_runner(by)
+    _begin_settings_change(by)
     rate.delete()
 
 

@@ -324,6 +324,40 @@ def test_the_hard_cap_holds_with_parallel_submissions(org, hr, admin, manager, e
         assert fund_selectors.balance_of(employee).pending == Decimal("80.00")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_hr_people_saving_the_first_policy_and_a_rate_at_once_both_succeed(org, hr, admin):
+    """Both find no row yet; the settings lock makes the second wait and update what the first made."""
+    from datetime import date
+
+    from network_intel.fund_models import ExchangeRate, FundPolicy
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(by, amount, rate):
+        try:
+            barrier.wait()
+            with tenancy.tenant_context(org.pk):
+                fund_services.fund_policy_save(by=by, data={"amount": Decimal(amount)})
+                fund_services.exchange_rate_save(by=by, currency="EUR", rate=rate, valid_on=date(2026, 11, 1))
+            outcomes.append("ok")
+        except Exception as error:  # noqa: BLE001 - any failure is the test's finding
+            outcomes.append(repr(error))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=save, args=(hr, "100.00", "1.1")),
+               threading.Thread(target=save, args=(admin, "120.00", "1.2"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["ok", "ok"]
+    with tenancy.tenant_context(org.pk):
+        assert FundPolicy.objects.count() == 1 and ExchangeRate.objects.count() == 1
+        assert FundPolicy.objects.get().amount in {Decimal("100.00"), Decimal("120.00")}
+
+
 # --- Receipts -------------------------------------------------------------------------------------------------
 
 def test_png_and_pdf_receipts_are_stored_privately(fund, employee):
