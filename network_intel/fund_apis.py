@@ -251,12 +251,44 @@ class ExpenseListApi(generics.ListAPIView):
         return _expense_response(request, expense.pk, status=201)
 
 
+class ExpenseUpdateInputSerializer(serializers.Serializer):
+    """The fields of a draft its member may change; each one left out stays as it is."""
+
+    spent_on = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=ExpenseKind.choices, required=False)
+    merchant = StrictCharField(max_length=MERCHANT_MAX_LENGTH, required=False)
+    amount = _money(max_value=MAX_MONEY, required=False)
+    currency = StrictCharField(min_length=3, max_length=3, required=False, help_text="ISO 4217, e.g. EUR.")
+    exchange_rate = serializers.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
+                                             allow_null=True,
+                                             help_text="One unit in the organization's currency; "
+                                                       "null to use HR's rate table.")
+    purpose = StrictCharField(max_length=5000, required=False)
+    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+                                     max_length=50, help_text="Ids of your own contacts you met (replaces the list).")
+    met_names = StrictCharField(max_length=2000, required=False, allow_blank=True)
+
+
 class ExpenseDetailApi(APIView):
     serializer_class = ExpenseOutputSerializer
 
     @extend_schema(summary="Retrieve an expense", responses=ExpenseOutputSerializer)
     def get(self, request, pk: int):
         return _expense_response(request, rights.access_expense(request.member, pk).pk)
+
+    @extend_schema(summary="Change a draft (its member only; submitted and later expenses do not change)",
+                   request=ExpenseUpdateInputSerializer, responses=ExpenseOutputSerializer)
+    def patch(self, request, pk: int):
+        expense = rights.access_expense(request.member, pk)
+        data = dict(_input(ExpenseUpdateInputSerializer, request))
+        contacts = _contacts(request, data.pop("contacts")) if "contacts" in data else None
+        services.expense_update(by=request.member, expense=expense, data=data, contacts=contacts)
+        return _expense_response(request, expense.pk)
+
+    @extend_schema(summary="Delete a draft with its receipts (its member only)", responses={204: None})
+    def delete(self, request, pk: int):
+        services.expense_delete(by=request.member, expense=rights.access_expense(request.member, pk))
+        return Response(status=204)
 
 
 class ApproveInputSerializer(serializers.Serializer):

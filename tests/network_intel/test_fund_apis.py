@@ -143,3 +143,29 @@ def test_link_an_existing_note_then_reimburse(fund, api_for, employee, manager, 
     assert linked.status_code == 200 and linked.json()["note"] == shared.pk
     paid = api_for(hr).post_json(f"/api/v1/expenses/{item.pk}/reimburse/")
     assert paid.status_code == 200 and paid.json()["state"] == "reimbursed"
+
+
+def test_a_draft_is_changed_and_deleted_by_its_member_only(fund, api_for, employee, manager, org):
+    draft = expense(employee, amount="12.00")
+    api = api_for(employee)
+    changed = api.patch_json(f"/api/v1/expenses/{draft.pk}/", {"amount": "14.50", "merchant": "Tartine"})
+    assert changed.status_code == 200, changed.content
+    assert (changed.json()["amount"], changed.json()["merchant"], changed.json()["state"]) == ("14.50", "Tartine",
+                                                                                             "draft")
+    for payload, field in (({"amount": "-3"}, "amount"), ({"merchant": 5}, "merchant"),
+                           ({"currency": "ZZZ"}, "currency")):
+        bad = api.patch_json(f"/api/v1/expenses/{draft.pk}/", payload)
+        assert bad.status_code == 400 and field in bad.json()["errors"], payload
+    assert api.get(f"/api/v1/expenses/{draft.pk}/").json()["amount"] == "14.50"
+    # Someone else's draft: the manager may see it, but not change or delete it.
+    assert api_for(manager).patch_json(f"/api/v1/expenses/{draft.pk}/", {"amount": "1.00"}).status_code == 403
+    assert api_for(manager).delete(f"/api/v1/expenses/{draft.pk}/").status_code == 403
+
+    submitted = expense(employee, amount="9.00", submit=True, merchant="Sightglass")
+    assert api.patch_json(f"/api/v1/expenses/{submitted.pk}/", {"amount": "90.00"}).status_code == 403
+    assert api.delete(f"/api/v1/expenses/{submitted.pk}/").status_code == 403
+
+    assert api.delete(f"/api/v1/expenses/{draft.pk}/").status_code == 204
+    assert api.get(f"/api/v1/expenses/{draft.pk}/").status_code == 404
+    with tenancy.tenant_context(org.pk):
+        assert list(Expense.objects.values_list("pk", "amount")) == [(submitted.pk, submitted.amount)]
