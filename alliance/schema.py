@@ -1,7 +1,7 @@
 """The OpenAPI schema tells every answer an operation really gives (a drf-spectacular postprocessing hook).
 
 Every operation can answer 401 (no or a bad token), 403 (not allowed), 404 (not found or not
-visible) and 429 (throttled, with ``Retry-After``); one with query parameters or a body also 400
+visible) and 429 (throttled, with ``Retry-After``); a write, or one with query parameters, also 400
 with field errors; one with a body also 413 (too large) and 415 (not JSON). All are JSON of the
 shapes below, as ``alliance.apis.exception_handler`` writes them.
 """
@@ -47,9 +47,12 @@ def _response(description: str, component: str, headers: dict | None = None) -> 
     return response
 
 
-def _errors_for(operation: dict) -> dict[str, dict]:
+def _errors_for(operation: dict, method: str = "get") -> dict[str, dict]:
     has_body = "requestBody" in operation
-    has_input = has_body or any(p.get("in") == "query" for p in operation.get("parameters", []))
+    # A write without a body (an action such as "mark paid") can still be refused as bad input:
+    # the object is not in a state that allows it, and nothing changes.
+    has_input = (has_body or method != "get"
+                 or any(p.get("in") == "query" for p in operation.get("parameters", [])))
     errors = {}
     if has_input:
         errors["400"] = _response("Bad input; nothing was changed.", VALIDATION_ERROR)
@@ -73,7 +76,7 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            for code, response in _errors_for(operation).items():
+            for code, response in _errors_for(operation, method).items():
                 existing = responses.get(code)
                 if existing and "content" not in existing:  # a view's own words for it, given no shape
                     response = {**response, "description": existing["description"]}
