@@ -31,9 +31,8 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
-            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
-        ):
+        # The raw query string is percent-encoded (``%00``): the decoded parameters are what reach queries.
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"detail": NUL_IN_QUERY}, status=400)
             return HttpResponseBadRequest(NUL_IN_QUERY, content_type="text/plain; charset=utf-8")

@@ -65,6 +65,10 @@ def composite_fk_name(table: str, column: str) -> str:
     return f"{table}_{column}_same_org_fk"[:63]
 
 
+def org_id_unique_sql(table: str) -> str:
+    return f'ALTER TABLE "{table}" ADD CONSTRAINT "{org_id_unique_name(table)}" UNIQUE (organization_id, id)'
+
+
 def primary_key_name(table: str) -> str:
     return f"{table}_pkey"[:63]
 
@@ -134,8 +138,7 @@ class TenantIsolation(Operation):
 
     def _sql_forwards(self, model) -> list[str]:
         table = model._meta.db_table
-        keys = (f'ALTER TABLE "{table}" ADD CONSTRAINT "{org_id_unique_name(table)}" UNIQUE (organization_id, id)'
-                if self.id_primary_key else composite_primary_key_sql(table))
+        keys = org_id_unique_sql(table) if self.id_primary_key else composite_primary_key_sql(table)
         statements = [
             keys,
             f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
@@ -212,8 +215,7 @@ class TenantPrimaryKey(Operation):
         table = from_state.apps.get_model(app_label, self.model_name)._meta.db_table
         schema_editor.execute(id_primary_key_sql(table), params=None)
         # The composite keys pointing at it need a unique (organization_id, id) again.
-        schema_editor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{org_id_unique_name(table)}" '
-                              f"UNIQUE (organization_id, id)", params=None)
+        schema_editor.execute(org_id_unique_sql(table), params=None)
 
     def describe(self) -> str:
         return f"Make (organization_id, id) the primary key of {self.model_name}"
