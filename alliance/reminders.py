@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import orjson
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
@@ -42,8 +43,11 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=15)
 # Claimed reminders travel to the worker in batches: one broker message per batch
 # of up to DELIVERY_BATCH reminders (of one organization or of several small ones),
-# each reminder still locked, sent and marked on its own, in its organization's context.
-DELIVERY_BATCH = 50
+# each reminder still locked, sent and marked on its own, in its organization's context,
+# so a redelivered or repeated message sends nothing twice. 500 keeps a sweep of 20,000
+# reminders at 40 messages (publishing them takes milliseconds, not a second) while a
+# batch still ends well inside the task time limit (14 minutes: 1.6 s per reminder).
+DELIVERY_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -76,24 +80,21 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
     """Insert ledger rows for what is due; return (organization_id, reminder_id) of new ones.
 
     One set-based statement for every organization at once, inside the audited
-    cross-tenant path (the RLS policy admits it there): ``INSERT … SELECT FROM unnest(…)
-    ON CONFLICT DO NOTHING RETURNING``. Its cost does not grow with the number of
-    organizations. Rows that exist already (claimed by an earlier or concurrent sweep)
-    are left alone; delivery of the new ones is enqueued after commit, in messages of
-    ``DELIVERY_BATCH`` reminders.
+    cross-tenant path (the RLS policy admits it there): ``INSERT … SELECT FROM
+    json_to_recordset(…) ON CONFLICT DO NOTHING RETURNING``. Its cost does not grow with
+    the number of organizations. Rows that exist already (claimed by an earlier or
+    concurrent sweep) are left alone; delivery of the new ones is enqueued after commit,
+    in messages of ``DELIVERY_BATCH`` reminders.
+
+    The due rows travel as one JSON parameter (orjson writes the dataclasses and their
+    aware datetimes as they are): PostgreSQL reads it in a few milliseconds, where six
+    ``ARRAY[…]`` parameters of 20,000 elements each took longer to render, parse and
+    plan than the insert itself.
     """
     items = list(due)
     if not items:
         return []
     table = Reminder._meta.db_table
-    columns: dict[str, list] = {"orgs": [], "kinds": [], "subjects": [], "recipients": [], "windows": [], "dues": []}
-    for item in items:
-        columns["orgs"].append(item.organization_id)
-        columns["kinds"].append(item.kind)
-        columns["subjects"].append(item.subject_id)
-        columns["recipients"].append(item.recipient_id)
-        columns["windows"].append(item.window)
-        columns["dues"].append(item.due_at)
     with tenancy.cross_tenant(reason="reminder sweep: claim due reminders in the ledger"):
         with connection.cursor() as cursor:
             # Only the table name is interpolated; every value is a parameter.
@@ -103,19 +104,19 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
                                      status, attempts, last_error, created_at, updated_at)
                 SELECT d.organization_id, d.kind, d.subject_id, d.recipient_id, d."window", d.due_at,
                        'pending', 0, '', %(now)s, %(now)s
-                FROM unnest(%(orgs)s::bigint[], %(kinds)s::text[], %(subjects)s::bigint[],
-                            %(recipients)s::bigint[], %(windows)s::text[], %(dues)s::timestamptz[])
-                     AS d(organization_id, kind, subject_id, recipient_id, "window", due_at)
+                FROM json_to_recordset(%(due)s::json)
+                     AS d(organization_id bigint, kind text, subject_id bigint, recipient_id bigint,
+                          "window" text, due_at timestamptz)
                 ON CONFLICT (organization_id, kind, subject_id, recipient_id, "window") DO NOTHING
                 RETURNING organization_id, id
                 """,  # noqa: S608
-                {**columns, "now": timezone.now()},
+                {"due": orjson.dumps(items).decode(), "now": timezone.now()},
             )
             claimed = sorted(cursor.fetchall())
         batches = delivery_batches(claimed)
         if batches:
             transaction.on_commit(lambda: _enqueue_deliveries(batches))
-    return [(organization_id, reminder_id) for organization_id, reminder_id in claimed]
+    return claimed
 
 
 def delivery_batches(claimed: list[tuple[int, int]]) -> list[list[tuple[int, list[int]]]]:

@@ -174,10 +174,12 @@ def measure(now) -> dict:
             due = reminders.due_checkpoint_reminders(now)
         selected = time.perf_counter()
         enqueue_s = 0.0
+        messages = 0
         publish = alliance_reminders._enqueue_deliveries
 
         def timed_publish(batches):
-            nonlocal enqueue_s
+            nonlocal enqueue_s, messages
+            messages += len(batches)
             started_publish = time.perf_counter()
             publish(batches)
             enqueue_s += time.perf_counter() - started_publish
@@ -190,6 +192,7 @@ def measure(now) -> dict:
             alliance_reminders._enqueue_deliveries = publish
         finished = time.perf_counter()
     return {
+        "load": os.getloadavg()[0],  # the machine is shared: the figures mean little without it
         "due_reminders": len(due),
         "due_orgs": len({item.organization_id for item in due}),
         "claimed": len(claimed),
@@ -198,6 +201,7 @@ def measure(now) -> dict:
         "queries": queries,
         "insert_s": insert_s,
         "enqueue_s": enqueue_s,
+        "messages": messages,
         "buffers": buffers,
         "plan": plan,
     }
@@ -225,7 +229,7 @@ def report(label: str, figures: dict, checkpoints: int) -> None:
         f"claimed={figures['claimed']:>6,} select={figures['select_s'] * 1000:8.1f} ms "
         f"ledger+enqueue={figures['claim_s'] * 1000:8.1f} ms (insert {figures['insert_s'] * 1000:.0f} ms, "
         f"enqueue {figures['enqueue_s'] * 1000:.0f} ms) queries={figures['queries']} "
-        f"pages read by the selection={figures['buffers']:,}"
+        f"pages read by the selection={figures['buffers']:,} load average={figures['load']:.2f}"
     )
 
 
@@ -242,6 +246,8 @@ def main() -> None:
     queue = f"bench-{os.getpid()}"
     celery_app.conf.task_default_queue = queue
     now = timezone.now().replace(microsecond=0)
+    print(f"load average at the start (1, 5, 15 min): {', '.join(f'{load:.2f}' for load in os.getloadavg())}; "
+          f"{os.cpu_count()} cores")
     claims = []
     with scratch_database():
         started = time.perf_counter()
@@ -279,11 +285,14 @@ def main() -> None:
             purge(queue)
     print("\nclaim of the due reminders by number of organizations (one INSERT … SELECT for all of them):")
     print(f"{'organizations':>14} {'organizations due':>18} {'reminders':>10} {'claim ms':>9} {'insert ms':>10} "
-          f"{'enqueue ms':>11} {'SQL queries':>12}")
+          f"{'enqueue ms':>11} {'messages':>9} {'SQL queries':>12} {'load average':>13}")
     for orgs, figures in claims:
         print(f"{orgs:>14,} {figures['due_orgs']:>18,} {figures['claimed']:>10,} "
               f"{figures['claim_s'] * 1000:>9.1f} {figures['insert_s'] * 1000:>10.1f} "
-              f"{figures['enqueue_s'] * 1000:>11.1f} {figures['queries']:>12}")
+              f"{figures['enqueue_s'] * 1000:>11.1f} {figures['messages']:>9,} {figures['queries']:>12} "
+              f"{figures['load']:>13.2f}")
+    print(f"load average now (1, 5, 15 min): {', '.join(f'{load:.2f}' for load in os.getloadavg())}; "
+          f"{os.cpu_count()} cores")
 
 
 def purge(queue: str) -> None:

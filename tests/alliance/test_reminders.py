@@ -172,7 +172,7 @@ def test_each_organization_is_delivered_in_its_own_tenant(worker, test_kind, mem
 @pytest.mark.django_db(transaction=True)
 def test_claiming_across_many_organizations_is_one_statement(test_kind):
     """The ledger insert for every organization is one query inside one audited cross-tenant block,
-    whatever the number of organizations; delivery goes out in messages of 50 reminders."""
+    whatever the number of organizations; delivery goes out in messages of DELIVERY_BATCH reminders."""
     from unittest import mock
 
     from django.db import connection, transaction
@@ -181,7 +181,8 @@ def test_claiming_across_many_organizations_is_one_statement(test_kind):
     from alliance import reminders
 
     members = [MembershipFactory(organization=OrganizationFactory(slug=f"org-{n}")) for n in range(12)]
-    due = [due_for(m, subject_id=s) for m in members for s in range(60)]  # 60 each: two batches per organization
+    # 60 each: 720 reminders, two messages, and the ninth organization's reminders span both.
+    due = [due_for(m, subject_id=s) for m in members for s in range(60)]
     with mock.patch.object(reminders.deliver_reminder_batch_task, "apply_async") as enqueue, \
             CaptureQueriesContext(connection) as queries, transaction.atomic():
         claimed = reminders_claim(due)
@@ -191,14 +192,33 @@ def test_claiming_across_many_organizations_is_one_statement(test_kind):
     assert len(queries.captured_queries) <= 8  # the cross-tenant setting and savepoint around one INSERT
     assert len(claimed) == 720 == len(ledger())
     batches = [call.args[0][0] for call in enqueue.call_args_list]
-    assert len(batches) == 720 // 50 + 1  # messages of 50 reminders, whatever the organizations
-    assert [sum(len(ids) for _, ids in batch) for batch in batches] == [50] * 14 + [20]
+    assert reminders.DELIVERY_BATCH == 500
+    assert [sum(len(ids) for _, ids in batch) for batch in batches] == [500, 220]  # whatever the organizations
+    assert [org for org, _ in batches[0]][-1] == [org for org, _ in batches[1]][0] == members[8].organization_id
     delivered = sorted((org, pk) for batch in batches for org, ids in batch for pk in ids)
     assert delivered == sorted(claimed)
     # Claiming again inserts nothing and enqueues nothing.
     with mock.patch.object(reminders.deliver_reminder_batch_task, "apply_async") as enqueue, transaction.atomic():
         assert reminders_claim(due) == []
     assert enqueue.call_count == 0
+
+
+def test_a_claim_stores_each_field_as_given(db, test_kind):
+    """The due rows reach PostgreSQL as one JSON document: text with quotes, backslashes, braces
+    and non-ASCII letters, large ids and an aware time in another zone come back unchanged."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    member = MembershipFactory(organization=OrganizationFactory(slug="acme"))
+    due_at = datetime(2027, 3, 28, 1, 30, 15, 123456, tzinfo=ZoneInfo("Europe/Paris"))
+    window = 'say "hi", {x} \\ ü—é,NULL'
+    due = DueReminder(organization_id=member.organization_id, kind=TEST_KIND, subject_id=2**62,
+                      recipient_id=member.pk, window=window, due_at=due_at)
+    [(organization_id, reminder_id)] = reminders_claim([due, due])  # the same reminder twice: one row
+    [row] = ledger()
+    assert (organization_id, reminder_id) == (member.organization_id, row.pk)
+    assert (row.kind, row.subject_id, row.recipient_id, row.window, row.due_at, row.status) == (
+        TEST_KIND, 2**62, member.pk, window, due_at, Reminder.Status.PENDING)
 
 
 def test_a_claim_cannot_point_at_another_organizations_member(db, test_kind):
