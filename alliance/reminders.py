@@ -81,10 +81,11 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
 
     One set-based statement for every organization at once, inside the audited
     cross-tenant path (the RLS policy admits it there): ``INSERT … SELECT FROM
-    json_to_recordset(…) ON CONFLICT DO NOTHING RETURNING``. Its cost does not grow with
-    the number of organizations. Rows that exist already (claimed by an earlier or
-    concurrent sweep) are left alone; delivery of the new ones is enqueued after commit,
-    in messages of ``DELIVERY_BATCH`` reminders.
+    json_to_recordset(…) ON CONFLICT DO NOTHING RETURNING``, whose new ids come back
+    grouped by organization. Its cost does not grow with the number of organizations.
+    Rows that exist already (claimed by an earlier or concurrent sweep) are left alone;
+    delivery of the new ones is enqueued after commit, in messages of ``DELIVERY_BATCH``
+    reminders.
 
     The due rows travel as one JSON parameter (orjson writes the dataclasses and their
     aware datetimes as they are): PostgreSQL reads it in a few milliseconds, where six
@@ -100,48 +101,62 @@ def reminders_claim(due: Iterable[DueReminder]) -> list[tuple[int, int]]:
             # Only the table name is interpolated; every value is a parameter.
             cursor.execute(
                 f"""
-                INSERT INTO {table} (organization_id, kind, subject_id, recipient_id, "window", due_at,
-                                     status, attempts, last_error, created_at, updated_at)
-                SELECT d.organization_id, d.kind, d.subject_id, d.recipient_id, d."window", d.due_at,
-                       'pending', 0, '', %(now)s, %(now)s
-                FROM json_to_recordset(%(due)s::json)
-                     AS d(organization_id bigint, kind text, subject_id bigint, recipient_id bigint,
-                          "window" text, due_at timestamptz)
-                ON CONFLICT (organization_id, kind, subject_id, recipient_id, "window") DO NOTHING
-                RETURNING organization_id, id
+                WITH claimed AS (
+                    INSERT INTO {table} (organization_id, kind, subject_id, recipient_id, "window", due_at,
+                                         status, attempts, last_error, created_at, updated_at)
+                    SELECT d.organization_id, d.kind, d.subject_id, d.recipient_id, d."window", d.due_at,
+                           'pending', 0, '', %(now)s, %(now)s
+                    FROM json_to_recordset(%(due)s::json)
+                         AS d(organization_id bigint, kind text, subject_id bigint, recipient_id bigint,
+                              "window" text, due_at timestamptz)
+                    ON CONFLICT (organization_id, kind, subject_id, recipient_id, "window") DO NOTHING
+                    RETURNING organization_id, id
+                )
+                SELECT organization_id, array_agg(id ORDER BY id) FROM claimed
+                GROUP BY organization_id ORDER BY organization_id
                 """,  # noqa: S608
                 {"due": orjson.dumps(items).decode(), "now": timezone.now()},
             )
-            claimed = sorted(cursor.fetchall())
-        batches = delivery_batches(claimed)
+            by_organization: list[tuple[int, list[int]]] = cursor.fetchall()
+        batches = delivery_batches(by_organization)
         if batches:
             transaction.on_commit(lambda: _enqueue_deliveries(batches))
-    return claimed
+    return [(organization_id, reminder_id) for organization_id, ids in by_organization for reminder_id in ids]
 
 
-def delivery_batches(claimed: list[tuple[int, int]]) -> list[list[tuple[int, list[int]]]]:
-    """Sorted (organization_id, reminder_id) pairs cut into messages of at most DELIVERY_BATCH reminders."""
+def delivery_batches(by_organization: list[tuple[int, list[int]]]) -> list[list[tuple[int, list[int]]]]:
+    """(organization_id, [reminder ids]) in order, cut into messages of at most DELIVERY_BATCH reminders.
+
+    Small organizations share a message; a large one fills as many as it needs.
+    """
     batches: list[list[tuple[int, list[int]]]] = []
     current: list[tuple[int, list[int]]] = []
-    size = 0
-    for organization_id, reminder_id in claimed:
-        if size == DELIVERY_BATCH:
-            batches.append(current)
-            current, size = [], 0
-        if not current or current[-1][0] != organization_id:
-            current.append((organization_id, []))
-        current[-1][1].append(reminder_id)
-        size += 1
+    room = DELIVERY_BATCH
+    for organization_id, ids in by_organization:
+        start = 0
+        while start < len(ids):
+            if room == 0:
+                batches.append(current)
+                current, room = [], DELIVERY_BATCH
+            part = ids[start : start + room]
+            current.append((organization_id, part))
+            start += len(part)
+            room -= len(part)
     if current:
         batches.append(current)
     return batches
 
 
 def _enqueue_deliveries(batches: list[list[tuple[int, list[int]]]]) -> None:
-    """Publish every batch through one broker connection (not one pool checkout per message)."""
+    """Publish every batch through one broker connection (not one pool checkout per message).
+
+    The message's ``argsrepr`` (what logs and monitoring show of its arguments) is a short
+    summary: left to Celery, it is a truncated repr of 500 ids, built reminder by reminder.
+    """
     with deliver_reminder_batch_task.app.producer_or_acquire() as producer:
         for batch in batches:
-            deliver_reminder_batch_task.apply_async((batch,), producer=producer)
+            summary = f"[{sum(len(ids) for _, ids in batch)} reminders of {len(batch)} organizations]"
+            deliver_reminder_batch_task.apply_async((batch,), producer=producer, argsrepr=summary)
 
 
 def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:

@@ -165,7 +165,7 @@ def measure(now) -> dict:
         try:
             return execute_(sql, params, many, context)
         finally:
-            if sql.lstrip().startswith("INSERT"):
+            if "INSERT INTO alliance_reminder" in sql:
                 insert_s += time.perf_counter() - started
 
     with connection.execute_wrapper(count):

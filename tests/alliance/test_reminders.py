@@ -187,7 +187,7 @@ def test_claiming_across_many_organizations_is_one_statement(test_kind):
             CaptureQueriesContext(connection) as queries, transaction.atomic():
         claimed = reminders_claim(due)
         assert enqueue.call_count == 0  # only once the claim commits
-    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("INSERT")]
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
     assert len(inserts) == 1
     assert len(queries.captured_queries) <= 8  # the cross-tenant setting and savepoint around one INSERT
     assert len(claimed) == 720 == len(ledger())
@@ -201,6 +201,22 @@ def test_claiming_across_many_organizations_is_one_statement(test_kind):
     with mock.patch.object(reminders.deliver_reminder_batch_task, "apply_async") as enqueue, transaction.atomic():
         assert reminders_claim(due) == []
     assert enqueue.call_count == 0
+
+
+def test_delivery_batches_fill_each_message_across_organizations():
+    """A large organization fills as many messages as it needs; small ones share the rest, in order."""
+    from alliance.reminders import DELIVERY_BATCH, delivery_batches
+
+    big, two, many = list(range(2 * DELIVERY_BATCH + 200)), [7, 8], list(range(DELIVERY_BATCH - 1))
+    batches = delivery_batches([(1, big), (2, two), (3, many)])
+    room = DELIVERY_BATCH - 200 - 2
+    assert batches == [
+        [(1, big[:DELIVERY_BATCH])],
+        [(1, big[DELIVERY_BATCH : 2 * DELIVERY_BATCH])],
+        [(1, big[2 * DELIVERY_BATCH :]), (2, two), (3, many[:room])],
+        [(3, many[room:])],
+    ]
+    assert delivery_batches([]) == []
 
 
 def test_a_claim_stores_each_field_as_given(db, test_kind):
