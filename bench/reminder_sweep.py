@@ -13,7 +13,9 @@ that the selection does not grow with checkpoints that are not due, it measures
 once with a tenth of the checkpoints loaded and again with all of them, on the
 same due set. Then it claims the same number of due reminders spread over 10,000
 organizations (``--scale-orgs``): the claim is one statement, so its query count
-stays the same.
+stays the same. The machine may be shared, so it prints the load average with the
+figures, and the CPU time the claim cost in this process and in its database server
+process (read from /proc when the server runs on this machine).
 """
 
 from __future__ import annotations
@@ -151,8 +153,24 @@ def vacuum_analyze() -> None:
         use_role(app)
 
 
+def backend_cpu_s(pid: int) -> float | None:
+    """CPU seconds used so far by the database server process ``pid``, when it runs on this machine.
+
+    On a shared machine the elapsed time of the claim depends on the other processes; the CPU
+    time it costs (here and in the database) does not, or much less.
+    """
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a remote database server
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def measure(now) -> dict:
     plan = explain(now)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     top_buffers = next(line for line in plan.splitlines() if "Buffers:" in line)  # the root node's
     buffers = sum(int(count) for count in re.findall(r"(?:hit|read)=(\d+)", top_buffers))
     queries = 0
@@ -185,23 +203,30 @@ def measure(now) -> dict:
             enqueue_s += time.perf_counter() - started_publish
 
         alliance_reminders._enqueue_deliveries = timed_publish
+        claim_started = time.perf_counter()
+        python_cpu, database_cpu = time.process_time(), backend_cpu_s(backend)
         try:
             with transaction.atomic():
                 claimed = reminders_claim(due)
         finally:
             alliance_reminders._enqueue_deliveries = publish
         finished = time.perf_counter()
+        python_cpu = time.process_time() - python_cpu
+        if database_cpu is not None:
+            database_cpu = backend_cpu_s(backend) - database_cpu
     return {
         "load": os.getloadavg()[0],  # the machine is shared: the figures mean little without it
         "due_reminders": len(due),
         "due_orgs": len({item.organization_id for item in due}),
         "claimed": len(claimed),
         "select_s": selected - started,
-        "claim_s": finished - selected,
+        "claim_s": finished - claim_started,
         "queries": queries,
         "insert_s": insert_s,
         "enqueue_s": enqueue_s,
         "messages": messages,
+        "python_cpu_s": python_cpu,
+        "database_cpu_s": database_cpu,
         "buffers": buffers,
         "plan": plan,
     }
@@ -231,6 +256,11 @@ def report(label: str, figures: dict, checkpoints: int) -> None:
         f"enqueue {figures['enqueue_s'] * 1000:.0f} ms) queries={figures['queries']} "
         f"pages read by the selection={figures['buffers']:,} load average={figures['load']:.2f}"
     )
+
+
+def cpu_ms(figures: dict) -> str:
+    database = figures["database_cpu_s"]
+    return f"{figures['python_cpu_s'] * 1000:.0f} + " + ("n/a" if database is None else f"{database * 1000:.0f}")
 
 
 def main() -> None:
@@ -285,12 +315,12 @@ def main() -> None:
             purge(queue)
     print("\nclaim of the due reminders by number of organizations (one INSERT … SELECT for all of them):")
     print(f"{'organizations':>14} {'organizations due':>18} {'reminders':>10} {'claim ms':>9} {'insert ms':>10} "
-          f"{'enqueue ms':>11} {'messages':>9} {'SQL queries':>12} {'load average':>13}")
+          f"{'enqueue ms':>11} {'messages':>9} {'SQL queries':>12} {'CPU ms (app + db)':>18} {'load average':>13}")
     for orgs, figures in claims:
         print(f"{orgs:>14,} {figures['due_orgs']:>18,} {figures['claimed']:>10,} "
               f"{figures['claim_s'] * 1000:>9.1f} {figures['insert_s'] * 1000:>10.1f} "
               f"{figures['enqueue_s'] * 1000:>11.1f} {figures['messages']:>9,} {figures['queries']:>12} "
-              f"{figures['load']:>13.2f}")
+              f"{cpu_ms(figures):>18} {figures['load']:>13.2f}")
     print(f"load average now (1, 5, 15 min): {', '.join(f'{load:.2f}' for load in os.getloadavg())}; "
           f"{os.cpu_count()} cores")
 
