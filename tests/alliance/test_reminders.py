@@ -237,6 +237,25 @@ def test_a_claim_stores_each_field_as_given(db, test_kind):
         TEST_KIND, 2**62, member.pk, window, due_at, Reminder.Status.PENDING)
 
 
+def test_an_organization_with_ledger_rows_can_still_be_deleted(db, test_kind):
+    """The ledger has no key of its own to the organization (its key to the recipient proves it):
+    deleting an organization still removes its ledger rows and their notifications, and leaves
+    the other organization's."""
+    from alliance.notifications import notification_create
+
+    acme = MembershipFactory(organization=OrganizationFactory(slug="acme"))
+    globex = MembershipFactory(organization=OrganizationFactory(slug="globex"))
+    reminders_claim([due_for(acme), due_for(globex)])
+    with tenancy.tenant_context(acme.organization_id):
+        reminder = Reminder.objects.for_org(acme.organization_id).get()
+        notification_create(recipient=acme, kind=TEST_KIND, title="Ping", reminder=reminder)
+    with tenancy.cross_tenant(reason="test: delete an organization"):
+        acme.organization.delete()
+    assert [(row.organization_id, row.recipient_id) for row in ledger()] == [(globex.organization_id, globex.pk)]
+    with tenancy.cross_tenant(reason="test: no notification left"):
+        assert not Notification.objects.exists()
+
+
 def test_a_claim_cannot_point_at_another_organizations_member(db, test_kind):
     """Cross-tenant does not mean cross-organization references: the composite key refuses them."""
     from django.db import IntegrityError, connection, transaction
