@@ -31,7 +31,7 @@ from alliance.apis import (
 )
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
-from alliance.selectors import managers_for_org
+from alliance.selectors import managers_for_org, people_by_membership
 from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services
 from tours.models import (
@@ -213,12 +213,9 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         zone = timezone.get_current_timezone()  # once per page, not per value
         member = self.request.member
         today = timezone.localdate()
-        people = {
-            person["id"]: person
-            for person in Membership.objects.for_org(member.organization_id)
-            .filter(pk__in={pk for row in rows for pk in (row["employee_id"], row["manager_id"])})
-            .values("id", "manager_id", "user__email", "user__full_name")
-        } if rows else {}
+        people = people_by_membership(
+            member.organization_id, {pk for row in rows for pk in (row["employee_id"], row["manager_id"])}
+        )
         items = []
         for row in rows:
             employee, manager = people[row["employee_id"]], people[row["manager_id"]]
@@ -230,9 +227,9 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
             dates = {name: api_date(row[name]) for name in self.DATE_COLUMNS}
             times = {name: api_datetime(row[name], zone) for name in self.TIME_COLUMNS}
             items.append({
-                "id": row["id"], "employee": row["employee_id"], "employee_email": employee["user__email"],
-                "employee_name": employee["user__full_name"], "manager": row["manager_id"],
-                "manager_email": manager["user__email"], "manager_name": manager["user__full_name"],
+                "id": row["id"], "employee": row["employee_id"], "employee_email": employee["email"],
+                "employee_name": employee["full_name"], "manager": row["manager_id"],
+                "manager_email": manager["email"], "manager_name": manager["full_name"],
                 "kind": row["kind"], "status": row["status"], "title": row["title"], "mission": row["mission"],
                 "company_objectives": row["company_objectives"], "employee_benefits": row["employee_benefits"],
                 "success_company": row["success_company"], "success_employee": row["success_employee"],
