@@ -47,7 +47,6 @@ from tours.models import (
     AgendaItem,
     Checkpoint,
     FirstConversation,
-    PrivateNote,
     RotationalProgram,
     Tour,
     TourAmendment,
@@ -578,41 +577,28 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
         return selectors.checkpoint_list(member=self.request.member)
 
     def list_rows(self, rows):
-        zone = timezone.get_current_timezone()  # once per page, not per value
         """The page's checkpoints, then their agenda, action items and the caller's own private notes in one
         query each (as the serializer's prefetches did)."""
-        organization_id = self.request.member.organization_id
+        zone = timezone.get_current_timezone()  # once per page, not per value
         ids = [row["id"] for row in rows]
         agenda: dict[int, list] = {pk: [] for pk in ids}
         actions: dict[int, list] = {pk: [] for pk in ids}
-        notes: dict[int, str] = {}
-        if ids:
-            for item in AgendaItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
-                "created_at", "id"
-            ).values("id", "checkpoint_id", "text", "added_by_id", "discussed", "carried_from_id", "created_at",
-                     "updated_at"):
-                agenda[item["checkpoint_id"]].append({
-                    "id": item["id"], "text": item["text"], "added_by": item["added_by_id"],
-                    "discussed": item["discussed"], "carried_from": item["carried_from_id"],
-                    "created_at": api_datetime(item["created_at"], zone),
-                    "updated_at": api_datetime(item["updated_at"], zone),
-                })
-            for item in ActionItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
-                "created_at", "id"
-            ).values("id", "checkpoint_id", "text", "owner_id", "due_on", "done", "done_at", "carried_from_id",
-                     "created_at", "updated_at"):
-                actions[item["checkpoint_id"]].append({
-                    "id": item["id"], "text": item["text"], "owner": item["owner_id"],
-                    "due_on": api_date(item["due_on"]), "done": item["done"],
-                    "done_at": api_datetime(item["done_at"], zone), "carried_from": item["carried_from_id"],
-                    "created_at": api_datetime(item["created_at"], zone),
-                    "updated_at": api_datetime(item["updated_at"], zone),
-                })
-            notes = dict(
-                PrivateNote.objects.for_org(organization_id)
-                .filter(checkpoint_id__in=ids, author=self.request.member)
-                .values_list("checkpoint_id", "body")
-            )
+        items = selectors.checkpoint_page_items(organization_id=self.request.member.organization_id,
+                                                author_id=self.request.member.pk, checkpoint_ids=ids)
+        for pk, checkpoint_id, text, added_by_id, discussed, carried_from_id, created_at, updated_at in items.agenda:
+            agenda[checkpoint_id].append({
+                "id": pk, "text": text, "added_by": added_by_id, "discussed": discussed,
+                "carried_from": carried_from_id, "created_at": api_datetime(created_at, zone),
+                "updated_at": api_datetime(updated_at, zone),
+            })
+        for (pk, checkpoint_id, text, owner_id, due_on, done, done_at, carried_from_id, created_at,
+             updated_at) in items.actions:
+            actions[checkpoint_id].append({
+                "id": pk, "text": text, "owner": owner_id, "due_on": api_date(due_on), "done": done,
+                "done_at": api_datetime(done_at, zone), "carried_from": carried_from_id,
+                "created_at": api_datetime(created_at, zone), "updated_at": api_datetime(updated_at, zone),
+            })
+        notes = items.notes
         return [
             {
                 "id": row["id"], "tour": row["tour_id"], "uid": str(row["uid"]), "sequence": row["sequence"],
