@@ -23,7 +23,7 @@ from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.parsers import RequestTooLarge, too_large_message
-from alliance.selectors import member_list
+from alliance.selectors import member_list, people_by_membership
 from alliance.serializers import StrictCharField
 
 
@@ -245,19 +245,16 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
 
     def list_rows(self, rows):
         zone = timezone.get_current_timezone()  # once per page, not per value
-        people = {
-            person["id"]: person
-            for person in Membership.objects.for_org(self.request.member.organization_id)
-            .filter(pk__in={pk for row in rows for pk in (row["id"], row["manager_id"]) if pk})
-            .values("id", "user__email", "user__full_name", "user__time_zone")
-        } if rows else {}
+        people = people_by_membership(
+            self.request.member.organization_id, {pk for row in rows for pk in (row["id"], row["manager_id"]) if pk}
+        )
         return [
             {
-                "id": row["id"], "email": people[row["id"]]["user__email"],
-                "full_name": people[row["id"]]["user__full_name"], "role": row["role"], "status": row["status"],
+                "id": row["id"], "email": people[row["id"]]["email"],
+                "full_name": people[row["id"]]["full_name"], "role": row["role"], "status": row["status"],
                 "title": row["title"], "team": row["team"], "manager": row["manager_id"],
-                "manager_email": people[row["manager_id"]]["user__email"] if row["manager_id"] else None,
-                "time_zone": people[row["id"]]["user__time_zone"], "aspirations": row["aspirations"],
+                "manager_email": people[row["manager_id"]]["email"] if row["manager_id"] else None,
+                "time_zone": people[row["id"]]["time_zone"], "aspirations": row["aspirations"],
                 "values": row["values"], "joined_on": api_date(row["joined_on"]),
                 "created_at": api_datetime(row["created_at"], zone),
                 "updated_at": api_datetime(row["updated_at"], zone),

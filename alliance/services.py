@@ -17,7 +17,7 @@ from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import ApiToken, Invitation, Membership, Organization, User, UserEmailAlias
 from alliance.registry import manager_role_refusals
-from alliance.selectors import direct_reports_of
+from alliance.selectors import direct_reports_of, live_credential
 from alliance.tokens import token_make, token_parse, token_prefix
 
 INVITATION_TOKEN_KIND = "inv"
@@ -410,12 +410,8 @@ def secret_credential_authenticate(
     if parsed is None:
         return None
     tenancy.set_tenant(parsed.organization_id)
-    credential = (
-        model.objects.for_org(parsed.organization_id)
-        .select_related("organization", "membership__user", *related)
-        .filter(token_hash=parsed.digest, revoked_at__isnull=True)
-        .first()
-    )
+    credential = live_credential(model, organization_id=parsed.organization_id, digest=parsed.digest,
+                                 related=("organization", "membership__user", *related))
     if credential is None or not credential.membership.is_active or not credential.membership.user.is_active:
         return None
     now = timezone.now()

@@ -190,10 +190,11 @@ def in_process(token: str, org: int, path: str, repeat: int) -> dict:
         response = client.get(path)
     assert response.status_code == 200, response.content[:300]
     list_sql = next(sql for sql in captured if 'FROM "tours_tour"' in sql and "LIMIT" in sql)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         client.get(path)
     django_s = (time.perf_counter() - started) / repeat
+    django_cpu_s = (time.process_time() - cpu_started) / repeat
 
     raw = f"""
         SELECT t.id, t.employee_id, ue.email, ue.full_name, t.manager_id, um.email, um.full_name, t.kind, t.status,
@@ -213,7 +214,7 @@ def in_process(token: str, org: int, path: str, repeat: int) -> dict:
              "next_tour_lead_days", "previous_tour", "program", "cohort", "proposed_at", "accepted_at", "closed_at",
              "closing_note", "changes_requested", "first_conversation_granted_on", "next_tour_plan",
              "next_tour_plan_notes", "next_tour_plan_recorded_at", "created_at", "updated_at"]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(repeat):
         with transaction.atomic():
             tenancy.set_tenant(org)
@@ -222,12 +223,14 @@ def in_process(token: str, org: int, path: str, repeat: int) -> dict:
                 rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
             orjson.dumps({"next": None, "previous": None, "results": rows})
     raw_s = (time.perf_counter() - started) / repeat
+    raw_cpu_s = (time.process_time() - cpu_started) / repeat
     with transaction.atomic():
         tenancy.set_tenant(org)
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) " + list_sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
     return {"django_ms": django_s * 1000, "raw_ms": raw_s * 1000, "queries": len(captured),
+            "django_cpu_ms": django_cpu_s * 1000, "raw_cpu_ms": raw_cpu_s * 1000,
             "rows": len(response.json()["results"]), "plan": plan}
 
 
@@ -285,6 +288,12 @@ def wrk(binary: str, token: str, path: str, duration: int) -> dict:
             "p50": float(fields[5]), "p95": float(fields[6]), "p99": float(fields[7]), "requests": requests}
 
 
+def load_average(when: str) -> str:
+    """The machine's load average (1, 5, 15 min): the benchmark shares the cores with whatever else runs."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
 def worker_peak_rss_mb(master: int) -> float:
     peak = 0
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -316,6 +325,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200, help="in-process requests to average")
     args = parser.parse_args()
     binary = ensure_wrk()
+    print(load_average("at the start"))
     now = timezone.now().replace(microsecond=0) - timedelta(minutes=1)
     with scratch_database():
         started = time.perf_counter()
@@ -328,11 +338,15 @@ def main() -> None:
             print(f"in-process {path} [{slug}]: {figures['django_ms']:.2f} ms vs raw SQL + orjson "
                   f"{figures['raw_ms']:.2f} ms = x{figures['django_ms'] / figures['raw_ms']:.2f}; "
                   f"{figures['queries']} SQL queries; {figures['rows']} rows")
+            print(f"    CPU time of this process per request: {figures['django_cpu_ms']:.2f} ms vs "
+                  f"{figures['raw_cpu_ms']:.2f} ms = x{figures['django_cpu_ms'] / figures['raw_cpu_ms']:.2f} "
+                  "(the rest of the time above is PostgreSQL's, and waiting for a core)")
         ratio = results["small"]["django_ms"] / results["big"]["django_ms"]
         print(f"small organization's list vs the big one's: x{ratio:.2f}")
         for slug in orgs:
             print(f"EXPLAIN of the tours list query [{slug}]:")
             print("    " + results[slug]["plan"].replace("\n", "\n    "))
+        print(load_average("after the in-process figures"))
         connection.close()
         server = start_gunicorn()
         try:
@@ -344,6 +358,7 @@ def main() -> None:
                     figures = wrk(binary, tokens[slug], endpoint, args.duration)
                     print(f"{endpoint:<36} {slug:<6} {figures['rps']:>8.1f} {figures['p50']:>8.1f} "
                           f"{figures['p95']:>8.1f} {figures['p99']:>8.1f} {figures['errors']:>7}")
+            print(load_average("after wrk"))
             seen, elapsed, pages = sync_walk(tokens["big"])
             print(f"\nsync walk of the big organization: {seen:,} tours in {pages} pages of 500 in {elapsed:.1f} s; "
                   f"peak web worker memory {worker_peak_rss_mb(server.pid):.0f} MB")

@@ -31,7 +31,7 @@ from alliance.apis import (
 )
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
-from alliance.selectors import managers_for_org
+from alliance.selectors import managers_for_org, people_by_membership
 from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services
 from tours.models import (
@@ -47,7 +47,6 @@ from tours.models import (
     AgendaItem,
     Checkpoint,
     FirstConversation,
-    PrivateNote,
     RotationalProgram,
     Tour,
     TourAmendment,
@@ -213,12 +212,9 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         zone = timezone.get_current_timezone()  # once per page, not per value
         member = self.request.member
         today = timezone.localdate()
-        people = {
-            person["id"]: person
-            for person in Membership.objects.for_org(member.organization_id)
-            .filter(pk__in={pk for row in rows for pk in (row["employee_id"], row["manager_id"])})
-            .values("id", "manager_id", "user__email", "user__full_name")
-        } if rows else {}
+        people = people_by_membership(
+            member.organization_id, {pk for row in rows for pk in (row["employee_id"], row["manager_id"])}
+        )
         items = []
         for row in rows:
             employee, manager = people[row["employee_id"]], people[row["manager_id"]]
@@ -230,9 +226,9 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
             dates = {name: api_date(row[name]) for name in self.DATE_COLUMNS}
             times = {name: api_datetime(row[name], zone) for name in self.TIME_COLUMNS}
             items.append({
-                "id": row["id"], "employee": row["employee_id"], "employee_email": employee["user__email"],
-                "employee_name": employee["user__full_name"], "manager": row["manager_id"],
-                "manager_email": manager["user__email"], "manager_name": manager["user__full_name"],
+                "id": row["id"], "employee": row["employee_id"], "employee_email": employee["email"],
+                "employee_name": employee["full_name"], "manager": row["manager_id"],
+                "manager_email": manager["email"], "manager_name": manager["full_name"],
                 "kind": row["kind"], "status": row["status"], "title": row["title"], "mission": row["mission"],
                 "company_objectives": row["company_objectives"], "employee_benefits": row["employee_benefits"],
                 "success_company": row["success_company"], "success_employee": row["success_employee"],
@@ -581,41 +577,28 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
         return selectors.checkpoint_list(member=self.request.member)
 
     def list_rows(self, rows):
-        zone = timezone.get_current_timezone()  # once per page, not per value
         """The page's checkpoints, then their agenda, action items and the caller's own private notes in one
         query each (as the serializer's prefetches did)."""
-        organization_id = self.request.member.organization_id
+        zone = timezone.get_current_timezone()  # once per page, not per value
         ids = [row["id"] for row in rows]
         agenda: dict[int, list] = {pk: [] for pk in ids}
         actions: dict[int, list] = {pk: [] for pk in ids}
-        notes: dict[int, str] = {}
-        if ids:
-            for item in AgendaItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
-                "created_at", "id"
-            ).values("id", "checkpoint_id", "text", "added_by_id", "discussed", "carried_from_id", "created_at",
-                     "updated_at"):
-                agenda[item["checkpoint_id"]].append({
-                    "id": item["id"], "text": item["text"], "added_by": item["added_by_id"],
-                    "discussed": item["discussed"], "carried_from": item["carried_from_id"],
-                    "created_at": api_datetime(item["created_at"], zone),
-                    "updated_at": api_datetime(item["updated_at"], zone),
-                })
-            for item in ActionItem.objects.for_org(organization_id).filter(checkpoint_id__in=ids).order_by(
-                "created_at", "id"
-            ).values("id", "checkpoint_id", "text", "owner_id", "due_on", "done", "done_at", "carried_from_id",
-                     "created_at", "updated_at"):
-                actions[item["checkpoint_id"]].append({
-                    "id": item["id"], "text": item["text"], "owner": item["owner_id"],
-                    "due_on": api_date(item["due_on"]), "done": item["done"],
-                    "done_at": api_datetime(item["done_at"], zone), "carried_from": item["carried_from_id"],
-                    "created_at": api_datetime(item["created_at"], zone),
-                    "updated_at": api_datetime(item["updated_at"], zone),
-                })
-            notes = dict(
-                PrivateNote.objects.for_org(organization_id)
-                .filter(checkpoint_id__in=ids, author=self.request.member)
-                .values_list("checkpoint_id", "body")
-            )
+        items = selectors.checkpoint_page_items(organization_id=self.request.member.organization_id,
+                                                author_id=self.request.member.pk, checkpoint_ids=ids)
+        for pk, checkpoint_id, text, added_by_id, discussed, carried_from_id, created_at, updated_at in items.agenda:
+            agenda[checkpoint_id].append({
+                "id": pk, "text": text, "added_by": added_by_id, "discussed": discussed,
+                "carried_from": carried_from_id, "created_at": api_datetime(created_at, zone),
+                "updated_at": api_datetime(updated_at, zone),
+            })
+        for (pk, checkpoint_id, text, owner_id, due_on, done, done_at, carried_from_id, created_at,
+             updated_at) in items.actions:
+            actions[checkpoint_id].append({
+                "id": pk, "text": text, "owner": owner_id, "due_on": api_date(due_on), "done": done,
+                "done_at": api_datetime(done_at, zone), "carried_from": carried_from_id,
+                "created_at": api_datetime(created_at, zone), "updated_at": api_datetime(updated_at, zone),
+            })
+        notes = items.notes
         return [
             {
                 "id": row["id"], "tour": row["tour_id"], "uid": str(row["uid"]), "sequence": row["sequence"],

@@ -277,7 +277,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["alliance.permissions.IsOrganizationMember"],
     "DEFAULT_PAGINATION_CLASS": "alliance.pagination.StableCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["alliance.filtering.ListFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "alliance.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["alliance.parsers.DepthLimitedJSONParser"],

@@ -138,3 +138,65 @@ def test_the_client_address_rule():
     bare = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
     with override_settings(TRUSTED_PROXY_COUNT=1):
         assert client_ip(bare) == "10.0.0.2"
+
+
+def _on_clock(monkeypatch, throttle_class, clock: list[float]) -> None:
+    monkeypatch.setattr(throttle_class, "timer", staticmethod(lambda: clock[0]))
+
+
+def test_the_token_limit_is_a_sliding_window_and_refusals_do_not_count(employee, api_for, settings, monkeypatch):
+    from alliance.throttling import TokenRateThrottle
+
+    settings.API_TOKEN_THROTTLE_RATE = "3/min"
+    clock = [1_000_000.0]
+    _on_clock(monkeypatch, TokenRateThrottle, clock)
+    api = api_for(employee)
+
+    def at(seconds: float):
+        clock[0] = 1_000_000.0 + seconds
+        return api.get("/api/v1/me/")
+
+    assert [at(t).status_code for t in (0, 10, 20)] == [200, 200, 200]
+    refused = at(30)
+    assert refused.status_code == 429 and refused["Retry-After"] == "30"  # until the request at 0 leaves
+    assert at(60).status_code == 200  # the request at 0 has left; the refusal at 30 was not counted
+    refused = at(61)
+    assert refused.status_code == 429 and refused["Retry-After"] == "9"  # until the request at 10 leaves
+    assert at(70.5).status_code == 200
+
+
+def test_the_token_limit_decides_exactly_as_drfs_throttle(employee, settings, monkeypatch):
+    """The one-script throttle against DRF's own SimpleRateThrottle (get and set of a pickled list in the
+    same cache), fed the same requests at the same times: the same answers and the same waits."""
+    import random
+    from types import SimpleNamespace
+
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from alliance.throttling import TokenRateThrottle
+
+    class DrfTokenThrottle(SimpleRateThrottle):
+        scope = "drf-reference"
+
+        def get_rate(self):
+            return settings.API_TOKEN_THROTTLE_RATE
+
+        def get_cache_key(self, request, view):
+            return self.cache_format % {"scope": self.scope, "ident": f"t{request.auth.pk}"}
+
+    settings.API_TOKEN_THROTTLE_RATE = "5/min"
+    clock = [2_000_000.0]
+    for throttle_class in (TokenRateThrottle, DrfTokenThrottle):
+        _on_clock(monkeypatch, throttle_class, clock)
+    request = SimpleNamespace(auth=SimpleNamespace(pk=987654))
+    rng = random.Random(13)
+    answers = []
+    for _ in range(300):
+        clock[0] += rng.choice([0.0, 0.5, 1.0, 3.0, 7.5, 12.0, 30.0, 59.999, 60.0, 61.0])
+        ours, theirs = TokenRateThrottle(), DrfTokenThrottle()
+        allowed, expected = ours.allow_request(request, None), theirs.allow_request(request, None)
+        assert allowed == expected, clock[0]
+        if not allowed:
+            assert ours.wait() == pytest.approx(theirs.wait()), clock[0]
+        answers.append(allowed)
+    assert True in answers and False in answers

@@ -125,3 +125,43 @@ def test_a_token_names_its_organization_and_is_stored_hashed(employee, other_org
     with tenancy.tenant_context(employee.organization_id):
         assert services.api_token_authenticate(token).pk == api_token.pk
         assert services.api_token_authenticate(token + "x") is None
+
+
+@pytest.mark.django_db
+def test_token_authentication_loads_what_select_related_loaded_and_reads_revocation_every_time(
+    employee, manager, django_assert_num_queries
+):
+    """The token lookup is one precompiled query; its objects are those the ORM's select_related gave,
+    the related ones already loaded, and nothing about the token is remembered between calls."""
+    from django.forms.models import model_to_dict
+
+    with tenancy.tenant_context(employee.organization_id):
+        api_token, token = services.api_token_create(by=employee, name="sync")
+        services.api_token_authenticate(token)  # the first use records last_used_at
+        expected = (ApiToken.objects.select_related("organization", "membership__user", "membership__manager")
+                    .get(pk=api_token.pk))
+        with django_assert_num_queries(2):  # the tenant setting, then the lookup
+            found = services.api_token_authenticate(token)
+        with django_assert_num_queries(0):
+            loaded = [found.organization, found.membership, found.membership.user, found.membership.manager]
+        for ours, theirs in zip(
+            [found, *loaded], [expected, expected.organization, expected.membership, expected.membership.user,
+                               expected.membership.manager], strict=True,
+        ):
+            assert type(ours) is type(theirs) and ours.pk == theirs.pk
+            assert model_to_dict(ours) == model_to_dict(theirs)
+            assert not ours._state.adding and ours._state.db == "default"
+        assert found.membership.manager == manager
+        services.api_token_revoke(api_token=found, by=employee)
+        assert services.api_token_authenticate(token) is None
+
+
+@pytest.mark.django_db
+def test_token_authentication_leaves_a_missing_manager_empty(hr):
+    with tenancy.tenant_context(hr.organization_id):
+        Membership.objects.filter(pk=hr.pk).update(manager=None)
+        _api_token, token = services.api_token_create(by=hr, name="sync")
+        found = services.api_token_authenticate(token)
+        assert found.membership.manager is None and found.membership.user == hr.user
+        Membership.objects.filter(pk=hr.pk).update(status=Membership.Status.FORMER)
+        assert services.api_token_authenticate(token) is None
