@@ -21,6 +21,11 @@ highlighted snippets, total count):
 
 and prints p50/p95 per kind; the facet counts the page adds are timed separately.
 Then "who knows someone at X" for the company with 1,000 contacts.
+
+With ``--reuse`` the scratch database stays after the run, and the next run with
+``--reuse`` and the same sizes skips the load (its migrations still run, so a changed
+search function or vector reaches the loaded notes); other sizes, or a load that did
+not finish, are loaded again from empty tables.
 """
 
 from __future__ import annotations
@@ -180,8 +185,8 @@ def load_notes(*, notes: int, big_notes: int, words: list[str], now) -> None:
     round-robin to the others. Its author is one of that organization's members, its
     company one of the organization's 40 (by g), and its title starts with the company's name.
     Its stored search vector is the one ``services.notes_reindex`` would store (the same
-    SQL function, ``intel_note_vector``, of the same title, company name and body; no tags,
-    the organization's default language).
+    SQL function, ``intel_note_vector``, of the same organization, company, title, company
+    name and body; no tags, the organization's default language).
     Row-level security refuses COPY into the note table itself, so the rows go to a
     temporary table first and from there, in one statement each, into the notes and the
     links (as the application role, so the policy's WITH CHECK holds for every row).
@@ -224,7 +229,8 @@ def load_notes(*, notes: int, big_notes: int, words: list[str], now) -> None:
         INSERT INTO network_intel_intelnote (id, organization_id, author_id, title, body, body_html, source_kind,
             learned_on, visibility, useful_until, search_vector, created_at, updated_at)
         SELECT id, organization_id, author_id, title, body, '', 'coffee', learned_on, visibility, NULL,
-               intel_note_vector(%(config)s::regconfig, title, NULL, company_name, body), created_at, %(now)s
+               intel_note_vector(%(config)s::regconfig, organization_id, ARRAY[company_id], title, NULL,
+                                 company_name, body), created_at, %(now)s
         FROM bench_note ORDER BY id
         """, {"now": now, "config": "english"})
     execute("""

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
-from alliance.models import Membership, User
+from alliance.models import Membership
 from network_intel.models import (
     Company,
     Contact,
@@ -59,7 +59,11 @@ _SUBTREE_SQL = """
 
 def notes_visible_to(member: Membership) -> QuerySet[IntelNote]:
     """Every note ``member`` may see, in its organization (see network_intel.rights for the rules)."""
-    notes = IntelNote.objects.for_org(member.organization_id)
+    return _visible(member, IntelNote.objects.for_org(member.organization_id))
+
+
+def _visible(member: Membership, notes: QuerySet[IntelNote]) -> QuerySet[IntelNote]:
+    """``notes`` (of ``member``'s organization only) narrowed to those ``member`` may see."""
     if not member.is_active:
         return notes.none()
     rule = Q(author_id=member.pk) | Q(visibility=Visibility.ORGANIZATION)
@@ -167,9 +171,28 @@ class ContactAtCompany:
         return Contact.Strength(self.strength).label
 
 
+@dataclass(frozen=True)
+class ColleagueName:
+    full_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A colleague as "who knows" shows them (``member.user.full_name`` reads as on a membership)."""
+
+    id: int
+    team: str
+    user: ColleagueName
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass
 class Acquaintance:
-    member: Membership
+    member: Colleague
     contact_count: int
     strongest: int
     last_talked_on: date | None
@@ -187,7 +210,7 @@ WHO_KNOWS_CONTACTS_SHOWN = 5
 # order: strongest, most recent (never talked last), most contacts, name (by code point),
 # then the colleague's id.
 _WHO_KNOWS_SQL = """
-    SELECT m.id, m.team, m.user_id, u.full_name, u.email, k.contact_count, k.strongest, k.last_talked_on, k.contacts
+    SELECT m.id, m.team, u.full_name, u.email, k.contact_count, k.strongest, k.last_talked_on, k.contacts
     FROM (
         SELECT c.owner_id, count(*) AS contact_count, max(c.strength) AS strongest,
                max(c.last_talked_on) AS last_talked_on,
@@ -214,18 +237,14 @@ def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
         cursor.execute(_WHO_KNOWS_SQL, {"org": org, "company": company.pk, "active": Membership.Status.ACTIVE,
                                         "shown": WHO_KNOWS_CONTACTS_SHOWN})
         rows = cursor.fetchall()
-    member_fields = ["id", "organization_id", "team", "user_id", "status"]
-    user_fields = ["id", "full_name", "email"]
     found = []
-    for member_id, team, user_id, full_name, email, count, strongest, last_talked_on, contacts in rows:
-        colleague = Membership.from_db("default", member_fields, [member_id, org, team, user_id,
-                                                                  Membership.Status.ACTIVE])
-        colleague.user = User.from_db("default", user_fields, [user_id, full_name, email])
+    for member_id, team, full_name, email, count, strongest, last_talked_on, contacts in rows:
         shown = [ContactAtCompany(id=pk, owner_id=member_id, title=title, strength=strength,
                                   last_talked_on=date.fromisoformat(talked) if talked else None)
                  for pk, title, strength, talked in contacts]
-        found.append(Acquaintance(member=colleague, contact_count=count, strongest=strongest,
-                                  last_talked_on=last_talked_on, contacts=shown))
+        found.append(Acquaintance(member=Colleague(id=member_id, team=team, user=ColleagueName(full_name, email)),
+                                  contact_count=count, strongest=strongest, last_talked_on=last_talked_on,
+                                  contacts=shown))
     return found
 
 
@@ -272,9 +291,33 @@ def body_headline(q: str, config: str) -> SearchHeadline:
                           max_words=30, min_words=12, max_fragments=2)
 
 
+def _search_query(q: str, config: str, organization_id: int, companies: list[Company]) -> Func:
+    """The words, or the marks of ``companies``, within the organization (``intel_search_query``, migration 0005)."""
+    return Func(Value(config), Value(q), Value(organization_id), Value([c.pk for c in companies]),
+                template="%(function)s(%(expressions)s::bigint[])", arg_joiner=", ", function="intel_search_query",
+                output_field=TextField())
+
+
 def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet[IntelNote], list[Company], str]:
     """Visible notes matching the filters and the words (full text; company names also by trigram)."""
-    notes = notes_visible_to(member)
+    org = member.organization_id
+    similar: list[Company] = []
+    config = search_language(org)
+    q = filters.q.strip()[:300]
+    if q:
+        similar = company_matches(organization_id=org, text=q, limit=3)
+        # The words, or a link to a company the text resembles, in one GIN scan: the
+        # query carries the organization's mark and the companies' marks (see migration
+        # 0005), so the index alone finds exactly this organization's matches. The
+        # organization is compared as ``organization_id + 0``, which no index serves: an
+        # indexable ``organization_id = …`` would make the planner AND the GIN bitmap with
+        # a bitmap of all the organization's notes (200,000 in a big one), for nothing.
+        match = Func(F("search_vector"), _search_query(q, config, org, similar), template="%(expressions)s",
+                     arg_joiner=" @@ ", output_field=BooleanField())
+        notes = _visible(member, IntelNote.objects.alias(organization_key=F("organization_id") + 0)
+                         .filter(organization_key=org)).filter(match)
+    else:
+        notes = notes_visible_to(member)
     if filters.company is not None:
         notes = notes.filter(company_links__company=filters.company)
     if filters.tag is not None:
@@ -291,30 +334,15 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
         notes = notes.filter(learned_on__gte=filters.learned_from)
     if filters.learned_to:
         notes = notes.filter(learned_on__lte=filters.learned_to)
-    similar: list[Company] = []
-    config = search_language(member.organization_id)
-    q = filters.q.strip()[:300]
-    if q:
-        similar = company_matches(organization_id=member.organization_id, text=q, limit=3)
-        if similar:
-            # The words, or a link to a company the text resembles. ``id = ANY(ARRAY(links))``
-            # (evaluated once) lets both sides use an index, OR-ed as bitmaps: the GIN index
-            # and the primary key, so the company's notes are read in page order.
-            linked = IntelNoteCompany.objects.for_org(member.organization_id).filter(company__in=similar)
-            linked_ids = Func(F("pk"), ArraySubquery(linked.order_by().values("note_id")), template="%(expressions)s)",
-                              arg_joiner=" = ANY(", output_field=BooleanField())
-            notes = notes.filter(Q(search_vector=_query(q, config)) | Q(linked_ids))
-        else:
-            notes = notes.filter(search_vector=_query(q, config))
     return notes, similar, config
 
 
 def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, per_page: int = 20,
                  with_facets: bool = True) -> SearchResults:
-    """Ranked (title > tags/companies > body), highlighted, faceted.
+    """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries.
 
-    With words, one query gives the page, the exact count, the snippets, the authors, the
-    companies and the tags; the facets take one more (see ``_facets``).
+    With words, one query gives the page's ids and the exact count, one more the page's
+    notes with their snippets, authors, companies and tags, and one the facets.
     """
     notes, similar, config = filtered_notes(member, filters)
     q = filters.q.strip()[:300]
@@ -326,22 +354,26 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     else:
         ordered = notes.order_by("-created_at", "-id")
     page = max(1, page)
-    found: list[IntelNote] = []
-    total = None
+    ids, total = [], None
     if q:
         # Words narrow the notes down: one pass over the matches gives both the page and
-        # the count (count(*) OVER ()), instead of a count and a ranked page apart.
-        found = _attach_links(list(_with_details(ordered.annotate(matches=Window(Count("pk"))), member, q, config)
-                                   [(page - 1) * per_page: page * per_page]), member.organization_id)
-        if found:
-            total = found[0].matches
+        # the count (count(*) OVER ()), instead of a count and a ranked page apart. Only
+        # ids and the count go through the sort: the page's details come next, by id.
+        rows = list(ordered.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+                    [(page - 1) * per_page: page * per_page])
+        if rows:
+            ids, total = [pk for pk, _ in rows], rows[0][1]
         elif page == 1:
             total = 0
     if total is None:  # no words (an index gives the newest first), or a page past the end
         total = notes.count()
         page = min(page, max(1, -(-total // per_page)))
-        found = _attach_links(list(_with_details(ordered, member, q, config)[(page - 1) * per_page: page * per_page]),
-                              member.organization_id)
+        ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
+    found = []
+    if ids:
+        by_id = {note.pk: note for note in _with_details(
+            IntelNote.objects.for_org(member.organization_id).filter(pk__in=ids), member, q, config)}
+        found = _attach_links([by_id[i] for i in ids if i in by_id], member.organization_id)
     pages = max(1, -(-total // per_page))
     facets = _facets(member, notes) if with_facets else {}
     return SearchResults(notes=found, total=total, page=page, pages=pages, facets=facets, did_you_mean=similar)
@@ -350,9 +382,8 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
 def _with_details(notes: QuerySet[IntelNote], member: Membership, q: str, config: str) -> QuerySet[IntelNote]:
     """What a result shows, in the same query: author, companies, tags, and with words the snippets.
 
-    PostgreSQL computes these expensive columns after the sort and the limit (it postpones
-    them past a LIMIT), so only for the page's notes. ``notes.companies.all()`` and
-    ``.tags.all()`` answer from the arrays without a query (see ``_attach_links``).
+    ``note.companies.all()`` and ``.tags.all()`` then answer from the arrays without a
+    query (see ``_attach_links``).
     """
     org = member.organization_id
     companies = (IntelNoteCompany.objects.for_org(org).filter(note_id=OuterRef("pk"))
