@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import RawSQL, RowRange
 from django.db.models.functions import Greatest
 
 from alliance.models import Membership
@@ -357,9 +357,12 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     ids, total = [], None
     if q:
         # Words narrow the notes down: one pass over the matches gives both the page and
-        # the count (count(*) OVER ()), instead of a count and a ranked page apart. Only
-        # ids and the count go through the sort: the page's details come next, by id.
-        rows = list(ordered.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+        # the count, instead of a count and a ranked page apart. The count is a window in
+        # the page's own order over every row (so one sort serves both, and the window
+        # keeps the rank, not the stored vectors it is computed from). Only ids and the
+        # count come back: the page's details come next, by id.
+        matches = Window(Count("pk"), order_by=list(ordered.query.order_by), frame=RowRange(start=None, end=None))
+        rows = list(ordered.annotate(matches=matches).values_list("pk", "matches")
                     [(page - 1) * per_page: page * per_page])
         if rows:
             ids, total = [pk for pk, _ in rows], rows[0][1]
