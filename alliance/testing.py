@@ -84,9 +84,11 @@ def teardown_database_as_owner(db_cfg, *, app: dict, owner: dict, verbosity: int
 
 
 @contextmanager
-def scratch_database(*, verbosity: int = 0) -> Iterator[None]:
-    db_cfg, app, owner = setup_database_as_owner(verbosity=verbosity)
+def scratch_database(*, verbosity: int = 0, keep: bool = False) -> Iterator[None]:
+    """A migrated scratch database for the block; with ``keep``, an existing one is reused
+    (and migrated to the current schema) and it is left in place afterwards."""
+    db_cfg, app, owner = setup_database_as_owner(verbosity=verbosity, keepdb=keep)
     try:
         yield
     finally:
-        teardown_database_as_owner(db_cfg, app=app, owner=owner, verbosity=verbosity)
+        teardown_database_as_owner(db_cfg, app=app, owner=owner, verbosity=verbosity, keepdb=keep)

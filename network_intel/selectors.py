@@ -13,8 +13,22 @@ from datetime import date, datetime
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import BooleanField, Count, F, FloatField, Func, Max, Q, QuerySet, TextField, Value, Window
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    Window,
+)
+from django.db.models.expressions import RawSQL, RowRange
 from django.db.models.functions import Greatest
 
 from alliance.models import Membership
@@ -45,7 +59,11 @@ _SUBTREE_SQL = """
 
 def notes_visible_to(member: Membership) -> QuerySet[IntelNote]:
     """Every note ``member`` may see, in its organization (see network_intel.rights for the rules)."""
-    notes = IntelNote.objects.for_org(member.organization_id)
+    return _visible(member, IntelNote.objects.for_org(member.organization_id))
+
+
+def _visible(member: Membership, notes: QuerySet[IntelNote]) -> QuerySet[IntelNote]:
+    """``notes`` (of ``member``'s organization only) narrowed to those ``member`` may see."""
     if not member.is_active:
         return notes.none()
     rule = Q(author_id=member.pk) | Q(visibility=Visibility.ORGANIZATION)
@@ -135,48 +153,99 @@ def company_from_param(member: Membership, value: str) -> Company | None:
 
 # --- Who knows whom ------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class ContactAtCompany:
+    """What anyone may see of a colleague's contact: the role, how well, since when. No name."""
+
+    id: int
+    owner_id: int
+    title: str
+    strength: int
+    last_talked_on: date | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def get_strength_display(self) -> str:
+        return Contact.Strength(self.strength).label
+
+
+@dataclass(frozen=True)
+class ColleagueName:
+    full_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A colleague as "who knows" shows them (``member.user.full_name`` reads as on a membership)."""
+
+    id: int
+    team: str
+    user: ColleagueName
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass
 class Acquaintance:
-    member: Membership
+    member: Colleague
     contact_count: int
     strongest: int
     last_talked_on: date | None
-    contacts: list[Contact] = field(default_factory=list)
+    contacts: list[ContactAtCompany] = field(default_factory=list)
 
     @property
     def strongest_label(self) -> str:
         return Contact.Strength(self.strongest).label
 
 
+WHO_KNOWS_CONTACTS_SHOWN = 5
+
+# Per colleague: how many contacts, the strongest relationship, the latest conversation and
+# the first few contacts (strongest, then most recent), aggregated by PostgreSQL. The
+# order: strongest, most recent (never talked last), most contacts, name (by code point),
+# then the colleague's id.
+_WHO_KNOWS_SQL = """
+    SELECT m.id, m.team, u.full_name, u.email, k.contact_count, k.strongest, k.last_talked_on, k.contacts
+    FROM (
+        SELECT c.owner_id, count(*) AS contact_count, max(c.strength) AS strongest,
+               max(c.last_talked_on) AS last_talked_on,
+               to_json((array_agg(json_build_array(c.id, c.title, c.strength, c.last_talked_on)
+                                  ORDER BY c.strength DESC, c.last_talked_on DESC, c.id))[1:%(shown)s]) AS contacts
+        FROM network_intel_contact c
+        WHERE c.organization_id = %(org)s AND c.company_id = %(company)s
+        GROUP BY c.owner_id
+    ) AS k
+    JOIN alliance_membership m ON m.organization_id = %(org)s AND m.id = k.owner_id AND m.status = %(active)s
+    JOIN alliance_user u ON u.id = m.user_id
+    ORDER BY k.strongest DESC, k.last_talked_on DESC NULLS LAST, k.contact_count DESC, u.full_name COLLATE "C", m.id
+"""
+
+
 def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
-    """Active members who know people at ``company``: how many, how well, how recently. Two queries.
+    """Active members who know people at ``company``: how many, how well, how recently. One query.
 
     The contacts come with what anyone may see (role, strength, last talked); their
     names and personal details stay with their owner.
     """
-    contacts = list(
-        Contact.objects.for_org(member.organization_id)
-        .filter(company=company, owner__status=Membership.Status.ACTIVE)
-        .select_related("owner__user")
-        .only("id", "title", "strength", "last_talked_on", "owner_id", "company_id", "organization_id",
-              "owner__id", "owner__team", "owner__title", "owner__role", "owner__status", "owner__organization_id",
-              "owner__user__full_name", "owner__user__email")
-        .order_by("owner_id", "-strength", "-last_talked_on", "id")
-    )
-    rows: dict[int, Acquaintance] = {}
-    for contact in contacts:
-        row = rows.get(contact.owner_id)
-        if row is None:
-            row = rows[contact.owner_id] = Acquaintance(member=contact.owner, contact_count=0, strongest=0,
-                                                        last_talked_on=None)
-        row.contact_count += 1
-        row.strongest = max(row.strongest, contact.strength)
-        if contact.last_talked_on and (row.last_talked_on is None or contact.last_talked_on > row.last_talked_on):
-            row.last_talked_on = contact.last_talked_on
-        if len(row.contacts) < 5:
-            row.contacts.append(contact)
-    return sorted(rows.values(), key=lambda r: (-r.strongest, -(r.last_talked_on or date.min).toordinal(),
-                                                -r.contact_count, r.member.user.full_name))
+    org = member.organization_id
+    with connection.cursor() as cursor:
+        cursor.execute(_WHO_KNOWS_SQL, {"org": org, "company": company.pk, "active": Membership.Status.ACTIVE,
+                                        "shown": WHO_KNOWS_CONTACTS_SHOWN})
+        rows = cursor.fetchall()
+    found = []
+    for member_id, team, full_name, email, count, strongest, last_talked_on, contacts in rows:
+        shown = [ContactAtCompany(id=pk, owner_id=member_id, title=title, strength=strength,
+                                  last_talked_on=date.fromisoformat(talked) if talked else None)
+                 for pk, title, strength, talked in contacts]
+        found.append(Acquaintance(member=Colleague(id=member_id, team=team, user=ColleagueName(full_name, email)),
+                                  contact_count=count, strongest=strongest, last_talked_on=last_talked_on,
+                                  contacts=shown))
+    return found
 
 
 def contacts_of(member: Membership) -> QuerySet[Contact]:
@@ -222,9 +291,33 @@ def body_headline(q: str, config: str) -> SearchHeadline:
                           max_words=30, min_words=12, max_fragments=2)
 
 
+def _search_query(q: str, config: str, organization_id: int, companies: list[Company]) -> Func:
+    """The words, or the marks of ``companies``, within the organization (``intel_search_query``, migration 0005)."""
+    return Func(Value(config), Value(q), Value(organization_id), Value([c.pk for c in companies]),
+                template="%(function)s(%(expressions)s::bigint[])", arg_joiner=", ", function="intel_search_query",
+                output_field=TextField())
+
+
 def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet[IntelNote], list[Company], str]:
     """Visible notes matching the filters and the words (full text; company names also by trigram)."""
-    notes = notes_visible_to(member)
+    org = member.organization_id
+    similar: list[Company] = []
+    config = search_language(org)
+    q = filters.q.strip()[:300]
+    if q:
+        similar = company_matches(organization_id=org, text=q, limit=3)
+        # The words, or a link to a company the text resembles, in one GIN scan: the
+        # query carries the organization's mark and the companies' marks (see migration
+        # 0005), so the index alone finds exactly this organization's matches. The
+        # organization is compared as ``organization_id + 0``, which no index serves: an
+        # indexable ``organization_id = …`` would make the planner AND the GIN bitmap with
+        # a bitmap of all the organization's notes (200,000 in a big one), for nothing.
+        match = Func(F("search_vector"), _search_query(q, config, org, similar), template="%(expressions)s",
+                     arg_joiner=" @@ ", output_field=BooleanField())
+        notes = _visible(member, IntelNote.objects.alias(organization_key=F("organization_id") + 0)
+                         .filter(organization_key=org)).filter(match)
+    else:
+        notes = notes_visible_to(member)
     if filters.company is not None:
         notes = notes.filter(company_links__company=filters.company)
     if filters.tag is not None:
@@ -241,27 +334,16 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
         notes = notes.filter(learned_on__gte=filters.learned_from)
     if filters.learned_to:
         notes = notes.filter(learned_on__lte=filters.learned_to)
-    similar: list[Company] = []
-    config = search_language(member.organization_id)
-    q = filters.q.strip()[:300]
-    if q:
-        similar = company_matches(organization_id=member.organization_id, text=q, limit=3)
-        if similar:
-            # The words, or a link to a company the text resembles. ``id = ANY(ARRAY(links))``
-            # (evaluated once) lets both sides use an index, OR-ed as bitmaps: the GIN index
-            # and the primary key, so the company's notes are read in page order.
-            linked = IntelNoteCompany.objects.for_org(member.organization_id).filter(company__in=similar)
-            linked_ids = Func(F("pk"), ArraySubquery(linked.order_by().values("note_id")), template="%(expressions)s)",
-                              arg_joiner=" = ANY(", output_field=BooleanField())
-            notes = notes.filter(Q(search_vector=_query(q, config)) | Q(linked_ids))
-        else:
-            notes = notes.filter(search_vector=_query(q, config))
     return notes, similar, config
 
 
 def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, per_page: int = 20,
                  with_facets: bool = True) -> SearchResults:
-    """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries."""
+    """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries.
+
+    With words, one query gives the page's ids and the exact count, one more the page's
+    notes with their snippets, authors, companies and tags, and one the facets.
+    """
     notes, similar, config = filtered_notes(member, filters)
     q = filters.q.strip()[:300]
     if q and filters.sort == "relevance":
@@ -275,55 +357,119 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     ids, total = [], None
     if q:
         # Words narrow the notes down: one pass over the matches gives both the page and
-        # the count (count(*) OVER ()), instead of a count and a ranked page apart.
-        rows = list(ordered.annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+        # the count, instead of a count and a ranked page apart. The count is a window in
+        # the page's own order over every row (so one sort serves both, and the window
+        # keeps the rank, not the stored vectors it is computed from). Only ids and the
+        # count come back: the page's details come next, by id.
+        matches = Window(Count("pk"), order_by=list(ordered.query.order_by), frame=RowRange(start=None, end=None))
+        rows = list(ordered.annotate(matches=matches).values_list("pk", "matches")
                     [(page - 1) * per_page: page * per_page])
         if rows:
             ids, total = [pk for pk, _ in rows], rows[0][1]
+        elif page == 1:
+            total = 0
     if total is None:  # no words (an index gives the newest first), or a page past the end
         total = notes.count()
         page = min(page, max(1, -(-total // per_page)))
         ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
+    found = []
+    if ids:
+        by_id = {note.pk: note for note in _with_details(
+            IntelNote.objects.for_org(member.organization_id).filter(pk__in=ids), member, q, config)}
+        found = _attach_links([by_id[i] for i in ids if i in by_id], member.organization_id)
     pages = max(1, -(-total // per_page))
-    found = IntelNote.objects.for_org(member.organization_id).filter(pk__in=ids).select_related(
-        "author__user").prefetch_related("companies", "tags")
+    facets = _facets(member, notes) if with_facets else {}
+    return SearchResults(notes=found, total=total, page=page, pages=pages, facets=facets, did_you_mean=similar)
+
+
+def _with_details(notes: QuerySet[IntelNote], member: Membership, q: str, config: str) -> QuerySet[IntelNote]:
+    """What a result shows, in the same query: author, companies, tags, and with words the snippets.
+
+    ``note.companies.all()`` and ``.tags.all()`` then answer from the arrays without a
+    query (see ``_attach_links``).
+    """
+    org = member.organization_id
+    companies = (IntelNoteCompany.objects.for_org(org).filter(note_id=OuterRef("pk"))
+                 .order_by("company__name", "company_id"))
+    tags = IntelNoteTag.objects.for_org(org).filter(note_id=OuterRef("pk")).order_by("tag__name", "tag_id")
+    notes = notes.defer("search_vector").select_related("author__user").annotate(
+        company_ids=ArraySubquery(companies.values("company_id")),
+        company_names=ArraySubquery(companies.values("company__name")),
+        tag_ids=ArraySubquery(tags.values("tag_id")),
+        tag_names=ArraySubquery(tags.values("tag__name")),
+    )
     if q:
-        found = found.annotate(
+        notes = notes.annotate(
             title_snippet=SearchHeadline("title", _query(q, config), config=config, start_sel=MARK_START,
                                          stop_sel=MARK_STOP, highlight_all=True),
             body_snippet=body_headline(q, config),
         )
-    by_id = {note.pk: note for note in found}
-    facets = _facets(member, notes) if with_facets else {}
-    return SearchResults(notes=[by_id[i] for i in ids if i in by_id], total=total, page=page, pages=pages,
-                         facets=facets, did_you_mean=similar)
+    return notes
+
+
+LINKED_FIELDS = ["id", "organization_id", "name"]
+
+
+def _attach_links(notes: list[IntelNote], organization_id: int) -> list[IntelNote]:
+    """Fill ``note.companies.all()`` and ``note.tags.all()`` from the arrays ``_with_details`` read,
+    as ``prefetch_related`` would (the same objects, in the same order, without a query)."""
+    for note in notes:
+        for name, model, ids, labels in (("companies", Company, note.company_ids, note.company_names),
+                                         ("tags", Tag, note.tag_ids, note.tag_names)):
+            related = getattr(note, name).all()
+            related._result_cache = [model.from_db("default", LINKED_FIELDS, [pk, organization_id, label])
+                                     for pk, label in zip(ids, labels, strict=True)]
+            related._prefetch_done = True
+            note.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
+    return notes
+
+
+FACET_SIZE = 10
+
+# Every facet in one statement over the matches (read once): the ten companies, tags and
+# authors with the most matching notes (ties by name, then id), and every source kind.
+_FACETS_SQL = """
+    WITH matched AS MATERIALIZED ({matched})
+    (SELECT 'company', k.company_id::text, c.name, k.count
+     FROM (SELECT l.company_id, count(*) AS count FROM matched x
+           JOIN network_intel_intelnotecompany l ON l.organization_id = %s AND l.note_id = x.id
+           GROUP BY l.company_id) AS k
+     JOIN network_intel_company c ON c.organization_id = %s AND c.id = k.company_id
+     ORDER BY k.count DESC, c.name, c.id LIMIT {size})
+    UNION ALL
+    (SELECT 'tag', k.tag_id::text, t.name, k.count
+     FROM (SELECT l.tag_id, count(*) AS count FROM matched x
+           JOIN network_intel_intelnotetag l ON l.organization_id = %s AND l.note_id = x.id
+           GROUP BY l.tag_id) AS k
+     JOIN network_intel_tag t ON t.organization_id = %s AND t.id = k.tag_id
+     ORDER BY k.count DESC, t.name, t.id LIMIT {size})
+    UNION ALL
+    (SELECT 'source', x.source_kind, '', count(*) FROM matched x GROUP BY x.source_kind
+     ORDER BY count(*) DESC, x.source_kind)
+    UNION ALL
+    (SELECT 'author', k.author_id::text, u.full_name, k.count
+     FROM (SELECT x.author_id, count(*) AS count FROM matched x GROUP BY x.author_id) AS k
+     JOIN alliance_membership m ON m.organization_id = %s AND m.id = k.author_id
+     JOIN alliance_user u ON u.id = m.user_id
+     ORDER BY k.count DESC, u.full_name, k.author_id LIMIT {size})
+"""
 
 
 def _facets(member: Membership, notes: QuerySet[IntelNote]) -> dict[str, list[dict]]:
-    matched = notes.values("pk")
+    """How many of the matching notes each company, tag, source and author has. One query."""
+    matched, params = notes.order_by().values("id", "source_kind", "author_id").query.sql_with_params()
     org = member.organization_id
-    companies = list(
-        IntelNoteCompany.objects.for_org(org).filter(note_id__in=matched).values("company_id", "company__name")
-        .annotate(count=Count("id")).order_by("-count", "company__name")[:10]
-    )
-    tags = list(
-        IntelNoteTag.objects.for_org(org).filter(note_id__in=matched).values("tag_id", "tag__name")
-        .annotate(count=Count("id")).order_by("-count", "tag__name")[:10]
-    )
-    sources = list(notes.order_by().values("source_kind").annotate(count=Count("id")).order_by("-count"))
-    authors = list(
-        notes.order_by().values("author_id", "author__user__full_name").annotate(count=Count("id"))
-        .order_by("-count", "author__user__full_name")[:10]
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_FACETS_SQL.format(matched=matched, size=FACET_SIZE), [*params, org, org, org, org, org])
+        rows = cursor.fetchall()
     labels = dict(IntelNote.SourceKind.choices)
-    return {
-        "company": [{"id": r["company_id"], "label": r["company__name"], "count": r["count"]} for r in companies],
-        "tag": [{"id": r["tag_id"], "label": r["tag__name"], "count": r["count"]} for r in tags],
-        "source": [{"id": r["source_kind"], "label": labels.get(r["source_kind"], r["source_kind"]),
-                    "count": r["count"]} for r in sources],
-        "author": [{"id": r["author_id"], "label": r["author__user__full_name"], "count": r["count"]}
-                   for r in authors],
-    }
+    facets: dict[str, list[dict]] = {"company": [], "tag": [], "source": [], "author": []}
+    for facet, key, label, count in rows:
+        if facet == "source":
+            facets[facet].append({"id": key, "label": labels.get(key, key), "count": count})
+        else:
+            facets[facet].append({"id": int(key), "label": label, "count": count})
+    return facets
 
 
 # --- Tags, follows, introductions ----------------------------------------------------------------

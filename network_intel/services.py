@@ -41,11 +41,15 @@ INTRODUCTION_KIND = "intel_introduction"
 
 # --- Search index ---------------------------------------------------------------------------------
 
-# Title weighs most (A), then the note's tags and companies (B), then the body (C):
-# ``intel_note_vector`` (migration 0002), the one definition of a note's stored vector.
+# Title weighs most (A), then the note's tags and companies (B), then the body (C), plus
+# the marks of the note's organization and companies that searches use (migration 0005):
+# ``intel_note_vector``, the one definition of a note's stored vector.
 REINDEX_SQL = """
     UPDATE network_intel_intelnote n SET search_vector = intel_note_vector(
-        %(config)s::regconfig, n.title,
+        %(config)s::regconfig, n.organization_id,
+        ARRAY(SELECT l.company_id FROM network_intel_intelnotecompany l
+              WHERE l.organization_id = n.organization_id AND l.note_id = n.id),
+        n.title,
         (SELECT string_agg(t.name, ' ') FROM network_intel_intelnotetag l
          JOIN network_intel_tag t ON t.id = l.tag_id AND t.organization_id = l.organization_id
          WHERE l.organization_id = n.organization_id AND l.note_id = n.id),

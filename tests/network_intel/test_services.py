@@ -157,8 +157,8 @@ def test_who_knows_counts_strength_and_hides_names(employee, teammate, stranger)
     contact(teammate, globex, strength=Contact.Strength.WORKED_TOGETHER)
     with tenancy.tenant_context(employee.organization_id):
         rows = selectors.who_knows(member=stranger, company=globex)
-        assert [(r.member, r.contact_count, r.strongest) for r in rows] == [
-            (employee, 2, Contact.Strength.CLOSE), (teammate, 1, Contact.Strength.WORKED_TOGETHER)]
+        assert [(r.member.pk, r.contact_count, r.strongest) for r in rows] == [
+            (employee.pk, 2, Contact.Strength.CLOSE), (teammate.pk, 1, Contact.Strength.WORKED_TOGETHER)]
         with pytest.raises(Http404):
             rights.access_own_contact(stranger, rows[0].contacts[0].pk)
 
