@@ -63,8 +63,9 @@ class NewsletterSchedule(TenantModel):
 
 
 class NewsletterIssue(TenantModel):
-    """One digest of a period (``2026-W49`` or ``2026-12``): the posts published in ``(since, until]``.
-    Made only when there is something new; each recipient's copy is a row of the reminder ledger."""
+    """The digest sent in a period (``2026-W49`` or ``2026-12``): the posts published in ``(since, until]``,
+    ``until`` being the period's start. Made only when there is something new; each recipient's copy is a
+    row of the reminder ledger."""
 
     period = models.CharField(max_length=10)
     since = models.DateTimeField()

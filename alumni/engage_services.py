@@ -129,8 +129,10 @@ def _previous_period_start(frequency: str, start: datetime) -> datetime:
 
 
 def newsletter_issue_make(*, organization: Organization, now: datetime) -> NewsletterIssue | None:
-    """The digest of this period, made once: the posts published since the last issue (the first one:
-    since the previous period began). Nothing new, no issue — and nobody gets an empty newsletter."""
+    """The digest sent in this period, made once: the posts published since the last issue up to the
+    start of this period (the first one: those of the previous period). A weekly digest thus goes out on
+    Monday with last week's news, a monthly one on the 1st. Nothing new, no issue — nobody gets an empty
+    newsletter, and news published since waits for the next period."""
     if not network_settings(organization).reaches(InvestmentLevel.SUPPORT):
         return None
     frequency = NewsletterSchedule.objects.for_org(organization.pk).values_list("frequency", flat=True).first()
@@ -142,13 +144,14 @@ def newsletter_issue_make(*, organization: Organization, now: datetime) -> Newsl
         return None
     last = issues.order_by("-until", "-id").first()
     since = last.until if last is not None else _previous_period_start(frequency, started)
-    posts = NewsPost.objects.for_org(organization.pk).filter(published_at__gt=since, published_at__lte=now).count()
+    posts = NewsPost.objects.for_org(organization.pk).filter(published_at__gt=since,
+                                                               published_at__lte=started).count()
     if not posts:
         return None
     try:
         with transaction.atomic():
-            return NewsletterIssue.objects.create(organization=organization, period=period, since=since, until=now,
-                                                  posts=posts)
+            return NewsletterIssue.objects.create(organization=organization, period=period, since=since,
+                                                  until=started, posts=posts)
     except IntegrityError:  # another sweep made it a moment ago
         return None
 
