@@ -30,6 +30,21 @@ def _gate(request, check):
     return settings
 
 
+class GatedListMixin:
+    """A list of a feature the level may not offer. Bad parameters (filters, cursor, page size) are a 400
+    like on every list, whatever the level; then the level's gate (404); then the list itself."""
+
+    level_check = staticmethod(lambda member, settings: False)
+
+    def list(self, request, *args, **kwargs):
+        self.filter_queryset(self.serializer_class.Meta.model.objects.none())
+        if self.paginator is not None:
+            self.paginator.decode_cursor(request)
+            self.paginator.get_page_size(request)
+        _gate(request, self.level_check)
+        return super().list(request, *args, **kwargs)
+
+
 class NewsPostOutputSerializer(serializers.ModelSerializer):
     body_html = StrictCharField(help_text="The body rendered from Markdown and sanitized.")
 
@@ -53,7 +68,8 @@ def _can_read_news(member, settings) -> bool:
 
 @extend_schema_view(get=extend_schema(summary="Alumni news posts (from the support level)",
                                       responses=NewsPostOutputSerializer))
-class NewsListApi(generics.ListAPIView):
+class NewsListApi(GatedListMixin, generics.ListAPIView):
+    level_check = staticmethod(_can_read_news)
     serializer_class = NewsPostOutputSerializer
     filterset_class = NewsFilterSet
     queryset = NewsPost.objects.none()
@@ -61,7 +77,6 @@ class NewsListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return NewsPost.objects.none()
-        _gate(self.request, _can_read_news)
         return NewsPost.objects.for_org(self.request.member.organization_id)
 
 
@@ -93,7 +108,8 @@ class BenefitFilterSet(UpdatedSinceFilterSet):
 @extend_schema_view(get=extend_schema(
     summary="The alumni benefits catalog (invest): the tiers the caller belongs to; all of it for HR",
     responses=BenefitOutputSerializer))
-class BenefitListApi(generics.ListAPIView):
+class BenefitListApi(GatedListMixin, generics.ListAPIView):
+    level_check = staticmethod(rights.can_see_benefits)
     serializer_class = BenefitOutputSerializer
     filterset_class = BenefitFilterSet
     queryset = Benefit.objects.none()
@@ -101,7 +117,6 @@ class BenefitListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Benefit.objects.none()
-        _gate(self.request, rights.can_see_benefits)
         return selectors.benefit_list(member=self.request.member)
 
 
@@ -142,7 +157,8 @@ class EventFilterSet(UpdatedSinceFilterSet):
 
 @extend_schema_view(get=extend_schema(summary="Alumni events (invest), with seats taken and the caller's answer",
                                       responses=EventOutputSerializer))
-class EventListApi(generics.ListAPIView):
+class EventListApi(GatedListMixin, generics.ListAPIView):
+    level_check = staticmethod(rights.can_see_events)
     serializer_class = EventOutputSerializer
     filterset_class = EventFilterSet
     queryset = AlumniEvent.objects.none()
@@ -150,7 +166,6 @@ class EventListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AlumniEvent.objects.none()
-        _gate(self.request, rights.can_see_events)
         return selectors.event_list(member=self.request.member)
 
 
