@@ -394,3 +394,27 @@ def due_event_reminders(now: datetime) -> list[DueReminder]:
 def event_reminders_sweep(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         return len(reminders_claim(due_event_reminders(now or timezone.now())))
+
+
+# --- Data rights: the person's answers to events ----------------------------------------------------
+
+
+def my_event_answers(*, member: Membership) -> list[dict[str, Any]]:
+    """Their answers to events, for the export of their data."""
+    rows = (EventRsvp.objects.for_org(member.organization_id).filter(member=member).select_related("event")
+            .order_by("event__starts_at", "id"))
+    return [{"event": row.event.title, "starts_at": row.event.starts_at.isoformat(), "answer": row.state,
+             "answered_at": row.queued_at.isoformat()} for row in rows]
+
+
+def event_answers_erase(*, member: Membership) -> int:
+    """Erasure: their answers go; a seat they held at an event still to come goes to the first person
+    waiting (who is told). Returns how many answers were erased."""
+    now = timezone.now()
+    answers = EventRsvp.objects.for_org(member.organization_id).filter(member=member)
+    freed = list(answers.filter(state=EventRsvp.State.GOING, event__cancelled_at__isnull=True,
+                                event__ends_at__gt=now).values_list("event_id", flat=True))
+    erased, _ = answers.delete()
+    for event in AlumniEvent.objects.for_org(member.organization_id).filter(pk__in=freed).select_for_update():
+        _promote_waiting(event)
+    return erased

@@ -225,3 +225,19 @@ def test_an_organization_gone_down_to_support_sends_no_event_messages(org, admin
     with tenancy.tenant_context(org.pk):
         assert Reminder.objects.filter(kind="alumni_event_reminder").count() == 1
         assert EventRsvp.objects.count() == 1  # nothing deleted going down
+
+
+def test_the_export_holds_their_answers_and_erasure_frees_their_seat(org, hr, invest):
+    from alumni import services
+
+    ada, bo = make_alumnus(org, "ada@home.test", "Ada"), make_alumnus(org, "bo@home.test", "Bo")
+    party = event(org, hr, capacity=1)
+    rsvp(org, ada, party)
+    rsvp(org, bo, party)
+    with tenancy.tenant_context(org.pk):
+        exported = services.my_data(member=as_member(org, ada))["event_answers"]
+        assert [(row["event"], row["answer"]) for row in exported] == [("Summer evening", "going")]
+        assert services.my_data(member=as_member(org, bo))["event_answers"][0]["answer"] == "waiting"
+        services.alumnus_erase(member=as_member(org, ada), by=ada)
+    assert states(org, party) == {"bo@home.test": "going"}
+    assert [(r.kind, r.recipient_id) for r in deliver_all(org)] == [("alumni_event_promoted", bo.pk)]
