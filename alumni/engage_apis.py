@@ -13,7 +13,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import UpdatedSinceFilterSet
+from alliance.apis import DateTimeFilter, UpdatedSinceFilterSet
 from alliance.models import Organization
 from alliance.serializers import StrictCharField
 from alumni import engage_rights as rights
@@ -147,7 +147,7 @@ class EventOutputSerializer(serializers.ModelSerializer):
 
 
 class EventFilterSet(UpdatedSinceFilterSet):
-    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte",
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte",
                                              help_text="Only events starting at or after this time.")
 
     class Meta:

@@ -47,6 +47,8 @@ EVENT_CANCELLED = "alumni_event_cancelled"
 # Those going are reminded this long before the event starts.
 EVENT_REMINDER_BEFORE = timedelta(hours=24)
 UNSUBSCRIBE_SALT = "alumni.newsletter.unsubscribe"
+# Events are planned at most this far ahead (and a time far out would not survive a time zone).
+MAX_EVENT_AHEAD = timedelta(days=5 * 366)
 
 
 def _settings(member: Membership) -> AlumniSettings:
@@ -263,6 +265,11 @@ def _event_data(data: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _check_ahead(event: AlumniEvent) -> None:
+    if event.starts_at > timezone.now() + MAX_EVENT_AHEAD:
+        raise _field_error("starts_at", "Plan events at most five years ahead.")
+
+
 def _lock_event(event: AlumniEvent) -> AlumniEvent:
     """The event's row lock: RSVPs, cancellations and changes of capacity happen one at a time."""
     return AlumniEvent.objects.for_org(event.organization_id).select_for_update().get(pk=event.pk)
@@ -275,6 +282,7 @@ def event_create(*, by: Membership, data: dict[str, Any]) -> AlumniEvent:
     full_clean_or_raise(event, exclude=["organization", "created_by"])
     if event.starts_at <= timezone.now():
         raise _field_error("starts_at", "Choose a time in the future.")
+    _check_ahead(event)
     event.save()
     return event
 
@@ -293,7 +301,11 @@ def event_update(*, event: AlumniEvent, by: Membership, data: dict[str, Any]) ->
                                                                         state=EventRsvp.State.GOING).count()
         if capacity < going:
             raise _field_error("capacity", f"{going} people are already going: the capacity cannot be lower.")
-    changed = model_update(event, data=data, fields=EVENT_FIELDS)
+    def clean(changed_event: AlumniEvent) -> None:
+        full_clean_or_raise(changed_event)
+        _check_ahead(changed_event)
+
+    changed = model_update(event, data=data, fields=EVENT_FIELDS, clean=clean)
     if set(changed) & {"starts_at", "ends_at", "place", "link", "title"}:
         AlumniEvent.objects.for_org(event.organization_id).filter(pk=event.pk).update(sequence=event.sequence + 1)
         event.sequence += 1

@@ -241,3 +241,17 @@ def test_the_export_holds_their_answers_and_erasure_frees_their_seat(org, hr, in
         services.alumnus_erase(member=as_member(org, ada), by=ada)
     assert states(org, party) == {"bo@home.test": "going"}
     assert [(r.kind, r.recipient_id) for r in deliver_all(org)] == [("alumni_event_promoted", bo.pk)]
+
+
+@pytest.mark.parametrize("start, end", [("0001-01-01T00:00", "0001-01-01T02:00"),
+                                        ("9999-12-31T22:00", "9999-12-31T23:59"),
+                                        ("2030-05-01T18:00", "2030-05-30T18:00"), ("soon", "later")])
+def test_odd_times_are_a_clear_400_never_a_500(org, hr, invest, client_for, api_for, start, end):
+    hr.user.time_zone = "Pacific/Kiritimati"
+    hr.user.save(update_fields=["time_zone"])
+    response = client_for(hr).post("/o/acme/alumni-network/events/", {"title": "Party", "starts_at": start,
+                                                                       "ends_at": end, "place": "Roof"})
+    assert response.status_code == 400
+    with tenancy.tenant_context(org.pk):
+        assert not AlumniEvent.objects.exists()
+    assert api_for(hr).get("/api/v1/events/", {"starts_after": "2026-01-01T00:00:00+16:00"}).status_code == 400
