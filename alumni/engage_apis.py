@@ -132,8 +132,7 @@ class BenefitDetailApi(APIView):
 class EventOutputSerializer(serializers.ModelSerializer):
     going = serializers.IntegerField(help_text="Seats taken.")
     waiting = serializers.IntegerField(help_text="People on the waiting list.")
-    my_state = serializers.ChoiceField(choices=[("", "No answer"), *EventRsvp.State.choices],
-                                       help_text="The caller's answer: going, waiting, cancelled, or empty.")
+    my_state = StrictCharField(help_text="The caller's answer: `going`, `waiting`, `cancelled`, or empty (none).")
     cancelled = serializers.SerializerMethodField()
 
     class Meta:
@@ -184,9 +183,8 @@ class EventDetailApi(APIView):
 
 
 class RsvpOutputSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(choices=EventRsvp.State.choices,
-                                    help_text="going: a seat is yours; waiting: the event is full, you are on the "
-                                              "waiting list (see waiting_position); cancelled.")
+    state = StrictCharField(help_text="`going`: a seat is yours; `waiting`: the event is full, you are on the "
+                                      "waiting list (see waiting_position); `cancelled`.")
     waiting_position = serializers.IntegerField(allow_null=True, help_text="1 is next in line; null unless waiting.")
     event = EventOutputSerializer()
 
