@@ -118,3 +118,13 @@ def test_going_down_a_level_deletes_nothing_and_going_up_shows_it_again(org, adm
     set_level(admin, "invest")
     assert "You are going" in client.get(f"/o/acme/alumni/events/{things['event']}/").content.decode()
     assert "Perk" in client.get("/o/acme/alumni/benefits/").content.decode()
+
+
+def test_the_alumni_home_shows_the_latest_news_and_the_next_events_as_the_level_allows(
+        org, admin, hr, things, client_for):
+    alumnus = make_alumnus(org, "alum@home.test", "Ada Alumna")
+    home = client_for(alumnus).get("/o/acme/alumni/").content.decode()
+    assert "Hello alumni" in home and "Summer evening" in home
+    set_level(admin, "support")
+    home = client_for(alumnus).get("/o/acme/alumni/").content.decode()
+    assert "Hello alumni" in home and "Summer evening" not in home
