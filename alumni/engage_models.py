@@ -38,6 +38,8 @@ class NewsPost(TenantModel):
             models.Index(fields=["organization", "-pinned", "-published_at", "-id"], name="alumni_news_list_idx"),
             # The newsletter: what was published in a period.
             models.Index(fields=["organization", "published_at"], name="alumni_news_published_idx"),
+            # The newsletter sweep: organizations with recent news, across organizations.
+            models.Index(fields=["published_at"], name="alumni_news_sweep_idx"),
         ]
 
     def __str__(self) -> str:
