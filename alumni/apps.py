@@ -9,14 +9,19 @@ class AlumniConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
-        from alumni import reminders
+        from alumni import engage_reminders, reminders
         from alumni.demo import seed_alumni
+        from alumni.engage_rights import nav_benefits, nav_directory, nav_events, nav_news, nav_referrals
         from alumni.rights import can_run_exits, can_run_network
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.api_urls", root={"alumni/": "alumni.root_urls"})
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()
+        engage_reminders.register()
+        registry.register_beat_entry("sweep-alumni-newsletter", task="alumni.tasks.sweep_newsletter", schedule=3600.0)
+        registry.register_beat_entry("sweep-alumni-event-reminders", task="alumni.tasks.sweep_event_reminders",
+                                     schedule=900.0)
         registry.register_beat_entry("sweep-exit-last-days", task="alumni.tasks.sweep_last_days", schedule=600.0)
         registry.register_beat_entry("sweep-alumni-retention", task="alumni.tasks.sweep_retention", schedule=86400.0)
         registry.register_beat_entry("sweep-exit-task-reminders", task="alumni.tasks.sweep_task_reminders",
@@ -35,15 +40,25 @@ class AlumniConfig(AppConfig):
                                    active=("alumni:alumni_home", "alumni:alumni_card", "alumni:alumni_come_back",
                                            "alumni:alumni_my_data"))
         registry.register_nav_item("alumni-directory", label="Directory", url_name="alumni:alumni_directory",
-                                   order=34, visible=lambda member: member.status == "alumnus")
+                                   order=34, visible=nav_directory)
         # Referrals and leads: every member at every level, alumni from ``support`` (the page's gate).
         registry.register_nav_item("alumni-referrals", label="Referrals & leads", url_name="alumni:alumni_referrals",
-                                   order=35, visible=lambda member: member.status in ("active", "alumnus"),
+                                   order=35, visible=nav_referrals,
                                    active=("alumni:alumni_referrals", "alumni:alumni_referral_new",
                                            "alumni:alumni_leads", "alumni:alumni_lead_new"))
         registry.register_nav_item("alumni-network", label="Alumni network", url_name="alumni:network", order=32,
                                    visible=can_run_network, active=("alumni:network", "alumni:boomerangs",
                                                                     "alumni:boomerang_rehire"))
+        # News (support), events and benefits (invest): the level is read once per request.
+        registry.register_nav_item("alumni-news", label="News", url_name="alumni:alumni_news", order=36,
+                                   visible=nav_news, active=("alumni:alumni_news", "alumni:alumni_news_post",
+                                                             "alumni:news_manage", "alumni:news_edit"))
+        registry.register_nav_item("alumni-events", label="Events", url_name="alumni:alumni_events", order=37,
+                                   visible=nav_events, active=("alumni:alumni_events", "alumni:alumni_event",
+                                                               "alumni:events_manage", "alumni:event_edit"))
+        registry.register_nav_item("alumni-benefits", label="Benefits", url_name="alumni:alumni_benefits", order=38,
+                                   visible=nav_benefits, active=("alumni:alumni_benefits", "alumni:benefits_manage",
+                                                                 "alumni:benefit_edit"))
         registry.register_demo_loader("alumni", seed_alumni, after=("tours",))
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.models import Membership, Organization, User
 from alumni import services
-from alumni.models import AlumniProfile, AlumniSettings, AssigneeRole, ExitKind, ExitProcess, LeaverStep
+from alumni.engage_demo import seed_engagement
+from alumni.models import AlumniProfile, AlumniSettings, AssigneeRole, ExitKind, ExitProcess, LeaverStep, NewsPost
 
 DEMO_ORGANIZATIONS = ("acme",)
 # The alumni network of each demo organization: its investment level and how many alumni it has.
@@ -229,3 +230,7 @@ def seed_alumni(*, stdout=None) -> None:
     _in_each(DEMO_NETWORKS, label="Demo alumni network", stdout=stdout,
              seed=lambda organization: _seed_network(organization, *DEMO_NETWORKS[organization.slug]),
              seeded=lambda organization: AlumniSettings.objects.for_org(organization).exists())
+    # News for both, benefits and events for the invest organization.
+    _in_each(DEMO_NETWORKS, label="Demo alumni news and events", stdout=stdout,
+             seed=lambda organization: seed_engagement(organization, DEMO_NETWORKS[organization.slug][0]),
+             seeded=lambda organization: NewsPost.objects.for_org(organization).exists())

@@ -592,3 +592,16 @@ class ErasureRecord(TenantModel):
 
     def __str__(self) -> str:
         return f"Erasure of {self.member_id}"
+
+
+from alumni.engage_models import (  # noqa: E402,F401
+    AlumniEvent,
+    Benefit,
+    BenefitKind,
+    BenefitTier,
+    EventRsvp,
+    NewsletterFrequency,
+    NewsletterIssue,
+    NewsletterSchedule,
+    NewsPost,
+)

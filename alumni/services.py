@@ -39,7 +39,7 @@ from alliance.services import (
     user_email_change_keeping_alias,
 )
 from alliance.tokens import token_make, token_parse
-from alumni import rights
+from alumni import engage_services, rights
 from alumni.models import (
     CONSENT_TEXT_VERSION,
     DIRECTORY_FIELDS,
@@ -1165,6 +1165,7 @@ def my_data(*, member: Membership) -> dict[str, Any]:
                                for b in Boomerang.objects.for_org(organization_id).filter(member=member)],
         "notifications": [{"title": n.title, "body": n.body, "created_at": _iso(n.created_at)}
                           for n in Notification.objects.for_org(organization_id).filter(recipient=member)],
+        "event_answers": engage_services.my_event_answers(member=member),
     }
 
 
@@ -1214,6 +1215,7 @@ def _erase(member: Membership, *, reason: str) -> ErasureRecord:
         hr_note="", rehire_reason="", alumni_despite_note="", updated_at=now)
     AlumniProfile.objects.for_org(organization_id).filter(member=member).delete()
     Boomerang.objects.for_org(organization_id).filter(member=member).delete()
+    engage_services.event_answers_erase(member=member)
     kept = {}
     for model, owner in ((Referral, "referrer"), (CustomerLead, "submitter")):
         rows = model.objects.for_org(organization_id).filter(**{owner: member})

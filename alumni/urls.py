@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alumni import views
+from alumni import engage_views, views
 
 app_name = "alumni"
 
@@ -53,4 +53,24 @@ urlpatterns = [
     path("alumni-network/boomerangs/rehire/<int:membership_id>/", views.boomerang_rehire, name="boomerang_rehire"),
     path("alumni-network/boomerangs/<int:boomerang_id>/decline/", views.boomerang_decline,
          name="boomerang_decline"),
+    # News (support), benefits and events (invest): read and answered by alumni and employees, kept by HR.
+    path("alumni/news/", engage_views.alumni_news, name="alumni_news"),
+    path("alumni/news/<int:post_id>/", engage_views.alumni_news_post, name="alumni_news_post"),
+    path("alumni/benefits/", engage_views.alumni_benefits, name="alumni_benefits"),
+    path("alumni/events/", engage_views.alumni_events, name="alumni_events"),
+    path("alumni/events/<int:event_id>/", engage_views.alumni_event, name="alumni_event"),
+    path("alumni/events/<int:event_id>/rsvp/", engage_views.alumni_event_rsvp, name="alumni_event_rsvp"),
+    path("alumni/events/<int:event_id>/cancel-rsvp/", engage_views.alumni_event_cancel_rsvp,
+         name="alumni_event_cancel_rsvp"),
+    path("alumni/events/<int:event_id>/invite.ics", engage_views.alumni_event_ics, name="alumni_event_ics"),
+    path("alumni-network/news/", engage_views.news_manage, name="news_manage"),
+    path("alumni-network/newsletter/", engage_views.newsletter_settings, name="newsletter_settings"),
+    path("alumni-network/news/<int:post_id>/", engage_views.news_edit, name="news_edit"),
+    path("alumni-network/news/<int:post_id>/delete/", engage_views.news_delete, name="news_delete"),
+    path("alumni-network/benefits/", engage_views.benefits_manage, name="benefits_manage"),
+    path("alumni-network/benefits/<int:benefit_id>/", engage_views.benefit_edit, name="benefit_edit"),
+    path("alumni-network/benefits/<int:benefit_id>/delete/", engage_views.benefit_delete, name="benefit_delete"),
+    path("alumni-network/events/", engage_views.events_manage, name="events_manage"),
+    path("alumni-network/events/<int:event_id>/", engage_views.event_edit, name="event_edit"),
+    path("alumni-network/events/<int:event_id>/cancel/", engage_views.event_cancel, name="event_cancel"),
 ]

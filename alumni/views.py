@@ -413,6 +413,21 @@ def _alumnus_portal(member: Membership, settings: AlumniSettings) -> bool:
     return rights.is_alumnus(member) and rights.portal_open(member, settings)
 
 
+def _no_portal_page(view):
+    """Where an alumnus lands after signing in: at ``ignore`` there is no portal, and they are told so on a
+    page of its own (still a 404: the portal does not exist) with what remains theirs — their data."""
+
+    @wraps(view)
+    def wrapper(request: OrgRequest, *args, **kwargs):
+        if rights.is_alumnus(request.member) and not rights.portal_open(request.member,
+                                                                        selectors.network_settings(request.org)):
+            return render(request, "alumni/no_portal.html", status=404)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_no_portal_page
 @network_gate(_alumnus_portal)
 @require_GET
 def alumni_home(request: OrgRequest, org_slug: str) -> HttpResponse:

@@ -31,6 +31,8 @@ SWEEP_INDEXES = {
     "alumni_exit_sweep_idx",  # the last-day sweep finds exits whose last day is over, across organizations
     "alumni_task_open_due_idx",  # exit-task reminders select open tasks by due date across organizations
     "fund_expense_report_back_idx",  # the report-back sweep: approved expenses without a note, by date
+    "alumni_event_upcoming_idx",  # event reminders: events about to start, across organizations
+    "alumni_news_sweep_idx",  # the newsletter sweep finds organizations with recent news
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another

@@ -44,4 +44,30 @@ def populate(world) -> None:
                                    user__email="erased@globex.test")
         ErasureRecord.objects.create(organization=world.org, member=erased, erased_at=timezone.now(),
                                      kept={"tours": 0})
+    news, event, benefit = _engagement(world, alumnus)
+    world.objects.update(news=news, event=event, benefit=benefit)
     world.objects.update(exit=process, referral=referral, lead=lead, boomerang=boomerang, alumnus=alumnus)
+
+
+def _engagement(world, alumnus):
+    """News, the newsletter's schedule and an issue, a benefit, an event with an answer (invest)."""
+    from alumni import engage_services
+    from alumni.models import EventRsvp, NewsletterIssue
+
+    admin = world.admin
+    with tenancy.tenant_context(world.org.pk):
+        news = engage_services.news_post_create(by=admin, title="Globex Secret news", body="Globex Secret body")
+        engage_services.newsletter_schedule_save(by=admin, frequency="weekly")
+        NewsletterIssue.objects.create(organization=world.org, period="2030-W01", since=timezone.now(),
+                                       until=timezone.now(), posts=1)
+        benefit = engage_services.benefit_create(by=admin, data={
+            "title": "Globex Secret perk", "description": "Globex Secret", "kind": "perk", "tier": "alumni",
+            "how_to_claim": "Globex Secret"})
+        start = timezone.now() + timedelta(days=10)
+        event = engage_services.event_create(by=admin, data={
+            "title": "Globex Secret party", "starts_at": start, "ends_at": start + timedelta(hours=2),
+            "place": "Globex Secret roof", "capacity": 5})
+        alumnus.organization = world.org
+        engage_services.event_rsvp(event=event, by=alumnus)
+        assert EventRsvp.objects.filter(event=event).exists()
+    return news, event, benefit

@@ -69,7 +69,7 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     alumnus.get_by_role("heading", name="Welcome to the Acme Robotics alumni network").wait_for()
     assert alumnus.get_by_text("News: yes").is_visible()
     nav = alumnus.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link").all_inner_texts() == ["Alumni", "Directory", "Referrals & leads"]
+    assert nav.get_by_role("link").all_inner_texts() == ["Alumni", "Directory", "Referrals & leads", "News"]
     response = alumnus.goto(live_server.url + "/o/acme/")
     assert response.status == 404
 

@@ -7,7 +7,17 @@ from django.core.management import call_command
 
 from alliance.models import Membership, Organization
 from alliance.tenancy import tenant_context
-from alumni.models import AlumniProfile, AlumniSettings, Boomerang, CustomerLead, Referral
+from alumni.models import (
+    AlumniEvent,
+    AlumniProfile,
+    AlumniSettings,
+    Benefit,
+    Boomerang,
+    CustomerLead,
+    EventRsvp,
+    NewsPost,
+    Referral,
+)
 
 
 @pytest.mark.django_db
@@ -27,9 +37,16 @@ def test_seed_demo_builds_an_invest_and_a_support_network_once():
         assert len(set(CustomerLead.objects.values_list("status", flat=True))) >= 4
         assert Boomerang.objects.filter(state="rehired").count() == 1
         counts = (Referral.objects.count(), CustomerLead.objects.count(), AlumniProfile.objects.count())
+        assert NewsPost.objects.filter(pinned=True).count() == 1 and NewsPost.objects.count() >= 3
+        assert set(Benefit.objects.values_list("tier", flat=True)) == {"alumni", "distinguished"}
+        assert AlumniEvent.objects.count() >= 3
+        assert EventRsvp.objects.filter(state="waiting").exists()
+        engage = (NewsPost.objects.count(), Benefit.objects.count(), EventRsvp.objects.count())
     with tenant_context(globex.pk):
         assert AlumniSettings.objects.get().level == "support"
         assert AlumniProfile.objects.count() >= 5
+        assert NewsPost.objects.exists() and not Benefit.objects.exists() and not AlumniEvent.objects.exists()
     call_command("seed_demo", stdout=io.StringIO(), verbosity=0)
     with tenant_context(acme.pk):
         assert (Referral.objects.count(), CustomerLead.objects.count(), AlumniProfile.objects.count()) == counts
+        assert (NewsPost.objects.count(), Benefit.objects.count(), EventRsvp.objects.count()) == engage

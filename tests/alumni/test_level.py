@@ -39,14 +39,41 @@ def test_at_ignore_an_alumnus_reaches_no_portal_url(org, admin, alumnus, client_
         assert not Referral.objects.exists()
 
 
+# Pages of the portal that exist only from ``invest`` (at ``support`` a 404, and not in the navigation).
+INVEST_PAGES = {"alumni_benefits", "alumni_events"}
+SUPPORT_PAGES = PAGES | {"alumni_news"}
+
+
 @pytest.mark.parametrize("level", ["support", "invest"])
 def test_at_support_and_invest_the_alumnus_reaches_the_portal(org, admin, alumnus, client_for, level):
     set_level(admin, level)
     client = client_for(alumnus)
     for route in ALUMNI_AREA:
+        if route.int_kwargs:
+            continue  # pages of one object: tests/alumni/test_engage_level.py
         path = route.build({"org_slug": "acme"})
-        expected = 200 if route.name in PAGES else 405
+        if route.name in SUPPORT_PAGES or (level == "invest" and route.name in INVEST_PAGES):
+            expected = 200
+        elif route.name in INVEST_PAGES:
+            expected = 404
+        else:
+            expected = 405
         assert client.get(path).status_code == expected, path
+    nav = client.get("/o/acme/alumni/").content.decode()
+    assert ('href="/o/acme/alumni/events/"' in nav) is (level == "invest")
+    assert ('href="/o/acme/alumni/benefits/"' in nav) is (level == "invest")
+    assert 'href="/o/acme/alumni/news/"' in nav
+
+
+def test_an_alumnus_who_signs_in_at_ignore_lands_on_a_clear_page(org, admin, alumnus, client):
+    set_level(admin, "ignore")
+    client.force_login(alumnus.user)
+    landing = client.get("/", follow=True)
+    body = landing.content.decode()
+    assert landing.redirect_chain[-1][0] == "/o/acme/alumni/"
+    assert landing.status_code == 404 and "Acme has no alumni portal" in body
+    assert "download it or ask for it to be erased" in body
+    assert 'href="/o/acme/alumni/directory/"' not in body and 'href="/o/acme/alumni/referrals/"' not in body
 
 
 def test_the_level_changes_what_alumni_and_employees_see_at_once_and_deletes_nothing(
