@@ -54,3 +54,8 @@ urlpatterns = [
     path("alumni-network/boomerangs/<int:boomerang_id>/decline/", views.boomerang_decline,
          name="boomerang_decline"),
 ]
+
+# Job openings, CV and photo files, alumni sharing, the dashboard.
+from alumni.reach_urls import urlpatterns as reach_urlpatterns  # noqa: E402
+
+urlpatterns += reach_urlpatterns

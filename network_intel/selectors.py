@@ -13,12 +13,26 @@ from datetime import date, datetime
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import BooleanField, Count, F, FloatField, Func, Max, Q, QuerySet, TextField, Value, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    Window,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Greatest
+from django.db.models.functions import ExtractYear, Greatest
 
 from alliance.models import Membership
 from network_intel.models import (
+    AlumnusListing,
     Company,
     Contact,
     Follow,
@@ -31,7 +45,7 @@ from network_intel.models import (
     UsefulMark,
     Visibility,
 )
-from network_intel.text import MARK_START, MARK_STOP, company_key, domain_of, fold
+from network_intel.text import MARK_START, MARK_STOP, company_key, domain_of, fold, tag_key
 
 # The members below ``manager`` in the reporting tree (their management chain includes ``manager``).
 _SUBTREE_SQL = """
@@ -144,19 +158,33 @@ class Acquaintance:
     contacts: list[Contact] = field(default_factory=list)
 
     @property
+    def is_alumnus(self) -> bool:
+        return self.member.status == Membership.Status.ALUMNUS
+
+    @property
     def strongest_label(self) -> str:
         return Contact.Strength(self.strongest).label
 
 
+def knowers(organization_id: int) -> Q:
+    """Whose contacts "who knows" lists: active members, and alumni while they consent to it and the
+    organization offers it (its alumni network's ``invest`` level, ``IntelSettings.alumni_in_who_knows``)."""
+    offered = IntelSettings.objects.for_org(organization_id).filter(alumni_in_who_knows=True)
+    listed = AlumnusListing.objects.for_org(organization_id).filter(Exists(offered)).values("member_id")
+    return (Q(owner__status=Membership.Status.ACTIVE)
+            | Q(owner__status=Membership.Status.ALUMNUS, owner_id__in=listed))
+
+
 def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
-    """Active members who know people at ``company``: how many, how well, how recently. Two queries.
+    """Active members (and alumni who agreed) who know people at ``company``: how many, how well, how
+    recently. Two queries.
 
     The contacts come with what anyone may see (role, strength, last talked); their
     names and personal details stay with their owner.
     """
     contacts = list(
         Contact.objects.for_org(member.organization_id)
-        .filter(company=company, owner__status=Membership.Status.ACTIVE)
+        .filter(knowers(member.organization_id), company=company)
         .select_related("owner__user")
         .only("id", "title", "strength", "last_talked_on", "owner_id", "company_id", "organization_id",
               "owner__id", "owner__team", "owner__title", "owner__role", "owner__status", "owner__organization_id",
@@ -414,3 +442,28 @@ def digest_notes(*, member: Membership, since: datetime, until: datetime) -> lis
 
 def last_activity(member: Membership) -> datetime | None:
     return notes_visible_to(member).aggregate(last=Max("created_at"))["last"]
+
+
+# --- Alumni --------------------------------------------------------------------------------------
+
+def alumnus_is_listed(member: Membership) -> bool:
+    return AlumnusListing.objects.for_org(member.organization_id).filter(member=member).exists()
+
+
+def alumni_notes_by(member: Membership) -> QuerySet[IntelNote]:
+    """The notes a person shared as an alumnus, newest first (their own list; they see no one else's)."""
+    return (IntelNote.objects.for_org(member.organization_id).filter(author=member, author_is_alumnus=True)
+            .prefetch_related("companies", "tags").order_by("-created_at", "-id"))
+
+
+def alumni_note_counts(organization_id: int, *, feedback_tag: str) -> list[dict]:
+    """Notes written by alumni per year: how many, and how many carry the ``feedback_tag`` tag. One query."""
+    feedback = Q(tag_links__tag__key=tag_key(feedback_tag))
+    return list(IntelNote.objects.for_org(organization_id).filter(author_is_alumnus=True)
+                .annotate(year=ExtractYear("created_at")).values("year")
+                .annotate(notes=Count("id", distinct=True), feedback=Count("id", filter=feedback, distinct=True))
+                .order_by("year"))
+
+
+def alumni_listed_count(organization_id: int) -> int:
+    return AlumnusListing.objects.for_org(organization_id).filter(member__status=Membership.Status.ALUMNUS).count()
