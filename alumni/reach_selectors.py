@@ -39,3 +39,7 @@ def opening_referrals(*, member: Membership, opening: Opening) -> QuerySet[Refer
 def applied_for(member: Membership, opening: Opening) -> bool:
     """Whether this alumnus has an open request to come back, made from this opening."""
     return opening.boomerangs.filter(Q(member=member), state="requested").exists()
+
+
+def open_opening_count(member: Membership) -> int:
+    return Opening.objects.for_org(member.organization_id).filter(state=Opening.State.OPEN).count()
