@@ -96,7 +96,7 @@ def _sharing(organization: Organization, alumni: list[Membership], *, intel: boo
             company = ["Initech", "Hooli"][index]
             reach_services.alumni_note_share(
                 by=alumnus, kind="intel", title=f"{company} is buying warehouse robots next year",
-                body=f"Their operations team is comparing three vendors; budget approved for two sites.",
+                body="Their operations team is comparing three vendors; budget approved for two sites.",
                 visibility="leadership", company=company)
             reach_services.alumni_sharing_consent(by=alumnus, feedback=True, who_knows=True)
             intel_services.contact_create(by=alumnus, name=f"Buyer at {company}",
