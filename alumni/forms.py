@@ -185,12 +185,18 @@ class NetworkSettingsForm(forms.Form):
         help_text="Alumni who gave no consent and have not signed in are anonymized this long after leaving. "
                   "Empty: never.")
     alumni_note_visibility = forms.ChoiceField(
-        choices=AlumniNoteReach.choices, label="Alumni feedback and intel notes may reach",
+        choices=AlumniNoteReach.choices, required=False, label="Alumni feedback and intel notes may reach",
         help_text="The widest audience an alumnus may choose for what they share (invest: intel notes too).")
 
     @classmethod
     def initial_for(cls, settings) -> dict:
         return {name: getattr(settings, name) for name in cls.base_fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("alumni_note_visibility"):
+            cleaned.pop("alumni_note_visibility", None)  # left out: it stays as it is
+        return cleaned
 
 
 VISIBILITY_LABELS = {

@@ -18,7 +18,7 @@ from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
-from alumni import dashboard, reach_rights, reach_selectors, reach_services, rights, selectors, services
+from alumni import dashboard, reach_rights, reach_selectors, reach_services, rights, services
 from alumni.models import Opening
 from alumni.reach_forms import (
     AlumniNoteForm,
@@ -159,6 +159,7 @@ def opening_close(request: OrgRequest, org_slug: str, opening_id: int) -> HttpRe
 
 # --- Files: CVs and photos, each through its rights check -------------------------------------------
 
+@network_gate(rights.can_refer)
 @require_GET
 def alumni_referral_cv(request: OrgRequest, org_slug: str, referral_id: int) -> HttpResponse:
     """A referral's CV: its referrer and HR; anyone else (or another organization's): 404."""
@@ -166,10 +167,11 @@ def alumni_referral_cv(request: OrgRequest, org_slug: str, referral_id: int) -> 
     return uploads.file_response(referral.cv, filename=referral.cv_name or "cv", content_type=referral.cv_content_type)
 
 
+@network_gate(rights.portal_open)
 @require_GET
 def alumni_photo(request: OrgRequest, org_slug: str, profile_id: int) -> HttpResponse:
     """A directory card's photo, when the card and the photo's visibility show it to this viewer."""
-    profile = reach_rights.access_photo(request.member, selectors.network_settings(request.org), profile_id)
+    profile = reach_rights.access_photo(request.member, request.network, profile_id)
     return uploads.file_response(profile.photo, filename="photo.jpg", content_type=uploads.JPEG)
 
 
