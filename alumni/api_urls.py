@@ -33,6 +33,5 @@ urlpatterns += [
     path("openings/", reach_apis.OpeningListApi.as_view(), name="api_opening_list"),
     path("openings/<int:pk>/", reach_apis.OpeningDetailApi.as_view(), name="api_opening_detail"),
     path("openings/<int:pk>/close/", reach_apis.OpeningCloseApi.as_view(), name="api_opening_close"),
-    path("openings/<int:pk>/apply/", reach_apis.OpeningApplyApi.as_view(), name="api_opening_apply"),
     path("referrals/<int:pk>/cv/", reach_apis.ReferralCvApi.as_view(), name="api_referral_cv"),
 ]

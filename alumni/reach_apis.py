@@ -20,7 +20,7 @@ from alliance import uploads
 from alliance.apis import UpdatedSinceFilterSet
 from alliance.serializers import StrictCharField
 from alumni import reach_rights, reach_selectors, reach_services, selectors
-from alumni.models import Boomerang, Opening
+from alumni.models import Opening
 from alumni.reach_models import MAX_OPENING_TEXT
 
 
@@ -81,6 +81,7 @@ class OpeningListApi(generics.ListAPIView):
         return reach_selectors.opening_api_list(member=self.request.member, settings=network)
 
     def post(self, request):
+        reach_rights.require_openings(request.member, _network(request))  # before reading the body
         serializer = OpeningInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         opening = reach_services.opening_create(by=request.member, **serializer.validated_data)
@@ -114,35 +115,6 @@ class OpeningCloseApi(APIView):
     def post(self, request, pk: int):
         opening = reach_services.opening_close(by=request.member, opening=_opening(request, pk))
         return Response(OpeningOutputSerializer(opening).data)
-
-
-class ApplyInputSerializer(serializers.Serializer):
-    message = StrictCharField(max_length=4000, help_text="Why you would like this job.")
-
-
-class ApplicationOutputSerializer(serializers.ModelSerializer):
-    opening = serializers.IntegerField(source="opening_id")
-
-    class Meta:
-        model = Boomerang
-        fields = ["id", "opening", "state", "message", "requested_at"]
-        read_only_fields = fields
-
-
-@extend_schema_view(post=extend_schema(
-    summary="Apply to come back for an opening (an alumnus): a request to come back, linked to the opening",
-    description="Refused (400) when the opening is closed, or when the rehire eligibility recorded at the "
-                "alumnus's exit does not allow a rehire.",
-    request=ApplyInputSerializer, responses={201: ApplicationOutputSerializer}))
-class OpeningApplyApi(APIView):
-    queryset = Opening.objects.none()
-
-    def post(self, request, pk: int):
-        opening = _opening(request, pk)
-        serializer = ApplyInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        boomerang = reach_services.opening_apply(by=request.member, opening=opening, **serializer.validated_data)
-        return Response(ApplicationOutputSerializer(boomerang).data, status=201)
 
 
 class ReferralCvApi(APIView):
