@@ -222,7 +222,14 @@ class AlumniCardForm(forms.Form):
             self.fields[f"{field}_visibility"] = forms.ChoiceField(choices=Visibility.choices,
                                                                    label=VISIBILITY_LABELS[field])
         self.fields["tours_visibility"].help_text = "Hidden unless you agree to show your tours' titles."
-        self.fields["photo_visibility"] = forms.ChoiceField(choices=Visibility.choices, label="Who sees your photo")
+        self.fields["photo_visibility"] = forms.ChoiceField(choices=Visibility.choices, label="Who sees your photo",
+                                                            required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("photo_visibility"):
+            cleaned.pop("photo_visibility", None)  # left out: it stays as it is
+        return cleaned
 
 
 class DirectoryFilterForm(forms.Form):
