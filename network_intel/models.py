@@ -172,7 +172,8 @@ class IntelNote(TenantModel):
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANIZATION)
     useful_until = models.DateField(null=True, blank=True, help_text="When this stops being current, if you know.")
     # Written by an alumnus (from their membership when they wrote it): shown as "from an alumnus".
-    author_is_alumnus = models.BooleanField(default=False, editable=False)
+    # A database default too: set-based loads (the search benchmark's COPY) leave it out.
+    author_is_alumnus = models.BooleanField(default=False, db_default=False, editable=False)
     companies = models.ManyToManyField(Company, through="IntelNoteCompany", related_name="notes", blank=True)
     contacts = models.ManyToManyField(Contact, through="IntelNoteContact", related_name="notes", blank=True)
     tags = models.ManyToManyField(Tag, through="IntelNoteTag", related_name="notes", blank=True)
