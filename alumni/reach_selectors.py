@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from alliance.models import Membership
-from alumni.models import Opening, Referral
+from alumni.models import Boomerang, Opening, Referral
 from alumni.reach_rights import can_manage_openings
 
 
@@ -38,7 +38,8 @@ def opening_referrals(*, member: Membership, opening: Opening) -> QuerySet[Refer
 
 def applied_for(member: Membership, opening: Opening) -> bool:
     """Whether this alumnus has an open request to come back, made from this opening."""
-    return opening.boomerangs.filter(Q(member=member), state="requested").exists()
+    return Boomerang.objects.for_org(member.organization_id).filter(
+        opening=opening, member=member, state=Boomerang.State.REQUESTED).exists()
 
 
 def open_opening_count(member: Membership) -> int:
