@@ -18,11 +18,25 @@ def same_org_key(table: str, column: str, target: str) -> migrations.RunSQL:
         f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{name}"')
 
 
+# Organizations that already invest in their alumni offer consenting alumni in who-knows from now on
+# (``alumni.reach_services.level_changed`` keeps it so whenever an administrator saves the level).
+# Across organizations, explicitly, as ``tenancy.cross_tenant`` does; the setting is transaction-local.
+WHO_KNOWS_AT_INVEST = """
+    SELECT set_config('alliance.cross_tenant', 'on', true);
+    INSERT INTO network_intel_intelsettings (organization_id, search_language, alumni_in_who_knows, created_at,
+                                             updated_at)
+    SELECT organization_id, 'english', true, now(), now() FROM alumni_alumnisettings WHERE level = 'invest'
+    ON CONFLICT (organization_id) DO UPDATE SET alumni_in_who_knows = true, updated_at = now();
+    SELECT set_config('alliance.cross_tenant', 'off', true);
+"""
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('alliance', '0007_citus_keys'),
         ('alumni', '0006_retention_period'),
+        ('network_intel', '0006_alumni_intel'),
     ]
 
     operations = [
@@ -109,4 +123,5 @@ class Migration(migrations.Migration):
         TenantIsolation("opening"),
         same_org_key("alumni_referral", "opening_id", "alumni_opening"),
         same_org_key("alumni_boomerang", "opening_id", "alumni_opening"),
+        migrations.RunSQL(WHO_KNOWS_AT_INVEST, migrations.RunSQL.noop),
     ]
