@@ -205,7 +205,7 @@ def alumni_card_photo(request: OrgRequest, org_slug: str) -> HttpResponse:
 def _sharing_page(request: OrgRequest, *, status: int = 200, **forms) -> HttpResponse:
     network = request.network
     step = services._step_of(request.member)
-    intel_services, intel_selectors = reach_services._intel()
+    _, intel_selectors = reach_services._intel()
     intel = reach_rights.can_share_intel(request.member, network)
     kinds = ("feedback", "intel") if intel else ("feedback",)
     visibilities = reach_services.note_visibilities(network)
