@@ -7,7 +7,10 @@ Any app uses it (receipts of the networking fund, CVs of alumni):
   browser's ``Content-Type`` are ignored), then proves it: images are decoded by Pillow
   and **re-encoded** from their pixels, which drops EXIF (GPS position included) and
   anything hidden after the image data; HEIC photos become JPEG (through
-  ``pillow-heif``); a PDF must parse (``pypdf``) and have a page.
+  ``pillow-heif``); a PDF must parse (``pypdf``) and have a page; a Word (DOCX) or
+  OpenDocument (ODT) text must be a readable archive with its main document part, read
+  within bounds (no zip bomb is unpacked). Only kinds a caller names are accepted
+  (receipts take ``DOCUMENT_TYPES``, CVs ``CV_TYPES``).
 * ``store(checked, folder=...)`` saves it through the ``private`` storage of
   ``settings.STORAGES`` under a random name: the filesystem under ``.data/`` in
   development and tests, a named volume in docker-compose, S3-compatible storage
@@ -22,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
+import zipfile
 from dataclasses import dataclass
 
 import filetype
@@ -41,10 +45,20 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 HEIC = "image/heic"
 WEBP = "image/webp"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
 DOCUMENT_TYPES = frozenset({PDF, JPEG, PNG, HEIC, WEBP})
+IMAGE_TYPES = frozenset({JPEG, PNG, HEIC, WEBP})
+CV_TYPES = frozenset({PDF, DOCX, ODT})
 INLINE_TYPES = frozenset({PDF, JPEG, PNG, WEBP})
-EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", WEBP: ".webp"}
-NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", HEIC: "HEIC", WEBP: "WebP"}
+EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", WEBP: ".webp", DOCX: ".docx", ODT: ".odt"}
+NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", HEIC: "HEIC", WEBP: "WebP", DOCX: "Word (DOCX)",
+         ODT: "OpenDocument text (ODT)"}
+# An office document is a zip archive: bounds on what it may hold, checked before anything is unpacked.
+MAX_ARCHIVE_ENTRIES = 2_000
+MAX_ARCHIVE_UNPACKED = 200 * 1024 * 1024
+# The main part each office kind must have, and a marker its XML must carry.
+OFFICE_PARTS = {DOCX: ("word/document.xml", b"document"), ODT: ("content.xml", b"office:document-content")}
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 STORAGE_ALIAS = "private"
 
@@ -100,7 +114,7 @@ def _reencode_image(content: bytes, content_type: str, label: str, field: str) -
     try:
         with Image.open(io.BytesIO(content)) as probe:
             if probe.width * probe.height > MAX_IMAGE_PIXELS:
-                raise _refuse(f"“{label}” has too many pixels for a receipt.", field)
+                raise _refuse(f"“{label}” has too many pixels for an image.", field)
             probe.verify()
         with Image.open(io.BytesIO(content)) as image:
             image.load()
@@ -140,6 +154,28 @@ def _check_pdf(content: bytes, label: str, field: str) -> None:
         raise _refuse(f"“{label}” is not a readable PDF.", field) from error
 
 
+def _check_office(content: bytes, content_type: str, label: str, field: str) -> None:
+    """A DOCX or ODT is a zip archive holding its main document part (and, for ODT, the ``mimetype``
+    entry naming it). Sizes come from the archive's directory first, so a zip bomb is refused unread."""
+    part, marker = OFFICE_PARTS[content_type]
+    unreadable = _refuse(f"“{label}” is not a readable {NAMES[content_type]} document.", field)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ARCHIVE_ENTRIES or sum(e.file_size for e in entries) > MAX_ARCHIVE_UNPACKED:
+                raise _refuse(f"“{label}” unpacks to too much to be a document.", field)
+            if content_type == ODT and archive.read("mimetype").strip() != ODT.encode():
+                raise unreadable
+            with archive.open(part) as stream:
+                head = stream.read(4096)
+    except ApplicationError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError) as error:
+        raise unreadable from error
+    if not head.lstrip().startswith(b"<") or marker not in head:
+        raise unreadable
+
+
 def check_upload(uploaded, *, kinds: frozenset[str] = DOCUMENT_TYPES, max_bytes: int = MAX_UPLOAD_BYTES,
                  field: str = "file") -> CheckedFile:
     """Recognize and prove an uploaded file by its bytes, or raise ApplicationError (on ``field``)."""
@@ -151,6 +187,8 @@ def check_upload(uploaded, *, kinds: frozenset[str] = DOCUMENT_TYPES, max_bytes:
         raise _refuse(f"“{name}” is not a {allowed} file (whatever its name says).", field)
     if content_type == PDF:
         _check_pdf(content, name, field)
+    elif content_type in OFFICE_PARTS:
+        _check_office(content, content_type, name, field)
     else:
         content, content_type = _reencode_image(content, content_type, name, field)
         if len(content) > max_bytes:

@@ -33,3 +33,13 @@ urlpatterns = [
     path("events/<int:pk>/rsvp/", engage_apis.EventRsvpApi.as_view(), name="api_event_rsvp"),
     path("events/<int:pk>/cancel-rsvp/", engage_apis.EventCancelRsvpApi.as_view(), name="api_event_cancel_rsvp"),
 ]
+
+# Job openings and CVs on referrals.
+from alumni import reach_apis  # noqa: E402
+
+urlpatterns += [
+    path("openings/", reach_apis.OpeningListApi.as_view(), name="api_opening_list"),
+    path("openings/<int:pk>/", reach_apis.OpeningDetailApi.as_view(), name="api_opening_detail"),
+    path("openings/<int:pk>/close/", reach_apis.OpeningCloseApi.as_view(), name="api_opening_close"),
+    path("referrals/<int:pk>/cv/", reach_apis.ReferralCvApi.as_view(), name="api_referral_cv"),
+]

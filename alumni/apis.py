@@ -15,14 +15,16 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_datetime
 from alliance.models import Membership
+from alliance.parsers import DepthLimitedJSONParser
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import StrictCharField
-from alumni import rights, selectors, services
+from alumni import reach_rights, reach_services, rights, selectors, services
 from alumni.models import (
     MAX_ESTIMATED_VALUE,
     MAX_REFERRAL_TEXT,
@@ -33,6 +35,7 @@ from alumni.models import (
     ExitKind,
     ExitProcess,
     ExitTask,
+    Opening,
     Referral,
 )
 
@@ -228,11 +231,13 @@ class AlumniCardOutputSerializer(serializers.ModelSerializer):
     teams = StrictCharField(allow_null=True)
     tour_titles = serializers.ListField(child=StrictCharField(), allow_null=True)
     distinguished = serializers.BooleanField(help_text="A distinguished alumnus (shown at the invest level).")
+    photo = serializers.BooleanField(help_text="Whether the card shows the caller a photo (the page "
+                                               "/o/<slug>/alumni/directory/<id>/photo/ serves it).")
 
     class Meta:
         model = AlumniProfile
         fields = ["id", "name", "current_company", "current_role", "city", "joined_year", "left_year", "teams",
-                  "tour_titles", "distinguished", "updated_at"]
+                  "tour_titles", "distinguished", "photo", "updated_at"]
         read_only_fields = fields
 
 
@@ -293,7 +298,8 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Referral
         fields = ["id", "referrer", "referrer_name", "referrer_was_alumnus", "candidate_name", "candidate_email",
-                  "role", "why", "status", "status_note", *BONUS_FIELDS, "created_at", "updated_at"]
+                  "role", "opening", "why", "status", "status_note", *BONUS_FIELDS, "cv_name", "cv_content_type",
+                  "cv_size", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -309,8 +315,13 @@ class ReferralFilterSet(UpdatedSinceFilterSet):
 class ReferralCreateInputSerializer(serializers.Serializer):
     candidate_name = StrictCharField(max_length=200)
     candidate_email = serializers.EmailField()
-    role = StrictCharField(max_length=200)
+    role = StrictCharField(max_length=200, required=False, allow_blank=True, default="",
+                           help_text="The job; with an opening, its title.")
     why = StrictCharField(max_length=MAX_REFERRAL_TEXT)
+    opening = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                       max_value=2**62, help_text="A job opening's id (`invest`); it must be open.")
+    cv = serializers.FileField(required=False, allow_null=True, default=None,
+                               help_text="Their CV (multipart/form-data): PDF, DOCX or ODT, checked by its content.")
 
 
 class StatusInputSerializer(serializers.Serializer):
@@ -320,13 +331,16 @@ class StatusInputSerializer(serializers.Serializer):
 
 @extend_schema_view(
     get=extend_schema(summary="Referrals: mine, or every referral for HR", responses=ReferralOutputSerializer),
-    post=extend_schema(summary="Refer someone for a job", request=ReferralCreateInputSerializer,
+    post=extend_schema(summary="Refer someone for a job (JSON, or multipart/form-data with their CV)",
+                       request={"multipart/form-data": ReferralCreateInputSerializer,
+                                "application/json": ReferralCreateInputSerializer},
                        responses={201: ReferralOutputSerializer}),
 )
 class ReferralListApi(generics.ListAPIView):
     serializer_class = ReferralOutputSerializer
     filterset_class = ReferralFilterSet
     queryset = Referral.objects.none()
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -336,7 +350,15 @@ class ReferralListApi(generics.ListAPIView):
     def post(self, request):
         serializer = ReferralCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        referral = services.referral_create(by=request.member, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        opening = None
+        if data.pop("opening") is not None:
+            opening = Opening.objects.for_org(request.member.organization_id).filter(
+                pk=serializer.validated_data["opening"]).first()
+            if opening is None or not reach_rights.can_refer_from_opening(request.member,
+                                                                          selectors.network_settings(request.org)):
+                raise ValidationError({"opening": ["No such opening."]})
+        referral = reach_services.referral_submit(by=request.member, opening=opening, **data)
         return Response(ReferralOutputSerializer(rights.access_referral(request.member, referral.pk)).data,
                         status=201)
 

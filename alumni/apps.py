@@ -12,6 +12,7 @@ class AlumniConfig(AppConfig):
         from alumni import engage_reminders, reminders
         from alumni.demo import seed_alumni
         from alumni.engage_rights import nav_benefits, nav_directory, nav_events, nav_news, nav_referrals
+        from alumni.reach_demo import seed_reach
         from alumni.rights import can_run_exits, can_run_network
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.api_urls", root={"alumni/": "alumni.root_urls"})
@@ -60,6 +61,9 @@ class AlumniConfig(AppConfig):
                                    visible=nav_benefits, active=("alumni:alumni_benefits", "alumni:benefits_manage",
                                                                  "alumni:benefit_edit"))
         registry.register_demo_loader("alumni", seed_alumni, after=("tours",))
+        registry.register_demo_loader("alumni-reach", seed_reach, after=("alumni", "network_intel"))
+        registry.register_dashboard_panel("alumni-reach", template="alumni/_reach_panel.html",
+                                          context=_reach_panel, order=40)
 
 
 def _my_exit_panel(request) -> dict | None:
@@ -67,3 +71,17 @@ def _my_exit_panel(request) -> dict | None:
 
     process = open_exit_of(request.member)
     return {"process": process} if process is not None else None
+
+
+def _reach_panel(request) -> dict | None:
+    """HR at ``invest``: the open openings and a link to the alumni dashboard."""
+    from alumni.reach_rights import can_see_dashboard
+    from alumni.reach_selectors import open_opening_count
+    from alumni.selectors import network_settings
+
+    if not request.member.is_hr:
+        return None
+    settings = network_settings(request.org)
+    if not can_see_dashboard(request.member, settings):
+        return None
+    return {"open_openings": open_opening_count(request.member)}

@@ -18,6 +18,7 @@ from alumni.models import (
     MIN_RETENTION_DAYS,
     SCALE_MAX,
     SCALE_MIN,
+    AlumniNoteReach,
     AssigneeRole,
     BonusFor,
     ExitKind,
@@ -183,10 +184,19 @@ class NetworkSettingsForm(forms.Form):
         required=False, min_value=MIN_RETENTION_DAYS, max_value=MAX_RETENTION_DAYS, label="Retention period (days)",
         help_text="Alumni who gave no consent and have not signed in are anonymized this long after leaving. "
                   "Empty: never.")
+    alumni_note_visibility = forms.ChoiceField(
+        choices=AlumniNoteReach.choices, required=False, label="Alumni feedback and intel notes may reach",
+        help_text="The widest audience an alumnus may choose for what they share (invest: intel notes too).")
 
     @classmethod
     def initial_for(cls, settings) -> dict:
         return {name: getattr(settings, name) for name in cls.base_fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("alumni_note_visibility"):
+            cleaned.pop("alumni_note_visibility", None)  # left out: it stays as it is
+        return cleaned
 
 
 VISIBILITY_LABELS = {
@@ -212,6 +222,14 @@ class AlumniCardForm(forms.Form):
             self.fields[f"{field}_visibility"] = forms.ChoiceField(choices=Visibility.choices,
                                                                    label=VISIBILITY_LABELS[field])
         self.fields["tours_visibility"].help_text = "Hidden unless you agree to show your tours' titles."
+        self.fields["photo_visibility"] = forms.ChoiceField(choices=Visibility.choices, label="Who sees your photo",
+                                                            required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("photo_visibility"):
+            cleaned.pop("photo_visibility", None)  # left out: it stays as it is
+        return cleaned
 
 
 class DirectoryFilterForm(forms.Form):
@@ -228,6 +246,8 @@ class ReferralForm(forms.Form):
     role = forms.CharField(max_length=200, label="The job", help_text="The role you refer them for.")
     why = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_REFERRAL_TEXT,
                           label="Why they would be great here")
+    cv = forms.FileField(required=False, label="Their CV", help_text="Optional: a PDF, Word (DOCX) or OpenDocument "
+                         "(ODT) file, up to 10 MB. Only you and HR can open it.")
 
 
 class LeadForm(forms.Form):

@@ -352,6 +352,13 @@ class BonusState(models.TextChoices):
     PAID = "paid", "Paid"
 
 
+class AlumniNoteReach(models.TextChoices):
+    """How far an alumnus's feedback and intel notes may reach (network intelligence's visibilities)."""
+
+    LEADERSHIP = "leadership", "Leadership (HR, admins and their former managers)"
+    ORGANIZATION = "organization", "Everyone in the organization"
+
+
 currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
 
 
@@ -378,6 +385,9 @@ class AlumniSettings(TenantModel):
         validators=[MinValueValidator(MIN_RETENTION_DAYS), MaxValueValidator(MAX_RETENTION_DAYS)],
         help_text="Days after leaving when alumni who gave no consent and have not signed in are anonymized. "
                   "Empty: never.")
+    alumni_note_visibility = models.CharField(
+        max_length=12, choices=AlumniNoteReach.choices, default=AlumniNoteReach.LEADERSHIP,
+        help_text="The widest audience an alumnus may give the feedback and intel notes they share.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="alumni_one_settings_per_org")]
@@ -431,6 +441,9 @@ class AlumniProfile(TenantModel):
     years_visibility = _visibility_field()
     teams_visibility = _visibility_field()
     tours_visibility = _visibility_field(Visibility.HIDDEN)  # tours' titles only when they consent
+    # The card's photo (re-encoded, in the private storage; served by a view that applies its visibility).
+    photo = models.CharField(max_length=300, blank=True, editable=False)
+    photo_visibility = _visibility_field()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "member"], name="alumni_one_profile")]
@@ -486,10 +499,18 @@ class Referral(Contribution):
     role = models.CharField(max_length=200, help_text="The job you refer them for.")
     why = models.TextField(max_length=MAX_REFERRAL_TEXT, help_text="Why they would be great here.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    opening = TenantForeignKey("alumni.Opening", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="referrals", help_text="The job opening they are referred for.")
+    # The candidate's CV (checked by its bytes, in the private storage; the referrer and HR download it).
+    cv = models.CharField(max_length=300, blank=True, editable=False)
+    cv_name = models.CharField(max_length=200, blank=True)
+    cv_content_type = models.CharField(max_length=100, blank=True)
+    cv_size = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta(Contribution.Meta):
         indexes = [
             sync_index("alumni_ref_org_updated_idx"),
+            models.Index(fields=["organization", "opening"], name="alumni_referral_opening_idx"),
             models.Index(fields=["organization", "-created_at", "-id"], name="alumni_referral_created_idx"),
             models.Index(fields=["organization", "referrer", "-created_at"], name="alumni_referral_mine_idx"),
         ]
@@ -563,6 +584,8 @@ class Boomerang(TenantModel):
     last_tour_ref = models.BigIntegerField(null=True, blank=True, help_text="Their last tour before leaving.")
     new_tour_ref = models.BigIntegerField(null=True, blank=True, help_text="The drafted tour of the new stay.")
     decline_note = models.TextField(blank=True)
+    opening = TenantForeignKey("alumni.Opening", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="boomerangs", help_text="The opening they applied for, if any.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -605,3 +628,6 @@ from alumni.engage_models import (  # noqa: E402,F401
     NewsletterSchedule,
     NewsPost,
 )
+
+# Job openings, CVs and photos live in their own module; importing it here registers the models.
+from alumni.reach_models import Opening  # noqa: E402,F401

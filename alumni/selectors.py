@@ -225,7 +225,7 @@ def _any_seen(allowed: tuple[str, ...]) -> Q:
 
 DIRECTORY_COLUMNS = (
     "id", "member_id", "member__user__full_name", "current_company", "current_role", "city", "joined_on", "left_on",
-    "teams", "tour_titles", "distinguished", "updated_at",
+    "teams", "tour_titles", "distinguished", "updated_at", "photo", "photo_visibility",
     *(f"{field}_visibility" for field in DIRECTORY_FIELDS),
 )
 
@@ -255,6 +255,8 @@ def directory_rows(rows: list[dict], *, viewer: Membership, settings: AlumniSett
             "teams": row["teams"] if shown("teams") else None,
             "tour_titles": [t for t in row["tour_titles"].splitlines() if t.strip()] if shown("tours") else None,
             "distinguished": bool(spotlight and row["distinguished"]),
+            # Whether the card shows a photo (served by ``alumni_photo``, which applies the same rule).
+            "photo": bool(row["photo"]) and row["photo_visibility"] in allowed,
             "updated_at": row["updated_at"],
         })
     return cards

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance import tenancy
+from alliance import tenancy, uploads
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership, Notification, NotificationPreference, Organization, Reminder, User
 from alliance.notifications import notification_create
@@ -742,7 +742,7 @@ BOOMERANG_REQUESTED = "alumni_boomerang_requested"
 BOOMERANG_REHIRED = "alumni_boomerang_rehired"
 
 SETTINGS_FIELDS = ("level", "referral_bonus_for", "referral_bonus_amount", "lead_bonus_for", "lead_bonus_amount",
-                   "bonus_currency", "retention_days")
+                   "bonus_currency", "retention_days", "alumni_note_visibility")
 
 
 @transaction.atomic
@@ -769,8 +769,11 @@ def network_settings_save(*, by: Membership, data: dict[str, Any]) -> AlumniSett
                 current.save()
         except IntegrityError as error:  # saved by someone else a moment ago
             raise ApplicationError("The settings were saved a moment ago; look at them again.") from error
-        return current
-    model_update(current, data=data, fields=SETTINGS_FIELDS)
+    else:
+        model_update(current, data=data, fields=SETTINGS_FIELDS)
+    from alumni.reach_services import level_changed
+
+    level_changed(current)
     return current
 
 
@@ -828,7 +831,7 @@ def alumni_profile_ensure(*, member: Membership, viewer: Membership | None = Non
 
 
 CARD_FIELDS = ("listed", "current_company", "current_role", "city",
-               *(f"{field}_visibility" for field in DIRECTORY_FIELDS))
+               *(f"{field}_visibility" for field in DIRECTORY_FIELDS), "photo_visibility")
 
 
 @transaction.atomic
@@ -1152,8 +1155,10 @@ def my_data(*, member: Membership) -> dict[str, Any]:
         "exits": exits,
         "directory_card": {name: getattr(card, name) for name in CARD_FIELDS} | {
             "joined_on": _iso(card.joined_on), "left_on": _iso(card.left_on), "teams": card.teams,
-            "tour_titles": card.tour_titles} if card else None,
-        "referrals": [{"role": r.role, "why": r.why, "status": r.status, "bonus_amount": str(r.bonus_amount or ""),
+            "tour_titles": card.tour_titles,
+            "photo": "files/directory-photo.jpg" if card.photo else None} if card else None,
+        "referrals": [{"role": r.role, "opening": r.opening_id, "why": r.why, "status": r.status,
+                       "bonus_amount": str(r.bonus_amount or ""),
                        "bonus_currency": r.bonus_currency, "bonus_state": r.bonus_state,
                        "created_at": _iso(r.created_at)}
                       for r in Referral.objects.for_org(organization_id).filter(referrer=member)],
@@ -1170,11 +1175,19 @@ def my_data(*, member: Membership) -> dict[str, Any]:
 
 
 def my_data_zip(*, member: Membership) -> bytes:
-    """The export as a zip archive (``my-data.json``)."""
+    """The export as a zip archive: ``my-data.json`` and the person's own files (``files/``)."""
     buffer = io.BytesIO()
+    from alumni.reach_services import export_files
+
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("my-data.json", json.dumps(my_data(member=member), indent=2, ensure_ascii=False,
                                                     default=str))
+        for arcname, stored in export_files(member):
+            try:
+                with uploads.private_storage().open(stored, "rb") as stream:
+                    archive.writestr(f"files/{arcname}", stream.read())
+            except FileNotFoundError:
+                log.warning("export of membership %s: %s is no longer in storage", member.pk, stored)
     return buffer.getvalue()
 
 
@@ -1205,6 +1218,9 @@ def _erase(member: Membership, *, reason: str) -> ErasureRecord:
     names = [text for text in {user.full_name, user.email, *user.email_aliases.values_list("email", flat=True),
                                *LeaverStep.objects.for_org(organization_id).filter(process__member=member)
                                .exclude(personal_email="").values_list("personal_email", flat=True)} if text]
+    from alumni.reach_services import erase_reach
+
+    removed = erase_reach(member)  # their photo and CVs (gone once committed), their who-knows listing
     steps = LeaverStep.objects.for_org(organization_id).filter(process__member=member)
     steps.update(personal_email="", personal_email_verified_at=None, verification_token_hash="", phone="", city="",
                  linkedin_url="", note="", consent_directory=False, consent_news=False, consent_jobs=False,
@@ -1241,7 +1257,7 @@ def _erase(member: Membership, *, reason: str) -> ErasureRecord:
     user.set_unusable_password()
     user.save(update_fields=["full_name", "email", "is_active", "password"])
     return ErasureRecord.objects.create(organization_id=organization_id, member=member, erased_at=now,
-                                        kept={"reason": reason, **kept})
+                                        kept={"reason": reason, **kept, **removed})
 
 
 def retention_due(*, now: datetime | None = None) -> list[tuple[int, int]]:

@@ -74,3 +74,8 @@ urlpatterns = [
     path("alumni-network/events/<int:event_id>/", engage_views.event_edit, name="event_edit"),
     path("alumni-network/events/<int:event_id>/cancel/", engage_views.event_cancel, name="event_cancel"),
 ]
+
+# Job openings, CV and photo files, alumni sharing, the dashboard.
+from alumni.reach_urls import urlpatterns as reach_urlpatterns  # noqa: E402
+
+urlpatterns += reach_urlpatterns

@@ -24,7 +24,7 @@ from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
 from alliance.models import Membership
 from alliance.pagination import query_without_page
-from alumni import rights, selectors, services
+from alumni import reach_services, rights, selectors, services
 from alumni.forms import (
     AlumniCardForm,
     AnswersForm,
@@ -543,10 +543,10 @@ def _referrals_page(request: OrgRequest, form: ReferralForm, *, status: int = 20
 @network_gate(rights.can_refer)
 @require_POST
 def alumni_referral_new(request: OrgRequest, org_slug: str) -> HttpResponse:
-    form = ReferralForm(request.POST)
+    form = ReferralForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            referral = services.referral_create(by=request.member, **form.cleaned_data)
+            referral = reach_services.referral_submit(by=request.member, **form.cleaned_data)
         except ApplicationError as error:
             apply_application_error(form, error)
         else:

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -234,7 +234,7 @@ class NamedSerializer(serializers.Serializer):
 
 class IntelNoteOutputSerializer(serializers.ModelSerializer):
     author_name = StrictCharField(source="author.user.full_name")
-    author_email = serializers.EmailField(source="author.user.email")
+    author_email = serializers.SerializerMethodField(help_text="Null for a note from an alumnus.")
     companies = NamedSerializer(many=True, read_only=True)
     tags = NamedSerializer(many=True, read_only=True)
     snippet = serializers.SerializerMethodField(help_text="With ?q=: the best passage, matches in <mark>.")
@@ -242,7 +242,13 @@ class IntelNoteOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = IntelNote
         fields = ["id", "author", "author_name", "author_email", "title", "body", "body_html", "companies", "tags",
-                  "source_kind", "learned_on", "visibility", "useful_until", "snippet", "created_at", "updated_at"]
+                  "source_kind", "learned_on", "visibility", "useful_until", "author_is_alumnus", "snippet",
+                  "created_at", "updated_at"]
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_author_email(self, note: IntelNote) -> str | None:
+        # An alumnus signs in with their personal address: it is not the organization's to show.
+        return None if note.author_is_alumnus else note.author.user.email
 
     def get_snippet(self, note: IntelNote) -> str | None:
         value = getattr(note, "body_snippet", None)
@@ -438,8 +444,9 @@ class AcquaintanceContactSerializer(serializers.Serializer):
 class AcquaintanceSerializer(serializers.Serializer):
     member = serializers.IntegerField(source="member.pk")
     name = StrictCharField(source="member.user.full_name")
-    email = serializers.EmailField(source="member.user.email")
+    email = serializers.SerializerMethodField(help_text="Null for an alumnus: their address is their own.")
     team = StrictCharField(source="member.team")
+    is_alumnus = serializers.BooleanField(help_text="An alumnus who agreed to be listed here.")
     contact_count = serializers.IntegerField()
     strongest = serializers.SerializerMethodField()
     last_talked_on = serializers.DateField()
@@ -447,6 +454,10 @@ class AcquaintanceSerializer(serializers.Serializer):
 
     def get_strongest(self, row) -> str:
         return Contact.Strength(row.strongest).name.lower()
+
+    @extend_schema_field(serializers.EmailField(allow_null=True))
+    def get_email(self, row) -> str | None:
+        return None if row.is_alumnus else row.member.user.email
 
 
 class WhoKnowsOutputSerializer(serializers.Serializer):

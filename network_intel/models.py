@@ -42,6 +42,8 @@ class IntelSettings(TenantModel):
 
     search_language = models.CharField(max_length=20, choices=SEARCH_LANGUAGES, default="english",
                                        help_text="Word stems and stop words of search follow this language.")
+    # Set by the alumni network's investment level (``invest``): alumni who agreed appear in who-knows.
+    alumni_in_who_knows = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="intel_settings_one_per_org")]
@@ -169,6 +171,9 @@ class IntelNote(TenantModel):
     learned_on = models.DateField(default=timezone.localdate)
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANIZATION)
     useful_until = models.DateField(null=True, blank=True, help_text="When this stops being current, if you know.")
+    # Written by an alumnus (from their membership when they wrote it): shown as "from an alumnus".
+    # A database default too: set-based loads (the search benchmark's COPY) leave it out.
+    author_is_alumnus = models.BooleanField(default=False, db_default=False, editable=False)
     companies = models.ManyToManyField(Company, through="IntelNoteCompany", related_name="notes", blank=True)
     contacts = models.ManyToManyField(Contact, through="IntelNoteContact", related_name="notes", blank=True)
     tags = models.ManyToManyField(Tag, through="IntelNoteTag", related_name="notes", blank=True)
@@ -298,6 +303,19 @@ class IntroductionRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"Introduction to contact {self.contact_id}"
+
+
+class AlumnusListing(TenantModel):
+    """An alumnus who agreed to appear in "who here knows someone at X?". The row is the consent:
+    deleting it withdraws it, and the next who-knows query no longer lists them."""
+
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "member"], name="intel_alumnus_listed_once")]
+
+    def __str__(self) -> str:
+        return f"Alumnus {self.member_id} in who-knows"
 
 
 # The networking fund's models live in their own module; importing them here registers them.

@@ -30,6 +30,16 @@ def access_note(member: Membership, note_id: int) -> IntelNote:
     return found
 
 
+# How far an alumnus's note may reach (never a team they no longer belong to, nor "only me": they no
+# longer see notes); the alumni app narrows it further to what the organization allows.
+ALUMNI_NOTE_VISIBILITIES = (IntelNote.Visibility.LEADERSHIP, IntelNote.Visibility.ORGANIZATION)
+
+
+def can_write_as_alumnus(member: Membership) -> bool:
+    """An alumnus's membership may share notes and be listed in who-knows (the alumni app checks consent)."""
+    return member.status == Membership.Status.ALUMNUS
+
+
 def can_edit_note(member: Membership, note: IntelNote) -> bool:
     """Only the author edits or deletes a note (nobody writes in someone else's name)."""
     return member.is_active and note.organization_id == member.organization_id and note.author_id == member.pk

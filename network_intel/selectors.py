@@ -29,10 +29,11 @@ from django.db.models import (
     Window,
 )
 from django.db.models.expressions import RawSQL, RowRange
-from django.db.models.functions import Greatest
+from django.db.models.functions import ExtractYear, Greatest
 
 from alliance.models import Membership
 from network_intel.models import (
+    AlumnusListing,
     Company,
     Contact,
     Follow,
@@ -45,7 +46,7 @@ from network_intel.models import (
     UsefulMark,
     Visibility,
 )
-from network_intel.text import MARK_START, MARK_STOP, company_key, domain_of, fold
+from network_intel.text import MARK_START, MARK_STOP, company_key, domain_of, fold, tag_key
 
 # The members below ``manager`` in the reporting tree (their management chain includes ``manager``).
 _SUBTREE_SQL = """
@@ -183,6 +184,7 @@ class Colleague:
 
     id: int
     team: str
+    status: str
     user: ColleagueName
 
     @property
@@ -199,6 +201,10 @@ class Acquaintance:
     contacts: list[ContactAtCompany] = field(default_factory=list)
 
     @property
+    def is_alumnus(self) -> bool:
+        return self.member.status == Membership.Status.ALUMNUS
+
+    @property
     def strongest_label(self) -> str:
         return Contact.Strength(self.strongest).label
 
@@ -210,7 +216,7 @@ WHO_KNOWS_CONTACTS_SHOWN = 5
 # order: strongest, most recent (never talked last), most contacts, name (by code point),
 # then the colleague's id.
 _WHO_KNOWS_SQL = """
-    SELECT m.id, m.team, u.full_name, u.email, k.contact_count, k.strongest, k.last_talked_on, k.contacts
+    SELECT m.id, m.team, m.status, u.full_name, u.email, k.contact_count, k.strongest, k.last_talked_on, k.contacts
     FROM (
         SELECT c.owner_id, count(*) AS contact_count, max(c.strength) AS strongest,
                max(c.last_talked_on) AS last_talked_on,
@@ -220,14 +226,22 @@ _WHO_KNOWS_SQL = """
         WHERE c.organization_id = %(org)s AND c.company_id = %(company)s
         GROUP BY c.owner_id
     ) AS k
-    JOIN alliance_membership m ON m.organization_id = %(org)s AND m.id = k.owner_id AND m.status = %(active)s
+    JOIN alliance_membership m ON m.organization_id = %(org)s AND m.id = k.owner_id
+         AND (m.status = %(active)s
+              OR (m.status = %(alumnus)s
+                  AND EXISTS (SELECT 1 FROM network_intel_intelsettings s
+                              WHERE s.organization_id = %(org)s AND s.alumni_in_who_knows)
+                  AND EXISTS (SELECT 1 FROM network_intel_alumnuslisting l
+                              WHERE l.organization_id = %(org)s AND l.member_id = m.id)))
     JOIN alliance_user u ON u.id = m.user_id
     ORDER BY k.strongest DESC, k.last_talked_on DESC NULLS LAST, k.contact_count DESC, u.full_name COLLATE "C", m.id
 """
 
 
 def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
-    """Active members who know people at ``company``: how many, how well, how recently. One query.
+    """Active members, and alumni while they agree to it and the organization offers it (its alumni
+    network's ``invest`` level mirrored in ``IntelSettings.alumni_in_who_knows``; the consent is an
+    ``AlumnusListing`` row), who know people at ``company``: how many, how well, how recently. One query.
 
     The contacts come with what anyone may see (role, strength, last talked); their
     names and personal details stay with their owner.
@@ -235,14 +249,16 @@ def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
     org = member.organization_id
     with connection.cursor() as cursor:
         cursor.execute(_WHO_KNOWS_SQL, {"org": org, "company": company.pk, "active": Membership.Status.ACTIVE,
+                                        "alumnus": Membership.Status.ALUMNUS,
                                         "shown": WHO_KNOWS_CONTACTS_SHOWN})
         rows = cursor.fetchall()
     found = []
-    for member_id, team, full_name, email, count, strongest, last_talked_on, contacts in rows:
+    for member_id, team, status, full_name, email, count, strongest, last_talked_on, contacts in rows:
         shown = [ContactAtCompany(id=pk, owner_id=member_id, title=title, strength=strength,
                                   last_talked_on=date.fromisoformat(talked) if talked else None)
                  for pk, title, strength, talked in contacts]
-        found.append(Acquaintance(member=Colleague(id=member_id, team=team, user=ColleagueName(full_name, email)),
+        colleague = Colleague(id=member_id, team=team, status=status, user=ColleagueName(full_name, email))
+        found.append(Acquaintance(member=colleague,
                                   contact_count=count, strongest=strongest, last_talked_on=last_talked_on,
                                   contacts=shown))
     return found
@@ -560,3 +576,28 @@ def digest_notes(*, member: Membership, since: datetime, until: datetime) -> lis
 
 def last_activity(member: Membership) -> datetime | None:
     return notes_visible_to(member).aggregate(last=Max("created_at"))["last"]
+
+
+# --- Alumni --------------------------------------------------------------------------------------
+
+def alumnus_is_listed(member: Membership) -> bool:
+    return AlumnusListing.objects.for_org(member.organization_id).filter(member=member).exists()
+
+
+def alumni_notes_by(member: Membership) -> QuerySet[IntelNote]:
+    """The notes a person shared as an alumnus, newest first (their own list; they see no one else's)."""
+    return (IntelNote.objects.for_org(member.organization_id).filter(author=member, author_is_alumnus=True)
+            .prefetch_related("companies", "tags").order_by("-created_at", "-id"))
+
+
+def alumni_note_counts(organization_id: int, *, feedback_tag: str) -> list[dict]:
+    """Notes written by alumni per year: how many, and how many carry the ``feedback_tag`` tag. One query."""
+    feedback = Q(tag_links__tag__key=tag_key(feedback_tag))
+    return list(IntelNote.objects.for_org(organization_id).filter(author_is_alumnus=True)
+                .annotate(year=ExtractYear("created_at")).values("year")
+                .annotate(notes=Count("id", distinct=True), feedback=Count("id", filter=feedback, distinct=True))
+                .order_by("year"))
+
+
+def alumni_listed_count(organization_id: int) -> int:
+    return AlumnusListing.objects.for_org(organization_id).filter(member__status=Membership.Status.ALUMNUS).count()

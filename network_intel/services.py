@@ -21,6 +21,7 @@ from alliance.services import full_clean_or_raise, model_update
 from network_intel import rights
 from network_intel.models import (
     TAG_MAX_LENGTH,
+    AlumnusListing,
     Company,
     Contact,
     Follow,
@@ -320,12 +321,38 @@ def intel_note_create(*, by: Membership, title: str, body: str, author: Membersh
         raise NotAllowed("You can write notes only as yourself.")
     if not by.is_active:
         raise NotAllowed("Only active members can share intelligence.")
+    return _note_write(by=by, title=title, body=body, companies=companies, contacts=contacts, tags=tags,
+                       source_kind=source_kind, learned_on=learned_on, visibility=visibility,
+                       useful_until=useful_until)
+
+
+@transaction.atomic
+def alumni_note_create(*, by: Membership, title: str, body: str, visibility: str,
+                       companies: list[Company] | None = None, tags: list[Tag] | None = None,
+                       source_kind: str = IntelNote.SourceKind.OTHER, learned_on: date | None = None) -> IntelNote:
+    """A note shared by an alumnus, marked as from an alumnus. The alumni app, which holds their consent
+    and the organization's investment level, calls this only when both allow it (``alumni.reach_services``);
+    here: the writer is an alumnus, and the note reaches leadership or the organization, never a team
+    they no longer belong to."""
+    if not rights.can_write_as_alumnus(by):
+        raise NotAllowed("Only alumni share notes this way.")
+    if visibility not in rights.ALUMNI_NOTE_VISIBILITIES:
+        raise ApplicationError("Choose who sees it: leadership or the whole organization.",
+                               field_errors={"visibility": ["Choose leadership or the whole organization."]})
+    return _note_write(by=by, title=title, body=body, companies=companies, contacts=None, tags=tags,
+                       source_kind=source_kind, learned_on=learned_on, visibility=visibility, useful_until=None,
+                       alumnus=True)
+
+
+def _note_write(*, by: Membership, title: str, body: str, companies, contacts, tags, source_kind: str,
+                learned_on: date | None, visibility: str, useful_until: date | None,
+                alumnus: bool = False) -> IntelNote:
     _check_note_refs(by, companies, contacts, tags)
     learned_on = learned_on or timezone.localdate()
     _check_dates(learned_on, useful_until)
     note = IntelNote(organization_id=by.organization_id, author=by, title=(title or "").strip(),
                      body=(body or "").strip(), source_kind=source_kind, learned_on=learned_on,
-                     visibility=visibility, useful_until=useful_until)
+                     visibility=visibility, useful_until=useful_until, author_is_alumnus=alumnus)
     note.body_html = render_markdown(note.body)
     full_clean_or_raise(note, exclude=["search_vector", "body_html"])
     note.save()
@@ -334,6 +361,36 @@ def intel_note_create(*, by: Membership, title: str, body: str, author: Membersh
     _set_links(note, IntelNoteTag, "tag", tags or [])
     notes_reindex(organization_id=by.organization_id, note_ids=[note.pk])
     return note
+
+
+@transaction.atomic
+def alumni_who_knows_enable(*, organization_id: int, enabled: bool) -> None:
+    """Whether consenting alumni appear in who-knows at all (the alumni network's level decides; its
+    service calls this). Their consents stay either way."""
+    current, _ = IntelSettings.objects.get_or_create(organization_id=organization_id)
+    if current.alumni_in_who_knows != enabled:
+        current.alumni_in_who_knows = enabled
+        current.save(update_fields=["alumni_in_who_knows", "updated_at"])
+
+
+@transaction.atomic
+def alumnus_listing_set(*, member: Membership, listed: bool) -> bool:
+    """An alumnus joins or leaves "who here knows someone at X?". Leaving takes effect at once: the
+    row is the consent, and who-knows reads it in the same query. Callers check the consent's
+    conditions (the alumni app); here only that the member is an alumnus (leaving is always allowed)."""
+    listings = AlumnusListing.objects.for_org(member.organization_id).filter(member=member)
+    if not listed:
+        listings.delete()
+        return False
+    if not rights.can_write_as_alumnus(member):
+        raise NotAllowed("Only alumni can be listed this way.")
+    if not listings.exists():
+        try:
+            with transaction.atomic():
+                AlumnusListing.objects.create(organization_id=member.organization_id, member=member)
+        except IntegrityError:
+            pass
+    return True
 
 
 def _names(objects) -> list[str]:

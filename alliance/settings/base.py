@@ -292,7 +292,9 @@ SPECTACULAR_SETTINGS = {
     # Several apps have a "kind"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind",
                             "ExpenseKindEnum": "network_intel.fund_models.ExpenseKind",
-                            "ExpenseStateEnum": "network_intel.fund_models.ExpenseState"},
+                            "ExpenseStateEnum": "network_intel.fund_models.ExpenseState",
+                            "OpeningStateEnum": "alumni.reach_models.Opening.State",
+                            "BoomerangStateEnum": "alumni.models.Boomerang.State"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
         "Tours of duty, checkpoints, network intelligence and alumni. Authenticate with "

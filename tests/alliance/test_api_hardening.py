@@ -6,6 +6,7 @@ import base64
 import json
 
 import pytest
+from django.apps import apps
 from django.urls import get_resolver
 from rest_framework.generics import GenericAPIView
 
@@ -13,6 +14,16 @@ from alliance.parsers import MAX_JSON_DEPTH, json_depth
 from tests.alliance.routes import fill_kwargs, iter_routes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _every_list_offered(request):
+    """Lists an organization may choose not to offer are on, so that every list is tried: the alumni
+    network's job openings exist at its ``invest`` level only."""
+    if "hr" in request.fixturenames and apps.is_installed("alumni"):
+        from tests.alumni.network import set_level
+
+        set_level(request.getfixturevalue("admin"), "invest")
 
 
 def _api_routes():

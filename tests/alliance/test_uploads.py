@@ -88,3 +88,48 @@ def test_a_file_gone_from_storage_is_a_404():
 
     with pytest.raises(Http404):
         uploads.file_response("tests/never-stored.png", filename="x.png", content_type="image/png")
+
+
+def _zip(entries: dict[str, bytes], *, first: str | None = None) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if first is not None:
+            archive.writestr(zipfile.ZipInfo(first), entries.pop(first))
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+DOCX_PARTS = {"[Content_Types].xml": b"<Types/>", "_rels/.rels": b"<Relationships/>",
+              "word/document.xml": b'<?xml version="1.0"?><w:document xmlns:w="urn:x"><w:body/></w:document>'}
+
+
+def test_word_and_opendocument_texts_are_proven_by_their_parts():
+    docx = uploads.check_upload(SimpleUploadedFile("cv.docx", _zip(dict(DOCX_PARTS))), kinds=uploads.CV_TYPES)
+    assert docx.content_type == uploads.DOCX and docx.extension == ".docx"
+    odt = _zip({"mimetype": uploads.ODT.encode(), "content.xml": b"<office:document-content/>"}, first="mimetype")
+    assert uploads.check_upload(SimpleUploadedFile("cv.odt", odt), kinds=uploads.CV_TYPES).content_type == uploads.ODT
+    # Receipts do not take them: only the kinds a caller names.
+    with pytest.raises(ApplicationError, match="is not a"):
+        uploads.check_upload(SimpleUploadedFile("cv.docx", _zip(dict(DOCX_PARTS))))
+
+
+@pytest.mark.parametrize("content", [
+    _zip({"[Content_Types].xml": b"<Types/>", "word/other.xml": b"<x/>"}),  # no document part
+    _zip({**DOCX_PARTS, "word/document.xml": b"#!/bin/sh\nnot xml"}),  # a part that is not the document
+    _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<office:document-content/>"},
+         first="mimetype"),  # another OpenDocument kind
+])
+def test_an_archive_that_is_not_a_text_document_is_refused(content):
+    with pytest.raises(ApplicationError) as caught:
+        uploads.check_upload(SimpleUploadedFile("cv.docx", content), kinds=uploads.CV_TYPES, field="cv")
+    assert "cv" in caught.value.field_errors
+
+
+def test_an_archive_that_unpacks_to_too_much_is_refused_unread():
+    bomb = _zip({**DOCX_PARTS, "word/media/zeros.bin": b"\x00" * (uploads.MAX_ARCHIVE_UNPACKED + 1)})
+    assert len(bomb) < uploads.MAX_UPLOAD_BYTES
+    with pytest.raises(ApplicationError, match="unpacks to too much"):
+        uploads.check_upload(SimpleUploadedFile("cv.docx", bomb), kinds=uploads.CV_TYPES)

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership
-from alumni import services
+from alumni import reach_services, services
 from alumni.models import AlumniProfile, Boomerang, ErasureRecord, ExitInterview, ExitProcess, LeaverStep
+from network_intel import services as intel_services
 from tests.alliance.factories import MembershipFactory
+from tests.alumni import files
 
 
 def populate(world) -> None:
@@ -40,13 +42,24 @@ def populate(world) -> None:
                                      company_visibility="everyone", current_company="Globex Secret Inc")
         boomerang = Boomerang.objects.create(organization=world.org, member=alumnus, state=Boomerang.State.REQUESTED,
                                              message="Globex Secret wish", requested_at=timezone.now())
+        opening = reach_services.opening_create(by=admin, title="Globex Secret opening",
+                                                description="Globex Secret job")
+        reach_services.referral_submit(by=world.employee, opening=opening, candidate_name="Globex Secret friend",
+                                       candidate_email="friend@globex.test", why="Globex Secret why",
+                                       cv=files.pdf("globex-secret-cv.pdf"))
+        profile = AlumniProfile.objects.get(member=alumnus)
+        alumnus.organization = world.org
+        reach_services.alumni_photo_set(by=alumnus, profile=profile, photo=files.png("globex-secret.png"))
+        AlumniProfile.objects.filter(pk=profile.pk).update(photo_visibility="everyone")
+        intel_services.alumnus_listing_set(member=alumnus, listed=True)
         erased = MembershipFactory(organization=world.org, status=Membership.Status.FORMER,
                                    user__email="erased@globex.test")
         ErasureRecord.objects.create(organization=world.org, member=erased, erased_at=timezone.now(),
                                      kept={"tours": 0})
     news, event, benefit = _engagement(world, alumnus)
     world.objects.update(news=news, event=event, benefit=benefit)
-    world.objects.update(exit=process, referral=referral, lead=lead, boomerang=boomerang, alumnus=alumnus)
+    world.objects.update(exit=process, referral=referral, lead=lead, boomerang=boomerang, alumnus=alumnus,
+                         opening=opening, profile=profile)
 
 
 def _engagement(world, alumnus):

@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from alliance import tenancy
+from alliance import tenancy, uploads
 from alliance.models import Membership, User
-from alumni import services
-from alumni.models import ErasureRecord, LeaverStep, Referral
+from alumni import reach_services, services
+from alumni.models import AlumniProfile, ErasureRecord, LeaverStep, Referral
 from tests.alliance.factories import MembershipFactory
+from tests.alumni import files
 from tests.alumni.conftest import start
 from tests.alumni.network import deliver_all, set_level
 from tests.tours.factories import TourFactory
@@ -46,8 +47,10 @@ def zebulon(org, admin, hr, manager, long_employee):
         member.organization = hr.organization = org
         profile = services.alumni_profile_ensure(member=member)
         services.alumni_profile_update(profile=profile, by=member, data={"current_company": "Quixwell Robotics"})
-        paid = services.referral_create(by=member, candidate_name="Cora Candidate", candidate_email="cora@x.test",
-                                        role="Engineer", why=f"{NAME} worked with Cora for years")
+        reach_services.alumni_photo_set(by=member, profile=profile, photo=files.png())
+        paid = reach_services.referral_submit(by=member, candidate_name="Cora Candidate",
+                                              candidate_email="cora@x.test", role="Engineer",
+                                              why=f"{NAME} worked with Cora for years", cv=files.pdf())
         for status in ("in_process", "hired"):
             services.referral_set_status(referral=paid, by=hr, status=status)
         services.referral_bonus_paid(referral=paid, by=hr)
@@ -72,6 +75,9 @@ def test_download_my_data_has_mine_and_nothing_of_anyone_else(org, hr, zebulon, 
     assert [tour["title"] for tour in data["tours"]] == ["Fleet tour"]
     assert data["exits"][0]["your_step"]["phone"] == "+351 912 345 678"
     assert data["directory_card"]["current_company"] == "Quixwell Robotics"
+    assert data["directory_card"]["photo"] == "files/directory-photo.jpg"
+    assert archive.read("files/directory-photo.jpg").startswith(b"\xff\xd8")  # their photo, a JPEG
+    assert [name for name in archive.namelist() if name.endswith(".pdf")] == []  # the CV is the candidate's
     assert {r["role"] for r in data["referrals"]} == {"Engineer", "Designer"}
     assert data["come_back_requests"][0]["state"] == "requested"
     assert data["notifications"] == [] or all("title" in n for n in data["notifications"])
@@ -102,15 +108,22 @@ def _tables_mentioning(*needles: str) -> dict[str, list[str]]:
     return found
 
 
-def test_erasure_leaves_no_personal_data_and_keeps_what_must_stay(org, hr, zebulon, client_for):
+def test_erasure_leaves_no_personal_data_and_keeps_what_must_stay(org, hr, zebulon, client_for,
+                                                                  django_capture_on_commit_callbacks):
     needles = (NAME, "Zebulon", "Quixwell", HOME, WORK, "+351 912 345 678")
     assert _tables_mentioning(*needles)  # the grep finds them before
     client = client_for(zebulon)
     assert client.post("/o/acme/my-data/erase/", {}).status_code == 400  # not confirmed: nothing changes
     assert User.objects.get(pk=zebulon.user_id).full_name == NAME
-    response = client.post("/o/acme/my-data/erase/", {"confirm": "on"})
+    with tenancy.tenant_context(org.pk):
+        stored = [AlumniProfile.objects.get(member=zebulon).photo,
+                  *Referral.objects.filter(referrer=zebulon).exclude(cv="").values_list("cv", flat=True)]
+    assert len(stored) == 2 and all(uploads.private_storage().exists(name) for name in stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/o/acme/my-data/erase/", {"confirm": "on"})
     assert response.status_code == 200 and "You are erased" in response.content.decode()
     assert _tables_mentioning(*needles) == {}
+    assert not any(uploads.private_storage().exists(name) for name in stored)  # their photo and CVs are gone
     with tenancy.tenant_context(org.pk):
         record = ErasureRecord.objects.get()
         member = Membership.objects.select_related("user").get(pk=zebulon.pk)
@@ -118,6 +131,7 @@ def test_erasure_leaves_no_personal_data_and_keeps_what_must_stay(org, hr, zebul
     assert member.status == "former" and member.user.full_name == services.ERASED_NAME
     assert not member.user.is_active and not member.user.has_usable_password()
     assert kept == [("paid", 900)] and record.kept["referrals_with_paid_bonus"] == 1 and record.kept["tours"] == 1
+    assert record.kept["files_removed"] == 2
     assert client.get("/o/acme/alumni/").status_code in (302, 404)  # signed out, and no way back in
     from tours import selectors as tour_selectors
 

@@ -15,7 +15,7 @@ ALUMNI_AREA = [route for route in iter_routes(get_resolver())
                if route.route.startswith("/o/<slug:org_slug>/alumni/")]
 # What an alumnus opens with GET at ``support`` (the others take a POST only).
 PAGES = {"alumni_home", "alumni_directory", "alumni_directory_csv", "alumni_card", "alumni_referrals",
-         "alumni_leads", "alumni_come_back"}
+         "alumni_leads", "alumni_come_back", "alumni_sharing"}
 
 
 def test_the_sweep_finds_the_alumni_area():
@@ -40,7 +40,8 @@ def test_at_ignore_an_alumnus_reaches_no_portal_url(org, admin, alumnus, client_
 
 
 # Pages of the portal that exist only from ``invest`` (at ``support`` a 404, and not in the navigation).
-INVEST_PAGES = {"alumni_benefits", "alumni_events"}
+# Routes with an id: tests/alumni/test_engage_level.py and tests/alumni/test_reach_level.py.
+INVEST_PAGES = {"alumni_benefits", "alumni_events", "alumni_openings"}
 SUPPORT_PAGES = PAGES | {"alumni_news"}
 
 
@@ -62,6 +63,7 @@ def test_at_support_and_invest_the_alumnus_reaches_the_portal(org, admin, alumnu
     nav = client.get("/o/acme/alumni/").content.decode()
     assert ('href="/o/acme/alumni/events/"' in nav) is (level == "invest")
     assert ('href="/o/acme/alumni/benefits/"' in nav) is (level == "invest")
+    assert ('href="/o/acme/alumni/openings/"' in nav) is (level == "invest")
     assert 'href="/o/acme/alumni/news/"' in nav
 
 
