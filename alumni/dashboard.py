@@ -2,9 +2,8 @@
 
 Each section is one set-based aggregate (or two), so the page runs a constant number of
 queries whatever the number of alumni. Sections are registered in order; another part
-of the alumni network adds its own with ``register_section`` (event attendance comes
-with the events), each giving a chart (labels and datasets for Chart.js) and the same
-figures as an accessible table beside it.
+of the alumni network adds its own with ``register_section``, each giving a chart (labels
+and datasets for Chart.js) and the same figures as an accessible table beside it.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from django.db.models.functions import ExtractYear
 
 from alliance.models import Membership
 from alumni import selectors
-from alumni.models import CustomerLead, ExitProcess, LeaverStep, Referral
+from alumni.models import AlumniEvent, CustomerLead, EventRsvp, ExitProcess, LeaverStep, Referral
 
 FEEDBACK_TAG = "alumni feedback"  # the tag alumni feedback carries (alumni.reach_services.FEEDBACK_TAG)
 CONSENT_LABELS = {"consent_directory": "Directory", "consent_news": "News", "consent_jobs": "Job openings",
@@ -160,8 +159,30 @@ def alumni_notes(member: Membership) -> Section:
                    [[y, f, i] for y, f, i in zip(years, feedback, intel, strict=True)])
 
 
+def event_attendance(member: Membership) -> Section:
+    """Per year of the events' start: the events held (not cancelled), the seats their answers took
+    and the people left on a waiting list. One aggregate."""
+    rsvps = "rsvps__state"
+    rows = {row["year"]: row for row in (
+        AlumniEvent.objects.for_org(member.organization_id).filter(cancelled_at__isnull=True)
+        .annotate(year=ExtractYear("starts_at")).values("year")
+        .annotate(events=Count("id", distinct=True),
+                  going=Count("rsvps", filter=Q(**{rsvps: EventRsvp.State.GOING})),
+                  waiting=Count("rsvps", filter=Q(**{rsvps: EventRsvp.State.WAITING})))
+        .order_by())}
+    years = _years(rows)
+    events = [rows.get(y, {}).get("events", 0) for y in years]
+    going = [rows.get(y, {}).get("going", 0) for y in years]
+    waiting = [rows.get(y, {}).get("waiting", 0) for y in years]
+    return Section("events", "Event attendance", "bar", [str(y) for y in years],
+                   [{"label": "Going", "data": going}, {"label": "Waiting list", "data": waiting}],
+                   ["Year", "Events", "Going", "Waiting list"],
+                   [[y, e, g, w] for y, e, g, w in zip(years, events, going, waiting, strict=True)],
+                   note="Answers to events not cancelled, by the year the event starts.")
+
+
 for _order, (_key, _build) in enumerate((("alumni", alumni_by_tier), ("directory", directory_opt_in),
                                          ("consents", consents), ("referrals", referrals_from_alumni),
                                          ("leads", leads_from_alumni), ("boomerangs", boomerangs),
-                                         ("notes", alumni_notes))):
+                                         ("notes", alumni_notes), ("events", event_attendance))):
     register_section(_key, _build, order=(_order + 1) * 10)

@@ -1,6 +1,7 @@
 """The exit, end to end in a real Chromium: HR starts it, the leaver fills their step and
 confirms their address, the last-day sweep runs, and the alumnus signs in with the personal
-address and sees only the alumni area."""
+address and sees only the alumni area; they update their directory card, refer friends (also for
+an opening once the organization invests) and say they will come to an event."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from django.utils import timezone
 
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
-from alumni import services
+from alumni import reach_services, services
+from alumni.models import EventRsvp, Referral
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.alumni.engage import event
+from tests.alumni.network import set_level
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +36,8 @@ def sign_in(page, email: str, landing: str) -> None:
 def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     acme = OrganizationFactory(slug="acme", name="Acme Robotics", mission="Robots for every workshop.")
     admin = MembershipFactory(organization=acme, role=Membership.Role.ADMIN, user__email="admin@acme.test")
-    MembershipFactory(organization=acme, role=Membership.Role.HR, user__email="hr@acme.test",
-                      user__full_name="Harper HR")
+    hr_member = MembershipFactory(organization=acme, role=Membership.Role.HR, user__email="hr@acme.test",
+                                  user__full_name="Harper HR")
     dana = MembershipFactory(organization=acme, manager=admin, user__email="dana@acme.test",
                              user__full_name="Dana Data")
     with tenant_context(acme.pk):
@@ -101,3 +105,27 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     hr.get_by_role("row", name=re.compile("Fay Friend")).get_by_role("combobox").first.select_option("in_process")
     hr.get_by_role("row", name=re.compile("Fay Friend")).get_by_role("button", name="Update").click()
     hr.get_by_text("Referral of Fay Friend for Robotics engineer: in process.").wait_for()
+
+    # The organization invests in its alumni: an opening and an event. The same alumnus refers a
+    # friend for the opening and answers the event from the portal.
+    set_level(admin, "invest")
+    hr_member.organization = acme
+    with tenant_context(acme.pk):
+        reach_services.opening_create(by=hr_member, title="Gripper designer", description="Hands for robots.")
+    event(acme, hr_member, "Alumni summer evening", capacity=20)
+    alumnus.goto(live_server.url + "/o/acme/alumni/")
+    alumnus.get_by_role("link", name="Job openings").first.click()
+    alumnus.get_by_role("link", name="Gripper designer").click()
+    alumnus.get_by_label("Their name").fill("Gil Gripper")
+    alumnus.get_by_label("Their e-mail").fill("gil@friend.example")
+    alumnus.get_by_label("Why they would be great for this job").fill("Designed the soft gripper with me.")
+    alumnus.get_by_role("button", name="Refer them").click()
+    alumnus.get_by_text("Gil Gripper is referred for Gripper designer").wait_for()
+    alumnus.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
+    alumnus.get_by_role("link", name="Alumni summer evening").click()
+    alumnus.get_by_role("button", name="I'll come").click()
+    alumnus.get_by_text("You are going", exact=True).wait_for()
+    with tenant_context(acme.pk):
+        referral = Referral.objects.select_related("opening").get(candidate_email="gil@friend.example")
+        assert referral.opening.title == "Gripper designer" and referral.referrer.user.email == "dana@home.example"
+        assert EventRsvp.objects.get(event__title="Alumni summer evening").state == EventRsvp.State.GOING

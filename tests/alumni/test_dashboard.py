@@ -3,15 +3,16 @@ queries whatever the number of alumni, charts served by us (vendored Chart.js) w
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from alliance import tenancy
-from alumni import dashboard
+from alumni import dashboard, engage_services
 from alumni.models import Boomerang, CustomerLead, ExitProcess, LeaverStep, Referral
 from network_intel import services as intel_services
 from tests.alumni.network import make_alumnus, set_level
@@ -63,6 +64,23 @@ def build(org, *, extra: int = 0) -> list:
     return people
 
 
+def events(org, admin, people) -> int:
+    """Two events next month: one with two seats (three answers: two going, one waiting), one cancelled."""
+    start = timezone.now() + timedelta(days=30)
+    admin.organization = org
+    with tenancy.tenant_context(org.pk):
+        small = engage_services.event_create(by=admin, data={
+            "title": "Roof terrace", "place": "Roof terrace", "starts_at": start, "ends_at": start + timedelta(hours=2),
+            "capacity": 2})
+        for person in people[:3]:
+            engage_services.event_rsvp(event=small, by=person)
+        gone = engage_services.event_create(by=admin, data={
+            "title": "Called off", "place": "Hall", "starts_at": start, "ends_at": start + timedelta(hours=1)})
+        engage_services.event_rsvp(event=gone, by=people[3])
+        engage_services.event_cancel(event=gone, by=admin)
+    return start.year
+
+
 def _sections(hr, org) -> dict:
     hr.organization = org
     with tenancy.tenant_context(org.pk):
@@ -71,7 +89,7 @@ def _sections(hr, org) -> dict:
 
 def test_the_figures_match_a_known_fixture(org, admin, hr):
     set_level(admin, "invest")
-    build(org)
+    event_year = events(org, admin, build(org))
     sections = _sections(hr, org)
     alumni = sections["alumni"]
     assert alumni.labels == ["2023", "2024", "2025"]
@@ -86,6 +104,7 @@ def test_the_figures_match_a_known_fixture(org, admin, hr):
     boomerangs = {row[0]: row for row in sections["boomerangs"].rows}
     assert boomerangs[2025][1:] == [1, 4, "25.0 %"] and boomerangs[2023][1:] == [0, 2, "0.0 %"]
     assert sections["notes"].rows == [[this_year, 1, 1]]
+    assert sections["events"].rows == [[event_year, 1, 2, 1]]  # the cancelled event is not counted
 
 
 def _count(run) -> int:
@@ -99,7 +118,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries_and_draws_with_our_char
     set_level(admin, "invest")
     client = client_for(hr)
     assert client.get("/o/acme/alumni-network/dashboard/").status_code == 200  # empty: no figures yet
-    build(org)
+    events(org, admin, build(org))
     few = _count(lambda: client.get("/o/acme/alumni-network/dashboard/"))
     with tenancy.tenant_context(org.pk):
         for index in range(8):
@@ -109,7 +128,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries_and_draws_with_our_char
     html = page.content.decode()
     assert "/static/vendor/chart-4.6.1.umd.min.js" in html and "/static/alumni/dashboard.js" in html
     assert "cdn" not in html.lower()
-    assert html.count("<canvas") == 7 and html.count("<table") == 7 and 'type="application/json"' in html
+    assert html.count("<canvas") == 8 and html.count("<table") == 8 and 'type="application/json"' in html
     assert client_for(employee).get("/o/acme/alumni-network/dashboard/").status_code == 404
     set_level(admin, "support")
     assert client.get("/o/acme/alumni-network/dashboard/").status_code == 404
