@@ -21,9 +21,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
+from alliance.listing import ColumnRows
 from alliance.models import Membership
 from alliance.parsers import RequestTooLarge, too_large_message
-from alliance.selectors import member_list, people_by_membership
+from alliance.selectors import member_list
 from alliance.serializers import StrictCharField
 
 
@@ -159,14 +160,20 @@ class ColumnListMixin:
     """
 
     list_columns: Sequence[str] = ()
+    # Membership columns of ``list_columns`` whose person (e-mail, name, time zone, manager) each
+    # row shows: read in the page's own statement, then in ``self.page_people`` for ``list_rows``.
+    list_people: Sequence[str] = ()
+    page_people: dict[int, dict[str, object]]
 
     def list_rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         raise NotImplementedError
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
-        rows = queryset.select_related(None).prefetch_related(None).values(*self.list_columns)
+        rows = ColumnRows(queryset.select_related(None).prefetch_related(None), self.list_columns,
+                          organization_id=request.member.organization_id, people=self.list_people)
         page = self.paginate_queryset(rows)
+        self.page_people = rows.people
         return self.get_paginated_response(self.list_rows(page))
 
 
@@ -242,12 +249,11 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
         "id", "role", "status", "title", "team", "manager_id", "aspirations", "values", "joined_on", "created_at",
         "updated_at",
     )
+    list_people = ("id", "manager_id")
 
     def list_rows(self, rows):
         zone = timezone.get_current_timezone()  # once per page, not per value
-        people = people_by_membership(
-            self.request.member.organization_id, {pk for row in rows for pk in (row["id"], row["manager_id"]) if pk}
-        )
+        people = self.page_people
         return [
             {
                 "id": row["id"], "email": people[row["id"]]["email"],

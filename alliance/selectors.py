@@ -6,6 +6,7 @@ from django.db import connection, models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from alliance import tenancy
 from alliance.models import ApiToken, Invitation, Membership, User
 from alliance.rights import MANAGER_ROLES
 
@@ -190,10 +191,13 @@ def _live_credential_query(model: type[models.Model], related: tuple[str, ...]) 
 def live_credential(model: type[models.Model], *, organization_id: int, digest: str, related: tuple[str, ...]):
     """The unrevoked credential (API token, calendar feed) of ``organization_id`` whose stored digest is
     ``digest``, with its ``related`` objects loaded as ``select_related`` would, or None. Read from the
-    database on every call (one indexed query), so a revoked credential stops working at once."""
+    database on every call (one indexed query), so a revoked credential stops working at once.
+
+    Enters ``organization_id`` first (``tenancy.set_tenant``), in the same round trip as the lookup,
+    which then runs under row-level security."""
     sql, plan = _live_credential_query(model, related)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [organization_id, digest])
+        tenancy.execute_in_tenant(cursor, organization_id, sql, [organization_id, digest])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -212,6 +216,10 @@ def live_credential(model: type[models.Model], *, organization_id: int, digest: 
             field.set_cached_value(parent_instance, instance)
         instances.append(instance)
     return instances[0]
+
+
+# What a list row says about a person behind a membership (see people_by_membership).
+PERSON_FIELDS = ("manager_id", "email", "full_name", "time_zone")
 
 
 def people_by_membership(organization_id: int, membership_ids) -> dict[int, dict[str, object]]:

@@ -409,7 +409,6 @@ def secret_credential_authenticate(
     parsed = token_parse(token, kind=kind)
     if parsed is None:
         return None
-    tenancy.set_tenant(parsed.organization_id)
     credential = live_credential(model, organization_id=parsed.organization_id, digest=parsed.digest,
                                  related=("organization", "membership__user", *related))
     if credential is None or not credential.membership.is_active or not credential.membership.user.is_active:

@@ -49,6 +49,19 @@ def set_tenant(organization_id: int) -> None:
     _set(ORGANIZATION_SETTING, str(int(organization_id)))
 
 
+def execute_in_tenant(cursor, organization_id: int, sql: str, params) -> None:
+    """``set_tenant(organization_id)``, then ``sql`` on ``cursor``, in one round trip: both
+    statements go to the server in one message and the cursor holds the second one's rows.
+
+    For the lookup every API request starts with (the token names its organization): the
+    tenant is set before the lookup runs, under row-level security, without a trip of its own.
+    """
+    if not connection.in_atomic_block:
+        raise TenancyError(f"{ORGANIZATION_SETTING} can only be set inside a transaction")
+    cursor.execute(f"SELECT set_config(%s, %s, true); {sql}",
+                   [ORGANIZATION_SETTING, str(int(organization_id)), *params])
+
+
 def set_current_user(user_id: int | None) -> None:
     _set(USER_SETTING, "" if user_id is None else str(int(user_id)))
 

@@ -234,6 +234,19 @@ def in_process(token: str, org: int, path: str, repeat: int) -> dict:
             "rows": len(response.json()["results"]), "plan": plan}
 
 
+def profile(token: str, path: str, repeat: int) -> str:
+    """Where the time of ``repeat`` in-process requests goes, as pyinstrument's call tree."""
+    from pyinstrument import Profiler
+
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    client.get(path)
+    profiler = Profiler(interval=0.0002)
+    with profiler:
+        for _ in range(repeat):
+            client.get(path)
+    return profiler.output_text(unicode=False, color=False, show_all=os.environ.get("PROFILE_ALL") == "1")
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if not found and os.geteuid() == 0 and shutil.which("apt-get"):
@@ -323,6 +336,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per endpoint and organization")
     parser.add_argument("--repeat", type=int, default=200, help="in-process requests to average")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where the in-process time of the big organization's list goes (pyinstrument) "
+                             "and stop before the HTTP load")
     args = parser.parse_args()
     binary = ensure_wrk()
     print(load_average("at the start"))
@@ -347,6 +363,9 @@ def main() -> None:
             print(f"EXPLAIN of the tours list query [{slug}]:")
             print("    " + results[slug]["plan"].replace("\n", "\n    "))
         print(load_average("after the in-process figures"))
+        if args.profile:
+            print(profile(tokens["big"], path, args.repeat))
+            return
         connection.close()
         server = start_gunicorn()
         try:

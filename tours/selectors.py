@@ -518,29 +518,39 @@ class CheckpointPageItems:
     notes: dict[int, str]  # checkpoint id -> body
 
 
+# A page's agenda points, action items and the caller's private notes, as one result in one shape:
+# the kind of row first, then each kind's columns where the others hold NULLs.
+_CHECKPOINT_ITEMS_SQL = """
+    SELECT 'a', id, checkpoint_id, text, added_by_id, discussed, NULL::date, NULL::timestamptz, carried_from_id,
+           created_at, updated_at
+    FROM tours_agendaitem WHERE organization_id = %(org)s AND checkpoint_id = ANY(%(ids)s)
+    UNION ALL
+    SELECT 'i', id, checkpoint_id, text, owner_id, done, due_on, done_at, carried_from_id, created_at, updated_at
+    FROM tours_actionitem WHERE organization_id = %(org)s AND checkpoint_id = ANY(%(ids)s)
+    UNION ALL
+    SELECT 'n', NULL, checkpoint_id, body, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM tours_privatenote WHERE organization_id = %(org)s AND checkpoint_id = ANY(%(ids)s) AND author_id = %(author)s
+    ORDER BY 1, 10, 2
+"""
+
+
 def checkpoint_page_items(*, organization_id: int, author_id: int, checkpoint_ids: list[int]) -> CheckpointPageItems:
-    """What ``with_checkpoint_details`` prefetches, for a list page that reads columns: three indexed
-    queries in plain SQL, because the lists run them on every page and compiling them with the ORM cost
-    more than running them."""
+    """What ``with_checkpoint_details`` prefetches, for a list page that reads columns: one indexed query
+    in plain SQL (three parts, one round trip), because the lists run it on every page and compiling three
+    queries with the ORM cost more than running them. Agenda points and action items come each in
+    ``(created_at, id)`` order."""
     if not checkpoint_ids:
         return CheckpointPageItems(agenda=[], actions=[], notes={})
+    agenda, actions, notes = [], [], {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, checkpoint_id, text, added_by_id, discussed, carried_from_id, created_at, updated_at "
-            "FROM tours_agendaitem WHERE organization_id = %s AND checkpoint_id = ANY(%s) ORDER BY created_at, id",
-            [organization_id, checkpoint_ids],
-        )
-        agenda = cursor.fetchall()
-        cursor.execute(
-            "SELECT id, checkpoint_id, text, owner_id, due_on, done, done_at, carried_from_id, created_at, updated_at "
-            "FROM tours_actionitem WHERE organization_id = %s AND checkpoint_id = ANY(%s) ORDER BY created_at, id",
-            [organization_id, checkpoint_ids],
-        )
-        actions = cursor.fetchall()
-        cursor.execute(
-            "SELECT checkpoint_id, body FROM tours_privatenote "
-            "WHERE organization_id = %s AND checkpoint_id = ANY(%s) AND author_id = %s",
-            [organization_id, checkpoint_ids, author_id],
-        )
-        notes = dict(cursor.fetchall())
+        cursor.execute(_CHECKPOINT_ITEMS_SQL, {"org": organization_id, "ids": checkpoint_ids, "author": author_id})
+        for (kind, pk, checkpoint_id, text, person_id, flag, due_on, done_at, carried_from_id, created_at,
+             updated_at) in cursor.fetchall():
+            if kind == "a":
+                agenda.append((pk, checkpoint_id, text, person_id, flag, carried_from_id, created_at, updated_at))
+            elif kind == "i":
+                actions.append((pk, checkpoint_id, text, person_id, due_on, flag, done_at, carried_from_id, created_at,
+                                updated_at))
+            else:
+                notes[checkpoint_id] = text
     return CheckpointPageItems(agenda=agenda, actions=actions, notes=notes)

@@ -191,3 +191,85 @@ def test_a_page_asked_with_paging_parameters_only_is_the_filter_sets_page(api_fo
         assert plain.status_code == filtered.status_code == 200
         assert plain.json()["results"] == filtered.json()["results"]
         assert api.get(url_plain + "&status=").status_code == 400
+
+
+# --- The page in one statement (alliance.listing.ColumnRows) ----------------------------------------------
+
+PEOPLE = ("employee_id", "manager_id")
+
+
+def _expected_people(org_id: int, rows) -> dict:
+    from alliance.selectors import people_by_membership
+
+    return people_by_membership(org_id, {row[name] for row in rows for name in PEOPLE if row[name]})
+
+
+@pytest.mark.parametrize("who", ["hr", "manager", "employee"])
+def test_column_rows_read_what_the_orm_reads(request, rich_world, who):
+    """Every window, both orderings and a cursor position: the same rows as ``.values()``, the same
+    people as ``people_by_membership``, from the one-statement read (joins of a manager's rights
+    included), not from the ORM fallback."""
+    from alliance.listing import ColumnRows
+
+    member = request.getfixturevalue(who)
+    columns = apis.TourListApi.list_columns
+    with tenant_context(member.organization_id):
+        tours = selectors.tour_list(member=member).select_related(None).prefetch_related(None)
+        middle = sorted(tours.values_list("updated_at", flat=True))[1]
+        seen = 0
+        for queryset in (tours, tours.filter(updated_at__gt=middle)):
+            for ordering in (("updated_at", "id"), ("-updated_at", "-id")):
+                for start, stop in ((0, 2), (1, 3), (0, 100)):
+                    rows = ColumnRows(queryset, columns, organization_id=member.organization_id, people=PEOPLE)
+                    page = rows.order_by(*ordering)[start:stop]
+                    assert page._statement() is not None
+                    found = list(page)
+                    expected = list(queryset.values(*columns).order_by(*ordering)[start:stop])
+                    assert found == expected
+                    assert rows.people == _expected_people(member.organization_id, expected)
+                    seen += len(found)
+        assert seen
+
+def test_column_rows_read_a_query_they_cannot_rebuild_through_the_orm(rich_world, hr):
+    from alliance.listing import ColumnRows
+
+    columns = apis.TourListApi.list_columns
+    with tenant_context(hr.organization_id):
+        tours = selectors.tour_list(member=hr).select_related(None).prefetch_related(None).distinct()
+        page = ColumnRows(tours, columns, organization_id=hr.organization_id, people=PEOPLE).order_by("updated_at",
+                                                                                                    "id")[0:3]
+        assert page._statement() is None
+        found = list(page)
+        assert found == list(tours.values(*columns).order_by("updated_at", "id")[0:3])
+        assert page.people == _expected_people(hr.organization_id, found)
+
+
+def test_previous_links_walk_back_through_the_same_pages(api_for, rich_world, hr):
+    """Forward by ``next`` to the last page, then back by ``previous``: the same pages in reverse."""
+    api = api_for(hr)
+    for path in ("/api/v1/tours/?page_size=2", "/api/v1/checkpoints/?page_size=4", "/api/v1/members/?page_size=2"):
+        forward = [response.json() for response in walk(api, path)]
+        assert len(forward) > 1
+        backward, url = [forward[-1]], forward[-1]["previous"]
+        while url:
+            body = api.get(url).json()
+            backward.append(body)
+            url = body["previous"]
+        assert [page["results"] for page in reversed(backward)] == [page["results"] for page in forward]
+
+
+def test_a_tour_list_request_is_two_queries(api_for, rich_world, hr):
+    """The token's lookup (which also enters its organization) and the page with its people (the
+    test's own transaction adds a savepoint around the request's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(hr)
+    api.get("/api/v1/tours/")  # the token's first use records last_used_at once
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get("/api/v1/tours/?page_size=3")
+    assert len(response.json()["results"]) == 3
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 2, statements
+    assert statements[0].startswith("SELECT set_config('alliance.organization_id'")
+    assert "alliance_user" in statements[1] and "tours_tour" in statements[1]

@@ -1,0 +1,185 @@
+"""A list page's rows in one SQL statement, for the API lists that read columns (``ColumnListMixin``).
+
+The cursor paginator asks a queryset for three things: an ordering, a filter on the cursor's
+position, and a slice one row longer than the page. ``ColumnRows`` answers them for a
+``.values()``-style read of a view's columns, and builds the statement itself from parts that
+do not change between requests:
+
+* the WHERE (and any joins) comes from the ORM, compiled with a one-column select: the rights
+  and filters stay the selectors' own, exactly as written there;
+* the column list, the ORDER BY and the converters of each column are worked out once per
+  model and column set;
+* with ``people``, the membership columns named there come back with the person behind each
+  (e-mail, name, time zone, manager) from the same statement, instead of one more query.
+
+Compiling ``.values(*33 columns).order_by(...)`` with the ORM cost about a millisecond per request,
+more than PostgreSQL took to run it. A queryset the shortcut cannot read safely (DISTINCT, GROUP BY,
+annotations, a combined query) is read through the ORM as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import QuerySet
+
+from alliance.selectors import PERSON_FIELDS, people_by_membership
+
+
+@functools.cache
+def _columns(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, tuple]:
+    """The quoted select list of ``names`` (attnames) of ``model``'s table, and each column's converters."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    converters = []
+    for position, name in enumerate(names):
+        column = model._meta.get_field(name).get_col(model._meta.db_table)
+        if found := connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            converters.append((position, column, tuple(found)))
+    select = ", ".join(f"{table}.{quote(model._meta.get_field(name).column)}" for name in names)
+    return select, tuple(converters)
+
+
+@functools.cache
+def _order(model: type[models.Model], ordering: tuple[str, ...], alias: str) -> str:
+    quote = connection.ops.quote_name
+    parts = []
+    for item in ordering:
+        name = item.lstrip("-")
+        parts.append(f"{alias}.{quote(model._meta.get_field(name).column)} {'DESC' if item.startswith('-') else 'ASC'}")
+    return ", ".join(parts)
+
+
+@functools.cache
+def _people_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, str]:
+    """The select list and joins that bring the person behind each membership column ``names`` of the page.
+
+    Each person is a LATERAL lookup by primary key, kept a subquery by ``OFFSET 0``, so the plan is one
+    index probe per row of the page whatever the planner estimates (joined plainly, the planner
+    could scan all of an organization's memberships and filter them against every row)."""
+    quote = connection.ops.quote_name
+    selects, joins = [], []
+    for index, name in enumerate(names):
+        column = quote(model._meta.get_field(name).column)
+        selects += [f"p{index}.{field}" for field in PERSON_FIELDS]
+        joins.append(  # names from the models' metadata; the organization is a parameter
+            f"LEFT JOIN LATERAL (SELECT m.manager_id, u.email, u.full_name, u.time_zone FROM alliance_membership m "  # noqa: S608
+            f"JOIN alliance_user u ON u.id = m.user_id WHERE m.organization_id = %s AND m.id = page.{column} OFFSET 0) "
+            f"p{index} ON true"
+        )
+    return ", ".join(selects), " ".join(joins)
+
+
+class ColumnRows:
+    """``queryset``'s rows as dicts of ``columns``, ordered, filtered and sliced the way the cursor
+    paginator asks, read in one statement (see the module's docstring). After the read, ``people``
+    maps each membership id of the page's ``people`` columns to its person (as
+    ``alliance.selectors.people_by_membership`` gives them); the copies the paginator makes share
+    that one dict, so the view reads it from the object it handed over."""
+
+    def __init__(self, queryset: QuerySet, columns: Sequence[str], *, organization_id: int,
+                 people: Sequence[str] = ()):
+        self.queryset = queryset
+        self.columns = tuple(columns)
+        self.organization_id = organization_id
+        self.people_columns = tuple(people)
+        self.ordering: tuple[str, ...] = ()
+        self.window: slice | None = None
+        self.people: dict[int, dict[str, object]] = {}
+
+    def _copy(self, **changes) -> ColumnRows:
+        clone = ColumnRows(self.queryset, self.columns, organization_id=self.organization_id,
+                           people=self.people_columns)
+        clone.ordering, clone.window, clone.people = self.ordering, self.window, self.people
+        for name, value in changes.items():
+            setattr(clone, name, value)
+        return clone
+
+    # What the cursor paginator calls.
+    def order_by(self, *ordering: str) -> ColumnRows:
+        return self._copy(ordering=tuple(ordering))
+
+    def filter(self, *args, **kwargs) -> ColumnRows:
+        return self._copy(queryset=self.queryset.filter(*args, **kwargs))
+
+    def __getitem__(self, window: slice) -> ColumnRows:
+        if not isinstance(window, slice) or window.step is not None or window.start is None or window.stop is None:
+            raise TypeError("ColumnRows takes a [start:stop] slice")
+        return self._copy(window=window)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self._read())
+
+    def _read(self) -> list[dict[str, Any]]:
+        statement = self._statement()
+        if statement is None:
+            return self._read_with_orm()
+        sql, params = statement
+        select, converters = _columns(self.queryset.model, self.columns)
+        width = len(self.columns)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        rows = []
+        self.people.clear()
+        for record in fetched:
+            values = list(record[:width])
+            for position, column, functions in converters:
+                for function in functions:
+                    values[position] = function(values[position], column, connection)
+            row = dict(zip(self.columns, values, strict=True))
+            rows.append(row)
+            at = width
+            for name in self.people_columns:
+                manager_id, email, full_name, time_zone = record[at:at + len(PERSON_FIELDS)]
+                at += len(PERSON_FIELDS)
+                if row[name] is not None and email is not None:
+                    self.people[row[name]] = {"manager_id": manager_id, "email": email, "full_name": full_name,
+                                              "time_zone": time_zone}
+        return rows
+
+    def _statement(self) -> tuple[str, list] | None:
+        model = self.queryset.model
+        query = self.queryset.query
+        if (query.distinct or query.combinator or query.group_by is not None or query.annotations
+                or query.extra or query.is_sliced or not self.ordering or self.window is None):
+            return None
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        pk = f"{table}.{quote(model._meta.pk.column)}"
+        name = model._meta.pk.attname
+        sql, params = self.queryset.order_by().values_list(name).query.sql_with_params()
+        for prefix in (f"SELECT {pk} FROM ", f"SELECT {pk} AS {quote(name)} FROM "):  # noqa: S608 (metadata)
+            if sql.startswith(prefix):
+                break
+        else:
+            return None
+        select, _ = _columns(model, self.columns)
+        start, stop = self.window.start, self.window.stop
+        # Names from the models' metadata, the ORM's own WHERE with its parameters, whole numbers.
+        page = (f"SELECT {select} FROM {sql[len(prefix):]} "  # noqa: S608
+                f"ORDER BY {_order(model, self.ordering, table)} LIMIT {int(stop) - int(start)} OFFSET {int(start)}")
+        params = list(params)
+        if not self.people_columns:
+            return page, params
+        people_select, joins = _people_sql(model, self.people_columns)
+        outer = (f"SELECT page.*, {people_select} FROM ({page}) page {joins} "  # noqa: S608 (names from metadata)
+                 f"ORDER BY {_order(model, self.ordering, 'page')}")
+        return outer, params + [self.organization_id] * len(self.people_columns)
+
+    def _read_with_orm(self) -> list[dict[str, Any]]:
+        rows = self.queryset.values(*self.columns)
+        if self.ordering:
+            rows = rows.order_by(*self.ordering)
+        if self.window is not None:
+            rows = rows[self.window]
+        rows = list(rows)
+        self.people.clear()
+        if self.people_columns:
+            self.people.update(people_by_membership(
+                self.organization_id, {row[name] for row in rows for name in self.people_columns if row[name]}
+            ))
+        return rows
