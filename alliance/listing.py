@@ -30,16 +30,20 @@ from alliance.selectors import PERSON_FIELDS, people_by_membership
 
 
 @functools.cache
-def _columns(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, tuple]:
-    """The quoted select list of ``names`` (attnames) of ``model``'s table, and each column's converters."""
+def _columns(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, tuple] | None:
+    """The quoted select list of ``names`` (attnames) of ``model``'s table, and each column's converters;
+    None when a name is not a column of the table itself (``member__user__email``: the ORM joins it)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
+    local = {field.attname: field for field in model._meta.concrete_fields}
+    if not all(name in local for name in names):
+        return None
     converters = []
     for position, name in enumerate(names):
-        column = model._meta.get_field(name).get_col(model._meta.db_table)
+        column = local[name].get_col(model._meta.db_table)
         if found := connection.ops.get_db_converters(column) + column.get_db_converters(connection):
             converters.append((position, column, tuple(found)))
-    select = ", ".join(f"{table}.{quote(model._meta.get_field(name).column)}" for name in names)
+    select = ", ".join(f"{table}.{quote(local[name].column)}" for name in names)
     return select, tuple(converters)
 
 
@@ -118,7 +122,7 @@ class ColumnRows:
         if statement is None:
             return self._read_with_orm()
         sql, params = statement
-        select, converters = _columns(self.queryset.model, self.columns)
+        _, converters = _columns(self.queryset.model, self.columns)
         width = len(self.columns)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -145,7 +149,11 @@ class ColumnRows:
         model = self.queryset.model
         query = self.queryset.query
         if (query.distinct or query.combinator or query.group_by is not None or query.annotations
-                or query.extra or query.is_sliced or not self.ordering or self.window is None):
+                or query.extra or query.is_sliced or not self.ordering or self.window is None
+                or any("__" in item for item in self.ordering)):
+            return None
+        columns = _columns(model, self.columns)
+        if columns is None:
             return None
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
@@ -157,7 +165,7 @@ class ColumnRows:
                 break
         else:
             return None
-        select, _ = _columns(model, self.columns)
+        select = columns[0]
         start, stop = self.window.start, self.window.stop
         # Names from the models' metadata, the ORM's own WHERE with its parameters, whole numbers.
         page = (f"SELECT {select} FROM {sql[len(prefix):]} "  # noqa: S608

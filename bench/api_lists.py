@@ -244,7 +244,7 @@ def profile(token: str, path: str, repeat: int) -> str:
     with profiler:
         for _ in range(repeat):
             client.get(path)
-    return profiler.output_text(unicode=False, color=False, show_all=os.environ.get("PROFILE_ALL") == "1")
+    return profiler.output_text(unicode=False, color=False, flat=os.environ.get("PROFILE_FLAT") == "1")
 
 
 def ensure_wrk() -> str:

@@ -74,14 +74,14 @@ def test_exit_lists_run_a_constant_number_of_queries(org, hr, checklist, api_for
         person.joined_on = timezone.localdate() - timedelta(days=999)
         start(hr, person)
     api.get("/api/v1/me/")  # the token's first use is recorded once
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(api.get("/api/v1/exits/").json()["results"]) == 2
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/api/v1/exit-tasks/").json()["results"]) == 6
     for person in people[2:]:
         person.joined_on = timezone.localdate() - timedelta(days=999)
         start(hr, person)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert len(api.get("/api/v1/exits/").json()["results"]) == 6
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/api/v1/exit-tasks/").json()["results"]) == 18

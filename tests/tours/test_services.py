@@ -205,8 +205,11 @@ def test_creating_a_tour_proposes_the_checkpoint_series_from_its_cadence(tenant,
     checkpoints = list(Checkpoint.objects.filter(tour=tour))
     assert len(checkpoints) == 3  # months 6, 12 and 18 of a two-year tour
     assert all(not cp.confirmed and cp.status == "scheduled" for cp in checkpoints)
+    # On the cadence, moved off a weekend: a Saturday to the Friday before, a Sunday to the Monday after.
+    shift = {5: -1, 6: 1}
+    expected = [services.add_months(today, months) for months in (6, 12, 18)]
     assert [cp.scheduled_at.date() for cp in checkpoints] == [
-        services.add_months(today, months) for months in (6, 12, 18)
+        day + timedelta(days=shift.get(day.weekday(), 0)) for day in expected
     ]
 
 
