@@ -8,7 +8,6 @@ one view per operation. State changes are explicit POST actions.
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -211,41 +210,41 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
 
     def list_rows(self, rows):
         zone = timezone.get_current_timezone()  # once per page, not per value
-        member = self.request.member
         today = timezone.localdate()
         people = self.page_people
+        allowed = rights.PageTransitions(self.request.member)
         items = []
         for row in rows:
             employee, manager = people[row["employee_id"]], people[row["manager_id"]]
-            # The same rights function as everywhere, given the few columns it reads.
-            facts = SimpleNamespace(
-                organization_id=row["organization_id"], status=row["status"], employee_id=row["employee_id"],
-                manager_id=row["manager_id"], employee=SimpleNamespace(manager_id=employee["manager_id"]),
-            )
-            dates = {name: api_date(row[name]) for name in self.DATE_COLUMNS}
-            times = {name: api_datetime(row[name], zone) for name in self.TIME_COLUMNS}
+            status, kind, start, end = row["status"], row["kind"], row["start_date"], row["end_date"]
+            granted = row["first_conversation_granted_on"]
             items.append({
                 "id": row["id"], "employee": row["employee_id"], "employee_email": employee["email"],
                 "employee_name": employee["full_name"], "manager": row["manager_id"],
                 "manager_email": manager["email"], "manager_name": manager["full_name"],
-                "kind": row["kind"], "status": row["status"], "title": row["title"], "mission": row["mission"],
+                "kind": kind, "status": status, "title": row["title"], "mission": row["mission"],
                 "company_objectives": row["company_objectives"], "employee_benefits": row["employee_benefits"],
                 "success_company": row["success_company"], "success_employee": row["success_employee"],
-                "alignment_notes": row["alignment_notes"], "start_date": dates["start_date"],
-                "end_date": dates["end_date"], "cadence_months": row["cadence_months"],
+                "alignment_notes": row["alignment_notes"], "start_date": None if start is None else start.isoformat(),
+                "end_date": None if end is None else end.isoformat(), "cadence_months": row["cadence_months"],
                 "next_tour_lead_days": row["next_tour_lead_days"], "previous_tour": row["previous_tour_id"],
-                "program": row["program_id"], "cohort": row["cohort_id"], "proposed_at": times["proposed_at"],
-                "accepted_at": times["accepted_at"], "closed_at": times["closed_at"],
+                "program": row["program_id"], "cohort": row["cohort_id"],
+                "proposed_at": api_datetime(row["proposed_at"], zone),
+                "accepted_at": api_datetime(row["accepted_at"], zone),
+                "closed_at": api_datetime(row["closed_at"], zone),
                 "closing_note": row["closing_note"], "changes_requested": row["changes_requested"],
-                "first_conversation_granted_on": dates["first_conversation_granted_on"],
+                "first_conversation_granted_on": None if granted is None else granted.isoformat(),
                 "next_tour_plan": row["next_tour_plan"], "next_tour_plan_notes": row["next_tour_plan_notes"],
-                "next_tour_plan_recorded_at": times["next_tour_plan_recorded_at"],
+                "next_tour_plan_recorded_at": api_datetime(row["next_tour_plan_recorded_at"], zone),
                 "next_tour_conversation_due": tour_next_conversation_due(
-                    status=row["status"], end_date=row["end_date"], lead_days=row["next_tour_lead_days"],
-                    plan=row["next_tour_plan"], today=today,
+                    status=status, end_date=end, lead_days=row["next_tour_lead_days"], plan=row["next_tour_plan"],
+                    today=today,
                 ),
-                "warnings": tour_duration_warnings(row["kind"], row["start_date"], row["end_date"]),
-                "allowed_actions": rights.allowed_transitions(facts, member),
+                "warnings": tour_duration_warnings(kind, start, end),
+                # The same rights function as everywhere, given the few columns it reads.
+                "allowed_actions": allowed(organization_id=row["organization_id"], status=status,
+                                           employee_id=row["employee_id"], manager_id=row["manager_id"],
+                                           employee_manager_id=employee["manager_id"]),
                 "created_at": api_datetime(row["created_at"], zone),
                 "updated_at": api_datetime(row["updated_at"], zone),
             })

@@ -10,6 +10,7 @@ is a 404, like one that does not exist).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from alliance.errors import NotAllowed
 from alliance.models import Membership
@@ -90,6 +91,32 @@ def allowed_transitions(tour: Tour, member: Membership) -> list[str]:
     """The lifecycle actions ``member`` may take on ``tour`` now (for buttons and the API)."""
     return [action for action, (sources, _target, _who) in TRANSITIONS.items()
             if tour.status in sources and may_take(member, tour, action)]
+
+
+class PageTransitions:
+    """``allowed_transitions`` for the many tours of a list page, read as columns.
+
+    What ``member`` may do with a tour of their organization depends only on its status and on
+    whether ``member`` is its employee, its manager or its employee's manager (the rules above), so
+    each such combination is worked out once per page, by ``allowed_transitions`` itself, and the
+    rows that share it share the answer.
+    """
+
+    def __init__(self, member: Membership):
+        self.member = member
+        self.known: dict[tuple, list[str]] = {}
+
+    def __call__(self, *, organization_id: int, status: str, employee_id: int, manager_id: int,
+                 employee_manager_id: int | None) -> list[str]:
+        me = self.member.pk
+        key = (organization_id, status, employee_id == me, manager_id == me, employee_manager_id == me)
+        found = self.known.get(key)
+        if found is None:
+            # Stand-ins with the ids that give this combination, for the same functions as everywhere.
+            facts = SimpleNamespace(organization_id=organization_id, status=status, employee_id=employee_id,
+                                    manager_id=manager_id, employee=SimpleNamespace(manager_id=employee_manager_id))
+            found = self.known[key] = allowed_transitions(facts, self.member)
+        return found
 
 
 # --- Refusals, raised by the services ---------------------------------------------

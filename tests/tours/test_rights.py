@@ -162,3 +162,22 @@ def test_an_employee_cannot_even_see_a_draft_of_their_tour(api_for, client_for, 
 def test_program_management_is_hr_only_403(api_for, manager):
     response = api_for(manager).post_json("/api/v1/programs/", {"name": "Grads", "duration_months": 12})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_list_pages_transitions_are_those_of_each_tour(tenant, hr, admin, manager, employee, other_manager,
+                                                         colleague):
+    """``PageTransitions`` (a list page's memo) answers for every status and relation exactly what
+    ``allowed_transitions`` answers for the tour itself."""
+    tours = [
+        TourFactory(employee=person, manager=boss, status=status)
+        for status in Tour.Status.values
+        for person, boss in ((employee, manager), (colleague, other_manager), (manager, admin))
+    ]
+    for member in (hr, admin, manager, employee, other_manager, colleague):
+        page = rights.PageTransitions(member)
+        for _round in range(2):  # the second round answers from the memo
+            for tour in tours:
+                assert page(organization_id=tour.organization_id, status=tour.status, employee_id=tour.employee_id,
+                            manager_id=tour.manager_id, employee_manager_id=tour.employee.manager_id,
+                            ) == rights.allowed_transitions(tour, member), (member, tour.status)
