@@ -206,7 +206,9 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return Tour.objects.none()
-        return selectors.tour_list(member=self.request.member)
+        # The tours the caller may see; TourFilterSet narrows them, and the list reads columns (no
+        # select_related to build and drop).
+        return selectors.visible_tours(self.request.member)
 
     def list_rows(self, rows):
         zone = timezone.get_current_timezone()  # once per page, not per value
