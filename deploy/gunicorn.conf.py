@@ -11,6 +11,7 @@ Every value can be overridden from the environment.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 
@@ -29,3 +30,12 @@ keepalive = 5
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
+
+
+def pre_fork(server, worker):
+    """Before each worker is forked from the preloaded master: move every object loaded so far
+    (Django, the apps, their modules) to the collector's permanent generation. A worker's
+    collections then walk only what it allocates itself, so a full collection stays short
+    instead of pausing a request for the whole loaded application; the frozen objects are also
+    never touched by the collector, so their memory stays shared with the master."""
+    gc.freeze()
