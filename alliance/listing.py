@@ -23,6 +23,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
 
@@ -118,7 +119,11 @@ class ColumnRows:
         return iter(self._read())
 
     def _read(self) -> list[dict[str, Any]]:
-        statement = self._statement()
+        try:
+            statement = self._statement()
+        except EmptyResultSet:  # a queryset that can match nothing (``.none()``, ``pk__in=[]``)
+            self.people.clear()
+            return []
         if statement is None:
             return self._read_with_orm()
         sql, params = statement

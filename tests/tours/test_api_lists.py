@@ -244,6 +244,17 @@ def test_column_rows_read_a_query_they_cannot_rebuild_through_the_orm(rich_world
         assert page.people == _expected_people(hr.organization_id, found)
 
 
+def test_column_rows_of_a_queryset_that_matches_nothing_are_no_rows(rich_world, hr):
+    from alliance.listing import ColumnRows
+
+    with tenant_context(hr.organization_id):
+        tours = selectors.tour_list(member=hr).select_related(None).prefetch_related(None)
+        for empty in (tours.none(), tours.filter(pk__in=[])):
+            page = ColumnRows(empty, apis.TourListApi.list_columns, organization_id=hr.organization_id,
+                              people=PEOPLE).order_by("updated_at", "id")[0:3]
+            assert list(page) == [] and page.people == {}
+
+
 def test_previous_links_walk_back_through_the_same_pages(api_for, rich_world, hr):
     """Forward by ``next`` to the last page, then back by ``previous``: the same pages in reverse."""
     api = api_for(hr)
