@@ -196,12 +196,12 @@ def test_referral_and_lead_lists_run_a_constant_number_of_queries(org, admin, hr
                 services.lead_assign(lead=lead, by=hr, owner=hr)
 
     add(2)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/api/v1/referrals/").json()["results"]) == 2
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/api/v1/leads/").json()["results"]) == 2
     add(6)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/api/v1/referrals/").json()["results"]) == 8
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(api.get("/api/v1/leads/").json()["results"]) == 8
