@@ -26,7 +26,7 @@ from alliance.apis import (
     IdFilter,
     UpdatedSinceFilterSet,
     api_date,
-    api_datetime,
+    api_datetimes,
 )
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
@@ -211,7 +211,7 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         return selectors.visible_tours(self.request.member)
 
     def list_rows(self, rows):
-        zone = timezone.get_current_timezone()  # once per page, not per value
+        when = api_datetimes(timezone.get_current_timezone())  # once per page, not per value
         today = timezone.localdate()
         people = self.page_people
         allowed = rights.PageTransitions(self.request.member)
@@ -231,13 +231,13 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
                 "end_date": None if end is None else end.isoformat(), "cadence_months": row["cadence_months"],
                 "next_tour_lead_days": row["next_tour_lead_days"], "previous_tour": row["previous_tour_id"],
                 "program": row["program_id"], "cohort": row["cohort_id"],
-                "proposed_at": api_datetime(row["proposed_at"], zone),
-                "accepted_at": api_datetime(row["accepted_at"], zone),
-                "closed_at": api_datetime(row["closed_at"], zone),
+                "proposed_at": when(row["proposed_at"]),
+                "accepted_at": when(row["accepted_at"]),
+                "closed_at": when(row["closed_at"]),
                 "closing_note": row["closing_note"], "changes_requested": row["changes_requested"],
                 "first_conversation_granted_on": None if granted is None else granted.isoformat(),
                 "next_tour_plan": row["next_tour_plan"], "next_tour_plan_notes": row["next_tour_plan_notes"],
-                "next_tour_plan_recorded_at": api_datetime(row["next_tour_plan_recorded_at"], zone),
+                "next_tour_plan_recorded_at": when(row["next_tour_plan_recorded_at"]),
                 "next_tour_conversation_due": tour_next_conversation_due(
                     status=status, end_date=end, lead_days=row["next_tour_lead_days"], plan=row["next_tour_plan"],
                     today=today,
@@ -247,8 +247,8 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
                 "allowed_actions": allowed(organization_id=row["organization_id"], status=status,
                                            employee_id=row["employee_id"], manager_id=row["manager_id"],
                                            employee_manager_id=employee["manager_id"]),
-                "created_at": api_datetime(row["created_at"], zone),
-                "updated_at": api_datetime(row["updated_at"], zone),
+                "created_at": when(row["created_at"]),
+                "updated_at": when(row["updated_at"]),
             })
         return items
 
@@ -579,7 +579,7 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
     def list_rows(self, rows):
         """The page's checkpoints, then their agenda, action items and the caller's own private notes in one
         query each (as the serializer's prefetches did)."""
-        zone = timezone.get_current_timezone()  # once per page, not per value
+        when = api_datetimes(timezone.get_current_timezone())  # once per page, not per value
         ids = [row["id"] for row in rows]
         agenda: dict[int, list] = {pk: [] for pk in ids}
         actions: dict[int, list] = {pk: [] for pk in ids}
@@ -588,30 +588,30 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
         for pk, checkpoint_id, text, added_by_id, discussed, carried_from_id, created_at, updated_at in items.agenda:
             agenda[checkpoint_id].append({
                 "id": pk, "text": text, "added_by": added_by_id, "discussed": discussed,
-                "carried_from": carried_from_id, "created_at": api_datetime(created_at, zone),
-                "updated_at": api_datetime(updated_at, zone),
+                "carried_from": carried_from_id, "created_at": when(created_at),
+                "updated_at": when(updated_at),
             })
         for (pk, checkpoint_id, text, owner_id, due_on, done, done_at, carried_from_id, created_at,
              updated_at) in items.actions:
             actions[checkpoint_id].append({
                 "id": pk, "text": text, "owner": owner_id, "due_on": api_date(due_on), "done": done,
-                "done_at": api_datetime(done_at, zone), "carried_from": carried_from_id,
-                "created_at": api_datetime(created_at, zone), "updated_at": api_datetime(updated_at, zone),
+                "done_at": when(done_at), "carried_from": carried_from_id,
+                "created_at": when(created_at), "updated_at": when(updated_at),
             })
         notes = items.notes
         return [
             {
                 "id": row["id"], "tour": row["tour_id"], "uid": str(row["uid"]), "sequence": row["sequence"],
-                "scheduled_at": api_datetime(row["scheduled_at"], zone), "duration_minutes": row["duration_minutes"],
-                "ends_at": api_datetime(row["scheduled_at"] + timedelta(minutes=row["duration_minutes"]), zone),
+                "scheduled_at": when(row["scheduled_at"]), "duration_minutes": row["duration_minutes"],
+                "ends_at": when(row["scheduled_at"] + timedelta(minutes=row["duration_minutes"])),
                 "location": row["location"], "status": row["status"], "confirmed": row["confirmed"],
                 "progress": row["progress"], "manager_notes": row["manager_notes"],
                 "employee_notes": row["employee_notes"], "course_corrections": row["course_corrections"],
                 "agenda": agenda[row["id"]], "action_items": actions[row["id"]],
-                "private_note": notes.get(row["id"], ""), "completed_at": api_datetime(row["completed_at"], zone),
-                "cancelled_at": api_datetime(row["cancelled_at"], zone),
-                "created_at": api_datetime(row["created_at"], zone),
-                "updated_at": api_datetime(row["updated_at"], zone),
+                "private_note": notes.get(row["id"], ""), "completed_at": when(row["completed_at"]),
+                "cancelled_at": when(row["cancelled_at"]),
+                "created_at": when(row["created_at"]),
+                "updated_at": when(row["updated_at"]),
             }
             for row in rows
         ]
@@ -863,11 +863,11 @@ class ProgramListApi(ColumnListMixin, generics.ListAPIView):
     )
 
     def list_rows(self, rows):
-        zone = timezone.get_current_timezone()  # once per page, not per value
+        when = api_datetimes(timezone.get_current_timezone())  # once per page, not per value
         # New dicts: the paginator builds its cursor from the page's own rows afterwards.
         return [
-            {**row, "created_at": api_datetime(row["created_at"], zone),
-                "updated_at": api_datetime(row["updated_at"], zone)}
+            {**row, "created_at": when(row["created_at"]),
+                "updated_at": when(row["updated_at"])}
             for row in rows
         ]
 

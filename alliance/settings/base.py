@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+import orjson
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -280,6 +281,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["alliance.filtering.ListFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "alliance.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
+    # A UTC datetime handed to the renderer is written as DRF's DateTimeField writes it ("…Z"): the
+    # column-reading lists pass the database's UTC values through (alliance.apis.api_datetimes).
+    "ORJSON_RENDERER_OPTIONS": (orjson.OPT_UTC_Z,),
     "DEFAULT_PARSER_CLASSES": ["alliance.parsers.DepthLimitedJSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["alliance.throttling.TokenRateThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

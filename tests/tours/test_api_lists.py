@@ -181,6 +181,28 @@ def test_list_datetimes_are_written_as_drf_writes_them(zone):
         assert api_datetime(None) is None
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns"])
+def test_list_datetimes_render_as_drf_writes_them(zone):
+    """What ``api_datetimes`` hands the renderer (a UTC value as it is, in UTC) is rendered exactly as
+    DRF's DateTimeField writes it, with and without microseconds, from UTC and from another offset."""
+    from datetime import UTC, datetime, timedelta
+    from datetime import timezone as fixed
+
+    from drf_orjson_renderer.renderers import ORJSONRenderer
+    from rest_framework.fields import DateTimeField
+
+    from alliance.apis import api_datetimes
+
+    values = [datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=UTC), datetime(2026, 7, 1, 12, tzinfo=UTC),
+              datetime(2026, 7, 1, 14, 30, tzinfo=fixed(timedelta(hours=2))), None]
+    with timezone.override(zone):
+        when = api_datetimes(timezone.get_current_timezone())
+        ours = ORJSONRenderer().render([when(value) for value in values])
+        theirs = JSONRenderer().render([None if value is None else DateTimeField().to_representation(value)
+                                        for value in values])
+    assert ours == theirs
+
+
 def test_a_page_asked_with_paging_parameters_only_is_the_filter_sets_page(api_for, rich_world, hr):
     """Without a filter parameter the filter set is not built; the rows are those it lets through."""
     api = api_for(hr)
