@@ -29,6 +29,8 @@ from django.db.models import QuerySet
 
 from alliance.selectors import PERSON_FIELDS, people_by_membership
 
+EMAIL = PERSON_FIELDS.index("email")  # a person's e-mail is never empty: None is a missing person
+
 
 @functools.cache
 def _columns(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, tuple] | None:
@@ -132,22 +134,25 @@ class ColumnRows:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
+        columns, people = self.columns, self.people
+        people.clear()
+        # Where each people column's membership id and its person's fields are in a record.
+        lookups = [(self.columns.index(name), width + index * len(PERSON_FIELDS))
+                   for index, name in enumerate(self.people_columns)]
         rows = []
-        self.people.clear()
         for record in fetched:
-            values = list(record[:width])
-            for position, column, functions in converters:
-                for function in functions:
-                    values[position] = function(values[position], column, connection)
-            row = dict(zip(self.columns, values, strict=True))
-            rows.append(row)
-            at = width
-            for name in self.people_columns:
-                manager_id, email, full_name, time_zone = record[at:at + len(PERSON_FIELDS)]
-                at += len(PERSON_FIELDS)
-                if row[name] is not None and email is not None:
-                    self.people[row[name]] = {"manager_id": manager_id, "email": email, "full_name": full_name,
-                                              "time_zone": time_zone}
+            if converters:
+                values = list(record[:width])
+                for position, column, functions in converters:
+                    for function in functions:
+                        values[position] = function(values[position], column, connection)
+                rows.append(dict(zip(columns, values, strict=True)))
+            else:
+                rows.append(dict(zip(columns, record[:width], strict=True)))
+            for position, at in lookups:
+                membership_id, email = record[position], record[at + EMAIL]
+                if membership_id is not None and email is not None and membership_id not in people:
+                    people[membership_id] = dict(zip(PERSON_FIELDS, record[at:at + len(PERSON_FIELDS)], strict=True))
         return rows
 
     def _statement(self) -> tuple[str, list] | None:
