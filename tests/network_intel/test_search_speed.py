@@ -90,12 +90,12 @@ def test_facets_equal_the_per_facet_counts(request, corpus, viewer, q):
 
 def test_a_search_is_a_constant_number_of_queries(employee, corpus, django_assert_num_queries):
     with tenancy.tenant_context(employee.organization_id):
-        # Language, company match, page ids with the count, the page's notes, the facets.
-        with django_assert_num_queries(5):
+        # Company match with the language, the page's notes with the count, the facets.
+        with django_assert_num_queries(3):
             results = selectors.search_notes(employee, selectors.SearchFilters(q="pricing"))
         # Own notes (3), the organization's (3) and the teammate's team note.
         assert results.total == 7 and len(results.notes) == 7
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(2):
             selectors.search_notes(employee, selectors.SearchFilters(q="pricing"), with_facets=False)
         # What a result shows needs no further query.
         with django_assert_num_queries(0):
