@@ -383,15 +383,16 @@ BODY_SNIPPET = {"StartSel": MARK_START, "StopSel": MARK_STOP, "MaxWords": 30, "M
 # A page of search results in one statement: the matches (visible to the viewer, filtered,
 # with what they are ordered by) read once, their exact count, the page's top rows (a top-N
 # sort, not a sort of every match) and what each shows (see _DETAILS_SQL). With no match on
-# the page the one row carries the count alone. The page is materialized, so the planner
+# the page the one row carries the count (and the facets) alone. The page is materialized, so the planner
 # knows it holds a page of rows and reads each note by its key: otherwise it may read all
 # of a small organization's notes (and their companies and tags) and keep the page's.
 _SEARCH_PAGE_SQL = """
-    WITH matched AS MATERIALIZED (SELECT * FROM ({matched}) AS x(id, created_at, learned_on, rank)),
+    WITH matched AS MATERIALIZED (SELECT * FROM ({matched})
+                                  AS x(id, created_at, learned_on, rank, source_kind, author_id)),
     page AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY {order}) AS position
              FROM (SELECT * FROM matched ORDER BY {order} LIMIT %s OFFSET %s) AS top)
-    SELECT t.total, d.*
-    FROM (SELECT count(*) AS total FROM matched) AS t
+    SELECT t.total, CASE WHEN d.position > 1 THEN NULL ELSE t.facets END, d.*
+    FROM (SELECT count(*) AS total, {facets} AS facets FROM matched) AS t
     LEFT JOIN LATERAL ({details}) AS d ON true
     ORDER BY d.position
 """
@@ -451,8 +452,9 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries.
 
     With words: one query gives the companies the words resemble and the search language,
-    one the page (its notes with snippets, authors, companies and tags) with the exact
-    count, and one the facets.
+    and one the page (its notes with snippets, authors, companies and tags) with the exact
+    count and the facets, all from one reading of the matches. Without words, the count,
+    the page's ids, its notes and the facets come apart.
     """
     notes, similar, config = filtered_notes(member, filters)
     q = filters.q.strip()[:300]
@@ -462,18 +464,26 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     if q:
         rank = (SearchRank(F("search_vector"), _query(q, config), cover_density=True) if sort == "relevance"
                 else Value(0.0, output_field=FloatField()))
-        matched, params = (notes.annotate(rank=rank).order_by().values_list("pk", "created_at", "learned_on", "rank")
+        matched, params = (notes.annotate(rank=rank).order_by()
+                           .values_list("pk", "created_at", "learned_on", "rank", "source_kind", "author_id")
                            .query.sql_with_params())
         order = ", ".join(f"{column} DESC" for column in ORDERINGS[sort])
         details, details_params = _details_sql(org, q, config)
-        sql = _SEARCH_PAGE_SQL.format(matched=matched, order=order, details=details)
-        rows = _fetch(sql, [*params, per_page, (page - 1) * per_page, *details_params])
+        facets_sql = _FACETS_JSON_SQL.format(size=FACET_SIZE) if with_facets else "NULL::json"
+        facets_params = _facet_params(org) if with_facets else []
+        sql = _SEARCH_PAGE_SQL.format(matched=matched, order=order, facets=facets_sql, details=details)
+
+        def read_page() -> list[tuple]:
+            return _fetch(sql, [*params, per_page, (page - 1) * per_page, *facets_params, *details_params])
+
+        rows = read_page()
         total = rows[0][0]
         last = max(1, -(-total // per_page))
         if page > last:  # a page past the end shows the last one
             page = last
-            rows = _fetch(sql, [*params, per_page, (page - 1) * per_page, *details_params])
-        found = _notes_from_rows([row[1:] for row in rows if row[1] is not None], org)
+            rows = read_page()
+        found = _notes_from_rows([row[2:] for row in rows if row[2] is not None], org)
+        facets = _facets_from_rows(rows[0][1] or []) if with_facets else {}
     else:
         # No words: an index gives the newest (or latest learned) first; the count apart.
         ordered = notes.order_by(*(f"-{column}" for column in ORDERINGS[sort]))
@@ -485,8 +495,8 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
             details, details_params = _details_sql(org, "", config)
             sql = _PAGE_BY_IDS_SQL.format(details=details)
             found = _notes_from_rows(_fetch(sql, [ids, *details_params]), org)
+        facets = _facets(member, notes) if with_facets else {}
     pages = max(1, -(-total // per_page))
-    facets = _facets(member, notes) if with_facets else {}
     return SearchResults(notes=found, total=total, page=page, pages=pages, facets=facets, did_you_mean=similar)
 
 
@@ -542,11 +552,11 @@ def _attach_links(note: IntelNote, organization_id: int, *, companies: list, tag
 
 FACET_SIZE = 10
 
-# Every facet in one statement over the matches (read once): the ten companies, tags and
-# authors with the most matching notes (ties by name, then id), and every source kind.
-_FACETS_SQL = """
-    WITH matched AS MATERIALIZED ({matched})
-    (SELECT 'company', k.company_id::text, c.name, k.count
+# Every facet over the matches (``matched``: id, source_kind, author_id; read once): the ten
+# companies, tags and authors with the most matching notes (ties by name, then id), and
+# every source kind. Rows of (facet, id, label, count), facet by facet, each in its order.
+_FACET_ROWS_SQL = """
+    (SELECT 'company' AS facet, k.company_id::text AS key, c.name AS label, k.count
      FROM (SELECT l.company_id, count(*) AS count FROM matched x
            JOIN network_intel_intelnotecompany l ON l.organization_id = %s AND l.note_id = x.id
            GROUP BY l.company_id) AS k
@@ -569,6 +579,10 @@ _FACETS_SQL = """
      JOIN alliance_user u ON u.id = m.user_id
      ORDER BY k.count DESC, u.full_name, k.author_id LIMIT {size})
 """
+_FACETS_SQL = "WITH matched AS MATERIALIZED ({matched})" + _FACET_ROWS_SQL
+# The same rows as one JSON list (the search page's statement computes them from its own matches).
+_FACETS_JSON_SQL = ("(SELECT json_agg(json_build_array(f.facet, f.key, f.label, f.count)) FROM ("  # noqa: S608 - fixed text
+                    + _FACET_ROWS_SQL + ") AS f)")
 
 
 def _facets(member: Membership, notes: QuerySet[IntelNote]) -> dict[str, list[dict]]:
@@ -576,8 +590,16 @@ def _facets(member: Membership, notes: QuerySet[IntelNote]) -> dict[str, list[di
     matched, params = notes.order_by().values("id", "source_kind", "author_id").query.sql_with_params()
     org = member.organization_id
     with connection.cursor() as cursor:
-        cursor.execute(_FACETS_SQL.format(matched=matched, size=FACET_SIZE), [*params, org, org, org, org, org])
+        cursor.execute(_FACETS_SQL.format(matched=matched, size=FACET_SIZE), [*params, *_facet_params(org)])
         rows = cursor.fetchall()
+    return _facets_from_rows(rows)
+
+
+def _facet_params(organization_id: int) -> list[int]:
+    return [organization_id] * 5
+
+
+def _facets_from_rows(rows: list) -> dict[str, list[dict]]:
     labels = dict(IntelNote.SourceKind.choices)
     facets: dict[str, list[dict]] = {"company": [], "tag": [], "source": [], "author": []}
     for facet, key, label, count in rows:
