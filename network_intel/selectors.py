@@ -14,6 +14,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     F,
     FloatField,
@@ -23,6 +24,7 @@ from django.db.models import (
     QuerySet,
     TextField,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
@@ -462,8 +464,7 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
     page = max(1, page)
     org = member.organization_id
     if q:
-        rank = (SearchRank(F("search_vector"), _query(q, config), cover_density=True) if sort == "relevance"
-                else Value(0.0, output_field=FloatField()))
+        rank = _relevance(q, config) if sort == "relevance" else Value(0.0, output_field=FloatField())
         matched, params = (notes.annotate(rank=rank).order_by()
                            .values_list("pk", "created_at", "learned_on", "rank", "source_kind", "author_id")
                            .query.sql_with_params())
@@ -498,6 +499,17 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
         facets = _facets(member, notes) if with_facets else {}
     pages = max(1, -(-total // per_page))
     return SearchResults(notes=found, total=total, page=page, pages=pages, facets=facets, did_you_mean=similar)
+
+
+def _relevance(q: str, config: str) -> Case:
+    """How well a note matches the words (``ts_rank_cd``); 0 for a note found only through a
+    company the words resemble, which ``ts_rank_cd`` would otherwise read through for nothing
+    (a company typo finds thousands of such notes)."""
+    words = _query(q, config)
+    matches_words = Func(F("search_vector"), words, template="%(expressions)s", arg_joiner=" @@ ",
+                         output_field=BooleanField())
+    return Case(When(matches_words, then=SearchRank(F("search_vector"), words, cover_density=True)),
+                default=Value(0.0), output_field=FloatField())
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:

@@ -139,6 +139,19 @@ def test_pages_and_snippets_equal_the_orm_order_and_headlines(request, corpus, v
     assert got == expected and len(expected) > 0
 
 
+def test_notes_found_only_through_a_company_follow_the_word_matches_newest_first(employee, corpus):
+    """"Initek" matches the words of a note that spells it so, and resembles Initech: that note
+    ranks first (by ``ts_rank_cd``); the notes found only because they are about Initech rank 0,
+    newest first."""
+    spelled = note(employee, title="Initek", body="How their sales team spells it.")
+    with tenancy.tenant_context(employee.organization_id):
+        results = selectors.search_notes(employee, selectors.SearchFilters(q="Initek"))
+        about_initech = list(selectors.notes_visible_to(employee).filter(company_links__company=corpus["initech"])
+                             .order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert results.did_you_mean == [corpus["initech"]]
+    assert [n.pk for n in results.notes] == [spelled.pk, *about_initech] and len(about_initech) == 4
+
+
 def test_a_page_past_the_end_shows_the_last_page(employee, corpus):
     with tenancy.tenant_context(employee.organization_id):
         results = selectors.search_notes(employee, selectors.SearchFilters(q="pricing"), page=9, per_page=3)
