@@ -10,26 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     F,
     FloatField,
     Func,
     Max,
-    OuterRef,
     Q,
     QuerySet,
     TextField,
     Value,
-    Window,
+    When,
 )
-from django.db.models.expressions import RawSQL, RowRange
-from django.db.models.functions import ExtractYear, Greatest
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
 
 from alliance.models import Membership
 from network_intel.models import (
@@ -38,8 +36,6 @@ from network_intel.models import (
     Contact,
     Follow,
     IntelNote,
-    IntelNoteCompany,
-    IntelNoteTag,
     IntelSettings,
     IntroductionRequest,
     Tag,
@@ -97,8 +93,53 @@ def search_language(organization_id: int) -> str:
 SIMILAR_THRESHOLD = 0.3
 
 
-def _trigrams(text: str) -> Func:
-    return Func(Value(text), function="intel_trigrams", output_field=ArrayField(TextField()))
+# The companies a typed name may mean: the same key or domain, or a trigram in common (the
+# GIN index on ``name_trigrams``), most similar first, with the organization's search
+# language in every row (a search needs both: one round trip). With no candidate the one
+# row carries the language alone.
+_COMPANY_MATCHES_SQL = """
+    SELECT s.language, c.*
+    FROM (SELECT coalesce((SELECT search_language FROM network_intel_intelsettings
+                           WHERE organization_id = %(org)s ORDER BY id LIMIT 1), 'english') AS language,
+                 intel_trigrams(%(typed)s) AS typed) AS s
+    LEFT JOIN LATERAL (
+        SELECT {columns}, {similarity} AS similarity
+        FROM network_intel_company c
+        WHERE c.organization_id = %(org)s
+          AND (c.name_key = %(key)s OR upper(c.domain) = upper(%(domain)s) OR c.name_trigrams && s.typed)
+        ORDER BY similarity DESC, c.name, c.id
+        LIMIT %(candidates)s
+    ) AS c ON true
+"""
+_COMPANY_FIELDS = [f for f in Company._meta.concrete_fields]
+_WHOLE_NAME = "intel_similarity(c.name_trigrams, s.typed)"
+_BY_WORD = f"GREATEST({_WHOLE_NAME}, intel_word_similarity(c.name, s.typed))"
+
+
+def _company_matches_and_language(*, organization_id: int, text: str, limit: int,
+                                  by_word: bool = True) -> tuple[list[Company], str]:
+    """``company_matches`` and the organization's search language, in one query."""
+    text = (text or "").strip()[:200]
+    key, domain = company_key(text), domain_of(text)
+    sql = _COMPANY_MATCHES_SQL.format(columns=", ".join(f"c.{f.column}" for f in _COMPANY_FIELDS),
+                                      similarity=_BY_WORD if by_word else _WHOLE_NAME)
+    with connection.cursor() as cursor:
+        # No key (nothing but a legal form, say) compares no key; no domain, no domain.
+        cursor.execute(sql, {"org": organization_id, "typed": key or text, "key": key or None,
+                             "domain": domain or None, "candidates": limit * 5})
+        rows = cursor.fetchall()
+    language = rows[0][0]
+    attnames = [f.attname for f in _COMPANY_FIELDS]
+    candidates = []
+    for row in rows:
+        if row[1] is None:  # no candidate: the language alone
+            continue
+        found = Company.from_db("default", attnames, row[1:-1])
+        found.similarity = row[-1]
+        candidates.append(found)
+    exact = [c for c in candidates if c.name_key == key or (domain and c.domain.lower() == domain)]
+    close = [c for c in candidates if c not in exact and c.similarity >= SIMILAR_THRESHOLD]
+    return (exact + close)[:limit], language
 
 
 def company_matches(*, organization_id: int, text: str, limit: int = 8, by_word: bool = True) -> list[Company]:
@@ -109,28 +150,10 @@ def company_matches(*, organization_id: int, text: str, limit: int = 8, by_word:
     (``by_word=False``) compares whole names only, so "Stark Foods" is not taken for
     Stark Industries.
     """
-    text = (text or "").strip()[:200]
-    if not text:
+    if not (text or "").strip():
         return []
-    key, domain = company_key(text), domain_of(text)
-    same = Q(name_key=key) if key else Q(pk__in=[])
-    if domain:
-        same |= Q(domain__iexact=domain)
-    # Trigrams of the key: "Globx" is close to "Globex Corporation" (key "globex").
-    typed = _trigrams(key or text)
-    similarity = Func(F("name_trigrams"), typed, function="intel_similarity", output_field=FloatField())
-    if by_word:
-        similarity = Greatest(similarity, Func(F("name"), typed, function="intel_word_similarity",
-                                               output_field=FloatField()))
-    candidates = (
-        Company.objects.for_org(organization_id)
-        .annotate(similarity=similarity)
-        .filter(same | Q(name_trigrams__overlap=typed))
-        .order_by("-similarity", "name", "id")
-    )[: limit * 5]
-    exact = [c for c in candidates if c.name_key == key or (domain and c.domain.lower() == domain)]
-    close = [c for c in candidates if c not in exact and c.similarity >= SIMILAR_THRESHOLD]
-    return (exact + close)[:limit]
+    return _company_matches_and_language(organization_id=organization_id, text=text, limit=limit,
+                                         by_word=by_word)[0]
 
 
 def company_list(*, member: Membership, search: str = "") -> QuerySet[Company]:
@@ -318,10 +341,9 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
     """Visible notes matching the filters and the words (full text; company names also by trigram)."""
     org = member.organization_id
     similar: list[Company] = []
-    config = search_language(org)
     q = filters.q.strip()[:300]
     if q:
-        similar = company_matches(organization_id=org, text=q, limit=3)
+        similar, config = _company_matches_and_language(organization_id=org, text=q, limit=3)
         # The words, or a link to a company the text resembles, in one GIN scan: the
         # query carries the organization's mark and the companies' marks (see migration
         # 0005), so the index alone finds exactly this organization's matches. The
@@ -333,6 +355,7 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
         notes = _visible(member, IntelNote.objects.alias(organization_key=F("organization_id") + 0)
                          .filter(organization_key=org)).filter(match)
     else:
+        config = search_language(org)
         notes = notes_visible_to(member)
     if filters.company is not None:
         notes = notes.filter(company_links__company=filters.company)
@@ -353,100 +376,199 @@ def filtered_notes(member: Membership, filters: SearchFilters) -> tuple[QuerySet
     return notes, similar, config
 
 
+# The orders a search offers, newest first within a tie: ``rank`` is the relevance of the words.
+ORDERINGS = {"relevance": ("rank", "created_at", "id"), "newest": ("created_at", "id"),
+             "learned": ("learned_on", "id")}
+TITLE_SNIPPET = {"StartSel": MARK_START, "StopSel": MARK_STOP, "HighlightAll": True}
+BODY_SNIPPET = {"StartSel": MARK_START, "StopSel": MARK_STOP, "MaxWords": 30, "MinWords": 12, "MaxFragments": 2}
+
+# A page of search results in one statement: the matches (visible to the viewer, filtered,
+# with what they are ordered by) read once, their exact count, the page's top rows (a top-N
+# sort, not a sort of every match) and what each shows (see _DETAILS_SQL). With no match on
+# the page the one row carries the count (and the facets) alone. The page is materialized, so the planner
+# knows it holds a page of rows and reads each note by its key: otherwise it may read all
+# of a small organization's notes (and their companies and tags) and keep the page's.
+_SEARCH_PAGE_SQL = """
+    WITH matched AS MATERIALIZED (SELECT * FROM ({matched})
+                                  AS x(id, created_at, learned_on, rank, source_kind, author_id)),
+    page AS MATERIALIZED (SELECT id, row_number() OVER (ORDER BY {order}) AS position
+             FROM (SELECT * FROM matched ORDER BY {order} LIMIT %s OFFSET %s) AS top)
+    SELECT t.total, CASE WHEN d.position > 1 THEN NULL ELSE t.facets END, d.*
+    FROM (SELECT count(*) AS total, {facets} AS facets FROM matched) AS t
+    LEFT JOIN LATERAL ({details}) AS d ON true
+    ORDER BY d.position
+"""
+# What a result shows, for the notes of ``page`` (id, position): the note, its author and
+# the author's user, its companies and tags (by name, as JSON pairs) and, with words, the
+# highlighted title and body. Each note is read by its key from the page (LATERAL, fenced
+# with OFFSET 0 so the planner keeps that order): the companies, tags and snippets are
+# computed for the page's notes only.
+_DETAILS_SQL = """
+    SELECT p.position, d.*,
+           (SELECT coalesce(json_agg(json_build_array(c.id, c.name) ORDER BY c.name, c.id), '[]')
+            FROM network_intel_intelnotecompany l
+            CROSS JOIN LATERAL (SELECT c.id, c.name FROM network_intel_company c
+                                WHERE c.organization_id = %s AND c.id = l.company_id OFFSET 0) AS c
+            WHERE l.organization_id = %s AND l.note_id = d.n_id) AS companies,
+           (SELECT coalesce(json_agg(json_build_array(g.id, g.name) ORDER BY g.name, g.id), '[]')
+            FROM network_intel_intelnotetag l
+            CROSS JOIN LATERAL (SELECT g.id, g.name FROM network_intel_tag g
+                                WHERE g.organization_id = %s AND g.id = l.tag_id OFFSET 0) AS g
+            WHERE l.organization_id = %s AND l.note_id = d.n_id) AS tags,
+           {snippets}
+    FROM {words}page p
+    CROSS JOIN LATERAL (
+        SELECT {columns}
+        FROM network_intel_intelnote n
+        JOIN alliance_membership m ON m.organization_id = %s AND m.id = n.author_id
+        JOIN alliance_user u ON u.id = m.user_id
+        WHERE n.organization_id = %s AND n.id = p.id
+        OFFSET 0
+    ) AS d
+"""
+# A page already chosen (by id, in order): what its notes show.
+_PAGE_BY_IDS_SQL = """
+    WITH page AS (SELECT * FROM unnest(%s::bigint[]) WITH ORDINALITY AS p(id, position))
+    {details}
+    ORDER BY p.position
+"""
+_SNIPPETS_SQL = """ts_headline(w.config, d.n_title, w.query, %s) AS title_snippet,
+           ts_headline(w.config, d.n_body, w.query, %s) AS body_snippet"""
+_WORDS_SQL = ("(SELECT %s::regconfig AS config, websearch_to_tsquery(%s::regconfig, intel_fold(%s)) AS query) AS w"
+              " CROSS JOIN ")
+_NOTE_FIELDS = [f for f in IntelNote._meta.concrete_fields if f.name != "search_vector"]
+_MEMBER_FIELDS = list(Membership._meta.concrete_fields)
+_USER_FIELDS = list(Membership._meta.get_field("user").related_model._meta.concrete_fields)
+_DETAIL_COLUMNS = ", ".join(f"{table}.{f.column} AS {table}_{f.column}"
+                            for table, fields in (("n", _NOTE_FIELDS), ("m", _MEMBER_FIELDS), ("u", _USER_FIELDS))
+                            for f in fields)
+
+
+def _headline_options(options: dict) -> str:
+    """``ts_headline``'s options as Django's ``SearchHeadline`` writes them."""
+    return ", ".join(connection.ops.compose_sql(f"{option}=%s", [value]) for option, value in options.items())
+
+
 def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, per_page: int = 20,
                  with_facets: bool = True) -> SearchResults:
     """Ranked (title > tags/companies > body), highlighted, faceted. A constant number of queries.
 
-    With words, one query gives the page's ids and the exact count, one more the page's
-    notes with their snippets, authors, companies and tags, and one the facets.
+    With words: one query gives the companies the words resemble and the search language,
+    and one the page (its notes with snippets, authors, companies and tags) with the exact
+    count and the facets, all from one reading of the matches. Without words, the count,
+    the page's ids, its notes and the facets come apart.
     """
     notes, similar, config = filtered_notes(member, filters)
     q = filters.q.strip()[:300]
-    if q and filters.sort == "relevance":
-        ordered = notes.annotate(rank=SearchRank(F("search_vector"), _query(q, config), cover_density=True)
-                                 ).order_by("-rank", "-created_at", "-id")
-    elif filters.sort == "learned":
-        ordered = notes.order_by("-learned_on", "-id")
-    else:
-        ordered = notes.order_by("-created_at", "-id")
+    sort = filters.sort if filters.sort in ORDERINGS and (q or filters.sort != "relevance") else "newest"
     page = max(1, page)
-    ids, total = [], None
+    org = member.organization_id
     if q:
-        # Words narrow the notes down: one pass over the matches gives both the page and
-        # the count, instead of a count and a ranked page apart. The count is a window in
-        # the page's own order over every row (so one sort serves both, and the window
-        # keeps the rank, not the stored vectors it is computed from). Only ids and the
-        # count come back: the page's details come next, by id.
-        matches = Window(Count("pk"), order_by=list(ordered.query.order_by), frame=RowRange(start=None, end=None))
-        rows = list(ordered.annotate(matches=matches).values_list("pk", "matches")
-                    [(page - 1) * per_page: page * per_page])
-        if rows:
-            ids, total = [pk for pk, _ in rows], rows[0][1]
-        elif page == 1:
-            total = 0
-    if total is None:  # no words (an index gives the newest first), or a page past the end
+        rank = _relevance(q, config) if sort == "relevance" else Value(0.0, output_field=FloatField())
+        matched, params = (notes.annotate(rank=rank).order_by()
+                           .values_list("pk", "created_at", "learned_on", "rank", "source_kind", "author_id")
+                           .query.sql_with_params())
+        order = ", ".join(f"{column} DESC" for column in ORDERINGS[sort])
+        details, details_params = _details_sql(org, q, config)
+        facets_sql = _FACETS_JSON_SQL.format(size=FACET_SIZE) if with_facets else "NULL::json"
+        facets_params = _facet_params(org) if with_facets else []
+        sql = _SEARCH_PAGE_SQL.format(matched=matched, order=order, facets=facets_sql, details=details)
+
+        def read_page() -> list[tuple]:
+            return _fetch(sql, [*params, per_page, (page - 1) * per_page, *facets_params, *details_params])
+
+        rows = read_page()
+        total = rows[0][0]
+        last = max(1, -(-total // per_page))
+        if page > last:  # a page past the end shows the last one
+            page = last
+            rows = read_page()
+        found = _notes_from_rows([row[2:] for row in rows if row[2] is not None], org)
+        facets = _facets_from_rows(rows[0][1] or []) if with_facets else {}
+    else:
+        # No words: an index gives the newest (or latest learned) first; the count apart.
+        ordered = notes.order_by(*(f"-{column}" for column in ORDERINGS[sort]))
         total = notes.count()
         page = min(page, max(1, -(-total // per_page)))
         ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
-    found = []
-    if ids:
-        by_id = {note.pk: note for note in _with_details(
-            IntelNote.objects.for_org(member.organization_id).filter(pk__in=ids), member, q, config)}
-        found = _attach_links([by_id[i] for i in ids if i in by_id], member.organization_id)
+        found = []
+        if ids:
+            details, details_params = _details_sql(org, "", config)
+            sql = _PAGE_BY_IDS_SQL.format(details=details)
+            found = _notes_from_rows(_fetch(sql, [ids, *details_params]), org)
+        facets = _facets(member, notes) if with_facets else {}
     pages = max(1, -(-total // per_page))
-    facets = _facets(member, notes) if with_facets else {}
     return SearchResults(notes=found, total=total, page=page, pages=pages, facets=facets, did_you_mean=similar)
 
 
-def _with_details(notes: QuerySet[IntelNote], member: Membership, q: str, config: str) -> QuerySet[IntelNote]:
-    """What a result shows, in the same query: author, companies, tags, and with words the snippets.
+def _relevance(q: str, config: str) -> Case:
+    """How well a note matches the words (``ts_rank_cd``); 0 for a note found only through a
+    company the words resemble, which ``ts_rank_cd`` would otherwise read through for nothing
+    (a company typo finds thousands of such notes)."""
+    words = _query(q, config)
+    matches_words = Func(F("search_vector"), words, template="%(expressions)s", arg_joiner=" @@ ",
+                         output_field=BooleanField())
+    return Case(When(matches_words, then=SearchRank(F("search_vector"), words, cover_density=True)),
+                default=Value(0.0), output_field=FloatField())
 
-    ``note.companies.all()`` and ``.tags.all()`` then answer from the arrays without a
-    query (see ``_attach_links``).
-    """
-    org = member.organization_id
-    companies = (IntelNoteCompany.objects.for_org(org).filter(note_id=OuterRef("pk"))
-                 .order_by("company__name", "company_id"))
-    tags = IntelNoteTag.objects.for_org(org).filter(note_id=OuterRef("pk")).order_by("tag__name", "tag_id")
-    notes = notes.defer("search_vector").select_related("author__user").annotate(
-        company_ids=ArraySubquery(companies.values("company_id")),
-        company_names=ArraySubquery(companies.values("company__name")),
-        tag_ids=ArraySubquery(tags.values("tag_id")),
-        tag_names=ArraySubquery(tags.values("tag__name")),
-    )
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _details_sql(organization_id: int, q: str, config: str) -> tuple[str, list]:
+    """``_DETAILS_SQL`` with its parameters; with words, the highlighted title and body too."""
+    snippets, words, params = "NULL AS title_snippet, NULL AS body_snippet", "", []
     if q:
-        notes = notes.annotate(
-            title_snippet=SearchHeadline("title", _query(q, config), config=config, start_sel=MARK_START,
-                                         stop_sel=MARK_STOP, highlight_all=True),
-            body_snippet=body_headline(q, config),
-        )
-    return notes
+        snippets, words = _SNIPPETS_SQL, _WORDS_SQL
+        params = [_headline_options(TITLE_SNIPPET), _headline_options(BODY_SNIPPET), config, config, q]
+    sql = _DETAILS_SQL.format(columns=_DETAIL_COLUMNS, snippets=snippets, words=words)
+    return sql, [organization_id] * 4 + params + [organization_id] * 2
+
+
+def _notes_from_rows(rows: list[tuple], organization_id: int) -> list[IntelNote]:
+    """Notes (with author, user, companies and tags, as ``select_related``/``prefetch_related``
+    would give them) from ``_DETAILS_SQL``'s rows, in their order."""
+    found = []
+    notes_end = 1 + len(_NOTE_FIELDS)
+    members_end = notes_end + len(_MEMBER_FIELDS)
+    users_end = members_end + len(_USER_FIELDS)
+    for row in rows:
+        note = IntelNote.from_db("default", [f.attname for f in _NOTE_FIELDS], row[1:notes_end])
+        author = Membership.from_db("default", [f.attname for f in _MEMBER_FIELDS], row[notes_end:members_end])
+        user = author._meta.get_field("user").related_model.from_db(
+            "default", [f.attname for f in _USER_FIELDS], row[members_end:users_end])
+        author._state.fields_cache["user"] = user
+        note._state.fields_cache["author"] = author
+        companies, tags, note.title_snippet, note.body_snippet = row[users_end:]
+        _attach_links(note, organization_id, companies=companies, tags=tags)
+        found.append(note)
+    return found
 
 
 LINKED_FIELDS = ["id", "organization_id", "name"]
 
 
-def _attach_links(notes: list[IntelNote], organization_id: int) -> list[IntelNote]:
-    """Fill ``note.companies.all()`` and ``note.tags.all()`` from the arrays ``_with_details`` read,
-    as ``prefetch_related`` would (the same objects, in the same order, without a query)."""
-    for note in notes:
-        for name, model, ids, labels in (("companies", Company, note.company_ids, note.company_names),
-                                         ("tags", Tag, note.tag_ids, note.tag_names)):
-            related = getattr(note, name).all()
-            related._result_cache = [model.from_db("default", LINKED_FIELDS, [pk, organization_id, label])
-                                     for pk, label in zip(ids, labels, strict=True)]
-            related._prefetch_done = True
-            note.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
-    return notes
+def _attach_links(note: IntelNote, organization_id: int, *, companies: list, tags: list) -> None:
+    """Fill ``note.companies.all()`` and ``note.tags.all()`` from (id, name) pairs, as
+    ``prefetch_related`` would (the same objects, in the same order, without a query)."""
+    for name, model, pairs in (("companies", Company, companies), ("tags", Tag, tags)):
+        related = getattr(note, name).all()
+        related._result_cache = [model.from_db("default", LINKED_FIELDS, [pk, organization_id, label])
+                                 for pk, label in pairs]
+        related._prefetch_done = True
+        note.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
 
 
 FACET_SIZE = 10
 
-# Every facet in one statement over the matches (read once): the ten companies, tags and
-# authors with the most matching notes (ties by name, then id), and every source kind.
-_FACETS_SQL = """
-    WITH matched AS MATERIALIZED ({matched})
-    (SELECT 'company', k.company_id::text, c.name, k.count
+# Every facet over the matches (``matched``: id, source_kind, author_id; read once): the ten
+# companies, tags and authors with the most matching notes (ties by name, then id), and
+# every source kind. Rows of (facet, id, label, count), facet by facet, each in its order.
+_FACET_ROWS_SQL = """
+    (SELECT 'company' AS facet, k.company_id::text AS key, c.name AS label, k.count
      FROM (SELECT l.company_id, count(*) AS count FROM matched x
            JOIN network_intel_intelnotecompany l ON l.organization_id = %s AND l.note_id = x.id
            GROUP BY l.company_id) AS k
@@ -469,6 +591,10 @@ _FACETS_SQL = """
      JOIN alliance_user u ON u.id = m.user_id
      ORDER BY k.count DESC, u.full_name, k.author_id LIMIT {size})
 """
+_FACETS_SQL = "WITH matched AS MATERIALIZED ({matched})" + _FACET_ROWS_SQL
+# The same rows as one JSON list (the search page's statement computes them from its own matches).
+_FACETS_JSON_SQL = ("(SELECT json_agg(json_build_array(f.facet, f.key, f.label, f.count)) FROM ("  # noqa: S608 - fixed text
+                    + _FACET_ROWS_SQL + ") AS f)")
 
 
 def _facets(member: Membership, notes: QuerySet[IntelNote]) -> dict[str, list[dict]]:
@@ -476,8 +602,16 @@ def _facets(member: Membership, notes: QuerySet[IntelNote]) -> dict[str, list[di
     matched, params = notes.order_by().values("id", "source_kind", "author_id").query.sql_with_params()
     org = member.organization_id
     with connection.cursor() as cursor:
-        cursor.execute(_FACETS_SQL.format(matched=matched, size=FACET_SIZE), [*params, org, org, org, org, org])
+        cursor.execute(_FACETS_SQL.format(matched=matched, size=FACET_SIZE), [*params, *_facet_params(org)])
         rows = cursor.fetchall()
+    return _facets_from_rows(rows)
+
+
+def _facet_params(organization_id: int) -> list[int]:
+    return [organization_id] * 5
+
+
+def _facets_from_rows(rows: list) -> dict[str, list[dict]]:
     labels = dict(IntelNote.SourceKind.choices)
     facets: dict[str, list[dict]] = {"company": [], "tag": [], "source": [], "author": []}
     for facet, key, label, count in rows:

@@ -13,13 +13,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
 
 from alliance import tenancy
 from alliance.models import Membership
 from network_intel import selectors, services
 from network_intel.models import Contact, IntelNote, IntelNoteCompany, IntelNoteTag
+from network_intel.text import MARK_START, MARK_STOP
 from tests.alliance.factories import MembershipFactory
 from tests.network_intel.factories import company, contact, note
 
@@ -90,12 +92,12 @@ def test_facets_equal_the_per_facet_counts(request, corpus, viewer, q):
 
 def test_a_search_is_a_constant_number_of_queries(employee, corpus, django_assert_num_queries):
     with tenancy.tenant_context(employee.organization_id):
-        # Language, company match, page ids with the count, the page's notes, the facets.
-        with django_assert_num_queries(5):
+        # Company match with the language; the page's notes with the count and the facets.
+        with django_assert_num_queries(2):
             results = selectors.search_notes(employee, selectors.SearchFilters(q="pricing"))
         # Own notes (3), the organization's (3) and the teammate's team note.
         assert results.total == 7 and len(results.notes) == 7
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(2):
             selectors.search_notes(employee, selectors.SearchFilters(q="pricing"), with_facets=False)
         # What a result shows needs no further query.
         with django_assert_num_queries(0):
@@ -107,6 +109,47 @@ def test_a_search_is_a_constant_number_of_queries(employee, corpus, django_asser
         assert author == plain[found.pk].author.user.full_name
         assert companies == [c.name for c in plain[found.pk].companies.all()]
         assert tags == [t.name for t in plain[found.pk].tags.all()]
+
+
+@pytest.mark.parametrize("viewer", ["employee", "manager", "hr"])
+@pytest.mark.parametrize("q", ["pricing", "Globx", "pricing hiring", "-roadmap"])
+@pytest.mark.parametrize("sort", ["relevance", "newest", "learned"])
+def test_pages_and_snippets_equal_the_orm_order_and_headlines(request, corpus, viewer, q, sort):
+    """The page statement's order, count and snippets are those of the ORM definitions, page by page."""
+    member = request.getfixturevalue(viewer)
+    with tenancy.tenant_context(member.organization_id):
+        notes, _, config = selectors.filtered_notes(member, selectors.SearchFilters(q=q))
+        rank = SearchRank(F("search_vector"), selectors._query(q, config), cover_density=True)
+        ordering = {"relevance": ("-rank", "-created_at", "-id"), "newest": ("-created_at", "-id"),
+                    "learned": ("-learned_on", "-id")}[sort]
+        expected = list(notes.annotate(
+            rank=rank,
+            title_snippet=SearchHeadline("title", selectors._query(q, config), config=config,
+                                         start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True),
+            body_snippet=selectors.body_headline(q, config),
+        ).order_by(*ordering).values_list("pk", "title_snippet", "body_snippet"))
+        got, page = [], 1
+        while True:
+            results = selectors.search_notes(member, selectors.SearchFilters(q=q, sort=sort), page=page, per_page=2)
+            assert results.total == len(expected) and results.page == page
+            got += [(n.pk, n.title_snippet, n.body_snippet) for n in results.notes]
+            if page >= results.pages:
+                break
+            page += 1
+    assert got == expected and len(expected) > 0
+
+
+def test_notes_found_only_through_a_company_follow_the_word_matches_newest_first(employee, corpus):
+    """"Initek" matches the words of a note that spells it so, and resembles Initech: that note
+    ranks first (by ``ts_rank_cd``); the notes found only because they are about Initech rank 0,
+    newest first."""
+    spelled = note(employee, title="Initek", body="How their sales team spells it.")
+    with tenancy.tenant_context(employee.organization_id):
+        results = selectors.search_notes(employee, selectors.SearchFilters(q="Initek"))
+        about_initech = list(selectors.notes_visible_to(employee).filter(company_links__company=corpus["initech"])
+                             .order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert results.did_you_mean == [corpus["initech"]]
+    assert [n.pk for n in results.notes] == [spelled.pk, *about_initech] and len(about_initech) == 4
 
 
 def test_a_page_past_the_end_shows_the_last_page(employee, corpus):
