@@ -56,12 +56,44 @@ def _start_postgres() -> str:
     import pgserver
 
     pgdata = DATA_DIR / "pg"
+    # Applies from the server's next start: an existing stopped server starts with it now, a new
+    # data directory from its second start (the server stops when its last user exits).
+    _size_shared_buffers(pgdata)
     # cleanup_mode="stop": the server stops when the last process using it exits;
     # the data directory stays, so data survives restarts.
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    _size_shared_buffers(pgdata)
     atexit.register(lambda: None)  # keep a reference until exit
     _start_postgres.server = server  # type: ignore[attr-defined]
     return server.get_uri()
+
+
+SHARED_BUFFERS_MARK = "# alliance.devenv: shared_buffers"
+
+
+def shared_buffers_mb() -> int:
+    """PostgreSQL's own cache, as production sizes it: a quarter of the memory, here at most 1 GB
+    (initdb's 128 MB holds a fraction of a big organization's notes, so a search that reads a few
+    thousand of them read most from the operating system instead)."""
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)
+    except (ValueError, OSError, AttributeError):
+        return 128
+    return max(128, min(memory_mb // 4, 1024))
+
+
+def _size_shared_buffers(pgdata: Path) -> None:
+    """Set the embedded server's ``shared_buffers`` (see ``shared_buffers_mb``) in its configuration,
+    once: the last setting in postgresql.conf wins, and the line says who wrote it."""
+    conf = pgdata / "postgresql.conf"
+    if not conf.exists():
+        return
+    text = conf.read_text()
+    line = f"shared_buffers = {shared_buffers_mb()}MB  {SHARED_BUFFERS_MARK}"
+    if line in text:
+        return
+    kept = [entry for entry in text.splitlines() if SHARED_BUFFERS_MARK not in entry]
+    conf.write_text("\n".join([*kept, line]) + "\n")
 
 
 def _redis_ping(socket_path: Path) -> bool:
