@@ -60,3 +60,23 @@ def test_production_settings_send_the_content_security_policy():
     policy = result.stdout.strip()
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "upgrade-insecure-requests" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_the_embedded_postgres_gets_its_shared_buffers_once(tmp_path, monkeypatch):
+    """The embedded server's configuration ends with one marked shared_buffers line, rewritten (not
+    repeated) when the size changes; the lines before it are kept."""
+    from alliance import devenv
+
+    conf = tmp_path / "postgresql.conf"
+    conf.write_text("shared_buffers = 128MB\t\t\t# min 128kB\nmax_connections = 100\n")
+    devenv._size_shared_buffers(tmp_path)
+    devenv._size_shared_buffers(tmp_path)
+    size = devenv.shared_buffers_mb()
+    assert 128 <= size <= 1024
+    lines = conf.read_text().splitlines()
+    assert lines[:2] == ["shared_buffers = 128MB\t\t\t# min 128kB", "max_connections = 100"]
+    assert lines[2:] == [f"shared_buffers = {size}MB  {devenv.SHARED_BUFFERS_MARK}"]
+    monkeypatch.setattr(devenv, "shared_buffers_mb", lambda: 512)
+    devenv._size_shared_buffers(tmp_path)
+    assert conf.read_text().splitlines()[2:] == [f"shared_buffers = 512MB  {devenv.SHARED_BUFFERS_MARK}"]
+    devenv._size_shared_buffers(tmp_path / "missing")  # no data directory yet: nothing to do
