@@ -27,7 +27,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
 
-from alliance.selectors import PERSON_FIELDS, people_by_membership
+from alliance.selectors import PERSON_COLUMNS_SQL, PERSON_FIELDS, PERSON_TABLES_SQL, people_by_membership
 
 EMAIL = PERSON_FIELDS.index("email")  # a person's e-mail is never empty: None is a missing person
 
@@ -73,9 +73,8 @@ def _people_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str,
         column = quote(model._meta.get_field(name).column)
         selects += [f"p{index}.{field}" for field in PERSON_FIELDS]
         joins.append(  # names from the models' metadata; the organization is a parameter
-            f"LEFT JOIN LATERAL (SELECT m.manager_id, u.email, u.full_name, u.time_zone FROM alliance_membership m "  # noqa: S608
-            f"JOIN alliance_user u ON u.id = m.user_id WHERE m.organization_id = %s AND m.id = page.{column} OFFSET 0) "
-            f"p{index} ON true"
+            f"LEFT JOIN LATERAL (SELECT {PERSON_COLUMNS_SQL} FROM {PERSON_TABLES_SQL} "  # noqa: S608
+            f"WHERE m.organization_id = %s AND m.id = page.{column} OFFSET 0) p{index} ON true"
         )
     return ", ".join(selects), " ".join(joins)
 

@@ -218,8 +218,11 @@ def live_credential(model: type[models.Model], *, organization_id: int, digest: 
     return instances[0]
 
 
-# What a list row says about a person behind a membership (see people_by_membership).
+# What a list row says about a person behind a membership ``m`` (see people_by_membership), and
+# where it is read from: the one definition for this selector and alliance.listing's page statement.
 PERSON_FIELDS = ("manager_id", "email", "full_name", "time_zone")
+PERSON_COLUMNS_SQL = "m.manager_id, u.email, u.full_name, u.time_zone"
+PERSON_TABLES_SQL = "alliance_membership m JOIN alliance_user u ON u.id = m.user_id"
 
 
 def people_by_membership(organization_id: int, membership_ids) -> dict[int, dict[str, object]]:
@@ -231,11 +234,11 @@ def people_by_membership(organization_id: int, membership_ids) -> dict[int, dict
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT m.id, m.manager_id, u.email, u.full_name, u.time_zone FROM alliance_membership m "
-            "JOIN alliance_user u ON u.id = m.user_id WHERE m.organization_id = %s AND m.id = ANY(%s)",
+            f"SELECT m.id, {PERSON_COLUMNS_SQL} FROM {PERSON_TABLES_SQL} "  # noqa: S608 (constants)
+            "WHERE m.organization_id = %s AND m.id = ANY(%s)",
             [organization_id, ids],
         )
         return {
-            pk: {"manager_id": manager_id, "email": email, "full_name": full_name, "time_zone": time_zone}
-            for pk, manager_id, email, full_name, time_zone in cursor.fetchall()
+            pk: dict(zip(PERSON_FIELDS, person, strict=True))
+            for pk, *person in cursor.fetchall()
         }

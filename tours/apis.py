@@ -219,7 +219,6 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         for row in rows:
             employee, manager = people[row["employee_id"]], people[row["manager_id"]]
             status, kind, start, end = row["status"], row["kind"], row["start_date"], row["end_date"]
-            granted = row["first_conversation_granted_on"]
             items.append({
                 "id": row["id"], "employee": row["employee_id"], "employee_email": employee["email"],
                 "employee_name": employee["full_name"], "manager": row["manager_id"],
@@ -227,15 +226,15 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
                 "kind": kind, "status": status, "title": row["title"], "mission": row["mission"],
                 "company_objectives": row["company_objectives"], "employee_benefits": row["employee_benefits"],
                 "success_company": row["success_company"], "success_employee": row["success_employee"],
-                "alignment_notes": row["alignment_notes"], "start_date": None if start is None else start.isoformat(),
-                "end_date": None if end is None else end.isoformat(), "cadence_months": row["cadence_months"],
+                "alignment_notes": row["alignment_notes"], "start_date": api_date(start),
+                "end_date": api_date(end), "cadence_months": row["cadence_months"],
                 "next_tour_lead_days": row["next_tour_lead_days"], "previous_tour": row["previous_tour_id"],
                 "program": row["program_id"], "cohort": row["cohort_id"],
                 "proposed_at": when(row["proposed_at"]),
                 "accepted_at": when(row["accepted_at"]),
                 "closed_at": when(row["closed_at"]),
                 "closing_note": row["closing_note"], "changes_requested": row["changes_requested"],
-                "first_conversation_granted_on": None if granted is None else granted.isoformat(),
+                "first_conversation_granted_on": api_date(row["first_conversation_granted_on"]),
                 "next_tour_plan": row["next_tour_plan"], "next_tour_plan_notes": row["next_tour_plan_notes"],
                 "next_tour_plan_recorded_at": when(row["next_tour_plan_recorded_at"]),
                 "next_tour_conversation_due": tour_next_conversation_due(
