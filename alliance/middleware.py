@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import zoneinfo
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -101,6 +103,25 @@ class BrowserMessageMiddleware(MessageMiddleware):
 
     def process_response(self, request, response):
         if is_api_request(request):
+            return response
+        return super().process_response(request, response)
+
+
+# A JSON answer of the API is no document: nothing in it may load, run or be framed. The policy
+# GitHub's API sends, written once instead of built per response.
+API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY) on every page, and on the API's JSON
+    answers the fixed ``API_CONTENT_SECURITY_POLICY``: building the page policy cost an API list
+    request about as much as rendering its JSON. The API's HTML (its documentation) keeps the page
+    policy."""
+
+    def process_response(self, request, response):
+        if (is_api_request(request) and CSP_HEADER not in response
+                and response.get("Content-Type", "").startswith("application/json")):
+            response[CSP_HEADER] = API_CONTENT_SECURITY_POLICY
             return response
         return super().process_response(request, response)
 

@@ -20,6 +20,16 @@ def test_every_page_has_the_policy(client, path):
     assert directives["frame-ancestors"] == "'none'"
 
 
+@pytest.mark.parametrize("path", ["/api/v1/me/", "/api/v1/tours/", "/api/v1/nowhere/"])
+def test_api_json_answers_have_the_fixed_policy_of_a_non_document(client, api_for, hr, path):
+    from alliance.middleware import API_CONTENT_SECURITY_POLICY
+
+    for response in (api_for(hr).get(path), client.get(path)):  # with a token, and without (401/404)
+        assert response["Content-Type"].startswith("application/json")
+        assert response["Content-Security-Policy"] == API_CONTENT_SECURITY_POLICY == (
+            "default-src 'none'; frame-ancestors 'none'")
+
+
 def test_signed_in_pages_have_the_policy(client_for, employee):
     response = client_for(employee).get(f"/o/{employee.organization.slug}/")
     assert response.status_code == 200 and "script-src 'self'" in response["Content-Security-Policy"]

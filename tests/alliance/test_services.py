@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from alliance import services, tenancy
+from alliance import selectors, services, tenancy
 from alliance.errors import ApplicationError
 from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from alliance.tokens import token_parse
 from tests.alliance.factories import MembershipFactory, make_invitation
 
 
@@ -143,8 +144,11 @@ def test_token_authentication_loads_what_select_related_loaded_and_reads_revocat
         with django_assert_num_queries(1) as captured:  # the tenant setting and the lookup, in one round trip
             found = services.api_token_authenticate(token)
         assert captured.captured_queries[0]["sql"].startswith("SELECT set_config('alliance.organization_id'")
+        assert captured.captured_queries[0]["sql"].count(" JOIN ") == 3  # membership, organization, user
         with django_assert_num_queries(0):
-            loaded = [found.organization, found.membership, found.membership.user, found.membership.manager]
+            loaded = [found.organization, found.membership, found.membership.user]
+        with django_assert_num_queries(1):  # the member's manager: read by the services that need it
+            loaded.append(found.membership.manager)
         for ours, theirs in zip(
             [found, *loaded], [expected, expected.organization, expected.membership, expected.membership.user,
                                expected.membership.manager], strict=True,
@@ -159,10 +163,16 @@ def test_token_authentication_loads_what_select_related_loaded_and_reads_revocat
 
 @pytest.mark.django_db
 def test_token_authentication_leaves_a_missing_manager_empty(hr):
+
     with tenancy.tenant_context(hr.organization_id):
         Membership.objects.filter(pk=hr.pk).update(manager=None)
         _api_token, token = services.api_token_create(by=hr, name="sync")
         found = services.api_token_authenticate(token)
         assert found.membership.manager is None and found.membership.user == hr.user
+        # A nullable reference is a LEFT JOIN, left empty as select_related leaves it.
+        digest = token_parse(token, kind=services.API_TOKEN_KIND).digest
+        with_manager = selectors.live_credential(ApiToken, organization_id=hr.organization_id, digest=digest,
+                                                 related=("membership__user", "membership__manager"))
+        assert with_manager.membership.manager is None and with_manager.membership.user == hr.user
         Membership.objects.filter(pk=hr.pk).update(status=Membership.Status.FORMER)
         assert services.api_token_authenticate(token) is None

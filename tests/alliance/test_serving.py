@@ -48,9 +48,68 @@ def test_database_connections_persist_with_health_checks(monkeypatch):
 
 def test_gunicorn_config_is_sized_for_the_machine():
     import multiprocessing
+
+    from gunicorn.workers.gthread import ThreadWorker
+
+    config = _gunicorn_config()
+    assert config["workers"] == multiprocessing.cpu_count()
+    assert issubclass(config["worker_class"], ThreadWorker) and config["threads"] >= 2
+
+
+def _gunicorn_config() -> dict:
     import runpy
     from pathlib import Path
 
-    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"))
-    assert config["workers"] == multiprocessing.cpu_count()
-    assert config["worker_class"] == "gthread" and config["threads"] >= 2
+    return runpy.run_path(str(Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"))
+
+
+class _Client:
+    def setblocking(self, flag: bool) -> None:
+        pass
+
+
+class _Listener:
+    """A listening socket with connections waiting: ``accept`` hands them out one by one."""
+
+    def __init__(self, waiting: int) -> None:
+        self.waiting = waiting
+
+    def accept(self):
+        if not self.waiting:
+            raise BlockingIOError(11, "no connection waiting")
+        self.waiting -= 1
+        return _Client(), ("127.0.0.1", 50000)
+
+    def getsockname(self):
+        return ("127.0.0.1", 8000)
+
+
+def test_a_worker_whose_threads_are_all_taken_leaves_a_new_connection_to_a_sibling_first(monkeypatch):
+    """gunicorn's gthread worker takes every connection it sees, so keep-alive clients can pile onto
+    one process while the other idles; the deployed worker pauses first when its threads are taken,
+    and takes the connection after the pause if no sibling did."""
+    worker_class = _gunicorn_config()["worker_class"]
+    clock = [100.0]
+    monkeypatch.setattr("time.monotonic", lambda: clock[0])
+    worker = object.__new__(worker_class)
+    worker._defer_until = worker._take_until = 0.0
+    worker.worker_connections = 1000
+    worker.cfg = type("Config", (), {"threads": 2})()
+    worker.nr_conns, worker._accepting, accepted, switched = 0, True, [], []
+    worker.enqueue_req = accepted.append
+    worker.set_accept_enabled = switched.append
+    monkeypatch.setattr("gunicorn.workers.gthread.TConn", lambda cfg, sock, addr, server: sock)
+
+    listener = _Listener(waiting=3)
+    worker.accept(listener)
+    worker.accept(listener)  # a free thread each: taken at once
+    assert len(accepted) == 2 and worker.nr_conns == 2 and listener.waiting == 1
+    worker.accept(listener)  # its threads are taken: it pauses and stops accepting meanwhile
+    assert len(accepted) == 2 and listener.waiting == 1 and switched == [False]
+    assert worker.worker_connections == 0  # the run loop does not accept during the pause
+    clock[0] += worker.ACCEPT_DEFER
+    assert worker.worker_connections == 1000  # the pause is over: the loop accepts again
+    worker.accept(listener)  # no sibling took it: this worker does
+    assert len(accepted) == 3 and listener.waiting == 0
+    worker.accept(_Listener(waiting=0))  # a sibling was faster: nothing to take, no error
+    assert len(accepted) == 3
