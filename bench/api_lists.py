@@ -30,6 +30,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from datetime import timedelta
@@ -301,6 +302,77 @@ def wrk(binary: str, token: str, path: str, duration: int) -> dict:
             "p50": float(fields[5]), "p95": float(fields[6]), "p99": float(fields[7]), "requests": requests}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: str) -> tuple[int, int] | None:
+    """(parent pid, CPU ticks used) of a process, or None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def cpu_snapshot(master: int) -> dict[str, int]:
+    """CPU ticks used so far by the web workers (gunicorn's children), PostgreSQL's processes, and
+    the whole machine (busy and idle), to split a run's CPU per request."""
+    totals = {"web": 0, "postgres": 0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (stat := _proc_stat(entry.name)) is None:
+            continue
+        if stat[0] == master:
+            totals["web"] += stat[1]
+        else:
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if command.startswith(b"postgres"):
+                totals["postgres"] += stat[1]
+    machine = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    totals["idle"] = machine[3] + machine[4]
+    totals["machine"] = sum(machine[:8])
+    return totals
+
+
+def connections_per_worker(master: int) -> list[int]:
+    """How many of the open connections to the benchmark's port each web worker holds."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == PORT:  # established
+                inodes.add(fields[9])
+    held = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (stat := _proc_stat(entry.name)) is not None and stat[0] == master:
+            try:
+                links = [os.readlink(fd) for fd in (entry / "fd").iterdir()]
+            except OSError:
+                continue
+            held.append(sum(link[8:-1] in inodes for link in links if link.startswith("socket:[")))
+    return sorted(held, reverse=True)
+
+
+def measured_wrk(binary: str, token: str, path: str, duration: int, master: int) -> dict:
+    """``wrk``, and what the run cost: CPU per request of the web workers, of PostgreSQL and of the
+    whole machine, how idle the machine stayed, and how the connections spread over the workers."""
+    spread: list[int] = []
+    sampler = threading.Timer(duration / 2, lambda: spread.extend(connections_per_worker(master)))
+    before = cpu_snapshot(master)
+    sampler.start()
+    figures = wrk(binary, token, path, duration)
+    sampler.join()
+    after = cpu_snapshot(master)
+    used = {key: after[key] - before[key] for key in after}
+    per_request = 1000 / CLOCK_TICKS / max(figures["requests"], 1)
+    figures.update(web_cpu=used["web"] * per_request, postgres_cpu=used["postgres"] * per_request,
+                   machine_cpu=(used["machine"] - used["idle"]) * per_request,
+                   idle=used["idle"] / max(used["machine"], 1), spread="/".join(map(str, spread)))
+    return figures
+
+
 def load_average(when: str) -> str:
     """The machine's load average (1, 5, 15 min): the benchmark shares the cores with whatever else runs."""
     one, five, fifteen = os.getloadavg()
@@ -375,12 +447,17 @@ def main() -> None:
             # per-process caches (compiled SQL fragments, the throttle's script) on its first requests.
             for endpoint in ("/api/v1/tours/?page_size=50", "/api/v1/checkpoints/?page_size=50"):
                 wrk(binary, tokens["small"], endpoint, 2)
-            print(f"{'endpoint':<36} {'org':<6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+            print("(CPU ms per request: of the web workers, of PostgreSQL, of the whole machine; the machine's "
+                  "idle share; connections per web worker at mid-run)")
+            print(f"{'endpoint':<36} {'org':<6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+                  f" {'web':>6} {'pg':>6} {'all':>6} {'idle':>5}  spread")
             for endpoint in ("/api/v1/tours/?page_size=50", "/api/v1/checkpoints/?page_size=50"):
                 for slug in orgs:
-                    figures = wrk(binary, tokens[slug], endpoint, args.duration)
+                    figures = measured_wrk(binary, tokens[slug], endpoint, args.duration, server.pid)
                     print(f"{endpoint:<36} {slug:<6} {figures['rps']:>8.1f} {figures['p50']:>8.1f} "
-                          f"{figures['p95']:>8.1f} {figures['p99']:>8.1f} {figures['errors']:>7}")
+                          f"{figures['p95']:>8.1f} {figures['p99']:>8.1f} {figures['errors']:>7}"
+                          f" {figures['web_cpu']:>6.2f} {figures['postgres_cpu']:>6.2f} {figures['machine_cpu']:>6.2f}"
+                          f" {figures['idle']:>5.0%}  {figures['spread']}")
             print(load_average("after wrk"))
             seen, elapsed, pages = sync_walk(tokens["big"])
             print(f"\nsync walk of the big organization: {seen:,} tours in {pages} pages of 500 in {elapsed:.1f} s; "
