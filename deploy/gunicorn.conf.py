@@ -25,7 +25,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 
 
 class BalancedThreadWorker(ThreadWorker):
-    """gunicorn's ``gthread`` worker, except that a worker whose connections already fill its threads
+    """gunicorn's ``gthread`` worker, except that a worker whose threads are all serving connections
     leaves the next new connection to a sibling for a moment (``ACCEPT_DEFER``) before taking it.
 
     gunicorn's own worker accepts every connection it sees, whatever it already holds, so a few
@@ -33,7 +33,7 @@ class BalancedThreadWorker(ThreadWorker):
     process and its one interpreter lock while the other process idles. Measured with the API
     benchmark (wrk's 8 keep-alive connections, 2 workers × 4 threads): in some runs one worker held
     all 8, the machine stayed 30% idle and the list served ~250 requests a second instead of ~330.
-    When every worker is full, the connection is accepted after the pause, as before.
+    When every worker is full, each takes one connection after a pause, as before but in turn.
     """
 
     ACCEPT_DEFER = 0.002  # seconds
@@ -52,13 +52,20 @@ class BalancedThreadWorker(ThreadWorker):
     def worker_connections(self, value: int) -> None:
         self._worker_connections = value
 
+    def busy(self) -> int:
+        """Connections this worker's threads are serving or about to serve: not those idle between
+        requests (kept alive, or waiting for a request's first bytes), which a client may already
+        have closed without the worker having noticed yet."""
+        return self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns)
+
     def accept(self, listener):
         now = time.monotonic()
-        if self.nr_conns >= self.cfg.threads and now >= self._take_until:
+        if self.busy() >= self.cfg.threads and now >= self._take_until:
             self._defer_until = now + self.ACCEPT_DEFER
             self._take_until = self._defer_until + self.ACCEPT_DEFER
             self.set_accept_enabled(False)
             return
+        self._take_until = 0.0  # one connection per pause: the next one is weighed again
         super().accept(listener)
 
     def wait_for_and_dispatch_events(self, timeout):

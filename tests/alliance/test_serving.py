@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -96,6 +98,7 @@ def test_a_worker_whose_threads_are_all_taken_leaves_a_new_connection_to_a_sibli
     worker.worker_connections = 1000
     worker.cfg = type("Config", (), {"threads": 2})()
     worker.nr_conns, worker._accepting, accepted, switched = 0, True, [], []
+    worker.keepalived_conns, worker.pending_conns = collections.deque(), collections.deque()
     worker.enqueue_req = accepted.append
     worker.set_accept_enabled = switched.append
     monkeypatch.setattr("gunicorn.workers.gthread.TConn", lambda cfg, sock, addr, server: sock)
@@ -111,5 +114,13 @@ def test_a_worker_whose_threads_are_all_taken_leaves_a_new_connection_to_a_sibli
     assert worker.worker_connections == 1000  # the pause is over: the loop accepts again
     worker.accept(listener)  # no sibling took it: this worker does
     assert len(accepted) == 3 and listener.waiting == 0
+    listener = _Listener(waiting=1)
+    worker.accept(listener)  # one connection per pause: the next one is weighed again, and waits
+    assert len(accepted) == 3 and listener.waiting == 1 and switched == [False, False]
+    clock[0] += worker.ACCEPT_DEFER
     worker.accept(_Listener(waiting=0))  # a sibling was faster: nothing to take, no error
     assert len(accepted) == 3
+    # Connections idle between requests (their client may have closed them) leave threads free.
+    worker.keepalived_conns.extend(accepted[:2])
+    worker.accept(listener)
+    assert len(accepted) == 4 and listener.waiting == 0
