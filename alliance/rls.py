@@ -31,9 +31,25 @@ from django.db import models
 from django.db.migrations.operations.base import Operation
 
 POLICY_NAME = "tenant_isolation"
+# The cross-tenant test sits in a VOLATILE function so that the planner cannot work it out while
+# planning. It evaluates stable functions such as current_setting() to estimate a query, so with
+# the test written inline the policy read "organization_id = <this organization>" to the planner,
+# which then counted the organization's share of the table twice (the policy's clause and the
+# selector's own organization_id filter): a small organization next to a big one was expected to
+# have ~1% of its rows, and its pages sorted all of them instead of reading the ordered index
+# (README "API lists", third pass). A function call it cannot evaluate is estimated at one third,
+# so the share is counted once. The tenant test comes first, so a row of the transaction's own
+# organization never calls the function.
+CROSS_TENANT_FUNCTION = "alliance_cross_tenant"
+CROSS_TENANT_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {CROSS_TENANT_FUNCTION}() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $fn$
+BEGIN
+  RETURN current_setting('alliance.cross_tenant', true) = 'on';
+END $fn$
+"""
 TENANT_PREDICATE = (
     "organization_id = NULLIF(current_setting('alliance.organization_id', true), '')::bigint"
-    " OR current_setting('alliance.cross_tenant', true) = 'on'"
+    f" OR {CROSS_TENANT_FUNCTION}()"
 )
 
 
@@ -141,6 +157,7 @@ class TenantIsolation(Operation):
         keys = org_id_unique_sql(table) if self.id_primary_key else composite_primary_key_sql(table)
         statements = [
             keys,
+            CROSS_TENANT_FUNCTION_SQL,
             f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
             f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
             f'CREATE POLICY {POLICY_NAME} ON "{table}" USING ({TENANT_PREDICATE}) '

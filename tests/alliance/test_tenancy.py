@@ -55,6 +55,28 @@ def test_every_table_with_organization_id_has_forced_rls_and_a_policy():
 
 
 @pytest.mark.django_db
+def test_every_policy_asks_the_cross_tenant_function_the_planner_cannot_work_out_early():
+    """With the cross-tenant setting read inline, the planner evaluated the policy to "this
+    organization" and counted its share twice; a VOLATILE function keeps it counted once."""
+    from alliance.rls import CROSS_TENANT_FUNCTION
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)
+            FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE p.polname = 'tenant_isolation'
+            """
+        )
+        policies = cursor.fetchall()
+        cursor.execute("SELECT provolatile FROM pg_proc WHERE proname = %s", [CROSS_TENANT_FUNCTION])
+        assert cursor.fetchall() == [("v",)]
+    assert {table for table, *_ in policies} == set(tenant_tables())
+    inline = [table for table, *texts in policies
+              if any("alliance.cross_tenant" in text or f"{CROSS_TENANT_FUNCTION}()" not in text for text in texts)]
+    assert inline == []
+
+
+@pytest.mark.django_db
 def test_every_unique_constraint_of_a_tenant_table_includes_organization_id():
     """Citus: a distributed table's unique constraints and primary key include the distribution column."""
     with connection.cursor() as cursor:
