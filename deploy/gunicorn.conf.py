@@ -40,7 +40,7 @@ class BalancedThreadWorker(ThreadWorker):
 
     def __init__(self, *args, **kwargs):
         self._defer_until = 0.0  # not accepting until then
-        self._take_until = 0.0  # just after a pause: accepting whatever it holds
+        self._take_until = 0.0  # just after a pause: taking the next connection, whatever it holds
         super().__init__(*args, **kwargs)
 
     # The run loop accepts while ``nr_conns < worker_connections``: during a pause, never.

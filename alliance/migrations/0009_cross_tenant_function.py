@@ -7,10 +7,10 @@ rewrites the policies that exist when it runs, whichever apps' tables those are.
 
 from django.db import migrations
 
-from alliance.rls import CROSS_TENANT_FUNCTION_SQL, POLICY_NAME
+from alliance.rls import CROSS_TENANT_FUNCTION, CROSS_TENANT_FUNCTION_SQL, POLICY_NAME
 
 INLINE = "(current_setting('alliance.cross_tenant'::text, true) = 'on'::text)"
-CALL = "alliance_cross_tenant()"
+CALL = f"{CROSS_TENANT_FUNCTION}()"
 
 
 def rewrite_policies(old: str, new: str) -> str:

@@ -163,7 +163,6 @@ def test_token_authentication_loads_what_select_related_loaded_and_reads_revocat
 
 @pytest.mark.django_db
 def test_token_authentication_leaves_a_missing_manager_empty(hr):
-
     with tenancy.tenant_context(hr.organization_id):
         Membership.objects.filter(pk=hr.pk).update(manager=None)
         _api_token, token = services.api_token_create(by=hr, name="sync")
