@@ -15,14 +15,14 @@ Who sees a note (``network_intel.selectors.notes.notes_visible_to`` is the one q
 The networking fund:
 
 * An expense is seen by its member, the member's manager, and HR/admins
-  (``access_expense``: 404 for anyone else, and for another organization's).
+  (``network_intel.selectors.expenses.expenses_visible_to`` is the one query;
+  ``access_expense``: 404 for anyone else, and for another organization's).
 * Its approver is the member's manager — HR when the member has no active manager
   (or for anyone, as the fallback). **Nobody approves their own expense**: not a
   manager, not HR, not an admin, on no path; a manager's own expense goes to their
   manager or to HR.
 * Only its member edits, submits or withdraws an expense, and writes its report-back.
 * HR reimburses (never their own expense) and keeps the policy and the rate table.
-  (``network_intel.selectors.expenses.expenses_visible_to`` is the one query).
 """
 
 from __future__ import annotations
