@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from network_intel import apis, fund_apis
+from network_intel import apis
 
 urlpatterns = [
     path("companies/", apis.CompanyListApi.as_view(), name="api_company_list"),
@@ -19,17 +19,17 @@ urlpatterns = [
     path("introductions/", apis.IntroductionListApi.as_view(), name="api_introduction_list"),
     path("introductions/<int:pk>/accept/", apis.IntroductionAcceptApi.as_view(), name="api_introduction_accept"),
     path("introductions/<int:pk>/decline/", apis.IntroductionDeclineApi.as_view(), name="api_introduction_decline"),
-    path("fund/policy/", fund_apis.FundPolicyApi.as_view(), name="api_fund_policy"),
-    path("fund/balance/", fund_apis.BalanceApi.as_view(), name="api_fund_balance"),
-    path("expenses/", fund_apis.ExpenseListApi.as_view(), name="api_expense_list"),
-    path("expenses/<int:pk>/", fund_apis.ExpenseDetailApi.as_view(), name="api_expense_detail"),
-    path("expenses/<int:pk>/submit/", fund_apis.ExpenseSubmitApi.as_view(), name="api_expense_submit"),
-    path("expenses/<int:pk>/approve/", fund_apis.ExpenseApproveApi.as_view(), name="api_expense_approve"),
-    path("expenses/<int:pk>/refuse/", fund_apis.ExpenseRefuseApi.as_view(), name="api_expense_refuse"),
-    path("expenses/<int:pk>/withdraw/", fund_apis.ExpenseWithdrawApi.as_view(), name="api_expense_withdraw"),
-    path("expenses/<int:pk>/note/", fund_apis.ExpenseLinkNoteApi.as_view(), name="api_expense_note"),
-    path("expenses/<int:pk>/reimburse/", fund_apis.ExpenseReimburseApi.as_view(), name="api_expense_reimburse"),
-    path("expenses/<int:pk>/receipts/", fund_apis.ReceiptListApi.as_view(), name="api_receipt_list"),
-    path("expenses/<int:pk>/receipts/<int:receipt_id>/", fund_apis.ReceiptFileApi.as_view(),
+    path("fund/policy/", apis.FundPolicyApi.as_view(), name="api_fund_policy"),
+    path("fund/balance/", apis.BalanceApi.as_view(), name="api_fund_balance"),
+    path("expenses/", apis.ExpenseListApi.as_view(), name="api_expense_list"),
+    path("expenses/<int:pk>/", apis.ExpenseDetailApi.as_view(), name="api_expense_detail"),
+    path("expenses/<int:pk>/submit/", apis.ExpenseSubmitApi.as_view(), name="api_expense_submit"),
+    path("expenses/<int:pk>/approve/", apis.ExpenseApproveApi.as_view(), name="api_expense_approve"),
+    path("expenses/<int:pk>/refuse/", apis.ExpenseRefuseApi.as_view(), name="api_expense_refuse"),
+    path("expenses/<int:pk>/withdraw/", apis.ExpenseWithdrawApi.as_view(), name="api_expense_withdraw"),
+    path("expenses/<int:pk>/note/", apis.ExpenseLinkNoteApi.as_view(), name="api_expense_note"),
+    path("expenses/<int:pk>/reimburse/", apis.ExpenseReimburseApi.as_view(), name="api_expense_reimburse"),
+    path("expenses/<int:pk>/receipts/", apis.ReceiptListApi.as_view(), name="api_receipt_list"),
+    path("expenses/<int:pk>/receipts/<int:receipt_id>/", apis.ReceiptFileApi.as_view(),
          name="api_receipt_file"),
 ]

@@ -9,14 +9,13 @@ class NetworkIntelConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
-        from network_intel import fund_reminders, reminders
-        from network_intel.demo import seed_network_intel
-        from network_intel.fund_demo import seed_networking_fund
-        from network_intel.fund_views import dashboard_panel_context as fund_panel_context
-        from network_intel.views import dashboard_panel_context
+        from network_intel.demo import seed_network_intel, seed_networking_fund
+        from network_intel.reminders import digests, report_backs
+        from network_intel.views.fund import dashboard_panel_context as fund_panel_context
+        from network_intel.views.notes import dashboard_panel_context
 
         registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.api_urls")
-        reminders.register()
+        digests.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
         registry.register_nav_item("intel-search", label="Intel", url_name="network_intel:search", order=20,
@@ -33,12 +32,12 @@ class NetworkIntelConfig(AppConfig):
         registry.register_dashboard_panel("network_intel", template="network_intel/_dashboard.html",
                                           context=dashboard_panel_context, order=20)
         registry.register_demo_loader("network_intel", seed_network_intel, after=("tours",))
-        self._register_fund(registry, fund_reminders, seed_networking_fund, fund_panel_context)
+        self._register_fund(registry, report_backs, seed_networking_fund, fund_panel_context)
 
     @staticmethod
-    def _register_fund(registry, fund_reminders, seed, panel_context) -> None:
+    def _register_fund(registry, report_backs, seed, panel_context) -> None:
         """The networking fund: its reminder, sweep, pages in the navigation, dashboard panel and demo data."""
-        fund_reminders.register()
+        report_backs.register()
         registry.register_beat_entry("sweep-fund-report-backs", task="network_intel.tasks.sweep_fund_report_backs",
                                      schedule=3600.0)
         registry.register_nav_item("fund", label="Fund", url_name="network_intel:fund_home", order=23,

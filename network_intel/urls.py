@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from network_intel import fund_views, views
+from network_intel import views
 
 app_name = "network_intel"
 
@@ -37,16 +37,16 @@ urlpatterns = [
     path("intel/vocabulary/", views.vocabulary, name="vocabulary"),
     path("intel/most-useful/", views.most_useful, name="most_useful"),
     path("intel/team-sharing/", views.team_sharing, name="team_sharing"),
-    path("fund/", fund_views.fund_home, name="fund_home"),
-    path("fund/expenses/<int:expense_id>/", fund_views.expense_detail, name="expense_detail"),
-    path("fund/expenses/<int:expense_id>/receipts/", fund_views.expense_receipts, name="expense_receipts"),
-    path("fund/expenses/<int:expense_id>/receipts/<int:receipt_id>/", fund_views.receipt_file, name="receipt_file"),
-    path("fund/expenses/<int:expense_id>/note/", fund_views.expense_note, name="expense_note"),
-    path("fund/expenses/<int:expense_id>/link-note/", fund_views.expense_link_note, name="expense_link_note"),
-    path("fund/expenses/<int:expense_id>/<slug:action>/", fund_views.expense_action, name="expense_action"),
-    path("fund/approvals/", fund_views.fund_approvals, name="fund_approvals"),
-    path("fund/settings/", fund_views.fund_settings, name="fund_settings"),
-    path("fund/reimbursements/", fund_views.fund_reimbursements, name="fund_reimbursements"),
-    path("fund/payroll.csv", fund_views.fund_payroll_csv, name="fund_payroll_csv"),
-    path("fund/report/", fund_views.fund_report, name="fund_report"),
+    path("fund/", views.fund_home, name="fund_home"),
+    path("fund/expenses/<int:expense_id>/", views.expense_detail, name="expense_detail"),
+    path("fund/expenses/<int:expense_id>/receipts/", views.expense_receipts, name="expense_receipts"),
+    path("fund/expenses/<int:expense_id>/receipts/<int:receipt_id>/", views.receipt_file, name="receipt_file"),
+    path("fund/expenses/<int:expense_id>/note/", views.expense_note, name="expense_note"),
+    path("fund/expenses/<int:expense_id>/link-note/", views.expense_link_note, name="expense_link_note"),
+    path("fund/expenses/<int:expense_id>/<slug:action>/", views.expense_action, name="expense_action"),
+    path("fund/approvals/", views.fund_approvals, name="fund_approvals"),
+    path("fund/settings/", views.fund_settings, name="fund_settings"),
+    path("fund/reimbursements/", views.fund_reimbursements, name="fund_reimbursements"),
+    path("fund/payroll.csv", views.fund_payroll_csv, name="fund_payroll_csv"),
+    path("fund/report/", views.fund_report, name="fund_report"),
 ]

@@ -295,8 +295,8 @@ API_TOKEN_THROTTLE_RATE = env.str("API_TOKEN_THROTTLE_RATE", default="600/min")
 SPECTACULAR_SETTINGS = {
     # Several apps have a "kind"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind",
-                            "ExpenseKindEnum": "network_intel.fund_models.ExpenseKind",
-                            "ExpenseStateEnum": "network_intel.fund_models.ExpenseState",
+                            "ExpenseKindEnum": "network_intel.models.ExpenseKind",
+                            "ExpenseStateEnum": "network_intel.models.ExpenseState",
                             "OpeningStateEnum": "alumni.reach_models.Opening.State",
                             "BoomerangStateEnum": "alumni.models.Boomerang.State"},
     "TITLE": "Alliance API",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from alliance import tenancy
-from network_intel import fund_services
+from network_intel import services
 
 
 def png_bytes(size=(40, 30), *, gps: bool = False) -> bytes:
@@ -53,7 +53,7 @@ def policy(hr, **data):
     data = {"amount": Decimal("100.00"), "period": "quarter", "cap_mode": "hard",
             "receipt_required_above": Decimal("25.00"), **data}
     with tenancy.tenant_context(hr.organization_id):
-        return fund_services.fund_policy_save(by=hr, data=data)
+        return services.fund_policy_save(by=hr, data=data)
 
 
 def joined_long_ago(*members) -> None:
@@ -65,7 +65,7 @@ def joined_long_ago(*members) -> None:
 
 def expense(member, *, amount="20.00", currency=None, submit=False, receipts=None, days_ago=1, **extra):
     with tenancy.tenant_context(member.organization_id):
-        return fund_services.expense_create(
+        return services.expense_create(
             by=member, spent_on=timezone.localdate() - timedelta(days=days_ago), kind=extra.pop("kind", "coffee"),
             merchant=extra.pop("merchant", "Blue Bottle"), amount=Decimal(amount),
             currency=currency or member.organization.currency, purpose=extra.pop("purpose", "Met a founder"),

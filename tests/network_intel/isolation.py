@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from alliance import tenancy
-from network_intel import fund_services, services
+from network_intel import services
 from network_intel.models import IntelSettings, IntroductionRequest
 from tests.network_intel.factories import company, contact, note
 
@@ -40,8 +40,8 @@ def _populate_fund(world, other_co, own) -> None:
     joined_long_ago(world.employee)
     policy(world.admin)
     with tenancy.tenant_context(world.org.pk):
-        fund_services.fund_override_set(by=world.admin, team="Globex Secret team", amount="50")
-        fund_services.exchange_rate_save(by=world.admin, currency="CHF", rate="1.1",
+        services.fund_override_set(by=world.admin, team="Globex Secret team", amount="50")
+        services.exchange_rate_save(by=world.admin, currency="CHF", rate="1.1",
                                          valid_on=timezone.localdate() - timedelta(days=10))
     secret = expense(world.employee, merchant="Globex Secret Bistro", purpose="Globex Secret lunch",
                      receipts=[png("globex-secret.png")], contacts=[own], submit=True)

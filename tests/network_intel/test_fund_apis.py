@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance import tenancy
-from network_intel.fund_models import Expense, Receipt
+from network_intel.models import Expense, Receipt
 from tests.network_intel.fund_factories import expense, joined_long_ago, pdf, png, policy, upload
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership
-from network_intel.fund_models import Expense, ExpenseState
+from network_intel.models import Expense, ExpenseState
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.network_intel.fund_factories import joined_long_ago, png_bytes, policy
 from tests.network_intel.test_browser import sign_in

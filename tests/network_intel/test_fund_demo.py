@@ -8,7 +8,7 @@ from django.core.management import call_command
 from alliance import uploads
 from alliance.models import Organization
 from alliance.tenancy import tenant_context
-from network_intel.fund_models import Expense, ExpenseState, FundPolicy, Receipt
+from network_intel.models import Expense, ExpenseState, FundPolicy, Receipt
 
 
 @pytest.mark.django_db

@@ -16,8 +16,9 @@ from PIL import Image
 from alliance import tenancy, uploads
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Reminder
-from network_intel import fund_reminders, fund_selectors, fund_services
-from network_intel.fund_models import Expense, ExpenseState, Receipt
+from network_intel import selectors, services
+from network_intel.models import Expense, ExpenseState, Receipt
+from network_intel.reminders import report_backs
 from tests.alliance.factories import MembershipFactory
 from tests.network_intel.factories import company, contact, note
 from tests.network_intel.fund_factories import (
@@ -66,42 +67,42 @@ def test_balance_counts_approved_and_pending_in_the_current_period(fund, employe
     approved = expense(employee, amount="30.00", submit=True, receipts=[png()])
     expense(employee, amount="12.50", submit=True)
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=approved)
+        services.expense_approve(by=manager, expense=approved)
     with in_org(employee):
-        balance = fund_selectors.balance_of(employee)
+        balance = selectors.balance_of(employee)
     assert (balance.budget, balance.approved, balance.pending, balance.left) == (
         Decimal("100.00"), Decimal("30.00"), Decimal("12.50"), Decimal("57.50"))
 
 
 def test_overrides_per_team_win_over_role_and_policy(fund, hr, employee, manager):
     with in_org(hr):
-        fund_services.fund_override_set(by=hr, role="manager", amount="300")
-        assert fund_selectors.balance_of(manager).budget == Decimal("300.00")
-        fund_services.fund_override_set(by=hr, team=employee.team or "Platform", amount="150")
+        services.fund_override_set(by=hr, role="manager", amount="300")
+        assert selectors.balance_of(manager).budget == Decimal("300.00")
+        services.fund_override_set(by=hr, team=employee.team or "Platform", amount="150")
     if not employee.team:
         with in_org(employee):
             employee.team = "Platform"
             employee.save(update_fields=["team"])
     with in_org(employee):
-        assert fund_selectors.balance_of(employee).budget == Decimal("150.00")
+        assert selectors.balance_of(employee).budget == Decimal("150.00")
 
 
 def test_only_hr_sets_the_policy(fund, manager):
     with in_org(manager), pytest.raises(NotAllowed):
-        fund_services.fund_policy_save(by=manager, data={"amount": "1000"})
+        services.fund_policy_save(by=manager, data={"amount": "1000"})
 
 
 def test_period_bounds():
     from datetime import date
 
-    assert fund_selectors.period_bounds("quarter", date(2026, 11, 5)) == (date(2026, 10, 1), date(2027, 1, 1))
-    assert fund_selectors.period_bounds("month", date(2026, 12, 31)) == (date(2026, 12, 1), date(2027, 1, 1))
-    assert fund_selectors.period_bounds("year", date(2026, 2, 1)) == (date(2026, 1, 1), date(2027, 1, 1))
+    assert selectors.period_bounds("quarter", date(2026, 11, 5)) == (date(2026, 10, 1), date(2027, 1, 1))
+    assert selectors.period_bounds("month", date(2026, 12, 31)) == (date(2026, 12, 1), date(2027, 1, 1))
+    assert selectors.period_bounds("year", date(2026, 2, 1)) == (date(2026, 1, 1), date(2027, 1, 1))
 
 
 def test_foreign_currency_uses_the_rate_table_and_rounds_once(fund, hr, employee):
     with in_org(hr):
-        fund_services.exchange_rate_save(by=hr, currency="eur", rate="1.08335",
+        services.exchange_rate_save(by=hr, currency="eur", rate="1.08335",
                                          valid_on=timezone.localdate() - timedelta(days=30))
     item = expense(employee, amount="10.05", currency="EUR")
     assert item.exchange_rate == Decimal("1.08335000")
@@ -149,18 +150,18 @@ def test_the_whole_way_draft_to_reimbursed(fund, employee, manager, hr):
     item = expense(employee, amount="42.00", receipts=[png()])
     assert item.state == ExpenseState.DRAFT
     with in_org(employee):
-        fund_services.expense_submit(by=employee, expense=item)
+        services.expense_submit(by=employee, expense=item)
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=item)
+        services.expense_approve(by=manager, expense=item)
     with in_org(hr), pytest.raises(ApplicationError, match="report-back"):
-        fund_services.expense_reimburse(by=hr, expense=item)
+        services.expense_reimburse(by=hr, expense=item)
     with in_org(employee):
-        written = fund_services.expense_write_note(by=employee, expense=item, title="Their hiring plans",
+        written = services.expense_write_note(by=employee, expense=item, title="Their hiring plans",
                                                    body="They hire ten engineers.", visibility="team")
     assert refreshed(item).note_id == written.pk
     assert written.learned_on == item.spent_on and written.source_kind == "coffee"
     with in_org(hr):
-        fund_services.expense_reimburse(by=hr, expense=item)
+        services.expense_reimburse(by=hr, expense=item)
     done = refreshed(item)
     assert done.state == ExpenseState.REIMBURSED and done.reimbursed_by_id == hr.pk
 
@@ -168,18 +169,18 @@ def test_the_whole_way_draft_to_reimbursed(fund, employee, manager, hr):
 def test_wrong_states_are_refused(fund, employee, manager):
     item = expense(employee, submit=True)
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=item)
+        services.expense_approve(by=manager, expense=item)
         with pytest.raises(ApplicationError, match="only one waiting"):
-            fund_services.expense_approve(by=manager, expense=item)
+            services.expense_approve(by=manager, expense=item)
         with pytest.raises(ApplicationError):
-            fund_services.expense_refuse(by=manager, expense=item, reason="no")
+            services.expense_refuse(by=manager, expense=item, reason="no")
     with in_org(employee):
         with pytest.raises(ApplicationError):
-            fund_services.expense_withdraw(by=employee, expense=item)
+            services.expense_withdraw(by=employee, expense=item)
         with pytest.raises(NotAllowed, match="new expense"):
-            fund_services.expense_update(by=employee, expense=item, data={"amount": Decimal("1.00")})
+            services.expense_update(by=employee, expense=item, data={"amount": Decimal("1.00")})
         with pytest.raises(NotAllowed):
-            fund_services.expense_delete(by=employee, expense=item)
+            services.expense_delete(by=employee, expense=item)
     assert refreshed(item).state == ExpenseState.APPROVED
 
 
@@ -187,23 +188,23 @@ def test_refusal_needs_a_reason_the_member_sees(fund, employee, manager):
     item = expense(employee, submit=True)
     with in_org(manager):
         with pytest.raises(ApplicationError) as caught:
-            fund_services.expense_refuse(by=manager, expense=item, reason="  ")
+            services.expense_refuse(by=manager, expense=item, reason="  ")
         assert "reason" in caught.value.field_errors
-        fund_services.expense_refuse(by=manager, expense=item, reason="A team lunch is not networking.")
+        services.expense_refuse(by=manager, expense=item, reason="A team lunch is not networking.")
     assert refreshed(item).refusal_reason == "A team lunch is not networking."
 
 
 def test_withdraw_a_submitted_expense(fund, employee):
     item = expense(employee, submit=True)
     with in_org(employee):
-        fund_services.expense_withdraw(by=employee, expense=item)
+        services.expense_withdraw(by=employee, expense=item)
     assert refreshed(item).state == ExpenseState.WITHDRAWN
 
 
 def test_a_receipt_is_required_above_the_threshold(fund, employee):
     item = expense(employee, amount="25.01")
     with in_org(employee), pytest.raises(ApplicationError) as caught:
-        fund_services.expense_submit(by=employee, expense=item)
+        services.expense_submit(by=employee, expense=item)
     assert "receipts" in caught.value.field_errors
     assert refreshed(item).state == ExpenseState.DRAFT
 
@@ -222,40 +223,40 @@ def test_nobody_approves_their_own_expense(fund, request, who):
     item = expense(member, submit=True)
     with in_org(member):
         with pytest.raises(NotAllowed, match="own expense"):
-            fund_services.expense_approve(by=member, expense=item)
+            services.expense_approve(by=member, expense=item)
         with pytest.raises(NotAllowed):
-            fund_services.expense_refuse(by=member, expense=item, reason="x")
+            services.expense_refuse(by=member, expense=item, reason="x")
         with pytest.raises(NotAllowed):
-            fund_services.expenses_approve_unflagged(by=member, expenses=[item])
+            services.expenses_approve_unflagged(by=member, expenses=[item])
     assert refreshed(item).state == ExpenseState.SUBMITTED
 
 
 def test_a_managers_expense_goes_to_their_manager_or_hr(fund, manager, admin, hr, employee):
     item = expense(manager, submit=True)
     with in_org(employee), pytest.raises(NotAllowed):
-        fund_services.expense_approve(by=employee, expense=item)
+        services.expense_approve(by=employee, expense=item)
     with in_org(hr):
-        assert item.pk not in {e.pk for e in fund_selectors.approval_queue(hr)}  # it has an active manager
+        assert item.pk not in {e.pk for e in selectors.approval_queue(hr)}  # it has an active manager
     with in_org(admin):
-        assert item.pk in {e.pk for e in fund_selectors.approval_queue(admin)}
-        fund_services.expense_approve(by=admin, expense=item)
+        assert item.pk in {e.pk for e in selectors.approval_queue(admin)}
+        services.expense_approve(by=admin, expense=item)
 
 
 def test_a_colleague_manager_cannot_approve(fund, org, admin, employee):
     other = MembershipFactory(organization=org, role="manager", manager=admin)
     item = expense(employee, submit=True)
     with in_org(other), pytest.raises(NotAllowed):
-        fund_services.expense_approve(by=other, expense=item)
+        services.expense_approve(by=other, expense=item)
 
 
 def test_reimbursing_ones_own_expense_is_refused(fund, hr, admin):
     item = expense(hr, submit=True)
     with in_org(admin):
-        fund_services.expense_approve(by=admin, expense=item)
+        services.expense_approve(by=admin, expense=item)
     with in_org(hr):
-        fund_services.expense_write_note(by=hr, expense=item, title="t", body="b", visibility="organization")
+        services.expense_write_note(by=hr, expense=item, title="t", body="b", visibility="organization")
         with pytest.raises(NotAllowed, match="own expense"):
-            fund_services.expense_reimburse(by=hr, expense=item)
+            services.expense_reimburse(by=hr, expense=item)
 
 
 # --- Caps and flags ----------------------------------------------------------------------------------------
@@ -274,12 +275,12 @@ def test_soft_cap_needs_the_approvers_acknowledgement(fund, hr, employee, manage
     second = expense(employee, amount="20.00", submit=True, merchant="Other café", days_ago=2)
     assert refreshed(second).over_budget
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=first)
+        services.expense_approve(by=manager, expense=first)
         with pytest.raises(ApplicationError) as caught:
-            fund_services.expense_approve(by=manager, expense=second)
+            services.expense_approve(by=manager, expense=second)
         assert "acknowledge_over_budget" in caught.value.field_errors
-        assert fund_services.expenses_approve_unflagged(by=manager, expenses=[second]) == 0
-        fund_services.expense_approve(by=manager, expense=second, acknowledge_over_budget=True)
+        assert services.expenses_approve_unflagged(by=manager, expenses=[second]) == 0
+        services.expense_approve(by=manager, expense=second, acknowledge_over_budget=True)
     assert refreshed(second).over_budget_acknowledged
 
 
@@ -289,8 +290,8 @@ def test_a_possible_duplicate_is_flagged_and_confirmed(fund, employee, manager):
     assert refreshed(twin).possible_duplicate
     with in_org(manager):
         with pytest.raises(ApplicationError, match="duplicate"):
-            fund_services.expense_approve(by=manager, expense=twin)
-        fund_services.expense_approve(by=manager, expense=twin, not_duplicate=True)
+            services.expense_approve(by=manager, expense=twin)
+        services.expense_approve(by=manager, expense=twin, not_duplicate=True)
     assert refreshed(twin).duplicate_cleared
 
 
@@ -307,7 +308,7 @@ def test_the_hard_cap_holds_with_parallel_submissions(org, hr, admin, manager, e
         try:
             barrier.wait()
             with tenancy.tenant_context(org.pk):
-                fund_services.expense_submit(by=employee, expense=item)
+                services.expense_submit(by=employee, expense=item)
             outcomes.append("ok")
         except ApplicationError:
             outcomes.append("refused")
@@ -321,7 +322,7 @@ def test_the_hard_cap_holds_with_parallel_submissions(org, hr, admin, manager, e
         thread.join()
     assert sorted(outcomes) == ["ok", "ok", "refused", "refused"]
     with tenancy.tenant_context(org.pk):
-        assert fund_selectors.balance_of(employee).pending == Decimal("80.00")
+        assert selectors.balance_of(employee).pending == Decimal("80.00")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -329,7 +330,7 @@ def test_two_hr_people_saving_the_first_policy_and_a_rate_at_once_both_succeed(o
     """Both find no row yet; the settings lock makes the second wait and update what the first made."""
     from datetime import date
 
-    from network_intel.fund_models import ExchangeRate, FundPolicy
+    from network_intel.models import ExchangeRate, FundPolicy
 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -338,8 +339,8 @@ def test_two_hr_people_saving_the_first_policy_and_a_rate_at_once_both_succeed(o
         try:
             barrier.wait()
             with tenancy.tenant_context(org.pk):
-                fund_services.fund_policy_save(by=by, data={"amount": Decimal(amount)})
-                fund_services.exchange_rate_save(by=by, currency="EUR", rate=rate, valid_on=date(2026, 11, 1))
+                services.fund_policy_save(by=by, data={"amount": Decimal(amount)})
+                services.exchange_rate_save(by=by, currency="EUR", rate=rate, valid_on=date(2026, 11, 1))
             outcomes.append("ok")
         except Exception as error:  # noqa: BLE001 - any failure is the test's finding
             outcomes.append(repr(error))
@@ -405,19 +406,19 @@ def test_an_oversized_file_is_refused(fund, employee):
 def test_the_report_back_must_be_the_members_shared_note(fund, employee, manager, teammate):
     item = expense(employee, submit=True)
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=item)
+        services.expense_approve(by=manager, expense=item)
     private = note(employee, visibility="private")
     someone_elses = note(teammate, visibility="team")
     with in_org(employee):
         with pytest.raises(ApplicationError, match="not private"):
-            fund_services.expense_link_note(by=employee, expense=item, note=private)
+            services.expense_link_note(by=employee, expense=item, note=private)
         with pytest.raises(ApplicationError, match="yourself"):
-            fund_services.expense_link_note(by=employee, expense=item, note=someone_elses)
+            services.expense_link_note(by=employee, expense=item, note=someone_elses)
     with in_org(manager), pytest.raises(NotAllowed):
-        fund_services.expense_link_note(by=manager, expense=item, note=someone_elses)
+        services.expense_link_note(by=manager, expense=item, note=someone_elses)
     shared = note(employee, visibility="leadership")
     with in_org(employee):
-        fund_services.expense_link_note(by=employee, expense=item, note=shared)
+        services.expense_link_note(by=employee, expense=item, note=shared)
     assert refreshed(item).note_id == shared.pk
 
 
@@ -425,44 +426,44 @@ def test_the_report_back_names_the_contacts_met(fund, employee, manager):
     person = contact(employee, company(employee, "Initech"))
     item = expense(employee, submit=True, contacts=[person])
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=item)
+        services.expense_approve(by=manager, expense=item)
     with in_org(employee):
-        written = fund_services.expense_write_note(by=employee, expense=item, title="t", body="b")
+        written = services.expense_write_note(by=employee, expense=item, title="t", body="b")
         assert list(written.contacts.all()) == [person]
 
 
 def test_the_reminder_is_claimed_once(fund, employee, manager, settings):
     item = expense(employee, submit=True, days_ago=5)
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=item)
+        services.expense_approve(by=manager, expense=item)
     fresh = expense(employee, submit=True, days_ago=1, merchant="Too recent")
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=fresh)
-    assert fund_reminders.sweep() == 1
-    assert fund_reminders.sweep() == 0
+        services.expense_approve(by=manager, expense=fresh)
+    assert report_backs.sweep() == 1
+    assert report_backs.sweep() == 0
     with tenancy.tenant_context(employee.organization_id):
-        rows = list(Reminder.objects.filter(kind=fund_reminders.REPORT_BACK))
+        rows = list(Reminder.objects.filter(kind=report_backs.REPORT_BACK))
         assert [(r.subject_id, r.recipient_id) for r in rows] == [(item.pk, employee.pk)]
-        message = fund_reminders.build_report_back(rows[0])
+        message = report_backs.build_report_back(rows[0])
         assert "Blue Bottle" in message.text
-        fund_services.expense_write_note(by=employee, expense=item, title="t", body="b")
-        assert fund_reminders.build_report_back(rows[0]) is None  # written in the meantime: skipped
+        services.expense_write_note(by=employee, expense=item, title="t", body="b")
+        assert report_backs.build_report_back(rows[0]) is None  # written in the meantime: skipped
 
 
 def test_bulk_reimbursement_is_all_or_nothing(fund, hr, employee, manager):
     ready = expense(employee, submit=True, merchant="A")
     waiting = expense(employee, submit=True, merchant="B", days_ago=2)
     with in_org(manager):
-        fund_services.expense_approve(by=manager, expense=ready)
-        fund_services.expense_approve(by=manager, expense=waiting)
+        services.expense_approve(by=manager, expense=ready)
+        services.expense_approve(by=manager, expense=waiting)
     with in_org(employee):
-        fund_services.expense_write_note(by=employee, expense=ready, title="t", body="b")
+        services.expense_write_note(by=employee, expense=ready, title="t", body="b")
     with in_org(hr):
-        lines = fund_selectors.payroll_lines(hr)
+        lines = selectors.payroll_lines(hr)
         assert [(line.amount, line.expense_ids) for line in lines] == [(Decimal("20.00"), [ready.pk])]
         with pytest.raises(ApplicationError, match="report-back"):
-            fund_services.expenses_reimburse(by=hr, expenses=[ready, waiting])
+            services.expenses_reimburse(by=hr, expenses=[ready, waiting])
     assert refreshed(ready).state == ExpenseState.APPROVED
     with in_org(hr):
-        assert fund_services.expenses_reimburse(by=hr, expenses=[ready]) == 1
-        assert fund_selectors.payroll_lines(hr) == []
+        assert services.expenses_reimburse(by=hr, expenses=[ready]) == 1
+        assert selectors.payroll_lines(hr) == []

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from alliance import tenancy
-from network_intel.fund_models import Expense, ExpenseState, Receipt
+from network_intel.models import Expense, ExpenseState, Receipt
 from tests.alliance.factories import MembershipFactory
 from tests.network_intel.fund_factories import expense, joined_long_ago, pdf, png, policy
 
@@ -141,7 +141,7 @@ def test_hr_saves_policy_and_rates(fund, client_for, hr):
                                               "receipt_required_above": "20", "cap_mode": "soft",
                                               "report_back_days": "5"}).status_code == 302
     with tenancy.tenant_context(hr.organization_id):
-        from network_intel.fund_selectors import fund_policy
+        from network_intel.selectors import fund_policy
 
         saved = fund_policy(hr.organization_id)
         assert (saved.amount, saved.period, saved.cap_mode) == (Decimal("250.00"), "month", "soft")

@@ -21,6 +21,7 @@ from alliance import tenancy
 from alliance.models import Membership
 from network_intel import selectors, services
 from network_intel.models import Contact, IntelNote, IntelNoteCompany, IntelNoteTag
+from network_intel.selectors.search import _query
 from network_intel.text import MARK_START, MARK_STOP
 from tests.alliance.factories import MembershipFactory
 from tests.network_intel.factories import company, contact, note
@@ -119,12 +120,12 @@ def test_pages_and_snippets_equal_the_orm_order_and_headlines(request, corpus, v
     member = request.getfixturevalue(viewer)
     with tenancy.tenant_context(member.organization_id):
         notes, _, config = selectors.filtered_notes(member, selectors.SearchFilters(q=q))
-        rank = SearchRank(F("search_vector"), selectors._query(q, config), cover_density=True)
+        rank = SearchRank(F("search_vector"), _query(q, config), cover_density=True)
         ordering = {"relevance": ("-rank", "-created_at", "-id"), "newest": ("-created_at", "-id"),
                     "learned": ("-learned_on", "-id")}[sort]
         expected = list(notes.annotate(
             rank=rank,
-            title_snippet=SearchHeadline("title", selectors._query(q, config), config=config,
+            title_snippet=SearchHeadline("title", _query(q, config), config=config,
                                          start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True),
             body_snippet=selectors.body_headline(q, config),
         ).order_by(*ordering).values_list("pk", "title_snippet", "body_snippet"))

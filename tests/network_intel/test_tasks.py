@@ -11,7 +11,8 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.models import Reminder
 from alliance.reminders import reminder_deliver
-from network_intel import reminders, services
+from network_intel import services
+from network_intel.reminders import digests
 from tests.network_intel.factories import company, note
 
 NEXT_WEEK = timezone.now() + timedelta(days=7)  # the digest sent next week covers this week's notes
@@ -19,7 +20,7 @@ NEXT_WEEK = timezone.now() + timedelta(days=7)  # the digest sent next week cove
 
 def digest_rows() -> list[tuple]:
     with tenancy.cross_tenant(reason="test: read the ledger"):
-        return sorted(Reminder.objects.filter(kind=reminders.DIGEST).values_list(
+        return sorted(Reminder.objects.filter(kind=digests.DIGEST).values_list(
             "organization_id", "recipient_id", "window", "status", "id"))
 
 
@@ -44,8 +45,8 @@ def test_digest_lists_visible_new_notes_once(employee, teammate, stranger, outsi
     note(employee, title="Globex private musing", companies=[globex], visibility="private")
     note(employee, title="Globex team-only detail", companies=[globex], tags=["pricing"], visibility="team")
 
-    assert reminders.sweep(now=NEXT_WEEK) == 2
-    assert reminders.sweep(now=NEXT_WEEK + timedelta(hours=5)) == 0  # same week: nothing more
+    assert digests.sweep(now=NEXT_WEEK) == 2
+    assert digests.sweep(now=NEXT_WEEK + timedelta(hours=5)) == 0  # same week: nothing more
     assert deliver_all() == ["sent", "sent"]
     by_address = {m.to[0]: m for m in mail.outbox}
     assert set(by_address) == {stranger.user.email, teammate.user.email}
@@ -64,8 +65,8 @@ def test_nothing_is_sent_when_nothing_is_new(employee, stranger):
         services.follow_set(by=stranger, following=True, company=globex)
     note(stranger, title="My own Globex note", companies=[globex])  # one's own note is not news
     note(employee, title="Elsewhere", body="Not about Globex")
-    assert reminders.sweep(now=NEXT_WEEK) == 0
-    assert reminders.sweep(now=NEXT_WEEK + timedelta(days=7)) == 0  # last week's notes are old news
+    assert digests.sweep(now=NEXT_WEEK) == 0
+    assert digests.sweep(now=NEXT_WEEK + timedelta(days=7)) == 0  # last week's notes are old news
     assert digest_rows() == [] and mail.outbox == []
 
 
@@ -75,7 +76,7 @@ def test_a_claimed_digest_whose_notes_became_invisible_is_skipped(employee, stra
     with tenancy.tenant_context(employee.organization_id):
         services.follow_set(by=stranger, following=True, company=globex)
     made = note(employee, title="Globex news", companies=[globex])
-    assert reminders.sweep(now=NEXT_WEEK) == 1
+    assert digests.sweep(now=NEXT_WEEK) == 1
     with tenancy.tenant_context(employee.organization_id):
         services.intel_note_update(by=employee, note=made, data={"visibility": "private"})
     assert deliver_all() == ["skipped"]

@@ -1,24 +1,11 @@
-"""REST API of the networking fund (``/api/v1/fund/…``, ``/api/v1/expenses/…``).
-
-Reads come from ``network_intel.fund_selectors`` and ``fund_rights`` (an expense one may not
-see is a 404); writes call ``network_intel.fund_services``, which refuse on their own (403
-through ``NotAllowed``). Money is written as decimal strings with its currency code.
-"""
+"""Expenses (list, log, edit, the state changes, the report-back) and their receipts."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.http import Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -27,135 +14,12 @@ from rest_framework.views import APIView
 
 from alliance import uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
-from alliance.models import Membership
 from alliance.parsers import DepthLimitedJSONParser
 from alliance.serializers import StrictCharField
-from network_intel import fund_rights as rights
-from network_intel import fund_selectors as selectors
-from network_intel import fund_services as services
-from network_intel.fund_models import (
-    MERCHANT_MAX_LENGTH,
-    MONEY_DIGITS,
-    MONEY_PLACES,
-    RATE_DIGITS,
-    RATE_PLACES,
-    REFUSAL_MAX_LENGTH,
-    Expense,
-    ExpenseKind,
-    ExpenseState,
-    FundPolicy,
-    Receipt,
-)
-from network_intel.models import Contact
-
-# Bounds of the JSON input, before the services' own checks (a 40-digit amount is a 400, not an overflow).
-MAX_MONEY = Decimal("9999999999.99")
-
-
-def _input(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _money(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
-
-
-# --- Policy and balance ---------------------------------------------------------------------------------
-
-class OverrideOutputSerializer(serializers.Serializer):
-    role = StrictCharField()
-    team = StrictCharField()
-    amount = _money()
-
-
-class PolicyOutputSerializer(serializers.ModelSerializer):
-    currency = serializers.SerializerMethodField()
-    overrides = serializers.SerializerMethodField()
-
-    class Meta:
-        model = FundPolicy
-        fields = ["period", "amount", "currency", "per_expense_max", "receipt_required_above", "cap_mode", "rollover",
-                  "report_back_days", "overrides", "updated_at"]
-
-    def get_currency(self, policy: FundPolicy) -> str:
-        return self.context["currency"]
-
-    @extend_schema_field(OverrideOutputSerializer(many=True))
-    def get_overrides(self, policy: FundPolicy) -> list[dict]:
-        return OverrideOutputSerializer(self.context["overrides"], many=True).data
-
-
-class PolicyInputSerializer(serializers.Serializer):
-    period = serializers.ChoiceField(choices=FundPolicy.Period.choices, required=False)
-    amount = _money(min_value=0, required=False)
-    per_expense_max = _money(min_value=0, required=False, allow_null=True)
-    receipt_required_above = _money(min_value=0, required=False)
-    cap_mode = serializers.ChoiceField(choices=FundPolicy.CapMode.choices, required=False)
-    rollover = serializers.BooleanField(required=False)
-    report_back_days = serializers.IntegerField(min_value=1, max_value=60, required=False)
-
-
-def _policy_response(request, policy: FundPolicy) -> Response:
-    context = {"currency": request.member.organization.currency,
-               "overrides": list(selectors.override_list(request.member.organization_id))}
-    return Response(PolicyOutputSerializer(policy, context=context).data)
-
-
-class FundPolicyApi(APIView):
-    serializer_class = PolicyOutputSerializer
-
-    @extend_schema(summary="The organization's networking-fund policy", responses=PolicyOutputSerializer)
-    def get(self, request):
-        policy = selectors.fund_policy(request.member.organization_id)
-        if policy is None:
-            raise Http404("This organization has no networking fund yet.")
-        return _policy_response(request, policy)
-
-    @extend_schema(summary="Set the fund policy (HR)", request=PolicyInputSerializer,
-                   responses=PolicyOutputSerializer)
-    def put(self, request):
-        policy = services.fund_policy_save(by=request.member, data=_input(PolicyInputSerializer, request))
-        return _policy_response(request, policy)
-
-
-class BalanceOutputSerializer(serializers.Serializer):
-    member = serializers.IntegerField(source="member.pk")
-    currency = StrictCharField()
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    budget = _money()
-    rolled_over = _money()
-    approved = _money()
-    pending = _money()
-    left = _money()
-    cap_mode = StrictCharField()
-
-
-class BalanceApi(APIView):
-    serializer_class = BalanceOutputSerializer
-
-    @extend_schema(summary="A member's fund balance this period (yours, or ?member= for their manager or HR)",
-                   parameters=[OpenApiParameter("member", OpenApiTypes.INT, required=False,
-                                                description="Another member's id (their manager or HR only).")],
-                   responses=BalanceOutputSerializer)
-    def get(self, request):
-        member = request.member
-        raw = request.query_params.get("member")
-        if raw is not None:
-            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
-                raise ValidationError({"member": ["Give a member's id."]})
-            subject = (Membership.objects.for_org(member.organization_id).select_related("organization")
-                       .filter(pk=int(raw)).first())
-            if subject is None or not rights.can_see_balance_of(member, subject):
-                raise Http404("No such member.")
-            member = subject
-        balance = selectors.balance_of(member)
-        if balance is None:
-            raise Http404("This organization has no networking fund yet.")
-        return Response(BalanceOutputSerializer(balance).data)
-
+from network_intel import rights, selectors, services
+from network_intel.apis._common import MAX_MONEY, money_input, own_contacts, validated_input
+from network_intel.models.expenses import Expense, ExpenseKind, ExpenseState, Receipt
+from network_intel.models.fund import MERCHANT_MAX_LENGTH, RATE_DIGITS, RATE_PLACES, REFUSAL_MAX_LENGTH
 
 # --- Expenses ----------------------------------------------------------------------------------------------
 
@@ -193,7 +57,7 @@ class ExpenseInputSerializer(serializers.Serializer):
     spent_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=ExpenseKind.choices)
     merchant = StrictCharField(max_length=MERCHANT_MAX_LENGTH)
-    amount = _money(max_value=MAX_MONEY)
+    amount = money_input(max_value=MAX_MONEY)
     currency = StrictCharField(min_length=3, max_length=3, help_text="ISO 4217, e.g. EUR.")
     exchange_rate = serializers.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
                                              allow_null=True, default=None,
@@ -209,13 +73,6 @@ class ExpenseInputSerializer(serializers.Serializer):
                                      max_length=services.MAX_RECEIPTS,
                                      help_text="PDF, JPEG, PNG, HEIC or WebP files, up to 10 MB each "
                                                "(multipart/form-data).")
-
-
-def _contacts(request, ids: list[int]) -> list[Contact]:
-    found = list(Contact.objects.for_org(request.member.organization_id).filter(pk__in=ids, owner=request.member))
-    if len(found) != len(set(ids)):
-        raise ValidationError({"contacts": ["Only your own contacts can be named."]})
-    return found
 
 
 def _expense_response(request, expense_id: int, status: int = 200) -> Response:
@@ -245,8 +102,8 @@ class ExpenseListApi(generics.ListAPIView):
         return selectors.expense_list(self.request.member).prefetch_related("contact_links")
 
     def post(self, request):
-        data = dict(_input(ExpenseInputSerializer, request))
-        data["contacts"] = _contacts(request, data["contacts"])
+        data = dict(validated_input(ExpenseInputSerializer, request))
+        data["contacts"] = own_contacts(request, data["contacts"])
         expense = services.expense_create(by=request.member, **data)
         return _expense_response(request, expense.pk, status=201)
 
@@ -257,7 +114,7 @@ class ExpenseUpdateInputSerializer(serializers.Serializer):
     spent_on = serializers.DateField(required=False)
     kind = serializers.ChoiceField(choices=ExpenseKind.choices, required=False)
     merchant = StrictCharField(max_length=MERCHANT_MAX_LENGTH, required=False)
-    amount = _money(max_value=MAX_MONEY, required=False)
+    amount = money_input(max_value=MAX_MONEY, required=False)
     currency = StrictCharField(min_length=3, max_length=3, required=False, help_text="ISO 4217, e.g. EUR.")
     exchange_rate = serializers.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
                                              allow_null=True,
@@ -280,8 +137,8 @@ class ExpenseDetailApi(APIView):
                    request=ExpenseUpdateInputSerializer, responses=ExpenseOutputSerializer)
     def patch(self, request, pk: int):
         expense = rights.access_expense(request.member, pk)
-        data = dict(_input(ExpenseUpdateInputSerializer, request))
-        contacts = _contacts(request, data.pop("contacts")) if "contacts" in data else None
+        data = dict(validated_input(ExpenseUpdateInputSerializer, request))
+        contacts = own_contacts(request, data.pop("contacts")) if "contacts" in data else None
         services.expense_update(by=request.member, expense=expense, data=data, contacts=contacts)
         return _expense_response(request, expense.pk)
 
@@ -318,7 +175,7 @@ class ExpenseActionApi(APIView):
 
     def post(self, request, pk: int):
         expense = rights.access_expense(request.member, pk)
-        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        data = validated_input(self.input_serializer, request) if self.input_serializer else {}
         self.perform(request, expense, data)
         return _expense_response(request, pk)
 

@@ -18,10 +18,19 @@ from PIL import Image, ImageDraw
 
 from alliance import tenancy, uploads
 from alliance.models import Membership, Organization
-from network_intel.fund_models import ExchangeRate, Expense, ExpenseKind, ExpenseState, FundPolicy, Receipt
-from network_intel.fund_services import RECEIPT_FOLDER, convert
-from network_intel.models import IntelNote, Visibility
-from network_intel.services import notes_reindex
+from network_intel.models import (
+    ExchangeRate,
+    Expense,
+    ExpenseKind,
+    ExpenseState,
+    FundPolicy,
+    IntelNote,
+    Receipt,
+    Visibility,
+)
+from network_intel.services._common import convert
+from network_intel.services.receipts import RECEIPT_FOLDER
+from network_intel.services.search import notes_reindex
 from network_intel.text import render_markdown
 
 DEMO_ORGANIZATIONS = ("acme", "globex")

@@ -1,4 +1,6 @@
-"""Reads for the networking fund: periods, budgets, balances, queues, the payroll export and the report."""
+"""Reads for the networking fund: periods, budgets, balances, rates, team spending, the payroll export
+and the report.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from alliance.models import Membership, Organization
-from network_intel.fund_models import ExchangeRate, Expense, ExpenseState, FundOverride, FundPolicy
-from network_intel.fund_rights import expenses_visible_to
+from network_intel.models.expenses import Expense, ExpenseState
+from network_intel.models.fund import ExchangeRate, FundOverride, FundPolicy
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -113,45 +115,6 @@ def rate_list(organization_id: int) -> QuerySet[ExchangeRate]:
 
 def override_list(organization_id: int) -> QuerySet[FundOverride]:
     return FundOverride.objects.for_org(organization_id).order_by("team", "role", "id")
-
-
-# --- Lists -----------------------------------------------------------------------------------------
-
-def expense_list(member: Membership) -> QuerySet[Expense]:
-    """Expenses the member may see, with what lists show, in a constant number of queries."""
-    return (expenses_visible_to(member).select_related("member__user", "note")
-            .annotate(receipt_count=Count("receipts")))
-
-
-def my_expenses(member: Membership) -> QuerySet[Expense]:
-    return expense_list(member).filter(member=member).order_by("-spent_on", "-id")
-
-
-def approval_queue(member: Membership) -> QuerySet[Expense]:
-    """Submitted expenses the member may approve (never their own), oldest first.
-
-    A manager sees their reports'; HR sees those of members without an active manager
-    (a manager's expense whose manager has left, say) and, on request, everyone's.
-    """
-    expenses = expense_list(member).filter(state=ExpenseState.SUBMITTED).exclude(member=member)
-    if member.is_hr:
-        return expenses.filter(Q(member__manager_id=member.pk) | Q(member__manager__isnull=True)
-                               | ~Q(member__manager__status=Membership.Status.ACTIVE)
-                               | ~Q(member__manager__role__in=[Membership.Role.MANAGER, Membership.Role.HR,
-                                                               Membership.Role.ADMIN])
-                               ).order_by("submitted_at", "id")
-    return expenses.filter(member__manager_id=member.pk).order_by("submitted_at", "id")
-
-
-def all_waiting_approval(member: Membership) -> QuerySet[Expense]:
-    """HR's view of every submitted expense except their own."""
-    return expense_list(member).filter(state=ExpenseState.SUBMITTED).exclude(member=member).order_by(
-        "submitted_at", "id")
-
-
-def reimbursement_queue(member: Membership) -> QuerySet[Expense]:
-    """Approved expenses: ready (note linked) first, then those waiting for a report-back."""
-    return expense_list(member).filter(state=ExpenseState.APPROVED).order_by("spent_on", "id")
 
 
 def team_spending(member: Membership, *, day: date | None = None) -> list[Balance]:
@@ -256,24 +219,3 @@ def fund_report(member: Membership, *, day: date | None = None) -> tuple[tuple[d
                          notes=(spent.get(team) or {}).get("notes") or 0,
                          waiting=(spent.get(team) or {}).get("waiting") or 0) for team in teams]
     return (start, end - timedelta(days=1)), report
-
-
-def report_back_candidates(member: Membership) -> QuerySet:
-    """The member's own notes that may serve as a report-back (shared with the team at least), newest first."""
-    from network_intel.fund_services import REPORT_BACK_VISIBILITIES
-    from network_intel.selectors import notes_visible_to
-
-    return (notes_visible_to(member).filter(author=member, visibility__in=REPORT_BACK_VISIBILITIES)
-            .order_by("-created_at", "-id"))
-
-
-def waiting_for_report_back(member: Membership) -> QuerySet[Expense]:
-    return expense_list(member).filter(state=ExpenseState.APPROVED, note__isnull=True).order_by("spent_on", "id")
-
-
-def possible_duplicates_of(expense: Expense) -> QuerySet[Expense]:
-    return (Expense.objects.for_org(expense.organization_id)
-            .filter(member_id=expense.member_id, spent_on=expense.spent_on, amount=expense.amount,
-                    currency=expense.currency,
-                    state__in=[ExpenseState.SUBMITTED, ExpenseState.APPROVED, ExpenseState.REIMBURSED])
-            .exclude(pk=expense.pk))

@@ -23,6 +23,7 @@ from alliance import tenancy
 from alliance.models import Reminder
 from alliance.registry import register_notification_kind, register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
+from network_intel.selectors.notes import digest_notes
 
 DIGEST = "intel_digest"
 
@@ -79,8 +80,6 @@ def sweep(*, now: datetime | None = None) -> int:
 
 
 def build_digest(reminder: Reminder) -> ReminderMessage | None:
-    from network_intel.selectors import digest_notes
-
     member = reminder.recipient
     since, until = covered_period(reminder.window)
     notes = digest_notes(member=member, since=since, until=until)

@@ -1,57 +1,20 @@
-"""Networking-fund pages: the member's fund, an expense, the approvals queue, HR's fund pages.
-
-Expenses come through ``network_intel.fund_rights`` (404 for what the viewer may not
-see); changes go through ``network_intel.fund_services``, which refuse on their own —
-a refusal is shown as the same message the API gives.
-"""
+"""The member's fund, an expense and its receipts, the approvals queue."""
 
 from __future__ import annotations
-
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import uploads
-from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
-from network_intel import fund_rights as rights
-from network_intel import fund_selectors as selectors
-from network_intel import fund_services as services
-from network_intel.fund_forms import (
-    ApproveForm,
-    ExpenseForm,
-    LinkNoteForm,
-    OverrideForm,
-    PolicyForm,
-    RateForm,
-    ReceiptsForm,
-    RefuseForm,
-    ReportBackForm,
-)
-from network_intel.fund_models import ExchangeRate, Expense, FundOverride, Receipt
-
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _url(request: HttpRequest, name: str, *args) -> str:
-    return reverse(f"network_intel:{name}", args=[request.org.slug, *args])
-
-
-def dashboard_panel_context(request: HttpRequest) -> dict | None:
-    member = request.member
-    balance = selectors.balance_of(member)
-    if balance is None:
-        return None
-    waiting = list(selectors.waiting_for_report_back(member).filter(member=member)[:3])
-    approvals = selectors.approval_queue(member).count() if member.is_manager else 0
-    return {"fund_balance": balance, "fund_waiting": waiting, "fund_approvals": approvals}
-
+from network_intel import rights, selectors, services
+from network_intel.forms import ApproveForm, ExpenseForm, LinkNoteForm, ReceiptsForm, RefuseForm, ReportBackForm
+from network_intel.models.expenses import Expense, Receipt
+from network_intel.views._common import org_url
 
 # --- The member's fund --------------------------------------------------------------------------------
 
@@ -73,7 +36,7 @@ def fund_home(request: HttpRequest, org_slug: str) -> HttpResponse:
         else:
             state = "submitted for approval" if expense.state == Expense.State.SUBMITTED else "saved as a draft"
             messages.success(request, f"Expense {state}.")
-            return redirect(_url(request, "expense_detail", expense.pk))
+            return redirect(org_url(request, "expense_detail", expense.pk))
     context = {
         "form": form,
         "policy": selectors.fund_policy(member.organization_id),
@@ -128,7 +91,7 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
         elif action == "delete":
             services.expense_delete(by=member, expense=expense)
             messages.success(request, "Draft deleted.")
-            return redirect(_url(request, "fund_home"))
+            return redirect(org_url(request, "fund_home"))
         elif action == "withdraw":
             services.expense_withdraw(by=member, expense=expense)
             done = "Withdrawn."
@@ -156,8 +119,8 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
         return _detail(request, rights.access_expense(member, expense_id), status=status, **forms)
     messages.success(request, done)
     if action == "approve" and request.POST.get("next") == "queue":
-        return redirect(_url(request, "fund_approvals"))
-    return redirect(_url(request, "expense_detail", expense.pk))
+        return redirect(org_url(request, "fund_approvals"))
+    return redirect(org_url(request, "expense_detail", expense.pk))
 
 
 @require_POST
@@ -171,7 +134,7 @@ def expense_receipts(request: HttpRequest, org_slug: str, expense_id: int) -> Ht
             apply_application_error(form, error)
         else:
             messages.success(request, "Receipts added.")
-            return redirect(_url(request, "expense_detail", expense.pk))
+            return redirect(org_url(request, "expense_detail", expense.pk))
     return _detail(request, expense, status=400, receipts_form=form, error=form.errors.get("receipts", [""])[0])
 
 
@@ -188,7 +151,7 @@ def expense_note(request: HttpRequest, org_slug: str, expense_id: int) -> HttpRe
             status = getattr(error, "status_code", 400)
             return _detail(request, expense, status=status, note_form=form, error=error.message)
         messages.success(request, "Thank you for sharing: the expense is ready to be reimbursed.")
-        return redirect(_url(request, "expense_detail", expense.pk))
+        return redirect(org_url(request, "expense_detail", expense.pk))
     return _detail(request, expense, status=400, note_form=form)
 
 
@@ -205,7 +168,7 @@ def expense_link_note(request: HttpRequest, org_slug: str, expense_id: int) -> H
             return _detail(request, expense, status=getattr(error, "status_code", 400), link_form=form,
                            error=error.message)
         messages.success(request, "Note linked: the expense is ready to be reimbursed.")
-        return redirect(_url(request, "expense_detail", expense.pk))
+        return redirect(org_url(request, "expense_detail", expense.pk))
     return _detail(request, expense, status=400, link_form=form)
 
 
@@ -246,110 +209,4 @@ def fund_approvals(request: HttpRequest, org_slug: str) -> HttpResponse:
         expense.receipt_list = receipts.get(expense.pk, [])
     return render(request, "network_intel/fund/approvals.html", {
         "expenses": expenses, "team": selectors.team_spending(member), "show_all": bool(request.GET.get("all")),
-    })
-
-
-# --- HR -------------------------------------------------------------------------------------------------
-
-@hr_required
-@require_http_methods(["GET", "POST"])
-def fund_settings(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """Policy, overrides per role or team, and the rate table."""
-    member = request.member
-    policy = selectors.fund_policy(member.organization_id)
-    initial = {f: getattr(policy, f) for f in services.POLICY_FIELDS} if policy else {"report_back_days": 3,
-                                                                                       "receipt_required_above": 25}
-    what = request.POST.get("form")
-    policy_form = PolicyForm(request.POST if what == "policy" else None, initial=initial)
-    override_form = OverrideForm(request.POST if what == "override" else None)
-    rate_form = RateForm(request.POST if what == "rate" else None)
-    status = 200
-    if request.method == "POST":
-        try:
-            if what == "policy" and policy_form.is_valid():
-                services.fund_policy_save(by=member, data=policy_form.cleaned_data)
-                messages.success(request, "Policy saved.")
-                return redirect(_url(request, "fund_settings"))
-            if what == "override" and override_form.is_valid():
-                services.fund_override_set(by=member, **override_form.cleaned_data)
-                messages.success(request, "Budget override saved.")
-                return redirect(_url(request, "fund_settings"))
-            if what == "rate" and rate_form.is_valid():
-                services.exchange_rate_save(by=member, **rate_form.cleaned_data)
-                messages.success(request, "Rate saved.")
-                return redirect(_url(request, "fund_settings"))
-            if what == "delete-override":
-                found = FundOverride.objects.for_org(member.organization_id).filter(
-                    pk=_int(request.POST.get("id"))).first()
-                if found is not None:
-                    services.fund_override_delete(by=member, override=found)
-                return redirect(_url(request, "fund_settings"))
-            if what == "delete-rate":
-                found = ExchangeRate.objects.for_org(member.organization_id).filter(
-                    pk=_int(request.POST.get("id"))).first()
-                if found is not None:
-                    services.exchange_rate_delete(by=member, rate=found)
-                return redirect(_url(request, "fund_settings"))
-        except ApplicationError as error:
-            form = {"policy": policy_form, "override": override_form, "rate": rate_form}.get(what, policy_form)
-            apply_application_error(form, error)
-        status = 400
-    return render(request, "network_intel/fund/settings.html", {
-        "policy": policy, "policy_form": policy_form, "override_form": override_form, "rate_form": rate_form,
-        "overrides": list(selectors.override_list(member.organization_id)),
-        "rates": list(selectors.rate_list(member.organization_id)[:200]),
-    }, status=status)
-
-
-def _int(value) -> int:
-    return int(value) if value and str(value).isascii() and str(value).isdigit() and len(str(value)) < 19 else 0
-
-
-@hr_required
-@require_http_methods(["GET", "POST"])
-def fund_reimbursements(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """Approved expenses: the ones with their note are paid (payroll export, then "mark these reimbursed")."""
-    member = request.member
-    if request.method == "POST":
-        ids = [_int(v) for v in request.POST.getlist("expense")]
-        chosen = list(Expense.objects.for_org(member.organization_id).filter(pk__in=ids))
-        try:
-            count = services.expenses_reimburse(by=member, expenses=chosen)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"{count} marked reimbursed.")
-        return redirect(_url(request, "fund_reimbursements"))
-    expenses = list(selectors.reimbursement_queue(member)[:500])
-    return render(request, "network_intel/fund/reimbursements.html", {
-        "ready": [e for e in expenses if e.note_id], "waiting": [e for e in expenses if not e.note_id],
-        "payroll": selectors.payroll_lines(member),
-    })
-
-
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
-
-
-@hr_required
-@require_GET
-def fund_payroll_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """What to pay, per member and currency: the approved expenses with their report-back."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{request.org.slug}-networking-fund-payroll.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["member", "email", "team", "currency", "amount", "expenses"])
-    for line in selectors.payroll_lines(request.member):
-        writer.writerow([_cell(line.member_name), _cell(line.email), _cell(line.team), line.currency,
-                         f"{line.amount:.2f}", " ".join(str(i) for i in line.expense_ids)])
-    return response
-
-
-@hr_required
-@require_GET
-def fund_report(request: HttpRequest, org_slug: str) -> HttpResponse:
-    period, teams = selectors.fund_report(request.member)
-    return render(request, "network_intel/fund/report.html", {
-        "period": period, "teams": teams, "waiting": list(selectors.waiting_for_report_back(request.member)[:200]),
     })

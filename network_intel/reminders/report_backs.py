@@ -21,6 +21,7 @@ from alliance import tenancy
 from alliance.models import Reminder
 from alliance.registry import register_notification_kind, register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
+from network_intel.models.expenses import Expense, ExpenseState
 
 REPORT_BACK = "fund_report_back"
 WINDOW = "report-back"
@@ -59,8 +60,6 @@ def sweep(*, now: datetime | None = None) -> int:
 
 
 def build_report_back(reminder: Reminder) -> ReminderMessage | None:
-    from network_intel.fund_models import Expense, ExpenseState
-
     expense = (Expense.objects.for_org(reminder.organization_id)
                .filter(pk=reminder.subject_id, member_id=reminder.recipient_id).first())
     if expense is None or expense.state != ExpenseState.APPROVED or expense.note_id is not None:

@@ -13,12 +13,11 @@ moment are checked one after the other, so a hard cap holds under concurrency.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-import pycountry
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,41 +25,28 @@ from alliance import uploads
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.notifications import Channel, channel_for, notification_create
-from alliance.services import full_clean_or_raise, model_update
-from network_intel import fund_rights as rights
-from network_intel import services as intel_services
-from network_intel.fund_models import (
-    ABSURD_AMOUNT,
-    MERCHANT_MAX_LENGTH,
-    RATE_PLACES,
-    REFUSAL_MAX_LENGTH,
-    ExchangeRate,
+from alliance.services import full_clean_or_raise
+from network_intel import rights
+from network_intel.models.contacts import Contact
+from network_intel.models.expenses import (
+    REPORT_BACK_VISIBILITIES,
     Expense,
     ExpenseContact,
     ExpenseKind,
     ExpenseState,
-    FundOverride,
-    FundPolicy,
     Receipt,
 )
-from network_intel.fund_selectors import CENT, balance_of, fund_policy, org_today, possible_duplicates_of, rate_for
-from network_intel.models import Contact, IntelNote, Visibility
+from network_intel.models.fund import MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH, FundPolicy
+from network_intel.models.notes import IntelNote, Visibility
+from network_intel.selectors.expenses import possible_duplicates_of
+from network_intel.selectors.fund import balance_of, fund_policy, org_today, rate_for
+from network_intel.services._common import clean_amount, clean_currency, clean_rate, convert, field_error
+from network_intel.services.notes import intel_note_create
+from network_intel.services.receipts import check_receipt_files, with_receipts
 
 FUND_KIND = "fund_expense"
-# The first key of the transaction-level advisory lock that serializes changes of the fund settings.
-FUND_SETTINGS_LOCK = 7_301
-MAX_RECEIPTS = 10
-RECEIPT_FOLDER = "receipts"
-RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
-MAX_RATE = Decimal("1000000")
-# The visibilities a report-back may have: the team at least, or leadership for sensitive matters.
-REPORT_BACK_VISIBILITIES = (Visibility.TEAM, Visibility.ORGANIZATION, Visibility.LEADERSHIP)
 NOTE_SOURCE = {ExpenseKind.COFFEE: IntelNote.SourceKind.COFFEE, ExpenseKind.MEAL: IntelNote.SourceKind.LUNCH,
                ExpenseKind.EVENT: IntelNote.SourceKind.CONFERENCE, ExpenseKind.OTHER: IntelNote.SourceKind.OTHER}
-
-
-def _error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={field: [message]})
 
 
 def _url(member: Membership, name: str, *args) -> str:
@@ -76,144 +62,6 @@ def _notify(*, recipient: Membership, title: str, body: str, url: str) -> None:
                                                 recipient_list=[address]))
 
 
-# --- Money ------------------------------------------------------------------------------------------
-
-def clean_currency(code: str, field: str = "currency") -> str:
-    code = (code or "").strip().upper()
-    if len(code) != 3 or not code.isalpha() or pycountry.currencies.get(alpha_3=code) is None:
-        raise _error(field, f"“{code[:10]}” is not an ISO 4217 currency code (e.g. EUR, USD, JPY).")
-    return code
-
-
-def clean_amount(value, field: str = "amount", *, allow_zero: bool = False) -> Decimal:
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise _error(field, "Give an amount such as 42.50.") from None
-    if not amount.is_finite():
-        raise _error(field, "Give an amount such as 42.50.")
-    if amount < 0 or (amount == 0 and not allow_zero):
-        raise _error(field, "The amount must be more than zero.")
-    if amount > ABSURD_AMOUNT:
-        raise _error(field, f"{amount} is not a networking expense: at most {ABSURD_AMOUNT:,} per expense.")
-    if amount != amount.quantize(CENT):
-        raise _error(field, "Give at most two decimals.")
-    return amount.quantize(CENT)
-
-
-def clean_rate(value, field: str = "exchange_rate") -> Decimal:
-    try:
-        rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise _error(field, "Give the rate as a number, e.g. 1.0842.") from None
-    if not rate.is_finite() or rate <= 0 or rate > MAX_RATE:
-        raise _error(field, "The rate must be a positive number.")
-    rate = rate.quantize(RATE_QUANTUM, rounding=ROUND_HALF_UP)
-    if rate <= 0:
-        raise _error(field, f"The rate must be at least {RATE_QUANTUM}.")
-    return rate
-
-
-def convert(amount: Decimal, rate: Decimal) -> Decimal:
-    """The amount in the organization's currency: rounded once, half up, to the cent."""
-    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# --- Policy and rates --------------------------------------------------------------------------------
-
-POLICY_FIELDS = ("period", "amount", "per_expense_max", "receipt_required_above", "cap_mode", "rollover",
-                 "report_back_days")
-
-
-def _begin_settings_change(by: Membership) -> None:
-    """Refuse anyone but HR and admins, then take the organization's fund-settings lock."""
-    if not rights.can_run_fund(by):
-        raise NotAllowed("Only HR or an administrator can change the networking fund.")
-    # One change of the fund's settings at a time per organization (until the transaction ends):
-    # two HR people saving the first policy, or the same rate or override, at the same moment
-    # would otherwise both find nothing and both insert, and the second would hit the unique key.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FUND_SETTINGS_LOCK, by.organization_id])
-
-
-@transaction.atomic
-def fund_policy_save(*, by: Membership, data: dict) -> FundPolicy:
-    """HR sets the organization's fund policy (made on first save)."""
-    _begin_settings_change(by)
-    unknown = set(data) - set(POLICY_FIELDS)
-    if unknown:
-        raise ApplicationError(f"“{sorted(unknown)[0]}” is not part of the fund policy.")
-    data = dict(data)
-    for field in ("amount", "receipt_required_above"):
-        if field in data:
-            data[field] = clean_amount(data[field], field, allow_zero=True)
-    if data.get("per_expense_max") is not None:
-        data["per_expense_max"] = clean_amount(data["per_expense_max"], "per_expense_max")
-    policy = FundPolicy.objects.select_for_update().filter(organization_id=by.organization_id).first()
-    if policy is None:
-        if "amount" not in data:
-            raise _error("amount", "Give the budget per member per period.")
-        policy = FundPolicy(organization_id=by.organization_id, **data)
-        full_clean_or_raise(policy)
-        policy.save()
-        return policy
-    model_update(policy, data=data, fields=POLICY_FIELDS)
-    return policy
-
-
-@transaction.atomic
-def fund_override_set(*, by: Membership, amount, role: str = "", team: str = "") -> FundOverride:
-    """Another budget for a role or a team (replacing the one it had)."""
-    _begin_settings_change(by)
-    role, team = (role or "").strip(), " ".join((team or "").split())
-    if bool(role) == bool(team):
-        raise ApplicationError("Give either a role or a team.", field_errors={"team": ["Either a role or a team."]})
-    if role and role not in Membership.Role.values:
-        raise _error("role", "Choose employee, manager, hr or admin.")
-    amount = clean_amount(amount, allow_zero=True)
-    lookup = {"role": role, "team": ""} if role else {"role": "", "team": team}
-    override = FundOverride.objects.for_org(by.organization_id).filter(**lookup).first()
-    if override is None:
-        override = FundOverride(organization_id=by.organization_id, amount=amount, **lookup)
-        full_clean_or_raise(override)
-        override.save()
-    else:
-        model_update(override, data={"amount": amount}, fields=["amount"])
-    return override
-
-
-@transaction.atomic
-def fund_override_delete(*, by: Membership, override: FundOverride) -> None:
-    _begin_settings_change(by)
-    override.delete()
-
-
-@transaction.atomic
-def exchange_rate_save(*, by: Membership, currency: str, rate, valid_on: date) -> ExchangeRate:
-    """HR records a rate (1 unit of ``currency`` in the organization's currency) from ``valid_on``."""
-    _begin_settings_change(by)
-    currency = clean_currency(currency)
-    if currency == by.organization.currency:
-        raise _error("currency", f"{currency} is the organization's own currency: its rate is always 1.")
-    rate = clean_rate(rate, "rate")
-    if valid_on is None:
-        raise _error("valid_on", "Give the day the rate is valid from.")
-    found = ExchangeRate.objects.for_org(by.organization_id).filter(currency=currency, valid_on=valid_on).first()
-    if found is not None:
-        model_update(found, data={"rate": rate}, fields=["rate"])
-        return found
-    row = ExchangeRate(organization_id=by.organization_id, currency=currency, rate=rate, valid_on=valid_on)
-    full_clean_or_raise(row)
-    row.save()
-    return row
-
-
-@transaction.atomic
-def exchange_rate_delete(*, by: Membership, rate: ExchangeRate) -> None:
-    _begin_settings_change(by)
-    rate.delete()
-
-
 # --- Expenses -----------------------------------------------------------------------------------------
 
 def _policy_or_refuse(organization_id: int) -> FundPolicy:
@@ -225,11 +73,11 @@ def _policy_or_refuse(organization_id: int) -> FundPolicy:
 
 def _check_date(member: Membership, spent_on: date | None) -> date:
     if spent_on is None:
-        raise _error("spent_on", "Give the day of the expense.")
+        raise field_error("spent_on", "Give the day of the expense.")
     if spent_on > org_today(member.organization):
-        raise _error("spent_on", "That day is still to come.")
+        raise field_error("spent_on", "That day is still to come.")
     if spent_on < member.joined_on:
-        raise _error("spent_on", f"That is before you joined ({member.joined_on:%d %b %Y}).")
+        raise field_error("spent_on", f"That is before you joined ({member.joined_on:%d %b %Y}).")
     return spent_on
 
 
@@ -240,7 +88,7 @@ def _rate(member: Membership, currency: str, spent_on: date, entered) -> tuple[D
         return clean_rate(entered), spent_on, True
     row = rate_for(member.organization_id, currency, spent_on)
     if row is None:
-        raise _error("exchange_rate", f"There is no {currency} rate for {spent_on:%d %b %Y} in the rate table: "
+        raise field_error("exchange_rate", f"There is no {currency} rate for {spent_on:%d %b %Y} in the rate table: "
                                       f"type the rate from your bank statement, or ask HR to add it.")
     return row.rate, row.valid_on, False
 
@@ -248,7 +96,7 @@ def _rate(member: Membership, currency: str, spent_on: date, entered) -> tuple[D
 def _check_contacts(by: Membership, contacts: list[Contact]) -> None:
     for contact in contacts:
         if contact.organization_id != by.organization_id or contact.owner_id != by.pk:
-            raise _error("contacts", "Name only your own contacts (or type the name and company).")
+            raise field_error("contacts", "Name only your own contacts (or type the name and company).")
 
 
 def _set_contacts(expense: Expense, contacts: list[Contact]) -> None:
@@ -256,33 +104,6 @@ def _set_contacts(expense: Expense, contacts: list[Contact]) -> None:
     ExpenseContact.objects.for_org(org).filter(expense=expense).delete()
     ExpenseContact.objects.bulk_create([ExpenseContact(organization_id=org, expense=expense, contact=contact)
                                         for contact in {c.pk: c for c in contacts}.values()])
-
-
-def _check_files(files: list, existing: int = 0) -> list[uploads.CheckedFile]:
-    if existing + len(files) > MAX_RECEIPTS:
-        raise _error("receipts", f"At most {MAX_RECEIPTS} receipts per expense.")
-    return [uploads.check_upload(file, kinds=uploads.DOCUMENT_TYPES, field="receipts") for file in files]
-
-
-def _store_receipts(by: Membership, expense: Expense, checked: list[uploads.CheckedFile], stored: list[str]) -> None:
-    """Save the files and their rows; ``stored`` collects names so a failure removes them all."""
-    for item in checked:
-        name = uploads.store(item, folder=f"{RECEIPT_FOLDER}/{expense.organization_id}")
-        stored.append(name)
-        Receipt.objects.create(organization_id=expense.organization_id, expense=expense, file=name,
-                               original_name=item.original_name, content_type=item.content_type, size=item.size,
-                               sha256=item.sha256, uploaded_by=by)
-
-
-def _with_receipts(by: Membership, expense: Expense, checked: list[uploads.CheckedFile], then) -> None:
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            _store_receipts(by, expense, checked, stored)
-            then()
-    except BaseException:
-        uploads.delete_stored(stored)
-        raise
 
 
 def _fill(by: Membership, expense: Expense, *, spent_on, currency, amount, exchange_rate) -> None:
@@ -314,16 +135,16 @@ def expense_create(*, by: Membership, spent_on: date, kind: str, merchant: str, 
     _check_contacts(by, contacts)
     text = _clean_text({"merchant": merchant, "purpose": purpose, "met_names": met_names})
     if len(text["merchant"]) > MERCHANT_MAX_LENGTH:
-        raise _error("merchant", f"At most {MERCHANT_MAX_LENGTH} characters.")
+        raise field_error("merchant", f"At most {MERCHANT_MAX_LENGTH} characters.")
     expense = Expense(organization_id=by.organization_id, member=by, kind=kind, **text)
     _fill(by, expense, spent_on=spent_on, currency=currency, amount=amount, exchange_rate=exchange_rate)
     if not expense.purpose:
-        raise _error("purpose", "Say whom you met and why.")
+        raise field_error("purpose", "Say whom you met and why.")
     full_clean_or_raise(expense)
-    checked = _check_files(list(receipts or []))
+    checked = check_receipt_files(list(receipts or []))
     expense.save()
     _set_contacts(expense, contacts)
-    _with_receipts(by, expense, checked, (lambda: expense_submit(by=by, expense=expense)) if submit else (lambda: None))
+    with_receipts(by, expense, checked, (lambda: expense_submit(by=by, expense=expense)) if submit else (lambda: None))
     return expense
 
 
@@ -343,7 +164,7 @@ def expense_update(*, by: Membership, expense: Expense, data: dict, contacts: li
     for key, value in {**text, **({"kind": data["kind"]} if "kind" in data else {})}.items():
         setattr(expense, key, value)
     if not expense.purpose:
-        raise _error("purpose", "Say whom you met and why.")
+        raise field_error("purpose", "Say whom you met and why.")
     full_clean_or_raise(expense)
     expense.save()
     if contacts is not None:
@@ -361,20 +182,6 @@ def expense_delete(*, by: Membership, expense: Expense) -> None:
                                                                                                        flat=True))
     expense.delete()
     transaction.on_commit(lambda: uploads.delete_stored(names))
-
-
-@transaction.atomic
-def receipts_add(*, by: Membership, expense: Expense, files: list) -> list[Receipt]:
-    if not rights.can_add_receipt(by, expense):
-        raise NotAllowed("Receipts are added by the expense's member, before it is decided.")
-    if not files:
-        raise _error("receipts", "Choose at least one file.")
-    existing = Receipt.objects.for_org(expense.organization_id).filter(expense=expense).count()
-    checked = _check_files(list(files), existing)
-    before = set(Receipt.objects.for_org(expense.organization_id).filter(expense=expense).values_list("pk", flat=True))
-    _with_receipts(by, expense, checked, lambda: Expense.objects.for_org(expense.organization_id)
-                   .filter(pk=expense.pk).update(updated_at=timezone.now()))
-    return list(Receipt.objects.for_org(expense.organization_id).filter(expense=expense).exclude(pk__in=before))
 
 
 def _lock(expense: Expense) -> tuple[Membership, Expense]:
@@ -408,14 +215,14 @@ def expense_submit(*, by: Membership, expense: Expense) -> Expense:
     policy = _policy_or_refuse(fresh.organization_id)
     currency = member.organization.currency
     if policy.per_expense_max is not None and fresh.amount_org > policy.per_expense_max:
-        raise _error("amount", f"The fund pays at most {policy.per_expense_max} {currency} per expense.")
+        raise field_error("amount", f"The fund pays at most {policy.per_expense_max} {currency} per expense.")
     has_receipt = Receipt.objects.for_org(fresh.organization_id).filter(expense=fresh).exists()
     if fresh.amount_org > policy.receipt_required_above and not has_receipt:
-        raise _error("receipts", f"Above {policy.receipt_required_above} {currency} a receipt is required.")
+        raise field_error("receipts", f"Above {policy.receipt_required_above} {currency} a receipt is required.")
     over = _over_budget(member, fresh, policy, count_pending=True)
     if over and policy.cap_mode == FundPolicy.CapMode.HARD:
         balance = balance_of(member, day=fresh.spent_on, policy=policy)
-        raise _error("amount", f"This would take you past your budget: {balance.left} {currency} left this "
+        raise field_error("amount", f"This would take you past your budget: {balance.left} {currency} left this "
                                f"period.")
     fresh.state = ExpenseState.SUBMITTED
     fresh.submitted_at = timezone.now()
@@ -448,7 +255,7 @@ def expense_approve(*, by: Membership, expense: Expense, acknowledge_over_budget
         raise ApplicationError(f"This expense is {fresh.get_state_display().lower()}; only one waiting for "
                                f"approval can be approved.")
     if fresh.possible_duplicate and not fresh.duplicate_cleared and not not_duplicate:
-        raise _error("not_duplicate", "It may be a duplicate (same day, amount and currency as another): "
+        raise field_error("not_duplicate", "It may be a duplicate (same day, amount and currency as another): "
                                       "confirm it is not one to approve it.")
     policy = _policy_or_refuse(fresh.organization_id)
     over = _over_budget(member, fresh, policy, count_pending=False)
@@ -456,7 +263,7 @@ def expense_approve(*, by: Membership, expense: Expense, acknowledge_over_budget
         raise ApplicationError("Approving it would take the member past their budget (hard cap): refuse it, "
                                "or HR raises the budget first.")
     if over and not acknowledge_over_budget:
-        raise _error("acknowledge_over_budget", "It takes the member past their budget: acknowledge that to "
+        raise field_error("acknowledge_over_budget", "It takes the member past their budget: acknowledge that to "
                                                 "approve it.")
     fresh.state = ExpenseState.APPROVED
     fresh.over_budget = over or fresh.over_budget
@@ -502,9 +309,9 @@ def expense_refuse(*, by: Membership, expense: Expense, reason: str) -> Expense:
                                f"approval can be refused.")
     reason = (reason or "").strip()
     if not reason:
-        raise _error("reason", "Say why: the member sees the reason.")
+        raise field_error("reason", "Say why: the member sees the reason.")
     if len(reason) > REFUSAL_MAX_LENGTH:
-        raise _error("reason", f"At most {REFUSAL_MAX_LENGTH} characters.")
+        raise field_error("reason", f"At most {REFUSAL_MAX_LENGTH} characters.")
     fresh.state, fresh.refusal_reason = ExpenseState.REFUSED, reason
     fresh.decided_by, fresh.decided_at = by, timezone.now()
     fresh.save(update_fields=["state", "refusal_reason", "decided_by", "decided_at", "updated_at"])
@@ -538,9 +345,9 @@ def expense_link_note(*, by: Membership, expense: Expense, note: IntelNote) -> E
     if fresh.state != ExpenseState.APPROVED:
         raise ApplicationError("A note is linked to an approved expense.")
     if note.organization_id != by.organization_id or note.author_id != by.pk:
-        raise _error("note", "Link a note you wrote yourself.")
+        raise field_error("note", "Link a note you wrote yourself.")
     if note.visibility not in REPORT_BACK_VISIBILITIES:
-        raise _error("note", "A report-back is shared: with your team at least, or with leadership for "
+        raise field_error("note", "A report-back is shared: with your team at least, or with leadership for "
                              "sensitive matters — not private.")
     fresh.note = note
     fresh.save(update_fields=["note", "updated_at"])
@@ -554,11 +361,11 @@ def expense_write_note(*, by: Membership, expense: Expense, title: str, body: st
     if not rights.can_report_back(by, expense):
         raise NotAllowed("Only the member reports back on an approved expense without a note.")
     if visibility not in REPORT_BACK_VISIBILITIES:
-        raise _error("visibility", "Share it with your team at least, or with leadership for sensitive matters.")
+        raise field_error("visibility", "Share it with your team at least, or with leadership for sensitive matters.")
     contacts = list(Contact.objects.for_org(by.organization_id)
                     .filter(pk__in=ExpenseContact.objects.for_org(by.organization_id).filter(expense=expense)
                             .values("contact_id"), owner=by))
-    note = intel_services.intel_note_create(by=by, title=title, body=body, contacts=contacts,
+    note = intel_note_create(by=by, title=title, body=body, contacts=contacts,
                                             source_kind=NOTE_SOURCE.get(expense.kind, IntelNote.SourceKind.OTHER),
                                             learned_on=expense.spent_on, visibility=visibility)
     expense_link_note(by=by, expense=expense, note=note)
@@ -584,11 +391,11 @@ def expenses_reimburse(*, by: Membership, expenses: list[Expense]) -> int:
     if not rights.can_run_fund(by):
         raise NotAllowed("Only HR or an administrator marks expenses reimbursed.")
     if not expenses:
-        raise _error("expenses", "Choose the expenses that were paid.")
+        raise field_error("expenses", "Choose the expenses that were paid.")
     ids = sorted({expense.pk for expense in expenses})
     fresh = list(Expense.objects.for_org(by.organization_id).select_for_update().filter(pk__in=ids).order_by("id"))
     if len(fresh) != len(ids):
-        raise _error("expenses", "One of these expenses is not here any more.")
+        raise field_error("expenses", "One of these expenses is not here any more.")
     for row in fresh:
         _reimburse_locked(by, row)
     now = timezone.now()

@@ -28,7 +28,7 @@ from network_intel.models import (
     Tag,
     Visibility,
 )
-from network_intel.services import notes_reindex
+from network_intel.services.search import notes_reindex
 from network_intel.text import company_key, render_markdown, tag_key
 
 DEMO_ORGANIZATIONS = ("acme", "globex")

@@ -1,0 +1,107 @@
+"""Models of network intelligence and the networking fund.
+
+Every model is tenant-owned (``TenantModel``); its migration applies
+``alliance.rls.TenantIsolation``. Rules live in ``network_intel.rights`` and
+``network_intel.services``; these classes hold fields, constraints and properties.
+Money is ``Decimal`` with a currency code.
+
+Matching and search run on SQL functions created by the first migration, built
+from PostgreSQL's own functions only (they work on every server, the embedded one
+included): ``intel_fold(text)`` folds case and accents, ``intel_trigrams(text)``
+gives a name's trigrams (for typo-tolerant company matching under a GIN index) and
+``intel_similarity(a, b)`` compares two trigram sets like ``pg_trgm``'s
+``similarity``.
+
+Topics: ``companies`` (companies, tags, follows), ``contacts`` (contacts, introductions,
+alumni in who-knows), ``notes`` (notes, their links, revisions, useful marks, search
+settings), ``fund`` (policy, overrides, exchange rates, money bounds), ``expenses``
+(expenses, the contacts met, receipts). The public names are re-exported here.
+"""
+
+from __future__ import annotations
+
+from network_intel.models.companies import (
+    TAG_MAX_LENGTH,
+    Company,
+    Follow,
+    Tag,
+)
+from network_intel.models.contacts import (
+    AlumnusListing,
+    Contact,
+    IntroductionRequest,
+    Strength,
+)
+from network_intel.models.expenses import (
+    REPORT_BACK_VISIBILITIES,
+    Expense,
+    ExpenseContact,
+    ExpenseKind,
+    ExpenseState,
+    Receipt,
+)
+from network_intel.models.fund import (
+    ABSURD_AMOUNT,
+    CURRENCY_VALIDATOR,
+    MERCHANT_MAX_LENGTH,
+    MONEY_DIGITS,
+    MONEY_PLACES,
+    RATE_DIGITS,
+    RATE_PLACES,
+    REFUSAL_MAX_LENGTH,
+    ExchangeRate,
+    FundOverride,
+    FundPolicy,
+    money_field,
+)
+from network_intel.models.notes import (
+    SEARCH_LANGUAGES,
+    IntelNote,
+    IntelNoteCompany,
+    IntelNoteContact,
+    IntelNoteRevision,
+    IntelNoteTag,
+    IntelSettings,
+    SourceKind,
+    UsefulMark,
+    Visibility,
+)
+
+__all__ = [
+    "ABSURD_AMOUNT",
+    "AlumnusListing",
+    "CURRENCY_VALIDATOR",
+    "Company",
+    "Contact",
+    "ExchangeRate",
+    "Expense",
+    "ExpenseContact",
+    "ExpenseKind",
+    "ExpenseState",
+    "Follow",
+    "FundOverride",
+    "FundPolicy",
+    "IntelNote",
+    "IntelNoteCompany",
+    "IntelNoteContact",
+    "IntelNoteRevision",
+    "IntelNoteTag",
+    "IntelSettings",
+    "IntroductionRequest",
+    "MERCHANT_MAX_LENGTH",
+    "MONEY_DIGITS",
+    "MONEY_PLACES",
+    "RATE_DIGITS",
+    "RATE_PLACES",
+    "REFUSAL_MAX_LENGTH",
+    "REPORT_BACK_VISIBILITIES",
+    "Receipt",
+    "SEARCH_LANGUAGES",
+    "SourceKind",
+    "Strength",
+    "TAG_MAX_LENGTH",
+    "Tag",
+    "UsefulMark",
+    "Visibility",
+    "money_field",
+]

@@ -1,0 +1,125 @@
+"""Who knows someone at a company, one's own contacts, and introductions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alliance.errors import ApplicationError
+from alliance.forms import apply_application_error
+from alliance.models import Membership
+from network_intel import rights, selectors, services
+from network_intel.forms import AnswerForm, ContactForm, IntroductionForm
+from network_intel.views._common import org_url
+
+
+@require_GET
+def who_knows_page(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """"Who here knows someone at X?" — by id or by name (typos forgiven)."""
+    text = request.GET.get("company", "")[:200]
+    company = selectors.company_from_param(request.member, text)
+    context = {"text": text, "company": company,
+               "acquaintances": selectors.who_knows(member=request.member, company=company) if company else [],
+               "suggestions": selectors.company_matches(organization_id=request.org.pk, text=text) if text else []}
+    template = "network_intel/who_knows.html#answer" if request.htmx else "network_intel/who_knows.html"
+    return render(request, template, context)
+
+
+# --- Contacts and introductions ---------------------------------------------------------------
+
+
+def _colleagues(request: HttpRequest):
+    return (Membership.objects.for_org(request.org.pk).filter(status=Membership.Status.ACTIVE)
+            .exclude(pk=request.member.pk).select_related("user").order_by("user__full_name"))
+
+
+def _save_contact(request: HttpRequest, form: ContactForm, contact=None):
+    data = {k: v for k, v in form.cleaned_data.items() if k != "company_name"}
+    company = services.company_resolve(by=request.member, name=form.cleaned_data["company_name"])
+    if contact is None:
+        return services.contact_create(by=request.member, company=company, **data)
+    return services.contact_update(by=request.member, contact=contact, data={**data, "company": company})
+
+
+@require_http_methods(["GET", "POST"])
+def contacts(request: HttpRequest, org_slug: str) -> HttpResponse:
+    member = request.member
+    form = ContactForm(request.POST or None, colleagues=_colleagues(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = _save_contact(request, form)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, f"{contact.name} is in your contacts.")
+            return redirect(org_url(request, "contacts"))
+    rows = list(selectors.contacts_of(member).order_by("name", "id"))
+    return render(request, "network_intel/contacts.html", {"form": form, "contacts": rows},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, org_slug: str, contact_id: int) -> HttpResponse:
+    contact = rights.access_own_contact(request.member, contact_id)
+    if request.method == "POST" and request.POST.get("delete"):
+        services.contact_delete(by=request.member, contact=contact)
+        messages.success(request, "The contact is deleted.")
+        return redirect(org_url(request, "contacts"))
+    form = ContactForm(request.POST or None, instance=contact, colleagues=_colleagues(request),
+                       initial={"company_name": contact.company.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_contact(request, form, contact)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(org_url(request, "contacts"))
+    return render(request, "network_intel/contact_edit.html", {"form": form, "contact": contact},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def introduction_new(request: HttpRequest, org_slug: str, contact_id: int) -> HttpResponse:
+    contact = rights.access_contact_to_meet(request.member, contact_id)
+    form = IntroductionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.introduction_request(by=request.member, contact=contact, message=form.cleaned_data["message"])
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, f"{contact.owner.user.full_name} is asked; you will hear back.")
+            return redirect(org_url(request, "introductions"))
+    return render(request, "network_intel/introduction_new.html", {"form": form, "contact": contact},
+                  status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def introductions(request: HttpRequest, org_slug: str) -> HttpResponse:
+    rows = list(selectors.introductions_for(request.member)[:200])
+    return render(request, "network_intel/introductions.html", {
+        "asked_of_me": [r for r in rows if r.introducer_id == request.member.pk],
+        "mine": [r for r in rows if r.requester_id == request.member.pk], "answer_form": AnswerForm()})
+
+
+@require_POST
+def introduction_answer(request: HttpRequest, org_slug: str, introduction_id: int, answer: str) -> HttpResponse:
+    introduction = rights.access_introduction(request.member, introduction_id)
+    if answer not in ("accept", "decline"):
+        raise Http404("No such answer.")
+    form = AnswerForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.introduction_respond(by=request.member, introduction=introduction, accept=answer == "accept",
+                                      note=note)
+    except ApplicationError as error:
+        if error.status_code == 403:
+            raise PermissionDenied(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Your answer is sent.")
+    return redirect(org_url(request, "introductions"))

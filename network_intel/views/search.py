@@ -1,0 +1,74 @@
+"""The search page and the CSV export of the notes it finds."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from alliance.models import Membership
+from network_intel import selectors
+from network_intel.forms import SearchForm
+from network_intel.models.companies import Company, Tag
+from network_intel.views._common import CSV_FORMULA_PREFIXES, decorate_notes
+
+
+def _filters(request: HttpRequest, form: SearchForm) -> selectors.SearchFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    org = request.org.pk
+    company = Company.objects.for_org(org).filter(pk=data["company"]).first() if data.get("company") else None
+    tag = Tag.objects.for_org(org).filter(pk=data["tag"]).first() if data.get("tag") else None
+    author = (Membership.objects.for_org(org).select_related("user").filter(pk=data["author"]).first()
+              if data.get("author") else None)
+    return selectors.SearchFilters(
+        q=data.get("q") or "", company=company, tag=tag, author=author, team=data.get("team") or "",
+        source=data.get("source") or "", learned_from=data.get("learned_from"), learned_to=data.get("learned_to"),
+        sort=data.get("sort") or ("relevance" if data.get("q") else "newest"),
+    )
+
+
+@require_GET
+def search(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """One box for every note the viewer may see: ranked, highlighted, with facets."""
+    form = SearchForm(request.GET or None)
+    filters = _filters(request, form)
+    page = form.cleaned_data.get("page") or 1 if form.is_valid() else 1
+    results = selectors.search_notes(request.member, filters, page=page)
+    decorate_notes(results.notes, request.member)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "filters": filters, "results": results, "query": query.urlencode(),
+               "sorts": selectors.SORTS, "base_query": _without(request, ("page",))}
+    for facet in ("company", "tag", "author", "source"):
+        context[f"{facet}_query"] = _without(request, ("page", facet))
+    template = "network_intel/search.html#results" if request.htmx else "network_intel/search.html"
+    return render(request, template, context)
+
+
+def _without(request: HttpRequest, keys) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@require_GET
+def notes_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """Every note the viewer may see (with the page's filters), as CSV."""
+    notes, _, _ = selectors.filtered_notes(request.member, _filters(request, SearchForm(request.GET or None)))
+    notes = notes.select_related("author__user").prefetch_related("companies", "tags").order_by("-created_at", "-id")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="intel-{org_slug}-{timezone.localdate()}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["id", "title", "author", "companies", "tags", "source", "learned_on", "visibility",
+                     "useful_until", "body", "created_at"])
+    for note in notes[:10000]:
+        row = [note.pk, note.title, note.author.user.full_name, ", ".join(c.name for c in note.companies.all()),
+               ", ".join(t.name for t in note.tags.all()), note.source_kind, note.learned_on.isoformat(),
+               note.visibility, note.useful_until.isoformat() if note.useful_until else "", note.body,
+               timezone.localtime(note.created_at).isoformat()]
+        writer.writerow([("'" + c if isinstance(c, str) and c.startswith(CSV_FORMULA_PREFIXES) else c) for c in row])
+    return response
