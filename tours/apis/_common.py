@@ -11,9 +11,7 @@ from rest_framework.exceptions import ValidationError
 
 from alliance.models import Membership
 from tours import selectors
-from tours.models import (
-    Tour,
-)
+from tours.models import Tour
 
 NOT_A_DRAFTABLE_EMPLOYEE = "Choose one of your direct reports (HR: an active member other than yourself)."
 NOT_A_POSSIBLE_MANAGER = "Choose an active manager, HR person or admin of this organization."

@@ -12,9 +12,7 @@ from rest_framework.views import APIView
 from alliance.serializers import StrictCharField
 from tours import selectors, services
 from tours.apis._common import _input
-from tours.models import (
-    TourAmendment,
-)
+from tours.models import TourAmendment
 
 
 class AmendmentChangeSerializer(serializers.Serializer):

@@ -15,14 +15,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import (
-    ColumnListMixin,
-    DateTimeFilter,
-    IdFilter,
-    UpdatedSinceFilterSet,
-    api_date,
-    api_datetimes,
-)
+from alliance.apis import ColumnListMixin, DateTimeFilter, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.serializers import StrictCharField
 from tours import limits, selectors, services
 from tours.apis._common import _input, _visible_tour

@@ -10,10 +10,7 @@ from rest_framework.exceptions import ValidationError
 from alliance.serializers import StrictCharField
 from tours import limits, selectors, services
 from tours.apis.tours import NoteInputSerializer, TourActionApi, _tour_action
-from tours.models import (
-    FirstConversation,
-    Tour,
-)
+from tours.models import FirstConversation, Tour
 
 
 class NextPlanInputSerializer(serializers.Serializer):

@@ -11,18 +11,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import (
-    ColumnListMixin,
-    UpdatedSinceFilterSet,
-    api_datetimes,
-)
+from alliance.apis import ColumnListMixin, UpdatedSinceFilterSet, api_datetimes
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services
 from tours.apis._common import _input
-from tours.models import (
-    RotationalProgram,
-)
+from tours.models import RotationalProgram
 
 
 class ProgramOutputSerializer(serializers.ModelSerializer):

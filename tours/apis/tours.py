@@ -14,13 +14,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.apis import (
-    ColumnListMixin,
-    IdFilter,
-    UpdatedSinceFilterSet,
-    api_date,
-    api_datetimes,
-)
+from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.selectors import managers_for_org
 from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services

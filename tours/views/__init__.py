@@ -16,9 +16,7 @@ topic, as in ``tours.services``; the views are re-exported here for the URLs
 
 from __future__ import annotations
 
-from tours.views.amendments import (
-    amendment_action,
-)
+from tours.views.amendments import amendment_action
 from tours.views.calendar_feeds import (
     calendar_feed,
     calendar_settings,

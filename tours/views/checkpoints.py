@@ -15,13 +15,7 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
 from tours import calendar, rights, selectors, services
-from tours.forms import (
-    AgendaItemForm,
-    CheckpointScheduleForm,
-    OutcomeForm,
-    PrivateNoteForm,
-    SharedNotesForm,
-)
+from tours.forms import AgendaItemForm, CheckpointScheduleForm, OutcomeForm, PrivateNoteForm, SharedNotesForm
 from tours.models import DEFAULT_CHECKPOINT_MINUTES, Checkpoint
 from tours.views._common import _back_to, _checkpoint_url, _invalid_status, _tour_url
 

@@ -12,11 +12,7 @@ from django.views.decorators.http import require_POST
 from alliance.errors import ApplicationError
 from alliance.http import OrgRequest
 from tours import selectors, services
-from tours.forms import (
-    FirstConversationOutcomeForm,
-    NextPlanForm,
-    NoteForm,
-)
+from tours.forms import FirstConversationOutcomeForm, NextPlanForm, NoteForm
 from tours.models import FirstConversation
 from tours.views._common import _back_to, _safe_next, _tour_url
 

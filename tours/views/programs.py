@@ -17,10 +17,7 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
 from tours import selectors, services
-from tours.forms import (
-    CohortForm,
-    ProgramForm,
-)
+from tours.forms import CohortForm, ProgramForm
 
 
 @require_http_methods(["GET", "POST"])
