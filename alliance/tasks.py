@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from alliance import tenancy
+from alliance.delivery import DELIVERY_BATCH, reminder_deliver, reminder_record_failure, reminders_take_stale
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ MAX_DELIVERY_RETRIES = 6
 
 def _deliver(organization_id: int, reminder_ids: list[int], *, final: bool) -> tuple[dict[str, int], list[int]]:
     """Deliver each reminder in its own transaction; return the outcomes and the ids to retry."""
-    from alliance.reminders import reminder_deliver, reminder_record_failure
-
     outcomes: dict[str, int] = {}
     failed: list[int] = []
     for reminder_id in reminder_ids:
@@ -59,7 +58,7 @@ def _deliver(organization_id: int, reminder_ids: list[int], *, final: bool) -> t
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_DELIVERY_RETRIES)
 def deliver_reminders(self, organization_id: int, reminder_ids: list[int]) -> dict[str, int]:
-    """Send claimed reminders of one organization (see alliance.reminders). Safe to run twice.
+    """Send claimed reminders of one organization (see alliance.reminders and alliance.delivery). Safe to run twice.
 
     Each reminder is delivered in its own transaction, so one failing address does
     not hold back the others; the ones that failed transiently are retried, alone,
@@ -95,6 +94,9 @@ def deliver_reminder_batch(batch: list[tuple[int, list[int]]]) -> dict[str, int]
 
 @shared_task
 def requeue_stale_reminders() -> int:
-    from alliance.reminders import reminders_requeue_stale
-
-    return reminders_requeue_stale()
+    """Re-enqueue ledger rows left pending (e.g. the broker lost the task), in messages of DELIVERY_BATCH."""
+    by_org = reminders_take_stale()
+    for organization_id, ids in by_org.items():
+        for start in range(0, len(ids), DELIVERY_BATCH):
+            deliver_reminders.delay_on_commit(organization_id, ids[start : start + DELIVERY_BATCH])
+    return sum(len(ids) for ids in by_org.values())

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
+from alliance.redis import redis_client
+
 # DRF's sliding log (every request's time within the window; refused once the window holds the rate)
 # as one atomic script: drop the times that left the window, count, and either record this request or
 # answer the oldest time still in it (for Retry-After). One round trip instead of DRF's get and set,
@@ -23,19 +25,6 @@ redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return {1, count + 1, false}
 """
-
-
-_clients: dict[int, tuple[object, object]] = {}
-
-
-def _client():
-    """A Redis client on the cache's own write connection pool, built once per pool: Django's
-    ``get_client`` builds a new client object on every call, which cost more than the script's round trip."""
-    pool = cache._cache._get_connection_pool(True)
-    found = _clients.get(id(pool))
-    if found is None or found[0] is not pool:
-        found = _clients[id(pool)] = (pool, cache._cache._client(connection_pool=pool))
-    return found[1]
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -64,7 +53,7 @@ class TokenRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         key = cache.make_and_validate_key(self.get_cache_key(request, view))
-        client = _client()
+        client = redis_client()
         if TokenRateThrottle._script is None:
             TokenRateThrottle._script = client.register_script(SLIDING_LOG)
         self.now = self.timer()

@@ -1,5 +1,5 @@
-"""Shared by the tours services: bounds, history records, row locks, manager checks."""
-
+"""Shared by the tours services: bounds, history records, row locks, manager checks, and the check of a
+tour's terms (drafting and amendments both apply it)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from typing import Any
 from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.rights import check_can_be_manager
-from alliance.services import check_text_bounds
+from alliance.services import check_text_bounds, full_clean_or_raise
 from tours.models import (
     EARLIEST_DATE,
     LATEST_DATE,
     Tour,
+    TourKind,
     TourRevision,
 )
+from tours.selectors import add_months
 
 CALENDAR_TOKEN_KIND = "cal"
 CHECKPOINT_LOCAL_TIME = time(10, 0)  # proposed checkpoints start at 10:00 in the manager's zone
@@ -27,8 +29,6 @@ DATE_RANGE = f"between {EARLIEST_DATE.year} and {LATEST_DATE.year}"
 
 
 # --- Helpers -------------------------------------------------------------------
-
-
 
 
 def _display(tour: Tour, field: str, value: Any) -> str:
@@ -80,3 +80,24 @@ def _check_manager(*, employee: Membership, manager: Membership | None) -> Membe
                                field_errors={"manager": ["Choose someone other than the employee."]})
     check_can_be_manager(manager)
     return manager
+
+
+def validate_terms(tour: Tour) -> None:
+    """The rules a tour's terms keep, whether drafted, edited or amended; raises ApplicationError."""
+    if tour.kind != TourKind.FOUNDATIONAL and tour.end_date is None:
+        raise ApplicationError("Give the tour an end date (only foundational tours are open-ended).",
+                               field_errors={"end_date": ["Required, except for foundational tours."]})
+    out_of_range = _dates_out_of_range(start_date=tour.start_date, end_date=tour.end_date)
+    if out_of_range:
+        raise ApplicationError(f"A tour starts and ends {DATE_RANGE}.", field_errors=out_of_range)
+    if tour.end_date is not None and tour.start_date is not None and tour.end_date <= tour.start_date:
+        raise ApplicationError("The tour must end after it starts.",
+                               field_errors={"end_date": ["Choose a date after the start date."]})
+    if (tour.kind != TourKind.FOUNDATIONAL and tour.end_date is not None and tour.start_date is not None
+            and tour.end_date > add_months(tour.start_date, MAX_TOUR_YEARS * 12)):
+        raise ApplicationError(
+            f"A tour lasts at most {MAX_TOUR_YEARS} years; only foundational tours run longer.",
+            field_errors={"end_date": [f"At most {MAX_TOUR_YEARS} years after the start date."]},
+        )
+    full_clean_or_raise(tour, exclude=["organization", "employee", "manager", "previous_tour", "program",
+                                       "cohort", "created_by"])

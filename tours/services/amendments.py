@@ -15,7 +15,7 @@ from alliance.services import check_text_bounds, model_update
 from tours import rights
 from tours.models import Tour, TourAmendment, TourRevision
 from tours.notifications import notify_amendment_answered, notify_amendment_proposed
-from tours.services._common import _display, _label, _lock, _record
+from tours.services._common import _display, _label, _lock, _record, validate_terms
 from tours.services.checkpoints import checkpoints_event_changed, checkpoints_plan_series
 
 REPLAN_FIELDS = {"start_date", "end_date", "cadence_months"}
@@ -44,8 +44,6 @@ def amendment_propose(*, tour: Tour, by: Membership, data: dict[str, Any], reaso
     stand. A newer proposal replaces a pending one (recorded as withdrawn). Returns None
     when nothing would change.
     """
-    from tours.services.drafting import validate_terms
-
     rights.require_manager_side(tour, by)
     changed = {name: value for name, value in data.items() if getattr(tour, name) != value}
     if not changed:
@@ -95,8 +93,6 @@ def _require_pending(amendment: TourAmendment) -> None:
 @transaction.atomic
 def amendment_accept(*, amendment: TourAmendment, by: Membership, note: str = "") -> Tour:
     """The employee agrees: the new terms take effect now, and the history says who agreed."""
-    from tours.services.drafting import validate_terms
-
     tour = amendment.tour
     rights.require_employee(tour, by)
     _lock(tour)

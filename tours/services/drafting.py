@@ -10,26 +10,22 @@ from django.db import transaction
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
-from alliance.services import full_clean_or_raise, model_update
+from alliance.services import model_update
 from tours import rights, selectors
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
     Cohort,
     RotationalProgram,
     Tour,
-    TourKind,
     TourRevision,
 )
-from tours.selectors import add_months
 from tours.services._common import (
-    DATE_RANGE,
-    MAX_TOUR_YEARS,
     _check_manager,
-    _dates_out_of_range,
     _display,
     _label,
     _lock,
     _record,
+    validate_terms,
 )
 from tours.services.amendments import amendment_propose
 from tours.services.checkpoints import checkpoints_event_changed, checkpoints_plan_series
@@ -83,26 +79,6 @@ def tour_create(
     _record(tour, by=by, action=TourRevision.Action.CREATED)
     checkpoints_plan_series(tour=tour)
     return tour
-
-
-def validate_terms(tour: Tour) -> None:
-    if tour.kind != TourKind.FOUNDATIONAL and tour.end_date is None:
-        raise ApplicationError("Give the tour an end date (only foundational tours are open-ended).",
-                               field_errors={"end_date": ["Required, except for foundational tours."]})
-    out_of_range = _dates_out_of_range(start_date=tour.start_date, end_date=tour.end_date)
-    if out_of_range:
-        raise ApplicationError(f"A tour starts and ends {DATE_RANGE}.", field_errors=out_of_range)
-    if tour.end_date is not None and tour.start_date is not None and tour.end_date <= tour.start_date:
-        raise ApplicationError("The tour must end after it starts.",
-                               field_errors={"end_date": ["Choose a date after the start date."]})
-    if (tour.kind != TourKind.FOUNDATIONAL and tour.end_date is not None and tour.start_date is not None
-            and tour.end_date > add_months(tour.start_date, MAX_TOUR_YEARS * 12)):
-        raise ApplicationError(
-            f"A tour lasts at most {MAX_TOUR_YEARS} years; only foundational tours run longer.",
-            field_errors={"end_date": [f"At most {MAX_TOUR_YEARS} years after the start date."]},
-        )
-    full_clean_or_raise(tour, exclude=["organization", "employee", "manager", "previous_tour", "program",
-                                       "cohort", "created_by"])
 
 
 @transaction.atomic
