@@ -245,6 +245,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail address as "username" (USERNAME_FIELD is "email").
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the account, however its address was typed (case, spaces, an alias).
+AXES_USERNAME_CALLABLE = "alliance.backends.lockout_identity"
 AXES_LOCKOUT_CALLABLE = "alliance.views.locked_out"  # 429, the limit and the time to wait
 # Behind N reverse proxies that each append the address they saw to X-Forwarded-For, the
 # client's address is the N-th from the right; with 0 (no proxy) it is REMOTE_ADDR. Sign-in
