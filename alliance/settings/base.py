@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "alliance.middleware.RequestTransactionMiddleware",
     # Sessions, the session user and messages are for the browser: skipped on /api/.
     "alliance.middleware.BrowserSessionMiddleware",
+    # Before anything reads a body: too large, or files from nobody signed in, are refused unread.
+    "alliance.bodylimits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "alliance.middleware.BrowserAuthenticationMiddleware",
@@ -176,6 +178,8 @@ STORAGES = {
 }
 # Multipart uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The most one request's body may hold, all its files together (alliance.bodylimits refuses more unread).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=32 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
