@@ -4,7 +4,9 @@ Django reads a multipart body the first time anything asks for ``request.POST`` 
 before any view checks who is asking — and spools its files to a temporary directory. So a body that is
 too large, of unknown length, or sent with files by nobody who is signed in is answered here, from the
 headers alone, and never read: ``MAX_REQUEST_BYTES`` bounds every request's body (all the files of one
-upload together), and only a signed-in browser session or a valid API token may send files.
+upload together), and only a signed-in browser session or a valid API token may send files. Without one,
+a multipart body (a browser may send any form so, sign-in included) is taken only up to
+``ANONYMOUS_MULTIPART_BYTES``: small enough for a form, too small to be spooled to disk.
 
 A reverse proxy in front of the web processes should refuse the same size first (e.g. nginx's
 ``client_max_body_size``); this is the bound when there is none.
@@ -21,6 +23,7 @@ from rest_framework.authentication import get_authorization_header
 from alliance.services import api_token_authenticate
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+ANONYMOUS_MULTIPART_BYTES = 256 * 1024
 
 
 def _content_length(request: HttpRequest) -> int | None:
@@ -66,6 +69,8 @@ class RequestBodyLimitMiddleware:
             return None
         if length is None:
             return _refuse(request, 411, "Send files with a Content-Length.")
+        if length <= ANONYMOUS_MULTIPART_BYTES:
+            return None
         if request.path_info.startswith("/api/"):
             if not _api_caller_known(request):
                 return _refuse(request, 401, "Send a valid API token with `Authorization: Bearer <token>` "

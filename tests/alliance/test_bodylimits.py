@@ -78,3 +78,9 @@ def test_files_without_a_length_are_refused_unread(employee, client_for):
 def test_a_signed_in_upload_within_the_limit_reaches_its_view(employee, client_for):
     response, _ = _send(client_for(employee), UPLOAD_PAGE, _multipart(10))
     assert response.status_code == 404  # not refused at the door: the view answered (no such expense)
+
+
+def test_a_small_form_sent_as_multipart_by_nobody_signed_in_is_read(employee):
+    # Browsers and clients may send any form as multipart: signing in must still work.
+    response = Client().post("/accounts/login/", {"username": employee.user.email, "password": "wrong"})
+    assert response.status_code == 200 and "username" in response.content.decode()
