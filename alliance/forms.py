@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from alliance import money
 from alliance.errors import ApplicationError
 from alliance.models import (
     LEAD_TIME_LIMITS,
@@ -128,6 +129,8 @@ class OrganizationForm(forms.ModelForm):
             "values": forms.Textarea(attrs={"rows": 5}),
         }
 
+    def clean_currency(self) -> str:
+        return money.clean_currency(self.cleaned_data.get("currency"))
 
 
 class AcceptInvitationForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
+from alliance.money import validate_currency
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -136,11 +137,7 @@ class Organization(models.Model):
     time_zone = models.CharField(
         max_length=64, default="UTC", choices=TIME_ZONE_CHOICES, validators=[validate_time_zone]
     )
-    currency = models.CharField(
-        max_length=3,
-        default="USD",
-        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")],
-    )
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     # Reminder lead times (DESIGN "Reminders"), editable by admins.
     checkpoint_days_before = ArrayField(
         models.PositiveSmallIntegerField(), default=default_checkpoint_reminder_days, size=MAX_LEAD_TIMES,

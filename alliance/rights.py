@@ -3,7 +3,7 @@ their own), and by views, APIs and templates only to hide what a person may not 
 
 from __future__ import annotations
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 
 MANAGER_ROLES = (Membership.Role.MANAGER, Membership.Role.HR, Membership.Role.ADMIN)
@@ -33,3 +33,35 @@ def can_manage_members(member: Membership) -> bool:
 
 def can_administer(member: Membership) -> bool:
     return member.is_admin
+
+
+def can_change_member(by: Membership, subject: Membership) -> bool:
+    """HR and admins change members; only an administrator changes an administrator (their role,
+    manager, title or team) — HR can neither demote an administrator nor edit one."""
+    if not by.is_hr or by.organization_id != subject.organization_id:
+        return False
+    return by.is_admin or subject.role != Membership.Role.ADMIN
+
+
+def check_can_change_member(by: Membership, subject: Membership) -> None:
+    if not can_change_member(by, subject):
+        if by.is_hr:
+            raise NotAllowed("Only an administrator can change an administrator.")
+        raise NotAllowed("Only HR or an administrator can do this.")
+
+
+def check_keeps_an_administrator(member: Membership) -> None:
+    """Refuse a change that would leave ``member``'s organization without an active administrator.
+
+    The other administrators are locked first (in a transaction), so two administrators demoting each
+    other at once cannot both pass: the second waits for the first and then sees one fewer."""
+    if member.role != Membership.Role.ADMIN or member.status != Membership.Status.ACTIVE:
+        return
+    others = list(
+        Membership.objects.for_org(member.organization_id)
+        .filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+        .exclude(pk=member.pk).order_by("pk").select_for_update().values_list("pk", flat=True)
+    )
+    if not others:
+        raise ApplicationError("The organization needs at least one administrator.",
+                               field_errors={"role": ["Keep at least one administrator."]})

@@ -168,16 +168,12 @@ def membership_update(
 ) -> Membership:
     """HR/admin change a member's role, manager, title and team."""
     require_role(by, hr=True)
+    rights.check_can_change_member(by, membership)
     if role == Membership.Role.ADMIN and not by.is_admin:
         raise ApplicationError("Only an administrator can make someone an administrator.",
                                field_errors={"role": ["Only an administrator can grant this role."]})
-    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
-        others = (Membership.objects.for_org(membership.organization_id)
-                  .filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
-                  .exclude(pk=membership.pk))
-        if not others.exists():
-            raise ApplicationError("The organization needs at least one administrator.",
-                                   field_errors={"role": ["Keep at least one administrator."]})
+    if role != Membership.Role.ADMIN:
+        rights.check_keeps_an_administrator(membership)
     _check_manager(membership, manager)
     if membership.role in rights.MANAGER_ROLES and role not in rights.MANAGER_ROLES:
         _check_may_lose_manager_role(membership)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -37,8 +38,16 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from alliance.errors import ApplicationError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# Decoding a "small" file into a gigantic bitmap is refused, not attempted.
+# Decoding a "small" file into a gigantic bitmap is refused, not attempted: by its pixels, and by the memory
+# its decoding takes (a 5 KB palette PNG under the pixel bound still became ~900 MB of bitmaps).
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_DECODE_BYTES = 256 * 1024 * 1024
+# Bytes per pixel of Pillow's own storage of a decoded mode (three-band modes take four), and of the
+# RGB/RGBA the re-encoding works in.
+_MODE_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+_WORKING_BYTES = 4
+# One image decodes at a time in a process: concurrent uploads wait rather than add up their bitmaps.
+_DECODING = threading.BoundedSemaphore(1)
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -60,6 +69,14 @@ MAX_ARCHIVE_UNPACKED = 200 * 1024 * 1024
 # The main part each office kind must have, and a marker its XML must carry.
 OFFICE_PARTS = {DOCX: ("word/document.xml", b"document"), ODT: ("content.xml", b"office:document-content")}
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+# Active content of a PDF: scripts, actions that run or send something, embedded files and media. A
+# downloaded copy opens outside our sandbox, so a PDF carrying any of these is refused.
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/RichMedia", "/XFA", "/EmbeddedFile",
+                             "/EmbeddedFiles"})
+PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/Rendition",
+                                "/RichMediaExecute", "/Sound", "/Movie"})
+# The walk over a PDF's objects is bounded: past this many, the file is refused as too complex.
+MAX_PDF_OBJECTS = 50_000
 STORAGE_ALIAS = "private"
 
 
@@ -115,26 +132,42 @@ def _reencode_image(content: bytes, content_type: str, label: str, field: str) -
         with Image.open(io.BytesIO(content)) as probe:
             if probe.width * probe.height > MAX_IMAGE_PIXELS:
                 raise _refuse(f"“{label}” has too many pixels for an image.", field)
+            if decode_bytes(probe.mode, probe.size) > MAX_DECODE_BYTES:
+                raise _refuse(f"“{label}” is too large an image to process; upload a smaller one.", field)
             probe.verify()
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-            # Keep the photo upright once the orientation tag is gone.
-            upright = ImageOps.exif_transpose(image)
-            target = JPEG if content_type == HEIC else content_type
-            if upright.mode not in ("RGB", "RGBA", "L", "LA"):
-                upright = upright.convert("RGBA" if upright.mode in ("P", "PA", "I;16") else "RGB")
-            if target == JPEG and upright.mode not in ("RGB", "L"):
-                upright = upright.convert("RGB")
-            # Only the pixels are copied: EXIF, GPS, XMP and comments stay behind.
-            clean = Image.new(upright.mode, upright.size)
-            clean.paste(upright)
-            out = io.BytesIO()
-            options = {"quality": 90} if target in (JPEG, WEBP) else {"optimize": True}
-            clean.save(out, format=PILLOW_FORMATS[target], **options)
+        with _DECODING:
+            return _reencode_checked(content, content_type)
     except ApplicationError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise _refuse(f"“{label}” is not a readable {NAMES[content_type]} image.", field) from error
+
+
+def decode_bytes(mode: str, size: tuple[int, int]) -> int:
+    """The most memory re-encoding an image of ``mode`` and ``size`` holds at once: the decoded bitmap and
+    its upright copy, then the working (RGB/RGBA) bitmap and the clean copy the pixels are pasted into."""
+    width, height = size
+    return width * height * (2 * _MODE_BYTES.get(mode, 4) + 2 * _WORKING_BYTES)
+
+
+def _reencode_checked(content: bytes, content_type: str) -> tuple[bytes, str]:
+    """Re-encode from the pixels alone, letting each bitmap go as soon as the next one exists."""
+    target = JPEG if content_type == HEIC else content_type
+    with Image.open(io.BytesIO(content)) as image:
+        image.load()
+        # Keep the photo upright once the orientation tag is gone.
+        upright = ImageOps.exif_transpose(image)
+    if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+        upright = upright.convert("RGBA" if upright.mode in ("P", "PA", "I;16") else "RGB")
+    if target == JPEG and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    # Only the pixels are copied: EXIF, GPS, XMP and comments stay behind.
+    clean = Image.new(upright.mode, upright.size)
+    clean.paste(upright)
+    del upright
+    out = io.BytesIO()
+    options = {"quality": 90} if target in (JPEG, WEBP) else {"optimize": True}
+    clean.save(out, format=PILLOW_FORMATS[target], **options)
     return out.getvalue(), target
 
 
@@ -148,10 +181,48 @@ def _check_pdf(content: bytes, label: str, field: str) -> None:
             raise _refuse(f"“{label}” is a password-protected PDF; upload it without the password.", field)
         if len(reader.pages) < 1:
             raise _refuse(f"“{label}” is a PDF without pages.", field)
+        active = pdf_active_content(reader)
+        if active:
+            raise _refuse(f"“{label}” contains active content ({active.lstrip('/')}): print or export it "
+                          "again as a plain PDF and upload that.", field)
     except ApplicationError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as error:
         raise _refuse(f"“{label}” is not a readable PDF.", field) from error
+
+
+def pdf_active_content(reader) -> str | None:
+    """The first kind of active content found in a PDF (a name such as ``/JavaScript``), or None.
+
+    Walks every object reachable from the trailer — compressed object streams included, since pypdf
+    resolves them, and names written with ``#xx`` escapes, since pypdf decodes them — without reading
+    page content streams. Too many objects to walk is itself a reason to refuse."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    pending: list = [reader.trailer]
+    seen: set[tuple[int, int]] = set()
+    walked = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        walked += 1
+        if walked > MAX_PDF_OBJECTS:
+            return "/TooManyObjects"
+        if isinstance(item, DictionaryObject):
+            for name in item:
+                if name in PDF_ACTIVE_KEYS:
+                    return name
+            if item.get("/S") in PDF_ACTIVE_ACTIONS:
+                return str(item["/S"])
+            pending.extend(value for name, value in item.items() if name != "/Parent")
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return None
 
 
 def _check_office(content: bytes, content_type: str, label: str, field: str) -> None:

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "alliance.middleware.RequestTransactionMiddleware",
     # Sessions, the session user and messages are for the browser: skipped on /api/.
     "alliance.middleware.BrowserSessionMiddleware",
+    # Before anything reads a body: too large, or files from nobody signed in, are refused unread.
+    "alliance.bodylimits.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "alliance.middleware.BrowserAuthenticationMiddleware",
@@ -176,6 +178,8 @@ STORAGES = {
 }
 # Multipart uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The most one request's body may hold, all its files together (alliance.bodylimits refuses more unread).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=32 * 1024 * 1024)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -245,6 +249,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail address as "username" (USERNAME_FIELD is "email").
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the account, however its address was typed (case, spaces, an alias).
+AXES_USERNAME_CALLABLE = "alliance.backends.lockout_identity"
 AXES_LOCKOUT_CALLABLE = "alliance.views.locked_out"  # 429, the limit and the time to wait
 # Behind N reverse proxies that each append the address they saw to X-Forwarded-For, the
 # client's address is the N-th from the right; with 0 (no proxy) it is REMOTE_ADDR. Sign-in

@@ -8,10 +8,17 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from alliance import rights
 from alliance.registry import member_links_for, nav_items_for
 from alliance.selectors import landing_url as _landing_url
 
 register = template.Library()
+
+
+@register.filter
+def may_change_member(viewer, subject) -> bool:
+    """``{% if member|may_change_member:m %}``: whether the viewer may edit ``subject`` (the core's rule)."""
+    return viewer is not None and rights.can_change_member(viewer, subject)
 
 
 @register.filter

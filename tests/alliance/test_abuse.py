@@ -39,6 +39,26 @@ def test_an_account_is_locked_after_five_failed_sign_ins(employee, settings):
     assert again.status_code == 429 and "_auth_user_id" not in again.client.session
 
 
+def test_the_lockout_counts_the_account_however_its_address_is_typed(employee, settings):
+    from alliance.models import UserEmailAlias
+
+    alias = UserEmailAlias.objects.create(user=employee.user, email="e.former@old.example")
+    email = employee.user.email
+    spellings = [email.upper(), f"  {email} ", email.title(), alias.email.upper(), email]
+    for n in range(settings.AXES_FAILURE_LIMIT):  # each failure from its own address, each spelled otherwise
+        _sign_in(Client(), spellings[n % len(spellings)], "wrong", address=f"198.51.100.{10 + n}")
+    for spelling in (email, email.upper(), f" {email.upper()} ", alias.email, alias.email.upper()):
+        refused = _sign_in(Client(), spelling, PASSWORD, address="198.51.100.99")
+        assert refused.status_code == 429, spelling
+        assert "_auth_user_id" not in refused.client.session
+
+
+def test_a_sign_in_with_another_case_reaches_the_same_account(employee):
+    response = _sign_in(Client(), f" {employee.user.email.upper()}", PASSWORD)
+    assert response.status_code == 302
+    assert int(response.client.session["_auth_user_id"]) == employee.user.pk
+
+
 def test_an_address_is_locked_after_five_failures_across_accounts(employee, manager, settings):
     client = Client()
     for n in range(settings.AXES_FAILURE_LIMIT):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import pytest
 from django.apps import apps
@@ -109,6 +110,43 @@ def test_json_depth_ignores_brackets_inside_strings():
     assert json_depth('{"a": [1, {"b": "[[[[{{{{"}]}') == 3
     assert json_depth('"[\\"[["') == 0
     assert json_depth("[" * 40 + "]" * 40) == 40
+
+
+def test_json_depth_reads_escapes_and_unterminated_strings():
+    assert json_depth('{"a": "\\\\", "b": [[1]]}') == 3  # an escaped backslash ends before the quote
+    assert json_depth('["\\"]"]') == 1  # an escaped quote does not close the string
+    assert json_depth('"' + '\\"' * 100) == 0
+    assert json_depth("") == 0
+
+
+# Bodies of the largest size the API reads, shaped to defeat a scanner that backtracks: an unterminated
+# string of escaped quotes (quadratic for a pattern matching whole strings: 48 KB took 18 s), escapes,
+# quotes alone, and brackets alone.
+WORST_CASE_BODIES = {
+    "escaped quotes": lambda size: '"' + '\\"' * (size // 2 - 1),
+    "backslashes": lambda size: '"' + "\\" * (size - 1),
+    "quotes": lambda size: '"' * size,
+    "open brackets": lambda size: "[" * size,
+    "bracket pairs": lambda size: "[]" * (size // 2),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WORST_CASE_BODIES))
+def test_a_worst_case_body_of_the_largest_size_is_read_in_well_under_a_second(shape, settings):
+    body = WORST_CASE_BODIES[shape](settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    started = time.process_time()
+    json_depth(body)
+    assert time.process_time() - started < 1.0  # linear: ~0.2 s on a 2-core machine; the old check took hours
+
+
+def test_a_worst_case_body_through_the_api_is_a_quick_400(hr, api_for, settings):
+    api = api_for(hr)
+    body = WORST_CASE_BODIES["escaped quotes"](settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 16)
+    started = time.process_time()
+    response = api.post("/api/v1/programs/", body, content_type="application/json")
+    elapsed = time.process_time() - started
+    _assert_json_error(response, 400)
+    assert elapsed < 2.0
 
 
 def test_a_deeply_nested_body_is_a_400_on_every_write(admin, employee, api_for):

@@ -133,3 +133,89 @@ def test_an_archive_that_unpacks_to_too_much_is_refused_unread():
     assert len(bomb) < uploads.MAX_UPLOAD_BYTES
     with pytest.raises(ApplicationError, match="unpacks to too much"):
         uploads.check_upload(SimpleUploadedFile("cv.docx", bomb), kinds=uploads.CV_TYPES)
+
+
+def palette_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("P", (width, height)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_an_image_is_bounded_by_the_memory_its_decoding_takes_not_only_its_pixels():
+    # Under the pixel bound, but a palette becomes RGBA bitmaps: ~360 MB to re-encode.
+    small_file = palette_png(6000, 6000)
+    assert len(small_file) < 200_000 and 6000 * 6000 < uploads.MAX_IMAGE_PIXELS
+    assert uploads.decode_bytes("P", (6000, 6000)) > uploads.MAX_DECODE_BYTES
+    with pytest.raises(ApplicationError, match="too large an image to process"):
+        uploads.check_upload(SimpleUploadedFile("palette.png", small_file))
+    # A phone's 12-megapixel photo is still taken.
+    assert uploads.decode_bytes("RGB", (4032, 3024)) <= uploads.MAX_DECODE_BYTES
+
+
+def test_re_encoding_the_largest_accepted_image_stays_within_the_memory_bound():
+    """Measured in a fresh process: its peak resident memory grows by less than the bound while the
+    largest palette image the check accepts is re-encoded."""
+    import subprocess
+    import sys
+
+    side = int((uploads.MAX_DECODE_BYTES / uploads.decode_bytes("P", (1, 1))) ** 0.5) - 8
+    script = f"""
+import resource, io
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from alliance import uploads
+out = io.BytesIO()
+Image.new("P", ({side}, {side})).save(out, format="PNG")
+upload = SimpleUploadedFile("p.png", out.getvalue())
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+uploads.check_upload(upload)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+    grown_kb = int(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                  check=True).stdout.strip())
+    assert grown_kb * 1024 < uploads.MAX_DECODE_BYTES, grown_kb
+
+
+def _pdf(*, script: str | None = None, launch: bool = False, compressed: bool = False) -> bytes:
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if script:
+        action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                                   NameObject("/JS"): TextStringObject(script)})
+        writer.root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    if launch:
+        action = DictionaryObject({NameObject("/S"): NameObject("/Launch"),
+                                   NameObject("/F"): TextStringObject("calc.exe")})
+        writer.root_object[NameObject("/OpenAction")] = writer._add_object(action)
+    if compressed:
+        writer.compress_identical_objects()
+        for page in writer.pages:
+            page.compress_content_streams()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("content", [
+    _pdf(script="app.alert('hello')"),
+    _pdf(script="app.alert('hello')", compressed=True),
+    _pdf(launch=True),
+], ids=["javascript", "javascript-compressed-streams", "launch-action"])
+def test_a_pdf_with_active_content_is_refused(content):
+    with pytest.raises(ApplicationError, match="active content") as caught:
+        uploads.check_upload(SimpleUploadedFile("cv.pdf", content), kinds=uploads.CV_TYPES, field="cv")
+    assert "cv" in caught.value.field_errors
+
+
+def test_a_pdf_names_escaped_with_hex_codes_are_still_read():
+    content = _pdf(launch=True).replace(b"/Launch", b"/L#61unch")
+    with pytest.raises(ApplicationError, match="active content"):
+        uploads.check_upload(SimpleUploadedFile("cv.pdf", content), kinds=uploads.CV_TYPES)
+
+
+def test_a_plain_pdf_is_taken():
+    assert uploads.check_upload(SimpleUploadedFile("cv.pdf", _pdf()), kinds=uploads.CV_TYPES).content_type == (
+        "application/pdf")

@@ -677,3 +677,43 @@ def test_re_inviting_says_the_earlier_link_was_replaced(hr, client_for):
     assert "Invitation sent to again@acme.test." in first
     second = client.post("/o/acme/invitations/", data, follow=True).content.decode()
     assert "the link sent earlier no longer works" in second
+
+
+@pytest.mark.django_db
+def test_hr_cannot_demote_or_edit_an_administrator(staff, client_for):
+    admin, hr = staff["admin"], staff["hr"]
+    with tenant_context(admin.organization_id):
+        second = MembershipFactory(organization=admin.organization, role=Membership.Role.ADMIN)
+    client = client_for(hr)
+    page = client.get(f"/o/acme/members/{admin.pk}/").content.decode()
+    assert "Only an administrator can change an administrator." in page
+    assert '<form method="post" class="card form">' not in page
+    listing = client.get("/o/acme/members/").content.decode()
+    assert f"/o/acme/members/{admin.pk}/" not in listing and f"/o/acme/members/{hr.pk}/" in listing
+    for subject in (admin, second):  # even with another administrator left, HR may not demote one
+        response = client.post(f"/o/acme/members/{subject.pk}/", {
+            "role": "hr", "title": "Demoted", "team": "", "manager": "",
+        })
+        assert response.status_code == 200 and "Only an administrator can change an administrator" in (
+            response.content.decode())
+        with tenant_context(admin.organization_id):
+            subject.refresh_from_db()
+        assert subject.role == "admin" and subject.title != "Demoted"
+    # An administrator may change another administrator while one remains.
+    response = client_for(admin).post(f"/o/acme/members/{second.pk}/", {
+        "role": "hr", "title": "People", "team": "", "manager": "",
+    })
+    assert response.status_code == 302
+    with tenant_context(admin.organization_id):
+        second.refresh_from_db()
+    assert second.role == "hr"
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_hr_changing_an_administrator_with_a_403_error(staff):
+    from alliance import services
+    from alliance.errors import NotAllowed
+
+    admin, hr = staff["admin"], staff["hr"]
+    with tenant_context(admin.organization_id), pytest.raises(NotAllowed, match="Only an administrator"):
+        services.membership_update(membership=admin, by=hr, role="admin", manager=None, title="X", team="")
