@@ -36,7 +36,7 @@ from network_intel.models.contacts import Contact, IntroductionRequest
 from network_intel.models.expenses import Expense, ExpenseState, Receipt
 from network_intel.models.notes import IntelNote
 from network_intel.selectors.expenses import expenses_visible_to
-from network_intel.selectors.notes import notes_visible_to
+from network_intel.selectors.notes import notes_visible_to, tags_visible_to
 
 
 def access_note(member: Membership, note_id: int) -> IntelNote:
@@ -80,7 +80,7 @@ def can_curate(member: Membership) -> bool:
 
 
 def access_tag(member: Membership, tag_id: int) -> Tag:
-    found = Tag.objects.for_org(member.organization_id).filter(pk=tag_id).first() if member.is_active else None
+    found = tags_visible_to(member).filter(pk=tag_id).first()
     if found is None:
         raise Http404("No such tag.")
     return found

@@ -105,4 +105,4 @@ class TagListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Tag.objects.none()
-        return Tag.objects.for_org(self.request.member.organization_id)
+        return selectors.tags_visible_to(self.request.member)

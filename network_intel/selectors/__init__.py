@@ -21,6 +21,7 @@ from network_intel.selectors.companies import (
     follows_of,
     is_following,
     tag_suggestions,
+    tags_visible_to,
 )
 from network_intel.selectors.contacts import (
     WHO_KNOWS_CONTACTS_SHOWN,
@@ -148,6 +149,7 @@ __all__ = [
     "search_language",
     "search_notes",
     "tag_suggestions",
+    "tags_visible_to",
     "team_sharing",
     "team_spending",
     "useful_counts",

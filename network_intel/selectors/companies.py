@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
 from network_intel.models.companies import Company, Follow, Tag
+from network_intel.selectors.notes import tags_visible_to
 from network_intel.text import company_key, domain_of, fold
 
 # --- Companies ---------------------------------------------------------------------------
@@ -96,9 +97,10 @@ def company_from_param(member: Membership, value: str) -> Company | None:
     return matches[0] if matches else None
 
 
-def tag_suggestions(*, organization_id: int, text: str, limit: int = 10) -> list[Tag]:
+def tag_suggestions(*, member: Membership, text: str, limit: int = 10) -> list[Tag]:
+    """Tags ``member`` may see (``tags_visible_to``) that start with or contain ``text``."""
     text = fold(text).strip()
-    tags = Tag.objects.for_org(organization_id)
+    tags = tags_visible_to(member)
     if text:
         tags = tags.filter(key__startswith=text) | tags.filter(key__contains=text)
     return list(tags.order_by("-is_official", "name")[:limit])

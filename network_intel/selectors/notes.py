@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
 from alliance.models import Membership
-from network_intel.models.companies import Follow
-from network_intel.models.notes import IntelNote, IntelSettings, UsefulMark, Visibility
+from network_intel.models.companies import Follow, Tag
+from network_intel.models.notes import IntelNote, IntelNoteTag, IntelSettings, UsefulMark, Visibility
 from network_intel.text import tag_key
 
 # The members below ``manager`` in the reporting tree (their management chain includes ``manager``).
@@ -46,6 +46,17 @@ def _visible(member: Membership, notes: QuerySet[IntelNote]) -> QuerySet[IntelNo
     if member.is_hr:
         rule |= Q(visibility=Visibility.LEADERSHIP)
     return notes.filter(rule)
+
+
+def tags_visible_to(member: Membership) -> QuerySet[Tag]:
+    """The tags ``member`` may see: the organization's vocabulary (HR's official tags, published to
+    everyone), and a free tag only through a note ``member`` may see — the name of a tag on a private,
+    team or leadership note says something of the note, so it is hidden with it."""
+    if not member.is_active:
+        return Tag.objects.none()
+    on_a_visible_note = Exists(IntelNoteTag.objects.for_org(member.organization_id).filter(
+        tag_id=OuterRef("pk"), note_id__in=notes_visible_to(member).values("pk")))
+    return Tag.objects.for_org(member.organization_id).filter(Q(is_official=True) | on_a_visible_note)
 
 
 def note_list(member: Membership) -> QuerySet[IntelNote]:

@@ -13,7 +13,7 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from network_intel import rights, selectors, services
 from network_intel.forms import CompanyForm, MergeForm, SettingsForm, TagForm, split_names
-from network_intel.models.companies import Company, Tag
+from network_intel.models.companies import Company
 from network_intel.views._common import decorate_notes, org_url
 
 # --- Companies and tags -------------------------------------------------------------------
@@ -128,7 +128,7 @@ def suggest_companies(request: HttpRequest, org_slug: str) -> HttpResponse:
 def suggest_tags(request: HttpRequest, org_slug: str) -> HttpResponse:
     text = request.GET.get("tags", request.GET.get("q", ""))
     last = text.split(",")[-1].strip()[:100]
-    tags = selectors.tag_suggestions(organization_id=request.org.pk, text=last)
+    tags = selectors.tag_suggestions(member=request.member, text=last)
     prefix = ", ".join(split_names(",".join(text.split(",")[:-1])))
     return render(request, "network_intel/_options.html",
                   {"options": [(f"{prefix}, {t.name}" if prefix else t.name) for t in tags]})
@@ -162,7 +162,7 @@ def vocabulary(request: HttpRequest, org_slug: str) -> HttpResponse:
             else:
                 messages.success(request, "Saved.")
                 return redirect(org_url(request, "vocabulary"))
-    tags = list(Tag.objects.for_org(request.org.pk).order_by("-is_official", "name")[:500])
+    tags = list(selectors.tags_visible_to(member).order_by("-is_official", "name")[:500])
     return render(request, "network_intel/vocabulary.html", {
         "form": form, "settings_form": settings_form, "official": [t for t in tags if t.is_official],
         "free": [t for t in tags if not t.is_official]}, status=400 if request.method == "POST" else 200)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from alliance.models import Membership
 from network_intel import selectors
 from network_intel.forms import SearchForm
-from network_intel.models.companies import Company, Tag
+from network_intel.models.companies import Company
 from network_intel.views._common import CSV_FORMULA_PREFIXES, decorate_notes
 
 
@@ -20,7 +20,7 @@ def _filters(request: HttpRequest, form: SearchForm) -> selectors.SearchFilters:
     data = form.cleaned_data if form.is_valid() else {}
     org = request.org.pk
     company = Company.objects.for_org(org).filter(pk=data["company"]).first() if data.get("company") else None
-    tag = Tag.objects.for_org(org).filter(pk=data["tag"]).first() if data.get("tag") else None
+    tag = selectors.tags_visible_to(request.member).filter(pk=data["tag"]).first() if data.get("tag") else None
     author = (Membership.objects.for_org(org).select_related("user").filter(pk=data["author"]).first()
               if data.get("author") else None)
     return selectors.SearchFilters(
