@@ -42,7 +42,6 @@ from network_intel.models.expenses import (
 )
 from network_intel.models.fund import (
     ABSURD_AMOUNT,
-    CURRENCY_VALIDATOR,
     MERCHANT_MAX_LENGTH,
     MONEY_DIGITS,
     MONEY_PLACES,
@@ -70,7 +69,6 @@ from network_intel.models.notes import (
 __all__ = [
     "ABSURD_AMOUNT",
     "AlumnusListing",
-    "CURRENCY_VALIDATOR",
     "Company",
     "Contact",
     "ExchangeRate",

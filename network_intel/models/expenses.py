@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
-from network_intel.models.fund import CURRENCY_VALIDATOR, MERCHANT_MAX_LENGTH, RATE_DIGITS, RATE_PLACES, money_field
+from alliance.money import validate_currency
+from network_intel.models.fund import MERCHANT_MAX_LENGTH, RATE_DIGITS, RATE_PLACES, money_field
 from network_intel.models.notes import Visibility
 
 # The visibilities a report-back may have: the team at least, or leadership for sensitive matters.
@@ -46,13 +47,13 @@ class Expense(TenantModel):
     kind = models.CharField(max_length=10, choices=ExpenseKind.choices, default=ExpenseKind.COFFEE)
     merchant = models.CharField(max_length=MERCHANT_MAX_LENGTH)
     amount = money_field("amount", validators=[MinValueValidator(Decimal("0.01"))])
-    currency = models.CharField(max_length=3, validators=[CURRENCY_VALIDATOR])
+    currency = models.CharField(max_length=3, validators=[validate_currency])
     exchange_rate = models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES,
                                         help_text="One unit of the expense's currency in the organization's.")
     rate_on = models.DateField(help_text="The day of the rate (the expense's, or the rate table's row).")
     rate_entered = models.BooleanField(default=False, help_text="Typed in by the member, not from the rate table.")
     amount_org = money_field("amount in the organization's currency")
-    org_currency = models.CharField(max_length=3, validators=[CURRENCY_VALIDATOR])
+    org_currency = models.CharField(max_length=3, validators=[validate_currency])
     purpose = models.TextField(help_text="Who you met and why it matters.")
     met_names = models.TextField("people met (typed in)", blank=True,
                                  help_text="One per line: name, company — for people not among your contacts.")

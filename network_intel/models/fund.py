@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from alliance.models import Membership, TenantModel
+from alliance.money import validate_currency
 
-CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
 MONEY_DIGITS = 12
 MONEY_PLACES = 2
 RATE_DIGITS = 18
@@ -83,7 +83,7 @@ class FundOverride(TenantModel):
 class ExchangeRate(TenantModel):
     """HR's rate table: one unit of ``currency`` is worth ``rate`` of the organization's currency from ``valid_on``."""
 
-    currency = models.CharField(max_length=3, validators=[CURRENCY_VALIDATOR])
+    currency = models.CharField(max_length=3, validators=[validate_currency])
     rate = models.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES,
                                validators=[MinValueValidator(Decimal("0.00000001"))])
     valid_on = models.DateField()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import pycountry
+from django.core.exceptions import ValidationError
 
+from alliance import money
 from alliance.errors import ApplicationError
 from network_intel.models.fund import ABSURD_AMOUNT, RATE_PLACES
 from network_intel.selectors.fund import CENT
@@ -21,10 +22,11 @@ def field_error(field: str, message: str) -> ApplicationError:
 # --- Money ------------------------------------------------------------------------------------------
 
 def clean_currency(code: str, field: str = "currency") -> str:
-    code = (code or "").strip().upper()
-    if len(code) != 3 or not code.isalpha() or pycountry.currencies.get(alpha_3=code) is None:
-        raise field_error(field, f"“{code[:10]}” is not an ISO 4217 currency code (e.g. EUR, USD, JPY).")
-    return code
+    """The core's one rule for money currencies (``alliance.money``), as a field error."""
+    try:
+        return money.clean_currency(code)
+    except ValidationError as error:
+        raise field_error(field, error.messages[0]) from None
 
 
 def clean_amount(value, field: str = "amount", *, allow_zero: bool = False) -> Decimal:

@@ -119,6 +119,9 @@ def test_an_entered_rate_is_stored_on_the_expense(fund, employee):
 @pytest.mark.parametrize(("data", "field"), [
     ({"currency": "XYZ"}, "currency"),
     ({"currency": "EURO"}, "currency"),
+    ({"currency": "XXX", "exchange_rate": "1"}, "currency"),  # ISO 4217, but no money: "no currency"
+    ({"currency": "XTS", "exchange_rate": "1"}, "currency"),  # the testing code
+    ({"currency": "XAU", "exchange_rate": "1"}, "currency"),  # gold
     ({"amount": "-5"}, "amount"),
     ({"amount": "0"}, "amount"),
     ({"amount": "5000000"}, "amount"),
