@@ -41,6 +41,9 @@ LOGGING = {
         # Django's records once, through the root's console (Django's default configuration also gives
         # "django" a console handler of its own when DEBUG is on, which printed each of them twice).
         "django": {"handlers": [], "level": "INFO"},
+        # Not two lines per task run (received, succeeded); a task that fails still says so.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
         # The development server writes one line per request already, the status included.
         "django.request": {"filters": ["refused_request"]},
     },
