@@ -1,5 +1,6 @@
 # The two commands a newcomer runs: `make run` and `make test`.
 # Each creates .venv and installs what it needs on first use.
+# `make run PORT=8123` serves on another port (8000 by default, alliance/devenv.py); the app's links follow it.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -14,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m alliance.devenv run
+	$(PY) -m alliance.devenv run $(if $(PORT),--port $(PORT))
 
 test: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache

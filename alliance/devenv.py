@@ -7,7 +7,7 @@ servers are used instead. Either way the owner and application roles are
 bootstrapped when the connection allows it, migrations run as the owner, and the
 web, worker, beat and tests connect as the RLS-bound application role.
 
-    python -m alliance.devenv run              # web + worker + beat, demo data
+    python -m alliance.devenv run [--port N]   # web + worker + beat, demo data (port 8000 by default)
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
     python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (bench intel [args]: bench/intel_search.py)
@@ -19,19 +19,41 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
 import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
 PY = sys.executable
+
+# `make run`'s port when none is given (`make run PORT=8123`): the one place it is written.
+DEFAULT_PORT = 8000
+# Where `make run` keeps what the developer reads besides the console (alliance/settings/local.py).
+OUTBOX_DIR = DATA_DIR / "outbox"
+AUDIT_LOG = DATA_DIR / "audit.log"
+OUTBOX_PATH = "/dev/outbox/"
+# The demo's sign-ins, one per role (alliance/management/commands/seed_demo.py and the apps' demo
+# loaders create them; tests/alliance/test_demo.py signs each one in).
+DEMO_PASSWORD = "alliance-demo"
+DEMO_LOGINS = (
+    ("admin", "admin@acme.example"),
+    ("HR", "hr@acme.example"),
+    ("manager", "maya.manager@acme.example"),
+    ("employee", "ellis.employee@acme.example"),
+    ("alumnus", "chloe.novak@home.example"),
+    ("in both organizations", "sam.shared@acme.example"),
+)
 
 
 def _secrets() -> dict[str, str]:
@@ -263,22 +285,132 @@ def _manage(env: dict[str, str], *args: str, as_owner: bool = False) -> None:
 
 
 def _write_dev_env(env: dict[str, str]) -> None:
-    keys = ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "SECRET_KEY")
+    keys = ("DATABASE_URL", "DATABASE_OWNER_URL", "REDIS_URL", "SECRET_KEY", "SITE_URL")
     path = DATA_DIR / "dev.env"
-    path.write_text("".join(f"{key}={env[key]}\n" for key in keys))
+    path.write_text("".join(f"{key}={env[key]}\n" for key in keys if key in env))
     path.chmod(0o600)
 
 
-def run() -> int:
+def local_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def run_environment(env: dict[str, str], *, port: int) -> dict[str, str]:
+    """The environment of web, worker and beat under `make run`: local settings, and every absolute
+    link the app writes (e-mails, invitations, calendar files) pointing at this port, unless
+    SITE_URL was given (a tunnel, another host name), which wins."""
+    run_env = dict(env)
+    run_env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.local"
+    run_env.setdefault("SITE_URL", local_url(port))
+    return run_env
+
+
+def seed_environment(env: dict[str, str]) -> dict[str, str]:
+    """seed_demo's environment under `make run`: the demo people's e-mails (alumni welcomes,
+    invitations) belong to a past nobody watched, so seeding sends none, to the console or the outbox."""
+    return {**env, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+
+
+def parse_port(value: str | int | None) -> int:
+    if value in (None, ""):
+        return DEFAULT_PORT
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = 0
+    if not 0 < port < 65536:
+        raise SystemExit(f"PORT must be a number between 1 and 65535, not {value!r}.")
+    return port
+
+
+def _port_answers(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+        return True
+    return False
+
+
+def banner(*, port: int, site_url: str) -> str:
+    """What `make run` prints once web, worker and beat are up: the last thing before requests."""
+    url = local_url(port)
+    width = max(len(role) for role, _email in DEMO_LOGINS)
+    lines = [
+        "",
+        f"Alliance runs at {url}/  (Ctrl-C stops web, worker, beat and the services)",
+    ]
+    if site_url.rstrip("/") != url:
+        lines.append(f"Links in e-mails and calendar files use SITE_URL={site_url}")
+    lines += [
+        f"Demo logins (password: {DEMO_PASSWORD}):",
+        *[f"  {role.ljust(width)}  {email}" for role, email in DEMO_LOGINS],
+        f"E-mails the app sends: {url}{OUTBOX_PATH}  (files in {OUTBOX_DIR.relative_to(BASE_DIR)}/)",
+        f"Cross-tenant audit log: {AUDIT_LOG.relative_to(BASE_DIR)}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+class _StartupWatcher:
+    """Tells when worker and beat have started, from the lines they print (Celery's own words)."""
+
+    READY = {"worker": " ready.", "beat": "beat: Starting..."}
+
+    def __init__(self) -> None:
+        self.started = {name: threading.Event() for name in self.READY}
+
+    def saw(self, name: str | None, line: str) -> None:
+        marker = self.READY.get(name or "")
+        if marker and marker in line:
+            self.started[name].set()
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        return all(event.wait(max(0.0, deadline - time.monotonic())) for event in self.started.values())
+
+
+def _run_printer(watcher: _StartupWatcher):
+    """honcho's printer, which also watches for the start-up lines and prints the banner as it is."""
+    from honcho.printer import Printer
+
+    class RunPrinter(Printer):
+        def write(self, message):
+            if message.name == "banner":
+                print(message.data, file=self.output, flush=True)
+                return
+            data = message.data.decode("utf-8", "replace") if isinstance(message.data, bytes) else message.data
+            watcher.saw(message.name, data)
+            super().write(message)
+
+    return RunPrinter(sys.stdout)
+
+
+def _announce_when_up(manager, watcher: _StartupWatcher, *, port: int, text: str) -> None:
+    """Queue the banner once worker and beat have started and the web server answers on its port."""
+    from honcho.printer import Message
+
+    watcher.wait(timeout=60)
+    for _ in range(600):
+        if _port_answers(port):
+            manager.events.put(Message(type="line", data=text, time=datetime.now(), name="banner", colour=None))
+            return
+        time.sleep(0.1)
+
+
+def _refuse_busy_port(port: int) -> None:
+    if _port_answers(port):
+        raise SystemExit(f"Port {port} is taken (another `make run`?). Choose another: make run PORT={port + 1}")
+
+
+def run(port: int = DEFAULT_PORT) -> int:
     from honcho.manager import Manager
 
-    env = prepare_environment(dbname="alliance", redis_db=0)
-    env["DJANGO_SETTINGS_MODULE"] = "alliance.settings.local"
+    _refuse_busy_port(port)
+    env = run_environment(prepare_environment(dbname="alliance", redis_db=0), port=port)
     _write_dev_env(env)
     _manage(env, "migrate", "--no-input", as_owner=True)
-    _manage(env, "seed_demo", "--if-empty")
-    manager = Manager()
-    manager.add_process("web", f"{PY} manage.py runserver 127.0.0.1:8000 --noreload", env=env, cwd=BASE_DIR)
+    _manage(seed_environment(env), "seed_demo", "--if-empty")
+    watcher = _StartupWatcher()
+    manager = Manager(printer=_run_printer(watcher))
+    manager.add_process("web", f"{PY} manage.py runserver 127.0.0.1:{port} --noreload", env=env, cwd=BASE_DIR)
     manager.add_process(
         "worker", f"{PY} -m celery -A alliance worker --loglevel INFO --concurrency 2", env=env, cwd=BASE_DIR
     )
@@ -288,12 +420,20 @@ def run() -> int:
         env=env,
         cwd=BASE_DIR,
     )
-    print("\nAlliance runs at http://127.0.0.1:8000  (Ctrl-C stops web, worker, beat and the services)")
-    print("Demo logins (password: alliance-demo):")
-    print("  admin@acme.example (admin), hr@acme.example (HR), maya.manager@acme.example (manager),")
-    print("  ellis.employee@acme.example (employee), sam.shared@acme.example (in both organizations)\n")
+    text = banner(port=port, site_url=env["SITE_URL"])
+    threading.Thread(target=_announce_when_up, args=(manager, watcher), kwargs={"port": port, "text": text},
+                     daemon=True).start()
     manager.loop()
     return manager.returncode or 0
+
+
+class RefusedRequestFilter(logging.Filter):
+    """`make run`'s console (alliance/settings/local.py): a refused request (401, 403, 404, …) is the
+    one line the development server writes for it, not Django's warning with a traceback on top;
+    a server error keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", 500) >= 500
 
 
 def find_chromium() -> str | None:
@@ -440,7 +580,8 @@ def main(argv: list[str]) -> int:
         return 2
     command, rest = argv[0], argv[1:]
     if command == "run":
-        return run()
+        port = rest[1] if rest[:1] == ["--port"] and len(rest) > 1 else None
+        return run(parse_port(port))
     if command == "test":
         return test(rest)
     if command == "bench":

@@ -1,11 +1,12 @@
-"""Typed requests (the healthchecks ``AuthenticatedHttpRequest`` pattern)."""
+"""Typed requests (the healthchecks ``AuthenticatedHttpRequest`` pattern), the client's address, and
+the API's answer to an error that never reached DRF."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -38,3 +39,20 @@ def client_ip(request: HttpRequest) -> str:
         if addresses:
             return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR", "")
+
+
+# The API's error body (``{"detail": ...}``, alliance/apis.py's exception handler) for an error Django
+# answered before or after DRF: a path no route matches, a server error, a refusal of Django's own.
+API_ERROR_DETAILS = {
+    400: "Bad request.",
+    401: "Authentication credentials were not provided.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    405: "Method not allowed.",
+    500: "Server error.",
+}
+
+
+def api_error(status: int) -> JsonResponse:
+    detail = API_ERROR_DETAILS.get(status) or API_ERROR_DETAILS[500 if status >= 500 else 400]
+    return JsonResponse({"detail": detail}, status=status)

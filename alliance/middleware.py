@@ -1,9 +1,13 @@
+"""The project's middleware: the request's transaction, browser-only session work, the API's
+Content-Security-Policy, error answers, the user's time zone and the tenant of ``/o/<slug>/``."""
+
 from __future__ import annotations
 
 import zoneinfo
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
@@ -13,7 +17,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 
-from alliance import tenancy
+from alliance import tenancy, views
+from alliance.http import api_error
 from alliance.models import Membership, Organization
 from alliance.registry import open_to_alumni
 
@@ -124,6 +129,44 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             response[CSP_HEADER] = API_CONTENT_SECURITY_POLICY
             return response
         return super().process_response(request, response)
+
+
+# Django writes this into every technical error page (404 and 500, HTML and text), and only there.
+TECHNICAL_PAGE_MARK = b"DEBUG = True"
+
+
+def _is_technical_page(response: HttpResponse) -> bool:
+    return not response.streaming and TECHNICAL_PAGE_MARK in response.content
+
+
+class ErrorResponseMiddleware:
+    """Errors answer as their audience reads them, whatever ``DEBUG`` is.
+
+    Under ``/api/`` every error is JSON in the API's error shape (``{"detail": ...}``): a path no
+    route matches (the URL resolver answers before DRF could), a server error, and Django's own
+    refusals. In the browser, with ``DEBUG`` on (``make run``), Django's technical 404 and 500
+    pages become the app's own 404.html / 500.html, unless the developer asked for the technical
+    ones with ``DEBUG_PAGES=1``. Django has logged the error before this runs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400:
+            return response
+        if is_api_request(request):
+            if response.get("Content-Type", "").startswith("application/json"):
+                return response
+            return api_error(response.status_code)
+        if settings.DEBUG and not settings.DEBUG_PAGES and _is_technical_page(response):
+            if response.status_code == 404:
+                return views.page_not_found(request)
+            if response.status_code == 400:
+                return views.bad_request(request)
+            return views.server_error(request)
+        return response
 
 
 class UserTimezoneMiddleware:

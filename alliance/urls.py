@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from alliance import apis, views
 from alliance.registry import app_urls
 
+handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
 handler404 = "alliance.views.page_not_found"
 handler500 = "alliance.views.server_error"
@@ -70,3 +72,9 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEV_OUTBOX:  # `make run` only (alliance/settings/local.py): the e-mails the app sent
+    urlpatterns += [
+        path("dev/outbox/", views.dev_outbox, name="dev_outbox"),
+        path("dev/outbox/<str:name>/", views.dev_outbox_message, name="dev_outbox_message"),
+    ]

@@ -1,18 +1,29 @@
+"""The core's pages: health, home, dashboard, members, invitations, profile, organization settings,
+API tokens, notifications, sign-in refusals, Django's error handlers and `make run`'s outbox."""
+
 from __future__ import annotations
 
 import copy
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from functools import wraps
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -28,7 +39,7 @@ from alliance.forms import (
     ProfileForm,
     apply_application_error,
 )
-from alliance.http import OrgRequest
+from alliance.http import OrgRequest, api_error, client_ip
 from alliance.models import Membership, NotificationPreference
 from alliance.notifications import (
     get_notification_for_member,
@@ -316,19 +327,31 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+# Django's error handlers (alliance/urls.py): JSON in the API's error shape under /api/, the app's own
+# pages elsewhere. alliance.middleware.ErrorResponseMiddleware also answers with them under DEBUG.
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_error(400)
+    return defaults.bad_request(request, exception)
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_error(403)
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return api_error(404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error."}, status=500)
+        return api_error(500)
     return render(request, "500.html", status=500)
 
 
@@ -384,3 +407,82 @@ def notification_preferences(request: OrgRequest, org_slug: str) -> HttpResponse
     else:
         messages.success(request, "Notification preferences saved.")
     return redirect("notification_list", org_slug=org_slug)
+
+
+# --- `make run`'s outbox ----------------------------------------------------------------------------
+# alliance/settings/local.py sends e-mail to files (Django's file-based backend, EMAIL_FILE_PATH) and
+# sets DEV_OUTBOX, which adds these two routes (alliance/urls.py); no other settings have them.
+
+OUTBOX_SHOWN = 200
+# Django's file-based backend writes each message followed by this line.
+OUTBOX_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+OUTBOX_FILE_NAME = re.compile(r"[\w.-]+\.log")
+LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1"})
+
+
+def from_this_machine(view):
+    """Only for a browser on the developer's machine; anyone else finds nothing here."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if client_ip(request) not in LOOPBACK_ADDRESSES:
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _outbox_messages(path: Path) -> list[EmailMessage]:
+    """The messages of one file (one connection may have sent several)."""
+    parser = BytesParser(policy=policy.default)
+    return [parser.parsebytes(part) for part in path.read_bytes().split(OUTBOX_SEPARATOR) if part.strip()]
+
+
+def _outbox_files() -> list[Path]:
+    directory = Path(settings.EMAIL_FILE_PATH)
+    if not directory.is_dir():
+        return []
+    dated = []
+    for path in directory.glob("*.log"):
+        try:
+            dated.append((path.stat().st_mtime, path.name, path))
+        except FileNotFoundError:  # removed meanwhile
+            continue
+    return [path for _mtime, _name, path in sorted(dated, reverse=True)[:OUTBOX_SHOWN]]
+
+
+def _readable_parts(message: EmailMessage) -> list[dict[str, str]]:
+    """Every text part as text (the body, a calendar invitation), the HTML alternative left out."""
+    parts = []
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_maintype() != "text" or part.get_content_subtype() == "html":
+            continue
+        parts.append({"type": part.get_content_type(), "filename": part.get_filename() or "",
+                      "text": part.get_content()})
+    return parts
+
+
+@require_GET
+@from_this_machine
+def dev_outbox(request: HttpRequest) -> HttpResponse:
+    entries = [
+        {"name": path.name, "subject": message["subject"] or "", "to": message["to"] or "",
+         "date": message["date"] or ""}
+        for path in _outbox_files()
+        for message in _outbox_messages(path)
+    ]
+    return render(request, "alliance/dev_outbox.html", {"entries": entries, "directory": settings.EMAIL_FILE_PATH})
+
+
+@require_GET
+@from_this_machine
+def dev_outbox_message(request: HttpRequest, name: str) -> HttpResponse:
+    path = Path(settings.EMAIL_FILE_PATH) / name
+    if not OUTBOX_FILE_NAME.fullmatch(name) or not path.is_file():
+        raise Http404("No such message.")
+    shown = [
+        {"headers": [(header, message[header]) for header in ("From", "To", "Subject", "Date") if message[header]],
+         "parts": _readable_parts(message)}
+        for message in _outbox_messages(path)
+    ]
+    return render(request, "alliance/dev_outbox_message.html", {"name": name, "messages_shown": shown})

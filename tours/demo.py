@@ -5,7 +5,8 @@ overdue action items, a rotational cohort.
 Idempotent: an organization that already has tours is left as it is. Lifecycle
 steps go through the services (so history reads as it would in real use); only
 the past — conversations that already happened — is written directly, because
-the services rightly refuse to schedule in the past.
+the services rightly refuse to schedule in the past. Every checkpoint falls on a working day, in
+working hours of the employee's time zone.
 """
 
 from __future__ import annotations
@@ -39,27 +40,47 @@ MISSIONS = [
 ]
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    """A time of day in the organization's zone (seed_demo activates it), stored as UTC."""
-    return datetime.combine(day, time(hour, 0), tzinfo=timezone.get_current_timezone())
+def _workday(day: date) -> date:
+    """``day``, or the nearest working day away from today when it falls on a weekend: the Friday
+    before for a day in the past (it stays past), the Monday after for one in the future."""
+    weekday = day.weekday()
+    if weekday < 5:
+        return day
+    if day < timezone.localdate():
+        return day - timedelta(days=weekday - 4)
+    return day + timedelta(days=7 - weekday)
+
+
+def _at(day: date, hour: int = 10, *, member: Membership | None = None) -> datetime:
+    """``hour`` o'clock on the working day ``day`` (see ``_workday``) in ``member``'s time zone, or the
+    organization's (seed_demo activates it); stored as UTC."""
+    zone = timezone.get_current_timezone()
+    if member is not None:
+        try:
+            zone = zoneinfo.ZoneInfo(member.user.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return datetime.combine(_workday(day), time(hour, 0), tzinfo=zone)
 
 
 def _past_checkpoint(tour: Tour, *, day: date, progress: str, manager_notes: str, employee_notes: str = "",
                      agenda: tuple[str, ...] = (), actions: tuple[tuple[str, Membership, bool], ...] = (),
                      status: str = Checkpoint.Status.COMPLETED) -> Checkpoint:
+    employee = tour.employee
     checkpoint = Checkpoint.objects.create(
-        organization_id=tour.organization_id, tour=tour, scheduled_at=_at(day), confirmed=True, status=status,
-        progress=progress if status == Checkpoint.Status.COMPLETED else "",
+        organization_id=tour.organization_id, tour=tour, scheduled_at=_at(day, member=employee), confirmed=True,
+        status=status, progress=progress if status == Checkpoint.Status.COMPLETED else "",
         manager_notes=manager_notes, employee_notes=employee_notes,
         course_corrections="Protect two focus days a week." if progress == "at_risk" else "",
-        completed_at=_at(day, 11) if status == Checkpoint.Status.COMPLETED else None,
+        completed_at=_at(day, 11, member=employee) if status == Checkpoint.Status.COMPLETED else None,
     )
     for text in agenda:
         AgendaItem.objects.create(organization_id=tour.organization_id, checkpoint=checkpoint, text=text,
                                   added_by=tour.employee, discussed=status == Checkpoint.Status.COMPLETED)
     for text, owner, done in actions:
         ActionItem.objects.create(organization_id=tour.organization_id, checkpoint=checkpoint, text=text,
-                                  owner=owner, done=done, done_at=_at(day + timedelta(days=14)) if done else None)
+                                  owner=owner, done=done,
+                                  done_at=_at(day + timedelta(days=14), 16, member=owner) if done else None)
     return checkpoint
 
 
@@ -128,7 +149,7 @@ def _seed_organization(organization: Organization) -> int:
     services.first_conversation_exercise(
         tour=main, by=ellis, note="I'm starting to think about moving towards product management."
     )
-    services.checkpoint_schedule(tour=main, by=first, scheduled_at=_at(today + timedelta(days=5), 15),
+    services.checkpoint_schedule(tour=main, by=first, scheduled_at=_at(today + timedelta(days=5), 15, member=ellis),
                                  location="https://meet.example/ellis-checkpoint")
     created += 2
 
@@ -147,15 +168,15 @@ def _seed_organization(organization: Organization) -> int:
     _past_checkpoint(foundational, day=today - timedelta(days=200), progress="", manager_notes="",
                      status=Checkpoint.Status.MISSED, agenda=("Team growth plan",))
     Checkpoint.objects.create(organization_id=organization.pk, tour=foundational, confirmed=True,
-                              scheduled_at=_at(today - timedelta(days=9)))
+                              scheduled_at=_at(today - timedelta(days=9), member=team_a[2]))
     created += 1
 
     # 4. Proposed, waiting for the employee; 5. back in draft with changes requested.
     proposed = _tour(first, team_a[3], 1, kind=TourKind.TRANSFORMATIONAL, start=today + timedelta(days=14),
                      end=today + timedelta(days=14 + 3 * 365))
     services.tour_propose(tour=proposed, by=first)
-    services.checkpoint_schedule(tour=proposed, by=first, scheduled_at=_at(today + timedelta(days=21)),
-                                 location="Room Ada")
+    services.checkpoint_schedule(tour=proposed, by=first,
+                                 scheduled_at=_at(today + timedelta(days=21), member=team_a[3]), location="Room Ada")
     asked = _tour(first, team_a[4], 2, kind=TourKind.TRANSFORMATIONAL, start=today + timedelta(days=30),
                   end=today + timedelta(days=30 + 2 * 365))
     services.tour_propose(tour=asked, by=first)

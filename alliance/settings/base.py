@@ -15,6 +15,8 @@ import environ
 import orjson
 from csp.constants import NONCE, NONE, SELF
 
+from alliance.devenv import DEFAULT_PORT, local_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
@@ -22,7 +24,14 @@ SECRET_KEY = env.str("SECRET_KEY")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where every absolute link the app writes (e-mails, invitations, calendar files) points. `make run`
+# sets it to its own port (alliance/devenv.py); a SITE_URL given in the environment wins.
+SITE_URL = env.str("SITE_URL", default=local_url(DEFAULT_PORT))
+# With DEBUG on, the browser still gets the app's own 404/500 pages and the API its JSON errors
+# (alliance.middleware.ErrorResponseMiddleware); DEBUG_PAGES=1 asks for Django's technical pages.
+DEBUG_PAGES = env.bool("DEBUG_PAGES", default=False)
+# `make run`'s outbox pages (/dev/outbox/): only alliance/settings/local.py turns them on.
+DEV_OUTBOX = False
 
 INSTALLED_APPS = [
     "alliance.admin_site.AllianceAdminConfig",
@@ -63,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "alliance.middleware.BrowserAuthenticationMiddleware",
     "alliance.middleware.BrowserMessageMiddleware",
+    # Inside the request's transaction and after the session user, as Django's own error handlers run.
+    "alliance.middleware.ErrorResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "alliance.middleware.UserTimezoneMiddleware",

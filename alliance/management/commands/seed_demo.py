@@ -1,19 +1,25 @@
-"""Demo organizations with realistic people. Idempotent: run it as often as you like."""
+"""Demo organizations with realistic people. Idempotent: run it as often as you like.
+
+People joined over the years, as in a real company: the admin and HR first, each manager before
+their team, a few newcomers in the last weeks; everyone started on a Monday.
+"""
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from alliance import tenancy
+from alliance.devenv import DEMO_PASSWORD
 from alliance.models import Membership, Organization, User
 from alliance.registry import demo_loaders
-
-DEMO_PASSWORD = "alliance-demo"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,7 @@ class Person:
     manager: str | None = None  # e-mail of the manager
     aspirations: str = ""
     values: str = ""
+    joined_days_ago: int = 0  # how long ago they started (seed_demo moves it to that week's Monday)
 
 
 ORGANIZATIONS = [
@@ -68,19 +75,36 @@ ASPIRATIONS = [
 ]
 VALUES = ["Craft\nLearning\nAutonomy", "Impact\nFairness", "Curiosity\nTeamwork\nHonesty", "Family\nGrowth"]
 
-# People who belong to both organizations (e.g. an advisor, a part-time contractor).
+# People who belong to both organizations (e.g. an advisor, a part-time contractor), and since when.
 SHARED = [
-    ("Sam Shared", "sam.shared@acme.example", "employee", "Advisor, robotics"),
-    ("Rhea Both", "rhea.both@globex.example", "employee", "Fractional CTO"),
-    ("Tomás Twofold", "tomas.twofold@acme.example", "employee", "Contract data engineer"),
+    ("Sam Shared", "sam.shared@acme.example", "employee", "Advisor, robotics", 1300),
+    ("Rhea Both", "rhea.both@globex.example", "employee", "Fractional CTO", 700),
+    ("Tomás Twofold", "tomas.twofold@acme.example", "employee", "Contract data engineer", 150),
 ]
+
+# Days since each person joined, before the Monday rounding. The first team is the founding one
+# (the demo tours give its people tours that began up to four years ago), the last one is still
+# hiring: the rotational program's newcomers come from it.
+ADMIN_JOINED, HR_JOINED = 2900, 2500
+MANAGERS_JOINED = (2200, 1900, 1600)
+REPORTS_JOINED = (
+    (900, 2050, 1820, 1690, 1540),
+    (1750, 1420, 1180, 860, 610, 470, 350),
+    (1480, 1210, 990, 720, 540, 300, 150, 60, 25),
+)
+# The second organization's people started a few weeks earlier (never later: the demo tours begin
+# after these dates).
+ORGANIZATION_JOINED_SHIFT = 45
 
 
 def people_for(org: dict, index: int) -> list[Person]:
     domain = org["domain"]
+    shift = ORGANIZATION_JOINED_SHIFT * index
     people = [
-        Person("Alex Admin" if index == 0 else "Greta Admin", f"admin@{domain}", "admin", "Chief of Staff", ""),
-        Person("Hiro HR" if index == 0 else "Helga HR", f"hr@{domain}", "hr", "Head of People", "People"),
+        Person("Alex Admin" if index == 0 else "Greta Admin", f"admin@{domain}", "admin", "Chief of Staff", "",
+               joined_days_ago=ADMIN_JOINED + shift),
+        Person("Hiro HR" if index == 0 else "Helga HR", f"hr@{domain}", "hr", "Head of People", "People",
+               joined_days_ago=HR_JOINED + shift),
     ]
     manager_names = (["Maya Manager", "Noel Manager", "Olga Manager"] if index == 0
                      else ["Mia Manager", "Nils Manager", "Oren Manager"])
@@ -90,7 +114,8 @@ def people_for(org: dict, index: int) -> list[Person]:
         manager_email = f"{first}.manager@{domain}"
         people.append(Person(manager_names[team_index], manager_email, "manager", f"{team} Lead", team,
                              manager=f"admin@{domain}",
-                             aspirations="Grow leaders, not followers.", values="Trust\nClarity"))
+                             aspirations="Grow leaders, not followers.", values="Trust\nClarity",
+                             joined_days_ago=MANAGERS_JOINED[team_index] + shift))
         for report in range(5 + (team_index * 2) % 6):  # 5, 7, 9 direct reports
             first_name = FIRST[(counter + index * 7) % len(FIRST)]
             last_name = LAST[(counter * 3 + index) % len(LAST)]
@@ -101,11 +126,24 @@ def people_for(org: dict, index: int) -> list[Person]:
                 f"{first_name} {last_name}", email, "employee", TITLES[counter % len(TITLES)], team,
                 manager=manager_email, aspirations=ASPIRATIONS[counter % len(ASPIRATIONS)],
                 values=VALUES[counter % len(VALUES)],
+                joined_days_ago=_report_joined(team_index, report) + shift,
             ))
             counter += 1
-    for name, email, role, title in SHARED:
-        people.append(Person(name, email, role, title, org["teams"][0], manager=f"admin@{domain}"))
+    for name, email, role, title, joined in SHARED:
+        people.append(Person(name, email, role, title, org["teams"][0], manager=f"admin@{domain}",
+                             joined_days_ago=joined))
     return people
+
+
+def _report_joined(team_index: int, report: int) -> int:
+    tenures = REPORTS_JOINED[team_index % len(REPORTS_JOINED)]
+    return tenures[report % len(tenures)]
+
+
+def joined_on(today: date, days_ago: int) -> date:
+    """The Monday of the week ``days_ago`` days before ``today``: people start at the beginning of a week."""
+    day = today - timedelta(days=days_ago)
+    return day - timedelta(days=day.weekday())
 
 
 class Command(BaseCommand):
@@ -136,6 +174,7 @@ class Command(BaseCommand):
             slug=org["slug"],
             defaults={key: org[key] for key in ("name", "time_zone", "currency", "mission", "values")},
         )
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(org["time_zone"]))
         with tenancy.tenant_context(organization.pk):
             by_email: dict[str, Membership] = {}
             for person in people:
@@ -146,10 +185,12 @@ class Command(BaseCommand):
                     user = User(email=person.email, full_name=person.name, time_zone=org["time_zone"],
                                 password=self.password_hash)
                     user.save()
+                defaults = {"role": person.role, "title": person.title, "team": person.team,
+                            "aspirations": person.aspirations, "values": person.values}
+                # The start date is a fact HR may have corrected since: set when the person is created only.
                 membership, _ = Membership.objects.update_or_create(
-                    organization=organization, user=user,
-                    defaults={"role": person.role, "title": person.title, "team": person.team,
-                              "aspirations": person.aspirations, "values": person.values},
+                    organization=organization, user=user, defaults=defaults,
+                    create_defaults={**defaults, "joined_on": joined_on(today, person.joined_days_ago)},
                 )
                 by_email[person.email] = membership
                 bar.update(1)
