@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.decorators import hr_required
-from alliance.errors import ApplicationError
-from alliance.forms import apply_application_error
+from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
 from alumni import rights, selectors, services
 from alumni.forms import BenefitForm
@@ -46,15 +44,11 @@ def _benefits_manage_page(request: OrgRequest, form: BenefitForm, *, status: int
 @require_http_methods(["GET", "POST"])
 def benefits_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = BenefitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            benefit = services.benefit_create(by=request.member, data=form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, f"“{benefit.title}” is in the catalog.")
-            return redirect("alumni:benefits_manage", org_slug=org_slug)
-    return _benefits_manage_page(request, form, status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.benefit_create(by=request.member, data=data),
+        success=lambda benefit: f"“{benefit.title}” is in the catalog.",
+        then=lambda _: redirect("alumni:benefits_manage", org_slug=org_slug),
+        page=lambda status: _benefits_manage_page(request, form, status=status))
 
 
 @network_gate(_benefits_level)
@@ -64,17 +58,14 @@ def benefit_edit(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpRes
     benefit = rights.access_benefit(request.member, request.network, benefit_id)
     form = BenefitForm(request.POST or None, initial={name: getattr(benefit, name)
                                                       for name in services.BENEFIT_FIELDS})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.benefit_update(benefit=benefit, by=request.member, data=form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, "The benefit is saved.")
-            return redirect("alumni:benefits_manage", org_slug=org_slug)
-    return render(request, "alumni/edit.html", {"form": form, "what": "benefit", "title": benefit.title,
-                                                "delete_url": "alumni:benefit_delete", "obj": benefit},
-                  status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.benefit_update(benefit=benefit, by=request.member, data=data),
+        success="The benefit is saved.",
+        then=lambda _: redirect("alumni:benefits_manage", org_slug=org_slug),
+        page=lambda status: render(request, "alumni/edit.html", {
+            "form": form, "what": "benefit", "title": benefit.title, "delete_url": "alumni:benefit_delete",
+            "obj": benefit,
+        }, status=status))
 
 
 @network_gate(_benefits_level)
@@ -82,6 +73,6 @@ def benefit_edit(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpRes
 @require_POST
 def benefit_delete(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpResponse:
     benefit = rights.access_benefit(request.member, request.network, benefit_id)
-    services.benefit_delete(benefit=benefit, by=request.member)
-    messages.success(request, f"“{benefit.title}” is removed from the catalog.")
-    return redirect("alumni:benefits_manage", org_slug=org_slug)
+    return action_submit(request, act=lambda: services.benefit_delete(benefit=benefit, by=request.member),
+                         success=f"“{benefit.title}” is removed from the catalog.",
+                         then=lambda _: redirect("alumni:benefits_manage", org_slug=org_slug))

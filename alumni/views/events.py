@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
-from alliance.forms import apply_application_error
+from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
 from alumni import rights, selectors, services
 from alumni.forms import EventForm
@@ -107,15 +107,11 @@ def _events_manage_page(request: OrgRequest, form: EventForm, *, status: int = 2
 @require_http_methods(["GET", "POST"])
 def events_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(by=request.member, data=form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, f"“{event.title}” is announced.")
-            return redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk)
-    return _events_manage_page(request, form, status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.event_create(by=request.member, data=data),
+        success=lambda event: f"“{event.title}” is announced.",
+        then=lambda event: redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk),
+        page=lambda status: _events_manage_page(request, form, status=status))
 
 
 @network_gate(_events_level)
@@ -127,18 +123,14 @@ def event_edit(request: OrgRequest, org_slug: str, event_id: int) -> HttpRespons
     initial.update({name: timezone.localtime(getattr(event, name)).strftime("%Y-%m-%dT%H:%M")
                     for name in ("starts_at", "ends_at")})
     form = EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(event=event, by=request.member, data=form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, "The event is saved.")
-            return redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk)
-    return render(request, "alumni/edit.html", {"form": form, "what": "event", "title": event.title,
-                                                "delete_url": "alumni:event_cancel", "delete_label": "Cancel the event",
-                                                "obj": event, "hide_delete": event.is_cancelled},
-                  status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.event_update(event=event, by=request.member, data=data),
+        success="The event is saved.",
+        then=lambda _: redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk),
+        page=lambda status: render(request, "alumni/edit.html", {
+            "form": form, "what": "event", "title": event.title, "delete_url": "alumni:event_cancel",
+            "delete_label": "Cancel the event", "obj": event, "hide_delete": event.is_cancelled,
+        }, status=status))
 
 
 @network_gate(_events_level)
@@ -146,10 +138,7 @@ def event_edit(request: OrgRequest, org_slug: str, event_id: int) -> HttpRespons
 @require_POST
 def event_cancel(request: OrgRequest, org_slug: str, event_id: int) -> HttpResponse:
     event = rights.access_event(request.member, request.network, event_id)
-    try:
-        services.event_cancel(event=event, by=request.member)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return _event_page(request, event_id, status=400)
-    messages.success(request, f"“{event.title}” is cancelled; everyone who answered is told.")
-    return redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk)
+    return action_submit(request, act=lambda: services.event_cancel(event=event, by=request.member),
+                         success=f"“{event.title}” is cancelled; everyone who answered is told.",
+                         then=lambda _: redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk),
+                         refused=lambda: _event_page(request, event_id, status=400))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance.decorators import hr_required
-from alliance.errors import ApplicationError
-from alliance.forms import apply_application_error
+from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
 from alumni import rights, selectors, services
 from alumni.forms import NewsletterForm, NewsPostForm
@@ -61,15 +59,11 @@ def _news_manage_page(request: OrgRequest, form: NewsPostForm, *, status: int = 
 @require_http_methods(["GET", "POST"])
 def news_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = NewsPostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            post = services.news_post_create(by=request.member, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, f"“{post.title}” is published.")
-            return redirect("alumni:news_manage", org_slug=org_slug)
-    return _news_manage_page(request, form, status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.news_post_create(by=request.member, **data),
+        success=lambda post: f"“{post.title}” is published.",
+        then=lambda post: redirect("alumni:news_manage", org_slug=org_slug),
+        page=lambda status: _news_manage_page(request, form, status=status))
 
 
 @network_gate(_news_level)
@@ -78,17 +72,13 @@ def news_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
 def news_edit(request: OrgRequest, org_slug: str, post_id: int) -> HttpResponse:
     post = rights.access_news_post(request.member, request.network, post_id)
     form = NewsPostForm(request.POST or None, initial={"title": post.title, "body": post.body, "pinned": post.pinned})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.news_post_update(post=post, by=request.member, data=form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, "The post is saved.")
-            return redirect("alumni:alumni_news_post", org_slug=org_slug, post_id=post.pk)
-    return render(request, "alumni/edit.html", {"form": form, "what": "news post", "title": post.title,
-                                                "delete_url": "alumni:news_delete", "obj": post},
-                  status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.news_post_update(post=post, by=request.member, data=data),
+        success="The post is saved.",
+        then=lambda _: redirect("alumni:alumni_news_post", org_slug=org_slug, post_id=post.pk),
+        page=lambda status: render(request, "alumni/edit.html", {
+            "form": form, "what": "news post", "title": post.title, "delete_url": "alumni:news_delete", "obj": post,
+        }, status=status))
 
 
 @network_gate(_news_level)
@@ -96,6 +86,6 @@ def news_edit(request: OrgRequest, org_slug: str, post_id: int) -> HttpResponse:
 @require_POST
 def news_delete(request: OrgRequest, org_slug: str, post_id: int) -> HttpResponse:
     post = rights.access_news_post(request.member, request.network, post_id)
-    services.news_post_delete(post=post, by=request.member)
-    messages.success(request, f"“{post.title}” is deleted.")
-    return redirect("alumni:news_manage", org_slug=org_slug)
+    return action_submit(request, act=lambda: services.news_post_delete(post=post, by=request.member),
+                         success=f"“{post.title}” is deleted.",
+                         then=lambda _: redirect("alumni:news_manage", org_slug=org_slug))

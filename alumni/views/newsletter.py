@@ -3,14 +3,12 @@ the organization and person)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from alliance.decorators import hr_required
-from alliance.errors import ApplicationError
-from alliance.forms import apply_application_error
+from alliance.formviews import form_submit
 from alliance.http import OrgRequest
 from alumni import services
 from alumni.forms import NewsletterForm, NewsPostForm
@@ -23,15 +21,12 @@ from alumni.views.news import _news_level, _news_manage_page
 @require_POST
 def newsletter_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = NewsletterForm(request.POST)
-    if form.is_valid():
-        try:
-            services.newsletter_schedule_save(by=request.member, frequency=form.cleaned_data["frequency"])
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, "The newsletter schedule is saved.")
-            return redirect("alumni:news_manage", org_slug=org_slug)
-    return _news_manage_page(request, NewsPostForm(), status=400, newsletter=form)
+    return form_submit(
+        request, form,
+        save=lambda data: services.newsletter_schedule_save(by=request.member, frequency=data["frequency"]),
+        success="The newsletter schedule is saved.",
+        then=lambda _: redirect("alumni:news_manage", org_slug=org_slug),
+        page=lambda status: _news_manage_page(request, NewsPostForm(), status=status, newsletter=form))
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
+from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
 from alumni import rights, selectors, services
 from alumni.forms import ApplyForm, OpeningForm, OpeningReferralForm
@@ -98,16 +99,12 @@ def alumni_opening_apply(request: OrgRequest, org_slug: str, opening_id: int) ->
 @hr_required
 def opening_new(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = OpeningForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opening = services.opening_create(by=request.member, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, f"“{opening.title}” is on the board.")
-            return redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk)
-    return render(request, "alumni/opening_form.html", {"form": form, "opening": None},
-                  status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.opening_create(by=request.member, **data),
+        success=lambda opening: f"“{opening.title}” is on the board.",
+        then=lambda opening: redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk),
+        page=lambda status: render(request, "alumni/opening_form.html", {"form": form, "opening": None},
+                                   status=status))
 
 
 @network_gate(rights.can_see_openings)
@@ -116,16 +113,12 @@ def opening_new(request: OrgRequest, org_slug: str) -> HttpResponse:
 def opening_edit(request: OrgRequest, org_slug: str, opening_id: int) -> HttpResponse:
     opening = rights.access_opening(request.member, request.network, opening_id)
     form = OpeningForm(request.POST or None, initial=OpeningForm.initial_for(opening))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opening_update(by=request.member, opening=opening, data=form.cleaned_data)
-        except ApplicationError as error:
-            apply_application_error(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk)
-    return render(request, "alumni/opening_form.html", {"form": form, "opening": opening},
-                  status=400 if form.errors else 200)
+    return form_submit(
+        request, form, save=lambda data: services.opening_update(by=request.member, opening=opening, data=data),
+        success="Saved.",
+        then=lambda _: redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk),
+        page=lambda status: render(request, "alumni/opening_form.html", {"form": form, "opening": opening},
+                                   status=status))
 
 
 @network_gate(rights.can_see_openings)
@@ -133,10 +126,6 @@ def opening_edit(request: OrgRequest, org_slug: str, opening_id: int) -> HttpRes
 @hr_required
 def opening_close(request: OrgRequest, org_slug: str, opening_id: int) -> HttpResponse:
     opening = rights.access_opening(request.member, request.network, opening_id)
-    try:
-        services.opening_close(by=request.member, opening=opening)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"“{opening.title}” is closed: it takes no more referrals.")
-    return redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk)
+    return action_submit(request, act=lambda: services.opening_close(by=request.member, opening=opening),
+                         success=f"“{opening.title}” is closed: it takes no more referrals.",
+                         then=lambda _: redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk))
