@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import zoneinfo
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -271,6 +271,22 @@ BENEFITS = [
 ]
 
 
+# Alumni events happen when people who work elsewhere can come: on a weekday (Tuesday to Thursday),
+# over lunch or after work, in the organization's time zone (``_in_each`` makes it the current one).
+EVENT_DAYS = (1, 2, 3)
+LUNCHTIME = (time(12, 0), time(13, 30))
+EVENING = (time(18, 0), time(20, 0))
+
+
+def _event_times(day: date, hours: tuple[time, time]) -> dict[str, datetime]:
+    """``starts_at`` and ``ends_at`` on ``day``, or on the first Tuesday to Thursday after it, in the local zone."""
+    while day.weekday() not in EVENT_DAYS:
+        day += timedelta(days=1)
+    start, end = hours
+    return {"starts_at": timezone.make_aware(datetime.combine(day, start)),
+            "ends_at": timezone.make_aware(datetime.combine(day, end))}
+
+
 def seed_engagement(organization: Organization, level: str) -> str:
     people = Membership.objects.for_org(organization).select_related("user")
     hr = people.filter(role=Membership.Role.HR, status="active").first()
@@ -284,19 +300,19 @@ def seed_engagement(organization: Organization, level: str) -> str:
     for title, kind, tier, description, claim in BENEFITS:
         services.benefit_create(by=hr, data={"title": title, "kind": kind, "tier": tier, "description": description,
                                              "how_to_claim": claim})
-    start = timezone.localtime().replace(hour=18, minute=30, second=0, microsecond=0)
+    today = timezone.localdate()
+    roadmap_day, mentoring_day = today + timedelta(days=21), today + timedelta(days=63)
+    summer = date(today.year, 6, 16)  # the roof terrace is for a summer evening: this June, or next June
+    summer = summer if summer >= today + timedelta(days=14) else summer.replace(year=today.year + 1)
     full = services.event_create(by=hr, data={
         "title": "Alumni summer evening", "description": "Drinks on the roof terrace with alumni and the team.",
-        "starts_at": start + timedelta(days=10), "ends_at": start + timedelta(days=10, hours=3),
-        "place": "Head office, roof terrace", "capacity": 4})
+        **_event_times(summer, EVENING), "place": "Head office, roof terrace", "capacity": 4})
     services.event_create(by=hr, data={
-        "title": "Online: the fleet roadmap", "description": "Our product lead presents next year's roadmap.",
-        "starts_at": start + timedelta(days=20), "ends_at": start + timedelta(days=20, hours=1),
-        "link": "https://meet.example.com/fleet-roadmap"})
+        "title": "Online: the fleet roadmap", "description": "Our product lead presents next year's roadmap, over "
+        "lunch.", **_event_times(roadmap_day, LUNCHTIME), "link": "https://meet.example.com/fleet-roadmap"})
     services.event_create(by=hr, data={
-        "title": "Mentoring breakfast", "description": "Alumni mentors meet this year's rotational program.",
-        "starts_at": start + timedelta(days=35), "ends_at": start + timedelta(days=35, hours=2),
-        "place": "Lisbon office", "capacity": 30})
+        "title": "Mentoring lunch", "description": "Alumni mentors meet this year's rotational program.",
+        **_event_times(mentoring_day, LUNCHTIME), "place": "Lisbon office", "capacity": 30})
     alumni = list(people.filter(status=Membership.Status.ALUMNUS).order_by("user__email")[:6])
     for alumnus in alumni:
         alumnus.organization = organization
@@ -408,4 +424,5 @@ def _openings_or_sharing_seeded(organization: Organization) -> bool:
 
 
 def seed_reach(*, stdout=None) -> None:
-    _in_each(DEMO_NETWORKS, label="Demo openings and alumni sharing", stdout=stdout, seed=_seed_openings_and_sharing, seeded=_openings_or_sharing_seeded)
+    _in_each(DEMO_NETWORKS, label="Demo openings and alumni sharing", stdout=stdout, seed=_seed_openings_and_sharing,
+             seeded=_openings_or_sharing_seeded)
