@@ -89,7 +89,6 @@ from alumni.services.last_day import (
     exit_finish,
     exits_due,
     exits_sweep,
-    log,
 )
 from alumni.services.leaver import (
     LEAVER_LINK_KIND,
@@ -239,7 +238,6 @@ __all__ = [
     "leaver_step_save",
     "leaver_verification_resend",
     "level_changed",
-    "log",
     "my_data",
     "my_data_zip",
     "my_event_answers",
