@@ -297,7 +297,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind",
                             "ExpenseKindEnum": "network_intel.fund_models.ExpenseKind",
                             "ExpenseStateEnum": "network_intel.fund_models.ExpenseState",
-                            "OpeningStateEnum": "alumni.reach_models.Opening.State",
+                            "OpeningStateEnum": "alumni.models.Opening.State",
                             "BoomerangStateEnum": "alumni.models.Boomerang.State"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
