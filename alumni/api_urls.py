@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alumni import apis, engage_apis
+from alumni import apis
 
 urlpatterns = [
     path("exits/", apis.ExitListApi.as_view(), name="api_exit_list"),
@@ -24,22 +24,16 @@ urlpatterns = [
     path("boomerangs/rate/", apis.BoomerangRateApi.as_view(), name="api_boomerang_rate"),
     path("boomerangs/<int:pk>/", apis.BoomerangDetailApi.as_view(), name="api_boomerang_detail"),
     path("boomerangs/<int:pk>/decline/", apis.BoomerangDeclineApi.as_view(), name="api_boomerang_decline"),
-    path("alumni-news/", engage_apis.NewsListApi.as_view(), name="api_alumni_news_list"),
-    path("alumni-news/<int:pk>/", engage_apis.NewsDetailApi.as_view(), name="api_alumni_news_detail"),
-    path("benefits/", engage_apis.BenefitListApi.as_view(), name="api_benefit_list"),
-    path("benefits/<int:pk>/", engage_apis.BenefitDetailApi.as_view(), name="api_benefit_detail"),
-    path("events/", engage_apis.EventListApi.as_view(), name="api_event_list"),
-    path("events/<int:pk>/", engage_apis.EventDetailApi.as_view(), name="api_event_detail"),
-    path("events/<int:pk>/rsvp/", engage_apis.EventRsvpApi.as_view(), name="api_event_rsvp"),
-    path("events/<int:pk>/cancel-rsvp/", engage_apis.EventCancelRsvpApi.as_view(), name="api_event_cancel_rsvp"),
-]
-
-# Job openings and CVs on referrals.
-from alumni import reach_apis  # noqa: E402
-
-urlpatterns += [
-    path("openings/", reach_apis.OpeningListApi.as_view(), name="api_opening_list"),
-    path("openings/<int:pk>/", reach_apis.OpeningDetailApi.as_view(), name="api_opening_detail"),
-    path("openings/<int:pk>/close/", reach_apis.OpeningCloseApi.as_view(), name="api_opening_close"),
-    path("referrals/<int:pk>/cv/", reach_apis.ReferralCvApi.as_view(), name="api_referral_cv"),
+    path("alumni-news/", apis.NewsListApi.as_view(), name="api_alumni_news_list"),
+    path("alumni-news/<int:pk>/", apis.NewsDetailApi.as_view(), name="api_alumni_news_detail"),
+    path("benefits/", apis.BenefitListApi.as_view(), name="api_benefit_list"),
+    path("benefits/<int:pk>/", apis.BenefitDetailApi.as_view(), name="api_benefit_detail"),
+    path("events/", apis.EventListApi.as_view(), name="api_event_list"),
+    path("events/<int:pk>/", apis.EventDetailApi.as_view(), name="api_event_detail"),
+    path("events/<int:pk>/rsvp/", apis.EventRsvpApi.as_view(), name="api_event_rsvp"),
+    path("events/<int:pk>/cancel-rsvp/", apis.EventCancelRsvpApi.as_view(), name="api_event_cancel_rsvp"),
+    path("openings/", apis.OpeningListApi.as_view(), name="api_opening_list"),
+    path("openings/<int:pk>/", apis.OpeningDetailApi.as_view(), name="api_opening_detail"),
+    path("openings/<int:pk>/close/", apis.OpeningCloseApi.as_view(), name="api_opening_close"),
+    path("referrals/<int:pk>/cv/", apis.ReferralCvApi.as_view(), name="api_referral_cv"),
 ]

@@ -9,17 +9,22 @@ class AlumniConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
-        from alumni import engage_reminders, reminders
-        from alumni.demo import seed_alumni
-        from alumni.engage_rights import nav_benefits, nav_directory, nav_events, nav_news, nav_referrals
-        from alumni.reach_demo import seed_reach
-        from alumni.rights import can_run_exits, can_run_network
+        from alumni import reminders
+        from alumni.demo import seed_alumni, seed_reach
+        from alumni.rights import (
+            can_run_exits,
+            can_run_network,
+            nav_benefits,
+            nav_directory,
+            nav_events,
+            nav_news,
+            nav_referrals,
+        )
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.api_urls", root={"alumni/": "alumni.root_urls"})
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()
-        engage_reminders.register()
         registry.register_beat_entry("sweep-alumni-newsletter", task="alumni.tasks.sweep_newsletter", schedule=3600.0)
         registry.register_beat_entry("sweep-alumni-event-reminders", task="alumni.tasks.sweep_event_reminders",
                                      schedule=900.0)
@@ -75,9 +80,8 @@ def _my_exit_panel(request) -> dict | None:
 
 def _reach_panel(request) -> dict | None:
     """HR at ``invest``: the open openings and a link to the alumni dashboard."""
-    from alumni.reach_rights import can_see_dashboard
-    from alumni.reach_selectors import open_opening_count
-    from alumni.selectors import network_settings
+    from alumni.rights import can_see_dashboard
+    from alumni.selectors import network_settings, open_opening_count
 
     if not request.member.is_hr:
         return None

@@ -1,23 +1,34 @@
-"""Demo exits for seed_demo: templates per kind, a question set, one exit in progress and one
-finished last month (an alumnus with consents). Idempotent: an organization with exits is left alone.
-Everything goes through the services; only the finished exit's dates are in the past, so it is
-started with a last day last month and finished by the same last-day sweep that runs in production.
-"""
+"""Demo data for seed_demo, through the services: exits, the alumni network, news, benefits and
+events, job openings and alumni sharing. Idempotent: what was seeded before is left alone."""
 
 from __future__ import annotations
 
+import io
 import zoneinfo
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
+from pypdf import PdfWriter
 
 from alliance import tenancy
 from alliance.models import Membership, Organization, User
 from alumni import services
-from alumni.engage_demo import seed_engagement
-from alumni.models import AlumniProfile, AlumniSettings, AssigneeRole, ExitKind, ExitProcess, LeaverStep, NewsPost
+from alumni.models import (
+    AlumniProfile,
+    AlumniSettings,
+    AssigneeRole,
+    ExitKind,
+    ExitProcess,
+    InvestmentLevel,
+    LeaverStep,
+    NewsPost,
+    Opening,
+)
+from network_intel import services as intel_services
 
 DEMO_ORGANIZATIONS = ("acme",)
 # The alumni network of each demo organization: its investment level and how many alumni it has.
@@ -40,7 +51,7 @@ QUESTIONS = [
 ]
 
 
-def _seed(organization: Organization) -> str:
+def _seed_exits(organization: Organization) -> str:
     people = Membership.objects.for_org(organization).select_related("user", "organization")
     hr = people.filter(role=Membership.Role.HR, status="active").first()
     employees = list(people.filter(role=Membership.Role.EMPLOYEE, status="active")
@@ -224,7 +235,7 @@ def _in_each(slugs, *, label: str, seeded, seed, stdout) -> None:
 
 
 def seed_alumni(*, stdout=None) -> None:
-    _in_each(DEMO_ORGANIZATIONS, label="Demo exits", stdout=stdout, seed=_seed,
+    _in_each(DEMO_ORGANIZATIONS, label="Demo exits", stdout=stdout, seed=_seed_exits,
              seeded=lambda organization: ExitProcess.objects.for_org(organization).exists())
     # After the exits demo: the network's alumni leave through exits of their own.
     _in_each(DEMO_NETWORKS, label="Demo alumni network", stdout=stdout,
@@ -234,3 +245,184 @@ def seed_alumni(*, stdout=None) -> None:
     _in_each(DEMO_NETWORKS, label="Demo alumni news and events", stdout=stdout,
              seed=lambda organization: seed_engagement(organization, DEMO_NETWORKS[organization.slug][0]),
              seeded=lambda organization: NewsPost.objects.for_org(organization).exists())
+
+
+NEWS = [
+    ("Welcome to the new alumni network", True,
+     "We built this place for **everyone who worked here**: keep in touch, refer friends, and come back "
+     "one day.\n\n- the directory lists those who opted in\n- referrals earn a bonus\n- tell us what you need"),
+    ("Our warehouse fleet reached its 100th site", False,
+     "Thanks to many of you, the fleet now runs in **100 sites** across three countries. "
+     "Read the [full story](https://example.com/fleet)."),
+    ("We are hiring robotics engineers again", False,
+     "Know someone great? Refer them from the *Referrals* page: a hire earns you the referral bonus."),
+]
+BENEFITS = [
+    ("20% off our robots for personal projects", "product_discount", "alumni",
+     "Alumni get a fifth off every consumer robot in the shop.", "Use the code ALUMNI20 at checkout."),
+    ("Free entry to the annual tech conference", "perk", "alumni",
+     "A ticket to our yearly conference, for every alumnus.", "Write to events@example.com with your name."),
+    ("Career coaching sessions", "service", "alumni",
+     "Two sessions with our career coaches, whatever you do now.", "Book a slot with HR."),
+    ("Advisory board seat", "perk", "distinguished",
+     "Distinguished alumni are invited to join the product advisory board.", "HR invites you; reply to say yes."),
+    ("Lifetime product licence", "product_discount", "distinguished",
+     "A free licence of our fleet software for distinguished alumni.", "Ask HR for your licence key."),
+]
+
+
+# Alumni events happen when people who work elsewhere can come: on a weekday (Tuesday to Thursday),
+# over lunch or after work, in the organization's time zone (``_in_each`` makes it the current one).
+EVENT_DAYS = (1, 2, 3)
+LUNCHTIME = (time(12, 0), time(13, 30))
+EVENING = (time(18, 0), time(20, 0))
+
+
+def _event_times(day: date, hours: tuple[time, time]) -> dict[str, datetime]:
+    """``starts_at`` and ``ends_at`` on ``day``, or on the first Tuesday to Thursday after it, in the local zone."""
+    while day.weekday() not in EVENT_DAYS:
+        day += timedelta(days=1)
+    start, end = hours
+    return {"starts_at": timezone.make_aware(datetime.combine(day, start)),
+            "ends_at": timezone.make_aware(datetime.combine(day, end))}
+
+
+def seed_engagement(organization: Organization, level: str) -> str:
+    people = Membership.objects.for_org(organization).select_related("user")
+    hr = people.filter(role=Membership.Role.HR, status="active").first()
+    if hr is None:
+        return "no demo HR person"
+    hr.organization = organization
+    for title, pinned, body in NEWS:
+        services.news_post_create(by=hr, title=title, body=body, pinned=pinned)
+    if level != InvestmentLevel.INVEST:
+        return f"{len(NEWS)} news posts"
+    for title, kind, tier, description, claim in BENEFITS:
+        services.benefit_create(by=hr, data={"title": title, "kind": kind, "tier": tier, "description": description,
+                                             "how_to_claim": claim})
+    today = timezone.localdate()
+    roadmap_day, mentoring_day = today + timedelta(days=21), today + timedelta(days=63)
+    summer = date(today.year, 6, 16)  # the roof terrace is for a summer evening: this June, or next June
+    summer = summer if summer >= today + timedelta(days=14) else summer.replace(year=today.year + 1)
+    full = services.event_create(by=hr, data={
+        "title": "Alumni summer evening", "description": "Drinks on the roof terrace with alumni and the team.",
+        **_event_times(summer, EVENING), "place": "Head office, roof terrace", "capacity": 4})
+    services.event_create(by=hr, data={
+        "title": "Online: the fleet roadmap", "description": "Our product lead presents next year's roadmap, over "
+        "lunch.", **_event_times(roadmap_day, LUNCHTIME), "link": "https://meet.example.com/fleet-roadmap"})
+    services.event_create(by=hr, data={
+        "title": "Mentoring lunch", "description": "Alumni mentors meet this year's rotational program.",
+        **_event_times(mentoring_day, LUNCHTIME), "place": "Lisbon office", "capacity": 30})
+    alumni = list(people.filter(status=Membership.Status.ALUMNUS).order_by("user__email")[:6])
+    for alumnus in alumni:
+        alumnus.organization = organization
+        services.event_rsvp(event=full, by=alumnus)
+    return f"{len(NEWS)} news posts, {len(BENEFITS)} benefits, 3 events ({len(alumni)} answers to the full one)"
+
+
+OPENINGS = [
+    ("Robotics engineer", "Robotics", "Lisbon", "Build the arms of the next warehouse fleet: motion planning, "
+     "calibration, and the tests that keep them safe."),
+    ("Data engineer", "Data", "Remote", "Own the pipelines that tell us how the fleet behaves at every site."),
+    ("Account executive, Nordics", "Sales", "Oslo", "Bring warehouse robots to Nordic logistics companies."),
+    ("Product designer", "Design", "Berlin", "Design the tools operators use to run a fleet on the floor."),
+]
+CLOSED = "Product designer"
+
+
+def demo_cv(name: str) -> SimpleUploadedFile:
+    """A one-page PDF, as a CV upload (its page is blank: the demo needs a real PDF, not its text)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"CV of {name}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile("cv.pdf", out.getvalue(), content_type="application/pdf")
+
+
+def demo_photo(initials: str) -> SimpleUploadedFile:
+    """A portrait placeholder: a coloured square with the person's initials, drawn with Pillow."""
+    image = Image.new("RGB", (320, 320), (59, 91, 219))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 40, 280, 280), fill=(237, 242, 255))
+    draw.text((160, 160), initials, fill=(59, 91, 219), anchor="mm", font_size=96)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+
+
+def _seed_openings_and_sharing(organization: Organization) -> str:
+    people = Membership.objects.for_org(organization).select_related("user")
+    hr = people.filter(role=Membership.Role.HR, status="active").first()
+    alumni = list(people.filter(status=Membership.Status.ALUMNUS).order_by("pk"))
+    if hr is None or not alumni:
+        return "no demo HR person or alumni"
+    for person in (hr, *alumni):
+        person.organization = organization
+    level = services._settings(organization.pk).level
+    done = []
+    if level == InvestmentLevel.INVEST:
+        done.append(_openings(organization, hr, alumni, people))
+    done.append(_sharing(organization, alumni, intel=level == InvestmentLevel.INVEST))
+    return "; ".join(done)
+
+
+def _openings(organization: Organization, hr: Membership, alumni: list[Membership], people) -> str:
+    openings = {title: services.opening_create(by=hr, title=title, team=team, location=where,
+                                                     description=text)
+                for title, team, where, text in OPENINGS}
+    employee = people.filter(status="active", role=Membership.Role.EMPLOYEE).order_by("user__email").first()
+    referrers = [alumni[1], alumni[2]] + ([employee] if employee else [])
+    for index, referrer in enumerate(referrers):
+        referrer.organization = organization
+        title = OPENINGS[index % 3][0]
+        services.referral_submit(
+            by=referrer, opening=openings[title], candidate_name=f"Opening friend {index + 1}",
+            candidate_email=f"opening.friend{index}@friends-{organization.slug}.example",
+            why="A former teammate: exactly the experience this job asks for.",
+            cv=demo_cv(f"Opening friend {index + 1}") if index == 0 else None)
+    services.opening_close(by=hr, opening=openings[CLOSED])
+    return f"{len(openings)} openings (one closed), {len(referrers)} referrals from them"
+
+
+def _sharing(organization: Organization, alumni: list[Membership], *, intel: bool) -> str:
+    consenting = [a for a in alumni if (step := services._step_of(a)) is not None and step.consent_feedback][:4]
+    shared = 0
+    for index, alumnus in enumerate(consenting):
+        services.alumni_note_share(
+            by=alumnus, kind="feedback", title=["Onboarding felt rushed", "Keep the tour reviews"][index % 2],
+            body="Looking back from outside: the first month set the tone for everything after.",
+            visibility="leadership")
+        shared += 1
+        if intel and index < 2:
+            company = ["Initech", "Hooli"][index]
+            services.alumni_note_share(
+                by=alumnus, kind="intel", title=f"{company} is buying warehouse robots next year",
+                body="Their operations team is comparing three vendors; budget approved for two sites.",
+                visibility="leadership", company=company)
+            services.alumni_sharing_consent(by=alumnus, feedback=True, who_knows=True)
+            intel_services.contact_create(by=alumnus, name=f"Buyer at {company}",
+                                          company=intel_services.company_resolve(by=alumnus, name=company),
+                                          title="Head of operations", strength=2)
+            shared += 1
+    photo = ""
+    listed = next((a for a in alumni if AlumniProfile.objects.for_org(organization).filter(
+        member=a, listed=True).exists()), None)
+    if listed is not None:
+        profile = services.alumni_profile_ensure(member=listed)
+        names = listed.user.full_name.split()
+        services.alumni_photo_set(by=listed, profile=profile, photo=demo_photo(
+            "".join(part[0] for part in names[:2]).upper()))
+        services.alumni_profile_update(profile=profile, by=listed, data={"photo_visibility": "everyone"})
+        photo = f", a photo on {listed.user.full_name}'s card"
+    return f"{shared} notes shared by alumni{photo}"
+
+
+def _openings_or_sharing_seeded(organization: Organization) -> bool:
+    return (Opening.objects.for_org(organization).exists()
+            or AlumniProfile.objects.for_org(organization).exclude(photo="").exists())
+
+
+def seed_reach(*, stdout=None) -> None:
+    _in_each(DEMO_NETWORKS, label="Demo openings and alumni sharing", stdout=stdout, seed=_seed_openings_and_sharing,
+             seeded=_openings_or_sharing_seeded)

@@ -1,3 +1,7 @@
+"""Forms of the alumni pages: the exit process, the network, news, benefits, events, openings and sharing.
+
+Bounds come from the models; the rules are the services'."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -8,10 +12,15 @@ from alliance.models import Membership
 from alumni.models import (
     CONSENT_TEXT,
     DIRECTORY_FIELDS,
+    MAX_BENEFIT_TEXT,
     MAX_BONUS,
     MAX_DUE_OFFSET_DAYS,
     MAX_ESTIMATED_VALUE,
+    MAX_EVENT_CAPACITY,
+    MAX_EVENT_TEXT,
     MAX_INTERVIEW_MINUTES,
+    MAX_NEWS_BODY,
+    MAX_OPENING_TEXT,
     MAX_REFERRAL_TEXT,
     MAX_RETENTION_DAYS,
     MIN_INTERVIEW_MINUTES,
@@ -20,11 +29,15 @@ from alumni.models import (
     SCALE_MIN,
     AlumniNoteReach,
     AssigneeRole,
+    BenefitKind,
+    BenefitTier,
     BonusFor,
     ExitKind,
     ExitProcess,
     ExitQuestion,
     InvestmentLevel,
+    NewsletterFrequency,
+    Opening,
     Visibility,
 )
 from alumni.services import REHIRE_ROLES
@@ -164,9 +177,6 @@ class QuestionForm(forms.Form):
     kind = forms.ChoiceField(choices=ExitQuestion.Kind.choices)
     choices = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                               help_text="For choices: one per line.")
-
-
-# --- The alumni network ------------------------------------------------------------------
 
 
 class NetworkSettingsForm(forms.Form):
@@ -317,3 +327,94 @@ class RehireForm(forms.Form):
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(label="I understand: my account, profile, contact details and consents are erased "
                                        "for good, and I can no longer sign in.")
+
+
+class NewsPostForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(max_length=MAX_NEWS_BODY, widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text="Markdown: **bold**, *italics*, lists, [links](https://…).")
+    pinned = forms.BooleanField(required=False, label="Pin to the top of the news")
+
+
+class NewsletterForm(forms.Form):
+    frequency = forms.ChoiceField(choices=NewsletterFrequency.choices, label="Newsletter digest",
+                                  help_text="Sent to alumni who agreed to news, only when there is something new.")
+
+
+class BenefitForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=BenefitKind.choices)
+    tier = forms.ChoiceField(choices=BenefitTier.choices, label="Who may claim it")
+    description = forms.CharField(max_length=MAX_BENEFIT_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
+    how_to_claim = forms.CharField(max_length=MAX_BENEFIT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=MAX_EVENT_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    label="Starts (your time zone)")
+    ends_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                  label="Ends (your time zone)")
+    place = forms.CharField(max_length=200, required=False)
+    link = forms.URLField(required=False, assume_scheme="https", label="Link (online event)")
+    capacity = forms.IntegerField(min_value=1, max_value=MAX_EVENT_CAPACITY, required=False,
+                                  help_text="Empty: no limit. When full, people join the waiting list.")
+
+
+CV_HELP = "Optional: a PDF, Word (DOCX) or OpenDocument (ODT) file, up to 10 MB. Only you and HR can open it."
+
+
+class OpeningForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    team = forms.CharField(max_length=100, required=False)
+    location = forms.CharField(max_length=200, required=False, help_text="A city, or “remote”.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), max_length=MAX_OPENING_TEXT)
+
+    @classmethod
+    def initial_for(cls, opening: Opening) -> dict:
+        return {name: getattr(opening, name) for name in Opening.EDITABLE}
+
+
+class OpeningReferralForm(forms.Form):
+    candidate_name = forms.CharField(max_length=200, label="Their name")
+    candidate_email = forms.EmailField(label="Their e-mail")
+    why = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_REFERRAL_TEXT,
+                          label="Why they would be great for this job")
+    cv = forms.FileField(required=False, label="Their CV", help_text=CV_HELP)
+
+
+class ApplyForm(forms.Form):
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+                              label="Why you would like this job", help_text="HR reads it and answers you.")
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label="Your photo", help_text="A JPEG, PNG, WebP or HEIC image, up to 10 MB; we "
+                                                         "make it small and remove its location data.")
+
+
+class SharingConsentForm(forms.Form):
+    feedback = forms.BooleanField(required=False, label="I share feedback and intelligence with the organization",
+                                  help_text="You can withdraw it at any time; from then on you cannot share.")
+    who_knows = forms.BooleanField(required=False, label="List me in “who here knows someone at…?”",
+                                   help_text="Colleagues see your name and the role and strength of the contacts "
+                                             "you recorded here — never their names. Untick to leave at once.")
+
+
+class AlumniNoteForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("feedback", "Feedback for the organization"),
+                                      ("intel", "Intelligence from the outside world")], widget=forms.RadioSelect)
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000,
+                           help_text="Markdown works.")
+    company = forms.CharField(max_length=200, required=False, help_text="For intelligence: the company it is about.")
+    visibility = forms.ChoiceField(choices=AlumniNoteReach.choices, label="Who sees it")
+
+    def __init__(self, *args, kinds=("feedback", "intel"), visibilities=tuple(AlumniNoteReach.values), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] in kinds]
+        self.fields["visibility"].choices = [c for c in AlumniNoteReach.choices if c[0] in visibilities]
+        if "intel" not in kinds:
+            del self.fields["company"]
+            self.fields["kind"].initial = "feedback"

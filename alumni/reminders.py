@@ -1,10 +1,10 @@
-"""What the exit process reminds people of, and its workflow notifications.
+"""What the alumni app reminds people of, and its workflow notifications.
 
 Checklist tasks: the assignee is reminded ``TASK_DUE_SOON_DAYS`` before the due day and
 once the day has passed (windows ``before`` and ``overdue``), through the exactly-once
 reminder ledger. The sweep is one set-based query across organizations, anti-joined with
-the ledger, over the partial index of open tasks by due day.
-"""
+the ledger, over the partial index of open tasks by due day. Also: the newsletter, event
+reminders and invitations, and the notifications of referrals, leads and boomerangs."""
 
 from __future__ import annotations
 
@@ -20,15 +20,32 @@ from alliance import tenancy
 from alliance.models import Membership, Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
-from alumni.models import Boomerang, CustomerLead, ExitInterview, ExitProcess, ExitTask, InvestmentLevel, Referral
-from alumni.selectors import network_settings
+from alumni.models import (
+    AlumniEvent,
+    Boomerang,
+    CustomerLead,
+    EventRsvp,
+    ExitInterview,
+    ExitProcess,
+    ExitTask,
+    InvestmentLevel,
+    NewsletterIssue,
+    Referral,
+)
+from alumni.rights import EVENTS_LEVEL, NEWS_LEVEL
+from alumni.selectors import network_settings, news_consenting_alumni, news_since
 from alumni.services import (
     BOOMERANG_REHIRED,
     BOOMERANG_REQUESTED,
+    EVENT_CANCELLED,
+    EVENT_PROMOTED,
+    EVENT_REMINDER,
     EXIT_INTERVIEW_INVITE,
     EXIT_STARTED,
     LEAD_STATUS,
+    NEWSLETTER,
     REFERRAL_STATUS,
+    unsubscribe_token,
 )
 
 EXIT_TASK_DUE = "exit_task_due"
@@ -220,6 +237,111 @@ def build_boomerang_rehired(reminder: Reminder) -> ReminderMessage | None:
                            "of duty with you."], url=url)
 
 
+EVENT_PRODID = "-//Alliance//Alumni events//EN"
+EVENT_UID_DOMAIN = "alliance.alumni-events"
+
+
+def _when(event: AlumniEvent) -> str:
+    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    return f"{formats.date_format(start, 'DATETIME_FORMAT')} – {formats.time_format(end, 'TIME_FORMAT')} " \
+           f"{start.tzname()}"
+
+
+def event_invite(event: AlumniEvent, member: Membership) -> bytes:
+    """The ``.ics``: a stable UID with a rising SEQUENCE; METHOD:CANCEL once the event is cancelled."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", EVENT_PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if event.is_cancelled else "REQUEST")
+    entry = icalendar.Event()
+    entry.add("uid", f"{event.uid}@{EVENT_UID_DOMAIN}")
+    entry.add("sequence", event.sequence)
+    entry.add("dtstamp", event.updated_at or timezone.now())
+    entry.add("dtstart", event.starts_at)
+    entry.add("dtend", event.ends_at)
+    entry.add("summary", event.title)
+    if event.place:
+        entry.add("location", event.place)
+    if event.link:
+        entry.add("url", event.link)
+    page = _site(reverse("alumni:alumni_event", args=[event.organization.slug, event.pk]))
+    entry.add("description", "\n\n".join(part for part in (event.description, event.link, page) if part))
+    attendee = icalendar.vCalAddress(f"mailto:{member.user.email}")
+    attendee.params["CN"] = member.user.full_name
+    entry.add("attendee", attendee)
+    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+def build_newsletter(reminder: Reminder) -> ReminderMessage | None:
+    issue = (NewsletterIssue.objects.for_org(reminder.organization_id).select_related("organization")
+             .filter(pk=reminder.subject_id).first())
+    if issue is None or not network_settings(issue.organization).reaches(NEWS_LEVEL):
+        return None
+    if not news_consenting_alumni(reminder.organization_id).filter(pk=reminder.recipient_id).exists():
+        return None  # withdrew their consent since the digest was made
+    posts = news_since(reminder.organization_id, since=issue.since, until=issue.until)
+    if not posts:
+        return None
+    slug = issue.organization.slug
+    unsubscribe = _site(reverse("alumni_unsubscribe", args=[unsubscribe_token(reminder.recipient)]))
+    lines = [f"News from {issue.organization.name} since the last newsletter:"]
+    lines += [f"• {post.title} ({formats.date_format(timezone.localtime(post.published_at), 'DATE_FORMAT')})\n  "
+              + _site(reverse("alumni:alumni_news_post", args=[slug, post.pk])) for post in posts]
+    lines.append(f"You receive this because you agreed to news from {issue.organization.name}. "
+                 f"To stop receiving it (no sign-in needed): {unsubscribe}")
+    return _message(subject=f"{issue.organization.name} alumni news ({len(posts)} new)", lines=lines,
+                    url=_site(reverse("alumni:alumni_news", args=[slug])))
+
+
+def _event_for(reminder: Reminder) -> AlumniEvent | None:
+    event = (AlumniEvent.objects.for_org(reminder.organization_id).select_related("organization")
+             .filter(pk=reminder.subject_id).first())
+    if event is None or not network_settings(event.organization).reaches(EVENTS_LEVEL):
+        return None
+    return event
+
+
+def _going(event: AlumniEvent, member_id: int) -> bool:
+    return EventRsvp.objects.for_org(event.organization_id).filter(
+        event=event, member_id=member_id, state=EventRsvp.State.GOING).exists()
+
+
+def _event_message(event: AlumniEvent, reminder: Reminder, *, subject: str, lines: list[str]) -> ReminderMessage:
+    url = _site(reverse("alumni:alumni_event", args=[event.organization.slug, event.pk]))
+    place = event.place or event.link
+    return _message(subject=subject, lines=[*lines, f"{_when(event)} · {place}"], url=url,
+                    attachments=[("event.ics", event_invite(event, reminder.recipient),
+                                  "text/calendar; method=" + ("CANCEL" if event.is_cancelled else "REQUEST"))])
+
+
+def build_event_reminder(reminder: Reminder) -> ReminderMessage | None:
+    event = _event_for(reminder)
+    if event is None or event.is_cancelled or event.starts_at <= timezone.now() \
+            or not _going(event, reminder.recipient_id):
+        return None
+    return _event_message(event, reminder, subject=f"Soon: {event.title}",
+                          lines=[f"A reminder: you are going to “{event.title}”."])
+
+
+def build_event_promoted(reminder: Reminder) -> ReminderMessage | None:
+    event = _event_for(reminder)
+    if event is None or event.is_cancelled or not _going(event, reminder.recipient_id):
+        return None
+    return _event_message(event, reminder, subject=f"A seat for you: {event.title}",
+                          lines=[f"A seat became free at “{event.title}”: you were first on the waiting list, "
+                                 "so you are going now. If you cannot come, cancel on the event's page."])
+
+
+def build_event_cancelled(reminder: Reminder) -> ReminderMessage | None:
+    event = _event_for(reminder)
+    if event is None or not event.is_cancelled:
+        return None
+    return _event_message(event, reminder, subject=f"Cancelled: {event.title}",
+                          lines=[f"“{event.title}” is cancelled. We are sorry."])
+
+
 def register() -> None:
     register_reminder_kind(EXIT_TASK_DUE, "Exit checklist tasks coming due", build_task_reminder, order=40)
     register_reminder_kind(EXIT_TASK_OVERDUE, "Overdue exit checklist tasks", build_task_reminder, order=41)
@@ -232,3 +354,11 @@ def register() -> None:
                            reaches_alumni=True)
     register_reminder_kind(BOOMERANG_REQUESTED, "Alumni asking to come back", build_boomerang_requested, order=46)
     register_reminder_kind(BOOMERANG_REHIRED, "Your return", build_boomerang_rehired, order=47)
+    register_reminder_kind(NEWSLETTER, "Alumni newsletter", build_newsletter, order=48, reaches_alumni=True,
+                           default_channel="email")
+    register_reminder_kind(EVENT_REMINDER, "Alumni events you are going to", build_event_reminder, order=49,
+                           reaches_alumni=True)
+    register_reminder_kind(EVENT_PROMOTED, "A seat for you at an alumni event", build_event_promoted, order=50,
+                           reaches_alumni=True)
+    register_reminder_kind(EVENT_CANCELLED, "Cancelled alumni events", build_event_cancelled, order=51,
+                           reaches_alumni=True)

@@ -28,13 +28,13 @@ def sweep_retention() -> int:
 
 @shared_task(name="alumni.tasks.sweep_newsletter")
 def sweep_newsletter() -> int:
-    from alumni.engage_services import newsletter_sweep
+    from alumni.services import newsletter_sweep
 
     return newsletter_sweep()
 
 
 @shared_task(name="alumni.tasks.sweep_event_reminders")
 def sweep_event_reminders() -> int:
-    from alumni.engage_services import event_reminders_sweep
+    from alumni.services import event_reminders_sweep
 
     return event_reminders_sweep()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from alumni import engage_views, views
+from alumni import views
 
 app_name = "alumni"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("exits/<int:process_id>/interview/", views.exit_interview_schedule, name="exit_interview"),
     path("exits/<int:process_id>/answers/", views.exit_answers, name="exit_answers"),
     path("exits/<int:process_id>/leaver-link/", views.exit_leaver_link, name="exit_leaver_link"),
-    path("exit-templates/", views.templates, name="templates"),
+    path("exit-templates/", views.exit_templates, name="templates"),
     path("exit-templates/tasks/<int:template_task_id>/remove/", views.template_task_remove,
          name="template_task_remove"),
     path("exit-questions/", views.question_sets, name="question_sets"),
@@ -43,39 +43,49 @@ urlpatterns = [
     path("my-data/download/", views.alumni_my_data_download, name="alumni_my_data_download"),
     path("my-data/erase/", views.alumni_my_data_erase, name="alumni_my_data_erase"),
     # HR (and a lead's owner): moving referrals and leads along, bonuses, rehires, the settings.
-    path("alumni-network/", views.network, name="network"),
+    path("alumni-network/", views.network_settings_page, name="network"),
     path("alumni-network/referrals/<int:referral_id>/status/", views.referral_status, name="referral_status"),
     path("alumni-network/referrals/<int:referral_id>/paid/", views.referral_paid, name="referral_paid"),
     path("alumni-network/leads/<int:lead_id>/status/", views.lead_status, name="lead_status"),
     path("alumni-network/leads/<int:lead_id>/owner/", views.lead_owner, name="lead_owner"),
     path("alumni-network/leads/<int:lead_id>/paid/", views.lead_paid, name="lead_paid"),
-    path("alumni-network/boomerangs/", views.boomerangs, name="boomerangs"),
+    path("alumni-network/boomerangs/", views.boomerang_board, name="boomerangs"),
     path("alumni-network/boomerangs/rehire/<int:membership_id>/", views.boomerang_rehire, name="boomerang_rehire"),
     path("alumni-network/boomerangs/<int:boomerang_id>/decline/", views.boomerang_decline,
          name="boomerang_decline"),
     # News (support), benefits and events (invest): read and answered by alumni and employees, kept by HR.
-    path("alumni/news/", engage_views.alumni_news, name="alumni_news"),
-    path("alumni/news/<int:post_id>/", engage_views.alumni_news_post, name="alumni_news_post"),
-    path("alumni/benefits/", engage_views.alumni_benefits, name="alumni_benefits"),
-    path("alumni/events/", engage_views.alumni_events, name="alumni_events"),
-    path("alumni/events/<int:event_id>/", engage_views.alumni_event, name="alumni_event"),
-    path("alumni/events/<int:event_id>/rsvp/", engage_views.alumni_event_rsvp, name="alumni_event_rsvp"),
-    path("alumni/events/<int:event_id>/cancel-rsvp/", engage_views.alumni_event_cancel_rsvp,
+    path("alumni/news/", views.alumni_news, name="alumni_news"),
+    path("alumni/news/<int:post_id>/", views.alumni_news_post, name="alumni_news_post"),
+    path("alumni/benefits/", views.alumni_benefits, name="alumni_benefits"),
+    path("alumni/events/", views.alumni_events, name="alumni_events"),
+    path("alumni/events/<int:event_id>/", views.alumni_event, name="alumni_event"),
+    path("alumni/events/<int:event_id>/rsvp/", views.alumni_event_rsvp, name="alumni_event_rsvp"),
+    path("alumni/events/<int:event_id>/cancel-rsvp/", views.alumni_event_cancel_rsvp,
          name="alumni_event_cancel_rsvp"),
-    path("alumni/events/<int:event_id>/invite.ics", engage_views.alumni_event_ics, name="alumni_event_ics"),
-    path("alumni-network/news/", engage_views.news_manage, name="news_manage"),
-    path("alumni-network/newsletter/", engage_views.newsletter_settings, name="newsletter_settings"),
-    path("alumni-network/news/<int:post_id>/", engage_views.news_edit, name="news_edit"),
-    path("alumni-network/news/<int:post_id>/delete/", engage_views.news_delete, name="news_delete"),
-    path("alumni-network/benefits/", engage_views.benefits_manage, name="benefits_manage"),
-    path("alumni-network/benefits/<int:benefit_id>/", engage_views.benefit_edit, name="benefit_edit"),
-    path("alumni-network/benefits/<int:benefit_id>/delete/", engage_views.benefit_delete, name="benefit_delete"),
-    path("alumni-network/events/", engage_views.events_manage, name="events_manage"),
-    path("alumni-network/events/<int:event_id>/", engage_views.event_edit, name="event_edit"),
-    path("alumni-network/events/<int:event_id>/cancel/", engage_views.event_cancel, name="event_cancel"),
+    path("alumni/events/<int:event_id>/invite.ics", views.alumni_event_ics, name="alumni_event_ics"),
+    path("alumni-network/news/", views.news_manage, name="news_manage"),
+    path("alumni-network/newsletter/", views.newsletter_settings, name="newsletter_settings"),
+    path("alumni-network/news/<int:post_id>/", views.news_edit, name="news_edit"),
+    path("alumni-network/news/<int:post_id>/delete/", views.news_delete, name="news_delete"),
+    path("alumni-network/benefits/", views.benefits_manage, name="benefits_manage"),
+    path("alumni-network/benefits/<int:benefit_id>/", views.benefit_edit, name="benefit_edit"),
+    path("alumni-network/benefits/<int:benefit_id>/delete/", views.benefit_delete, name="benefit_delete"),
+    path("alumni-network/events/", views.events_manage, name="events_manage"),
+    path("alumni-network/events/<int:event_id>/", views.event_edit, name="event_edit"),
+    path("alumni-network/events/<int:event_id>/cancel/", views.event_cancel, name="event_cancel"),
+    # Job openings, CV and photo files, alumni sharing (open to alumni), the dashboard.
+    path("alumni/openings/", views.alumni_openings, name="alumni_openings"),
+    path("alumni/openings/<int:opening_id>/", views.alumni_opening, name="alumni_opening"),
+    path("alumni/openings/<int:opening_id>/refer/", views.alumni_opening_refer, name="alumni_opening_refer"),
+    path("alumni/openings/<int:opening_id>/apply/", views.alumni_opening_apply, name="alumni_opening_apply"),
+    path("alumni/referrals/<int:referral_id>/cv/", views.alumni_referral_cv, name="alumni_referral_cv"),
+    path("alumni/directory/<int:profile_id>/photo/", views.alumni_photo, name="alumni_photo"),
+    path("alumni/card/photo/", views.alumni_card_photo, name="alumni_card_photo"),
+    path("alumni/sharing/", views.alumni_sharing, name="alumni_sharing"),
+    path("alumni/sharing/consent/", views.alumni_sharing_consent, name="alumni_sharing_consent"),
+    # HR: job openings and the dashboard.
+    path("alumni-network/openings/new/", views.opening_new, name="opening_new"),
+    path("alumni-network/openings/<int:opening_id>/edit/", views.opening_edit, name="opening_edit"),
+    path("alumni-network/openings/<int:opening_id>/close/", views.opening_close, name="opening_close"),
+    path("alumni-network/dashboard/", views.network_dashboard, name="dashboard"),
 ]
-
-# Job openings, CV and photo files, alumni sharing, the dashboard.
-from alumni.reach_urls import urlpatterns as reach_urlpatterns  # noqa: E402
-
-urlpatterns += reach_urlpatterns

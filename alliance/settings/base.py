@@ -314,7 +314,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ExitKindEnum": "alumni.models.ExitKind", "TourKindEnum": "tours.models.TourKind",
                             "ExpenseKindEnum": "network_intel.models.ExpenseKind",
                             "ExpenseStateEnum": "network_intel.models.ExpenseState",
-                            "OpeningStateEnum": "alumni.reach_models.Opening.State",
+                            "OpeningStateEnum": "alumni.models.Opening.State",
                             "BoomerangStateEnum": "alumni.models.Boomerang.State"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (

@@ -19,7 +19,7 @@ def same_org_key(table: str, column: str, target: str) -> migrations.RunSQL:
 
 
 # Organizations that already invest in their alumni offer consenting alumni in who-knows from now on
-# (``alumni.reach_services.level_changed`` keeps it so whenever an administrator saves the level).
+# (``alumni.services.alumni_intel.level_changed`` keeps it so whenever an administrator saves the level).
 # Across organizations, explicitly, as ``tenancy.cross_tenant`` does; the setting is transaction-local.
 WHO_KNOWS_AT_INVEST = """
     SELECT set_config('alliance.cross_tenant', 'on', true);

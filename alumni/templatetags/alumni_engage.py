@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from alumni.engage_rights import nav_benefits, nav_events, nav_news
+from alumni.rights import nav_benefits, nav_events, nav_news
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def engage_home(member) -> dict:
     """The latest news and the next events for the alumni home, as the level allows (two queries at most)."""
     from django.utils import timezone
 
-    from alumni.engage_selectors import event_list, news_list
+    from alumni.selectors import event_list, news_list
 
     found: dict = {"news": [], "events": []}
     if nav_news(member):

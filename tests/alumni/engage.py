@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from alliance import tenancy
-from alumni import engage_services
+from alumni import services
 from alumni.models import ExitProcess, LeaverStep
 
 
@@ -29,7 +29,7 @@ def as_member(org, member):
 
 def post(org, hr, title: str = "Hello alumni", body: str = "Some **news**", *, pinned: bool = False):
     with tenancy.tenant_context(org.pk):
-        return engage_services.news_post_create(by=as_member(org, hr), title=title, body=body, pinned=pinned)
+        return services.news_post_create(by=as_member(org, hr), title=title, body=body, pinned=pinned)
 
 
 def event(org, hr, title: str = "Summer evening", *, capacity=None, days: int = 10, **extra):
@@ -37,10 +37,10 @@ def event(org, hr, title: str = "Summer evening", *, capacity=None, days: int = 
     data = {"title": title, "description": "Drinks", "starts_at": start, "ends_at": start + timedelta(hours=2),
             "place": "Roof terrace", "capacity": capacity, **extra}
     with tenancy.tenant_context(org.pk):
-        return engage_services.event_create(by=as_member(org, hr), data=data)
+        return services.event_create(by=as_member(org, hr), data=data)
 
 
 def benefit(org, hr, title: str, tier: str = "alumni"):
     with tenancy.tenant_context(org.pk):
-        return engage_services.benefit_create(by=as_member(org, hr), data={
+        return services.benefit_create(by=as_member(org, hr), data={
             "title": title, "description": "Nice", "kind": "perk", "tier": tier, "how_to_claim": "Ask HR"})

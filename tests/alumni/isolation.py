@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership
-from alumni import reach_services, services
+from alumni import services
 from alumni.models import AlumniProfile, Boomerang, ErasureRecord, ExitInterview, ExitProcess, LeaverStep
 from network_intel import services as intel_services
 from tests.alliance.factories import MembershipFactory
@@ -42,14 +42,14 @@ def populate(world) -> None:
                                      company_visibility="everyone", current_company="Globex Secret Inc")
         boomerang = Boomerang.objects.create(organization=world.org, member=alumnus, state=Boomerang.State.REQUESTED,
                                              message="Globex Secret wish", requested_at=timezone.now())
-        opening = reach_services.opening_create(by=admin, title="Globex Secret opening",
+        opening = services.opening_create(by=admin, title="Globex Secret opening",
                                                 description="Globex Secret job")
-        reach_services.referral_submit(by=world.employee, opening=opening, candidate_name="Globex Secret friend",
+        services.referral_submit(by=world.employee, opening=opening, candidate_name="Globex Secret friend",
                                        candidate_email="friend@globex.test", why="Globex Secret why",
                                        cv=files.pdf("globex-secret-cv.pdf"))
         profile = AlumniProfile.objects.get(member=alumnus)
         alumnus.organization = world.org
-        reach_services.alumni_photo_set(by=alumnus, profile=profile, photo=files.png("globex-secret.png"))
+        services.alumni_photo_set(by=alumnus, profile=profile, photo=files.png("globex-secret.png"))
         AlumniProfile.objects.filter(pk=profile.pk).update(photo_visibility="everyone")
         intel_services.alumnus_listing_set(member=alumnus, listed=True)
         erased = MembershipFactory(organization=world.org, status=Membership.Status.FORMER,
@@ -64,23 +64,23 @@ def populate(world) -> None:
 
 def _engagement(world, alumnus):
     """News, the newsletter's schedule and an issue, a benefit, an event with an answer (invest)."""
-    from alumni import engage_services
+    from alumni import services
     from alumni.models import EventRsvp, NewsletterIssue
 
     admin = world.admin
     with tenancy.tenant_context(world.org.pk):
-        news = engage_services.news_post_create(by=admin, title="Globex Secret news", body="Globex Secret body")
-        engage_services.newsletter_schedule_save(by=admin, frequency="weekly")
+        news = services.news_post_create(by=admin, title="Globex Secret news", body="Globex Secret body")
+        services.newsletter_schedule_save(by=admin, frequency="weekly")
         NewsletterIssue.objects.create(organization=world.org, period="2030-W01", since=timezone.now(),
                                        until=timezone.now(), posts=1)
-        benefit = engage_services.benefit_create(by=admin, data={
+        benefit = services.benefit_create(by=admin, data={
             "title": "Globex Secret perk", "description": "Globex Secret", "kind": "perk", "tier": "alumni",
             "how_to_claim": "Globex Secret"})
         start = timezone.now() + timedelta(days=10)
-        event = engage_services.event_create(by=admin, data={
+        event = services.event_create(by=admin, data={
             "title": "Globex Secret party", "starts_at": start, "ends_at": start + timedelta(hours=2),
             "place": "Globex Secret roof", "capacity": 5})
         alumnus.organization = world.org
-        engage_services.event_rsvp(event=event, by=alumnus)
+        services.event_rsvp(event=event, by=alumnus)
         assert EventRsvp.objects.filter(event=event).exists()
     return news, event, benefit

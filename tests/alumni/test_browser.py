@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
-from alumni import reach_services, services
+from alumni import services
 from alumni.models import EventRsvp, Referral
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.alumni.engage import event
@@ -111,7 +111,7 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     set_level(admin, "invest")
     hr_member.organization = acme
     with tenant_context(acme.pk):
-        reach_services.opening_create(by=hr_member, title="Gripper designer", description="Hands for robots.")
+        services.opening_create(by=hr_member, title="Gripper designer", description="Hands for robots.")
     event(acme, hr_member, "Alumni summer evening", capacity=20)
     alumnus.goto(live_server.url + "/o/acme/alumni/")
     alumnus.get_by_role("link", name="Job openings").first.click()

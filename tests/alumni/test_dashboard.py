@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance import tenancy
-from alumni import dashboard, engage_services
+from alumni import services
 from alumni.models import Boomerang, CustomerLead, ExitProcess, LeaverStep, Referral
+from alumni.selectors import dashboard
 from network_intel import services as intel_services
 from tests.alumni.network import make_alumnus, set_level
 
@@ -69,15 +70,15 @@ def events(org, admin, people) -> int:
     start = timezone.now() + timedelta(days=30)
     admin.organization = org
     with tenancy.tenant_context(org.pk):
-        small = engage_services.event_create(by=admin, data={
+        small = services.event_create(by=admin, data={
             "title": "Roof terrace", "place": "Roof terrace", "starts_at": start, "ends_at": start + timedelta(hours=2),
             "capacity": 2})
         for person in people[:3]:
-            engage_services.event_rsvp(event=small, by=person)
-        gone = engage_services.event_create(by=admin, data={
+            services.event_rsvp(event=small, by=person)
+        gone = services.event_create(by=admin, data={
             "title": "Called off", "place": "Hall", "starts_at": start, "ends_at": start + timedelta(hours=1)})
-        engage_services.event_rsvp(event=gone, by=people[3])
-        engage_services.event_cancel(event=gone, by=admin)
+        services.event_rsvp(event=gone, by=people[3])
+        services.event_cancel(event=gone, by=admin)
     return start.year
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alliance import tenancy, uploads
 from alliance.models import Membership, User
-from alumni import reach_services, services
+from alumni import services
 from alumni.models import AlumniProfile, ErasureRecord, LeaverStep, Referral
 from tests.alliance.factories import MembershipFactory
 from tests.alumni import files
@@ -47,8 +47,8 @@ def zebulon(org, admin, hr, manager, long_employee):
         member.organization = hr.organization = org
         profile = services.alumni_profile_ensure(member=member)
         services.alumni_profile_update(profile=profile, by=member, data={"current_company": "Quixwell Robotics"})
-        reach_services.alumni_photo_set(by=member, profile=profile, photo=files.png())
-        paid = reach_services.referral_submit(by=member, candidate_name="Cora Candidate",
+        services.alumni_photo_set(by=member, profile=profile, photo=files.png())
+        paid = services.referral_submit(by=member, candidate_name="Cora Candidate",
                                               candidate_email="cora@x.test", role="Engineer",
                                               why=f"{NAME} worked with Cora for years", cv=files.pdf())
         for status in ("in_process", "hired"):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import io
+import zoneinfo
+from datetime import time
 
 import pytest
 from django.core.management import call_command
@@ -50,3 +52,22 @@ def test_seed_demo_builds_an_invest_and_a_support_network_once():
     with tenant_context(acme.pk):
         assert (Referral.objects.count(), CustomerLead.objects.count(), AlumniProfile.objects.count()) == counts
         assert (NewsPost.objects.count(), Benefit.objects.count(), EventRsvp.objects.count()) == engage
+
+
+@pytest.mark.django_db
+def test_demo_events_fall_on_weekdays_over_lunch_or_after_work_months_apart():
+    call_command("seed_demo", stdout=io.StringIO(), verbosity=0)
+    acme = Organization.objects.get(slug="acme")
+    zone = zoneinfo.ZoneInfo(acme.time_zone)
+    with tenant_context(acme.pk):
+        events = list(AlumniEvent.objects.all())
+    assert len(events) >= 3
+    for event in events:
+        start, end = event.starts_at.astimezone(zone), event.ends_at.astimezone(zone)
+        assert start.weekday() < 5 and start.date() == end.date(), event.title
+        lunchtime = time(11, 30) <= start.time() and end.time() <= time(14, 0)
+        evening = time(18, 0) <= start.time() and end.time() <= time(21, 0)
+        assert lunchtime or evening, (event.title, start, end)
+        if "summer" in event.title.lower():
+            assert start.month in (6, 7, 8)
+    assert len({(event.starts_at.year, event.starts_at.month) for event in events}) >= 2

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from alliance import tenancy
+from alliance.errors import NotAllowed
 from alliance.models import Membership
 from alumni import selectors, services
 from alumni.models import DIRECTORY_FIELDS, AlumniProfile, LeaverStep, Visibility
@@ -171,7 +172,7 @@ def test_only_the_alumnus_edits_their_card(org, admin, employee):
     with tenancy.tenant_context(org.pk):
         profile = AlumniProfile.objects.get(member=alumnus)
         other.organization = org
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(NotAllowed):
             services.alumni_profile_update(profile=profile, by=other, data={"city": "Nowhere"})
         profile.refresh_from_db()
     assert profile.city == ""

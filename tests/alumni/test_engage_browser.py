@@ -9,7 +9,7 @@ import pytest
 
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
-from alumni import engage_services
+from alumni import services
 from alumni.models import EventRsvp
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.alumni.engage import consent_to_news, event, post
@@ -35,7 +35,7 @@ def test_an_alumnus_reads_news_and_rsvps_to_an_event(page_for, transactional_db,
     party = event(acme, hr, "Summer evening", capacity=1)
     with tenant_context(acme.pk):
         bo.organization = acme
-        engage_services.event_rsvp(event=party, by=bo)
+        services.event_rsvp(event=party, by=bo)
 
     page = page_for()
     sign_in(page, "ada@home.example", r"/o/acme/alumni/$")
@@ -51,7 +51,7 @@ def test_an_alumnus_reads_news_and_rsvps_to_an_event(page_for, transactional_db,
     page.get_by_text("number 1 in line").wait_for()
 
     with tenant_context(acme.pk):
-        engage_services.event_rsvp_cancel(event=party, by=bo)
+        services.event_rsvp_cancel(event=party, by=bo)
         assert EventRsvp.objects.get(member=ada).state == "going"
     page.reload()
     page.get_by_text("You are going").wait_for()
@@ -60,7 +60,7 @@ def test_an_alumnus_reads_news_and_rsvps_to_an_event(page_for, transactional_db,
     assert download.value.suggested_filename == f"event-{party.pk}.ics"
 
     stranger = page_for()
-    stranger.goto(live_server.url + "/alumni/unsubscribe/" + engage_services.unsubscribe_token(ada) + "/")
+    stranger.goto(live_server.url + "/alumni/unsubscribe/" + services.unsubscribe_token(ada) + "/")
     stranger.get_by_role("button", name="Unsubscribe").click()
     stranger.get_by_role("heading", name="You are unsubscribed").wait_for()
     assert re.search(r"/alumni/unsubscribe/", stranger.url)

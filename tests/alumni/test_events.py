@@ -16,7 +16,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.errors import ApplicationError
 from alliance.models import Reminder
-from alumni import engage_services
+from alumni import services
 from alumni.models import AlumniEvent, EventRsvp
 from tests.alliance.factories import MembershipFactory
 from tests.alumni.engage import as_member, event
@@ -30,12 +30,12 @@ def invest(org, admin):
 
 def rsvp(org, member, an_event):
     with tenancy.tenant_context(org.pk):
-        return engage_services.event_rsvp(event=an_event, by=as_member(org, member))
+        return services.event_rsvp(event=an_event, by=as_member(org, member))
 
 
 def cancel(org, member, an_event):
     with tenancy.tenant_context(org.pk):
-        return engage_services.event_rsvp_cancel(event=an_event, by=as_member(org, member))
+        return services.event_rsvp_cancel(event=an_event, by=as_member(org, member))
 
 
 def states(org, an_event) -> dict[str, str]:
@@ -81,7 +81,7 @@ def test_two_people_taking_the_last_seat_at_once_do_not_overbook(org, hr, admin)
         try:
             barrier.wait(timeout=10)
             with tenancy.tenant_context(org.pk):
-                results.append(engage_services.event_rsvp(event=party, by=as_member(org, member)).state)
+                results.append(services.event_rsvp(event=party, by=as_member(org, member)).state)
         finally:
             connection.close()
 
@@ -165,8 +165,8 @@ def test_reminders_go_once_to_those_going_before_the_event(org, hr, invest):
     rsvp(org, waiting, soon)
     rsvp(org, going, later)
     now = soon.starts_at - timedelta(hours=20)
-    assert engage_services.event_reminders_sweep(now=now) == 1
-    assert engage_services.event_reminders_sweep(now=now) == 0  # exactly once
+    assert services.event_reminders_sweep(now=now) == 1
+    assert services.event_reminders_sweep(now=now) == 0  # exactly once
     delivered = deliver_all(org)
     assert [(r.kind, r.recipient_id, r.status) for r in delivered] == [("alumni_event_reminder", going.pk, "sent")]
     assert mail.outbox[-1].to == ["g@home.test"] and "Soon: Summer evening" in mail.outbox[-1].subject
@@ -219,7 +219,7 @@ def test_an_organization_gone_down_to_support_sends_no_event_messages(org, admin
     alum = make_alumnus(org, "a@home.test", "Alum")
     soon = event(org, hr, days=1)
     rsvp(org, alum, soon)
-    engage_services.event_reminders_sweep(now=soon.starts_at - timedelta(hours=2))
+    services.event_reminders_sweep(now=soon.starts_at - timedelta(hours=2))
     set_level(admin, "support")
     assert [r.status for r in deliver_all(org)] == ["skipped"]
     with tenancy.tenant_context(org.pk):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alliance import tenancy
-from alumni import engage_services
+from alumni import services
 from alumni.models import NewsPost
 from tests.alumni.engage import as_member, post
 from tests.alumni.network import make_alumnus, set_level
@@ -47,7 +47,7 @@ def test_bad_input_is_a_clear_400_and_nothing_is_saved(org, hr, client_for):
     response = client_for(hr).post("/o/acme/alumni-network/news/", {"title": "", "body": "x" * 20_001})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
     with tenancy.tenant_context(org.pk), pytest.raises(Exception) as refused:
-        engage_services.news_post_create(by=as_member(org, hr), title="T", body="x" * 20_001)
+        services.news_post_create(by=as_member(org, hr), title="T", body="x" * 20_001)
     assert "at most 20000" in str(refused.value) or "20000" in str(refused.value.field_errors)
     with tenancy.tenant_context(org.pk):
         assert not NewsPost.objects.exists()
@@ -57,7 +57,7 @@ def test_only_hr_publishes(org, employee, alumnus, client_for):
     assert client_for(employee).post("/o/acme/alumni-network/news/", {"title": "x", "body": "y"}).status_code == 403
     assert client_for(alumnus).post("/o/acme/alumni-network/news/", {"title": "x", "body": "y"}).status_code == 404
     with tenancy.tenant_context(org.pk), pytest.raises(Exception, match="Only HR"):
-        engage_services.news_post_create(by=as_member(org, employee), title="x", body="y")
+        services.news_post_create(by=as_member(org, employee), title="x", body="y")
     with tenancy.tenant_context(org.pk):
         assert not NewsPost.objects.exists()
 

@@ -13,7 +13,7 @@ from django.test import Client
 
 from alliance import tenancy
 from alliance.models import Reminder
-from alumni import engage_services
+from alumni import services
 from alumni.models import LeaverStep, NewsletterIssue, NewsPost
 from tests.alumni.engage import as_member, consent_to_news, post
 from tests.alumni.network import deliver_all, make_alumnus, set_level
@@ -39,15 +39,15 @@ def publish(org, hr, title, when):
 
 def weekly(org, hr):
     with tenancy.tenant_context(org.pk):
-        engage_services.newsletter_schedule_save(by=as_member(org, hr), frequency="weekly")
+        services.newsletter_schedule_save(by=as_member(org, hr), frequency="weekly")
 
 
 def test_the_digest_goes_once_to_those_who_consented(org, hr, readers, employee):
     weekly(org, hr)
     publish(org, hr, "Fleet news", MONDAY - timedelta(days=3))
     publish(org, hr, "Hiring again", MONDAY - timedelta(days=2))
-    assert engage_services.newsletter_sweep(now=MONDAY) == 1
-    assert engage_services.newsletter_sweep(now=MONDAY + timedelta(hours=1)) == 0  # exactly once per period
+    assert services.newsletter_sweep(now=MONDAY) == 1
+    assert services.newsletter_sweep(now=MONDAY + timedelta(hours=1)) == 0  # exactly once per period
     delivered = deliver_all(org)
     assert [(r.kind, r.status) for r in delivered] == [("alumni_newsletter", "sent")]
     assert [m.to for m in mail.outbox] == [["yes@home.test"]]
@@ -55,20 +55,20 @@ def test_the_digest_goes_once_to_those_who_consented(org, hr, readers, employee)
     assert "Fleet news" in body and "Hiring again" in body and "/alumni/unsubscribe/" in body
     # Next week: only what is new since this digest.
     publish(org, hr, "Summer party", MONDAY + timedelta(days=2))
-    assert engage_services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 1
+    assert services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 1
     deliver_all(org)
     assert "Summer party" in mail.outbox[1].body and "Fleet news" not in mail.outbox[1].body
 
 
 def test_nothing_new_nothing_sent(org, hr, readers):
     weekly(org, hr)
-    assert engage_services.newsletter_sweep(now=MONDAY) == 0
+    assert services.newsletter_sweep(now=MONDAY) == 0
     publish(org, hr, "Old news", MONDAY - timedelta(days=30))  # before the first digest's period
-    assert engage_services.newsletter_sweep(now=MONDAY) == 0
+    assert services.newsletter_sweep(now=MONDAY) == 0
     publish(org, hr, "Fresh", MONDAY - timedelta(days=1))
-    assert engage_services.newsletter_sweep(now=MONDAY) == 1
+    assert services.newsletter_sweep(now=MONDAY) == 1
     deliver_all(org)
-    assert engage_services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 0
+    assert services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 0
     with tenancy.tenant_context(org.pk):
         assert NewsletterIssue.objects.count() == 1
     assert len(mail.outbox) == 1
@@ -76,11 +76,11 @@ def test_nothing_new_nothing_sent(org, hr, readers):
 
 def test_monthly_by_default_and_nothing_at_ignore(org, admin, hr, readers):
     publish(org, hr, "March news", datetime(2030, 3, 10, tzinfo=ZoneInfo("UTC")))
-    assert engage_services.newsletter_sweep(now=datetime(2030, 3, 20, tzinfo=ZoneInfo("UTC"))) == 0  # same month
+    assert services.newsletter_sweep(now=datetime(2030, 3, 20, tzinfo=ZoneInfo("UTC"))) == 0  # same month
     set_level(admin, "ignore")
-    assert engage_services.newsletter_sweep(now=datetime(2030, 4, 1, 8, tzinfo=ZoneInfo("UTC"))) == 0
+    assert services.newsletter_sweep(now=datetime(2030, 4, 1, 8, tzinfo=ZoneInfo("UTC"))) == 0
     set_level(admin, "support")
-    assert engage_services.newsletter_sweep(now=datetime(2030, 4, 1, 9, tzinfo=ZoneInfo("UTC"))) == 1
+    assert services.newsletter_sweep(now=datetime(2030, 4, 1, 9, tzinfo=ZoneInfo("UTC"))) == 1
     with tenancy.tenant_context(org.pk):
         assert NewsletterIssue.objects.get().period == "2030-04"
 
@@ -88,7 +88,7 @@ def test_monthly_by_default_and_nothing_at_ignore(org, admin, hr, readers):
 def _unsubscribe_link(org, hr) -> str:
     weekly(org, hr)
     publish(org, hr, "Fleet news", MONDAY - timedelta(days=1))
-    engage_services.newsletter_sweep(now=MONDAY)
+    services.newsletter_sweep(now=MONDAY)
     deliver_all(org)
     return re.search(r"https?://[^/\s]+(/alumni/unsubscribe/\S+/)", mail.outbox[0].body).group(1)
 
@@ -106,15 +106,15 @@ def test_unsubscribe_works_without_signing_in(org, hr, readers):
     with tenancy.tenant_context(org.pk):
         assert not LeaverStep.objects.get(process__member=yes).consent_news
     publish(org, hr, "More news", MONDAY + timedelta(days=1))
-    assert engage_services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 0  # nobody left to send to
+    assert services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 0  # nobody left to send to
 
 
 def test_a_pending_copy_is_skipped_once_the_consent_is_withdrawn(org, hr, readers):
     weekly(org, hr)
     publish(org, hr, "Fleet news", MONDAY - timedelta(days=1))
-    engage_services.newsletter_sweep(now=MONDAY)
+    services.newsletter_sweep(now=MONDAY)
     yes, _ = readers
-    Client().post(re.sub(r"^", "", "/alumni/unsubscribe/" + engage_services.unsubscribe_token(yes) + "/"))
+    Client().post(re.sub(r"^", "", "/alumni/unsubscribe/" + services.unsubscribe_token(yes) + "/"))
     assert [r.status for r in deliver_all(org)] == ["skipped"] and not mail.outbox
 
 
@@ -122,7 +122,7 @@ def test_a_pending_copy_is_skipped_once_the_consent_is_withdrawn(org, hr, reader
                                     lambda t: "not-a-token", lambda t: t.replace(":", ";", 1)])
 def test_a_tampered_link_is_a_clear_404_and_changes_nothing(org, hr, readers, tamper):
     yes, _ = readers
-    token = engage_services.unsubscribe_token(yes)
+    token = services.unsubscribe_token(yes)
     for method in ("get", "post"):
         response = getattr(Client(), method)(f"/alumni/unsubscribe/{tamper(token)}/")
         assert response.status_code == 404 and "unsubscribe link is not valid" in response.content.decode()

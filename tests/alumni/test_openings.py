@@ -14,7 +14,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from alliance import tenancy
-from alumni import reach_services, services
+from alumni import services
 from alumni.models import Boomerang, Opening, Referral
 from tests.alliance.routes import UNKNOWN_ID, iter_routes
 from tests.alumni.conftest import start
@@ -39,7 +39,7 @@ def opening(org, admin, hr):
     set_level(admin, "invest")
     hr.organization = org
     with tenancy.tenant_context(org.pk):
-        return reach_services.opening_create(by=hr, title="Robotics engineer", team="Robotics", location="Lisbon",
+        return services.opening_create(by=hr, title="Robotics engineer", team="Robotics", location="Lisbon",
                                              description="Build the arms of the next fleet.")
 
 
@@ -141,7 +141,7 @@ def test_refer_a_friend_from_an_opening_and_a_closed_one_saves_nothing(org, hr, 
     with tenancy.tenant_context(org.pk):
         rows = list(Referral.objects.order_by("pk").values_list("opening_id", "role", "referrer_was_alumnus"))
         hr.organization = org
-        reach_services.opening_close(by=hr, opening=opening)
+        services.opening_close(by=hr, opening=opening)
     assert rows == [(opening.pk, "Robotics engineer", True), (opening.pk, "Robotics engineer", False)]
     closed = client_for(alumnus).post(f"/o/acme/alumni/openings/{opening.pk}/refer/", {
         "candidate_name": "Di Friend", "candidate_email": "di@friend.test", "why": "Great"})
@@ -217,8 +217,8 @@ def test_the_board_and_the_api_list_run_a_constant_number_of_queries(org, hr, em
     few_page = _count(lambda: client.get("/o/acme/alumni/openings/"))
     with tenancy.tenant_context(org.pk):
         for index in range(12):
-            made = reach_services.opening_create(by=hr, title=f"Job {index}", description="x")
-            reach_services.referral_submit(by=employee, opening=made, candidate_name=f"C {index}",
+            made = services.opening_create(by=hr, title=f"Job {index}", description="x")
+            services.referral_submit(by=employee, opening=made, candidate_name=f"C {index}",
                                            candidate_email=f"c{index}@x.test", why="Good")
     assert len(api.get("/api/v1/openings/").json()["results"]) == 13
     assert _count(lambda: api.get("/api/v1/openings/")) == few_api

@@ -8,7 +8,7 @@ import pytest
 
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
-from alumni import reach_services
+from alumni import services
 from alumni.models import Referral
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.alumni import files
@@ -26,7 +26,7 @@ def test_refer_from_an_opening_with_a_cv_and_the_dashboard_draws(page_for, trans
     set_level(admin, "invest")
     hr.organization = acme
     with tenant_context(acme.pk):
-        reach_services.opening_create(by=hr, title="Robotics engineer", description="Build the arms.")
+        services.opening_create(by=hr, title="Robotics engineer", description="Build the arms.")
     cv = tmp_path / "friend-cv.pdf"
     cv.write_bytes(files.pdf().read())
     photo = tmp_path / "me.png"

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from alliance import tenancy, uploads
-from alumni import reach_services
+from alumni import services
 from alumni.models import AlumniProfile, Referral
 from tests.alliance.factories import MembershipFactory
 from tests.alumni import files
@@ -125,7 +125,7 @@ def test_the_photo_follows_its_visibility(org, hr, employee, ada, outsider, clie
         profile = AlumniProfile.objects.get(member=ada)
         ada.organization = org
         with django_capture_on_commit_callbacks(execute=True):
-            reach_services.alumni_photo_set(by=ada, profile=profile, photo=files.png())
+            services.alumni_photo_set(by=ada, profile=profile, photo=files.png())
     path = f"/o/acme/alumni/directory/{profile.pk}/photo/"
     # Default: alumni only.
     assert client_for(ada).get(path).status_code == 200

@@ -1,0 +1,108 @@
+"""Reads of the exit process, scoped by organization and rights."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from alliance.models import Membership
+from alumni.models import ExitInterview, ExitProcess, ExitQuestion, ExitQuestionSet, ExitTask, ExitTemplate, LeaverStep
+
+
+def open_exit_of(member: Membership) -> ExitProcess | None:
+    return (ExitProcess.objects.for_org(member.organization_id)
+            .filter(member=member, state=ExitProcess.State.IN_PROGRESS).first())
+
+
+def last_exit_of(member: Membership) -> ExitProcess | None:
+    return (ExitProcess.objects.for_org(member.organization_id)
+            .filter(member=member, state=ExitProcess.State.COMPLETED).order_by("-completed_at").first())
+
+
+def exit_board(*, member: Membership, state: str = ExitProcess.State.IN_PROGRESS) -> QuerySet[ExitProcess]:
+    """HR's board: exits with checklist progress, interview status and whether the leaver's step is done,
+    in one query (annotations and joins), ordered by last day over ``(organization, state, last day)``."""
+    exits = ExitProcess.objects.for_org(member.organization_id)
+    if state:
+        exits = exits.filter(state=state)
+    return (exits.select_related("member__user")
+            .annotate(tasks_total=Count("tasks", distinct=True),
+                      tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False), distinct=True))
+            .order_by("last_working_day", "id"))
+
+
+def board_rows(processes: list[ExitProcess]) -> list[ExitProcess]:
+    """Attach interview and leaver step to each exit of a page (two queries, whatever the page size)."""
+    ids = [process.pk for process in processes]
+    if not ids:
+        return processes
+    organization_id = processes[0].organization_id
+    interviews = {i.process_id: i for i in ExitInterview.objects.for_org(organization_id).filter(process_id__in=ids)}
+    steps = {s.process_id: s for s in LeaverStep.objects.for_org(organization_id).filter(process_id__in=ids)}
+    for process in processes:
+        process.interview = interviews.get(process.pk)
+        process.step = steps.get(process.pk)
+    return processes
+
+
+def exit_api_list(*, member: Membership) -> QuerySet[ExitProcess]:
+    return (ExitProcess.objects.for_org(member.organization_id)
+            .select_related("member__user")
+            .prefetch_related("interviews", "leaver_steps")
+            .annotate(tasks_total=Count("tasks", distinct=True),
+                      tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False), distinct=True)))
+
+
+def exit_tasks(process: ExitProcess) -> list[ExitTask]:
+    return list(ExitTask.objects.for_org(process.organization_id).filter(process=process)
+                .select_related("assignee__user", "done_by__user"))
+
+
+def interview_of(process: ExitProcess) -> ExitInterview | None:
+    return (ExitInterview.objects.for_org(process.organization_id)
+            .select_related("interviewer__user", "question_set", "process__member__user").filter(process=process)
+            .first())
+
+
+def interview_questions(interview: ExitInterview | None) -> list[ExitQuestion]:
+    if interview is None or interview.question_set_id is None:
+        return []
+    questions = ExitQuestion.objects.for_org(interview.organization_id)
+    return list(questions.filter(question_set_id=interview.question_set_id))
+
+
+def leaver_step_of(process: ExitProcess) -> LeaverStep:
+    return LeaverStep.objects.for_org(process.organization_id).select_related("process").get(process=process)
+
+
+def todo_for(member: Membership) -> QuerySet[ExitTask]:
+    """A person's open checklist tasks of open exits, by due day (index ``(organization, assignee, due_on)``)."""
+    return (ExitTask.objects.for_org(member.organization_id)
+            .filter(assignee=member, done_at__isnull=True, process__state=ExitProcess.State.IN_PROGRESS)
+            .select_related("process__member__user").order_by("due_on", "id"))
+
+
+def task_api_list(*, member: Membership) -> QuerySet[ExitTask]:
+    tasks = ExitTask.objects.for_org(member.organization_id).select_related("process__member__user", "assignee__user")
+    return tasks if member.is_hr else tasks.filter(assignee=member)
+
+
+def templates_for(member: Membership) -> list[ExitTemplate]:
+    return list(ExitTemplate.objects.for_org(member.organization_id)
+                .prefetch_related("tasks__assignee_member__user"))
+
+
+def question_sets_for(member: Membership) -> list[ExitQuestionSet]:
+    return list(ExitQuestionSet.objects.for_org(member.organization_id).prefetch_related("questions"))
+
+
+def exit_candidates(member: Membership) -> QuerySet[Membership]:
+    """Active members someone might start an exit for (not the HR person themselves)."""
+    return (Membership.objects.for_org(member.organization_id).filter(status=Membership.Status.ACTIVE)
+            .exclude(pk=member.pk).select_related("user").order_by("user__full_name"))
+
+
+def interview_themes(*, member: Membership) -> list[dict]:
+    """Aggregates only: how many interviews answered, by exit kind and team (no single answer)."""
+    return list(ExitInterview.objects.for_org(member.organization_id).filter(answered_at__isnull=False)
+                .values("process__kind", "process__member__team").annotate(count=Count("id"))
+                .order_by("process__kind", "process__member__team"))

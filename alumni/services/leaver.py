@@ -1,0 +1,174 @@
+"""The leaver's step: personal contact details and consents, the address verification and HR's
+one-time link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.errors import ApplicationError, NotAllowed
+from alliance.models import Membership, Organization
+from alliance.services import (
+    email_in_use,
+    model_update,
+)
+from alliance.tokens import token_make, token_parse
+from alumni import rights
+from alumni.models import CONSENT_TEXT_VERSION, ExitProcess, LeaverStep
+from alumni.services._common import _field_error, _require_open, _site
+
+LEAVER_LINK_KIND = "alx"
+VERIFY_LINK_KIND = "alv"
+LEAVER_LINK_VALID_DAYS = 14
+
+
+STEP_FIELDS = ("personal_email", "phone", "city", "linkedin_url", "note", *LeaverStep.CONSENT_FIELDS)
+
+
+def _send_verification(step: LeaverStep, organization: Organization) -> None:
+    token, digest = token_make(kind=VERIFY_LINK_KIND, organization_id=step.organization_id)
+    step.verification_token_hash = digest
+    step.save(update_fields=["verification_token_hash", "updated_at"])
+    link = _site(reverse("alumni_verify_email", args=[token]))
+    email = step.personal_email
+    context = {"organization": organization, "link": link}
+    transaction.on_commit(lambda: send_mail(
+        subject=f"Confirm your personal address for {organization.name}",
+        message=render_to_string("alumni/email/verify.txt", context), from_email=None, recipient_list=[email],
+    ))
+
+
+def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organization,
+               verified_address: str = "") -> LeaverStep:
+    """Save the step; an address is verified when it is the one a link was sent to (and opened)."""
+    data = {name: data[name] for name in STEP_FIELDS if name in data}
+    for name in ("personal_email", "phone", "city", "linkedin_url", "note"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    data["personal_email"] = data.get("personal_email", step.personal_email).lower()
+    if not data["personal_email"]:
+        raise _field_error("personal_email", "Give a personal e-mail address: it is how we stay in touch.")
+    process = step.process
+    work_email = process.member.user.email
+    if data["personal_email"] == work_email.lower():
+        raise _field_error("personal_email", "Give a personal address, not your work address.")
+    if email_in_use(data["personal_email"], except_user=process.member.user):
+        raise _field_error("personal_email", "This address belongs to another account.")
+    address_changed = data["personal_email"] != step.personal_email
+    consents_before = step.consents
+    model_update(step, data=data, fields=STEP_FIELDS)
+    now = timezone.now()
+    step.submitted_at = now
+    updates = ["submitted_at", "updated_at"]
+    if step.consents != consents_before or not step.consented_at:
+        step.consent_text_version, step.consented_at = CONSENT_TEXT_VERSION, now
+        updates += ["consent_text_version", "consented_at"]
+    verified = bool(verified_address) and step.personal_email == verified_address
+    if address_changed or (verified and not step.personal_email_verified_at):
+        step.personal_email_verified_at = now if verified else None
+        updates.append("personal_email_verified_at")
+    step.save(update_fields=updates)
+    if address_changed and not verified:
+        _send_verification(step, organization)
+    return step
+
+
+@transaction.atomic
+def leaver_step_save(*, step: LeaverStep, by: Membership, data: dict[str, Any]) -> LeaverStep:
+    """The leaver fills their step; a new personal address gets a verification link."""
+    process = step.process
+    if not rights.can_fill_leaver_step(by, process):
+        raise NotAllowed("Only the person leaving fills this step, while their exit is open.")
+    return _save_step(step, data=data, organization=by.organization)
+
+
+def _step_by_token(token: str, *, kind: str, field: str) -> LeaverStep | None:
+    parsed = token_parse(token, kind=kind)
+    if parsed is None or not Organization.objects.filter(pk=parsed.organization_id).exists():
+        return None
+    tenancy.set_tenant(parsed.organization_id)
+    return (LeaverStep.objects.for_org(parsed.organization_id)
+            .select_related("process__member__user", "organization")
+            .filter(**{field: parsed.digest}).first())
+
+
+@transaction.atomic
+def leaver_email_verify(*, token: str) -> LeaverStep:
+    step = _step_by_token(token, kind=VERIFY_LINK_KIND, field="verification_token_hash")
+    if step is None:
+        raise ApplicationError("This confirmation link is not valid any more. Ask for a new one on your exit page.")
+    step.personal_email_verified_at = timezone.now()
+    step.verification_token_hash = ""
+    step.save(update_fields=["personal_email_verified_at", "verification_token_hash", "updated_at"])
+    return step
+
+
+@transaction.atomic
+def leaver_verification_resend(*, step: LeaverStep, by: Membership) -> LeaverStep:
+    if not rights.can_fill_leaver_step(by, step.process):
+        raise NotAllowed("Only the person leaving can ask for this.")
+    if not step.personal_email:
+        raise _field_error("personal_email", "Give your personal address first.")
+    if step.is_verified:
+        raise ApplicationError("Your personal address is confirmed already.")
+    _send_verification(step, by.organization)
+    return step
+
+
+@transaction.atomic
+def leaver_link_send(*, process: ExitProcess, by: Membership, email: str) -> str:
+    """HR sends the leaver a one-time link to their step, at their personal address."""
+    rights.require_exit_runner(by)
+    _require_open(process)
+    email = (email or "").strip().lower()
+    if not email or "@" not in email:
+        raise _field_error("email", "Give the leaver's personal e-mail address.")
+    if email_in_use(email, except_user=process.member.user) or email == process.member.user.email.lower():
+        raise _field_error("email", "Give a personal address that no other account uses.")
+    step = LeaverStep.objects.for_org(process.organization_id).select_for_update().get(process=process)
+    token, digest = token_make(kind=LEAVER_LINK_KIND, organization_id=process.organization_id)
+    step.access_token_hash, step.access_used_at = digest, None
+    step.access_expires_at = timezone.now() + timedelta(days=LEAVER_LINK_VALID_DAYS)
+    fields = ["access_token_hash", "access_used_at", "access_expires_at", "updated_at"]
+    if step.personal_email != email:  # the link goes to this address: opening it proves it
+        step.personal_email, step.personal_email_verified_at = email, None
+        fields += ["personal_email", "personal_email_verified_at"]
+    step.save(update_fields=fields)
+    link = _site(reverse("alumni_leaver_link", args=[token]))
+    organization = by.organization
+    context = {"organization": organization, "link": link, "name": process.member.user.full_name,
+               "days": LEAVER_LINK_VALID_DAYS}
+    transaction.on_commit(lambda: send_mail(
+        subject=f"Stay in touch with {organization.name}",
+        message=render_to_string("alumni/email/leaver_link.txt", context), from_email=None, recipient_list=[email],
+    ))
+    return link
+
+
+def leaver_link_lookup(token: str) -> LeaverStep | None:
+    """The step a one-time link opens, while it is unused, unexpired and its exit open."""
+    step = _step_by_token(token, kind=LEAVER_LINK_KIND, field="access_token_hash")
+    if step is None or step.access_used_at or not step.access_expires_at or step.access_expires_at <= timezone.now():
+        return None
+    return step if step.process.is_open else None
+
+
+@transaction.atomic
+def leaver_link_submit(*, token: str, data: dict[str, Any]) -> LeaverStep:
+    """Fill the step through the link; the link is used up, and the address it reached is verified."""
+    step = leaver_link_lookup(token)
+    if step is None:
+        raise ApplicationError("This link has expired or was already used. Ask HR for a new one.")
+    claimed = LeaverStep.objects.for_org(step.organization_id).filter(
+        pk=step.pk, access_used_at__isnull=True, access_token_hash=step.access_token_hash,
+    ).update(access_used_at=timezone.now())
+    if claimed != 1:
+        raise ApplicationError("This link was used a moment ago.")
+    return _save_step(step, data=data, organization=step.organization, verified_address=step.personal_email)
