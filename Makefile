@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz lint bench bench-api shell
+.PHONY: run test fuzz audit lint bench bench-api shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ test: $(STAMP)
 # The API conformance test at length: many examples per operation, chosen at random.
 fuzz: $(STAMP)
 	CONFORMANCE_EXAMPLES=$${CONFORMANCE_EXAMPLES:-50} $(PY) -m alliance.devenv test -s tests/test_api_conformance.py $(ARGS)
+
+# Known vulnerabilities in the installed dependencies (pip-audit reads PyPI's advisories; --strict fails when
+# a dependency cannot be checked, rather than passing it unchecked), then Django's deployment checks with the
+# production settings.
+audit: $(STAMP)
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
+	$(PY) -m alliance.devenv test -q tests/alliance/test_settings.py -k check_deploy
 
 bench: $(STAMP)
 	$(PY) -m alliance.devenv bench $(ARGS)

@@ -21,7 +21,7 @@ class AlumniConfig(AppConfig):
             nav_referrals,
         )
 
-        registry.register_urls("alumni", org="alumni.urls", api="alumni.api_urls", root={"alumni/": "alumni.root_urls"})
+        registry.register_urls("alumni", org="alumni.urls", api="alumni.urls.api", root={"alumni/": "alumni.urls.root"})
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()

@@ -14,7 +14,7 @@ class NetworkIntelConfig(AppConfig):
         from network_intel.views.fund import dashboard_panel_context as fund_panel_context
         from network_intel.views.notes import dashboard_panel_context
 
-        registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.api_urls")
+        registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.urls.api")
         digests.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)

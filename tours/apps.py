@@ -16,7 +16,7 @@ class ToursConfig(AppConfig):
 
         manager_changed.connect(follow_manager_change, dispatch_uid="tours.follow_manager_change")
 
-        registry.register_urls("tours", org="tours.urls", api="tours.api_urls", root={"calendar/": "tours.feed_urls"})
+        registry.register_urls("tours", org="tours.urls", api="tours.urls.api", root={"calendar/": "tours.urls.feed"})
         reminders.register()
         notifications.register()
         # Reminder sweeps: due times live in PostgreSQL; each sweep claims what is due

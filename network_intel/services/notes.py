@@ -79,7 +79,7 @@ def alumni_note_create(*, by: Membership, title: str, body: str, visibility: str
                        companies: list[Company] | None = None, tags: list[Tag] | None = None,
                        source_kind: str = IntelNote.SourceKind.OTHER, learned_on: date | None = None) -> IntelNote:
     """A note shared by an alumnus, marked as from an alumnus. The alumni app, which holds their consent
-    and the organization's investment level, calls this only when both allow it (``alumni.reach_services``);
+    and the organization's investment level, calls this only when both allow it (``alumni.services.alumni_intel``);
     here: the writer is an alumnus, and the note reaches leadership or the organization, never a team
     they no longer belong to."""
     if not rights.can_write_as_alumnus(by):

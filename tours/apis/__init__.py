@@ -4,7 +4,7 @@ Reads come from ``tours.selectors`` (scoped by organization and rights: another
 organization's or an invisible object is a 404); writes call ``tours.services``,
 one view per operation. State changes are explicit POST actions. One module per topic,
 as in ``tours.services``; the views and the output serializers are re-exported here for
-the URLs (tours/api_urls.py) and the tests:
+the URLs (tours/urls/api.py) and the tests:
 
 - ``tours``: list, draft, read, change terms, the lifecycle's actions;
 - ``first_conversations``: the right of first conversation and the next-tour plan;

@@ -3,7 +3,7 @@
 Every page resolves its objects through ``tours.selectors`` (404 for anything the
 viewer may not see) and changes them only through ``tours.services``. One module per
 topic, as in ``tours.services``; the views are re-exported here for the URLs
-(tours/urls.py, tours/feed_urls.py) and the dashboard panel for tours/apps.py:
+(tours/urls/__init__.py, tours/urls/feed.py) and the dashboard panel for tours/apps.py:
 
 - ``tours``: the lists and dashboards, drafting and editing, a tour's page and transitions;
 - ``amendments``: answering a proposed amendment;

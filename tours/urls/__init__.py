@@ -1,4 +1,5 @@
-"""Browser routes, mounted under ``/o/<org_slug>/``."""
+"""Browser routes, mounted under ``/o/<org_slug>/``; the package's other modules hold the routes mounted elsewhere
+(``api``: under ``/api/v1/``; ``feed``: the calendar feeds)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Browser routes, mounted under ``/o/<org_slug>/``. Names starting ``alumni_`` are open to alumni."""
+"""Browser routes, mounted under ``/o/<org_slug>/``. Names starting ``alumni_`` are open to alumni. The
+package's other modules hold the routes mounted elsewhere (``api``: ``/api/v1/``; ``root``: e-mail links)."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""REST API routes, mounted under ``/api/v1/``."""
+
 from __future__ import annotations
 
 from django.urls import path

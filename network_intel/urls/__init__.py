@@ -1,4 +1,4 @@
-"""Browser routes, mounted under ``/o/<org_slug>/``."""
+"""Browser routes, mounted under ``/o/<org_slug>/``; ``urls.api`` holds the REST API routes (``/api/v1/``)."""
 
 from __future__ import annotations
 
