@@ -6,7 +6,7 @@ import importlib
 import os
 
 import pytest
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.test import Client
 from django.urls import NoReverseMatch, clear_url_caches, reverse
 
@@ -30,9 +30,15 @@ def outbox(settings, tmp_path):
     _reload_urls()
 
 
+# Django's file backend names its file by the second and the backend object's id: two sends in one second
+# from backends at the same address would share a file, so each send keeps its backend alive.
+_BACKENDS: list = []
+
+
 def _send(subject: str, body: str, *, when: float, folder) -> str:
     before = set(os.listdir(folder))
-    message = EmailMultiAlternatives(subject=subject, body=body, to=["ellis@acme.test"])
+    _BACKENDS.append(get_connection())
+    message = EmailMultiAlternatives(subject=subject, body=body, to=["ellis@acme.test"], connection=_BACKENDS[-1])
     message.attach_alternative(f"<p>{body}</p>", "text/html")
     message.attach("checkpoint.ics", "BEGIN:VCALENDAR\r\nURL:http://127.0.0.1:8123/o/acme/\r\nEND:VCALENDAR\r\n",
                    "text/calendar")
