@@ -63,9 +63,36 @@ def _errors_for(operation: dict, method: str = "get") -> dict[str, dict]:
     if has_body:
         errors["413"] = _response("The body is larger than the API accepts.", ERROR)
         errors["415"] = _response("The body is not `application/json`.", ERROR)
+    errors["503"] = _response("The service is briefly unavailable (its database); nothing was changed. Try "
+                              "again after `Retry-After` seconds.", ERROR, headers=_RETRY_AFTER)
     errors["429"] = _response("Too many requests with this token; wait `Retry-After` seconds.", ERROR,
                               headers=_RETRY_AFTER)
     return errors
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe: the same key with the same request (method, path, body) within "
+                   "24 hours returns the first answer, with `Idempotent-Replayed: true`, and does nothing "
+                   "again; the same key with another request is a 422. Keys belong to the token. Up to 255 "
+                   "printable ASCII characters; a random UUID per intended request is a good key.",
+    "schema": {"type": "string", "maxLength": 255},
+}
+_REPLAYED = {
+    "Idempotent-Replayed": {"description": "`true` when this is the kept answer to an earlier request with the "
+                                           "same `Idempotency-Key`.", "schema": {"type": "boolean"}},
+}
+
+
+def _document_idempotency(operation: dict) -> None:
+    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+    for code, response in operation.get("responses", {}).items():
+        if code.startswith("2"):
+            response.setdefault("headers", {}).update(_REPLAYED)
+    operation["responses"]["422"] = _response(
+        "This `Idempotency-Key` was used for another request; nothing was done.", VALIDATION_ERROR)
 
 
 def document_error_responses(result: dict, generator, request, public) -> dict:
@@ -75,6 +102,8 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            if method == "post":
+                _document_idempotency(operation)
             responses = operation.setdefault("responses", {})
             for code, response in _errors_for(operation, method).items():
                 existing = responses.get(code)
