@@ -1,14 +1,18 @@
 """The OpenAPI schema tells every answer an operation really gives (a drf-spectacular postprocessing hook).
 
 Every operation can answer 401 (no or a bad token), 403 (not allowed), 404 (not found or not
-visible) and 429 (throttled, with ``Retry-After``); a write, or one with query parameters, also 400
-with field errors; one with a body also 413 (too large) and 415 (not JSON). All are JSON of the
-shapes below, as ``alliance.apis.exception_handler`` writes them.
+visible), 429 (throttled, with ``Retry-After``) and 503 (the database out of reach); a write, or one
+with query parameters, also 400 with field errors; one with a body also 413 (too large) and 415 (not
+JSON). Every POST documents ``Idempotency-Key``, its 422 and ``Idempotent-Replayed``
+(alliance/idempotency.py); a versioned resource its ``ETag``, ``If-Match`` and 412 (alliance/etags.py).
+All are JSON of the shapes below, as ``alliance.apis.exception_handler`` writes them.
 """
 
 from __future__ import annotations
 
 from drf_spectacular import openapi
+
+from alliance.etags import VERSIONED_WRITES, VersionedResourceMixin
 
 ERROR = "Error"
 VALIDATION_ERROR = "ValidationError"
@@ -113,10 +117,46 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
     return result
 
 
+_ETAG = {"ETag": {"description": "The version of this representation; send it back in `If-Match` to write only "
+                                 "if nobody changed the object meanwhile.", "schema": {"type": "string"}}}
+IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of the version this change was made to: if the object changed since, the "
+                   "answer is 412 with its current version, and nothing changes. `*` or no header: write "
+                   "whatever the version.",
+    "schema": {"type": "string"},
+}
+
+
+def _document_versions(operation: dict, method: str) -> None:
+    responses = operation.setdefault("responses", {})
+    if method in {"GET", "PATCH", "PUT"} and "200" in responses:
+        responses["200"].setdefault("headers", {}).update(_ETAG)
+    if method in VERSIONED_WRITES:
+        operation.setdefault("parameters", []).append(IF_MATCH_PARAMETER)
+        responses["412"] = {
+            "description": "Changed since the version in `If-Match`; nothing was changed. `current` is the "
+                           "object now, and `ETag` its version.",
+            "headers": _ETAG,
+            "content": {"application/json": {"schema": {
+                "type": "object", "required": ["detail", "current"],
+                "properties": {"detail": {"type": "string"}, "current": {"type": "object"}},
+            }}},
+        }
+
+
 class AutoSchema(openapi.AutoSchema):
     """The API's views validate a PATCH body with its serializer as declared (the fields one may
     leave out are optional there), not with DRF's ``partial=True``: so the schema must not mark
     every field of a PATCH body optional (``done`` and ``discussed`` are required)."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and isinstance(self.view, VersionedResourceMixin):
+            _document_versions(operation, self.method)
+        return operation
 
     def _get_request_for_media_type(self, serializer, direction="request"):
         method = self.method
