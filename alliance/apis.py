@@ -22,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
+from alliance.etags import PreconditionFailed
 from alliance.listing import ColumnRows
 from alliance.models import Membership
 from alliance.parsers import RequestTooLarge, too_large_message
@@ -33,6 +34,8 @@ def exception_handler(exc, context):
     """One error shape, ``{"detail": ..., "errors": {...}}`` (alliance/schema.py documents it):
     ApplicationError and DRF's ValidationError → 400 with field errors (NotAllowed → 403); a body
     over the limit → 413; everything else as DRF does it."""
+    if isinstance(exc, PreconditionFailed):
+        return Response({"detail": exc.detail, "current": exc.current}, status=412, headers={"ETag": exc.etag})
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message}
         if exc.field_errors:

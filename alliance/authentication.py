@@ -13,6 +13,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
+        # Already done for this request by the Idempotency-Key middleware: the same answer, one lookup.
+        stashed = getattr(request._request, "_idempotency_credentials", None)
+        if stashed is not None:
+            return stashed
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 
 if TYPE_CHECKING:
@@ -50,7 +51,14 @@ API_ERROR_DETAILS = {
     404: "Not found.",
     405: "Method not allowed.",
     500: "Server error.",
+    503: "The service is briefly unavailable; nothing was changed. Try again in a moment.",
 }
+
+# The database could not be reached, or dropped the connection (or refused a statement for the
+# moment: a deadlock, a timeout): the request changed nothing and may be tried again. The API
+# answers a JSON 503 with ``Retry-After``, the browser the app's 503 page.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
 
 
 def api_error(status: int) -> JsonResponse:

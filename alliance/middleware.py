@@ -3,6 +3,7 @@ Content-Security-Policy, error answers, the user's time zone and the tenant of `
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 
 from csp.constants import HEADER as CSP_HEADER
@@ -18,10 +19,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.utils import timezone
 
 from alliance import tenancy, views
-from alliance.http import api_error
+from alliance.http import DATABASE_UNAVAILABLE, api_error
 from alliance.models import Membership, Organization
 from alliance.registry import open_to_alumni
 
+logger = logging.getLogger(__name__)
 NUL_IN_QUERY = "The address contains a NUL character, which no parameter can hold."
 
 
@@ -51,7 +53,9 @@ class RequestTransactionMiddleware:
 
     Row-level security reads transaction-local settings, so the request's tenant
     must be set inside the same transaction as every query it makes. A response of
-    500 or more rolls the transaction back, like ATOMIC_REQUESTS would.
+    500 or more rolls the transaction back, like ATOMIC_REQUESTS would. A database that cannot be
+    reached (opening the transaction, or ending it) answers 503: JSON on the API, the 503 page in
+    the browser.
     """
 
     def __init__(self, get_response):
@@ -63,10 +67,14 @@ class RequestTransactionMiddleware:
         # /healthz must answer 503 (not fail) while the database is down.
         if request.path_info.startswith("/static/") or request.path_info == "/healthz":
             return self.get_response(request)
-        with transaction.atomic():
-            response = self.get_response(request)
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+        except DATABASE_UNAVAILABLE:
+            logger.exception("The database is unavailable: %s %s answers 503.", request.method, request.path)
+            return views.service_unavailable(request)
         return response
 
 

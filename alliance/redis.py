@@ -10,8 +10,10 @@ notices a fork (gunicorn's workers, Celery's) and starts afresh in the child.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+import time
 
 import redis
 from django.conf import settings
@@ -26,6 +28,24 @@ POOL_TIMEOUT = 5
 
 _clients: dict[tuple[str, str], redis.Redis] = {}
 _lock = threading.Lock()
+
+# Redis can be down while PostgreSQL is up: what lives there (rate limits, the password-reset
+# limits) falls back to this process's memory, and says so in the log at most once a minute per
+# use, not once per request.
+UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
+WARNING_INTERVAL = 60.0
+_warned_at: dict[str, float] = {}
+logger = logging.getLogger(__name__)
+
+
+def warn_unreachable(use: str, error: Exception) -> None:
+    """Log (at most once a minute per ``use``) that Redis failed and ``use`` runs on this process alone."""
+    now = time.monotonic()
+    last = _warned_at.get(use)
+    if last is not None and now - last < WARNING_INTERVAL:
+        return
+    _warned_at[use] = now
+    logger.warning("Redis unreachable (%s): %s falls back to this process's memory until it is back.", error, use)
 
 
 def redis_client(alias: str = "default") -> redis.Redis:

@@ -1,14 +1,18 @@
 """The OpenAPI schema tells every answer an operation really gives (a drf-spectacular postprocessing hook).
 
 Every operation can answer 401 (no or a bad token), 403 (not allowed), 404 (not found or not
-visible) and 429 (throttled, with ``Retry-After``); a write, or one with query parameters, also 400
-with field errors; one with a body also 413 (too large) and 415 (not JSON). All are JSON of the
-shapes below, as ``alliance.apis.exception_handler`` writes them.
+visible), 429 (throttled, with ``Retry-After``) and 503 (the database out of reach); a write, or one
+with query parameters, also 400 with field errors; one with a body also 413 (too large) and 415 (not
+JSON). Every POST documents ``Idempotency-Key``, its 422 and ``Idempotent-Replayed``
+(alliance/idempotency.py); a versioned resource its ``ETag``, ``If-Match`` and 412 (alliance/etags.py).
+All are JSON of the shapes below, as ``alliance.apis.exception_handler`` writes them.
 """
 
 from __future__ import annotations
 
 from drf_spectacular import openapi
+
+from alliance.etags import VERSIONED_WRITES, VersionedResourceMixin
 
 ERROR = "Error"
 VALIDATION_ERROR = "ValidationError"
@@ -63,9 +67,36 @@ def _errors_for(operation: dict, method: str = "get") -> dict[str, dict]:
     if has_body:
         errors["413"] = _response("The body is larger than the API accepts.", ERROR)
         errors["415"] = _response("The body is not `application/json`.", ERROR)
+    errors["503"] = _response("The service is briefly unavailable (its database); nothing was changed. Try "
+                              "again after `Retry-After` seconds.", ERROR, headers=_RETRY_AFTER)
     errors["429"] = _response("Too many requests with this token; wait `Retry-After` seconds.", ERROR,
                               headers=_RETRY_AFTER)
     return errors
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe: the same key with the same request (method, path, body) within "
+                   "24 hours returns the first answer, with `Idempotent-Replayed: true`, and does nothing "
+                   "again; the same key with another request is a 422. Keys belong to the token. Up to 255 "
+                   "printable ASCII characters; a random UUID per intended request is a good key.",
+    "schema": {"type": "string", "maxLength": 255},
+}
+_REPLAYED = {
+    "Idempotent-Replayed": {"description": "`true` when this is the kept answer to an earlier request with the "
+                                           "same `Idempotency-Key`.", "schema": {"type": "boolean"}},
+}
+
+
+def _document_idempotency(operation: dict) -> None:
+    operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY_PARAMETER)
+    for code, response in operation.get("responses", {}).items():
+        if code.startswith("2"):
+            response.setdefault("headers", {}).update(_REPLAYED)
+    operation["responses"]["422"] = _response(
+        "This `Idempotency-Key` was used for another request; nothing was done.", VALIDATION_ERROR)
 
 
 def document_error_responses(result: dict, generator, request, public) -> dict:
@@ -75,6 +106,8 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            if method == "post":
+                _document_idempotency(operation)
             responses = operation.setdefault("responses", {})
             for code, response in _errors_for(operation, method).items():
                 existing = responses.get(code)
@@ -84,10 +117,46 @@ def document_error_responses(result: dict, generator, request, public) -> dict:
     return result
 
 
+_ETAG = {"ETag": {"description": "The version of this representation; send it back in `If-Match` to write only "
+                                 "if nobody changed the object meanwhile.", "schema": {"type": "string"}}}
+IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The `ETag` of the version this change was made to: if the object changed since, the "
+                   "answer is 412 with its current version, and nothing changes. `*` or no header: write "
+                   "whatever the version.",
+    "schema": {"type": "string"},
+}
+
+
+def _document_versions(operation: dict, method: str) -> None:
+    responses = operation.setdefault("responses", {})
+    if method in {"GET", "PATCH", "PUT"} and "200" in responses:
+        responses["200"].setdefault("headers", {}).update(_ETAG)
+    if method in VERSIONED_WRITES:
+        operation.setdefault("parameters", []).append(IF_MATCH_PARAMETER)
+        responses["412"] = {
+            "description": "Changed since the version in `If-Match`; nothing was changed. `current` is the "
+                           "object now, and `ETag` its version.",
+            "headers": _ETAG,
+            "content": {"application/json": {"schema": {
+                "type": "object", "required": ["detail", "current"],
+                "properties": {"detail": {"type": "string"}, "current": {"type": "object"}},
+            }}},
+        }
+
+
 class AutoSchema(openapi.AutoSchema):
     """The API's views validate a PATCH body with its serializer as declared (the fields one may
     leave out are optional there), not with DRF's ``partial=True``: so the schema must not mark
     every field of a PATCH body optional (``done`` and ``discussed`` are required)."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None and isinstance(self.view, VersionedResourceMixin):
+            _document_versions(operation, self.method)
+        return operation
 
     def _get_request_for_media_type(self, serializer, direction="request"):
         method = self.method

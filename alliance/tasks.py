@@ -22,6 +22,14 @@ def heartbeat() -> str:
     return now
 
 
+@shared_task
+def prune_idempotency_keys() -> int:
+    """Forget the API's kept answers once their keys are past ``IDEMPOTENCY_KEEP`` (hourly)."""
+    from alliance.idempotency import idempotent_requests_prune
+
+    return idempotent_requests_prune()
+
+
 # Transient failures of the mail transport or the database: retried with exponential backoff.
 TRANSIENT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError, OperationalError, InterfaceError)
 MAX_DELIVERY_RETRIES = 6

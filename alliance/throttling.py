@@ -6,9 +6,15 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.throttling import SimpleRateThrottle
 
-from alliance.redis import redis_client
+from alliance.redis import UNREACHABLE, redis_client, warn_unreachable
+
+# While Redis is unreachable each process counts on its own, at the same rate, with DRF's own
+# sliding log in its memory: the API keeps answering (a client may then get up to the rate per
+# process) instead of failing every request.
+IN_PROCESS = LocMemCache("api-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 # DRF's sliding log (every request's time within the window; refused once the window holds the rate)
 # as one atomic script: drop the times that left the window, count, and either record this request or
@@ -57,12 +63,23 @@ class TokenRateThrottle(SimpleRateThrottle):
         if TokenRateThrottle._script is None:
             TokenRateThrottle._script = client.register_script(SLIDING_LOG)
         self.now = self.timer()
-        allowed, self.count, oldest = self._script(
-            keys=[key], args=[repr(self.now), repr(self.now - self.duration), self.num_requests, uuid.uuid4().hex,
-                  self.duration], client=client,
-        )
+        try:
+            allowed, self.count, oldest = self._script(
+                keys=[key], args=[repr(self.now), repr(self.now - self.duration), self.num_requests,
+                                  uuid.uuid4().hex, self.duration], client=client,
+            )
+        except UNREACHABLE as error:
+            warn_unreachable("API throttling", error)
+            return self._allow_in_process(request, view)
         self.oldest = float(oldest) if oldest is not None else None
         return bool(allowed)
+
+    def _allow_in_process(self, request, view) -> bool:
+        self.cache = IN_PROCESS
+        allowed = SimpleRateThrottle.allow_request(self, request, view)
+        self.count = len(self.history)
+        self.oldest = self.history[-1] if self.history else None
+        return allowed
 
     def wait(self) -> float | None:
         """DRF's: the time until the oldest request leaves the window, shared by the requests still to come."""

@@ -22,8 +22,10 @@ Any app uses it (receipts of the networking fund, CVs of alumni):
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import logging
 import threading
 import uuid
 import zipfile
@@ -36,6 +38,8 @@ from django.http import FileResponse, Http404
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from alliance.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Decoding a "small" file into a gigantic bitmap is refused, not attempted: by its pixels, and by the memory
@@ -272,9 +276,33 @@ def private_storage():
     return storages[STORAGE_ALIAS]
 
 
+# Storage that is full answers 507 (Insufficient Storage); storage that cannot be written for another
+# reason (read-only, gone, refused) 503. Either way nothing was kept and the request may be retried.
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+STORAGE_FULL = "The file could not be stored: the storage is full. Nothing was saved; try again later."
+STORAGE_UNAVAILABLE = "The file could not be stored right now. Nothing was saved; try again later."
+
+
+class StorageError(ApplicationError):
+    """Storing a file failed for a reason of the server's (not the file's): 503, or 507 when full."""
+
+    status_code = 503
+
+
 def store(checked: CheckedFile, *, folder: str) -> str:
-    """Save a checked file under a random name in ``folder``; return its storage name."""
-    return private_storage().save(f"{folder}/{uuid.uuid4().hex}{checked.extension}", ContentFile(checked.content))
+    """Save a checked file under a random name in ``folder``; return its storage name.
+
+    The file is complete or absent (``alliance.storage.AtomicFileSystemStorage``); a failure of the
+    storage raises ``StorageError``, which the API answers as JSON and a page as a message."""
+    try:
+        return private_storage().save(f"{folder}/{uuid.uuid4().hex}{checked.extension}",
+                                      ContentFile(checked.content))
+    except OSError as error:
+        logger.error("Storing a file in %s failed: %s", folder, error)
+        full = error.errno in FULL_ERRNOS
+        refusal = StorageError(STORAGE_FULL if full else STORAGE_UNAVAILABLE)
+        refusal.status_code = 507 if full else 503
+        raise refusal from error
 
 
 def delete_stored(names: list[str]) -> None:

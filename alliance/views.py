@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -39,7 +40,7 @@ from alliance.forms import (
     ProfileForm,
     apply_application_error,
 )
-from alliance.http import OrgRequest, api_error, client_ip
+from alliance.http import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, OrgRequest, api_error, client_ip
 from alliance.models import Membership, NotificationPreference
 from alliance.notifications import (
     get_notification_for_member,
@@ -350,9 +351,23 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: one from an unreachable database is a 503.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     if request.path.startswith("/api/"):
         return api_error(500)
     return render(request, "500.html", status=500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database is out of reach: the API's JSON 503, or the 503 page rendered from the template
+    alone (the request's context processors would ask the database who is signed in)."""
+    if request.path.startswith("/api/"):
+        response = api_error(503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_GET

@@ -139,6 +139,9 @@ class AgendaItemForm(forms.Form):
 
 class SharedNotesForm(forms.Form):
     notes = _text(4, max_length=limits.NOTES_MAX, required=False, label="Your shared notes")
+    # The version of the notes the form showed (alliance.merging.text_version): a save over notes
+    # someone else changed meanwhile keeps both texts.
+    based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class PrivateNoteForm(forms.Form):

@@ -72,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "alliance.middleware.BrowserAuthenticationMiddleware",
     "alliance.middleware.BrowserMessageMiddleware",
+    # API POSTs with an Idempotency-Key: inside the request's transaction, so the answer is kept with
+    # the change; around the error middleware, so a replay is the answer the client got.
+    "alliance.idempotency.IdempotencyMiddleware",
     # Inside the request's transaction and after the session user, as Django's own error handlers run.
     "alliance.middleware.ErrorResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,7 +181,8 @@ if PRIVATE_STORAGE_BUCKET:
     }
 else:
     PRIVATE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Written to a temporary name and moved into place when complete (alliance/storage.py).
+        "BACKEND": "alliance.storage.AtomicFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None, "file_permissions_mode": 0o600,
                     "directory_permissions_mode": 0o700},
     }
@@ -239,21 +243,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # First retry delay of a reminder whose e-mail failed; doubles on each retry.
 REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=5.0)
 
-# The cache (rate limits, sign-in lockouts) lives in the same Redis as the Celery broker,
-# apart by key prefix.
+# The cache (rate limits) lives in the same Redis as the Celery broker, apart by key prefix.
+# While Redis is unreachable it answers from each process's memory (alliance/cache.py), and a
+# connection attempt gives up after a second rather than holding the request.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "alliance.cache.FallbackRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="alliance"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
-# --- Sign-in abuse (django-axes, counted in the cache) ----------------------
+# --- Sign-in abuse (django-axes, counted in PostgreSQL) ---------------------
 # After AXES_FAILURE_LIMIT failed sign-ins for one account, or from one address, that
 # account / address is refused for AXES_COOLOFF_TIME; a successful sign-in resets the count.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_ENABLE_ADMIN = False  # the counts live in the cache, not in axes' tables
+# The counts live in axes' own table (not a tenant table: a sign-in has no organization yet), so
+# the lockout holds across every process and keeps holding while Redis is down: the database is
+# what a sign-in needs anyway. Expired attempts are removed as axes checks them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_ENABLE_ADMIN = False
+# No row per successful sign-in or sign-out: only failures are counted.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -11,8 +11,9 @@ from .base import *  # noqa: E402,F403
 from .base import BASE_DIR, CACHES, DATABASES, STORAGES, env  # noqa: E402
 
 # Each test run keeps its uploaded files apart (tests compare what is left in storage).
-STORAGES["private"] = {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                       "OPTIONS": {"location": str(BASE_DIR / ".data" / f"test-files-{os.getpid()}"), "base_url": None}}
+STORAGES["private"] = {"BACKEND": "alliance.storage.AtomicFileSystemStorage",
+                       "OPTIONS": {"location": str(BASE_DIR / ".data" / f"test-files-{os.getpid()}"), "base_url": None,
+                                   "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
 
 # The owner role creates and migrates the test database; the tests then run as the
 # application role (see tests/conftest.py).

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
+from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import StrictCharField
 from alumni import rights, selectors, services
@@ -121,7 +122,7 @@ class ExitListApi(generics.ListAPIView):
     patch=extend_schema(summary="Change an open exit's last day, notes or classification (HR)",
                         request=ExitUpdateInputSerializer, responses=ExitOutputSerializer),
 )
-class ExitDetailApi(APIView):
+class ExitDetailApi(VersionedResourceMixin, APIView):
     permission_classes = [IsOrganizationHR]
     queryset = ExitProcess.objects.none()
 

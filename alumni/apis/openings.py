@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import UpdatedSinceFilterSet
+from alliance.etags import VersionedResourceMixin
 from alliance.serializers import StrictCharField
 from alumni import rights, selectors, services
 from alumni.apis._common import _network
@@ -80,7 +81,7 @@ class OpeningListApi(generics.ListAPIView):
     patch=extend_schema(summary="Change a job opening (HR)", request=OpeningUpdateInputSerializer,
                         responses=OpeningOutputSerializer),
 )
-class OpeningDetailApi(APIView):
+class OpeningDetailApi(VersionedResourceMixin, APIView):
     queryset = Opening.objects.none()
 
     def get(self, request, pk: int):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import UpdatedSinceFilterSet
+from alliance.etags import VersionedResourceMixin
 from alliance.models import Membership
 from alliance.serializers import StrictCharField
 from network_intel import rights, selectors, services
@@ -99,7 +100,7 @@ class ContactUpdateInputSerializer(ContactInputSerializer):
     patch=extend_schema(summary="Change one of your contacts", request=ContactUpdateInputSerializer,
                         responses=ContactOutputSerializer),
 )
-class ContactDetailApi(APIView):
+class ContactDetailApi(VersionedResourceMixin, APIView):
     serializer_class = ContactOutputSerializer
 
     def get(self, request, pk: int):

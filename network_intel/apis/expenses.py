@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from alliance import uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
+from alliance.etags import VersionedResourceMixin
 from alliance.parsers import DepthLimitedJSONParser
 from alliance.serializers import StrictCharField
 from network_intel import rights, selectors, services
@@ -126,7 +127,7 @@ class ExpenseUpdateInputSerializer(serializers.Serializer):
     met_names = StrictCharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ExpenseDetailApi(APIView):
+class ExpenseDetailApi(VersionedResourceMixin, APIView):
     serializer_class = ExpenseOutputSerializer
 
     @extend_schema(summary="Retrieve an expense", responses=ExpenseOutputSerializer)

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.etags import VersionedResourceMixin
 from alliance.models import Membership
 from alliance.serializers import StrictCharField
 from network_intel import rights, selectors, services
@@ -57,7 +58,7 @@ def _policy_response(request, policy: FundPolicy) -> Response:
     return Response(PolicyOutputSerializer(policy, context=context).data)
 
 
-class FundPolicyApi(APIView):
+class FundPolicyApi(VersionedResourceMixin, APIView):
     serializer_class = PolicyOutputSerializer
 
     @extend_schema(summary="The organization's networking-fund policy", responses=PolicyOutputSerializer)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.errors import NotAllowed
+from alliance.etags import VersionedResourceMixin
 from alliance.serializers import StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, own_contacts, validated_input
@@ -164,7 +165,7 @@ class IntelNoteListApi(generics.ListAPIView):
                         responses=IntelNoteOutputSerializer),
     delete=extend_schema(summary="Delete your note", responses={204: None}),
 )
-class IntelNoteDetailApi(APIView):
+class IntelNoteDetailApi(VersionedResourceMixin, APIView):
     serializer_class = IntelNoteOutputSerializer
 
     def get(self, request, pk: int):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.models import NotificationPreference, Reminder
+from alliance.models import ApiToken, IdempotentRequest, NotificationPreference, Reminder
 from alliance.notifications import notification_create
 from tests.alliance.factories import make_api_token, make_invitation
 
@@ -19,3 +19,6 @@ def populate(world) -> None:
                                               kind="checkpoint_upcoming", channel="email")
         Reminder.objects.create(organization=world.org, kind="checkpoint_upcoming", subject_id=1,
                                 recipient=world.employee, window="7d", due_at=timezone.now())
+        IdempotentRequest.objects.create(
+            organization=world.org, token=ApiToken.objects.filter(membership=world.employee).first(),
+            key="globex-key", fingerprint="0" * 64, status=201, body=b'{"title": "Globex Secret"}')

@@ -1,5 +1,5 @@
-"""Sign-in lockout (django-axes), password-reset and per-token API rate limits, all counted in the
-real Redis cache."""
+"""Sign-in lockout (django-axes, counted in PostgreSQL), password-reset and per-token API rate limits
+(counted in the real Redis cache; tests/alliance/test_outages.py takes Redis away)."""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ SWEEP_INDEXES = {
     "fund_expense_report_back_idx",  # the report-back sweep: approved expenses without a note, by date
     "alumni_event_upcoming_idx",  # event reminders: events about to start, across organizations
     "alumni_news_sweep_idx",  # the newsletter sweep finds organizations with recent news
+    "idempotent_request_prune_idx",  # the hourly sweep forgets the API's kept answers older than a day
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another

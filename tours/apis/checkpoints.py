@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, DateTimeFilter, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
+from alliance.etags import VersionedResourceMixin
 from alliance.serializers import StrictCharField
 from tours import limits, selectors, services
 from tours.apis._common import _input, _visible_tour
@@ -169,7 +170,7 @@ class CheckpointListApi(ColumnListMixin, generics.ListAPIView):
     patch=extend_schema(summary="Write your side of the notes", request=CheckpointUpdateInputSerializer,
                         responses=CheckpointOutputSerializer),
 )
-class CheckpointDetailApi(APIView):
+class CheckpointDetailApi(VersionedResourceMixin, APIView):
     def get(self, request, pk: int):
         return _checkpoint_response(request, pk)
 
@@ -317,7 +318,10 @@ class ActionItemUpdateInputSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class AgendaItemDetailApi(APIView):
+class AgendaItemDetailApi(VersionedResourceMixin, APIView):
+    def current_representation(self, request, pk: int) -> Response:
+        return Response(AgendaItemOutputSerializer(selectors.get_agenda_item_for_member(request.member, pk)).data)
+
     @extend_schema(summary="Tick an agenda point as discussed, or reword it", request=AgendaItemUpdateInputSerializer,
                    responses=AgendaItemOutputSerializer)
     def patch(self, request, pk: int):
@@ -331,7 +335,10 @@ class AgendaItemDetailApi(APIView):
         return Response(AgendaItemOutputSerializer(item).data)
 
 
-class ActionItemDetailApi(APIView):
+class ActionItemDetailApi(VersionedResourceMixin, APIView):
+    def current_representation(self, request, pk: int) -> Response:
+        return Response(ActionItemOutputSerializer(selectors.get_action_item_for_member(request.member, pk)).data)
+
     @extend_schema(summary="Tick an action item as done", request=ActionItemUpdateInputSerializer,
                    responses=ActionItemOutputSerializer)
     def patch(self, request, pk: int):

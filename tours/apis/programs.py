@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, UpdatedSinceFilterSet, api_datetimes
+from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services
@@ -108,7 +109,7 @@ class ProgramListApi(ColumnListMixin, generics.ListAPIView):
     patch=extend_schema(summary="Change a rotational program (HR)", request=ProgramUpdateInputSerializer,
                         responses=ProgramOutputSerializer),
 )
-class ProgramDetailApi(APIView):
+class ProgramDetailApi(VersionedResourceMixin, APIView):
     def get_permissions(self):
         if self.request.method == "PATCH":
             return [IsOrganizationHR()]

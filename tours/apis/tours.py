@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
+from alliance.etags import VersionedResourceMixin
 from alliance.selectors import managers_for_org
 from alliance.serializers import StrictCharField
 from tours import limits, rights, selectors, services
@@ -219,7 +220,7 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
         responses={200: TourOutputSerializer, 202: AmendmentOutputSerializer},
     ),
 )
-class TourDetailApi(APIView):
+class TourDetailApi(VersionedResourceMixin, APIView):
     def get(self, request, pk: int):
         tour = selectors.get_tour_for_member(request.member, pk)
         return Response(TourOutputSerializer(tour, context={"request": request}).data)

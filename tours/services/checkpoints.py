@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.merging import merge_text
 from alliance.models import Membership
 from alliance.services import check_text_bounds, full_clean_or_raise
 from tours import rights
@@ -334,12 +335,24 @@ def checkpoint_record_outcome(
 @transaction.atomic
 def checkpoint_update_notes(
     *, checkpoint: Checkpoint, by: Membership, manager_notes: str | None = None,
-    employee_notes: str | None = None, course_corrections: str | None = None,
+    employee_notes: str | None = None, course_corrections: str | None = None, based_on: str | None = None,
 ) -> Checkpoint:
-    """Each side writes its own shared notes; neither can overwrite the other's."""
+    """Each side writes its own shared notes; neither can overwrite the other's. ``based_on`` (the
+    ``text_version`` of the notes the writer started from) merges the side's notes with what someone
+    else of that side saved meanwhile (``alliance.merging``), instead of overwriting it."""
     tour = checkpoint.tour
     if checkpoint.status == Checkpoint.Status.CANCELLED:
         raise ApplicationError("This checkpoint was cancelled.")
+    if based_on is not None:
+        stored = Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).values(
+            "employee_notes", "manager_notes").first() or {}
+        author = by.user.full_name or by.user.email
+        if employee_notes is not None:
+            employee_notes = merge_text(stored=stored.get("employee_notes", ""), saved=employee_notes,
+                                        based_on=based_on, author=author)
+        if manager_notes is not None:
+            manager_notes = merge_text(stored=stored.get("manager_notes", ""), saved=manager_notes,
+                                       based_on=based_on, author=author)
     check_text_bounds(Checkpoint, manager_notes=manager_notes, employee_notes=employee_notes,
                       course_corrections=course_corrections)
     fields = []

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
+from alliance.merging import text_version
 from tours import calendar, rights, selectors, services
 from tours.forms import AgendaItemForm, CheckpointScheduleForm, OutcomeForm, PrivateNoteForm, SharedNotesForm
 from tours.models import DEFAULT_CHECKPOINT_MINUTES, Checkpoint
@@ -96,7 +97,7 @@ def _checkpoint_context(request: OrgRequest, checkpoint: Checkpoint) -> dict:
     return {
         "cp": checkpoint, "tour": tour, "rights": may,
         "agenda_form": AgendaItemForm(),
-        "notes_form": SharedNotesForm(initial={"notes": own_notes}),
+        "notes_form": SharedNotesForm(initial={"notes": own_notes, "based_on": text_version(own_notes)}),
         "private_form": PrivateNoteForm(initial={"body": selectors.my_private_note(checkpoint)}),
         "now": timezone.now(),
     }
@@ -175,16 +176,20 @@ def checkpoint_notes(request: OrgRequest, org_slug: str, checkpoint_id: int) -> 
     form = SharedNotesForm(request.POST)
     form.is_valid()
     notes = form.cleaned_data.get("notes", "")
+    based_on = form.cleaned_data.get("based_on") or None
     may = rights.tour_rights(request.member, checkpoint.tour)
+    side = "employee_notes" if may.employee else "manager_notes"
     try:
-        if may.employee:
-            services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, employee_notes=notes)
-        else:
-            services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, manager_notes=notes)
+        checkpoint = services.checkpoint_update_notes(checkpoint=checkpoint, by=request.member, based_on=based_on,
+                                                      **{side: notes})
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "Your shared notes are saved.")
+        if getattr(checkpoint, side) != notes:
+            messages.warning(request, "Someone else saved these notes while you were writing: both texts are kept, "
+                                      "theirs first and yours below, marked with your name. Tidy them up.")
+        else:
+            messages.success(request, "Your shared notes are saved.")
     return _back_to(request, _checkpoint_url(request, checkpoint) + "#notes")
 
 
