@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from alliance import tenancy
+from alliance.limits import DELIVERY_ERROR_MAX
 from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.registry import reaches_alumni, reminder_builder
@@ -90,7 +91,8 @@ def _finish(reminder: Reminder, status: str) -> None:
 def reminder_record_failure(*, organization_id: int, reminder_id: int, error: str, final: bool) -> None:
     """Note a failed attempt (in its own transaction: the delivery's was rolled back)."""
     with tenancy.tenant_context(organization_id):
-        updates = {"last_error": error[:1000], "attempts": F("attempts") + 1, "updated_at": timezone.now()}
+        updates = {"last_error": error[:DELIVERY_ERROR_MAX], "attempts": F("attempts") + 1,
+                   "updated_at": timezone.now()}
         if final:
             updates["status"] = Reminder.Status.FAILED
         Reminder.objects.for_org(organization_id).filter(

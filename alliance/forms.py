@@ -5,14 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 
 from alliance import money
 from alliance.errors import ApplicationError
-from alliance.models import (
-    LEAD_TIME_LIMITS,
-    MAX_LEAD_TIMES,
-    PROFILE_TEXT_MAX,
-    TIME_ZONE_CHOICES,
-    Membership,
-    Organization,
-)
+from alliance.limits import LEAD_TIMES_TEXT_MAX, MAX_LEAD_TIMES, PASSWORD_MAX, PROFILE_TEXT_MAX
+from alliance.models import LEAD_TIME_LIMITS, TIME_ZONE_CHOICES, Membership, Organization
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -25,6 +19,19 @@ def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id, at most ``max_count`` of them: counted before the rows are looked up."""
+
+    def __init__(self, queryset, *, max_count: int, **kwargs):
+        self.max_count = max_count
+        super().__init__(queryset, **kwargs)
+
+    def clean(self, value):
+        if isinstance(value, list | tuple) and len(value) > self.max_count:
+            raise forms.ValidationError(f"Choose at most {self.max_count}.", code="max_count")
+        return super().clean(value)
 
 
 class InvitationForm(forms.Form):
@@ -77,6 +84,7 @@ class LeadTimesField(forms.CharField):
         self.upper = upper
         kwargs.setdefault("help_text", f"Up to {MAX_LEAD_TIMES} whole numbers of days between 1 and {upper}, "
                                        "separated by commas.")
+        kwargs.setdefault("max_length", LEAD_TIMES_TEXT_MAX)
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -86,6 +94,8 @@ class LeadTimesField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        if len(text) > self.max_length:
+            raise forms.ValidationError(f"Keep it to {self.max_length} characters, e.g. “14, 7, 1”.")
         parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
         if not parts:
             raise forms.ValidationError("Give at least one lead time.")
@@ -135,8 +145,10 @@ class OrganizationForm(forms.ModelForm):
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(max_length=200)
-    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False,
+                                max_length=PASSWORD_MAX)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False,
+                                max_length=PASSWORD_MAX)
 
     def __init__(self, *args, email: str = "", **kwargs):
         super().__init__(*args, **kwargs)

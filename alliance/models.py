@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
+from alliance.limits import DELIVERY_ERROR_MAX, MAX_LEAD_TIMES, NOTIFICATION_BODY_MAX, PROFILE_TEXT_MAX
 from alliance.money import validate_currency
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -121,9 +122,6 @@ slug_validator = RegexValidator(
 
 # The longest lead time (days) each list of reminder lead times accepts; also the form's bounds.
 LEAD_TIME_LIMITS = {"checkpoint_days_before": 60, "tour_ending_days_before": 730}
-MAX_LEAD_TIMES = 5
-# The organization's mission and values, a member's aspirations and values: a few paragraphs each.
-PROFILE_TEXT_MAX = 5_000
 
 
 class Organization(models.Model):
@@ -391,7 +389,7 @@ class Notification(TenantModel):
     recipient = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = BoundedTextField(max_length=NOTIFICATION_BODY_MAX, blank=True)
     url = models.CharField(max_length=500, blank=True)
     reminder = TenantForeignKey("Reminder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     read_at = models.DateTimeField(null=True, blank=True)
@@ -461,7 +459,7 @@ class Reminder(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = BoundedTextField(max_length=DELIVERY_ERROR_MAX, blank=True)
 
     class Meta:
         constraints = [

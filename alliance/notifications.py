@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from alliance.errors import ApplicationError
+from alliance.limits import NOTIFICATION_BODY_MAX
 from alliance.models import Membership, Notification, NotificationPreference, Reminder
 from alliance.registry import notification_kinds
 
@@ -82,7 +83,7 @@ def notification_create(
         with transaction.atomic():
             return Notification.objects.create(
                 organization_id=recipient.organization_id, recipient=recipient, kind=kind,
-                title=title[:200], body=body, url=url[:500], reminder=reminder,
+                title=title[:200], body=body[:NOTIFICATION_BODY_MAX], url=url[:500], reminder=reminder,
             )
     except IntegrityError:
         return Notification.objects.for_org(recipient.organization_id).get(reminder=reminder)

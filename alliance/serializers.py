@@ -19,3 +19,22 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class BoundedListField(serializers.ListField):
+    """A list with a maximum number of items, counted before any item is looked at.
+
+    DRF's ``ListField(max_length=...)`` validates every item first and counts afterwards, so 200,000 tags
+    were each checked before the list was refused; here a list that is too long is refused at once. The
+    child must be bounded too (a ``StrictCharField`` with a ``max_length``, an integer, a choice).
+    """
+
+    def __init__(self, *args, max_length: int | None = None, **kwargs):
+        if max_length is None:
+            raise TypeError("BoundedListField needs a max_length.")
+        super().__init__(*args, max_length=max_length, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)

@@ -9,6 +9,14 @@ from decimal import Decimal
 from django import forms
 
 from alliance.models import Membership
+from alumni.limits import (
+    MAX_ANSWER_TEXT,
+    MAX_APPLICATION_TEXT,
+    MAX_CHOICES_TEXT,
+    MAX_EXIT_NOTE,
+    MAX_LEAVER_NOTE,
+    MAX_URL,
+)
 from alumni.models import (
     CONSENT_TEXT,
     DIRECTORY_FIELDS,
@@ -41,6 +49,8 @@ from alumni.models import (
     Visibility,
 )
 from alumni.services import REHIRE_ROLES
+from network_intel import services as intel_services
+from tours import services as tour_services
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TRI_STATE = [("", "Not decided"), ("yes", "Yes"), ("no", "No")]
@@ -55,7 +65,7 @@ class ExitStartForm(forms.Form):
     kind = forms.ChoiceField(choices=ExitKind.choices)
     last_working_day = forms.DateField(widget=DATE)
     initiated_by = forms.ChoiceField(choices=ExitProcess.InitiatedBy.choices, label="Initiated by")
-    hr_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    hr_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_EXIT_NOTE,
                               label="Confidential HR note", help_text="HR and administrators only.")
 
     def __init__(self, *args, candidates=None, **kwargs):
@@ -74,15 +84,16 @@ class ClassificationForm(forms.Form):
     good_standing = forms.ChoiceField(choices=TRI_STATE, required=False, label="Leaving in good standing")
     rehire = forms.ChoiceField(choices=[("", "Not decided"), *ExitProcess.Rehire.choices], required=False,
                                label="Rehire eligibility")
-    rehire_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    rehire_reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_EXIT_NOTE,
                                     help_text="Visible to HR and administrators only.")
     alumni_tier = forms.ChoiceField(choices=ExitProcess.Tier.choices)
     regretted = forms.ChoiceField(choices=TRI_STATE, required=False, label="Regretted loss")
     alumni_despite = forms.BooleanField(required=False, label="Joins the alumni network anyway",
                                         help_text="For a dismissal or someone not in good standing.")
     alumni_despite_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                          label="Why (recorded)")
-    hr_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Confidential HR note")
+                                          max_length=MAX_EXIT_NOTE, label="Why (recorded)")
+    hr_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_EXIT_NOTE,
+                              label="Confidential HR note")
 
     @classmethod
     def initial_for(cls, process: ExitProcess) -> dict:
@@ -117,13 +128,13 @@ class LeaverStepForm(forms.Form):
     personal_email = forms.EmailField(label="Personal e-mail", help_text="We send a link to confirm it.")
     phone = forms.CharField(max_length=40, required=False)
     city = forms.CharField(max_length=100, required=False)
-    linkedin_url = forms.URLField(required=False, label="LinkedIn URL", assume_scheme="https")
+    linkedin_url = forms.URLField(required=False, max_length=MAX_URL, label="LinkedIn URL", assume_scheme="https")
     consent_directory = forms.BooleanField(required=False, label="List me in the alumni directory")
     consent_news = forms.BooleanField(required=False, label="Send me news of the organization")
     consent_jobs = forms.BooleanField(required=False, label="Send me job openings")
     consent_events = forms.BooleanField(required=False, label="Invite me to alumni events")
     consent_feedback = forms.BooleanField(required=False, label="Ask me for feedback now and then")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_LEAVER_NOTE,
                            label="What would you like from the alumni network?")
 
     consent_text = CONSENT_TEXT
@@ -144,7 +155,8 @@ class AnswersForm(forms.Form):
                 self.fields[name] = forms.ChoiceField(label=question.text, required=False,
                                                       choices=[("", "—"), *[(c, c) for c in question.choice_list]])
             else:
-                self.fields[name] = forms.CharField(label=question.text, required=False, max_length=5000,
+                self.fields[name] = forms.CharField(label=question.text, required=False,
+                                                    max_length=MAX_ANSWER_TEXT,
                                                     widget=forms.Textarea(attrs={"rows": 3}))
 
     def answers(self) -> dict:
@@ -175,7 +187,7 @@ class QuestionSetForm(forms.Form):
 class QuestionForm(forms.Form):
     text = forms.CharField(max_length=300, label="Question")
     kind = forms.ChoiceField(choices=ExitQuestion.Kind.choices)
-    choices = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    choices = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=MAX_CHOICES_TEXT,
                               help_text="For choices: one per line.")
 
 
@@ -298,7 +310,8 @@ class ComeBackForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    decline_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why (for the record)")
+    decline_note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_REFERRAL_TEXT,
+                                   label="Why (for the record)")
 
 
 class RehireForm(forms.Form):
@@ -310,10 +323,12 @@ class RehireForm(forms.Form):
     tour_kind = forms.ChoiceField(choices=[("rotational", "Rotational"), ("transformational", "Transformational"),
                                            ("foundational", "Foundational")], initial="transformational",
                                   label="Kind of the new tour")
-    tour_title = forms.CharField(max_length=200, label="Title of the new tour")
-    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    company_objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What the company gets")
-    employee_benefits = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What they get")
+    tour_title = forms.CharField(max_length=tour_services.TITLE_MAX, label="Title of the new tour")
+    mission = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=tour_services.MISSION_MAX)
+    company_objectives = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What the company gets",
+                                         max_length=tour_services.TERMS_TEXT_MAX)
+    employee_benefits = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What they get",
+                                        max_length=tour_services.TERMS_TEXT_MAX)
     end_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False,
                                help_text="Required, except for foundational tours.")
 
@@ -357,7 +372,7 @@ class EventForm(forms.Form):
     ends_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                                   label="Ends (your time zone)")
     place = forms.CharField(max_length=200, required=False)
-    link = forms.URLField(required=False, assume_scheme="https", label="Link (online event)")
+    link = forms.URLField(required=False, max_length=MAX_URL, assume_scheme="https", label="Link (online event)")
     capacity = forms.IntegerField(min_value=1, max_value=MAX_EVENT_CAPACITY, required=False,
                                   help_text="Empty: no limit. When full, people join the waiting list.")
 
@@ -385,7 +400,7 @@ class OpeningReferralForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_APPLICATION_TEXT,
                               label="Why you would like this job", help_text="HR reads it and answers you.")
 
 
@@ -405,10 +420,11 @@ class SharingConsentForm(forms.Form):
 class AlumniNoteForm(forms.Form):
     kind = forms.ChoiceField(choices=[("feedback", "Feedback for the organization"),
                                       ("intel", "Intelligence from the outside world")], widget=forms.RadioSelect)
-    title = forms.CharField(max_length=200)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000,
+    title = forms.CharField(max_length=intel_services.TITLE_MAX)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=intel_services.NOTE_BODY_MAX,
                            help_text="Markdown works.")
-    company = forms.CharField(max_length=200, required=False, help_text="For intelligence: the company it is about.")
+    company = forms.CharField(max_length=intel_services.COMPANY_NAME_MAX, required=False,
+                              help_text="For intelligence: the company it is about.")
     visibility = forms.ChoiceField(choices=AlumniNoteReach.choices, label="Who sees it")
 
     def __init__(self, *args, kinds=("feedback", "intel"), visibilities=tuple(AlumniNoteReach.values), **kwargs):

@@ -5,14 +5,30 @@ from __future__ import annotations
 
 from django import forms
 
+from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
-from network_intel.models import (
+from network_intel.limits import (
+    COMPANY_NAME_MAX,
+    CONTACTS_MAX,
     MERCHANT_MAX_LENGTH,
+    MESSAGE_MAX,
+    MET_NAMES_MAX,
+    NOTE_BODY_MAX,
+    NOTE_COMPANIES_MAX,
+    NOTE_COMPANIES_TEXT_MAX,
+    NOTE_TAGS_MAX,
+    NOTE_TAGS_TEXT_MAX,
+    PURPOSE_MAX,
+    REFUSAL_MAX_LENGTH,
+    TAG_DESCRIPTION_MAX,
+    TAG_MAX_LENGTH,
+    TITLE_MAX,
+)
+from network_intel.models import (
     MONEY_DIGITS,
     MONEY_PLACES,
     RATE_DIGITS,
     RATE_PLACES,
-    REFUSAL_MAX_LENGTH,
     SEARCH_LANGUAGES,
     Contact,
     ExpenseKind,
@@ -25,18 +41,21 @@ from network_intel.selectors import SORTS
 
 
 class NoteForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}), help_text="Markdown: **bold**, lists, links.")
+    title = forms.CharField(max_length=TITLE_MAX)
+    body = forms.CharField(max_length=NOTE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 10}),
+                           help_text="Markdown: **bold**, lists, links.")
     companies = forms.CharField(
-        required=False, help_text="Comma-separated. Start typing to pick one the organization knows.",
+        required=False, max_length=NOTE_COMPANIES_TEXT_MAX,
+        help_text=f"Comma-separated, at most {NOTE_COMPANIES_MAX}. Start typing to pick one the organization knows.",
         widget=forms.TextInput(attrs={"list": "company-options", "autocomplete": "off"}),
     )
     tags = forms.CharField(
-        required=False, help_text="Comma-separated topics; the organization's vocabulary is suggested.",
+        required=False, max_length=NOTE_TAGS_TEXT_MAX,
+        help_text=f"Comma-separated topics, at most {NOTE_TAGS_MAX}; the organization's vocabulary is suggested.",
         widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
     )
-    contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
-                                              help_text="Your own contacts this is about.")
+    contacts = BoundedModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
+                                               max_count=CONTACTS_MAX, help_text="Your own contacts this is about.")
     source_kind = forms.ChoiceField(label="Where you learned it", choices=SourceKind.choices)
     learned_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     visibility = forms.ChoiceField(label="Who may see it", choices=Visibility.choices,
@@ -47,6 +66,24 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if contacts is not None:
             self.fields["contacts"].queryset = contacts
+
+    def clean_companies(self) -> str:
+        return _check_names(self.cleaned_data["companies"], most=NOTE_COMPANIES_MAX, longest=COMPANY_NAME_MAX,
+                            what="companies")
+
+    def clean_tags(self) -> str:
+        return _check_names(self.cleaned_data["tags"], most=NOTE_TAGS_MAX, longest=TAG_MAX_LENGTH, what="tags")
+
+
+def _check_names(value: str, *, most: int, longest: int, what: str) -> str:
+    """Comma-separated names: counted and measured here, before any is looked up or created."""
+    names = split_names(value)
+    if len(names) > most:
+        raise forms.ValidationError(f"Name at most {most} {what} ({len(names)} given).")
+    too_long = next((name for name in names if len(name) > longest), None)
+    if too_long is not None:
+        raise forms.ValidationError(f"“{too_long[:20]}…” is too long: at most {longest} characters each.")
+    return value
 
 
 def split_names(value: str) -> list[str]:
@@ -73,14 +110,14 @@ class SearchForm(forms.Form):
 
 
 class CompanyForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=COMPANY_NAME_MAX)
     domain = forms.CharField(max_length=253, required=False, help_text="e.g. acme.com")
     industry = forms.CharField(max_length=100, required=False)
     allow_similar = forms.BooleanField(required=False, label="It is not one of the similar companies")
 
 
 class ContactForm(forms.ModelForm):
-    company_name = forms.CharField(label="Company", max_length=200,
+    company_name = forms.CharField(label="Company", max_length=COMPANY_NAME_MAX,
                                    widget=forms.TextInput(attrs={"list": "company-options", "autocomplete": "off"}))
 
     class Meta:
@@ -97,17 +134,17 @@ class ContactForm(forms.ModelForm):
 
 
 class IntroductionForm(forms.Form):
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=MESSAGE_MAX,
                               help_text="Why you would like to meet them; your colleague decides.")
 
 
 class AnswerForm(forms.Form):
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=MESSAGE_MAX)
 
 
 class TagForm(forms.Form):
-    name = forms.CharField(max_length=100)
-    description = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(max_length=TAG_MAX_LENGTH)
+    description = forms.CharField(max_length=TAG_DESCRIPTION_MAX, required=False)
 
 
 class MergeForm(forms.Form):
@@ -155,12 +192,13 @@ class ExpenseForm(forms.Form):
     exchange_rate = forms.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
                                        help_text="For another currency: one unit in the organization's currency. "
                                                  "Leave empty to use HR's rate table.")
-    contacts = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
-                                              label="People met (your contacts)")
-    met_names = forms.CharField(label="People met (typed in)", required=False,
+    contacts = BoundedModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
+                                               max_count=CONTACTS_MAX, label="People met (your contacts)")
+    met_names = forms.CharField(label="People met (typed in)", required=False, max_length=MET_NAMES_MAX,
                                 widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text="One per line: name, company — for people not among your contacts.")
-    purpose = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Why this meeting mattered.")
+    purpose = forms.CharField(max_length=PURPOSE_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Why this meeting mattered.")
     receipts = MultipleFileField(required=False, help_text="PDF, JPEG, PNG, HEIC or WebP, up to 10 MB each.")
 
     def __init__(self, *args, member: Membership, **kwargs):
@@ -186,8 +224,8 @@ class RefuseForm(forms.Form):
 
 
 class ReportBackForm(forms.Form):
-    title = forms.CharField(max_length=200, label="What did you learn? (a title)")
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown.")
+    title = forms.CharField(max_length=TITLE_MAX, label="What did you learn? (a title)")
+    body = forms.CharField(max_length=NOTE_BODY_MAX, widget=forms.Textarea(attrs={"rows": 5}), help_text="Markdown.")
     visibility = forms.ChoiceField(choices=REPORT_BACK_CHOICES, initial=Visibility.TEAM)
 
 

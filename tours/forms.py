@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
+from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
 from tours import limits
 from tours.models import (
@@ -223,9 +224,9 @@ class CohortForm(forms.Form):
     name = forms.CharField(max_length=limits.TITLE_MAX, required=False,
                            help_text="Defaults to the program and the month.")
     start_date = forms.DateField(widget=DateInput())
-    members = forms.ModelMultipleChoiceField(queryset=Membership.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple,
-                                             help_text="Each gets a proposed tour with their manager.")
+    members = BoundedModelMultipleChoiceField(queryset=Membership.objects.none(), max_count=limits.COHORT_MEMBERS_MAX,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text="Each gets a proposed tour with their manager.")
 
     def __init__(self, *args, members: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,3 +19,10 @@ DESCRIPTION_MAX = 5_000  # RotationalProgram.description
 NOTES_MAX = 10_000  # Checkpoint.manager_notes / employee_notes / course_corrections, PrivateNote.body
 COMMENT_MAX = 2_000  # TourChange.comment, Tour.changes_requested, closing_note, next_tour_plan_notes,
 #                      FirstConversation.employee_note / outcome_note, a cancel reason
+
+# Lists (items). A checkpoint's agenda takes at most AGENDA_ITEMS_MAX talking points added to it; points not
+# discussed carry over to the next checkpoint, so an outcome may tick up to twice as many.
+AGENDA_ITEMS_MAX = 50
+DISCUSSED_ITEMS_MAX = 2 * AGENDA_ITEMS_MAX
+ACTION_ITEMS_MAX = 20  # new action items recorded with one checkpoint's outcome
+COHORT_MEMBERS_MAX = 500  # members starting a rotational program together

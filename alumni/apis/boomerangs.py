@@ -15,6 +15,7 @@ from alliance.permissions import IsOrganizationHR
 from alliance.serializers import StrictCharField
 from alumni import rights, selectors, services
 from alumni.models import MAX_REFERRAL_TEXT, Boomerang
+from tours import services as tour_services
 
 
 class BoomerangOutputSerializer(serializers.ModelSerializer):
@@ -47,10 +48,10 @@ class RehireInputSerializer(serializers.Serializer):
     title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     team = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     tour_kind = serializers.ChoiceField(choices=["rotational", "transformational", "foundational"])
-    tour_title = StrictCharField(max_length=200)
-    mission = StrictCharField(max_length=5000)
-    company_objectives = StrictCharField(max_length=5000)
-    employee_benefits = StrictCharField(max_length=5000)
+    tour_title = StrictCharField(max_length=tour_services.TITLE_MAX)
+    mission = StrictCharField(max_length=tour_services.MISSION_MAX)
+    company_objectives = StrictCharField(max_length=tour_services.TERMS_TEXT_MAX)
+    employee_benefits = StrictCharField(max_length=tour_services.TERMS_TEXT_MAX)
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 

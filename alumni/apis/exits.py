@@ -17,6 +17,7 @@ from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import StrictCharField
 from alumni import rights, selectors, services
+from alumni.limits import MAX_EXIT_NOTE
 from alumni.models import ExitKind, ExitProcess, ExitTask
 
 
@@ -60,20 +61,20 @@ class ExitCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ExitKind.choices)
     last_working_day = serializers.DateField()
     initiated_by = serializers.ChoiceField(choices=ExitProcess.InitiatedBy.choices)
-    hr_note = StrictCharField(required=False, allow_blank=True, default="")
+    hr_note = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True, default="")
 
 
 class ExitUpdateInputSerializer(serializers.Serializer):
     last_working_day = serializers.DateField(required=False)
     initiated_by = serializers.ChoiceField(choices=ExitProcess.InitiatedBy.choices, required=False)
-    hr_note = StrictCharField(required=False, allow_blank=True)
+    hr_note = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True)
     good_standing = serializers.BooleanField(required=False, allow_null=True)
     rehire = serializers.ChoiceField(choices=[("", "Not decided"), *ExitProcess.Rehire.choices], required=False)
-    rehire_reason = StrictCharField(required=False, allow_blank=True)
+    rehire_reason = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True)
     alumni_tier = serializers.ChoiceField(choices=ExitProcess.Tier.choices, required=False)
     regretted = serializers.BooleanField(required=False, allow_null=True)
     alumni_despite = serializers.BooleanField(required=False)
-    alumni_despite_note = StrictCharField(required=False, allow_blank=True)
+    alumni_despite_note = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True)
 
 
 def _exit_out(request, pk: int) -> dict:

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from alliance import uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
+from alliance.limits import EMAIL_MAX
 from alliance.parsers import DepthLimitedJSONParser
 from alliance.serializers import StrictCharField
 from alumni import rights, selectors, services
@@ -45,7 +46,7 @@ class ReferralFilterSet(UpdatedSinceFilterSet):
 
 class ReferralCreateInputSerializer(serializers.Serializer):
     candidate_name = StrictCharField(max_length=200)
-    candidate_email = serializers.EmailField()
+    candidate_email = serializers.EmailField(max_length=EMAIL_MAX)
     role = StrictCharField(max_length=200, required=False, allow_blank=True, default="",
                            help_text="The job; with an opening, its title.")
     why = StrictCharField(max_length=MAX_REFERRAL_TEXT)
@@ -151,11 +152,11 @@ class LeadFilterSet(UpdatedSinceFilterSet):
 class LeadCreateInputSerializer(serializers.Serializer):
     company = StrictCharField(max_length=200)
     contact_name = StrictCharField(max_length=200)
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(max_length=EMAIL_MAX, required=False, allow_blank=True, default="")
     need = StrictCharField(max_length=MAX_REFERRAL_TEXT)
     estimated_value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True,
                                                min_value=Decimal("0"), max_value=Decimal(MAX_ESTIMATED_VALUE))
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, allow_blank=True, default="",
+    currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, required=False, allow_blank=True, default="",
                                       help_text="ISO 4217; the organization's currency when left out.")
 
 

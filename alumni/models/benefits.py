@@ -6,8 +6,7 @@ from django.db import models
 
 from alliance.fields import BoundedTextField
 from alliance.models import TenantModel, sync_index
-
-MAX_BENEFIT_TEXT = 5_000
+from alumni.limits import MAX_BENEFIT_TEXT
 
 
 class BenefitKind(models.TextChoices):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alumni.limits import MAX_REFERRAL_TEXT
 from alumni.models.exits import ExitProcess
-from alumni.models.referrals import MAX_REFERRAL_TEXT
 
 
 class Boomerang(TenantModel):
@@ -19,7 +20,7 @@ class Boomerang(TenantModel):
 
     member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="boomerangs")
     state = models.CharField(max_length=10, choices=State.choices)
-    message = models.TextField(blank=True, max_length=MAX_REFERRAL_TEXT, help_text="What they would like to do.")
+    message = BoundedTextField(blank=True, max_length=MAX_REFERRAL_TEXT, help_text="What they would like to do.")
     requested_at = models.DateTimeField(null=True, blank=True)
     rehired_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     rehired_at = models.DateTimeField(null=True, blank=True)
@@ -30,7 +31,7 @@ class Boomerang(TenantModel):
                                       related_name="+")
     last_tour_ref = models.BigIntegerField(null=True, blank=True, help_text="Their last tour before leaving.")
     new_tour_ref = models.BigIntegerField(null=True, blank=True, help_text="The drafted tour of the new stay.")
-    decline_note = models.TextField(blank=True)
+    decline_note = BoundedTextField(max_length=MAX_REFERRAL_TEXT, blank=True)
     opening = TenantForeignKey("alumni.Opening", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="boomerangs", help_text="The opening they applied for, if any.")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alumni.limits import MAX_TOUR_TITLES
 
 
 class Visibility(models.TextChoices):
@@ -34,7 +36,8 @@ class AlumniProfile(TenantModel):
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
     teams = models.CharField(max_length=300, blank=True)
-    tour_titles = models.TextField(blank=True, help_text="Their tours' titles, one per line.")
+    tour_titles = BoundedTextField(max_length=MAX_TOUR_TITLES, blank=True,
+                                   help_text="Their tours' titles, one per line.")
     distinguished = models.BooleanField(default=False)
     name_visibility = _visibility_field(Visibility.EVERYONE)
     company_visibility = _visibility_field()

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alumni.limits import MAX_EVENT_TEXT, MAX_URL
 
-MAX_EVENT_TEXT = 5_000
 MAX_EVENT_CAPACITY = 100_000
 MAX_EVENT_DAYS = 14
 
@@ -25,7 +25,7 @@ class AlumniEvent(TenantModel):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     place = models.CharField(max_length=200, blank=True)
-    link = models.URLField(blank=True, help_text="For an online event.")
+    link = models.URLField(max_length=MAX_URL, blank=True, help_text="For an online event.")
     capacity = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_EVENT_CAPACITY)],
         help_text="Seats; empty: no limit.")

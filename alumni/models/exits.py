@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel
+from alumni.limits import MAX_CHOICES_TEXT, MAX_EXIT_NOTE, MAX_LEAVER_NOTE, MAX_QUESTION_CHOICES, MAX_URL
 
 # Bounds shared by models, forms and serializers.
 MAX_DUE_OFFSET_DAYS = 180
@@ -65,17 +67,17 @@ class ExitProcess(TenantModel):
     last_working_day = models.DateField()
     initiated_by = models.CharField(max_length=10, choices=InitiatedBy.choices)
     started_by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
-    hr_note = models.TextField(blank=True, help_text="Confidential: HR and admins only.")
+    hr_note = BoundedTextField(max_length=MAX_EXIT_NOTE, blank=True, help_text="Confidential: HR and admins only.")
     state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
     # Classification by HR.
     good_standing = models.BooleanField(null=True, blank=True)
     rehire = models.CharField(max_length=14, choices=Rehire.choices, blank=True)
-    rehire_reason = models.TextField(blank=True, help_text="Visible to HR and admins only.")
+    rehire_reason = BoundedTextField(max_length=MAX_EXIT_NOTE, blank=True, help_text="Visible to HR and admins only.")
     alumni_tier = models.CharField(max_length=14, choices=Tier.choices, default=Tier.ALUMNI)
     regretted = models.BooleanField(null=True, blank=True)
     # Dismissals and people not in good standing join the alumni network only when HR says so.
     alumni_despite = models.BooleanField(default=False)
-    alumni_despite_note = models.TextField(blank=True)
+    alumni_despite_note = BoundedTextField(max_length=MAX_EXIT_NOTE, blank=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -215,7 +217,7 @@ class ExitQuestion(TenantModel):
     question_set = TenantForeignKey(ExitQuestionSet, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=300)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(blank=True, help_text="For choices: one per line.")
+    choices = BoundedTextField(max_length=MAX_CHOICES_TEXT, blank=True, help_text="For choices: one per line.")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -233,6 +235,8 @@ class ExitQuestion(TenantModel):
         super().clean()
         if self.kind == self.Kind.CHOICE and len(self.choice_list) < 2:
             raise ValidationError({"choices": "Give at least two choices, one per line."})
+        if len(self.choice_list) > MAX_QUESTION_CHOICES:
+            raise ValidationError({"choices": f"Give at most {MAX_QUESTION_CHOICES} choices."})
 
 
 class ExitInterview(TenantModel):
@@ -280,7 +284,7 @@ class LeaverStep(TenantModel):
     verification_token_hash = models.CharField(max_length=64, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     city = models.CharField(max_length=100, blank=True)
-    linkedin_url = models.URLField(blank=True)
+    linkedin_url = models.URLField(max_length=MAX_URL, blank=True)
     consent_directory = models.BooleanField(default=False)
     consent_news = models.BooleanField(default=False)
     consent_jobs = models.BooleanField(default=False)
@@ -288,7 +292,8 @@ class LeaverStep(TenantModel):
     consent_feedback = models.BooleanField(default=False)
     consent_text_version = models.CharField(max_length=20, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="What you would like from the alumni network.")
+    note = BoundedTextField(max_length=MAX_LEAVER_NOTE, blank=True,
+                            help_text="What you would like from the alumni network.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The one-time link to this step, sent to the personal address.
     access_token_hash = models.CharField(max_length=64, blank=True)

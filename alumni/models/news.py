@@ -7,9 +7,7 @@ from django.utils import timezone
 
 from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
-
-MAX_NEWS_BODY = 20_000
-MAX_NEWS_HTML = 100_000
+from alumni.limits import MAX_NEWS_BODY, MAX_NEWS_HTML
 
 
 class NewsPost(TenantModel):

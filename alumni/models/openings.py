@@ -7,8 +7,7 @@ from django.db import models
 
 from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
-
-MAX_OPENING_TEXT = 10_000
+from alumni.limits import MAX_OPENING_TEXT
 
 
 class Opening(TenantModel):

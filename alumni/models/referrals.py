@@ -7,18 +7,19 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alumni.limits import MAX_REFERRAL_TEXT
 from alumni.models.network import BonusState, currency_validator
 
 MAX_ESTIMATED_VALUE = 1_000_000_000_000
-MAX_REFERRAL_TEXT = 5_000
 
 
 class Contribution(TenantModel):
     """What referrals and customer leads share: a status HR moves along (``NEXT``), a note for the
     person who brought it, and the bonus the organization's policy gives when it succeeds."""
 
-    status_note = models.TextField(blank=True, max_length=MAX_REFERRAL_TEXT)
+    status_note = BoundedTextField(blank=True, max_length=MAX_REFERRAL_TEXT)
     status_changed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="+")
     bonus_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
@@ -55,7 +56,7 @@ class Referral(Contribution):
     candidate_name = models.CharField(max_length=200)
     candidate_email = models.EmailField()
     role = models.CharField(max_length=200, help_text="The job you refer them for.")
-    why = models.TextField(max_length=MAX_REFERRAL_TEXT, help_text="Why they would be great here.")
+    why = BoundedTextField(max_length=MAX_REFERRAL_TEXT, help_text="Why they would be great here.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     opening = TenantForeignKey("alumni.Opening", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="referrals", help_text="The job opening they are referred for.")
@@ -100,7 +101,7 @@ class CustomerLead(Contribution):
     company = models.CharField(max_length=200)
     contact_name = models.CharField(max_length=200)
     contact_email = models.EmailField(blank=True)
-    need = models.TextField(max_length=MAX_REFERRAL_TEXT, help_text="What they need that we could offer.")
+    need = BoundedTextField(max_length=MAX_REFERRAL_TEXT, help_text="What they need that we could offer.")
     estimated_value = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_ESTIMATED_VALUE))])

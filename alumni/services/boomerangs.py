@@ -10,9 +10,7 @@ from django.utils import timezone
 from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.reminders import notify
-from alliance.services import (
-    full_clean_or_raise,
-)
+from alliance.services import check_text_bounds, full_clean_or_raise
 from alumni import rights
 from alumni.models import AlumniProfile, Boomerang, ExitProcess
 from alumni.services._common import _field_error, _settings
@@ -56,6 +54,7 @@ def boomerang_decline(*, boomerang: Boomerang, by: Membership, note: str) -> Boo
     note = (note or "").strip()
     if not note:
         raise _field_error("decline_note", "Say why, for the record.")
+    check_text_bounds(Boomerang, decline_note=note)
     claimed = Boomerang.objects.for_org(by.organization_id).filter(
         pk=boomerang.pk, state=Boomerang.State.REQUESTED).update(
         state=Boomerang.State.DECLINED, decline_note=note, updated_at=timezone.now())

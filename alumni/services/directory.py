@@ -14,6 +14,7 @@ from alliance.services import (
     model_update,
 )
 from alumni import rights
+from alumni.limits import MAX_TOUR_TITLES
 from alumni.models import CONSENT_TEXT_VERSION, DIRECTORY_FIELDS, AlumniProfile, ExitProcess, LeaverStep, Visibility
 from alumni.services._common import _field_error, _settings
 from tours import selectors as tour_selectors
@@ -29,7 +30,7 @@ def _stay_of(member: Membership, *, viewer: Membership | None = None) -> dict[st
         "joined_on": member.joined_on,
         "left_on": process.last_working_day if process else None,
         "teams": member.team,
-        "tour_titles": "\n".join(dict.fromkeys(titles)),
+        "tour_titles": "\n".join(dict.fromkeys(titles))[:MAX_TOUR_TITLES],
         "distinguished": bool(process and process.alumni_tier == ExitProcess.Tier.DISTINGUISHED),
     }
 

@@ -15,6 +15,7 @@ from alliance.services import (
     full_clean_or_raise,
 )
 from alumni import rights
+from alumni.limits import MAX_ANSWER_TEXT, MAX_QUESTIONS_PER_SET
 from alumni.models import ExitInterview, ExitQuestion
 from alumni.services._common import _field_error, _require_open
 
@@ -49,6 +50,9 @@ def exit_interview_schedule(
 
 
 def _clean_answers(interview: ExitInterview, answers: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(answers, dict) or len(answers) > MAX_QUESTIONS_PER_SET:
+        raise ApplicationError("More answers than an interview has questions.",
+                               field_errors={"answers": [f"At most {MAX_QUESTIONS_PER_SET}."]})
     questions = {str(q.pk): q for q in ExitQuestion.objects.for_org(interview.organization_id).filter(
         question_set_id=interview.question_set_id)}
     unknown = [key for key in answers if str(key) not in questions]
@@ -78,8 +82,8 @@ def _clean_answers(interview: ExitInterview, answers: dict[str, Any]) -> dict[st
             cleaned[str(question.pk)] = value
         else:
             text = str(value).strip()
-            if len(text) > 5000:
-                errors[field] = ["Keep the answer under 5,000 characters."]
+            if len(text) > MAX_ANSWER_TEXT:
+                errors[field] = [f"Keep the answer under {MAX_ANSWER_TEXT:,} characters."]
                 continue
             cleaned[str(question.pk)] = text
     if errors:

@@ -11,6 +11,7 @@ from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise, model_update
 from alumni import rights
+from alumni.limits import MAX_REFERRAL_TEXT
 from alumni.models import Boomerang, Opening
 from alumni.services._common import _field_error, _settings
 from alumni.services.boomerangs import boomerang_request, rehire_refusal
@@ -78,7 +79,7 @@ def opening_apply(*, by: Membership, opening: Opening, message: str) -> Boomeran
     message = (message or "").strip()
     if not message:
         raise _field_error("message", "Say why you would like this job.")
-    boomerang = boomerang_request(by=by, message=f"Applies for “{opening.title}”: {message}"[:5000])
+    boomerang = boomerang_request(by=by, message=f"Applies for “{opening.title}”: {message}"[:MAX_REFERRAL_TEXT])
     boomerang.opening = opening
     boomerang.save(update_fields=["opening", "updated_at"])
     return boomerang

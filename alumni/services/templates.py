@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.services import (
     full_clean_or_raise,
     model_update,
 )
 from alumni import rights
+from alumni.limits import MAX_QUESTIONS_PER_SET
 from alumni.models import ExitKind, ExitQuestion, ExitQuestionSet, ExitTemplate, ExitTemplateTask
 from alumni.services._common import _field_error
 
@@ -78,6 +80,9 @@ def question_add(*, question_set: ExitQuestionSet, by: Membership, text: str, ki
                  choices: str = "") -> ExitQuestion:
     rights.require_exit_runner(by)
     position = ExitQuestion.objects.for_org(by.organization_id).filter(question_set=question_set).count()
+    if position >= MAX_QUESTIONS_PER_SET:
+        raise ApplicationError(f"A question set has at most {MAX_QUESTIONS_PER_SET} questions.",
+                               field_errors={"text": ["The set is full."]})
     question = ExitQuestion(organization_id=by.organization_id, question_set=question_set,
                             text=(text or "").strip(), kind=kind, choices=(choices or "").strip(), position=position)
     full_clean_or_raise(question, exclude=["organization", "question_set"])

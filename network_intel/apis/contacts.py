@@ -13,11 +13,13 @@ from rest_framework.views import APIView
 
 from alliance.apis import UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
+from alliance.limits import EMAIL_MAX
 from alliance.models import Membership
 from alliance.serializers import StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, validated_input
 from network_intel.apis.companies import CompanyOutputSerializer
+from network_intel.limits import MESSAGE_MAX, PERSONAL_NOTES_MAX
 from network_intel.models.contacts import Contact, IntroductionRequest
 
 # --- Contacts -------------------------------------------------------------------------------------
@@ -46,9 +48,9 @@ class ContactInputSerializer(serializers.Serializer):
     introduced_by = serializers.IntegerField(required=False, allow_null=True, default=None)
     strength = serializers.ChoiceField(choices=list(STRENGTHS), required=False, default="acquaintance")
     last_talked_on = serializers.DateField(required=False, allow_null=True, default=None)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=EMAIL_MAX, required=False, allow_blank=True, default="")
     phone = StrictCharField(max_length=40, required=False, allow_blank=True, default="")
-    personal_notes = StrictCharField(required=False, allow_blank=True, default="")
+    personal_notes = StrictCharField(max_length=PERSONAL_NOTES_MAX, required=False, allow_blank=True, default="")
 
 
 def _contact_data(request, data: dict) -> dict:
@@ -187,7 +189,7 @@ class IntroductionOutputSerializer(serializers.ModelSerializer):
 
 class IntroductionInputSerializer(serializers.Serializer):
     contact = serializers.IntegerField()
-    message = StrictCharField(max_length=2000)
+    message = StrictCharField(max_length=MESSAGE_MAX)
 
 
 class IntroductionFilterSet(UpdatedSinceFilterSet):
@@ -225,7 +227,7 @@ class IntroductionListApi(generics.ListAPIView):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = StrictCharField(required=False, allow_blank=True, default="", max_length=MESSAGE_MAX)
 
 
 class _IntroductionAnswerApi(APIView):

@@ -16,11 +16,12 @@ from alliance import uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
 from alliance.parsers import DepthLimitedJSONParser
-from alliance.serializers import StrictCharField
+from alliance.serializers import BoundedListField, StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import MAX_MONEY, money_input, own_contacts, validated_input
+from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, MET_NAMES_MAX, PURPOSE_MAX, REFUSAL_MAX_LENGTH
 from network_intel.models.expenses import Expense, ExpenseKind, ExpenseState, Receipt
-from network_intel.models.fund import MERCHANT_MAX_LENGTH, RATE_DIGITS, RATE_PLACES, REFUSAL_MAX_LENGTH
+from network_intel.models.fund import RATE_DIGITS, RATE_PLACES
 
 # --- Expenses ----------------------------------------------------------------------------------------------
 
@@ -64,11 +65,11 @@ class ExpenseInputSerializer(serializers.Serializer):
                                              allow_null=True, default=None,
                                              help_text="One unit in the organization's currency; "
                                                        "leave out to use HR's rate table.")
-    purpose = StrictCharField(max_length=5000)
-    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
-                                     default=list, max_length=50, help_text="Ids of your own contacts you met.")
-    met_names = StrictCharField(max_length=2000, required=False, allow_blank=True, default="",
-                                      help_text="People not among your contacts, one per line: name, company.")
+    purpose = StrictCharField(max_length=PURPOSE_MAX)
+    contacts = BoundedListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+                                default=list, max_length=CONTACTS_MAX, help_text="Ids of your own contacts you met.")
+    met_names = StrictCharField(max_length=MET_NAMES_MAX, required=False, allow_blank=True, default="",
+                                help_text="People not among your contacts, one per line: name, company.")
     submit = serializers.BooleanField(required=False, default=False, help_text="Submit it for approval at once.")
     receipts = serializers.ListField(child=serializers.FileField(), required=False, default=list,
                                      max_length=services.MAX_RECEIPTS,
@@ -121,10 +122,11 @@ class ExpenseUpdateInputSerializer(serializers.Serializer):
                                              allow_null=True,
                                              help_text="One unit in the organization's currency; "
                                                        "null to use HR's rate table.")
-    purpose = StrictCharField(max_length=5000, required=False)
-    contacts = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
-                                     max_length=50, help_text="Ids of your own contacts you met (replaces the list).")
-    met_names = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    purpose = StrictCharField(max_length=PURPOSE_MAX, required=False)
+    contacts = BoundedListField(child=serializers.IntegerField(min_value=1, max_value=2**62), required=False,
+                                max_length=CONTACTS_MAX,
+                                help_text="Ids of your own contacts you met (replaces the list).")
+    met_names = StrictCharField(max_length=MET_NAMES_MAX, required=False, allow_blank=True)
 
 
 class ExpenseDetailApi(VersionedResourceMixin, APIView):

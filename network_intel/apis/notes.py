@@ -16,10 +16,17 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.errors import NotAllowed
 from alliance.etags import VersionedResourceMixin
-from alliance.serializers import StrictCharField
+from alliance.serializers import BoundedListField, StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, own_contacts, validated_input
-from network_intel.models.companies import TAG_MAX_LENGTH
+from network_intel.limits import (
+    CONTACTS_MAX,
+    NOTE_BODY_MAX,
+    NOTE_COMPANIES_MAX,
+    NOTE_TAGS_MAX,
+    TAG_MAX_LENGTH,
+    TITLE_MAX,
+)
 from network_intel.models.notes import IntelNote, SourceKind, Visibility
 from network_intel.text import highlighted, tag_key
 
@@ -70,7 +77,7 @@ class IntelNoteFilterSet(UpdatedSinceFilterSet):
         return queryset.filter(tag_links__tag__key=tag_key(value)).distinct()
 
 
-class FlatListField(serializers.ListField):
+class FlatListField(BoundedListField):
     """A list whose errors read as one message (no per-index error keys)."""
 
     def to_internal_value(self, data):
@@ -83,13 +90,16 @@ class FlatListField(serializers.ListField):
 
 
 class IntelNoteInputSerializer(serializers.Serializer):
-    title = StrictCharField(max_length=200)
-    body = StrictCharField(help_text="Markdown.")
+    title = StrictCharField(max_length=TITLE_MAX)
+    body = StrictCharField(max_length=NOTE_BODY_MAX, help_text="Markdown.")
     author = serializers.IntegerField(required=False, help_text="Only yourself: a note is its writer's own.")
-    companies = FlatListField(child=serializers.IntegerField(), required=False, default=list)
-    contacts = FlatListField(child=serializers.IntegerField(), required=False, default=list)
-    tags = FlatListField(child=StrictCharField(max_length=TAG_MAX_LENGTH), required=False,
-                                 default=list, help_text=f"Names; new ones become free tags (≤ {TAG_MAX_LENGTH}).")
+    companies = FlatListField(child=serializers.IntegerField(), required=False, default=list,
+                              max_length=NOTE_COMPANIES_MAX, help_text=f"Ids (≤ {NOTE_COMPANIES_MAX}).")
+    contacts = FlatListField(child=serializers.IntegerField(), required=False, default=list, max_length=CONTACTS_MAX,
+                             help_text=f"Ids of your own contacts (≤ {CONTACTS_MAX}).")
+    tags = FlatListField(child=StrictCharField(max_length=TAG_MAX_LENGTH), required=False, default=list,
+                         max_length=NOTE_TAGS_MAX,
+                         help_text=f"Names; new ones become free tags (≤ {NOTE_TAGS_MAX}, each ≤ {TAG_MAX_LENGTH}).")
     source_kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, default=SourceKind.COFFEE)
     learned_on = serializers.DateField(required=False, allow_null=True, default=None)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False, default=Visibility.ORGANIZATION)

@@ -21,7 +21,6 @@ settings), ``fund`` (policy, overrides, exchange rates, money bounds), ``expense
 from __future__ import annotations
 
 from network_intel.models.companies import (
-    TAG_MAX_LENGTH,
     Company,
     Follow,
     Tag,
@@ -42,12 +41,10 @@ from network_intel.models.expenses import (
 )
 from network_intel.models.fund import (
     ABSURD_AMOUNT,
-    MERCHANT_MAX_LENGTH,
     MONEY_DIGITS,
     MONEY_PLACES,
     RATE_DIGITS,
     RATE_PLACES,
-    REFUSAL_MAX_LENGTH,
     ExchangeRate,
     FundOverride,
     FundPolicy,
@@ -86,18 +83,15 @@ __all__ = [
     "IntelNoteTag",
     "IntelSettings",
     "IntroductionRequest",
-    "MERCHANT_MAX_LENGTH",
     "MONEY_DIGITS",
     "MONEY_PLACES",
     "RATE_DIGITS",
     "RATE_PLACES",
-    "REFUSAL_MAX_LENGTH",
     "REPORT_BACK_VISIBILITIES",
     "Receipt",
     "SEARCH_LANGUAGES",
     "SourceKind",
     "Strength",
-    "TAG_MAX_LENGTH",
     "Tag",
     "UsefulMark",
     "Visibility",

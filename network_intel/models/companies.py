@@ -8,15 +8,14 @@ from django.db import models
 from django.db.models import F, Func, Q
 
 from alliance.models import Membership, TenantForeignKey, TenantModel
-
-TAG_MAX_LENGTH = 40
+from network_intel.limits import COMPANY_NAME_MAX, TAG_DESCRIPTION_MAX, TAG_MAX_LENGTH
 
 
 class Company(TenantModel):
     """One row per real company in an organization; ``name_key`` keeps "ACME Inc.", "Acme" and "acme.com" one."""
 
-    name = models.CharField(max_length=200)
-    name_key = models.CharField(max_length=200, editable=False,
+    name = models.CharField(max_length=COMPANY_NAME_MAX)
+    name_key = models.CharField(max_length=COMPANY_NAME_MAX, editable=False,
                                 help_text="The name without case, accents, legal form or web suffix.")
     domain = models.CharField(max_length=253, blank=True)
     industry = models.CharField(max_length=100, blank=True)
@@ -49,7 +48,7 @@ class Tag(TenantModel):
     name = models.CharField(max_length=TAG_MAX_LENGTH)
     key = models.CharField(max_length=TAG_MAX_LENGTH, editable=False)
     is_official = models.BooleanField("in the organization's vocabulary", default=False)
-    description = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=TAG_DESCRIPTION_MAX, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel
+from network_intel.limits import MESSAGE_MAX, PERSONAL_NOTES_MAX
 from network_intel.models.companies import Company
 
 
@@ -32,7 +34,7 @@ class Contact(TenantModel):
     last_talked_on = models.DateField(null=True, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    personal_notes = models.TextField("notes about them", blank=True)
+    personal_notes = BoundedTextField("notes about them", max_length=PERSONAL_NOTES_MAX, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -55,9 +57,9 @@ class IntroductionRequest(TenantModel):
     requester = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_intro_requests")
     introducer = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_intro_asks")
     contact = TenantForeignKey(Contact, on_delete=models.CASCADE, related_name="introduction_requests")
-    message = models.TextField(help_text="Why you would like to meet them.")
+    message = BoundedTextField(max_length=MESSAGE_MAX, help_text="Why you would like to meet them.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    response_note = models.TextField(blank=True)
+    response_note = BoundedTextField(max_length=MESSAGE_MAX, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

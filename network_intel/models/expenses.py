@@ -8,9 +8,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
 from alliance.money import validate_currency
-from network_intel.models.fund import MERCHANT_MAX_LENGTH, RATE_DIGITS, RATE_PLACES, money_field
+from network_intel.limits import MERCHANT_MAX_LENGTH, MET_NAMES_MAX, PURPOSE_MAX, REFUSAL_MAX_LENGTH
+from network_intel.models.fund import RATE_DIGITS, RATE_PLACES, money_field
 from network_intel.models.notes import Visibility
 
 # The visibilities a report-back may have: the team at least, or leadership for sensitive matters.
@@ -54,8 +56,8 @@ class Expense(TenantModel):
     rate_entered = models.BooleanField(default=False, help_text="Typed in by the member, not from the rate table.")
     amount_org = money_field("amount in the organization's currency")
     org_currency = models.CharField(max_length=3, validators=[validate_currency])
-    purpose = models.TextField(help_text="Who you met and why it matters.")
-    met_names = models.TextField("people met (typed in)", blank=True,
+    purpose = BoundedTextField(max_length=PURPOSE_MAX, help_text="Who you met and why it matters.")
+    met_names = BoundedTextField("people met (typed in)", max_length=MET_NAMES_MAX, blank=True,
                                  help_text="One per line: name, company — for people not among your contacts.")
     contacts = models.ManyToManyField("network_intel.Contact", through="ExpenseContact", related_name="+",
                                       blank=True)
@@ -68,7 +70,7 @@ class Expense(TenantModel):
     over_budget_acknowledged = models.BooleanField(default=False)
     decided_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    refusal_reason = models.TextField(blank=True)
+    refusal_reason = BoundedTextField(max_length=REFUSAL_MAX_LENGTH, blank=True)
     note = TenantForeignKey("network_intel.IntelNote", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="fund_expenses", help_text="What was learned: the report-back.")
     reimbursed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,

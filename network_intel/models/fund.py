@@ -17,8 +17,6 @@ RATE_DIGITS = 18
 RATE_PLACES = 8
 # The largest single expense the fund accepts, in any currency: bigger is a typing mistake.
 ABSURD_AMOUNT = Decimal("1000000")
-MERCHANT_MAX_LENGTH = 200
-REFUSAL_MAX_LENGTH = 1000
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:

@@ -9,7 +9,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
+from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel
+from network_intel.limits import NOTE_BODY_MAX, NOTE_HTML_MAX, TITLE_MAX
 from network_intel.models.companies import Company, Tag
 from network_intel.models.contacts import Contact
 
@@ -65,9 +67,9 @@ class IntelNote(TenantModel):
     EDITABLE = ("title", "body", "source_kind", "learned_on", "visibility", "useful_until")
 
     author = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="intel_notes")
-    title = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown.")
-    body_html = models.TextField(editable=False, default="")
+    title = models.CharField(max_length=TITLE_MAX)
+    body = BoundedTextField(max_length=NOTE_BODY_MAX, help_text="Markdown.")
+    body_html = BoundedTextField(max_length=NOTE_HTML_MAX, editable=False, default="")
     source_kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.COFFEE)
     learned_on = models.DateField(default=timezone.localdate)
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANIZATION)

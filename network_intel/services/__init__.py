@@ -14,6 +14,8 @@ the money checks. The public names are re-exported here.
 
 from __future__ import annotations
 
+# A note's bounds, for the apps that write notes through these services (an alumnus's note).
+from network_intel.limits import COMPANY_NAME_MAX, NOTE_BODY_MAX, TITLE_MAX
 from network_intel.services._common import (
     MAX_RATE,
     RATE_QUANTUM,
@@ -91,6 +93,9 @@ from network_intel.services.search import (
 from network_intel.text import render_markdown
 
 __all__ = [
+    "COMPANY_NAME_MAX",
+    "NOTE_BODY_MAX",
+    "TITLE_MAX",
     "CONTACT_FIELDS",
     "FUND_KIND",
     "FUND_SETTINGS_LOCK",

@@ -9,7 +9,8 @@ from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise, model_update
 from network_intel import rights
-from network_intel.models.companies import TAG_MAX_LENGTH, Company, Follow, Tag
+from network_intel.limits import TAG_MAX_LENGTH
+from network_intel.models.companies import Company, Follow, Tag
 from network_intel.models.contacts import Contact
 from network_intel.models.notes import IntelNote, IntelNoteCompany
 from network_intel.selectors.companies import company_matches

@@ -13,7 +13,7 @@ from django.utils import timezone
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.notifications import Channel, channel_for, notification_create
-from alliance.services import full_clean_or_raise, model_update
+from alliance.services import check_text_bounds, full_clean_or_raise, model_update
 from network_intel import rights
 from network_intel.models.companies import Company
 from network_intel.models.contacts import AlumnusListing, Contact, IntroductionRequest
@@ -154,6 +154,7 @@ def introduction_respond(*, by: Membership, introduction: IntroductionRequest, a
         raise ApplicationError(f"This request was {introduction.get_status_display().lower()} already.")
     introduction.status = (IntroductionRequest.Status.ACCEPTED if accept else IntroductionRequest.Status.DECLINED)
     introduction.response_note = (note or "").strip()
+    check_text_bounds(IntroductionRequest, response_note=introduction.response_note)
     introduction.responded_at = timezone.now()
     introduction.save(update_fields=["status", "response_note", "responded_at", "updated_at"])
     verb = "accepted" if accept else "declined"

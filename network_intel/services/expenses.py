@@ -27,6 +27,7 @@ from alliance.models import Membership
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.services import full_clean_or_raise
 from network_intel import rights
+from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH
 from network_intel.models.contacts import Contact
 from network_intel.models.expenses import (
     REPORT_BACK_VISIBILITIES,
@@ -36,7 +37,7 @@ from network_intel.models.expenses import (
     ExpenseState,
     Receipt,
 )
-from network_intel.models.fund import MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH, FundPolicy
+from network_intel.models.fund import FundPolicy
 from network_intel.models.notes import IntelNote, Visibility
 from network_intel.selectors.expenses import possible_duplicates_of
 from network_intel.selectors.fund import balance_of, fund_policy, org_today, rate_for
@@ -94,6 +95,8 @@ def _rate(member: Membership, currency: str, spent_on: date, entered) -> tuple[D
 
 
 def _check_contacts(by: Membership, contacts: list[Contact]) -> None:
+    if len(contacts) > CONTACTS_MAX:
+        raise field_error("contacts", f"Name at most {CONTACTS_MAX} contacts; type the others in.")
     for contact in contacts:
         if contact.organization_id != by.organization_id or contact.owner_id != by.pk:
             raise field_error("contacts", "Name only your own contacts (or type the name and company).")

@@ -11,6 +11,7 @@ from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise, model_update
 from network_intel import rights
+from network_intel.limits import CONTACTS_MAX, NOTE_COMPANIES_MAX, NOTE_HTML_MAX, NOTE_TAGS_MAX
 from network_intel.models.companies import Company, Tag
 from network_intel.models.contacts import Contact
 from network_intel.models.notes import (
@@ -28,6 +29,10 @@ from network_intel.text import render_markdown
 # --- Notes -------------------------------------------------------------------------------------------
 
 def _check_note_refs(by: Membership, companies, contacts, tags) -> None:
+    for name, objects, most in (("companies", companies, NOTE_COMPANIES_MAX), ("contacts", contacts, CONTACTS_MAX),
+                                ("tags", tags, NOTE_TAGS_MAX)):
+        if objects is not None and len(objects) > most:
+            raise field_error(name, f"A note names at most {most} {name}.")
     for company in companies or []:
         if company.organization_id != by.organization_id:
             raise ApplicationError("Choose companies of this organization.", field_errors={"companies": ["Unknown."]})
@@ -47,6 +52,14 @@ def _set_links(note: IntelNote, model, field: str, objects) -> None:
     model.objects.for_org(org).filter(note=note).exclude(**{f"{field}_id__in": wanted}).delete()
     model.objects.bulk_create([model(organization_id=org, note=note, **{f"{field}_id": pk})
                                for pk in sorted(wanted - existing)])
+
+
+def _rendered(body: str) -> str:
+    """The body's HTML, refused when its markup makes a page far longer than its text."""
+    html = render_markdown(body)
+    if len(html) > NOTE_HTML_MAX:
+        raise field_error("body", "This text makes too long a page: shorten it, or use less markup.")
+    return html
 
 
 def _check_dates(learned_on: date | None, useful_until: date | None) -> None:
@@ -101,7 +114,7 @@ def _note_write(*, by: Membership, title: str, body: str, companies, contacts, t
     note = IntelNote(organization_id=by.organization_id, author=by, title=(title or "").strip(),
                      body=(body or "").strip(), source_kind=source_kind, learned_on=learned_on,
                      visibility=visibility, useful_until=useful_until, author_is_alumnus=alumnus)
-    note.body_html = render_markdown(note.body)
+    note.body_html = _rendered(note.body)
     full_clean_or_raise(note, exclude=["search_vector", "body_html"])
     note.save()
     _set_links(note, IntelNoteCompany, "company", companies or [])
@@ -142,7 +155,7 @@ def intel_note_update(*, by: Membership, note: IntelNote, data: dict, companies:
             _set_links(note, model, field, objects)
             changes[name] = [links_before[name], _names(objects)]
     if "body" in changed:
-        note.body_html = render_markdown(note.body)
+        note.body_html = _rendered(note.body)
         note.save(update_fields=["body_html", "updated_at"])
     if changes:
         if not changed:

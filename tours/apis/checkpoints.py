@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, DateTimeFilter, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.etags import VersionedResourceMixin
-from alliance.serializers import StrictCharField
+from alliance.serializers import BoundedListField, StrictCharField
 from tours import limits, selectors, services
 from tours.apis._common import _input, _visible_tour
 from tours.models import (
@@ -209,8 +209,10 @@ class RecordOutcomeInputSerializer(serializers.Serializer):
     manager_notes = StrictCharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True, default="")
     course_corrections = StrictCharField(max_length=limits.NOTES_MAX,
                                                required=False, allow_blank=True, default="")
-    discussed_agenda_items = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    action_items = NewActionItemSerializer(many=True, required=False, default=list)
+    discussed_agenda_items = BoundedListField(child=serializers.IntegerField(), required=False, default=list,
+                                              max_length=limits.DISCUSSED_ITEMS_MAX)
+    action_items = NewActionItemSerializer(many=True, required=False, default=list,
+                                           max_length=limits.ACTION_ITEMS_MAX)
 
 
 class AgendaItemInputSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from alliance.apis import ColumnListMixin, UpdatedSinceFilterSet, api_datetimes
 from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
-from alliance.serializers import StrictCharField
+from alliance.serializers import BoundedListField, StrictCharField
 from tours import limits, rights, selectors, services
 from tours.apis._common import _input
 from tours.models import RotationalProgram
@@ -54,7 +54,7 @@ class ProgramUpdateInputSerializer(ProgramInputSerializer):
 
 class CohortInputSerializer(serializers.Serializer):
     start_date = serializers.DateField()
-    members = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    members = BoundedListField(child=serializers.IntegerField(), min_length=1, max_length=limits.COHORT_MEMBERS_MAX)
     name = StrictCharField(max_length=limits.TITLE_MAX, required=False, allow_blank=True, default="")
 
 

@@ -8,6 +8,8 @@ the public names are re-exported here.
 
 from __future__ import annotations
 
+# The bounds of a tour's terms, for the apps that draft a tour through these services (a rehire).
+from tours.limits import MISSION_MAX, TERMS_TEXT_MAX, TITLE_MAX
 from tours.selectors import add_months
 from tours.services._common import (
     CALENDAR_TOKEN_KIND,
@@ -83,6 +85,9 @@ from tours.services.programs import (
 )
 
 __all__ = [
+    "MISSION_MAX",
+    "TERMS_TEXT_MAX",
+    "TITLE_MAX",
     "agenda_item_edit",
     "amendment_accept",
     "amendment_decline",

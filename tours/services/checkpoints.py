@@ -16,7 +16,7 @@ from alliance.errors import ApplicationError, NotAllowed
 from alliance.merging import merge_text
 from alliance.models import Membership
 from alliance.services import check_text_bounds, full_clean_or_raise
-from tours import rights
+from tours import limits, rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
     LATEST_DATE,
@@ -287,6 +287,13 @@ def checkpoint_record_outcome(
         )
     if progress not in Checkpoint.Progress.values:
         raise ApplicationError("Say how the tour is going.", field_errors={"progress": ["Choose the progress."]})
+    if len(new_action_items) > limits.ACTION_ITEMS_MAX:
+        raise ApplicationError(f"Record at most {limits.ACTION_ITEMS_MAX} action items at once.",
+                               field_errors={"action_items": [f"At most {limits.ACTION_ITEMS_MAX}."]})
+    discussed_item_ids = list(discussed_item_ids)
+    if len(discussed_item_ids) > limits.DISCUSSED_ITEMS_MAX:
+        raise ApplicationError("More agenda points than an agenda holds.",
+                               field_errors={"discussed_agenda_items": [f"At most {limits.DISCUSSED_ITEMS_MAX}."]})
     participants = {tour.employee_id: tour.employee, tour.manager_id: tour.manager}
     items = []
     for index, raw in enumerate(new_action_items):
@@ -294,8 +301,8 @@ def checkpoint_record_outcome(
         owner_id = raw.get("owner")
         if not text:
             continue
-        if len(text) > 500:
-            raise ApplicationError("An action item has at most 500 characters.",
+        if len(text) > limits.ITEM_TEXT_MAX:
+            raise ApplicationError(f"An action item has at most {limits.ITEM_TEXT_MAX} characters.",
                                    field_errors={"action_items": [f"Item {index + 1} is too long."]})
         try:
             owner_id = None if owner_id in (None, "") else int(owner_id)
@@ -393,9 +400,13 @@ def agenda_item_add(*, checkpoint: Checkpoint, by: Membership, text: str) -> Age
     text = (text or "").strip()
     if not text:
         raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
-    if len(text) > 500:
-        raise ApplicationError("Keep a talking point under 500 characters.",
-                               field_errors={"text": ["At most 500 characters."]})
+    if len(text) > limits.ITEM_TEXT_MAX:
+        raise ApplicationError(f"Keep a talking point under {limits.ITEM_TEXT_MAX} characters.",
+                               field_errors={"text": [f"At most {limits.ITEM_TEXT_MAX} characters."]})
+    if AgendaItem.objects.for_org(checkpoint.organization_id).filter(checkpoint=checkpoint).count() \
+            >= limits.AGENDA_ITEMS_MAX:
+        raise ApplicationError(f"An agenda holds at most {limits.AGENDA_ITEMS_MAX} talking points.",
+                               field_errors={"text": ["The agenda is full."]})
     item = AgendaItem.objects.create(
         organization_id=checkpoint.organization_id, checkpoint=checkpoint, text=text, added_by=by
     )
@@ -419,9 +430,9 @@ def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaIt
     text = (text or "").strip()
     if not text:
         raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
-    if len(text) > 500:
-        raise ApplicationError("Keep a talking point under 500 characters.",
-                               field_errors={"text": ["At most 500 characters."]})
+    if len(text) > limits.ITEM_TEXT_MAX:
+        raise ApplicationError(f"Keep a talking point under {limits.ITEM_TEXT_MAX} characters.",
+                               field_errors={"text": [f"At most {limits.ITEM_TEXT_MAX} characters."]})
     if text != item.text:
         item.text = text
         item.save(update_fields=["text", "updated_at"])
