@@ -13,6 +13,7 @@ from alliance.models import (
     Membership,
     Organization,
 )
+from alliance.people import person_label
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -38,7 +39,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
+            self.fields["manager"].label_from_instance = person_label
 
 
 class MembershipForm(forms.Form):
@@ -51,7 +52,7 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
+            self.fields["manager"].label_from_instance = person_label
 
 
 # The longest free text a person writes about themselves or their organization (characters).

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from alliance.models import Membership
+from alliance.people import person_label
 from tours import limits
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -21,10 +22,6 @@ from tours.models import (
     Tour,
     TourKind,
 )
-
-
-def _person(member: Membership) -> str:
-    return f"{member.user.full_name} ({member.user.email})"
 
 
 class DateInput(forms.DateInput):
@@ -92,9 +89,9 @@ class TourCreateForm(TourTermsForm):
     def __init__(self, *args, employees: QuerySet[Membership], managers: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = employees
-        self.fields["employee"].label_from_instance = _person
+        self.fields["employee"].label_from_instance = person_label
         self.fields["manager"].queryset = managers
-        self.fields["manager"].label_from_instance = _person
+        self.fields["manager"].label_from_instance = person_label
         self.order_fields(["employee", "manager"])
 
 
