@@ -27,7 +27,7 @@ from alliance.listing import ColumnRows
 from alliance.models import Membership
 from alliance.parsers import RequestTooLarge, too_large_message
 from alliance.selectors import member_list
-from alliance.serializers import StrictCharField
+from alliance.serializers import PeopleListSerializer, StrictCharField, VisibleEmailField
 
 
 def exception_handler(exc, context):
@@ -196,18 +196,19 @@ class ColumnListMixin:
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         rows = ColumnRows(queryset.select_related(None).prefetch_related(None), self.list_columns,
-                          organization_id=request.member.organization_id, people=self.list_people)
+                          viewer=request.member, people=self.list_people)
         page = self.paginate_queryset(rows)
         self.page_people = rows.people
         return self.get_paginated_response(self.list_rows(page))
 
 
 class MemberOutputSerializer(serializers.ModelSerializer):
-    email = serializers.EmailField(source="user.email")
+    email = VisibleEmailField(source="*", help_text="The work address while employed; after they left, "
+                              "theirs to see, and HR's only with their consent (null otherwise).")
     full_name = StrictCharField(source="user.full_name")
     time_zone = StrictCharField(source="user.time_zone")
     manager = serializers.IntegerField(source="manager_id", allow_null=True)
-    manager_email = serializers.SerializerMethodField()
+    manager_email = VisibleEmailField(source="manager")
 
     class Meta:
         model = Membership
@@ -215,9 +216,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
             "id", "email", "full_name", "role", "status", "title", "team", "manager", "manager_email",
             "time_zone", "aspirations", "values", "joined_on", "created_at", "updated_at",
         ]
-
-    def get_manager_email(self, obj: Membership) -> str | None:
-        return obj.manager.user.email if obj.manager_id else None
+        list_serializer_class = PeopleListSerializer
 
 
 class OrganizationOutputSerializer(serializers.Serializer):
@@ -238,7 +237,8 @@ class MeOutputSerializer(serializers.Serializer):
 class MeApi(APIView):
     @extend_schema(responses=MeOutputSerializer, summary="The token's organization and membership")
     def get(self, request):
-        data = MeOutputSerializer({"organization": request.org, "membership": request.member}).data
+        data = MeOutputSerializer({"organization": request.org, "membership": request.member},
+                                  context={"request": request}).data
         return Response(data)
 
 
@@ -247,11 +247,15 @@ class MemberFilterSet(UpdatedSinceFilterSet):
     status = filters.ChoiceFilter(choices=Membership.Status.choices)
     team = filters.CharFilter()
     manager = IdFilter(field_name="manager_id")
-    email = filters.CharFilter(field_name="user__email", lookup_expr="iexact")
+    email = filters.CharFilter(method="filter_email", help_text="A work address: matches active members only.")
 
     class Meta:
         model = Membership
         fields = ["role", "status", "team", "manager", "email", "updated_since"]
+
+    def filter_email(self, queryset, name, value):
+        # A leaver's address is theirs (alliance.people): it finds nobody, so it confirms nothing.
+        return queryset.filter(user__email__iexact=value, status=Membership.Status.ACTIVE)
 
 
 class MemberListApi(ColumnListMixin, generics.ListAPIView):

@@ -7,6 +7,7 @@ from alliance import money
 from alliance.errors import ApplicationError
 from alliance.limits import LEAD_TIMES_TEXT_MAX, MAX_LEAD_TIMES, PASSWORD_MAX, PROFILE_TEXT_MAX
 from alliance.models import LEAD_TIME_LIMITS, TIME_ZONE_CHOICES, Membership, Organization
+from alliance.people import person_label
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -45,7 +46,7 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
+            self.fields["manager"].label_from_instance = person_label
 
 
 class MembershipForm(forms.Form):
@@ -58,7 +59,7 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = lambda m: f"{m.user.full_name} ({m.user.email})"
+            self.fields["manager"].label_from_instance = person_label
 
 
 # The longest free text a person writes about themselves or their organization (characters).

@@ -10,7 +10,8 @@ do not change between requests:
 * the column list, the ORDER BY and the converters of each column are worked out once per
   model and column set;
 * with ``people``, the membership columns named there come back with the person behind each
-  (e-mail, name, time zone, manager) from the same statement, instead of one more query.
+  (e-mail, name, time zone, manager) from the same statement, instead of one more query; the
+  e-mail is the one the viewer may see (``alliance.people.visible_email_sql``).
 
 Compiling ``.values(*33 columns).order_by(...)`` with the ORM cost about a millisecond per request,
 more than PostgreSQL took to run it. A queryset the shortcut cannot read safely (DISTINCT, GROUP BY,
@@ -27,9 +28,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
 
-from alliance.selectors import PERSON_COLUMNS_SQL, PERSON_FIELDS, PERSON_TABLES_SQL, people_by_membership
+from alliance.models import Membership
+from alliance.selectors import PERSON_FIELDS, PERSON_TABLES_SQL, people_by_membership, person_columns_sql
 
-EMAIL = PERSON_FIELDS.index("email")  # a person's e-mail is never empty: None is a missing person
+# A person's name is a NOT NULL column: None is a missing person (the e-mail may be hidden, so None).
+FULL_NAME = PERSON_FIELDS.index("full_name")
 
 
 @functools.cache
@@ -61,7 +64,7 @@ def _order(model: type[models.Model], ordering: tuple[str, ...], alias: str) -> 
 
 
 @functools.cache
-def _people_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, str]:
+def _people_sql(model: type[models.Model], names: tuple[str, ...], person_columns: str) -> tuple[str, str]:
     """The select list and joins that bring the person behind each membership column ``names`` of the page.
 
     Each person is a LATERAL lookup by primary key, kept a subquery by ``OFFSET 0``, so the plan is one
@@ -73,7 +76,7 @@ def _people_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str,
         column = quote(model._meta.get_field(name).column)
         selects += [f"p{index}.{field}" for field in PERSON_FIELDS]
         joins.append(  # names from the models' metadata; the organization is a parameter
-            f"LEFT JOIN LATERAL (SELECT {PERSON_COLUMNS_SQL} FROM {PERSON_TABLES_SQL} "  # noqa: S608
+            f"LEFT JOIN LATERAL (SELECT {person_columns} FROM {PERSON_TABLES_SQL} "  # noqa: S608
             f"WHERE m.organization_id = %s AND m.id = page.{column} OFFSET 0) p{index} ON true"
         )
     return ", ".join(selects), " ".join(joins)
@@ -82,23 +85,23 @@ def _people_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str,
 class ColumnRows:
     """``queryset``'s rows as dicts of ``columns``, ordered, filtered and sliced the way the cursor
     paginator asks, read in one statement (see the module's docstring). After the read, ``people``
-    maps each membership id of the page's ``people`` columns to its person (as
+    maps each membership id of the page's ``people`` columns to its person as ``viewer`` sees them (as
     ``alliance.selectors.people_by_membership`` gives them); the copies the paginator makes share
     that one dict, so the view reads it from the object it handed over."""
 
-    def __init__(self, queryset: QuerySet, columns: Sequence[str], *, organization_id: int,
+    def __init__(self, queryset: QuerySet, columns: Sequence[str], *, viewer: Membership,
                  people: Sequence[str] = ()):
         self.queryset = queryset
         self.columns = tuple(columns)
-        self.organization_id = organization_id
+        self.viewer = viewer
+        self.organization_id = viewer.organization_id
         self.people_columns = tuple(people)
         self.ordering: tuple[str, ...] = ()
         self.window: slice | None = None
         self.people: dict[int, dict[str, object]] = {}
 
     def _copy(self, **changes) -> ColumnRows:
-        clone = ColumnRows(self.queryset, self.columns, organization_id=self.organization_id,
-                           people=self.people_columns)
+        clone = ColumnRows(self.queryset, self.columns, viewer=self.viewer, people=self.people_columns)
         clone.ordering, clone.window, clone.people = self.ordering, self.window, self.people
         for name, value in changes.items():
             setattr(clone, name, value)
@@ -149,8 +152,8 @@ class ColumnRows:
             else:
                 rows.append(dict(zip(columns, record[:width], strict=True)))
             for position, at in lookups:
-                membership_id, email = record[position], record[at + EMAIL]
-                if membership_id is not None and email is not None and membership_id not in people:
+                membership_id, name = record[position], record[at + FULL_NAME]
+                if membership_id is not None and name is not None and membership_id not in people:
                     people[membership_id] = dict(zip(PERSON_FIELDS, record[at:at + len(PERSON_FIELDS)], strict=True))
         return rows
 
@@ -182,10 +185,11 @@ class ColumnRows:
         params = list(params)
         if not self.people_columns:
             return page, params
-        people_select, joins = _people_sql(model, self.people_columns)
+        person_columns, person_params = person_columns_sql(self.viewer)
+        people_select, joins = _people_sql(model, self.people_columns, person_columns)
         outer = (f"SELECT page.*, {people_select} FROM ({page}) page {joins} "  # noqa: S608 (names from metadata)
                  f"ORDER BY {_order(model, self.ordering, 'page')}")
-        return outer, params + [self.organization_id] * len(self.people_columns)
+        return outer, params + [*person_params, self.organization_id] * len(self.people_columns)
 
     def _read_with_orm(self) -> list[dict[str, Any]]:
         rows = self.queryset.values(*self.columns)
@@ -197,6 +201,7 @@ class ColumnRows:
         self.people.clear()
         if self.people_columns:
             self.people.update(people_by_membership(
-                self.organization_id, {row[name] for row in rows for name in self.people_columns if row[name]}
+                self.organization_id, {row[name] for row in rows for name in self.people_columns if row[name]},
+                viewer=self.viewer,
             ))
         return rows

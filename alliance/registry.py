@@ -21,7 +21,9 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
   organization's alumni network) may still reach, and where they land; every other
   page of the organization answers 404 to them;
 * ``register_demo_loader`` — demo data, run by ``seed_demo`` after the loaders it
-  names in ``after``.
+  names in ``after``;
+* ``register_contact_consent`` — which former members agreed to be contacted, the one
+  fact about a person's consent that the core's address rule (``alliance.people``) needs.
 
 Everything is keyed by a name, so registering the same thing twice (a second
 ``ready()`` in a test run) replaces it instead of adding a copy.
@@ -297,3 +299,29 @@ def demo_loaders() -> list[DemoLoader]:
     for name in sorted(_DEMO):
         place(_DEMO[name])
     return ordered
+
+
+# ---------------------------------------------------------------- contact consent
+
+# app -> a SELECT of one column: the ids of the memberships of the organization given as its one
+# parameter (%s) whose person agreed to be contacted after they left (alliance.people reads it).
+_CONTACT_CONSENT: dict[str, str] = {}
+
+
+def register_contact_consent(app: str, *, sql: str) -> None:
+    if sql.count("%s") != 1:
+        raise ValueError("The contact-consent statement takes exactly one parameter: the organization's id.")
+    _CONTACT_CONSENT[app] = sql
+
+
+def contact_consent_sql() -> str | None:
+    """The memberships (one column, ``member_id``) that consent by any app's record, as one statement
+    with one ``%s`` per app (each the organization's id); None when no app records consent."""
+    if not _CONTACT_CONSENT:
+        return None
+    return " UNION ALL ".join(f"SELECT member_id FROM ({sql}) c{index}(member_id)"  # noqa: S608 (apps' constants)
+                              for index, sql in enumerate(_CONTACT_CONSENT.values()))
+
+
+def contact_consent_parameters() -> int:
+    return len(_CONTACT_CONSENT)

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from alliance import tenancy
 from alliance.models import ApiToken, Invitation, Membership, User
+from alliance.people import visible_email_sql
 from alliance.rights import MANAGER_ROLES
 
 
@@ -71,7 +72,8 @@ def member_list(
     if search:
         queryset = queryset.filter(
             Q(user__full_name__icontains=search)
-            | Q(user__email__icontains=search)
+            # By address only while it is a work address: a leaver's is theirs (alliance.people).
+            | Q(user__email__icontains=search, status=Membership.Status.ACTIVE)
             | Q(title__icontains=search)
             | Q(team__icontains=search)
         )
@@ -220,23 +222,30 @@ def live_credential(model: type[models.Model], *, organization_id: int, digest: 
 
 # What a list row says about a person behind a membership ``m`` (see people_by_membership), and
 # where it is read from: the one definition for this selector and alliance.listing's page statement.
+# The e-mail is the one the viewer may see (``alliance.people``), None when it is not theirs to see.
 PERSON_FIELDS = ("manager_id", "email", "full_name", "time_zone")
-PERSON_COLUMNS_SQL = "m.manager_id, u.email, u.full_name, u.time_zone"
 PERSON_TABLES_SQL = "alliance_membership m JOIN alliance_user u ON u.id = m.user_id"
 
 
-def people_by_membership(organization_id: int, membership_ids) -> dict[int, dict[str, object]]:
-    """The person behind each membership of a list page: ``{id: {"manager_id", "email", "full_name",
-    "time_zone"}}``, in one indexed query. Plain SQL because the lists call it on every page and the
-    ORM's compilation of this two-table ``.values()`` cost more than running it."""
+def person_columns_sql(viewer: Membership) -> tuple[str, list]:
+    """The select list of PERSON_FIELDS over ``PERSON_TABLES_SQL`` as ``viewer`` sees them, and its parameters."""
+    email, params = visible_email_sql(viewer, membership="m", user="u")
+    return f"m.manager_id, {email} AS email, u.full_name, u.time_zone", params
+
+
+def people_by_membership(organization_id: int, membership_ids, *, viewer: Membership) -> dict[int, dict[str, object]]:
+    """The person behind each membership of a list page, as ``viewer`` sees them: ``{id: {"manager_id",
+    "email", "full_name", "time_zone"}}``, in one indexed query. Plain SQL because the lists call it on
+    every page and the ORM's compilation of this two-table ``.values()`` cost more than running it."""
     ids = sorted(set(membership_ids))
     if not ids:
         return {}
+    columns, params = person_columns_sql(viewer)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.id, {PERSON_COLUMNS_SQL} FROM {PERSON_TABLES_SQL} "  # noqa: S608 (constants)
+            f"SELECT m.id, {columns} FROM {PERSON_TABLES_SQL} "  # noqa: S608 (constants)
             "WHERE m.organization_id = %s AND m.id = ANY(%s)",
-            [organization_id, ids],
+            [*params, organization_id, ids],
         )
         return {
             pk: dict(zip(PERSON_FIELDS, person, strict=True))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from alliance.people import email_visible_to, load_contact_consents
 
 
 class StrictCharField(serializers.CharField):
@@ -38,3 +43,31 @@ class BoundedListField(serializers.ListField):
         if isinstance(data, list | tuple) and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.EMAIL)
+class VisibleEmailField(serializers.Field):
+    """The e-mail of the person at ``source`` (a membership) that the request's member may see
+    (``alliance.people.email_visible_to``): null after they left, unless the rule lets the viewer see it.
+
+    A serializer with one of these declares ``list_serializer_class = PeopleListSerializer`` so a list
+    reads the consents its rows need in one query."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, subject):
+        return email_visible_to(self.context["request"].member, subject)
+
+
+class PeopleListSerializer(serializers.ListSerializer):
+    """A list of items that show people's addresses: the consents the rule needs are read once for the
+    whole list (``alliance.people.load_contact_consents``), not once per row."""
+
+    def to_representation(self, data):
+        items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        fields = [field for field in self.child.fields.values() if isinstance(field, VisibleEmailField)]
+        load_contact_consents(self.context["request"].member,
+                              [field.get_attribute(item) for item in items for field in fields])
+        return super().to_representation(items)

@@ -52,6 +52,7 @@ from alliance.notifications import (
     preferences_set,
 )
 from alliance.pagination import query_without_page
+from alliance.people import load_contact_consents
 from alliance.ratelimits import password_reset_wait, wait_in_words
 from alliance.registry import dashboard_panels
 from alliance.selectors import (
@@ -131,6 +132,8 @@ def member_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
         member=request.member, search=search, role=role, team=team, status="" if status == "all" else status
     )
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    load_contact_consents(request.member, page.object_list)  # the page's addresses without a query per row
     context = {
         "page": page,
         "query": query_without_page(request),

@@ -20,6 +20,7 @@ class AlumniConfig(AppConfig):
             nav_news,
             nav_referrals,
         )
+        from alumni.selectors.exits import contact_consent_sql
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.urls.api", root={"alumni/": "alumni.urls.root"})
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
@@ -65,6 +66,8 @@ class AlumniConfig(AppConfig):
         registry.register_nav_item("alumni-benefits", label="Benefits", url_name="alumni:alumni_benefits", order=38,
                                    visible=nav_benefits, active=("alumni:alumni_benefits", "alumni:benefits_manage",
                                                                  "alumni:benefit_edit"))
+        # Whether someone who left agreed to be contacted: the core's address rule (alliance.people) asks.
+        registry.register_contact_consent("alumni", sql=contact_consent_sql())
         registry.register_demo_loader("alumni", seed_alumni, after=("tours",))
         registry.register_demo_loader("alumni-reach", seed_reach, after=("alumni", "network_intel"))
         registry.register_dashboard_panel("alumni-reach", template="alumni/_reach_panel.html",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from alliance.models import Membership
+from alliance.people import person_label
 from alumni.limits import (
     MAX_ANSWER_TEXT,
     MAX_APPLICATION_TEXT,
@@ -56,10 +57,6 @@ DATE = forms.DateInput(attrs={"type": "date"})
 TRI_STATE = [("", "Not decided"), ("yes", "Yes"), ("no", "No")]
 
 
-def _member_label(member: Membership) -> str:
-    return f"{member.user.full_name} ({member.user.email})"
-
-
 class ExitStartForm(forms.Form):
     member = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Who is leaving")
     kind = forms.ChoiceField(choices=ExitKind.choices)
@@ -72,7 +69,7 @@ class ExitStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["member"].queryset = candidates
-            self.fields["member"].label_from_instance = _member_label
+            self.fields["member"].label_from_instance = person_label
 
 
 def _tri(value: str) -> bool | None:
@@ -176,7 +173,7 @@ class TemplateTaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["assignee_member"].queryset = members
-            self.fields["assignee_member"].label_from_instance = _member_label
+            self.fields["assignee_member"].label_from_instance = person_label
 
 
 class QuestionSetForm(forms.Form):
@@ -301,7 +298,7 @@ class OwnerForm(forms.Form):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["owner"].queryset = members
-            self.fields["owner"].label_from_instance = _member_label
+            self.fields["owner"].label_from_instance = person_label
 
 
 class ComeBackForm(forms.Form):
@@ -336,7 +333,7 @@ class RehireForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = _member_label
+            self.fields["manager"].label_from_instance = person_label
 
 
 class EraseForm(forms.Form):

@@ -15,6 +15,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 
+from alliance.people import work_email
 from tours.models import Checkpoint
 
 PRODID = "-//Alliance//Tours of duty//EN"
@@ -36,9 +37,14 @@ def checkpoint_url(checkpoint: Checkpoint) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _address(membership, *, role: str | None = None) -> icalendar.vCalAddress:
-    address = icalendar.vCalAddress(f"mailto:{membership.user.email}")
-    address.params["CN"] = ical_text(membership.user.full_name or membership.user.email)
+def _address(membership, *, role: str | None = None) -> icalendar.vCalAddress | None:
+    """A participant by their work address; None once they left (a feed keeps past checkpoints, and
+    a leaver's account e-mail is their personal address: alliance.people)."""
+    email = work_email(membership)
+    if email is None:
+        return None
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    address.params["CN"] = ical_text(membership.user.full_name or email)
     if role:
         address.params["ROLE"] = role
         address.params["PARTSTAT"] = "NEEDS-ACTION"
@@ -66,9 +72,10 @@ def _event(checkpoint: Checkpoint, *, cancelled: bool) -> icalendar.Event:
         lines += ["", "Agenda so far:", *[f"- {text}" for text in agenda]]
     lines += ["", f"Prepare and take notes: {url}"]
     event.add("description", ical_text("\n".join(lines)))
-    event.add("organizer", _address(manager))
-    event.add("attendee", _address(employee, role="REQ-PARTICIPANT"))
-    event.add("attendee", _address(manager, role="CHAIR"))
+    for name, address in (("organizer", _address(manager)), ("attendee", _address(employee, role="REQ-PARTICIPANT")),
+                          ("attendee", _address(manager, role="CHAIR"))):
+        if address is not None:
+            event.add(name, address)
     if cancelled or checkpoint.status == Checkpoint.Status.CANCELLED:
         event.add("status", "CANCELLED")
     elif checkpoint.confirmed or checkpoint.status != Checkpoint.Status.SCHEDULED:

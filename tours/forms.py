@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
+from alliance.people import person_label
 from tours import limits
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -22,10 +23,6 @@ from tours.models import (
     Tour,
     TourKind,
 )
-
-
-def _person(member: Membership) -> str:
-    return f"{member.user.full_name} ({member.user.email})"
 
 
 class DateInput(forms.DateInput):
@@ -93,9 +90,9 @@ class TourCreateForm(TourTermsForm):
     def __init__(self, *args, employees: QuerySet[Membership], managers: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = employees
-        self.fields["employee"].label_from_instance = _person
+        self.fields["employee"].label_from_instance = person_label
         self.fields["manager"].queryset = managers
-        self.fields["manager"].label_from_instance = _person
+        self.fields["manager"].label_from_instance = person_label
         self.order_fields(["employee", "manager"])
 
 

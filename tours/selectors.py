@@ -97,7 +97,8 @@ def tour_list(
     if search:
         tours = tours.filter(
             Q(title__icontains=search) | Q(employee__user__full_name__icontains=search)
-            | Q(employee__user__email__icontains=search)
+            # By address only while it is a work address: a leaver's is theirs (alliance.people).
+            | Q(employee__user__email__icontains=search, employee__status=Membership.Status.ACTIVE)
         )
     if ends_before:
         tours = tours.filter(end_date__lt=ends_before)

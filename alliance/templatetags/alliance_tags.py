@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from alliance import rights
+from alliance import people, rights
 from alliance.registry import member_links_for, nav_items_for
 from alliance.selectors import landing_url as _landing_url
 
@@ -19,6 +19,15 @@ register = template.Library()
 def may_change_member(viewer, subject) -> bool:
     """``{% if member|may_change_member:m %}``: whether the viewer may edit ``subject`` (the core's rule)."""
     return viewer is not None and rights.can_change_member(viewer, subject)
+
+
+@register.filter
+def email_for(subject, viewer) -> str:
+    """``{{ subject|email_for:member }}``: the address of ``subject`` that ``viewer`` may see
+    (``alliance.people.email_visible_to``), or nothing. A list page loads its rows' consents first."""
+    if subject is None or viewer is None:
+        return ""
+    return people.email_visible_to(viewer, subject) or ""
 
 
 @register.filter

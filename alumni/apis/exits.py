@@ -15,14 +15,15 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
-from alliance.serializers import StrictCharField
+from alliance.serializers import PeopleListSerializer, StrictCharField, VisibleEmailField
 from alumni import rights, selectors, services
 from alumni.limits import MAX_EXIT_NOTE
 from alumni.models import ExitKind, ExitProcess, ExitTask
 
 
 class ExitOutputSerializer(serializers.ModelSerializer):
-    member_email = serializers.EmailField(source="member.user.email")
+    member_email = VisibleEmailField(source="member", help_text="The work address while the exit is open; "
+                                     "after the last day, shown only with the alumnus's consent to be contacted.")
     member_name = StrictCharField(source="member.user.full_name")
     tasks_total = serializers.IntegerField()
     tasks_done = serializers.IntegerField()
@@ -36,6 +37,7 @@ class ExitOutputSerializer(serializers.ModelSerializer):
                   "alumni_despite", "alumni_despite_note", "outcome", "tasks_total", "tasks_done",
                   "interview_status", "leaver_step_done", "completed_at", "cancelled_at", "created_at", "updated_at"]
         read_only_fields = fields
+        list_serializer_class = PeopleListSerializer
 
     def get_interview_status(self, process: ExitProcess) -> str:
         interviews = list(process.interviews.all())
@@ -79,7 +81,7 @@ class ExitUpdateInputSerializer(serializers.Serializer):
 
 def _exit_out(request, pk: int) -> dict:
     process = selectors.exit_api_list(member=request.member).filter(pk=pk).first()
-    return ExitOutputSerializer(process).data
+    return ExitOutputSerializer(process, context={"request": request}).data
 
 
 def _hr_exit(request, pk: int) -> ExitProcess:
@@ -153,7 +155,7 @@ class ExitCancelApi(APIView):
 class ExitTaskOutputSerializer(serializers.ModelSerializer):
     exit = serializers.IntegerField(source="process_id")
     leaver_name = StrictCharField(source="process.member.user.full_name")
-    assignee_email = serializers.EmailField(source="assignee.user.email")
+    assignee_email = VisibleEmailField(source="assignee", help_text="Null once the assignee left.")
     done = serializers.BooleanField(source="is_done")
 
     class Meta:
@@ -161,6 +163,7 @@ class ExitTaskOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "exit", "leaver_name", "title", "assignee_role", "assignee", "assignee_email", "due_on",
                   "done", "done_at", "done_by", "created_at", "updated_at"]
         read_only_fields = fields
+        list_serializer_class = PeopleListSerializer
 
 
 class ExitTaskFilterSet(UpdatedSinceFilterSet):
@@ -194,4 +197,4 @@ class ExitTaskCompleteApi(APIView):
         task = rights.access_task(request.member, pk)
         task = services.exit_task_complete(task=task, by=request.member)
         task = selectors.task_api_list(member=request.member).get(pk=task.pk)
-        return Response(ExitTaskOutputSerializer(task).data)
+        return Response(ExitTaskOutputSerializer(task, context={"request": request}).data)

@@ -301,6 +301,9 @@ class LeaverStep(TenantModel):
     access_used_at = models.DateTimeField(null=True, blank=True)
 
     CONSENT_FIELDS = ("consent_directory", "consent_news", "consent_jobs", "consent_events", "consent_feedback")
+    # The consents to hear from the organization after leaving (news, openings, events, feedback): any one
+    # of them lets HR see the personal address (alliance.people). Being listed in the directory does not.
+    CONTACT_CONSENT_FIELDS = ("consent_news", "consent_jobs", "consent_events", "consent_feedback")
 
     class Meta:
         constraints = [
@@ -321,6 +324,10 @@ class LeaverStep(TenantModel):
     @property
     def consents(self) -> dict[str, bool]:
         return {name: getattr(self, name) for name in self.CONSENT_FIELDS}
+
+    @property
+    def consents_to_contact(self) -> bool:
+        return any(getattr(self, name) for name in self.CONTACT_CONSENT_FIELDS)
 
     @property
     def is_complete(self) -> bool:

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from alliance.errors import NotAllowed
 from alliance.models import Membership
-from alumni.models import ExitInterview, ExitProcess, ExitTask
+from alumni.models import ExitInterview, ExitProcess, ExitTask, LeaverStep
 
 
 def can_run_exits(member: Membership) -> bool:
@@ -42,6 +42,12 @@ def can_answer_interview(member: Membership, interview: ExitInterview) -> bool:
 
 def can_complete_task(member: Membership, task: ExitTask) -> bool:
     return member.is_active and task.process.is_open and (task.assignee_id == member.pk or can_run_exits(member))
+
+
+def can_see_personal_email(member: Membership, step: LeaverStep) -> bool:
+    """The leaver's personal address is theirs: HR sees it only while they consent to be contacted
+    (``LeaverStep.consents_to_contact``, the consent ``alliance.people`` reads after the last day)."""
+    return is_leaver(member, step.process) or (can_run_exits(member) and step.consents_to_contact)
 
 
 def can_fill_leaver_step(member: Membership, process: ExitProcess) -> bool:

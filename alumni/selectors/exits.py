@@ -8,6 +8,23 @@ from alliance.models import Membership
 from alumni.models import ExitInterview, ExitProcess, ExitQuestion, ExitQuestionSet, ExitTask, ExitTemplate, LeaverStep
 
 
+def contact_consent_sql() -> str:
+    """The memberships of an organization (its id the one parameter) whose person, in the leaver's step
+    of their latest completed exit, agreed to hear from it (``LeaverStep.consents_to_contact``): what
+    ``alliance.people`` asks of this app, registered in ``apps.py``. A later change on the alumni page
+    (directory, newsletter, sharing) writes that same step, so this follows a withdrawn consent at once."""
+    process, step = ExitProcess._meta.db_table, LeaverStep._meta.db_table
+    consented = " OR ".join(f"s.{name}" for name in LeaverStep.CONTACT_CONSENT_FIELDS)
+    completed = ExitProcess.State.COMPLETED.value
+    # Names and the state from the models; the organization is the one parameter.
+    return (f"SELECT p.member_id FROM {process} p "  # noqa: S608
+            f"JOIN {step} s ON s.organization_id = p.organization_id AND s.process_id = p.id "
+            f"WHERE p.organization_id = %s AND p.state = '{completed}' AND ({consented}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {process} later WHERE later.organization_id = p.organization_id "
+            f"AND later.member_id = p.member_id AND later.state = '{completed}' "
+            f"AND later.completed_at > p.completed_at)")
+
+
 def open_exit_of(member: Membership) -> ExitProcess | None:
     return (ExitProcess.objects.for_org(member.organization_id)
             .filter(member=member, state=ExitProcess.State.IN_PROGRESS).first())

@@ -53,9 +53,11 @@ def exit_start(request: OrgRequest, org_slug: str) -> HttpResponse:
 def _exit_page(request: OrgRequest, process: ExitProcess, *, status: int = 200, **forms) -> HttpResponse:
     interview = selectors.interview_of(process)
     questions = selectors.interview_questions(interview)
+    step = selectors.leaver_step_of(process)
     context = {
         "process": process, "tasks": selectors.exit_tasks(process), "interview": interview,
-        "step": selectors.leaver_step_of(process), "questions": questions,
+        "step": step, "questions": questions,
+        "show_personal_email": rights.can_see_personal_email(request.member, step),
         "reports": list(process.member.reports.filter(status="active").select_related("user")),
         "classification_form": forms.get("classification_form") or ClassificationForm(
             initial=ClassificationForm.initial_for(process)),

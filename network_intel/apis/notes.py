@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.errors import NotAllowed
 from alliance.etags import VersionedResourceMixin
-from alliance.serializers import BoundedListField, StrictCharField
+from alliance.serializers import BoundedListField, PeopleListSerializer, StrictCharField, VisibleEmailField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, own_contacts, validated_input
 from network_intel.limits import (
@@ -39,7 +39,8 @@ class NamedSerializer(serializers.Serializer):
 
 class IntelNoteOutputSerializer(serializers.ModelSerializer):
     author_name = StrictCharField(source="author.user.full_name")
-    author_email = serializers.SerializerMethodField(help_text="Null for a note from an alumnus.")
+    author_email = VisibleEmailField(source="author", help_text="The author's work address while they are "
+                                     "employed; null once they left (unless HR's with their consent).")
     companies = NamedSerializer(many=True, read_only=True)
     tags = NamedSerializer(many=True, read_only=True)
     snippet = serializers.SerializerMethodField(help_text="With ?q=: the best passage, matches in <mark>.")
@@ -49,11 +50,7 @@ class IntelNoteOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "author", "author_name", "author_email", "title", "body", "body_html", "companies", "tags",
                   "source_kind", "learned_on", "visibility", "useful_until", "author_is_alumnus", "snippet",
                   "created_at", "updated_at"]
-
-    @extend_schema_field(serializers.EmailField(allow_null=True))
-    def get_author_email(self, note: IntelNote) -> str | None:
-        # An alumnus signs in with their personal address: it is not the organization's to show.
-        return None if note.author_is_alumnus else note.author.user.email
+        list_serializer_class = PeopleListSerializer
 
     def get_snippet(self, note: IntelNote) -> str | None:
         value = getattr(note, "body_snippet", None)
@@ -134,7 +131,7 @@ def _links(request, data: dict) -> dict:
 
 def _note_out(request, note_id: int) -> dict:
     note = selectors.note_list(request.member).get(pk=note_id)
-    return IntelNoteOutputSerializer(note).data
+    return IntelNoteOutputSerializer(note, context={"request": request}).data
 
 
 @extend_schema_view(

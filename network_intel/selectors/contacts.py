@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
+from alliance.people import visible_email_sql
 from network_intel.models.companies import Company
 from network_intel.models.contacts import AlumnusListing, Contact, IntroductionRequest
 
@@ -37,7 +38,7 @@ class ContactAtCompany:
 @dataclass(frozen=True)
 class ColleagueName:
     full_name: str
-    email: str
+    email: str | None  # the address the viewer may see (alliance.people), None when it is not theirs to see
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ WHO_KNOWS_CONTACTS_SHOWN = 5
 # order: strongest, most recent (never talked last), most contacts, name (by code point),
 # then the colleague's id.
 _WHO_KNOWS_SQL = """
-    SELECT m.id, m.team, m.status, u.full_name, u.email, k.contact_count, k.strongest, k.last_talked_on, k.contacts
+    SELECT m.id, m.team, m.status, u.full_name, {email}, k.contact_count, k.strongest, k.last_talked_on, k.contacts
     FROM (
         SELECT c.owner_id, count(*) AS contact_count, max(c.strength) AS strongest,
                max(c.last_talked_on) AS last_talked_on,
@@ -109,10 +110,12 @@ def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
     names and personal details stay with their owner.
     """
     org = member.organization_id
+    email, email_params = visible_email_sql(member, membership="m", user="u")
+    named = {f"email{index}": value for index, value in enumerate(email_params)}
+    sql = _WHO_KNOWS_SQL.replace("{email}", email % tuple(f"%({name})s" for name in named))
     with connection.cursor() as cursor:
-        cursor.execute(_WHO_KNOWS_SQL, {"org": org, "company": company.pk, "active": Membership.Status.ACTIVE,
-                                        "alumnus": Membership.Status.ALUMNUS,
-                                        "shown": WHO_KNOWS_CONTACTS_SHOWN})
+        cursor.execute(sql, {"org": org, "company": company.pk, "active": Membership.Status.ACTIVE,
+                             "alumnus": Membership.Status.ALUMNUS, "shown": WHO_KNOWS_CONTACTS_SHOWN, **named})
         rows = cursor.fetchall()
     found = []
     for member_id, team, status, full_name, email, count, strongest, last_talked_on, contacts in rows:

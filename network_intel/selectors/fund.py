@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from alliance.models import Membership, Organization
+from alliance.people import email_visible_to, load_contact_consents
 from network_intel.models.expenses import Expense, ExpenseState
 from network_intel.models.fund import ExchangeRate, FundOverride, FundPolicy
 
@@ -147,7 +148,7 @@ def team_spending(member: Membership, *, day: date | None = None) -> list[Balanc
 @dataclass(frozen=True)
 class PayrollLine:
     member_name: str
-    email: str
+    email: str | None  # as alliance.people's rule lets the viewer see it
     team: str
     currency: str
     amount: Decimal
@@ -158,7 +159,7 @@ def payroll_lines(member: Membership) -> list[PayrollLine]:
     """What to pay: approved expenses with their report-back, summed per member and currency."""
     rows = (Expense.objects.for_org(member.organization_id)
             .filter(state=ExpenseState.APPROVED, note__isnull=False)
-            .values("member_id", "member__user__full_name", "member__user__email", "member__team", "org_currency")
+            .values("member_id", "member__user__full_name", "member__team", "org_currency")
             .annotate(total=Sum("amount_org"))
             .order_by("member__user__full_name", "member_id", "org_currency"))
     ids: dict[tuple[int, str], list[int]] = defaultdict(list)
@@ -166,7 +167,12 @@ def payroll_lines(member: Membership) -> list[PayrollLine]:
             Expense.objects.for_org(member.organization_id).filter(state=ExpenseState.APPROVED, note__isnull=False)
             .order_by("id").values_list("id", "member_id", "org_currency")):
         ids[(member_id, currency)].append(expense_id)
-    return [PayrollLine(member_name=row["member__user__full_name"], email=row["member__user__email"],
+    rows = list(rows)
+    people = Membership.objects.for_org(member.organization_id).select_related("user").in_bulk(
+        {row["member_id"] for row in rows})
+    load_contact_consents(member, people.values())
+    return [PayrollLine(member_name=row["member__user__full_name"],
+                        email=email_visible_to(member, people[row["member_id"]]),
                         team=row["member__team"], currency=row["org_currency"], amount=row["total"],
                         expense_ids=ids[(row["member_id"], row["org_currency"])]) for row in rows]
 

@@ -121,7 +121,7 @@ def fund_payroll_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["member", "email", "team", "currency", "amount", "expenses"])
     for line in selectors.payroll_lines(request.member):
-        writer.writerow([_cell(line.member_name), _cell(line.email), _cell(line.team), line.currency,
+        writer.writerow([_cell(line.member_name), _cell(line.email or ""), _cell(line.team), line.currency,
                          f"{line.amount:.2f}", " ".join(str(i) for i in line.expense_ids)])
     return response
 

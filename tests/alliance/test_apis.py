@@ -143,6 +143,11 @@ def people(org, admin, hr, manager, employee, outsider):
             "alumnus": alumnus}
 
 
+def _shown(people) -> set[str | None]:
+    """Every member's work address, and None for the alumnus (no consent to be contacted)."""
+    return {m.user.email if m.is_active else None for m in people.values()}
+
+
 def emails(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {row["email"] for row in response.json()["results"]}
@@ -151,7 +156,9 @@ def emails(response) -> set[str]:
 @pytest.mark.django_db
 def test_members_lists_the_tokens_organization_only(people, api_for):
     body = api_for(people["hr"]).get("/api/v1/members/").json()
-    assert {row["email"] for row in body["results"]} == {m.user.email for m in people.values()}
+    # The alumnus is listed, without the address: theirs, and they gave no consent (alliance.people).
+    assert {row["email"] for row in body["results"]} == _shown(people)
+    assert {row["id"] for row in body["results"]} == {m.pk for m in people.values()}
     assert set(body) == {"next", "previous", "results"}
     row = next(r for r in body["results"] if r["email"] == "employee@acme.test")
     assert (row["role"], row["team"], row["manager_email"], row["status"]) == (
@@ -161,7 +168,7 @@ def test_members_lists_the_tokens_organization_only(people, api_for):
 @pytest.mark.django_db
 def test_members_follow_the_tokens_rights(people, api_for):
     """Like the pages: HR and admins see everyone; others themselves and their direct reports."""
-    assert emails(api_for(people["admin"]).get("/api/v1/members/")) == {m.user.email for m in people.values()}
+    assert emails(api_for(people["admin"]).get("/api/v1/members/")) == _shown(people)
     assert emails(api_for(people["manager"]).get("/api/v1/members/")) == {"manager@acme.test", "employee@acme.test"}
     assert emails(api_for(people["employee"]).get("/api/v1/members/")) == {"employee@acme.test"}
 
@@ -171,7 +178,9 @@ def test_members_filters(people, api_for):
     api = api_for(people["hr"])
     assert emails(api.get("/api/v1/members/", {"role": "manager"})) == {"manager@acme.test", "data.lead@acme.test"}
     assert emails(api.get("/api/v1/members/", {"team": "Data"})) == {"data.lead@acme.test"}
-    assert emails(api.get("/api/v1/members/", {"status": "alumnus"})) == {"gone@acme.test"}
+    assert emails(api.get("/api/v1/members/", {"status": "alumnus"})) == {None}
+    # A leaver's address is theirs: it finds nobody (and so confirms nothing).
+    assert emails(api.get("/api/v1/members/", {"email": "gone@acme.test"})) == set()
     assert emails(api.get("/api/v1/members/", {"email": "EMPLOYEE@acme.test"})) == {"employee@acme.test"}
     assert emails(api.get("/api/v1/members/", {"manager": people["manager"].pk})) == {"employee@acme.test"}
     assert emails(api.get("/api/v1/members/", {"email": "admin@globex.test"})) == set()

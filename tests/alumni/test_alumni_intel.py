@@ -79,9 +79,11 @@ def test_feedback_needs_the_consent_and_is_marked_as_from_an_alumnus(org, admin,
     assert "from an alumnus" in shown
     assert client_for(colleague).get(f"/o/acme/intel/notes/{note.pk}/").status_code == 404  # leadership only
     body = api_for(hr).get(f"/api/v1/intel-notes/{note.pk}/").json()
-    assert body["author_is_alumnus"] is True and body["author_email"] is None  # their address is their own
+    # Their address is their own: HR sees it while they consent to hear from us (feedback), nobody else.
+    assert body["author_is_alumnus"] is True and body["author_email"] == alumna.user.email
     # Withdrawing stops new sharing at once; what was shared stays.
     assert client.post("/o/acme/alumni/sharing/consent/", {}).status_code == 302
+    assert api_for(hr).get(f"/api/v1/intel-notes/{note.pk}/").json()["author_email"] is None
     assert client.post("/o/acme/alumni/sharing/", FEEDBACK).status_code == 400
     assert len(_notes(org)) == 1
     assert client_for(colleague).get("/o/acme/alumni/sharing/").status_code == 404  # alumni only

@@ -220,10 +220,11 @@ def test_a_page_asked_with_paging_parameters_only_is_the_filter_sets_page(api_fo
 PEOPLE = ("employee_id", "manager_id")
 
 
-def _expected_people(org_id: int, rows) -> dict:
+def _expected_people(viewer, rows) -> dict:
     from alliance.selectors import people_by_membership
 
-    return people_by_membership(org_id, {row[name] for row in rows for name in PEOPLE if row[name]})
+    return people_by_membership(viewer.organization_id, {row[name] for row in rows for name in PEOPLE if row[name]},
+                                viewer=viewer)
 
 
 @pytest.mark.parametrize("who", ["hr", "manager", "employee"])
@@ -242,13 +243,13 @@ def test_column_rows_read_what_the_orm_reads(request, rich_world, who):
         for queryset in (tours, tours.filter(updated_at__gt=middle)):
             for ordering in (("updated_at", "id"), ("-updated_at", "-id")):
                 for start, stop in ((0, 2), (1, 3), (0, 100)):
-                    rows = ColumnRows(queryset, columns, organization_id=member.organization_id, people=PEOPLE)
+                    rows = ColumnRows(queryset, columns, viewer=member, people=PEOPLE)
                     page = rows.order_by(*ordering)[start:stop]
                     assert page._statement() is not None
                     found = list(page)
                     expected = list(queryset.values(*columns).order_by(*ordering)[start:stop])
                     assert found == expected
-                    assert rows.people == _expected_people(member.organization_id, expected)
+                    assert rows.people == _expected_people(member, expected)
                     seen += len(found)
         assert seen
 
@@ -258,12 +259,12 @@ def test_column_rows_read_a_query_they_cannot_rebuild_through_the_orm(rich_world
     columns = apis.TourListApi.list_columns
     with tenant_context(hr.organization_id):
         tours = selectors.tour_list(member=hr).select_related(None).prefetch_related(None).distinct()
-        page = ColumnRows(tours, columns, organization_id=hr.organization_id, people=PEOPLE).order_by("updated_at",
+        page = ColumnRows(tours, columns, viewer=hr, people=PEOPLE).order_by("updated_at",
                                                                                                     "id")[0:3]
         assert page._statement() is None
         found = list(page)
         assert found == list(tours.values(*columns).order_by("updated_at", "id")[0:3])
-        assert page.people == _expected_people(hr.organization_id, found)
+        assert page.people == _expected_people(hr, found)
 
 
 def test_column_rows_of_a_queryset_that_matches_nothing_are_no_rows(rich_world, hr):
@@ -272,7 +273,7 @@ def test_column_rows_of_a_queryset_that_matches_nothing_are_no_rows(rich_world, 
     with tenant_context(hr.organization_id):
         tours = selectors.tour_list(member=hr).select_related(None).prefetch_related(None)
         for empty in (tours.none(), tours.filter(pk__in=[])):
-            page = ColumnRows(empty, apis.TourListApi.list_columns, organization_id=hr.organization_id,
+            page = ColumnRows(empty, apis.TourListApi.list_columns, viewer=hr,
                               people=PEOPLE).order_by("updated_at", "id")[0:3]
             assert list(page) == [] and page.people == {}
 

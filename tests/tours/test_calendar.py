@@ -96,3 +96,19 @@ def test_feed_lists_my_checkpoints_as_employee_and_manager_and_keeps_cancelled_o
         assert set(uids) == {str(checkpoint.uid), str(cancelled.uid)}
         assert uids[str(cancelled.uid)]["STATUS"] == "CANCELLED"
         assert str(old.uid) not in uids and str(not_mine.uid) not in uids
+
+
+def test_a_feed_names_a_participant_who_left_without_their_address(org, manager, employee, active_tour, checkpoint):
+    """A feed keeps past checkpoints; after the last day the leaver's account e-mail is their personal
+    address, which is theirs (alliance.people): the event names them without it."""
+    from alliance.models import Membership, User
+
+    with tenant_context(org.pk):
+        Membership.objects.filter(pk=employee.pk).update(status=Membership.Status.ALUMNUS)
+    User.objects.filter(pk=employee.user_id).update(email="someone@home.test")
+    with tenant_context(org.pk):
+        body = calendar.member_feed(name="x", checkpoints=selectors.calendar_checkpoints_for(manager))
+    [event] = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    attendees = event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
+    assert [str(a) for a in attendees] == ["mailto:manager@acme.test"]
+    assert b"someone@home.test" not in body and str(event["ORGANIZER"]) == "mailto:manager@acme.test"

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.etags import VersionedResourceMixin
 from alliance.selectors import managers_for_org
-from alliance.serializers import StrictCharField
+from alliance.serializers import PeopleListSerializer, StrictCharField, VisibleEmailField
 from tours import limits, rights, selectors, services
 from tours.apis._common import NOT_A_DRAFTABLE_EMPLOYEE, NOT_A_POSSIBLE_MANAGER, _input, _one_of, _visible_tour
 from tours.apis.amendments import AmendmentOutputSerializer
@@ -35,9 +35,10 @@ from tours.models import (
 
 
 class TourOutputSerializer(serializers.ModelSerializer):
-    employee_email = serializers.EmailField(source="employee.user.email")
+    employee_email = VisibleEmailField(source="employee", help_text="Null once they left, unless theirs or "
+                                       "HR's with their consent to be contacted (alliance.people).")
     employee_name = StrictCharField(source="employee.user.full_name")
-    manager_email = serializers.EmailField(source="manager.user.email")
+    manager_email = VisibleEmailField(source="manager", help_text="Null once they left (as employee_email).")
     manager_name = StrictCharField(source="manager.user.full_name")
     warnings = serializers.ListField(source="duration_warnings", child=StrictCharField())
     next_tour_conversation_due = serializers.SerializerMethodField()
@@ -54,6 +55,7 @@ class TourOutputSerializer(serializers.ModelSerializer):
             "next_tour_plan_notes", "next_tour_plan_recorded_at", "next_tour_conversation_due", "warnings",
             "allowed_actions", "created_at", "updated_at",
         ]
+        list_serializer_class = PeopleListSerializer
 
     def get_next_tour_conversation_due(self, tour: Tour) -> bool:
         return tour.next_tour_conversation_due()

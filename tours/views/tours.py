@@ -21,6 +21,7 @@ from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
 from alliance.models import Membership
 from alliance.pagination import query_without_page
+from alliance.people import email_visible_to, with_contact_consents
 from alliance.selectors import get_membership_for_member, managers_for_org, team_names
 from tours import rights, selectors, services
 from tours.forms import (
@@ -55,24 +56,24 @@ def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
         ending_within_days=filters.get("ending_within"),
     ).order_by("end_date", "employee__user__full_name", "id")
     if request.GET.get("format") == "csv":
-        return _tours_csv(tours, org_slug)
+        return _tours_csv(tours, org_slug, request.member)
     page = Paginator(tours, TOURS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": query_without_page(request), "today": timezone.localdate()}
     template = "tours/list.html#rows" if request.htmx else "tours/list.html"
     return render(request, template, context)
 
 
-def _tours_csv(tours, org_slug: str) -> HttpResponse:
+def _tours_csv(tours, org_slug: str, viewer: Membership) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="tours-{org_slug}-{stamp}.csv"'
     writer = csv.writer(response)
     writer.writerow(["id", "employee", "employee_email", "team", "manager", "manager_email", "kind", "status",
                      "title", "start_date", "end_date", "cadence_months", "next_tour_plan", "updated_at"])
-    for tour in tours.iterator(chunk_size=500):
+    for tour in with_contact_consents(viewer, tours.iterator(chunk_size=500), lambda t: (t.employee, t.manager)):
         row = [
-            tour.pk, tour.employee.user.full_name, tour.employee.user.email, tour.employee.team,
-            tour.manager.user.full_name, tour.manager.user.email, tour.kind, tour.status,
+            tour.pk, tour.employee.user.full_name, email_visible_to(viewer, tour.employee) or "", tour.employee.team,
+            tour.manager.user.full_name, email_visible_to(viewer, tour.manager) or "", tour.kind, tour.status,
             tour.title, tour.start_date.isoformat(), tour.end_date.isoformat() if tour.end_date else "",
             tour.cadence_months, tour.next_tour_plan, tour.updated_at.isoformat(),
         ]
