@@ -55,6 +55,8 @@ JSON_FIELDS = {
     "tours.TourAmendment.diff": "computed from the bounded changes",
     "network_intel.IntelNoteRevision.changes": "the old and new values of a note's bounded fields and links",
     "alumni.ErasureRecord.kept": "counts of what was kept",
+    "alliance.IdempotentRequest.headers": "the few headers of the stored answer, written by the app from its own "
+                                          "response (alliance.idempotency), never from the request",
     "alumni.ExitInterview.answers": "one answer per question of the set (MAX_QUESTIONS_PER_SET), each choice "
                                     "one of the question's or a text of MAX_ANSWER_TEXT (alumni.services.interviews)",
 }
@@ -148,6 +150,7 @@ def _input_serializers() -> dict[str, type[serializers.BaseSerializer]]:
     for view in _our_api_views():
         for value in [*vars(sys.modules[view.__module__]).values(), *vars(view).values()]:
             if (isinstance(value, type) and issubclass(value, serializers.BaseSerializer)
+                    and not issubclass(value, serializers.ListSerializer)  # a list of a serializer found itself
                     and value.__module__.split(".")[0] in APPS):
                 candidates.add(value)
     inputs = {cls for cls in candidates if cls in requests or cls not in responses}
