@@ -14,7 +14,13 @@ from rest_framework.views import APIView
 
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.permissions import IsOrganizationHR
-from alliance.serializers import StrictCharField
+from alliance.serializers import (
+    InputSerializer,
+    OptionalChoiceOutputField,
+    StrictBooleanField,
+    StrictCharField,
+    no_input,
+)
 from alumni import rights, selectors, services
 from alumni.models import ExitKind, ExitProcess, ExitTask
 
@@ -26,6 +32,8 @@ class ExitOutputSerializer(serializers.ModelSerializer):
     tasks_done = serializers.IntegerField()
     interview_status = serializers.SerializerMethodField()
     leaver_step_done = serializers.SerializerMethodField()
+    rehire = OptionalChoiceOutputField(ExitProcess.Rehire.choices, help_text="Null until decided.")
+    outcome = OptionalChoiceOutputField(ExitProcess.Outcome.choices, help_text="Null until the exit completes.")
 
     class Meta:
         model = ExitProcess
@@ -54,7 +62,7 @@ class ExitFilterSet(UpdatedSinceFilterSet):
         fields = ["state", "kind", "member", "updated_since"]
 
 
-class ExitCreateInputSerializer(serializers.Serializer):
+class ExitCreateInputSerializer(InputSerializer):
     member = serializers.IntegerField(help_text="The id of the member who leaves.")
     kind = serializers.ChoiceField(choices=ExitKind.choices)
     last_working_day = serializers.DateField()
@@ -62,16 +70,16 @@ class ExitCreateInputSerializer(serializers.Serializer):
     hr_note = StrictCharField(required=False, allow_blank=True, default="")
 
 
-class ExitUpdateInputSerializer(serializers.Serializer):
+class ExitUpdateInputSerializer(InputSerializer):
     last_working_day = serializers.DateField(required=False)
     initiated_by = serializers.ChoiceField(choices=ExitProcess.InitiatedBy.choices, required=False)
     hr_note = StrictCharField(required=False, allow_blank=True)
-    good_standing = serializers.BooleanField(required=False, allow_null=True)
+    good_standing = StrictBooleanField(required=False, allow_null=True)
     rehire = serializers.ChoiceField(choices=[("", "Not decided"), *ExitProcess.Rehire.choices], required=False)
     rehire_reason = StrictCharField(required=False, allow_blank=True)
     alumni_tier = serializers.ChoiceField(choices=ExitProcess.Tier.choices, required=False)
-    regretted = serializers.BooleanField(required=False, allow_null=True)
-    alumni_despite = serializers.BooleanField(required=False)
+    regretted = StrictBooleanField(required=False, allow_null=True)
+    alumni_despite = StrictBooleanField(required=False)
     alumni_despite_note = StrictCharField(required=False, allow_blank=True)
 
 
@@ -144,7 +152,9 @@ class ExitCancelApi(APIView):
     queryset = ExitProcess.objects.none()
 
     def post(self, request, pk: int):
-        services.exit_cancel(process=_hr_exit(request, pk), by=request.member)
+        process = _hr_exit(request, pk)
+        no_input(request)
+        services.exit_cancel(process=process, by=request.member)
         return Response(_exit_out(request, pk))
 
 
@@ -190,6 +200,7 @@ class ExitTaskCompleteApi(APIView):
 
     def post(self, request, pk: int):
         task = rights.access_task(request.member, pk)
+        no_input(request)
         task = services.exit_task_complete(task=task, by=request.member)
         task = selectors.task_api_list(member=request.member).get(pk=task.pk)
         return Response(ExitTaskOutputSerializer(task).data)

@@ -8,7 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
-from alumni.models.network import BonusState, currency_validator
+from alliance.money import validate_currency
+from alumni.models.network import BonusState
 
 MAX_ESTIMATED_VALUE = 1_000_000_000_000
 MAX_REFERRAL_TEXT = 5_000
@@ -22,7 +23,7 @@ class Contribution(TenantModel):
     status_changed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="+")
     bonus_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    bonus_currency = models.CharField(max_length=3, blank=True)
+    bonus_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
     bonus_state = models.CharField(max_length=16, choices=BonusState.choices, default=BonusState.NOT_APPLICABLE)
     bonus_paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -104,7 +105,7 @@ class CustomerLead(Contribution):
     estimated_value = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_ESTIMATED_VALUE))])
-    currency = models.CharField(max_length=3, validators=[currency_validator])
+    currency = models.CharField(max_length=3, validators=[validate_currency])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     owner = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               help_text="Who follows the lead up in the organization.")

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.errors import NotAllowed
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictBooleanField, StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, own_contacts, validated_input
 from network_intel.models.companies import TAG_MAX_LENGTH
@@ -81,7 +81,7 @@ class FlatListField(serializers.ListField):
             raise ValidationError([str(m) for m in messages]) from error
 
 
-class IntelNoteInputSerializer(serializers.Serializer):
+class IntelNoteInputSerializer(InputSerializer):
     title = StrictCharField(max_length=200)
     body = StrictCharField(help_text="Markdown.")
     author = serializers.IntegerField(required=False, help_text="Only yourself: a note is its writer's own.")
@@ -185,8 +185,8 @@ class IntelNoteDetailApi(APIView):
         return Response(status=204)
 
 
-class UsefulInputSerializer(serializers.Serializer):
-    useful = serializers.BooleanField(required=False, default=True)
+class UsefulInputSerializer(InputSerializer):
+    useful = StrictBooleanField(required=False, default=True)
 
 
 class IntelNoteUsefulApi(APIView):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, DateTimeFilter, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictBooleanField, StrictCharField, no_input
 from tours import limits, selectors, services
 from tours.apis._common import _input, _visible_tour
 from tours.models import (
@@ -72,7 +72,7 @@ class CheckpointFilterSet(UpdatedSinceFilterSet):
         fields = ["tour", "status", "scheduled_after", "scheduled_before", "updated_since"]
 
 
-class CheckpointCreateInputSerializer(serializers.Serializer):
+class CheckpointCreateInputSerializer(InputSerializer):
     tour = serializers.IntegerField()
     scheduled_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(
@@ -82,7 +82,7 @@ class CheckpointCreateInputSerializer(serializers.Serializer):
     location = StrictCharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True, default="")
 
 
-class CheckpointUpdateInputSerializer(serializers.Serializer):
+class CheckpointUpdateInputSerializer(InputSerializer):
     employee_notes = StrictCharField(max_length=limits.NOTES_MAX,
                                            required=False, allow_blank=True, help_text="The employee only.")
     manager_notes = StrictCharField(max_length=limits.NOTES_MAX,
@@ -187,7 +187,7 @@ class CheckpointDetailApi(APIView):
         return _checkpoint_response(request, pk)
 
 
-class RescheduleInputSerializer(serializers.Serializer):
+class RescheduleInputSerializer(InputSerializer):
     scheduled_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(
         min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False
@@ -195,7 +195,7 @@ class RescheduleInputSerializer(serializers.Serializer):
     location = StrictCharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True)
 
 
-class NewActionItemSerializer(serializers.Serializer):
+class NewActionItemSerializer(InputSerializer):
     text = StrictCharField(max_length=limits.ITEM_TEXT_MAX)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
@@ -203,7 +203,7 @@ class NewActionItemSerializer(serializers.Serializer):
                                    help_text="When it is due; its owner is reminded the day after if it is open.")
 
 
-class RecordOutcomeInputSerializer(serializers.Serializer):
+class RecordOutcomeInputSerializer(InputSerializer):
     progress = serializers.ChoiceField(choices=Checkpoint.Progress.choices)
     manager_notes = StrictCharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True, default="")
     course_corrections = StrictCharField(max_length=limits.NOTES_MAX,
@@ -212,7 +212,7 @@ class RecordOutcomeInputSerializer(serializers.Serializer):
     action_items = NewActionItemSerializer(many=True, required=False, default=list)
 
 
-class AgendaItemInputSerializer(serializers.Serializer):
+class AgendaItemInputSerializer(InputSerializer):
     text = StrictCharField(max_length=limits.ITEM_TEXT_MAX)
 
 
@@ -224,7 +224,7 @@ class CheckpointActionApi(APIView):
 
     def post(self, request, pk: int):
         checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
-        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        data = _input(self.input_serializer, request) if self.input_serializer else no_input(request)
         self.perform(request, checkpoint, data)
         return _checkpoint_response(request, pk)
 
@@ -302,8 +302,8 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
         return _checkpoint_response(request, pk, status_code=201)
 
 
-class AgendaItemUpdateInputSerializer(serializers.Serializer):
-    discussed = serializers.BooleanField(required=False, help_text="Either participant, any time.")
+class AgendaItemUpdateInputSerializer(InputSerializer):
+    discussed = StrictBooleanField(required=False, help_text="Either participant, any time.")
     text = StrictCharField(required=False, max_length=500,
                                  help_text="Its author only, until the conversation starts.")
 
@@ -313,8 +313,8 @@ class AgendaItemUpdateInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ActionItemUpdateInputSerializer(serializers.Serializer):
-    done = serializers.BooleanField()
+class ActionItemUpdateInputSerializer(InputSerializer):
+    done = StrictBooleanField()
 
 
 class AgendaItemDetailApi(APIView):
