@@ -304,7 +304,7 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
 
 class AgendaItemUpdateInputSerializer(InputSerializer):
     discussed = StrictBooleanField(required=False, help_text="Either participant, any time.")
-    text = StrictCharField(required=False, max_length=500,
+    text = StrictCharField(required=False, max_length=limits.ITEM_TEXT_MAX,
                                  help_text="Its author only, until the conversation starts.")
 
     def validate(self, attrs):

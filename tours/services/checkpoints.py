@@ -15,7 +15,7 @@ from django.utils import timezone
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.services import check_text_bounds, full_clean_or_raise
-from tours import rights
+from tours import limits, rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
     LATEST_DATE,
@@ -293,8 +293,8 @@ def checkpoint_record_outcome(
         owner_id = raw.get("owner")
         if not text:
             continue
-        if len(text) > 500:
-            raise ApplicationError("An action item has at most 500 characters.",
+        if len(text) > limits.ITEM_TEXT_MAX:
+            raise ApplicationError(f"An action item has at most {limits.ITEM_TEXT_MAX} characters.",
                                    field_errors={"action_items": [f"Item {index + 1} is too long."]})
         try:
             owner_id = None if owner_id in (None, "") else int(owner_id)
@@ -380,9 +380,9 @@ def agenda_item_add(*, checkpoint: Checkpoint, by: Membership, text: str) -> Age
     text = (text or "").strip()
     if not text:
         raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
-    if len(text) > 500:
-        raise ApplicationError("Keep a talking point under 500 characters.",
-                               field_errors={"text": ["At most 500 characters."]})
+    if len(text) > limits.ITEM_TEXT_MAX:
+        raise ApplicationError(f"Keep a talking point to {limits.ITEM_TEXT_MAX} characters.",
+                               field_errors={"text": [f"At most {limits.ITEM_TEXT_MAX} characters."]})
     item = AgendaItem.objects.create(
         organization_id=checkpoint.organization_id, checkpoint=checkpoint, text=text, added_by=by
     )
@@ -406,9 +406,9 @@ def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaIt
     text = (text or "").strip()
     if not text:
         raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
-    if len(text) > 500:
-        raise ApplicationError("Keep a talking point under 500 characters.",
-                               field_errors={"text": ["At most 500 characters."]})
+    if len(text) > limits.ITEM_TEXT_MAX:
+        raise ApplicationError(f"Keep a talking point to {limits.ITEM_TEXT_MAX} characters.",
+                               field_errors={"text": [f"At most {limits.ITEM_TEXT_MAX} characters."]})
     if text != item.text:
         item.text = text
         item.save(update_fields=["text", "updated_at"])
