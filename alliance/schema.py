@@ -99,8 +99,17 @@ def _document_idempotency(operation: dict) -> None:
         "This `Idempotency-Key` was used for another request; nothing was done.", VALIDATION_ERROR)
 
 
+def _refuse_unknown_fields(schemas: dict) -> None:
+    """Every write refuses a field it does not take (alliance.serializers.InputSerializer): each request
+    body's object says ``additionalProperties: false``."""
+    for name, schema in schemas.items():
+        if name.endswith("Request") and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+
+
 def document_error_responses(result: dict, generator, request, public) -> dict:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _refuse_unknown_fields(schemas)
     schemas.update(_COMPONENTS)
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
@@ -150,7 +159,13 @@ def _document_versions(operation: dict, method: str) -> None:
 class AutoSchema(openapi.AutoSchema):
     """The API's views validate a PATCH body with its serializer as declared (the fields one may
     leave out are optional there), not with DRF's ``partial=True``: so the schema must not mark
-    every field of a PATCH body optional (``done`` and ``discussed`` are required)."""
+    every field of a PATCH body optional (``done`` and ``discussed`` are required).
+
+    Only a GET of a list answers a page: a write on a list's path (adding receipts) answers what it
+    made, a plain list, and the schema says so."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)

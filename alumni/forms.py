@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 
+from alliance import money
 from alliance.models import Membership
 from alliance.people import person_label
 from alumni.limits import (
@@ -207,6 +208,9 @@ class NetworkSettingsForm(forms.Form):
         choices=AlumniNoteReach.choices, required=False, label="Alumni feedback and intel notes may reach",
         help_text="The widest audience an alumnus may choose for what they share (invest: intel notes too).")
 
+    def clean_bonus_currency(self) -> str:
+        return money.clean_currency(self.cleaned_data.get("bonus_currency"))
+
     @classmethod
     def initial_for(cls, settings) -> dict:
         return {name: getattr(settings, name) for name in cls.base_fields}
@@ -279,6 +283,10 @@ class LeadForm(forms.Form):
                                          max_value=Decimal(MAX_ESTIMATED_VALUE), decimal_places=2, max_digits=16)
     currency = forms.CharField(max_length=3, min_length=3, required=False,
                                help_text="Three letters, e.g. EUR; the organization's currency when empty.")
+
+    def clean_currency(self) -> str:
+        code = self.cleaned_data.get("currency")
+        return money.clean_currency(code) if code else ""
 
 
 class StatusForm(forms.Form):

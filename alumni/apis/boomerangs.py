@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from alliance.apis import UpdatedSinceFilterSet
 from alliance.models import Membership
 from alliance.permissions import IsOrganizationHR
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictCharField
 from alumni import rights, selectors, services
 from alumni.models import MAX_REFERRAL_TEXT, Boomerang
 from tours import services as tour_services
@@ -40,7 +40,7 @@ class BoomerangFilterSet(UpdatedSinceFilterSet):
         fields = ["state", "updated_since"]
 
 
-class RehireInputSerializer(serializers.Serializer):
+class RehireInputSerializer(InputSerializer):
     member = serializers.IntegerField(help_text="The alumnus's membership id.")
     role = serializers.ChoiceField(choices=[(r, Membership.Role(r).label) for r in services.REHIRE_ROLES])
     manager = serializers.IntegerField(help_text="An active manager, HR person or administrator.")
@@ -55,7 +55,7 @@ class RehireInputSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class DeclineInputSerializer(serializers.Serializer):
+class DeclineInputSerializer(InputSerializer):
     decline_note = StrictCharField(max_length=MAX_REFERRAL_TEXT)
 
 

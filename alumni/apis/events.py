@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import DateTimeFilter, UpdatedSinceFilterSet
 from alliance.models import Organization
-from alliance.serializers import StrictCharField
+from alliance.serializers import OptionalChoiceOutputField, OptionalURLOutputField, StrictCharField, no_input
 from alumni import rights, selectors, services
 from alumni.apis._common import GatedListMixin
 from alumni.models import AlumniEvent, EventRsvp
@@ -19,7 +19,8 @@ from alumni.selectors import network_settings
 class EventOutputSerializer(serializers.ModelSerializer):
     going = serializers.IntegerField(help_text="Seats taken.")
     waiting = serializers.IntegerField(help_text="People on the waiting list.")
-    my_state = StrictCharField(help_text="The caller's answer: `going`, `waiting`, `cancelled`, or empty (none).")
+    link = OptionalURLOutputField(help_text="For an online event; null when it has none.")
+    my_state = OptionalChoiceOutputField(EventRsvp.State.choices, help_text="The caller's answer; null when none.")
     cancelled = serializers.SerializerMethodField()
 
     class Meta:
@@ -92,6 +93,7 @@ class EventRsvpApi(APIView):
         event = rights.access_event(request.member, settings, pk)
         before = selectors.rsvp_of(event, request.member)
         created = before is None or before.state == EventRsvp.State.CANCELLED
+        no_input(request)
         rsvp = services.event_rsvp(event=event, by=request.member)
         return Response(_rsvp_out(request, rsvp), status=201 if created else 200)
 
@@ -105,5 +107,6 @@ class EventCancelRsvpApi(APIView):
     def post(self, request, pk: int):
         settings = network_settings(Organization.objects.get(pk=request.member.organization_id))
         event = rights.access_event(request.member, settings, pk)
+        no_input(request)
         rsvp = services.event_rsvp_cancel(event=event, by=request.member)
         return Response(_rsvp_out(request, rsvp))

@@ -15,7 +15,15 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
-from alliance.serializers import PeopleListSerializer, StrictCharField, VisibleEmailField
+from alliance.serializers import (
+    InputSerializer,
+    OptionalChoiceOutputField,
+    PeopleListSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    VisibleEmailField,
+    no_input,
+)
 from alumni import rights, selectors, services
 from alumni.limits import MAX_EXIT_NOTE
 from alumni.models import ExitKind, ExitProcess, ExitTask
@@ -29,6 +37,8 @@ class ExitOutputSerializer(serializers.ModelSerializer):
     tasks_done = serializers.IntegerField()
     interview_status = serializers.SerializerMethodField()
     leaver_step_done = serializers.SerializerMethodField()
+    rehire = OptionalChoiceOutputField(ExitProcess.Rehire.choices, help_text="Null until decided.")
+    outcome = OptionalChoiceOutputField(ExitProcess.Outcome.choices, help_text="Null until the exit completes.")
 
     class Meta:
         model = ExitProcess
@@ -58,7 +68,7 @@ class ExitFilterSet(UpdatedSinceFilterSet):
         fields = ["state", "kind", "member", "updated_since"]
 
 
-class ExitCreateInputSerializer(serializers.Serializer):
+class ExitCreateInputSerializer(InputSerializer):
     member = serializers.IntegerField(help_text="The id of the member who leaves.")
     kind = serializers.ChoiceField(choices=ExitKind.choices)
     last_working_day = serializers.DateField()
@@ -66,16 +76,16 @@ class ExitCreateInputSerializer(serializers.Serializer):
     hr_note = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True, default="")
 
 
-class ExitUpdateInputSerializer(serializers.Serializer):
+class ExitUpdateInputSerializer(InputSerializer):
     last_working_day = serializers.DateField(required=False)
     initiated_by = serializers.ChoiceField(choices=ExitProcess.InitiatedBy.choices, required=False)
     hr_note = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True)
-    good_standing = serializers.BooleanField(required=False, allow_null=True)
+    good_standing = StrictBooleanField(required=False, allow_null=True)
     rehire = serializers.ChoiceField(choices=[("", "Not decided"), *ExitProcess.Rehire.choices], required=False)
     rehire_reason = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True)
     alumni_tier = serializers.ChoiceField(choices=ExitProcess.Tier.choices, required=False)
-    regretted = serializers.BooleanField(required=False, allow_null=True)
-    alumni_despite = serializers.BooleanField(required=False)
+    regretted = StrictBooleanField(required=False, allow_null=True)
+    alumni_despite = StrictBooleanField(required=False)
     alumni_despite_note = StrictCharField(max_length=MAX_EXIT_NOTE, required=False, allow_blank=True)
 
 
@@ -148,7 +158,9 @@ class ExitCancelApi(APIView):
     queryset = ExitProcess.objects.none()
 
     def post(self, request, pk: int):
-        services.exit_cancel(process=_hr_exit(request, pk), by=request.member)
+        process = _hr_exit(request, pk)
+        no_input(request)
+        services.exit_cancel(process=process, by=request.member)
         return Response(_exit_out(request, pk))
 
 
@@ -195,6 +207,7 @@ class ExitTaskCompleteApi(APIView):
 
     def post(self, request, pk: int):
         task = rights.access_task(request.member, pk)
+        no_input(request)
         task = services.exit_task_complete(task=task, by=request.member)
         task = selectors.task_api_list(member=request.member).get(pk=task.pk)
         return Response(ExitTaskOutputSerializer(task, context={"request": request}).data)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictCharField, no_input
 from alumni import rights, selectors, services
 from alumni.apis._common import _network
 from alumni.models import MAX_OPENING_TEXT, Opening
@@ -31,14 +31,14 @@ class OpeningFilterSet(UpdatedSinceFilterSet):
         fields = ["state", "updated_since"]
 
 
-class OpeningInputSerializer(serializers.Serializer):
+class OpeningInputSerializer(InputSerializer):
     title = StrictCharField(max_length=200)
     team = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
     location = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     description = StrictCharField(max_length=MAX_OPENING_TEXT)
 
 
-class OpeningUpdateInputSerializer(serializers.Serializer):
+class OpeningUpdateInputSerializer(InputSerializer):
     title = StrictCharField(max_length=200, required=False)
     team = StrictCharField(max_length=100, required=False, allow_blank=True)
     location = StrictCharField(max_length=200, required=False, allow_blank=True)
@@ -101,5 +101,7 @@ class OpeningCloseApi(APIView):
     queryset = Opening.objects.none()
 
     def post(self, request, pk: int):
-        opening = services.opening_close(by=request.member, opening=_opening(request, pk))
+        opening = _opening(request, pk)
+        no_input(request)
+        opening = services.opening_close(by=request.member, opening=opening)
         return Response(OpeningOutputSerializer(opening).data)

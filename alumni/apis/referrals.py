@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -13,11 +14,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance import uploads
+from alliance import money, uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.limits import EMAIL_MAX
 from alliance.parsers import DepthLimitedJSONParser
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictCharField, no_input
 from alumni import rights, selectors, services
 from alumni.models import MAX_ESTIMATED_VALUE, MAX_REFERRAL_TEXT, BonusState, CustomerLead, Opening, Referral
 
@@ -44,7 +45,7 @@ class ReferralFilterSet(UpdatedSinceFilterSet):
         fields = ["status", "bonus_state", "updated_since"]
 
 
-class ReferralCreateInputSerializer(serializers.Serializer):
+class ReferralCreateInputSerializer(InputSerializer):
     candidate_name = StrictCharField(max_length=200)
     candidate_email = serializers.EmailField(max_length=EMAIL_MAX)
     role = StrictCharField(max_length=200, required=False, allow_blank=True, default="",
@@ -56,7 +57,7 @@ class ReferralCreateInputSerializer(serializers.Serializer):
                                help_text="Their CV (multipart/form-data): PDF, DOCX or ODT, checked by its content.")
 
 
-class StatusInputSerializer(serializers.Serializer):
+class StatusInputSerializer(InputSerializer):
     status = StrictCharField(max_length=20)
     note = StrictCharField(max_length=MAX_REFERRAL_TEXT, required=False, allow_blank=True, default="")
 
@@ -123,7 +124,9 @@ class ReferralBonusPaidApi(APIView):
     queryset = Referral.objects.none()
 
     def post(self, request, pk: int):
-        services.referral_bonus_paid(referral=rights.access_referral(request.member, pk), by=request.member)
+        referral = rights.access_referral(request.member, pk)
+        no_input(request)
+        services.referral_bonus_paid(referral=referral, by=request.member)
         return Response(ReferralOutputSerializer(rights.access_referral(request.member, pk)).data)
 
 
@@ -149,18 +152,25 @@ class LeadFilterSet(UpdatedSinceFilterSet):
         fields = ["status", "owner", "updated_since"]
 
 
-class LeadCreateInputSerializer(serializers.Serializer):
+class LeadCreateInputSerializer(InputSerializer):
     company = StrictCharField(max_length=200)
     contact_name = StrictCharField(max_length=200)
     contact_email = serializers.EmailField(max_length=EMAIL_MAX, required=False, allow_blank=True, default="")
     need = StrictCharField(max_length=MAX_REFERRAL_TEXT)
     estimated_value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True,
                                                min_value=Decimal("0"), max_value=Decimal(MAX_ESTIMATED_VALUE))
-    currency = serializers.RegexField(r"^[A-Z]{3}$", max_length=3, required=False, allow_blank=True, default="",
-                                      help_text="ISO 4217; the organization's currency when left out.")
+    currency = StrictCharField(required=False, allow_blank=True, default="", max_length=3,
+                               help_text="The ISO 4217 code of a currency of money (not XXX, XTS, metals or "
+                                         "fund codes); the organization's currency when left out.")
+
+    def validate_currency(self, value: str) -> str:
+        try:
+            return money.clean_currency(value) if value else ""
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages[0]) from None
 
 
-class OwnerInputSerializer(serializers.Serializer):
+class OwnerInputSerializer(InputSerializer):
     owner = serializers.IntegerField(allow_null=True, help_text="An active member's id, or null for nobody.")
 
 
@@ -234,7 +244,9 @@ class LeadBonusPaidApi(APIView):
     queryset = CustomerLead.objects.none()
 
     def post(self, request, pk: int):
-        services.lead_bonus_paid(lead=rights.access_lead(request.member, pk), by=request.member)
+        lead = rights.access_lead(request.member, pk)
+        no_input(request)
+        services.lead_bonus_paid(lead=lead, by=request.member)
         return Response(LeadOutputSerializer(rights.access_lead(request.member, pk)).data)
 
 

@@ -60,7 +60,6 @@ from alumni.models.network import (
     BonusFor,
     BonusState,
     InvestmentLevel,
-    currency_validator,
 )
 from alumni.models.news import (
     MAX_NEWS_BODY,
@@ -140,5 +139,4 @@ __all__ = [
     "SCALE_MAX",
     "SCALE_MIN",
     "Visibility",
-    "currency_validator",
 ]

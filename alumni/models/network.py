@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from alliance.models import TenantModel
+from alliance.money import validate_currency
 
 MAX_BONUS = 1_000_000
 
@@ -47,9 +48,6 @@ class AlumniNoteReach(models.TextChoices):
     ORGANIZATION = "organization", "Everyone in the organization"
 
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code, e.g. EUR.")
-
-
 class AlumniSettings(TenantModel):
     """The organization's alumni network: its investment level and its referral-bonus policy.
 
@@ -67,7 +65,7 @@ class AlumniSettings(TenantModel):
     lead_bonus_amount = models.DecimalField(
         max_digits=12, decimal_places=2, default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_BONUS))])
-    bonus_currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    bonus_currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     retention_days = models.PositiveSmallIntegerField(
         null=True, blank=True,
         validators=[MinValueValidator(MIN_RETENTION_DAYS), MaxValueValidator(MAX_RETENTION_DAYS)],

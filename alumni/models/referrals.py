@@ -9,8 +9,9 @@ from django.db import models
 
 from alliance.fields import BoundedTextField
 from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alliance.money import validate_currency
 from alumni.limits import MAX_REFERRAL_TEXT
-from alumni.models.network import BonusState, currency_validator
+from alumni.models.network import BonusState
 
 MAX_ESTIMATED_VALUE = 1_000_000_000_000
 
@@ -23,7 +24,7 @@ class Contribution(TenantModel):
     status_changed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                           related_name="+")
     bonus_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    bonus_currency = models.CharField(max_length=3, blank=True)
+    bonus_currency = models.CharField(max_length=3, blank=True, validators=[validate_currency])
     bonus_state = models.CharField(max_length=16, choices=BonusState.choices, default=BonusState.NOT_APPLICABLE)
     bonus_paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -105,7 +106,7 @@ class CustomerLead(Contribution):
     estimated_value = models.DecimalField(
         max_digits=16, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal(MAX_ESTIMATED_VALUE))])
-    currency = models.CharField(max_length=3, validators=[currency_validator])
+    currency = models.CharField(max_length=3, validators=[validate_currency])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     owner = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                               help_text="Who follows the lead up in the organization.")

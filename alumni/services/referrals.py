@@ -17,7 +17,7 @@ from alliance.services import (
 )
 from alumni import rights
 from alumni.models import BonusFor, BonusState, CustomerLead, Opening, Referral
-from alumni.services._common import _field_error, _settings, _with_stored
+from alumni.services._common import _currency, _field_error, _settings, _with_stored
 from alumni.services.openings import _open_opening
 
 # Notification kinds of the network (registered in alumni/reminders.py, each with its builder).
@@ -114,7 +114,8 @@ def lead_create(*, by: Membership, company: str, contact_name: str, contact_emai
                         "need": need}, ("company", "contact_name", "contact_email", "need"))
     lead = CustomerLead(organization_id=by.organization_id, submitter=by, submitter_was_alumnus=rights.is_alumnus(by),
                         estimated_value=estimated_value,
-                        currency=(currency or "").strip().upper() or by.organization.currency, **text)
+                        currency=_currency(currency) if (currency or "").strip() else by.organization.currency,
+                        **text)
     full_clean_or_raise(lead, exclude=["organization", "submitter"])
     lead.save()
     return lead

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import UpdatedSinceFilterSet
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictBooleanField, StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import validated_input
 from network_intel.models.companies import Company, Tag
@@ -36,12 +36,12 @@ class CompanyFilterSet(UpdatedSinceFilterSet):
         return queryset.filter(pk__in=ids)
 
 
-class CompanyCreateInputSerializer(serializers.Serializer):
+class CompanyCreateInputSerializer(InputSerializer):
     name = StrictCharField(max_length=200)
     domain = StrictCharField(max_length=253, required=False, allow_blank=True, default="")
     industry = StrictCharField(max_length=100, required=False, allow_blank=True, default="")
-    allow_similar = serializers.BooleanField(required=False, default=False,
-                                             help_text="Add it although similar companies exist.")
+    allow_similar = StrictBooleanField(required=False, default=False,
+                                       help_text="Add it although similar companies exist.")
 
 
 @extend_schema_view(
@@ -71,7 +71,7 @@ class CompanyDetailApi(APIView):
         return Response(CompanyOutputSerializer(rights.access_company(request.member, pk)).data)
 
 
-class MergeInputSerializer(serializers.Serializer):
+class MergeInputSerializer(InputSerializer):
     into = serializers.IntegerField(help_text="The company that stays.")
 
 

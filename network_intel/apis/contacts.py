@@ -15,7 +15,7 @@ from alliance.apis import UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
 from alliance.limits import EMAIL_MAX
 from alliance.models import Membership
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, validated_input
 from network_intel.apis.companies import CompanyOutputSerializer
@@ -40,7 +40,7 @@ class ContactOutputSerializer(serializers.ModelSerializer):
 STRENGTHS = {s.name.lower(): s.value for s in Contact.Strength}
 
 
-class ContactInputSerializer(serializers.Serializer):
+class ContactInputSerializer(InputSerializer):
     name = StrictCharField(max_length=200)
     company = serializers.IntegerField()
     title = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
@@ -188,7 +188,7 @@ class IntroductionOutputSerializer(serializers.ModelSerializer):
         return None
 
 
-class IntroductionInputSerializer(serializers.Serializer):
+class IntroductionInputSerializer(InputSerializer):
     contact = serializers.IntegerField()
     message = StrictCharField(max_length=MESSAGE_MAX)
 
@@ -227,7 +227,7 @@ class IntroductionListApi(generics.ListAPIView):
         return Response(IntroductionOutputSerializer(introduction, context={"request": request}).data, status=201)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(InputSerializer):
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=MESSAGE_MAX)
 
 

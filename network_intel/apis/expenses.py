@@ -16,7 +16,7 @@ from alliance import uploads
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
 from alliance.parsers import DepthLimitedJSONParser
-from alliance.serializers import BoundedListField, StrictCharField
+from alliance.serializers import BoundedListField, InputSerializer, StrictBooleanField, StrictCharField, no_input
 from network_intel import rights, selectors, services
 from network_intel.apis._common import MAX_MONEY, money_input, own_contacts, validated_input
 from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, MET_NAMES_MAX, PURPOSE_MAX, REFUSAL_MAX_LENGTH
@@ -55,7 +55,7 @@ class ExpenseFilterSet(UpdatedSinceFilterSet):
         fields = ["state", "member", "updated_since"]
 
 
-class ExpenseInputSerializer(serializers.Serializer):
+class ExpenseInputSerializer(InputSerializer):
     spent_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=ExpenseKind.choices)
     merchant = StrictCharField(max_length=MERCHANT_MAX_LENGTH)
@@ -70,7 +70,7 @@ class ExpenseInputSerializer(serializers.Serializer):
                                 default=list, max_length=CONTACTS_MAX, help_text="Ids of your own contacts you met.")
     met_names = StrictCharField(max_length=MET_NAMES_MAX, required=False, allow_blank=True, default="",
                                 help_text="People not among your contacts, one per line: name, company.")
-    submit = serializers.BooleanField(required=False, default=False, help_text="Submit it for approval at once.")
+    submit = StrictBooleanField(required=False, default=False, help_text="Submit it for approval at once.")
     receipts = serializers.ListField(child=serializers.FileField(), required=False, default=list,
                                      max_length=services.MAX_RECEIPTS,
                                      help_text="PDF, JPEG, PNG, HEIC or WebP files, up to 10 MB each "
@@ -110,7 +110,7 @@ class ExpenseListApi(generics.ListAPIView):
         return _expense_response(request, expense.pk, status=201)
 
 
-class ExpenseUpdateInputSerializer(serializers.Serializer):
+class ExpenseUpdateInputSerializer(InputSerializer):
     """The fields of a draft its member may change; each one left out stays as it is."""
 
     spent_on = serializers.DateField(required=False)
@@ -151,18 +151,18 @@ class ExpenseDetailApi(VersionedResourceMixin, APIView):
         return Response(status=204)
 
 
-class ApproveInputSerializer(serializers.Serializer):
-    acknowledge_over_budget = serializers.BooleanField(required=False, default=False,
-                                                       help_text="Soft cap: approve although over the budget.")
-    not_duplicate = serializers.BooleanField(required=False, default=False,
-                                             help_text="Confirm a flagged expense is not a duplicate.")
+class ApproveInputSerializer(InputSerializer):
+    acknowledge_over_budget = StrictBooleanField(required=False, default=False,
+                                                 help_text="Soft cap: approve although over the budget.")
+    not_duplicate = StrictBooleanField(required=False, default=False,
+                                       help_text="Confirm a flagged expense is not a duplicate.")
 
 
-class RefuseInputSerializer(serializers.Serializer):
+class RefuseInputSerializer(InputSerializer):
     reason = StrictCharField(max_length=REFUSAL_MAX_LENGTH, help_text="The member sees it.")
 
 
-class LinkNoteInputSerializer(serializers.Serializer):
+class LinkNoteInputSerializer(InputSerializer):
     note = serializers.IntegerField(min_value=1, max_value=2**62, help_text="The id of an intel note you wrote, "
                                                                             "shared with your team at least.")
 
@@ -178,7 +178,7 @@ class ExpenseActionApi(APIView):
 
     def post(self, request, pk: int):
         expense = rights.access_expense(request.member, pk)
-        data = validated_input(self.input_serializer, request) if self.input_serializer else {}
+        data = validated_input(self.input_serializer, request) if self.input_serializer else no_input(request)
         self.perform(request, expense, data)
         return _expense_response(request, pk)
 
@@ -266,7 +266,7 @@ class ReceiptOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "expense", "original_name", "content_type", "size", "sha256", "created_at", "updated_at"]
 
 
-class ReceiptInputSerializer(serializers.Serializer):
+class ReceiptInputSerializer(InputSerializer):
     receipts = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=services.MAX_RECEIPTS,
                                      help_text="PDF, JPEG, PNG, HEIC or WebP files, up to 10 MB each.")
 
@@ -274,6 +274,8 @@ class ReceiptInputSerializer(serializers.Serializer):
 @extend_schema_view(
     get=extend_schema(summary="List an expense's receipts", responses=ReceiptOutputSerializer(many=True)),
     post=extend_schema(summary="Add receipts to a draft or submitted expense (the member; multipart/form-data)",
+                       description="Answers the receipts added, as a list (not a page), like the upload "
+                                   "that logs an expense answers the expense.",
                        request={"multipart/form-data": ReceiptInputSerializer},
                        responses={201: ReceiptOutputSerializer(many=True)}),
 )
@@ -290,9 +292,9 @@ class ReceiptListApi(generics.ListAPIView):
 
     def post(self, request, pk: int):
         expense = rights.access_expense(request.member, pk)
-        files = request.FILES.getlist("receipts")
-        if not files:
+        if not request.FILES.getlist("receipts"):
             raise ValidationError({"receipts": ["Attach at least one file (multipart/form-data)."]})
+        files = validated_input(ReceiptInputSerializer, request)["receipts"]
         added = services.receipts_add(by=request.member, expense=expense, files=files)
         return Response(ReceiptOutputSerializer(added, many=True).data, status=201)
 

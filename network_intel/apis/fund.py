@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from alliance.etags import VersionedResourceMixin
 from alliance.models import Membership
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictBooleanField, StrictCharField
 from network_intel import rights, selectors, services
 from network_intel.apis._common import money_input, validated_input
 from network_intel.models.fund import FundPolicy
@@ -42,13 +42,13 @@ class PolicyOutputSerializer(serializers.ModelSerializer):
         return OverrideOutputSerializer(self.context["overrides"], many=True).data
 
 
-class PolicyInputSerializer(serializers.Serializer):
+class PolicyInputSerializer(InputSerializer):
     period = serializers.ChoiceField(choices=FundPolicy.Period.choices, required=False)
     amount = money_input(min_value=0, required=False)
     per_expense_max = money_input(min_value=0, required=False, allow_null=True)
     receipt_required_above = money_input(min_value=0, required=False)
     cap_mode = serializers.ChoiceField(choices=FundPolicy.CapMode.choices, required=False)
-    rollover = serializers.BooleanField(required=False)
+    rollover = StrictBooleanField(required=False)
     report_back_days = serializers.IntegerField(min_value=1, max_value=60, required=False)
 
 

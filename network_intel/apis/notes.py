@@ -16,7 +16,14 @@ from rest_framework.views import APIView
 from alliance.apis import IdFilter, UpdatedSinceFilterSet
 from alliance.errors import NotAllowed
 from alliance.etags import VersionedResourceMixin
-from alliance.serializers import BoundedListField, PeopleListSerializer, StrictCharField, VisibleEmailField
+from alliance.serializers import (
+    BoundedListField,
+    InputSerializer,
+    PeopleListSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    VisibleEmailField,
+)
 from network_intel import rights, selectors, services
 from network_intel.apis._common import org_companies, own_contacts, validated_input
 from network_intel.limits import (
@@ -86,7 +93,7 @@ class FlatListField(BoundedListField):
             raise ValidationError([str(m) for m in messages]) from error
 
 
-class IntelNoteInputSerializer(serializers.Serializer):
+class IntelNoteInputSerializer(InputSerializer):
     title = StrictCharField(max_length=TITLE_MAX)
     body = StrictCharField(max_length=NOTE_BODY_MAX, help_text="Markdown.")
     author = serializers.IntegerField(required=False, help_text="Only yourself: a note is its writer's own.")
@@ -193,8 +200,8 @@ class IntelNoteDetailApi(VersionedResourceMixin, APIView):
         return Response(status=204)
 
 
-class UsefulInputSerializer(serializers.Serializer):
-    useful = serializers.BooleanField(required=False, default=True)
+class UsefulInputSerializer(InputSerializer):
+    useful = StrictBooleanField(required=False, default=True)
 
 
 class IntelNoteUsefulApi(APIView):

@@ -170,7 +170,8 @@ def test_an_object_nested_just_within_the_limit_is_read(hr, api_for):
     for _ in range(MAX_JSON_DEPTH - 2):  # the body around it is one level more
         nested = {"x": nested}
     response = api_for(hr).post_json("/api/v1/programs/", {"name": "Deep", "duration_months": 6, "extra": nested})
-    assert response.status_code == 201, response.content
+    # Read (not refused for its depth), then refused as a field programs do not take.
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["extra"], response.content
 
 
 def test_a_body_over_the_upload_limit_is_a_json_413(hr, api_for, settings):
@@ -216,7 +217,9 @@ def test_a_nul_character_in_a_query_parameter_is_a_400_on_pages_and_the_api(clie
     assert client_for(hr).get(f"/o/{hr.organization.slug}/members/?q=abc").status_code == 200
 
 
-def _api_serializer_fields():
+def _api_serializers():
+    """Every serializer class the apps' API modules define (``apis.py``, or each module of an ``apis/``
+    package)."""
     import importlib
     import inspect
     import pkgutil
@@ -227,17 +230,36 @@ def _api_serializer_fields():
     for config in apps.get_app_configs():
         if not config.path.startswith(str(__import__("pathlib").Path(__file__).resolve().parents[2])):
             continue  # our apps only
-        names = [f"{config.name}.{info.name}" for info in pkgutil.iter_modules([config.path])
-                 if info.name.endswith("apis")]
+        names = []
+        for info in pkgutil.iter_modules([config.path]):
+            if info.name.endswith("apis"):
+                names.append(f"{config.name}.{info.name}")
+                if info.ispkg:
+                    package = importlib.import_module(f"{config.name}.{info.name}")
+                    names += [f"{package.__name__}.{sub.name}" for sub in pkgutil.iter_modules(package.__path__)]
         for name in names:
             module = importlib.import_module(name)
             for cls in vars(module).values():
                 if inspect.isclass(cls) and issubclass(cls, serializers.Serializer) and cls.__module__ == name:
-                    for field_name, field in cls._declared_fields.items():
-                        fields = [field, getattr(field, "child", None)]
-                        for item in fields:
-                            if item is not None and not item.read_only:
-                                yield f"{name}.{cls.__name__}.{field_name}", item
+                    yield f"{name}.{cls.__name__}", cls
+
+
+def _api_serializer_fields(base=None):
+    for name, cls in _api_serializers():
+        if base is not None and not issubclass(cls, base):
+            continue
+        for field_name, field in cls._declared_fields.items():
+            fields = [field, getattr(field, "child", None)]
+            for item in fields:
+                if item is not None and not item.read_only:
+                    yield f"{name}.{field_name}", item
+
+
+def test_the_sweeps_see_every_api_module():
+    names = {name for name, _cls in _api_serializers()}
+    assert "alumni.apis.referrals.LeadCreateInputSerializer" in names
+    assert "tours.apis.checkpoints.AgendaItemInputSerializer" in names
+    assert "alliance.apis.MemberOutputSerializer" in names
 
 
 def test_every_text_field_of_the_api_input_takes_only_strings():
@@ -245,6 +267,29 @@ def test_every_text_field_of_the_api_input_takes_only_strings():
     from rest_framework import serializers
 
     loose = [name for name, field in _api_serializer_fields() if type(field) is serializers.CharField]
+    assert loose == []
+
+
+def test_every_input_of_the_api_refuses_unknown_fields():
+    """A write's body, and every object nested in one, is an InputSerializer: an unknown field is a 400."""
+    from alliance.serializers import InputSerializer
+
+    loose = [name for name, cls in _api_serializers()
+             if ("Input" in name.rsplit(".", 1)[1] or name.endswith("NewActionItemSerializer"))
+             and not issubclass(cls, InputSerializer)]
+    assert loose == []
+    bodies = {name for name, cls in _api_serializers() if issubclass(cls, InputSerializer)}
+    assert len(bodies) >= 40
+
+
+def test_every_boolean_of_the_api_input_takes_only_true_or_false():
+    """DRF's BooleanField takes 0, 1, "yes", "on"…; the schema says boolean."""
+    from rest_framework import serializers
+
+    from alliance.serializers import InputSerializer
+
+    loose = [name for name, field in _api_serializer_fields(InputSerializer)
+             if type(field) is serializers.BooleanField]
     assert loose == []
 
 

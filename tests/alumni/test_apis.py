@@ -3,12 +3,17 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from alliance import tenancy
-from alumni.models import ExitProcess, ExitTask
+from alliance.errors import ApplicationError
+from alumni import services
+from alumni.models import AlumniSettings, CustomerLead, ExitProcess, ExitTask
 from tests.alliance.factories import MembershipFactory
 from tests.alumni.conftest import start
+from tests.alumni.engage import event
+from tests.alumni.network import set_level
 
 
 def _post(api, path, data=None):
@@ -85,3 +90,94 @@ def test_exit_lists_run_a_constant_number_of_queries(org, hr, checklist, api_for
         assert len(api.get("/api/v1/exits/").json()["results"]) == 6
     with django_assert_num_queries(4):
         assert len(api.get("/api/v1/exit-tasks/").json()["results"]) == 18
+
+
+# --- Schema conformance (issue #22, item 11) and money currencies (item 9) ---------------------------------
+
+def test_an_exit_answers_null_for_a_rehire_and_an_outcome_not_decided(org, hr, long_employee, checklist, api_for):
+    """They were ``""``, outside the enums the schema gives."""
+    process = start(hr, long_employee)
+    api = api_for(hr)
+    body = api.get(f"/api/v1/exits/{process.pk}/").json()
+    assert body["rehire"] is None and body["outcome"] is None
+    assert api.get("/api/v1/exits/").json()["results"][0]["rehire"] is None
+    decided = api.patch_json(f"/api/v1/exits/{process.pk}/", {"rehire": "eligible"})
+    assert decided.status_code == 200 and decided.json()["rehire"] == "eligible"
+    undecided = api.patch_json(f"/api/v1/exits/{process.pk}/", {"rehire": ""})
+    assert undecided.status_code == 200 and undecided.json()["rehire"] is None
+
+
+def test_an_event_without_a_link_answers_null_and_no_answer_is_null(org, admin, hr, employee, api_for):
+    """``link: ""`` where the schema promises a URI; ``my_state: ""`` outside its values."""
+    set_level(admin, "invest")
+    on_site = event(org, hr)
+    online = event(org, hr, "Webinar", place="", link="https://meet.example.com/a")
+    api = api_for(employee)
+    assert api.get(f"/api/v1/events/{on_site.pk}/").json()["link"] is None
+    assert api.get(f"/api/v1/events/{online.pk}/").json()["link"] == "https://meet.example.com/a"
+    listed = {row["id"]: row for row in api.get("/api/v1/events/").json()["results"]}
+    assert listed[on_site.pk]["link"] is None and listed[on_site.pk]["my_state"] is None
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_a_boolean_is_true_or_false_only(org, hr, long_employee, checklist, api_for, value):
+    process = start(hr, long_employee)
+    refused = api_for(hr).patch_json(f"/api/v1/exits/{process.pk}/", {"alumni_despite": value})
+    assert refused.status_code == 400 and refused.json()["errors"]["alumni_despite"], refused.content
+    with tenancy.tenant_context(org.pk):
+        assert ExitProcess.objects.get(pk=process.pk).alumni_despite is False
+
+
+def test_a_lead_with_an_unknown_field_is_refused_and_nothing_is_saved(org, admin, employee, api_for):
+    set_level(admin, "support")
+    api = api_for(employee)
+    refused = api.post_json("/api/v1/leads/", {"company": "Hooli", "contact_name": "Gavin", "need": "Robots",
+                                               "value": "1000"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"value": ["Unknown field: this operation does not take it."]}
+    with tenancy.tenant_context(org.pk):
+        assert not CustomerLead.objects.exists()
+
+
+def test_every_write_refuses_unknown_fields_the_same_way(org, admin, hr, long_employee, checklist, api_for):
+    """A body, a PATCH, and an action that takes no body at all."""
+    process = start(hr, long_employee)
+    api = api_for(hr)
+    for response in (api.patch_json(f"/api/v1/exits/{process.pk}/", {"rehire": "eligible", "rehired": "yes"}),
+                     api.post_json(f"/api/v1/exits/{process.pk}/cancel/", {"reason": "changed their mind"})):
+        assert response.status_code == 400, response.content
+        assert list(response.json()["errors"]) in (["rehired"], ["reason"])
+    with tenancy.tenant_context(org.pk):
+        kept = ExitProcess.objects.get(pk=process.pk)
+        assert kept.rehire == "" and kept.state == ExitProcess.State.IN_PROGRESS
+    assert api.post(f"/api/v1/exits/{process.pk}/cancel/").status_code == 200  # no body at all is fine
+
+
+@pytest.mark.parametrize("code", ["AAA", "XXX", "XTS", "XAU"])
+def test_a_lead_in_a_currency_that_is_not_money_is_refused_by_the_api_and_the_page(org, admin, employee, api_for,
+                                                                                   client_for, code):
+    set_level(admin, "support")
+    refused = api_for(employee).post_json("/api/v1/leads/", {"company": "Hooli", "contact_name": "Gavin",
+                                                             "need": "Robots", "currency": code})
+    assert refused.status_code == 400 and "ISO 4217" in refused.json()["errors"]["currency"][0]
+    page = client_for(employee).post("/o/acme/alumni/leads/new/", {"company": "Hooli", "contact_name": "Gavin",
+                                                                   "need": "Robots", "currency": code})
+    assert page.status_code == 400 and "ISO 4217" in page.content.decode()
+    with tenancy.tenant_context(org.pk):
+        assert not CustomerLead.objects.exists()
+    taken = api_for(employee).post_json("/api/v1/leads/", {"company": "Hooli", "contact_name": "Gavin",
+                                                           "need": "Robots", "currency": " jpy "})
+    assert taken.status_code == 201 and taken.json()["currency"] == "JPY"
+
+
+def test_the_bonus_currency_follows_the_same_rule(org, admin, client_for):
+    refused = client_for(admin).post("/o/acme/alumni-network/", {
+        "level": "invest", "referral_bonus_for": "nobody", "referral_bonus_amount": "0", "lead_bonus_for": "nobody",
+        "lead_bonus_amount": "0", "bonus_currency": "XTS"})
+    assert refused.status_code == 400 and "ISO 4217" in refused.content.decode()
+    admin.organization = org
+    with pytest.raises(ApplicationError) as error, tenancy.tenant_context(org.pk):
+        services.network_settings_save(by=admin, data={"level": "invest", "bonus_currency": "XXX"})
+    assert "bonus_currency" in error.value.field_errors
+    with tenancy.tenant_context(org.pk):
+        assert not AlumniSettings.objects.exists()

@@ -169,3 +169,42 @@ def test_a_draft_is_changed_and_deleted_by_its_member_only(fund, api_for, employ
     assert api.get(f"/api/v1/expenses/{draft.pk}/").status_code == 404
     with tenancy.tenant_context(org.pk):
         assert list(Expense.objects.values_list("pk", "amount")) == [(submitted.pk, submitted.amount)]
+
+
+# --- Schema conformance (issue #22, item 11) ----------------------------------------------------------------
+
+def test_adding_receipts_answers_the_list_the_schema_documents(fund, api_for, employee, client):
+    """The schema documented a page; the answer is the receipts added, a plain list, and now it says so."""
+    import yaml
+
+    item = expense(employee)
+    response = api_for(employee).post(f"/api/v1/expenses/{item.pk}/receipts/", {"receipts": [png("c.png")]})
+    assert response.status_code == 201, response.content
+    added = response.json()
+    assert isinstance(added, list) and [r["original_name"] for r in added] == ["c.png"]
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    answer = schema["paths"]["/api/v1/expenses/{id}/receipts/"]["post"]["responses"]["201"]
+    assert answer["content"]["application/json"]["schema"] == {
+        "type": "array", "items": {"$ref": "#/components/schemas/ReceiptOutput"}}
+    listed = schema["paths"]["/api/v1/expenses/{id}/receipts/"]["get"]["responses"]["200"]
+    assert listed["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedReceiptOutputList")
+
+
+def test_a_multipart_write_refuses_unknown_fields_and_takes_true_or_false(fund, api_for, employee):
+    api = api_for(employee)
+    data = {"spent_on": yesterday(), "kind": "meal", "merchant": "Nopa", "amount": "8.20", "currency": "USD",
+            "purpose": "Lunch"}
+    unknown = api.post("/api/v1/expenses/", {**data, "tip": "2.00", "receipts": [png("a.png")]})
+    assert unknown.status_code == 400 and list(unknown.json()["errors"]) == ["tip"]
+    loose = api.post("/api/v1/expenses/", {**data, "submit": "1"})
+    assert loose.status_code == 400 and loose.json()["errors"]["submit"] == ["Give true or false."]
+    assert api.post_json("/api/v1/expenses/", {**data, "submit": 1}).status_code == 400
+    with tenancy.tenant_context(employee.organization_id):
+        assert not Expense.objects.exists()
+    taken = api.post("/api/v1/expenses/", {**data, "submit": "false"})
+    assert taken.status_code == 201 and taken.json()["state"] == "draft"
+    item = taken.json()["id"]
+    extra = api.post(f"/api/v1/expenses/{item}/receipts/", {"receipts": [png("b.png")], "note": "x"})
+    assert extra.status_code == 400 and list(extra.json()["errors"]) == ["note"]
+    with tenancy.tenant_context(employee.organization_id):
+        assert not Receipt.objects.filter(expense_id=item).exists()

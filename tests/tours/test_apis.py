@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from alliance.serializers import UNKNOWN_FIELD
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory
 from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory, started
@@ -397,3 +398,60 @@ def test_a_list_field_error_is_json_keyed_by_the_items_position(api_for, manager
     assert bad.json()["errors"]["discussed_agenda_items"] == {"1": ["A valid integer is required."]}
     checkpoint.refresh_from_db()
     assert checkpoint.status == "scheduled"
+
+
+# --- Schema conformance (issue #22, item 11) ----------------------------------------------------------------
+
+def test_a_talking_point_is_measured_as_stored_after_trimming(api_for, org, employee, active_tour):
+    checkpoint = CheckpointFactory(tour=active_tour)
+    api = api_for(employee)
+    padded = api.post_json(f"/api/v1/checkpoints/{checkpoint.pk}/agenda-items/", {"text": "  " + "x" * 500 + "\n"})
+    assert padded.status_code == 201, padded.content
+    item = padded.json()["agenda"][0]
+    assert item["text"] == "x" * 500
+    too_long = api.post_json(f"/api/v1/checkpoints/{checkpoint.pk}/agenda-items/", {"text": "x" * 501})
+    assert too_long.status_code == 400 and "text" in too_long.json()["errors"]
+    reworded = api.patch_json(f"/api/v1/agenda-items/{item['id']}/", {"text": "y" * 500 + "   "})
+    assert reworded.status_code == 200 and reworded.json()["text"] == "y" * 500
+    assert api.patch_json(f"/api/v1/agenda-items/{item['id']}/", {"text": "y" * 501}).status_code == 400
+    with tenant_context(org.pk):
+        assert [i.text for i in checkpoint.agenda_items.all()] == ["y" * 500]
+
+
+@pytest.mark.parametrize("value", [1, 0, "true", "1"])
+def test_a_boolean_takes_true_or_false_only(api_for, org, manager, employee, active_tour, value):
+    checkpoint = CheckpointFactory(tour=active_tour)
+    item = AgendaItemFactory(checkpoint=checkpoint, added_by=employee)
+    refused = api_for(manager).patch_json(f"/api/v1/agenda-items/{item.pk}/", {"discussed": value})
+    assert refused.status_code == 400 and refused.json()["errors"]["discussed"] == ["Give true or false."]
+    assert api_for(manager).patch_json(f"/api/v1/agenda-items/{item.pk}/", {"discussed": True}).status_code == 200
+
+
+def test_unknown_fields_are_refused_on_bodies_and_on_actions_without_one(api_for, org, manager, employee):
+    tour = TourFactory(employee=employee, manager=manager, status="draft", previous_tour=None)
+    api = api_for(manager)
+    patched = api.patch_json(f"/api/v1/tours/{tour.pk}/", {"title": "New", "status": "active"})
+    assert patched.status_code == 400
+    assert patched.json()["errors"] == {"status": [UNKNOWN_FIELD]}
+    proposed = api.post_json(f"/api/v1/tours/{tour.pk}/propose/", {"force": True})
+    assert proposed.status_code == 400 and list(proposed.json()["errors"]) == ["force"]
+    checkpoint = CheckpointFactory(tour=TourFactory(employee=MembershipFactory(organization=org, manager=manager),
+                                                    manager=manager, status="active"))
+    started(checkpoint)
+    nested = api.post_json(f"/api/v1/checkpoints/{checkpoint.pk}/record-outcome/", {
+        "progress": "on_track", "action_items": [{"text": "Send the plan", "colour": "red"}]})
+    assert nested.status_code == 400
+    assert nested.json()["errors"] == {"action_items": {"0": {"colour": [UNKNOWN_FIELD]}}}
+    with tenant_context(org.pk):
+        tour.refresh_from_db()
+        assert (tour.title, tour.status) != ("New", "active") and tour.status == "draft"
+    assert api.post_json(f"/api/v1/tours/{tour.pk}/propose/").status_code in (200, 400)
+
+
+def test_the_schema_says_every_request_body_refuses_other_fields(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    bodies = {name: item for name, item in schema["components"]["schemas"].items() if name.endswith("Request")}
+    assert len(bodies) >= 40
+    assert {name for name, item in bodies.items() if item.get("additionalProperties") is not False} == set()

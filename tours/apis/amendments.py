@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictCharField
 from tours import selectors, services
 from tours.apis._common import _input
 from tours.models import TourAmendment
@@ -41,7 +41,7 @@ class TourAmendmentListApi(APIView):
         return Response(AmendmentOutputSerializer(selectors.tour_amendments(tour), many=True).data)
 
 
-class AmendmentAnswerInputSerializer(serializers.Serializer):
+class AmendmentAnswerInputSerializer(InputSerializer):
     note = StrictCharField(required=False, allow_blank=True, default="", max_length=2000)
 
 

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, DateTimeFilter, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.etags import VersionedResourceMixin
-from alliance.serializers import BoundedListField, StrictCharField
+from alliance.serializers import BoundedListField, InputSerializer, StrictBooleanField, StrictCharField, no_input
 from tours import limits, selectors, services
 from tours.apis._common import _input, _visible_tour
 from tours.models import (
@@ -73,7 +73,7 @@ class CheckpointFilterSet(UpdatedSinceFilterSet):
         fields = ["tour", "status", "scheduled_after", "scheduled_before", "updated_since"]
 
 
-class CheckpointCreateInputSerializer(serializers.Serializer):
+class CheckpointCreateInputSerializer(InputSerializer):
     tour = serializers.IntegerField()
     scheduled_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(
@@ -83,7 +83,7 @@ class CheckpointCreateInputSerializer(serializers.Serializer):
     location = StrictCharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True, default="")
 
 
-class CheckpointUpdateInputSerializer(serializers.Serializer):
+class CheckpointUpdateInputSerializer(InputSerializer):
     employee_notes = StrictCharField(max_length=limits.NOTES_MAX,
                                            required=False, allow_blank=True, help_text="The employee only.")
     manager_notes = StrictCharField(max_length=limits.NOTES_MAX,
@@ -188,7 +188,7 @@ class CheckpointDetailApi(VersionedResourceMixin, APIView):
         return _checkpoint_response(request, pk)
 
 
-class RescheduleInputSerializer(serializers.Serializer):
+class RescheduleInputSerializer(InputSerializer):
     scheduled_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(
         min_value=MIN_CHECKPOINT_MINUTES, max_value=MAX_CHECKPOINT_MINUTES, required=False
@@ -196,7 +196,7 @@ class RescheduleInputSerializer(serializers.Serializer):
     location = StrictCharField(max_length=limits.LOCATION_MAX, required=False, allow_blank=True)
 
 
-class NewActionItemSerializer(serializers.Serializer):
+class NewActionItemSerializer(InputSerializer):
     text = StrictCharField(max_length=limits.ITEM_TEXT_MAX)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None,
                                      help_text="The employee's or the manager's membership id.")
@@ -204,7 +204,7 @@ class NewActionItemSerializer(serializers.Serializer):
                                    help_text="When it is due; its owner is reminded the day after if it is open.")
 
 
-class RecordOutcomeInputSerializer(serializers.Serializer):
+class RecordOutcomeInputSerializer(InputSerializer):
     progress = serializers.ChoiceField(choices=Checkpoint.Progress.choices)
     manager_notes = StrictCharField(max_length=limits.NOTES_MAX, required=False, allow_blank=True, default="")
     course_corrections = StrictCharField(max_length=limits.NOTES_MAX,
@@ -215,7 +215,7 @@ class RecordOutcomeInputSerializer(serializers.Serializer):
                                            max_length=limits.ACTION_ITEMS_MAX)
 
 
-class AgendaItemInputSerializer(serializers.Serializer):
+class AgendaItemInputSerializer(InputSerializer):
     text = StrictCharField(max_length=limits.ITEM_TEXT_MAX)
 
 
@@ -227,7 +227,7 @@ class CheckpointActionApi(APIView):
 
     def post(self, request, pk: int):
         checkpoint = selectors.get_checkpoint_for_member(request.member, pk)
-        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        data = _input(self.input_serializer, request) if self.input_serializer else no_input(request)
         self.perform(request, checkpoint, data)
         return _checkpoint_response(request, pk)
 
@@ -305,9 +305,9 @@ class CheckpointAgendaAddApi(CheckpointActionApi):
         return _checkpoint_response(request, pk, status_code=201)
 
 
-class AgendaItemUpdateInputSerializer(serializers.Serializer):
-    discussed = serializers.BooleanField(required=False, help_text="Either participant, any time.")
-    text = StrictCharField(required=False, max_length=500,
+class AgendaItemUpdateInputSerializer(InputSerializer):
+    discussed = StrictBooleanField(required=False, help_text="Either participant, any time.")
+    text = StrictCharField(required=False, max_length=limits.ITEM_TEXT_MAX,
                                  help_text="Its author only, until the conversation starts.")
 
     def validate(self, attrs):
@@ -316,8 +316,8 @@ class AgendaItemUpdateInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ActionItemUpdateInputSerializer(serializers.Serializer):
-    done = serializers.BooleanField()
+class ActionItemUpdateInputSerializer(InputSerializer):
+    done = StrictBooleanField()
 
 
 class AgendaItemDetailApi(VersionedResourceMixin, APIView):

@@ -7,18 +7,18 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from alliance.serializers import StrictCharField
+from alliance.serializers import InputSerializer, StrictCharField
 from tours import limits, selectors, services
 from tours.apis.tours import NoteInputSerializer, TourActionApi, _tour_action
 from tours.models import FirstConversation, Tour
 
 
-class NextPlanInputSerializer(serializers.Serializer):
+class NextPlanInputSerializer(InputSerializer):
     next_tour_plan = serializers.ChoiceField(choices=Tour.NextPlan.choices)
     notes = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class OutcomeInputSerializer(InputSerializer):
     outcome = serializers.ChoiceField(choices=FirstConversation.Outcome.choices)
     note = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 

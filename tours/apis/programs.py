@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from alliance.apis import ColumnListMixin, UpdatedSinceFilterSet, api_datetimes
 from alliance.etags import VersionedResourceMixin
 from alliance.permissions import IsOrganizationHR
-from alliance.serializers import BoundedListField, StrictCharField
+from alliance.serializers import BoundedListField, InputSerializer, StrictBooleanField, StrictCharField
 from tours import limits, rights, selectors, services
 from tours.apis._common import _input
 from tours.models import RotationalProgram
@@ -28,7 +28,7 @@ class ProgramOutputSerializer(serializers.ModelSerializer):
                   "updated_at"]
 
 
-class ProgramInputSerializer(serializers.Serializer):
+class ProgramInputSerializer(InputSerializer):
     name = StrictCharField(max_length=limits.TITLE_MAX)
     description = StrictCharField(max_length=limits.DESCRIPTION_MAX, required=False, allow_blank=True, default="")
     duration_months = serializers.IntegerField(min_value=1, max_value=24)
@@ -41,7 +41,7 @@ class ProgramInputSerializer(serializers.Serializer):
     success_criteria = StrictCharField(max_length=limits.TERMS_TEXT_MAX,
                                              required=False, allow_blank=True, default="")
     cadence_months = serializers.IntegerField(min_value=1, max_value=12, required=False, default=3)
-    is_active = serializers.BooleanField(required=False, default=True)
+    is_active = StrictBooleanField(required=False, default=True)
 
 
 class ProgramUpdateInputSerializer(ProgramInputSerializer):
@@ -52,7 +52,7 @@ class ProgramUpdateInputSerializer(ProgramInputSerializer):
             field.default = serializers.empty
 
 
-class CohortInputSerializer(serializers.Serializer):
+class CohortInputSerializer(InputSerializer):
     start_date = serializers.DateField()
     members = BoundedListField(child=serializers.IntegerField(), min_length=1, max_length=limits.COHORT_MEMBERS_MAX)
     name = StrictCharField(max_length=limits.TITLE_MAX, required=False, allow_blank=True, default="")

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.etags import VersionedResourceMixin
 from alliance.selectors import managers_for_org
-from alliance.serializers import PeopleListSerializer, StrictCharField, VisibleEmailField
+from alliance.serializers import InputSerializer, PeopleListSerializer, StrictCharField, VisibleEmailField, no_input
 from tours import limits, rights, selectors, services
 from tours.apis._common import NOT_A_DRAFTABLE_EMPLOYEE, NOT_A_POSSIBLE_MANAGER, _input, _one_of, _visible_tour
 from tours.apis.amendments import AmendmentOutputSerializer
@@ -77,7 +77,7 @@ class TourFilterSet(UpdatedSinceFilterSet):
         fields = ["kind", "status", "employee", "manager", "ends_before", "ends_after", "updated_since"]
 
 
-class TourTermsInputSerializer(serializers.Serializer):
+class TourTermsInputSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=TourKind.choices)
     title = StrictCharField(max_length=limits.TITLE_MAX)
     mission = StrictCharField(max_length=limits.MISSION_MAX)
@@ -242,16 +242,16 @@ class TourDetailApi(VersionedResourceMixin, APIView):
         return Response(TourOutputSerializer(tour, context={"request": request}).data)
 
 
-class CommentInputSerializer(serializers.Serializer):
+class CommentInputSerializer(InputSerializer):
     comment = StrictCharField(max_length=limits.COMMENT_MAX, allow_blank=True,
                                     help_text="What you would like changed.")
 
 
-class ReasonInputSerializer(serializers.Serializer):
+class ReasonInputSerializer(InputSerializer):
     reason = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
-class NoteInputSerializer(serializers.Serializer):
+class NoteInputSerializer(InputSerializer):
     note = StrictCharField(max_length=limits.COMMENT_MAX, required=False, allow_blank=True, default="")
 
 
@@ -265,7 +265,7 @@ class TourActionApi(APIView):
 
     def post(self, request, pk: int):
         tour = selectors.get_tour_for_member(request.member, pk)
-        data = _input(self.input_serializer, request) if self.input_serializer else {}
+        data = _input(self.input_serializer, request) if self.input_serializer else no_input(request)
         self.perform(request, tour, data)
         try:
             tour = selectors.get_tour_for_member(request.member, pk)
