@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.models import NotificationPreference, Reminder
+from alliance.models import NotificationPreference, OutboundEmail, Reminder
 from alliance.notifications import notification_create
+from alliance.outbox import email_send
 from tests.alliance.factories import make_api_token, make_invitation
 
 
@@ -19,3 +20,5 @@ def populate(world) -> None:
                                               kind="checkpoint_upcoming", channel="email")
         Reminder.objects.create(organization=world.org, kind="checkpoint_upcoming", subject_id=1,
                                 recipient=world.employee, window="7d", due_at=timezone.now())
+        email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
+        OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")
