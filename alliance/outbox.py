@@ -38,7 +38,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -293,6 +294,28 @@ def outbox_dispatch(*, budget_seconds: float | None = None) -> tuple[dict[str, i
                 outcomes[_send_one(model, organization_id, row_id, transport)] += 1
     finally:
         transport.close()
+
+
+# --- A person's right to be erased ---------------------------------------------------------------------
+
+def outbound_emails_forget(*, organization_id: int, mentions: list[str]) -> int:
+    """Delete the organization's e-mails (sent, pending or failed) to or about a person being erased —
+    addressed to one of their addresses or naming them — and the e-mails outside any organization sent
+    to their addresses: the outbox keeps no copy of them. Returns how many rows went."""
+    texts = [text for text in mentions if text]
+    if not texts:
+        return 0
+    rows = OutboundEmail.objects.for_org(organization_id).annotate(
+        _addresses=Cast("to", TextField()), _copies=Cast("cc", TextField()), _blind=Cast("bcc", TextField()),
+        _parts=Cast("alternatives", TextField()))
+    about = Q(pk__in=[])
+    for text in texts:
+        about |= (Q(_addresses__icontains=text) | Q(_copies__icontains=text) | Q(_blind__icontains=text)
+                  | Q(subject__icontains=text) | Q(body__icontains=text) | Q(_parts__icontains=text))
+    deleted = rows.filter(about).delete()[0]
+    addresses = [text.lower() for text in texts if "@" in text]
+    deleted += SystemEmail.objects.filter(to__overlap=addresses).delete()[0] if addresses else 0
+    return deleted
 
 
 # --- Undelivered e-mail: the admins' page ------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_digest_lists_visible_new_notes_once(employee, teammate, stranger, outsi
     assert "team-only" not in by_address[stranger.user.email].body  # another team's note
     assert "team-only" in by_address[teammate.user.email].body
     assert all("private musing" not in m.body for m in sent_mail())
-    assert deliver_all() == ["sent", "sent"]  # a redelivery sends nothing new
+    assert deliver_all() == ["already-sent", "already-sent"]  # a redelivery sends nothing new
     assert len(sent_mail()) == 2
 
 
