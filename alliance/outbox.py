@@ -341,13 +341,19 @@ def _check_admin(by: Membership) -> None:
         raise NotAllowed("Only an administrator can send undelivered e-mail again.")
 
 
-def _requeue(rows: QuerySet[OutboundEmail]) -> int:
+def _requeue(rows: QuerySet) -> int:
     now = timezone.now()
     count = rows.update(status=EmailRow.Status.PENDING, next_attempt_at=now,
                         give_up_at=now + settings.OUTBOX_RETRY_FOR, updated_at=now)
     if count:
         dispatch_after_commit()
     return count
+
+
+@transaction.atomic
+def system_emails_retry(rows: QuerySet[SystemEmail]) -> int:
+    """Operators (the admin site): send failed e-mails outside any organization again."""
+    return _requeue(rows.filter(status=EmailRow.Status.FAILED))
 
 
 @transaction.atomic
