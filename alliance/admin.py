@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from alliance.models import ApiToken, Invitation, Membership, Organization, SystemEmail, User
+from alliance.outbox import system_emails_retry
 
 
 @admin.register(User)
@@ -62,3 +63,28 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["prefix", "last_used_at"]
     exclude = ["token_hash"]
     raw_id_fields = ["membership"]
+
+
+@admin.register(SystemEmail)
+class SystemEmailAdmin(admin.ModelAdmin):
+    """E-mail outside any organization (password resets): operators see what failed and send it again.
+    The body (a reset link) is never shown."""
+
+    list_display = ["subject", "recipients", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["to"]
+    fields = ["kind", "to", "subject", "status", "attempts", "next_attempt_at", "give_up_at", "last_error",
+              "created_at", "sent_at"]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Send the selected failed e-mails again")
+    def send_again(self, request, queryset) -> None:
+        count = system_emails_retry(queryset)
+        self.message_user(request, f"{count} e-mail(s) will be sent again.")

@@ -20,7 +20,9 @@ app.autodiscover_tasks()
 CORE_BEAT_SCHEDULE = {
     "heartbeat": {"task": "alliance.tasks.heartbeat", "schedule": 60.0},
     "prune-idempotency-keys": {"task": "alliance.tasks.prune_idempotency_keys", "schedule": 3600.0},
-    "requeue-stale-reminders": {"task": "alliance.tasks.requeue_stale_reminders", "schedule": 5 * 60.0},
+    "requeue-stale-reminders": {"task": "alliance.tasks.requeue_stale_reminders", "schedule": 60.0},
+    # The outbox's safety net: a dispatch is also enqueued after each commit that wrote e-mail.
+    "dispatch-outbox": {"task": "alliance.tasks.dispatch_outbox", "schedule": 60.0},
 }
 app.conf.beat_schedule = dict(CORE_BEAT_SCHEDULE)
 

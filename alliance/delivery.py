@@ -2,10 +2,13 @@
 that send (alliance.tasks).
 
 ``reminder_deliver`` locks one row (``FOR UPDATE SKIP LOCKED``), asks the kind's builder
-whether the reminder is still relevant, sends it by the recipient's chosen channels and
-marks the row; ``reminder_record_failure`` notes a failed attempt; ``reminders_take_stale``
-finds the rows left pending too long, for ``alliance.tasks.requeue_stale_reminders`` to
-enqueue again.
+whether the reminder is still relevant, writes it for the recipient's chosen channels — the
+in-app notification, and the e-mail as an outbox row (alliance.outbox) — and marks the row
+sent, all in the reminder's one transaction: the mail server cannot fail a reminder, and a mail
+outage never takes the notification with it; the outbox retries the e-mail on its own.
+``reminder_record_failure`` notes a failed attempt (the database away, a defect);
+``reminders_take_stale`` finds the rows left pending too long, for
+``alliance.tasks.requeue_stale_reminders`` to enqueue again.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.registry import reaches_alumni, reminder_builder
 
-STALE_AFTER = timedelta(minutes=15)
+# A claimed row still pending this long after it was claimed (or last requeued) lost its broker message
+# or its worker: beat's minute entry enqueues it again, so it is delivered within 2 minutes. A row being
+# delivered right now is locked, and its second delivery finds it sent.
+STALE_AFTER = timedelta(seconds=60)
 # Claimed reminders travel to the worker in batches: one broker message per batch
 # of up to DELIVERY_BATCH reminders (of one organization or of several small ones),
 # each reminder still locked, sent and marked on its own, in its organization's context,
@@ -46,7 +52,7 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
     if reminder is None:  # gone, or another worker is delivering it right now
         return "locked-or-gone"
     if reminder.status != Reminder.Status.PENDING:
-        return reminder.status
+        return f"already-{reminder.status}"  # an earlier run did it: this one did nothing
     recipient = reminder.recipient
     message = None
     as_alumnus = recipient.status == "alumnus" and reaches_alumni(reminder.kind)
@@ -76,7 +82,7 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
                 # "add to calendar" and update the event they have (text/calendar; method=…).
                 email.attach_alternative(content.decode() if isinstance(content, bytes) else content, mimetype)
             email.attach(filename, content, mimetype)
-        email.send()  # raises on a transport error; the task retries with backoff
+        email.send()  # an outbox row in this transaction (alliance.outbox): sent by the dispatcher
     _finish(reminder, Reminder.Status.SENT)
     return Reminder.Status.SENT
 
@@ -89,7 +95,8 @@ def _finish(reminder: Reminder, status: str) -> None:
 
 
 def reminder_record_failure(*, organization_id: int, reminder_id: int, error: str, final: bool) -> None:
-    """Note a failed attempt (in its own transaction: the delivery's was rolled back)."""
+    """Note a failed attempt (in its own transaction: the delivery's was rolled back). Raises when the
+    database is away: the caller logs it and retries the delivery, never only the note."""
     with tenancy.tenant_context(organization_id):
         updates = {"last_error": error[:DELIVERY_ERROR_MAX], "attempts": F("attempts") + 1,
                    "updated_at": timezone.now()}

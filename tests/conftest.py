@@ -29,6 +29,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 
 @pytest.fixture(autouse=True)
+def _email_through_the_outbox(settings):
+    """pytest-django points EMAIL_BACKEND at locmem for every test; the product's e-mail goes through
+    its outbox (alliance.outbox), and the outbox's transport is locmem (alliance.settings.test): a
+    test reads what was delivered with tests.helpers.sent_mail(), after a dispatch."""
+    settings.EMAIL_BACKEND = "alliance.outbox.OutboxBackend"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counters and sign-in failures are kept in the (real Redis) cache under this run's
     own prefix; they are dropped after each test, as the database rows are."""
@@ -152,6 +160,24 @@ def page_for(browser, live_server):
     for context in contexts:
         context.close()
     assert errors == [], errors
+
+
+# --- A real SMTP server (tests/smtp.py): the outbox's transport in the tests of mail outages ------
+
+@pytest.fixture
+def mail_server(settings):
+    """A local SMTP server, not yet started (so: down); the outbox sends through it by SMTP."""
+    from alliance import outbox
+    from tests.smtp import MailServer
+
+    server = MailServer()
+    settings.OUTBOX_TRANSPORT_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 5
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    outbox._health.clear()
+    yield server
+    server.stop()
+    outbox._health.clear()
 
 
 # --- A real Celery worker on the real Redis broker ---------------------------------

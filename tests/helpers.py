@@ -17,3 +17,14 @@ class ApiClient(Client):
 
     def patch_json(self, path: str, data=None, **kwargs):
         return self.patch(path, json.dumps(data if data is not None else {}), content_type="application/json", **kwargs)
+
+
+def sent_mail() -> list:
+    """Run the outbox's dispatcher as the worker would, and return what the transport delivered so far
+    (alliance.settings.test sends through locmem: django.core.mail.outbox)."""
+    from django.core import mail
+
+    from alliance.outbox import outbox_dispatch
+
+    outbox_dispatch(budget_seconds=60)
+    return mail.outbox

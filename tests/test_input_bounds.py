@@ -49,12 +49,21 @@ from alliance.forms import BoundedModelMultipleChoiceField
 APPS = ("alliance", "tours", "network_intel", "alumni")
 
 # JSON written by the app only, never taken from a client as it is: how each one is bounded.
+# Part of one rendered e-mail: bounded with the whole message by EMAIL_MESSAGE_MAX_BYTES (alliance.outbox, and a
+# database constraint).
+EMAIL_PART = "part of one rendered e-mail, bounded with the whole message"
 JSON_FIELDS = {
     "tours.TourRevision.changes": "the old and new values of a tour's bounded fields",
     "tours.TourAmendment.changes": "the proposed values of a tour's bounded terms (validated like the tour)",
     "tours.TourAmendment.diff": "computed from the bounded changes",
     "network_intel.IntelNoteRevision.changes": "the old and new values of a note's bounded fields and links",
     "alumni.ErasureRecord.kept": "counts of what was kept",
+    "alliance.OutboundEmail.alternatives": EMAIL_PART,
+    "alliance.OutboundEmail.attachments": EMAIL_PART,
+    "alliance.OutboundEmail.headers": EMAIL_PART,
+    "alliance.SystemEmail.alternatives": EMAIL_PART,
+    "alliance.SystemEmail.attachments": EMAIL_PART,
+    "alliance.SystemEmail.headers": EMAIL_PART,
     "alliance.IdempotentRequest.headers": "the few headers of the stored answer, written by the app from its own "
                                           "response (alliance.idempotency), never from the request",
     "alumni.ExitInterview.answers": "one answer per question of the set (MAX_QUESTIONS_PER_SET), each choice "

@@ -196,7 +196,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The most one request's body may hold, all its files together (alliance.bodylimits refuses more unread).
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=32 * 1024 * 1024)
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# Every e-mail is a row of the outbox, written in the sender's transaction (alliance/outbox.py); a worker
+# sends it through OUTBOX_TRANSPORT_BACKEND, retrying with backoff (1 min doubling up to 1 h) for at least
+# OUTBOX_RETRY_HOURS, then marks it failed for the admins' "Undelivered e-mail" page.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="alliance.outbox.OutboxBackend")
+OUTBOX_TRANSPORT_BACKEND = env.str("OUTBOX_TRANSPORT_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+OUTBOX_RETRY_FOR = timedelta(hours=env.int("OUTBOX_RETRY_HOURS", default=24))
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
+# One dispatch task sends for at most this long, then enqueues the next (well inside the visibility timeout).
+OUTBOX_DISPATCH_SECONDS = env.int("OUTBOX_DISPATCH_SECONDS", default=40)
+OUTBOX_HEALTH_CACHE_SECONDS = env.int("OUTBOX_HEALTH_CACHE_SECONDS", default=60)
+# A mail server that stops answering holds one outbox row, not a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -228,19 +240,21 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest task, so an unacknowledged task is redelivered only when
-# its worker really died. Due times live in PostgreSQL, never in long ETAs.
+# A task a dead worker held (killed, or its machine gone) is redelivered after the visibility timeout,
+# found by a worker's scan every interval x throttle seconds: within 2 minutes together. Every task is
+# safe to run twice (the database decides what is done) and short: a reminder batch takes seconds now
+# that e-mail is an outbox row, a dispatch stops after OUTBOX_DISPATCH_SECONDS, and retry countdowns
+# stay under the timeout. Due times live in PostgreSQL, never in long ETAs.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
-    # How often a worker looks for unacknowledged work of a dead worker to restore
-    # (roughly interval x throttle seconds).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=90),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
-    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=2),
 }
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# First retry delay of a reminder whose e-mail failed; doubles on each retry.
+# First retry delay of a reminder whose delivery failed (the database away); doubles on each retry,
+# up to a minute (under the visibility timeout).
 REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=5.0)
 
 # The cache (rate limits) lives in the same Redis as the Celery broker, apart by key prefix.

@@ -1,7 +1,8 @@
 """Development settings: `make run` starts the embedded services and sets the URLs.
 
-The console is the developer's: e-mails go to files under .data/outbox/ (browsable at /dev/outbox/),
-the cross-tenant audit lines to .data/audit.log, and a refused request is one line.
+The console is the developer's: e-mails go through the outbox (the worker sends them) to files under
+.data/outbox/ (browsable at /dev/outbox/), the cross-tenant audit lines to .data/audit.log, and a
+refused request is one line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from alliance.devenv import AUDIT_LOG, OUTBOX_DIR
 environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".data" / "dev.env")
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-secret-key-change-me")
 os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+os.environ.setdefault("OUTBOX_TRANSPORT_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 os.environ.setdefault("EMAIL_FILE_PATH", str(OUTBOX_DIR))
 
 from .base import *  # noqa: E402,F403

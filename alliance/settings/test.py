@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+# E-mails go through the outbox; once dispatched, django.core.mail.outbox holds them.
+os.environ.setdefault("OUTBOX_TRANSPORT_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .base import *  # noqa: E402,F403
 from .base import BASE_DIR, CACHES, DATABASES, STORAGES, env  # noqa: E402

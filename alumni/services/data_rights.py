@@ -16,6 +16,7 @@ from django.utils import timezone
 from alliance import tenancy, uploads
 from alliance.errors import ApplicationError
 from alliance.models import Membership, Notification, NotificationPreference, Reminder, User
+from alliance.outbox import outbound_emails_forget
 from alumni import rights
 from alumni.models import (
     AlumniProfile,
@@ -172,6 +173,7 @@ def _erase(member: Membership, *, reason: str) -> ErasureRecord:
     for text in names:
         mentions |= Q(title__icontains=text) | Q(body__icontains=text)
     notifications.filter(mentions).delete()
+    outbound_emails_forget(organization_id=organization_id, mentions=names)  # the e-mails to or about them
     Reminder.objects.for_org(organization_id).filter(recipient=member).delete()
     NotificationPreference.objects.for_org(organization_id).filter(membership=member).delete()
     tour_services.private_notes_erase(member=member)

@@ -6,8 +6,7 @@ import logging
 import zoneinfo
 from datetime import datetime, timedelta
 
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.outbox import email_send
 from alliance.services import (
     membership_leave,
     user_email_change_keeping_alias,
@@ -45,15 +45,23 @@ def exits_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
 
 
 def exits_sweep(*, now: datetime | None = None) -> int:
-    """Beat: finish every exit whose last day is over, each in its own transaction; returns how many."""
+    """Beat: finish every exit whose last day is over; returns how many.
+
+    Each leaver is a unit of work of its own (one transaction): one that fails — a defect, the database
+    dropping the connection — is logged and rolled back whole, stays in progress, and is tried again by
+    the next sweep, while the others go on. Their e-mails (the alumni welcome) are outbox rows in that
+    same transaction, so a mail outage fails none of them."""
     finished = 0
     for organization_id, process_id in exits_due(now=now):
         try:
             with tenancy.tenant_context(organization_id):
                 if exit_finish(organization_id=organization_id, process_id=process_id, now=now):
                     finished += 1
-        except ApplicationError:
-            log.exception("exit %s of organization %s could not be finished", process_id, organization_id)
+        except Exception:  # noqa: BLE001 - one leaver never stops the sweep; the next sweep retries it
+            log.exception("exit %s of organization %s could not be finished; the next sweep tries again",
+                          process_id, organization_id)
+            if not connection.in_atomic_block:  # a dropped connection is opened afresh for the next leaver
+                connection.close_if_unusable_or_obsolete()
     return finished
 
 
@@ -126,8 +134,6 @@ def _send_welcome(process: ExitProcess, step: LeaverStep) -> None:
     link = _site(reverse("alumni:alumni_home", args=[organization.slug]))
     context = {"organization": organization, "name": process.member.user.full_name, "link": link,
                "email": step.personal_email, "distinguished": process.alumni_tier == ExitProcess.Tier.DISTINGUISHED}
-    address = step.personal_email
-    transaction.on_commit(lambda: send_mail(
-        subject=f"Welcome to the {organization.name} alumni network",
-        message=render_to_string("alumni/email/welcome.txt", context), from_email=None, recipient_list=[address],
-    ))
+    email_send(kind="alumni_welcome", to=step.personal_email,
+               subject=f"Welcome to the {organization.name} alumni network",
+               text=render_to_string("alumni/email/welcome.txt", context))

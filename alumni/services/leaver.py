@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership, Organization
+from alliance.outbox import email_send
 from alliance.services import (
     email_in_use,
     model_update,
@@ -39,10 +39,8 @@ def _send_verification(step: LeaverStep, organization: Organization) -> None:
     link = _site(reverse("alumni_verify_email", args=[token]))
     email = step.personal_email
     context = {"organization": organization, "link": link}
-    transaction.on_commit(lambda: send_mail(
-        subject=f"Confirm your personal address for {organization.name}",
-        message=render_to_string("alumni/email/verify.txt", context), from_email=None, recipient_list=[email],
-    ))
+    email_send(kind="alumni_verify_email", to=email, subject=f"Confirm your personal address for {organization.name}",
+               text=render_to_string("alumni/email/verify.txt", context))
 
 
 def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organization,
@@ -145,10 +143,8 @@ def leaver_link_send(*, process: ExitProcess, by: Membership, email: str) -> str
     organization = by.organization
     context = {"organization": organization, "link": link, "name": process.member.user.full_name,
                "days": LEAVER_LINK_VALID_DAYS}
-    transaction.on_commit(lambda: send_mail(
-        subject=f"Stay in touch with {organization.name}",
-        message=render_to_string("alumni/email/leaver_link.txt", context), from_email=None, recipient_list=[email],
-    ))
+    email_send(kind="alumni_leaver_link", to=email, subject=f"Stay in touch with {organization.name}",
+               text=render_to_string("alumni/email/leaver_link.txt", context))
     return link
 
 

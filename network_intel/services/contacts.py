@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils import timezone
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.notifications import Channel, channel_for, notification_create
+from alliance.outbox import email_send
 from alliance.services import check_text_bounds, full_clean_or_raise, model_update
 from network_intel import rights
 from network_intel.models.companies import Company
@@ -110,8 +110,7 @@ def _notify(*, recipient: Membership, title: str, body: str, url: str) -> None:
     if channel_for(member=recipient, kind=INTRODUCTION_KIND) in (Channel.BOTH, Channel.EMAIL):
         address = recipient.user.email
         link = settings.SITE_URL.rstrip("/") + url
-        transaction.on_commit(lambda: send_mail(subject=title, message=f"{body}\n\n{link}\n", from_email=None,
-                                                recipient_list=[address]))
+        email_send(kind=INTRODUCTION_KIND, to=address, subject=title, text=f"{body}\n\n{link}\n")
 
 
 def _introductions_url(member: Membership) -> str:

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from alliance import uploads
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Membership
 from alliance.notifications import Channel, channel_for, notification_create
+from alliance.outbox import email_send
 from alliance.services import full_clean_or_raise
 from network_intel import rights
 from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH
@@ -59,8 +59,7 @@ def _notify(*, recipient: Membership, title: str, body: str, url: str) -> None:
     if channel_for(member=recipient, kind=FUND_KIND) in (Channel.BOTH, Channel.EMAIL):
         address = recipient.user.email
         link = settings.SITE_URL.rstrip("/") + url
-        transaction.on_commit(lambda: send_mail(subject=title, message=f"{body}\n\n{link}\n", from_email=None,
-                                                recipient_list=[address]))
+        email_send(kind=FUND_KIND, to=address, subject=title, text=f"{body}\n\n{link}\n")
 
 
 # --- Expenses -----------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.models import ApiToken, IdempotentRequest, NotificationPreference, Reminder
+from alliance.models import ApiToken, IdempotentRequest, NotificationPreference, OutboundEmail, Reminder
 from alliance.notifications import notification_create
+from alliance.outbox import email_send
 from tests.alliance.factories import make_api_token, make_invitation
 
 
@@ -22,3 +23,5 @@ def populate(world) -> None:
         IdempotentRequest.objects.create(
             organization=world.org, token=ApiToken.objects.filter(membership=world.employee).first(),
             key="globex-key", fingerprint="0" * 64, status=201, body=b'{"title": "Globex Secret"}')
+        email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
+        OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")

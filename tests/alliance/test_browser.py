@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from alliance.models import Invitation, Membership, User
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.helpers import sent_mail
 
 pytestmark = pytest.mark.browser
 
@@ -73,8 +73,8 @@ def test_sign_in_pick_organization_invite_and_join(page_for, acme_and_globex, li
     assert sent.get_by_text("open").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "alliance-invitations.png"), full_page=True)
 
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nina.new@example.com"]
-    link = re.search(r"(http://\S+/invite/\S+/)", mail.outbox[0].body).group(1)
+    assert len(sent_mail()) == 1 and sent_mail()[0].to == ["nina.new@example.com"]
+    link = re.search(r"(http://\S+/invite/\S+/)", sent_mail()[0].body).group(1)
     assert link.startswith(live_server.url)
 
     invitee = page_for()

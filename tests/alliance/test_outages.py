@@ -15,11 +15,11 @@ import subprocess
 import sys
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from alliance.settings.base import BASE_DIR
 from tests.alliance.test_abuse import PASSWORD, _sign_in
+from tests.helpers import sent_mail
 
 
 def closed_port() -> int:
@@ -64,7 +64,7 @@ def test_password_reset_keeps_its_limit_in_memory_with_redis_down(redis_down, em
     settings.PASSWORD_RESET_RATE_PER_EMAIL = "2/hour"
     answers = [Client().post("/accounts/password/reset/", {"email": employee.user.email}) for _ in range(3)]
     assert [a.status_code for a in answers] == [302, 302, 429]
-    assert len(mail.outbox) == 2
+    assert len(sent_mail()) == 2
 
 
 UNREACHABLE_DATABASE_PROBE = """

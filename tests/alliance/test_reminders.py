@@ -6,15 +6,15 @@ import threading
 import time
 
 import pytest
-from django.core import mail
 from django.db import close_old_connections
 
 from alliance import tenancy
-from alliance.models import Membership, Notification, NotificationPreference, Reminder
+from alliance.models import Membership, Notification, NotificationPreference, OutboundEmail, Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.conftest import wait_for
+from tests.helpers import sent_mail
 
 TEST_KIND = "checkpoint_upcoming"  # a real kind name, so preferences apply; builder below is the test's own
 
@@ -69,6 +69,11 @@ def ledger(status: str | None = None) -> list[Reminder]:
         return list(rows)
 
 
+def email_rows() -> list[OutboundEmail]:
+    with tenancy.cross_tenant(reason="test: read the outbox"):
+        return list(OutboundEmail.objects.order_by("id"))
+
+
 def due_for(member: Membership, *, subject_id: int = 1, window: str = "7d") -> DueReminder:
     from django.utils import timezone
 
@@ -87,9 +92,9 @@ def test_claiming_twice_sends_once(worker, test_kind, member):
     second = reminders_claim([due_for(member)])
     assert len(first) == 1 and second == []
     wait_for(lambda: ledger(Reminder.Status.SENT))
+    wait_for(lambda: len(sent_mail()) == 1)
     time.sleep(0.5)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["ellis@acme.test"]
+    assert [m.to for m in sent_mail()] == [["ellis@acme.test"]]
     with tenancy.tenant_context(member.organization_id):
         assert Notification.objects.filter(recipient=member).count() == 1
 
@@ -112,18 +117,24 @@ def test_two_sweeps_racing_claim_one_row(worker, test_kind, member):
         thread.join()
     assert sorted(len(r) for r in results) == [0, 1]
     wait_for(lambda: ledger(Reminder.Status.SENT))
+    wait_for(lambda: len(sent_mail()) == 1)
     time.sleep(0.5)
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_a_failed_send_is_retried_and_lands_once(worker, test_kind, member, settings):
-    settings.EMAIL_BACKEND = "tests.alliance.test_reminders.FlakyEmailBackend"
+    """The mail server failing is the outbox's business: the reminder is delivered at once (its in-app
+    notification and its e-mail row), and the e-mail row is retried until the server takes it."""
+    settings.OUTBOX_TRANSPORT_BACKEND = "tests.alliance.test_reminders.FlakyEmailBackend"
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0
     FlakyEmailBackend.failures = 2
     reminders_claim([due_for(member)])
-    sent = wait_for(lambda: ledger(Reminder.Status.SENT), timeout=40)
-    assert len(mail.outbox) == 1
-    assert sent[0].attempts == 3  # two failures recorded, then the successful send
-    assert "provider unavailable" in sent[0].last_error
+    (reminder,) = wait_for(lambda: ledger(Reminder.Status.SENT), timeout=40)
+    assert reminder.attempts == 1 and reminder.last_error == ""
+    wait_for(lambda: len(sent_mail()) == 1, timeout=40)
+    (row,) = email_rows()
+    assert row.status == "sent" and row.attempts == 3  # two failures recorded, then the successful send
+    assert "provider unavailable" in row.last_error
     with tenancy.tenant_context(member.organization_id):
         assert Notification.objects.filter(recipient=member).count() == 1  # not one per attempt
 
@@ -134,7 +145,7 @@ def test_in_app_only_preference_sends_no_email(worker, test_kind, member):
                                               kind=TEST_KIND, channel="in_app")
     reminders_claim([due_for(member)])
     wait_for(lambda: ledger(Reminder.Status.SENT))
-    assert mail.outbox == []
+    assert sent_mail() == [] and email_rows() == []
     with tenancy.tenant_context(member.organization_id):
         assert Notification.objects.filter(recipient=member, kind=TEST_KIND).count() == 1
 
@@ -145,7 +156,7 @@ def test_email_only_preference_adds_no_notification(worker, test_kind, member):
                                               kind=TEST_KIND, channel="email")
     reminders_claim([due_for(member)])
     wait_for(lambda: ledger(Reminder.Status.SENT))
-    assert len(mail.outbox) == 1
+    wait_for(lambda: len(sent_mail()) == 1)
     with tenancy.tenant_context(member.organization_id):
         assert not Notification.objects.exists()
 
@@ -155,14 +166,16 @@ def test_nothing_is_sent_to_someone_no_longer_active(worker, test_kind, member):
         Membership.objects.filter(pk=member.pk).update(status=Membership.Status.ALUMNUS)
     reminders_claim([due_for(member)])
     wait_for(lambda: ledger(Reminder.Status.SKIPPED))
-    assert mail.outbox == []
+    assert sent_mail() == [] and email_rows() == []
 
 
 def test_each_organization_is_delivered_in_its_own_tenant(worker, test_kind, member):
     other = MembershipFactory(organization=OrganizationFactory(slug="globex"), user__email="x@globex.test")
     reminders_claim([due_for(member), due_for(other)])
     wait_for(lambda: len(ledger(Reminder.Status.SENT)) == 2)
-    assert sorted(m.to[0] for m in mail.outbox) == ["ellis@acme.test", "x@globex.test"]
+    wait_for(lambda: sorted(m.to[0] for m in sent_mail()) == ["ellis@acme.test", "x@globex.test"])
+    assert sorted((row.organization_id, row.to[0]) for row in email_rows()) == sorted(
+        [(member.organization_id, "ellis@acme.test"), (other.organization_id, "x@globex.test")])
     with tenancy.tenant_context(member.organization_id):
         assert list(Notification.objects.values_list("recipient_id", flat=True)) == [member.pk]
     with tenancy.tenant_context(other.organization_id):
@@ -276,18 +289,21 @@ def test_a_batch_of_several_organizations_is_delivered_each_in_its_own_tenant(wo
                                  user__email=f"p{n}@small.test") for n in range(3)]
     reminders_claim([due_for(m, subject_id=s) for m in members for s in range(2)])
     wait_for(lambda: len(ledger(Reminder.Status.SENT)) == 6)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@small.test" for n in range(3) for _ in range(2))
+    expected = sorted(f"p{n}@small.test" for n in range(3) for _ in range(2))
+    wait_for(lambda: sorted(m.to[0] for m in sent_mail()) == expected)
     for m in members:
         with tenancy.tenant_context(m.organization_id):
             assert list(Notification.objects.values_list("recipient_id", flat=True)) == [m.pk, m.pk]
 
 
-def test_a_transient_failure_inside_a_batch_is_retried_for_its_organization(worker, test_kind, settings):
-    settings.EMAIL_BACKEND = "tests.alliance.test_reminders.FlakyEmailBackend"
+def test_a_mail_failure_inside_a_batch_delays_only_that_e_mail(worker, test_kind, settings):
+    settings.OUTBOX_TRANSPORT_BACKEND = "tests.alliance.test_reminders.FlakyEmailBackend"
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0
     FlakyEmailBackend.failures = 1
     members = [MembershipFactory(organization=OrganizationFactory(slug=f"flaky-{n}"),
                                  user__email=f"f{n}@flaky.test") for n in range(2)]
     reminders_claim([due_for(m) for m in members])
     wait_for(lambda: len(ledger(Reminder.Status.SENT)) == 2)
-    assert sorted(m.to[0] for m in mail.outbox) == ["f0@flaky.test", "f1@flaky.test"]
-    assert sorted(r.attempts for r in ledger()) == [1, 2]
+    assert sorted(r.attempts for r in ledger()) == [1, 1]
+    wait_for(lambda: sorted(m.to[0] for m in sent_mail()) == ["f0@flaky.test", "f1@flaky.test"])
+    assert sorted(row.attempts for row in email_rows()) == [1, 2]

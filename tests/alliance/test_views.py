@@ -7,7 +7,6 @@ import zoneinfo
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.html import escape
 from alliance.models import ApiToken, Invitation, Membership, Organization, User
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory, OrganizationFactory, UserFactory, make_invitation
+from tests.helpers import sent_mail
 
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "a-fresh-and-long-passphrase"
@@ -85,9 +85,9 @@ def test_password_reset_by_email(employee):
     client = Client()
     response = client.post(reverse("password_reset"), {"email": "employee@acme.test"})
     assert response.status_code == 302 and response.url == reverse("password_reset_done")
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["employee@acme.test"]
+    assert len(sent_mail()) == 1 and sent_mail()[0].to == ["employee@acme.test"]
 
-    link = link_in(mail.outbox[0])
+    link = link_in(sent_mail()[0])
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200 and b"Choose a new password" in form_page.content
     set_url = form_page.redirect_chain[-1][0]
@@ -103,7 +103,7 @@ def test_password_reset_by_email(employee):
 def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same():
     response = Client().post(reverse("password_reset"), {"email": "nobody@nowhere.test"})
     assert response.status_code == 302 and response.url == reverse("password_reset_done")
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 # --- Organization picker and dashboard ----------------------------------------------
@@ -345,8 +345,8 @@ def test_invitation_is_created_and_sent(hr, manager, client_for, django_capture_
     assert (invitation.email, invitation.role, invitation.manager_id, invitation.invited_by_id) == (
         "new.person@example.com", "employee", manager.pk, hr.pk)
     assert invitation.state == "open"
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(sent_mail()) == 1
+    message = sent_mail()[0]
     assert message.to == ["new.person@example.com"] and "Acme" in message.subject
     assert link_in(message).startswith("/invite/")
     page = client.get("/o/acme/invitations/").content.decode()
@@ -364,7 +364,7 @@ def test_invalid_invitation_shows_errors_and_creates_nothing(hr, client_for):
         assert b"field-error" in response.content or b"form-errors" in response.content
     with tenant_context(hr.organization_id):
         assert Invitation.objects.count() == 0
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 @pytest.mark.django_db

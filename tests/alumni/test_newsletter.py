@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.test import Client
 
 from alliance import tenancy
@@ -17,6 +16,7 @@ from alumni import services
 from alumni.models import LeaverStep, NewsletterIssue, NewsPost
 from tests.alumni.engage import as_member, consent_to_news, post
 from tests.alumni.network import deliver_all, make_alumnus, set_level
+from tests.helpers import sent_mail
 
 MONDAY = datetime(2030, 3, 4, 9, 0, tzinfo=ZoneInfo("UTC"))
 
@@ -50,14 +50,14 @@ def test_the_digest_goes_once_to_those_who_consented(org, hr, readers, employee)
     assert services.newsletter_sweep(now=MONDAY + timedelta(hours=1)) == 0  # exactly once per period
     delivered = deliver_all(org)
     assert [(r.kind, r.status) for r in delivered] == [("alumni_newsletter", "sent")]
-    assert [m.to for m in mail.outbox] == [["yes@home.test"]]
-    body = mail.outbox[0].body
+    assert [m.to for m in sent_mail()] == [["yes@home.test"]]
+    body = sent_mail()[0].body
     assert "Fleet news" in body and "Hiring again" in body and "/alumni/unsubscribe/" in body
     # Next week: only what is new since this digest.
     publish(org, hr, "Summer party", MONDAY + timedelta(days=2))
     assert services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 1
     deliver_all(org)
-    assert "Summer party" in mail.outbox[1].body and "Fleet news" not in mail.outbox[1].body
+    assert "Summer party" in sent_mail()[1].body and "Fleet news" not in sent_mail()[1].body
 
 
 def test_nothing_new_nothing_sent(org, hr, readers):
@@ -71,7 +71,7 @@ def test_nothing_new_nothing_sent(org, hr, readers):
     assert services.newsletter_sweep(now=MONDAY + timedelta(days=7)) == 0
     with tenancy.tenant_context(org.pk):
         assert NewsletterIssue.objects.count() == 1
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_monthly_by_default_and_nothing_at_ignore(org, admin, hr, readers):
@@ -90,7 +90,7 @@ def _unsubscribe_link(org, hr) -> str:
     publish(org, hr, "Fleet news", MONDAY - timedelta(days=1))
     services.newsletter_sweep(now=MONDAY)
     deliver_all(org)
-    return re.search(r"https?://[^/\s]+(/alumni/unsubscribe/\S+/)", mail.outbox[0].body).group(1)
+    return re.search(r"https?://[^/\s]+(/alumni/unsubscribe/\S+/)", sent_mail()[0].body).group(1)
 
 
 def test_unsubscribe_works_without_signing_in(org, hr, readers):
@@ -115,7 +115,7 @@ def test_a_pending_copy_is_skipped_once_the_consent_is_withdrawn(org, hr, reader
     services.newsletter_sweep(now=MONDAY)
     yes, _ = readers
     Client().post(re.sub(r"^", "", "/alumni/unsubscribe/" + services.unsubscribe_token(yes) + "/"))
-    assert [r.status for r in deliver_all(org)] == ["skipped"] and not mail.outbox
+    assert [r.status for r in deliver_all(org)] == ["skipped"] and not sent_mail()
 
 
 @pytest.mark.parametrize("tamper", [lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),

@@ -6,13 +6,13 @@ from datetime import timedelta
 from email import message_from_bytes
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from alliance import tenancy
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.models import Reminder
 from alliance.reminders import reminder_deliver
+from tests.helpers import sent_mail
 from tests.tours.factories import CheckpointFactory, TourFactory
 from tests.tours.test_views import url
 from tours import services
@@ -100,12 +100,12 @@ def test_the_employee_hears_of_a_proposed_amendment_and_the_manager_of_the_answe
     amendment = services.amendment_propose(tour=active_tour, by=manager, data={"title": "Bigger scope"})
     (to_employee,) = deliver_all(org, kind="amendment_proposed")
     assert to_employee.recipient_id == employee.pk
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.to == [employee.user.email] and "amend" in message.subject
     assert "Bigger scope" in message.body
     services.amendment_accept(amendment=amendment, by=employee)
     (to_manager,) = deliver_all(org, kind="amendment_answered")
-    assert to_manager.recipient_id == manager.pk and "accepted" in mail.outbox[-1].subject
+    assert to_manager.recipient_id == manager.pk and "accepted" in sent_mail()[-1].subject
 
 
 def test_a_proposed_tour_and_the_answer_reach_the_other_party(tenant, org, manager, employee):
@@ -116,7 +116,7 @@ def test_a_proposed_tour_and_the_answer_reach_the_other_party(tenant, org, manag
     services.tour_request_changes(tour=tour, by=employee, comment="More remote days")
     (answered,) = deliver_all(org, kind="tour_answered")
     assert answered.recipient_id == manager.pk
-    assert "More remote days" in mail.outbox[-1].body
+    assert "More remote days" in sent_mail()[-1].body
 
 
 def test_checkpoint_changes_send_calendar_invitations_that_update_in_place(tenant, org, manager, employee,
@@ -132,7 +132,7 @@ def test_checkpoint_changes_send_calendar_invitations_that_update_in_place(tenan
     # The two earlier versions are superseded by the cancellation: only its message goes out.
     assert [r.status for r in Reminder.objects.filter(kind="checkpoint_changed").order_by("id")] == [
         "skipped", "skipped", "sent"]
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     parsed = message_from_bytes(message.message().as_bytes())
     calendars = [part for part in parsed.walk() if part.get_content_type() == "text/calendar"]
     assert calendars and all(part.get_param("method") == "CANCEL" for part in calendars)

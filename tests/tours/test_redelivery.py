@@ -1,8 +1,9 @@
 """A worker killed in the middle of sending loses nothing and sends nothing twice.
 
-Two real Celery worker processes on the real Redis broker: the first is killed
-(SIGKILL) while its e-mail provider is still busy; the broker redelivers the
-unacknowledged task after the visibility timeout, and the second worker sends it.
+Two real Celery worker processes on the real Redis broker: the first delivers the reminders (their
+in-app notifications and outbox e-mail rows) and is killed (SIGKILL) while its e-mail provider is
+still busy with the first e-mail; the broker redelivers the unacknowledged dispatch after the
+visibility timeout, and the second worker sends each e-mail once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from django.db import connection
 
 from alliance import tenancy
-from alliance.models import Reminder
+from alliance.models import OutboundEmail, Reminder
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VISIBILITY_TIMEOUT = 3
@@ -38,7 +39,7 @@ def worker_env(queue: str, mail_dir: Path, backend: str) -> dict[str, str]:
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "EMAIL_BACKEND": backend,
+        "OUTBOX_TRANSPORT_BACKEND": backend,
         "EMAIL_FILE_PATH": str(mail_dir),
         "SLOW_MAIL_SECONDS": "60",
     }
@@ -52,6 +53,11 @@ def start_worker(env: dict[str, str], name: str, log_dir: Path) -> subprocess.Po
          "--without-heartbeat"],
         env=env, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT,
     )
+
+
+def email_rows() -> list[OutboundEmail]:
+    with tenancy.cross_tenant(reason="test: read the outbox"):
+        return list(OutboundEmail.objects.order_by("id"))
 
 
 def ledger() -> list[Reminder]:
@@ -93,7 +99,8 @@ def test_killed_worker_task_is_redelivered_and_sent_once(tmp_path):
         os.kill(slow.pid, signal.SIGKILL)
         slow.wait(timeout=10)
         assert list(mail_dir.iterdir()) == []
-        assert {r.status for r in ledger()} == {Reminder.Status.PENDING}  # claimed: not lost, not sent
+        assert {r.status for r in ledger()} == {Reminder.Status.SENT}  # delivered: the e-mails are outbox rows
+        assert {row.status for row in email_rows()} == {"pending"}  # not lost, not sent
     finally:
         if slow.poll() is None:
             slow.kill()
@@ -101,7 +108,7 @@ def test_killed_worker_task_is_redelivered_and_sent_once(tmp_path):
     fast_env = worker_env(queue, mail_dir, "django.core.mail.backends.filebased.EmailBackend")
     fast = start_worker(fast_env, "fast", tmp_path)
     try:
-        sent = lambda: {r.status for r in ledger()} == {Reminder.Status.SENT}  # noqa: E731
+        sent = lambda: {row.status for row in email_rows()} == {"sent"}  # noqa: E731
         assert wait_until(sent, VISIBILITY_TIMEOUT + 45)
         time.sleep(1)
         recipients = sorted(
@@ -112,6 +119,7 @@ def test_killed_worker_task_is_redelivered_and_sent_once(tmp_path):
         )
         assert recipients == ["boss@acme.test", "emp@acme.test"]
         assert [r.attempts for r in ledger()] == [1, 1]
+        assert [row.attempts for row in email_rows()] == [1, 1]  # the killed attempt was rolled back
     finally:
         fast.send_signal(signal.SIGTERM)
         try:
