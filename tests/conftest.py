@@ -40,11 +40,15 @@ def _email_through_the_outbox(settings):
 def _empty_cache():
     """Rate-limit counters and sign-in failures are kept in the (real Redis) cache under this run's
     own prefix; they are dropped after each test, as the database rows are."""
-    yield
     from django.core.cache import cache
 
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+    from alliance.redis import redis_client
+
+    # Taken before the test runs: a test may point the cache at an unreachable server (Redis "down"),
+    # and its settings are restored only after this fixture's teardown.
+    client, prefix = redis_client(), cache.key_prefix
+    yield
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
 
