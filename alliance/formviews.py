@@ -2,6 +2,8 @@
 
 ``form_submit``: a valid POST calls the service with the form's cleaned data; on success a message
 and a redirect; an ``ApplicationError`` becomes the form's errors and the page is shown again (400).
+An edit form given its row's version (``alliance.versions.track``) saves only over that version: a
+stale save changes nothing and shows both versions (409).
 ``action_submit``: the same for a button without a form; a refusal is shown as a message.
 """
 
@@ -15,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
+from alliance.versions import save_tracked, status_of
 
 T = TypeVar("T")
 
@@ -26,16 +29,20 @@ def _message(success: str | Callable[[Any], str], result: Any) -> str:
 def form_submit(request: HttpRequest, form, *, save: Callable[[dict], T], success: str | Callable[[T], str],
                 then: Callable[[T], HttpResponse], page: Callable[[int], HttpResponse]) -> HttpResponse:
     """On a valid POST: ``save(cleaned_data)``, the ``success`` message (text, or made from what ``save``
-    returned) and ``then(result)`` (the redirect). Otherwise ``page(status)``: 400 when the form has errors."""
+    returned) and ``then(result)`` (the redirect). Otherwise ``page(status)``: 400 when the form has errors,
+    409 when a tracked form was rendered from a version someone else has changed since."""
     if request.method == "POST" and form.is_valid():
         try:
-            result = save(form.cleaned_data)
+            if getattr(form, "tracked", None) is not None:
+                result = save_tracked(form, lambda: save(form.cleaned_data))
+            else:
+                result = save(form.cleaned_data)
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, _message(success, result))
             return then(result)
-    return page(400 if form.errors else 200)
+    return page(status_of(form, posted=bool(form.errors)))
 
 
 def action_submit(request: HttpRequest, *, act: Callable[[], T], success: str | Callable[[T], str],

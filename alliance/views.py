@@ -19,6 +19,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -28,7 +29,7 @@ from django.views import defaults
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from alliance import services
+from alliance import services, versions
 from alliance.decorators import admin_required, hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import (
@@ -164,18 +165,24 @@ def member_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
 def member_edit(request: OrgRequest, org_slug: str, membership_id: int) -> HttpResponse:
     membership = get_membership_for_member(request.member, membership_id)
     managers = managers_for_org(organization_id=request.org.pk).exclude(pk=membership.pk)
-    initial = {"role": membership.role, "title": membership.title, "team": membership.team,
-               "manager": membership.manager_id}
-    form = MembershipForm(request.POST or None, initial=initial, managers=managers)
+    form = versions.track(MembershipForm(request.POST or None, initial=_membership_values(membership),
+                                         managers=managers), membership, read=_membership_values)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(membership=membership, by=request.member, **form.cleaned_data)
+            versions.save_tracked(form, lambda: services.membership_update(membership=membership, by=request.member,
+                                                                           **form.cleaned_data))
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, f"Saved {membership.user.full_name}.")
             return redirect("member_list", org_slug=org_slug)
-    return render(request, "alliance/member_edit.html", {"form": form, "subject": membership})
+    return render(request, "alliance/member_edit.html", {"form": form, "subject": membership},
+                  status=versions.StaleEdit.status_code if form.conflict else 200)
+
+
+def _membership_values(membership: Membership) -> dict:
+    return {"role": membership.role, "title": membership.title, "team": membership.team,
+            "manager": membership.manager_id}
 
 
 @require_http_methods(["GET", "POST"])
@@ -272,9 +279,11 @@ def organization_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
     # A ModelForm writes what it validates into its instance: give it a copy, so the
     # service still sees what changed and stays the one place that saves.
     form = OrganizationForm(request.POST or None, instance=copy.copy(organization))
+    versions.track(form, organization, read=lambda row: model_to_dict(row, fields=OrganizationForm._meta.fields))
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(organization=organization, by=request.member, data=form.cleaned_data)
+            versions.save_tracked(form, lambda: services.organization_update(
+                organization=organization, by=request.member, data=form.cleaned_data))
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
@@ -282,7 +291,8 @@ def organization_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
             return redirect("organization_settings", org_slug=org_slug)
     if request.method == "POST":
         organization.refresh_from_db()
-    return render(request, "alliance/settings.html", {"form": form})
+    return render(request, "alliance/settings.html", {"form": form},
+                  status=versions.StaleEdit.status_code if form.conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])

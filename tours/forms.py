@@ -154,6 +154,10 @@ class OutcomeForm(forms.Form):
     progress = forms.ChoiceField(choices=Checkpoint.Progress.choices, widget=forms.RadioSelect)
     manager_notes = _text(4, max_length=limits.NOTES_MAX, required=False, label="Manager's notes (shared)")
     course_corrections = _text(3, max_length=limits.NOTES_MAX, required=False, label="Agreed course corrections")
+    # The versions of both texts the form showed (alliance.merging.text_version): what the other
+    # manager-side person saved meanwhile is merged, not overwritten.
+    notes_based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    corrections_based_on = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     discussed = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
                                           label="Agenda points discussed",
                                           help_text="Points left unticked carry over to the next checkpoint.")

@@ -8,7 +8,7 @@ from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from alliance import people, rights
+from alliance import merging, people, rights
 from alliance.registry import member_links_for, nav_items_for
 from alliance.selectors import landing_url as _landing_url
 
@@ -45,6 +45,12 @@ def day(value: date | datetime | None) -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()
     return dateformat.format(value, "M j" if value.year == timezone.localdate().year else "M j, Y")
+
+
+@register.filter
+def text_version(text: str | None) -> str:
+    """The version of a shared text a form shows, for merging a save over it (``alliance.merging``)."""
+    return merging.text_version(text or "")
 
 
 @register.filter

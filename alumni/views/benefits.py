@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.decorators import hr_required
 from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
@@ -56,8 +57,8 @@ def benefits_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def benefit_edit(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpResponse:
     benefit = rights.access_benefit(request.member, request.network, benefit_id)
-    form = BenefitForm(request.POST or None, initial={name: getattr(benefit, name)
-                                                      for name in services.BENEFIT_FIELDS})
+    form = versions.track(BenefitForm(request.POST or None, initial=_benefit_values(benefit)), benefit,
+                          read=_benefit_values)
     return form_submit(
         request, form, save=lambda data: services.benefit_update(benefit=benefit, by=request.member, data=data),
         success="The benefit is saved.",
@@ -76,3 +77,7 @@ def benefit_delete(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpR
     return action_submit(request, act=lambda: services.benefit_delete(benefit=benefit, by=request.member),
                          success=f"“{benefit.title}” is removed from the catalog.",
                          then=lambda _: redirect("alumni:benefits_manage", org_slug=org_slug))
+
+
+def _benefit_values(benefit) -> dict:
+    return {name: getattr(benefit, name) for name in services.BENEFIT_FIELDS}

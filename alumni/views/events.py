@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.formviews import action_submit, form_submit
@@ -119,10 +120,10 @@ def events_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_edit(request: OrgRequest, org_slug: str, event_id: int) -> HttpResponse:
     event = rights.access_event(request.member, request.network, event_id)
-    initial = {name: getattr(event, name) for name in services.EVENT_FIELDS}
+    initial = _event_values(event)
     initial.update({name: timezone.localtime(getattr(event, name)).strftime("%Y-%m-%dT%H:%M")
                     for name in ("starts_at", "ends_at")})
-    form = EventForm(request.POST or None, initial=initial)
+    form = versions.track(EventForm(request.POST or None, initial=initial), event, read=_event_values)
     return form_submit(
         request, form, save=lambda data: services.event_update(event=event, by=request.member, data=data),
         success="The event is saved.",
@@ -142,3 +143,8 @@ def event_cancel(request: OrgRequest, org_slug: str, event_id: int) -> HttpRespo
                          success=f"“{event.title}” is cancelled; everyone who answered is told.",
                          then=lambda _: redirect("alumni:alumni_event", org_slug=org_slug, event_id=event.pk),
                          refused=lambda: _event_page(request, event_id, status=400))
+
+
+def _event_values(event) -> dict:
+    """What the edit form edits of an event; times as stored (the form shows them to the minute)."""
+    return {name: getattr(event, name) for name in services.EVENT_FIELDS}

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -59,8 +60,9 @@ def _exit_page(request: OrgRequest, process: ExitProcess, *, status: int = 200, 
         "step": step, "questions": questions,
         "show_personal_email": rights.can_see_personal_email(request.member, step),
         "reports": list(process.member.reports.filter(status="active").select_related("user")),
-        "classification_form": forms.get("classification_form") or ClassificationForm(
-            initial=ClassificationForm.initial_for(process)),
+        "classification_form": forms.get("classification_form") or versions.track(
+            ClassificationForm(initial=ClassificationForm.initial_for(process)), process,
+            read=ClassificationForm.initial_for),
         "schedule_form": forms.get("schedule_form") or InterviewScheduleForm(),
         "link_form": forms.get("link_form") or LeaverLinkForm(),
         "answers_form": forms.get("answers_form") or AnswersForm(
@@ -80,17 +82,18 @@ def exit_detail(request: OrgRequest, org_slug: str, process_id: int) -> HttpResp
 @hr_required
 def exit_classify(request: OrgRequest, org_slug: str, process_id: int) -> HttpResponse:
     process = rights.access_exit(request.member, process_id)
-    form = ClassificationForm(request.POST)
+    form = versions.track(ClassificationForm(request.POST), process, read=ClassificationForm.initial_for)
     if form.is_valid():
         try:
-            services.exit_update(process=process, by=request.member, data=form.service_data())
+            versions.save_tracked(form, lambda: services.exit_update(process=process, by=request.member,
+                                                                     data=form.service_data()))
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("alumni:exit_detail", org_slug=org_slug, process_id=process.pk)
     process.refresh_from_db()
-    return _exit_page(request, process, status=400, classification_form=form)
+    return _exit_page(request, process, status=versions.status_of(form, posted=True), classification_form=form)
 
 
 @require_POST

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.decorators import hr_required
 from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
@@ -71,7 +72,7 @@ def news_manage(request: OrgRequest, org_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def news_edit(request: OrgRequest, org_slug: str, post_id: int) -> HttpResponse:
     post = rights.access_news_post(request.member, request.network, post_id)
-    form = NewsPostForm(request.POST or None, initial={"title": post.title, "body": post.body, "pinned": post.pinned})
+    form = versions.track(NewsPostForm(request.POST or None, initial=_post_values(post)), post, read=_post_values)
     return form_submit(
         request, form, save=lambda data: services.news_post_update(post=post, by=request.member, data=data),
         success="The post is saved.",
@@ -89,3 +90,7 @@ def news_delete(request: OrgRequest, org_slug: str, post_id: int) -> HttpRespons
     return action_submit(request, act=lambda: services.news_post_delete(post=post, by=request.member),
                          success=f"“{post.title}” is deleted.",
                          then=lambda _: redirect("alumni:news_manage", org_slug=org_slug))
+
+
+def _post_values(post) -> dict:
+    return {"title": post.title, "body": post.body, "pinned": post.pinned}

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -112,7 +113,8 @@ def opening_new(request: OrgRequest, org_slug: str) -> HttpResponse:
 @hr_required
 def opening_edit(request: OrgRequest, org_slug: str, opening_id: int) -> HttpResponse:
     opening = rights.access_opening(request.member, request.network, opening_id)
-    form = OpeningForm(request.POST or None, initial=OpeningForm.initial_for(opening))
+    form = versions.track(OpeningForm(request.POST or None, initial=OpeningForm.initial_for(opening)), opening,
+                          read=OpeningForm.initial_for)
     return form_submit(
         request, form, save=lambda data: services.opening_update(by=request.member, opening=opening, data=data),
         success="Saved.",

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.models import Membership
 from network_intel import rights, selectors, services
 from network_intel.forms import AnswerForm, ContactForm, IntroductionForm
+from network_intel.models.contacts import Contact
 from network_intel.views._common import org_url
 
 
@@ -68,18 +73,26 @@ def contact_edit(request: HttpRequest, org_slug: str, contact_id: int) -> HttpRe
         services.contact_delete(by=request.member, contact=contact)
         messages.success(request, "The contact is deleted.")
         return redirect(org_url(request, "contacts"))
-    form = ContactForm(request.POST or None, instance=contact, colleagues=_colleagues(request),
+    # A ModelForm writes what it validates into its instance: give it a copy, so the service still sees
+    # what changed (and saves it).
+    form = ContactForm(request.POST or None, instance=copy.copy(contact), colleagues=_colleagues(request),
                        initial={"company_name": contact.company.name})
+    versions.track(form, contact, read=_contact_values)
     if request.method == "POST" and form.is_valid():
         try:
-            _save_contact(request, form, contact)
+            versions.save_tracked(form, lambda: _save_contact(request, form, contact))
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect(org_url(request, "contacts"))
     return render(request, "network_intel/contact_edit.html", {"form": form, "contact": contact},
-                  status=400 if request.method == "POST" else 200)
+                  status=versions.status_of(form, posted=request.method == "POST"))
+
+
+def _contact_values(contact: Contact) -> dict:
+    """What the edit form shows of a contact (and what a stale save is compared on)."""
+    return {**model_to_dict(contact, fields=ContactForm._meta.fields), "company_name": contact.company.name}
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -102,25 +103,43 @@ def note_edit(request: HttpRequest, org_slug: str, intelnote_id: int) -> HttpRes
     note = rights.access_note(member, intelnote_id)
     if not rights.can_edit_note(member, note):
         raise PermissionDenied("Only the author can edit a note.")
-    initial = {name: getattr(note, name) for name in IntelNote.EDITABLE}
-    initial.update(companies=", ".join(c.name for c in note.companies.all()),
-                   tags=", ".join(t.name for t in note.tags.all()), contacts=list(note.contacts.all()))
-    form = NoteForm(request.POST or None, initial=initial, contacts=selectors.contacts_of(member))
+    form = NoteForm(request.POST or None, initial=_note_values(note), contacts=selectors.contacts_of(member))
+    versions.track(form, note, read=_note_values, changed_by=_note_last_change)
     _suggest(form, request)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                companies, contacts, tags = _note_form_objects(request, form)
-                data = {k: form.cleaned_data[k] for k in IntelNote.EDITABLE}
-                services.intel_note_update(by=member, note=note, data=data, companies=companies, contacts=contacts,
-                                           tags=tags)
+            versions.save_tracked(form, lambda: _save_note(request, form, note))
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, "Saved; the change is in the note's history.")
             return redirect(org_url(request, "note_detail", note.pk))
-    status = 400 if request.method == "POST" else 200
+    status = versions.status_of(form, posted=request.method == "POST")
     return render(request, "network_intel/note_form.html", {"form": form, "note": note}, status=status)
+
+
+def _note_values(note: IntelNote) -> dict:
+    """What the edit form shows of a note (and what a stale save is compared on)."""
+    values = {name: getattr(note, name) for name in IntelNote.EDITABLE}
+    values.update(companies=", ".join(c.name for c in note.companies.all()),
+                  tags=", ".join(t.name for t in note.tags.all()), contacts=list(note.contacts.all()))
+    return values
+
+
+def _note_last_change(note: IntelNote) -> tuple[str | None, datetime | None]:
+    revision = IntelNoteRevision.objects.for_org(note.organization_id).filter(note=note).select_related(
+        "by__user").first()
+    if revision is None or revision.by is None:  # only its author edits a note
+        return note.author.user.full_name, note.updated_at
+    return revision.by.user.full_name or revision.by.user.email, revision.created_at
+
+
+def _save_note(request: HttpRequest, form: NoteForm, note: IntelNote) -> IntelNote:
+    with transaction.atomic():
+        companies, contacts, tags = _note_form_objects(request, form)
+        data = {k: form.cleaned_data[k] for k in IntelNote.EDITABLE}
+        return services.intel_note_update(by=request.member, note=note, data=data, companies=companies,
+                                          contacts=contacts, tags=tags)
 
 
 @require_POST

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.tours.factories import TourFactory
 from tours.models import ActionItem, AgendaItem, Checkpoint, Tour
 
 pytestmark = pytest.mark.browser
@@ -150,7 +151,6 @@ def test_propose_accept_prepare_and_record_a_checkpoint(page_for, team):
 def test_team_dashboard_filters_without_a_reload(page_for, team):
     acme, lead, dana = team["acme"], team["lead"], team["dana"]
     MembershipFactory(organization=acme, manager=lead, user__email="ivo@acme.test", user__full_name="Ivo Idle")
-    from tests.tours.factories import TourFactory
 
     today = timezone.localdate()
     TourFactory(employee=dana, manager=lead, status="active", title="Sensor fusion",
@@ -189,7 +189,6 @@ def test_an_amendment_is_proposed_noticed_and_accepted(page_for, team, worker):
     the manager is told. The terms in force change only then."""
     from alliance.models import Notification
     from tests.conftest import wait_for
-    from tests.tours.factories import TourFactory
 
     acme, lead, dana = team["acme"], team["lead"], team["dana"]
     today = timezone.localdate()
@@ -226,3 +225,30 @@ def test_an_amendment_is_proposed_noticed_and_accepted(page_for, team, worker):
     wait_for(lambda: delivered("amendment_answered", lead))
     with tenant_context(acme.pk):
         assert Tour.objects.get(pk=tour.pk).title == "Sensor fusion and mapping"
+
+
+def test_two_pages_editing_the_same_draft_the_second_save_shows_both_missions(page_for, team):
+    """Stale writes are refused (alliance/versions.py): nobody's mission is silently overwritten."""
+    tour = TourFactory(employee=team["dana"], manager=team["lead"], status=Tour.Status.DRAFT,
+                       mission="Build the data platform.")
+    first, second = page_for(), page_for()
+    for page in (first, second):
+        sign_in(page, "maya@acme.test")
+        page.goto(f"/o/acme/tours/{tour.pk}/edit/")
+    first.get_by_label("Mission").fill("Build the data platform with Ana.")
+    first.get_by_role("button", name="Save the changes").click()
+    first.wait_for_url(re.compile(rf"/o/acme/tours/{tour.pk}/$"))
+
+    second.get_by_label("Mission").fill("Build the data platform and hire two analysts.")
+    second.get_by_role("button", name="Save the changes").click()
+    conflict = second.locator(".conflict")
+    expect(conflict.get_by_role("heading", name=re.compile("Changed by Maya Lead at"))).to_be_visible()
+    expect(conflict.locator(".conflict-theirs")).to_contain_text("Build the data platform with Ana.")
+    expect(conflict.locator(".conflict-yours")).to_contain_text("Build the data platform and hire two analysts.")
+    with tenant_context(team["acme"].pk):
+        assert Tour.objects.get(pk=tour.pk).mission == "Build the data platform with Ana."
+
+    second.get_by_role("button", name="Save the changes").click()  # keep mine: the page carries the new version
+    second.wait_for_url(re.compile(rf"/o/acme/tours/{tour.pk}/$"))
+    with tenant_context(team["acme"].pk):
+        assert Tour.objects.get(pk=tour.pk).mission == "Build the data platform and hire two analysts."

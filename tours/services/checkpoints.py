@@ -270,11 +270,14 @@ def checkpoint_record_outcome(
     course_corrections: str = "",
     discussed_item_ids: Iterable[int] = (),
     new_action_items: Sequence[dict[str, Any]] = (),
+    notes_based_on: str | None = None,
+    corrections_based_on: str | None = None,
 ) -> Checkpoint:
     """After the conversation: progress, notes, course corrections, action items.
 
     Agenda points not ticked as discussed and open action items carry over to the
-    tour's next checkpoint.
+    tour's next checkpoint. ``notes_based_on`` / ``corrections_based_on`` (the ``text_version`` of the
+    texts the form showed) merge them with what someone else saved meanwhile instead of overwriting it.
     """
     tour = checkpoint.tour
     rights.require_manager_side(tour, by)
@@ -321,9 +324,11 @@ def checkpoint_record_outcome(
             )
         items.append(ActionItem(organization_id=tour.organization_id, checkpoint=checkpoint, text=text,
                                 owner_id=owner_id, due_on=due_on))
+    merged = _merge_shared(checkpoint, by, {"manager_notes": (manager_notes or "", notes_based_on),
+                                            "course_corrections": (course_corrections or "", corrections_based_on)})
     checkpoint.progress = progress
-    checkpoint.manager_notes = manager_notes or ""
-    checkpoint.course_corrections = course_corrections or ""
+    checkpoint.manager_notes = merged["manager_notes"]
+    checkpoint.course_corrections = merged["course_corrections"]
     checkpoint.status = Checkpoint.Status.COMPLETED
     checkpoint.completed_at = timezone.now()
     full_clean_or_raise(checkpoint, exclude=["organization", "tour"])
@@ -343,23 +348,20 @@ def checkpoint_record_outcome(
 def checkpoint_update_notes(
     *, checkpoint: Checkpoint, by: Membership, manager_notes: str | None = None,
     employee_notes: str | None = None, course_corrections: str | None = None, based_on: str | None = None,
+    corrections_based_on: str | None = None,
 ) -> Checkpoint:
     """Each side writes its own shared notes; neither can overwrite the other's. ``based_on`` (the
-    ``text_version`` of the notes the writer started from) merges the side's notes with what someone
-    else of that side saved meanwhile (``alliance.merging``), instead of overwriting it."""
+    ``text_version`` of the notes the writer started from; ``corrections_based_on`` for the course
+    corrections) merges the text with what someone else of that side saved meanwhile
+    (``alliance.merging``), instead of overwriting it."""
     tour = checkpoint.tour
     if checkpoint.status == Checkpoint.Status.CANCELLED:
         raise ApplicationError("This checkpoint was cancelled.")
-    if based_on is not None:
-        stored = Checkpoint.objects.select_for_update().filter(pk=checkpoint.pk).values(
-            "employee_notes", "manager_notes").first() or {}
-        author = by.user.full_name or by.user.email
-        if employee_notes is not None:
-            employee_notes = merge_text(stored=stored.get("employee_notes", ""), saved=employee_notes,
-                                        based_on=based_on, author=author)
-        if manager_notes is not None:
-            manager_notes = merge_text(stored=stored.get("manager_notes", ""), saved=manager_notes,
-                                       based_on=based_on, author=author)
+    merged = _merge_shared(checkpoint, by, {"employee_notes": (employee_notes, based_on),
+                                            "manager_notes": (manager_notes, based_on),
+                                            "course_corrections": (course_corrections, corrections_based_on)})
+    employee_notes, manager_notes = merged["employee_notes"], merged["manager_notes"]
+    course_corrections = merged["course_corrections"]
     check_text_bounds(Checkpoint, manager_notes=manager_notes, employee_notes=employee_notes,
                       course_corrections=course_corrections)
     fields = []
@@ -378,6 +380,20 @@ def checkpoint_update_notes(
     if fields:
         checkpoint.save(update_fields=[*fields, "updated_at"])
     return checkpoint
+
+
+def _merge_shared(checkpoint: Checkpoint, by: Membership,
+                  texts: dict[str, tuple[str | None, str | None]]) -> dict[str, str | None]:
+    """Each ``field: (saved, based_on)`` merged with the text stored now (under a lock on the checkpoint)
+    when the writer named the version they started from; a text not being saved stays None."""
+    pending = [field for field, (saved, based_on) in texts.items() if saved is not None and based_on is not None]
+    stored = {}
+    if pending:
+        stored = Checkpoint.objects.for_org(checkpoint.organization_id).select_for_update().filter(
+            pk=checkpoint.pk).values(*pending).first() or {}
+    author = by.user.full_name or by.user.email
+    return {field: merge_text(stored=stored.get(field) or "", saved=saved, based_on=based_on, author=author)
+            if field in pending else saved for field, (saved, based_on) in texts.items()}
 
 
 @transaction.atomic
@@ -420,8 +436,9 @@ def _touch(organization_id: int, checkpoint_id: int) -> None:
 
 
 @transaction.atomic
-def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaItem:
-    """Its author rewords a talking point, until the conversation starts."""
+def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str, based_on: str | None = None) -> AgendaItem:
+    """Its author rewords a talking point, until the conversation starts. ``based_on`` (the ``text_version``
+    of the wording the form showed) merges with a rewording saved meanwhile instead of overwriting it."""
     rights.require_participant(item.checkpoint.tour, by)
     if item.added_by_id != by.pk:
         raise NotAllowed("You can change only the talking points you added.")
@@ -430,6 +447,11 @@ def agenda_item_edit(*, item: AgendaItem, by: Membership, text: str) -> AgendaIt
     text = (text or "").strip()
     if not text:
         raise ApplicationError("Write the talking point.", field_errors={"text": ["Write the talking point."]})
+    if based_on is not None:
+        stored = AgendaItem.objects.for_org(item.organization_id).select_for_update().filter(pk=item.pk).values_list(
+            "text", flat=True).first() or ""
+        text = merge_text(stored=stored, saved=text, based_on=based_on, author=by.user.full_name or by.user.email)
+        item.text = stored
     if len(text) > limits.ITEM_TEXT_MAX:
         raise ApplicationError(f"Keep a talking point under {limits.ITEM_TEXT_MAX} characters.",
                                field_errors={"text": [f"At most {limits.ITEM_TEXT_MAX} characters."]})

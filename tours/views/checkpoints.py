@@ -143,7 +143,12 @@ def agenda_item_action(request: OrgRequest, org_slug: str, item_id: int, action:
         elif action == "remove":
             services.agenda_item_remove(item=item, by=request.member)
         elif action == "edit":
-            services.agenda_item_edit(item=item, by=request.member, text=request.POST.get("text", "")[:1000])
+            text = request.POST.get("text", "")[:1000]
+            item = services.agenda_item_edit(item=item, by=request.member, text=text,
+                                             based_on=request.POST.get("based_on", "")[:64] or None)
+            if item.text != text.strip():
+                messages.warning(request, "This talking point was reworded meanwhile: both wordings are kept, "
+                                          "theirs first. Tidy it up.")
         else:
             raise Http404("No such action.")
     except ApplicationError as error:
@@ -219,21 +224,29 @@ def checkpoint_outcome(request: OrgRequest, org_slug: str, checkpoint_id: int) -
         messages.error(request, "This conversation has not started yet; record its outcome once you have met.")
         return redirect(_checkpoint_url(request, checkpoint))
     initial = {"manager_notes": checkpoint.manager_notes, "course_corrections": checkpoint.course_corrections,
-               "discussed": [str(item.pk) for item in checkpoint.agenda_items.all() if item.discussed]}
+               "discussed": [str(item.pk) for item in checkpoint.agenda_items.all() if item.discussed],
+               "notes_based_on": text_version(checkpoint.manager_notes),
+               "corrections_based_on": text_version(checkpoint.course_corrections)}
     form = OutcomeForm(request.POST or None, initial=initial, checkpoint=checkpoint)
     if request.method == "POST" and form.is_valid():
         try:
-            services.checkpoint_record_outcome(
+            checkpoint = services.checkpoint_record_outcome(
                 checkpoint=checkpoint, by=request.member, progress=form.cleaned_data["progress"],
                 manager_notes=form.cleaned_data["manager_notes"],
                 course_corrections=form.cleaned_data["course_corrections"],
                 discussed_item_ids=[int(pk) for pk in form.cleaned_data["discussed"]],
                 new_action_items=form.new_action_items(),
+                notes_based_on=form.cleaned_data["notes_based_on"] or None,
+                corrections_based_on=form.cleaned_data["corrections_based_on"] or None,
             )
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             messages.success(request, "Outcome recorded. Open points moved to the next checkpoint.")
+            if (checkpoint.manager_notes, checkpoint.course_corrections) != (
+                    form.cleaned_data["manager_notes"], form.cleaned_data["course_corrections"]):
+                messages.warning(request, "Someone saved the notes or course corrections while you were writing: "
+                                          "both texts are kept, theirs first and yours below. Tidy them up.")
             return redirect(_tour_url(checkpoint.tour) + "#timeline")
     return render(request, "tours/outcome.html", {"cp": checkpoint, "tour": checkpoint.tour, "form": form},
                   status=400 if request.method == "POST" else 200)

@@ -5,6 +5,7 @@ and editing a tour, its detail page and the lifecycle's transitions.
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import versions
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
@@ -228,14 +230,12 @@ def tour_edit(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     if not tour.is_open:
         messages.error(request, f"A {tour.get_status_display().lower()} tour can no longer be changed.")
         return redirect(_tour_url(tour))
-    initial = {name: getattr(tour, name) for name in Tour.TERM_FIELDS}
-    form = TourEditForm(request.POST or None, initial=initial)
+    form = versions.track(TourEditForm(request.POST or None, initial=_terms(tour)), tour, read=_terms,
+                          changed_by=_last_change)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        comment = data.pop("comment", "")
         was_active = tour.status == Tour.Status.ACTIVE
         try:
-            services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
+            versions.save_tracked(form, lambda: _save_terms(request, tour, form.cleaned_data))
         except ApplicationError as error:
             apply_application_error(form, error)
             tour.refresh_from_db()
@@ -250,7 +250,25 @@ def tour_edit(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
             return redirect(_tour_url(tour))
     context = {"form": form, "tour": tour, "creating": False,
                **_alignment_context(request, tour.employee)}
-    return render(request, "tours/form.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "tours/form.html", context,
+                  status=versions.status_of(form, posted=request.method == "POST"))
+
+
+def _terms(tour: Tour) -> dict:
+    return {name: getattr(tour, name) for name in Tour.TERM_FIELDS}
+
+
+def _last_change(tour: Tour) -> tuple[str | None, datetime | None]:
+    revision = selectors.tour_history(tour).first()
+    if revision is None or revision.by is None:
+        return None, tour.updated_at
+    return revision.by.user.full_name or revision.by.user.email, revision.created_at
+
+
+def _save_terms(request: OrgRequest, tour: Tour, data: dict) -> Tour:
+    data = dict(data)
+    comment = data.pop("comment", "")
+    return services.tour_update(tour=tour, by=request.member, data=data, comment=comment)
 
 
 # --- Detail and lifecycle ---------------------------------------------------------
