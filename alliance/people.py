@@ -13,7 +13,7 @@ e-mail" is a work address only while the membership is active:
 The consent lives in the alumni app's leaver step, which the core does not import: the app
 registers, through ``alliance.registry.register_contact_consent``, one SQL statement that gives
 the consenting memberships of an organization. The Python rule and the SQL twin both read that
-same statement, so they cannot disagree about who consented (``tests/alliance/test_people.py``
+same statement, so they cannot disagree about who consented (``tests/alumni/test_addresses.py``
 checks the two for every viewer role × subject status × consent).
 """
 
