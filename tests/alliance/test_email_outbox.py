@@ -267,3 +267,26 @@ def test_a_saved_change_with_the_broker_down_answers_as_usual(hr, client_for, dj
     (row,) = email_rows()
     assert row.status == "pending"  # beat's minute entry dispatches it
     assert [m.to for m in sent_mail()] == [["newcomer@example.com"]]
+
+
+@pytest.mark.django_db
+def test_the_undelivered_page_runs_the_same_queries_for_three_rows_or_thirty(admin, client_for,
+                                                                           django_assert_num_queries):
+    def fail(first: int, count: int) -> None:
+        with tenancy.tenant_context(admin.organization_id):
+            for n in range(first, first + count):
+                email_send(kind="invitation", to=f"lost{n}@example.com", subject=f"Lost {n}", text="Lost")
+            OutboundEmail.objects.for_org(admin.organization_id).update(status="failed", last_error="refused")
+
+    client = client_for(admin)
+    path = f"/o/{admin.organization.slug}/undelivered-email/"
+    fail(0, 3)
+    client.get(path)  # the session and the member, loaded once
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert "lost2@example.com" in client.get(path).content.decode()
+    fail(3, 27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert "lost29@example.com" in client.get(path).content.decode()
