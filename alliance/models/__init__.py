@@ -1,0 +1,73 @@
+"""The core's models, one module per topic; every name is re-exported here (``alliance.models.Membership``),
+which is also the path migrations name.
+
+* ``people`` — users and their other addresses;
+* ``organizations`` — the tenant;
+* ``tenancy`` — the base of every tenant table (``TenantModel``, ``TenantForeignKey``, ``sync_index``);
+* ``members`` — memberships, invitations, API tokens;
+* ``notifications`` — the bell, preferences, the reminder ledger;
+* ``idempotency`` — the API's kept answers;
+* ``outbox`` — the e-mail outbox.
+"""
+
+from __future__ import annotations
+
+from alliance.models.idempotency import IDEMPOTENCY_KEY_MAX, IdempotentRequest
+from alliance.models.members import ApiToken, Invitation, Membership
+from alliance.models.notifications import Notification, NotificationPreference, Reminder
+from alliance.models.organizations import (
+    LEAD_TIME_LIMITS,
+    Organization,
+    default_checkpoint_reminder_days,
+    default_tour_ending_reminder_days,
+    slug_validator,
+)
+from alliance.models.outbox import (
+    EMAIL_ADDRESS_MAX,
+    EMAIL_BODY_MAX,
+    EMAIL_ERROR_MAX,
+    EMAIL_KIND_MAX,
+    EMAIL_MESSAGE_MAX_BYTES,
+    EMAIL_RECIPIENTS_MAX,
+    EMAIL_SUBJECT_MAX,
+    EmailRow,
+    OutboundEmail,
+    SystemEmail,
+)
+from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
+from alliance.models.tenancy import TenantForeignKey, TenantModel, TenantQuerySet, sync_index
+
+__all__ = [
+    "TIME_ZONE_CHOICES",
+    "validate_time_zone",
+    "UserManager",
+    "User",
+    "UserEmailAlias",
+    "default_checkpoint_reminder_days",
+    "default_tour_ending_reminder_days",
+    "slug_validator",
+    "LEAD_TIME_LIMITS",
+    "Organization",
+    "TenantQuerySet",
+    "sync_index",
+    "TenantForeignKey",
+    "TenantModel",
+    "Membership",
+    "Invitation",
+    "ApiToken",
+    "Notification",
+    "NotificationPreference",
+    "Reminder",
+    "IDEMPOTENCY_KEY_MAX",
+    "IdempotentRequest",
+    "EMAIL_ADDRESS_MAX",
+    "EMAIL_RECIPIENTS_MAX",
+    "EMAIL_SUBJECT_MAX",
+    "EMAIL_BODY_MAX",
+    "EMAIL_MESSAGE_MAX_BYTES",
+    "EMAIL_ERROR_MAX",
+    "EMAIL_KIND_MAX",
+    "EmailRow",
+    "OutboundEmail",
+    "SystemEmail",
+]

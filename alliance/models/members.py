@@ -1,0 +1,150 @@
+"""Memberships (a person in an organization, with a role and a manager), invitations and API tokens."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from alliance.fields import BoundedTextField
+from alliance.limits import PROFILE_TEXT_MAX
+from alliance.models.people import User
+from alliance.models.tenancy import TenantForeignKey, TenantModel, sync_index
+
+
+class Membership(TenantModel):
+    class Role(models.TextChoices):
+        EMPLOYEE = "employee", "Employee"
+        MANAGER = "manager", "Manager"
+        HR = "hr", "HR"
+        ADMIN = "admin", "Admin"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ALUMNUS = "alumnus", "Alumnus"
+        FORMER = "former", "Former member"  # left, and not in the alumni network
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    title = models.CharField(max_length=200, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    manager = TenantForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    aspirations = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True, help_text="What you want from your career.")
+    values = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True,
+                              help_text="What you hold important, one per line.")
+    joined_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["user__full_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_one_per_user_org"),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("id")), name="membership_not_own_manager"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "role"]),
+            models.Index(fields=["organization", "team"]),
+            models.Index(fields=["organization", "manager"]),
+            sync_index("membership_org_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_hr(self) -> bool:
+        """HR and admins run the organization-wide pages."""
+        return self.is_active and self.role in (self.Role.HR, self.Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role == self.Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.is_active and self.role in (self.Role.MANAGER, self.Role.HR, self.Role.ADMIN)
+
+    @property
+    def values_list(self) -> list[str]:
+        return [line.strip() for line in self.values.splitlines() if line.strip()]
+
+
+class Invitation(TenantModel):
+    email = models.EmailField()
+    role = models.CharField(
+        max_length=16, choices=Membership.Role.choices, default=Membership.Role.EMPLOYEE
+    )
+    title = models.CharField(max_length=200, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    manager = TenantForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_by = TenantForeignKey(
+        Membership, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    token_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "token_hash"], name="invitation_token_unique"),
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "created_at", "id"], name="invitation_org_created_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.email}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class ApiToken(TenantModel):
+    """A per-organization API token. It acts with its creator's membership rights."""
+
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=24, help_text="The start of the token, to recognize it.")
+    token_hash = models.CharField(max_length=64)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "token_hash"], name="api_token_hash_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "membership", "created_at", "id"], name="api_token_member_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
