@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -78,12 +79,26 @@ def _first_message(messages) -> str:
     return str(messages) if messages else "Invalid input."
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+class WholeNumberField(forms.IntegerField):
+    """Digits only, as the schema's ``integer`` says: Django's ``IntegerField`` also takes ``1.0`` and
+    ``1.000`` (it drops a decimal point followed by zeros)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not WHOLE_NUMBER.fullmatch(str(value).strip()):
+            raise DjangoValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
     """A whole-number id. ``NumberFilter`` parses a Decimal, so ``?manager=1e9999999`` would reach
-    ``int()`` in the lookup and spin on a ten-million-digit number; this one answers 400 instead."""
+    ``int()`` in the lookup and spin on a ten-million-digit number, and ``?manager=0.0`` would be taken
+    for 0; this one answers 400 to both."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
 
 class StrictIsoDateTimeField(IsoDateTimeField):

@@ -99,6 +99,15 @@ def test_the_widest_offsets_postgresql_takes_still_filter(hr, api_for):
         assert response.status_code == 200, (value, response.content)
 
 
+@pytest.mark.parametrize("value", ["0.0", "1.000", "1e3", "1.5", "one"])
+def test_an_id_filter_takes_whole_numbers_only(hr, employee, api_for, value):
+    for api in (api_for(hr), api_for(employee)):  # an employee's list is short, but the filter is still read
+        for path, parameter in (("/api/v1/members/", "manager"), ("/api/v1/tours/", "employee"),
+                                ("/api/v1/checkpoints/", "tour")):
+            _assert_json_error(api.get(path, {parameter: value}), 400, field=parameter)
+    assert api_for(hr).get("/api/v1/members/", {"manager": str(hr.pk)}).status_code == 200
+
+
 def test_an_empty_date_time_filter_is_a_400_not_ignored(hr, api_for):
     api = api_for(hr)
     for path in _list_paths():
