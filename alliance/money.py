@@ -11,6 +11,8 @@ from __future__ import annotations
 import pycountry
 from django.core.exceptions import ValidationError
 
+from alliance.errors import ApplicationError
+
 NOT_MONEY = frozenset({
     "XAD", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
     "BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW",
@@ -38,3 +40,12 @@ def clean_currency(code: str | None) -> str:
     cleaned = (code or "").strip().upper()
     validate_currency(cleaned)
     return cleaned
+
+
+def clean_currency_field(code: str | None, field: str = "currency") -> str:
+    """``clean_currency`` for a service: a code that is not a money currency is an ``ApplicationError`` on
+    ``field`` (a 400 with the field's error in the API, a form error in the page)."""
+    try:
+        return clean_currency(code)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], field_errors={field: [error.messages[0]]}) from None

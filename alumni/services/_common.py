@@ -9,11 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from alliance import money, uploads
+from alliance import uploads
 from alliance.errors import ApplicationError
 from alliance.models import Membership, Organization
 from alumni import rights
@@ -27,14 +26,6 @@ def _site(path: str) -> str:
 
 def _field_error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, field_errors={field: [message]})
-
-
-def _currency(code: str, field: str = "currency") -> str:
-    """The core's one rule for money currencies (``alliance.money``), as a field error."""
-    try:
-        return money.clean_currency(code)
-    except ValidationError as error:
-        raise _field_error(field, error.messages[0]) from None
 
 
 def organization_today(organization: Organization, *, now: datetime | None = None) -> date:

@@ -8,13 +8,14 @@ from django.db import IntegrityError, transaction
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.money import clean_currency_field
 from alliance.services import (
     full_clean_or_raise,
     model_update,
 )
 from alumni import rights
 from alumni.models import AlumniSettings, InvestmentLevel
-from alumni.services._common import _currency, _field_error
+from alumni.services._common import _field_error
 from alumni.services.alumni_intel import level_changed
 
 SETTINGS_FIELDS = ("level", "referral_bonus_for", "referral_bonus_amount", "lead_bonus_for", "lead_bonus_amount",
@@ -33,7 +34,7 @@ def network_settings_save(*, by: Membership, data: dict[str, Any]) -> AlumniSett
     if "level" in data and data["level"] not in InvestmentLevel.values:
         raise _field_error("level", "Choose ignore, support or invest.")
     if "bonus_currency" in data:
-        data["bonus_currency"] = _currency(data["bonus_currency"], "bonus_currency")
+        data["bonus_currency"] = clean_currency_field(data["bonus_currency"], "bonus_currency")
     current = AlumniSettings.objects.for_org(by.organization_id).select_for_update().first()
     if current is None:
         current = AlumniSettings(organization_id=by.organization_id, bonus_currency=by.organization.currency)

@@ -11,13 +11,14 @@ from django.utils import timezone
 from alliance import uploads
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.money import clean_currency_field
 from alliance.reminders import notify
 from alliance.services import (
     full_clean_or_raise,
 )
 from alumni import rights
 from alumni.models import BonusFor, BonusState, CustomerLead, Opening, Referral
-from alumni.services._common import _currency, _field_error, _settings, _with_stored
+from alumni.services._common import _field_error, _settings, _with_stored
 from alumni.services.openings import _open_opening
 
 # Notification kinds of the network (registered in alumni/reminders.py, each with its builder).
@@ -112,10 +113,9 @@ def lead_create(*, by: Membership, company: str, contact_name: str, contact_emai
     rights.require_referrer(by, _settings(by.organization_id))
     text = _clean_text({"company": company, "contact_name": contact_name, "contact_email": contact_email,
                         "need": need}, ("company", "contact_name", "contact_email", "need"))
+    currency = clean_currency_field(currency) if (currency or "").strip() else by.organization.currency
     lead = CustomerLead(organization_id=by.organization_id, submitter=by, submitter_was_alumnus=rights.is_alumnus(by),
-                        estimated_value=estimated_value,
-                        currency=_currency(currency) if (currency or "").strip() else by.organization.currency,
-                        **text)
+                        estimated_value=estimated_value, currency=currency, **text)
     full_clean_or_raise(lead, exclude=["organization", "submitter"])
     lead.save()
     return lead

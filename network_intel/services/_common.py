@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
-
-from alliance import money
 from alliance.errors import ApplicationError
+from alliance.money import clean_currency_field as clean_currency  # noqa: F401 (the fund's services use it)
 from network_intel.models.fund import ABSURD_AMOUNT, RATE_PLACES
 from network_intel.selectors.fund import CENT
 
@@ -20,14 +18,6 @@ def field_error(field: str, message: str) -> ApplicationError:
 
 
 # --- Money ------------------------------------------------------------------------------------------
-
-def clean_currency(code: str, field: str = "currency") -> str:
-    """The core's one rule for money currencies (``alliance.money``), as a field error."""
-    try:
-        return money.clean_currency(code)
-    except ValidationError as error:
-        raise field_error(field, error.messages[0]) from None
-
 
 def clean_amount(value, field: str = "amount", *, allow_zero: bool = False) -> Decimal:
     try:
