@@ -12,6 +12,11 @@ class ApplicationError(Exception):
         self.field_errors = field_errors or {}
 
 
+def field_error(field: str, message: str) -> ApplicationError:
+    """An ``ApplicationError`` about one field: the message, and the same message on that field."""
+    return ApplicationError(message, field_errors={field: [message]})
+
+
 class NotAllowed(ApplicationError):
     """The caller may see the object but may not do this to it: 403 in the API, the same
     message in the page. Something the caller may not even see is a 404 (Http404), never this."""

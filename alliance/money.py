@@ -11,7 +11,7 @@ from __future__ import annotations
 import pycountry
 from django.core.exceptions import ValidationError
 
-from alliance.errors import ApplicationError
+from alliance.errors import field_error
 
 NOT_MONEY = frozenset({
     "XAD", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
@@ -48,4 +48,4 @@ def clean_currency_field(code: str | None, field: str = "currency") -> str:
     try:
         return clean_currency(code)
     except ValidationError as error:
-        raise ApplicationError(error.messages[0], field_errors={field: [error.messages[0]]}) from None
+        raise field_error(field, error.messages[0]) from None

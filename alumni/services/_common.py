@@ -24,10 +24,6 @@ def _site(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={field: [message]})
-
-
 def organization_today(organization: Organization, *, now: datetime | None = None) -> date:
     return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(organization.time_zone)).date()
 

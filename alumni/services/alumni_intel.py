@@ -8,11 +8,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alumni import rights
 from alumni.models import CONSENT_TEXT_VERSION, AlumniNoteReach, InvestmentLevel, LeaverStep
-from alumni.services._common import _field_error, _settings
+from alumni.services._common import _settings
 from alumni.services.directory import _step_of
 from network_intel import services as intel_services
 
@@ -56,12 +56,12 @@ def alumni_note_share(*, by: Membership, kind: str, title: str, body: str, visib
     the outside world, optionally a company; ``invest``) into network intelligence, marked as from an
     alumnus, for an audience they choose within what the organization allows. Needs their consent."""
     if kind not in ("feedback", "intel"):
-        raise _field_error("kind", "Choose feedback or an intel note.")
+        raise field_error("kind", "Choose feedback or an intel note.")
     settings = _settings(by.organization_id)
     rights.require_alumni_sharing(by, settings, _step_of(by), intel=kind == "intel")
     if visibility not in note_visibilities(settings):
         allowed = " or ".join(AlumniNoteReach(v).label.lower() for v in note_visibilities(settings))
-        raise _field_error("visibility", f"Choose who sees it: {allowed}.")
+        raise field_error("visibility", f"Choose who sees it: {allowed}.")
     tags = [intel_services.tag_resolve(by=by, name=FEEDBACK_TAG)] if kind == "feedback" else []
     companies = [intel_services.company_resolve(by=by, name=company)] if kind == "intel" and company.strip() else []
     return intel_services.alumni_note_create(by=by, title=title, body=body, visibility=visibility,

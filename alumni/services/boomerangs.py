@@ -7,13 +7,13 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.reminders import notify
 from alliance.services import check_text_bounds, full_clean_or_raise
 from alumni import rights
 from alumni.models import AlumniProfile, Boomerang, ExitProcess
-from alumni.services._common import _field_error, _settings
+from alumni.services._common import _settings
 from tours import selectors as tour_selectors
 from tours import services as tour_services
 
@@ -32,9 +32,9 @@ def boomerang_request(*, by: Membership, message: str) -> Boomerang:
     rights.require_come_back(by, _settings(by.organization_id))
     message = (message or "").strip()
     if not message:
-        raise _field_error("message", "Say what you would like to do here.")
+        raise field_error("message", "Say what you would like to do here.")
     if Boomerang.objects.for_org(by.organization_id).filter(member=by, state=Boomerang.State.REQUESTED).exists():
-        raise _field_error("message", "You have asked already; HR will answer you.")
+        raise field_error("message", "You have asked already; HR will answer you.")
     boomerang = Boomerang(organization_id=by.organization_id, member=by, state=Boomerang.State.REQUESTED,
                           message=message, requested_at=timezone.now())
     full_clean_or_raise(boomerang, exclude=["organization", "member"])
@@ -42,7 +42,7 @@ def boomerang_request(*, by: Membership, message: str) -> Boomerang:
         with transaction.atomic():
             boomerang.save()
     except IntegrityError as error:
-        raise _field_error("message", "You have asked already; HR will answer you.") from error
+        raise field_error("message", "You have asked already; HR will answer you.") from error
     for person in _hr_people(by.organization_id):
         notify(kind=BOOMERANG_REQUESTED, subject_id=boomerang.pk, recipient=person, window="requested")
     return boomerang
@@ -53,7 +53,7 @@ def boomerang_decline(*, boomerang: Boomerang, by: Membership, note: str) -> Boo
     rights.require_network_runner(by)
     note = (note or "").strip()
     if not note:
-        raise _field_error("decline_note", "Say why, for the record.")
+        raise field_error("decline_note", "Say why, for the record.")
     check_text_bounds(Boomerang, decline_note=note)
     claimed = Boomerang.objects.for_org(by.organization_id).filter(
         pk=boomerang.pk, state=Boomerang.State.REQUESTED).update(
@@ -96,20 +96,20 @@ def boomerang_rehire(
     locked = (Membership.objects.for_org(by.organization_id).select_for_update().select_related("user")
               .filter(pk=alumnus.pk).first())
     if locked is None or locked.status != Membership.Status.ALUMNUS:
-        raise _field_error("member", "Only an alumnus of this organization can be rehired.")
+        raise field_error("member", "Only an alumnus of this organization can be rehired.")
     process = _last_exit(locked)
     refusal = rehire_refusal(locked)
     if refusal:
-        raise _field_error("member", refusal)
+        raise field_error("member", refusal)
     if role not in REHIRE_ROLES:
-        raise _field_error("role", "Choose employee, manager or HR.")
+        raise field_error("role", "Choose employee, manager or HR.")
     if start_date is None:
-        raise _field_error("start_date", "Give the first day of the new stay.")
+        raise field_error("start_date", "Give the first day of the new stay.")
     if process is not None and start_date <= process.last_working_day:
-        raise _field_error("start_date", "The new stay starts after their last day.")
+        raise field_error("start_date", "The new stay starts after their last day.")
     if manager is None or manager.organization_id != by.organization_id or not manager.is_manager \
             or manager.pk == locked.pk:
-        raise _field_error("manager", "Choose an active manager, HR person or administrator.")
+        raise field_error("manager", "Choose an active manager, HR person or administrator.")
     ledger = tour_selectors.career_ledger(member=by, subject=locked)
     last_tour = next((tour for tour in reversed(ledger) if tour.status in ("completed", "ended_early", "active")),
                      None)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alliance.errors import ApplicationError, NotAllowed
+from alliance.errors import ApplicationError, NotAllowed, field_error
 from alliance.models import Membership
 from alliance.services import (
     full_clean_or_raise,
@@ -16,7 +16,7 @@ from alliance.services import (
 from alumni import rights
 from alumni.limits import MAX_TOUR_TITLES
 from alumni.models import CONSENT_TEXT_VERSION, DIRECTORY_FIELDS, AlumniProfile, ExitProcess, LeaverStep, Visibility
-from alumni.services._common import _field_error, _settings
+from alumni.services._common import _settings
 from tours import selectors as tour_selectors
 
 
@@ -81,7 +81,7 @@ def alumni_profile_update(*, profile: AlumniProfile, by: Membership, data: dict[
     data = {name: (value.strip() if isinstance(value, str) else value) for name, value in data.items()}
     for name in data:
         if name.endswith("_visibility") and data[name] not in Visibility.values:
-            raise _field_error(name, "Choose alumni, alumni and employees, or hidden.")
+            raise field_error(name, "Choose alumni, alumni and employees, or hidden.")
     changed = model_update(profile, data=data, fields=CARD_FIELDS)
     if "listed" in changed:
         step = _step_of(by)

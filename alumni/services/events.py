@@ -11,13 +11,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership, Reminder
 from alliance.reminders import DueReminder, notify, reminders_claim
 from alliance.services import full_clean_or_raise, model_update
 from alumni import rights
 from alumni.models import AlumniEvent, EventRsvp
-from alumni.services._common import _field_error, _settings
+from alumni.services._common import _settings
 
 EVENT_REMINDER = "alumni_event_reminder"
 EVENT_PROMOTED = "alumni_event_promoted"
@@ -41,13 +41,13 @@ def _event_data(data: dict[str, Any]) -> dict[str, Any]:
     for name in ("starts_at", "ends_at"):
         value = cleaned.get(name)
         if value is not None and timezone.is_naive(value):
-            raise _field_error(name, "Give the time with its time zone.")
+            raise field_error(name, "Give the time with its time zone.")
     return cleaned
 
 
 def _check_ahead(event: AlumniEvent) -> None:
     if event.starts_at > timezone.now() + MAX_EVENT_AHEAD:
-        raise _field_error("starts_at", "Plan events at most five years ahead.")
+        raise field_error("starts_at", "Plan events at most five years ahead.")
 
 
 def _lock_event(event: AlumniEvent) -> AlumniEvent:
@@ -61,7 +61,7 @@ def event_create(*, by: Membership, data: dict[str, Any]) -> AlumniEvent:
     event = AlumniEvent(organization_id=by.organization_id, created_by=by, **_event_data(data))
     full_clean_or_raise(event, exclude=["organization", "created_by"])
     if event.starts_at <= timezone.now():
-        raise _field_error("starts_at", "Choose a time in the future.")
+        raise field_error("starts_at", "Choose a time in the future.")
     _check_ahead(event)
     event.save()
     return event
@@ -80,7 +80,7 @@ def event_update(*, event: AlumniEvent, by: Membership, data: dict[str, Any]) ->
         going = EventRsvp.objects.for_org(event.organization_id).filter(event=event,
                                                                         state=EventRsvp.State.GOING).count()
         if capacity < going:
-            raise _field_error("capacity", f"{going} people are already going: the capacity cannot be lower.")
+            raise field_error("capacity", f"{going} people are already going: the capacity cannot be lower.")
     def clean(changed_event: AlumniEvent) -> None:
         full_clean_or_raise(changed_event)
         _check_ahead(changed_event)

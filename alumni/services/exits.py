@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.notifications import notification_create
 from alliance.reminders import notify
@@ -32,7 +32,7 @@ from alumni.models import (
     ExitTemplateTask,
     LeaverStep,
 )
-from alumni.services._common import _field_error, _lock, _require_open
+from alumni.services._common import _lock, _require_open
 from tours import selectors as tour_selectors
 from tours import services as tour_services
 
@@ -42,13 +42,13 @@ EXIT_STARTED = "exit_started"
 
 def _check_last_day(member: Membership, last_working_day: date | None) -> None:
     if last_working_day is None:
-        raise _field_error("last_working_day", "Give the last working day.")
+        raise field_error("last_working_day", "Give the last working day.")
     if last_working_day < member.joined_on:
-        raise _field_error("last_working_day",
+        raise field_error("last_working_day",
                            f"The last working day cannot be before {member.user.full_name} joined "
                            f"({member.joined_on.isoformat()}).")
     if last_working_day > timezone.localdate() + timedelta(days=MAX_LAST_DAY_AHEAD_DAYS):
-        raise _field_error("last_working_day", "The last working day must be within two years.")
+        raise field_error("last_working_day", "The last working day must be within two years.")
 
 
 def _assignee_for(row: ExitTemplateTask, *, process: ExitProcess, hr: Membership) -> Membership:
@@ -78,25 +78,25 @@ def exit_start(
     """HR starts an exit: the checklist from the kind's template, the interview, the leaver's step."""
     rights.require_exit_runner(by)
     if member.organization_id != by.organization_id:
-        raise _field_error("member", "Choose a member of this organization.")
+        raise field_error("member", "Choose a member of this organization.")
     if not member.is_active:
-        raise _field_error("member", f"{member.user.full_name} is already an alumnus or a former member.")
+        raise field_error("member", f"{member.user.full_name} is already an alumnus or a former member.")
     if member.pk == by.pk:
-        raise _field_error("member", "Another HR person or an administrator starts your own exit.")
+        raise field_error("member", "Another HR person or an administrator starts your own exit.")
     if kind not in ExitKind.values:
-        raise _field_error("kind", "Choose the kind of exit.")
+        raise field_error("kind", "Choose the kind of exit.")
     if initiated_by not in ExitProcess.InitiatedBy.values:
-        raise _field_error("initiated_by", "Say who initiated the exit.")
+        raise field_error("initiated_by", "Say who initiated the exit.")
     _check_last_day(member, last_working_day)
     if member.role == Membership.Role.ADMIN and not (
         Membership.objects.for_org(member.organization_id)
         .filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE).exclude(pk=member.pk).exists()
     ):
-        raise _field_error("member", "The organization needs another administrator before its last one leaves.")
+        raise field_error("member", "The organization needs another administrator before its last one leaves.")
     Membership.objects.for_org(member.organization_id).select_for_update().filter(pk=member.pk).first()
     if ExitProcess.objects.for_org(member.organization_id).filter(
             member=member, state=ExitProcess.State.IN_PROGRESS).exists():
-        raise _field_error("member", f"{member.user.full_name} is already leaving: their exit is in progress.")
+        raise field_error("member", f"{member.user.full_name} is already leaving: their exit is in progress.")
     process = ExitProcess(organization_id=by.organization_id, member=member, kind=kind,
                           last_working_day=last_working_day, initiated_by=initiated_by, started_by=by,
                           hr_note=(hr_note or "").strip())
@@ -105,7 +105,7 @@ def exit_start(
         with transaction.atomic():
             process.save()
     except IntegrityError as error:  # a second start at the same moment
-        raise _field_error("member", f"{member.user.full_name} is already leaving.") from error
+        raise field_error("member", f"{member.user.full_name} is already leaving.") from error
     template = (ExitTemplate.objects.for_org(by.organization_id).filter(kind=kind)
                 .prefetch_related("tasks__assignee_member").first())
     if template is not None:
@@ -172,7 +172,7 @@ def exit_update(*, process: ExitProcess, by: Membership, data: dict[str, Any]) -
         if name in data:
             data[name] = (data[name] or "").strip()
     if data.get("alumni_despite") and not (data.get("alumni_despite_note", process.alumni_despite_note)):
-        raise _field_error("alumni_despite_note", "Record why this person joins the alumni network anyway.")
+        raise field_error("alumni_despite_note", "Record why this person joins the alumni network anyway.")
     previous_day = process.last_working_day
     if "last_working_day" in data:
         _check_last_day(process.member, data["last_working_day"])

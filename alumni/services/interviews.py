@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.reminders import notify
 from alliance.services import (
@@ -17,7 +17,7 @@ from alliance.services import (
 from alumni import rights
 from alumni.limits import MAX_ANSWER_TEXT, MAX_QUESTIONS_PER_SET
 from alumni.models import ExitInterview, ExitQuestion
-from alumni.services._common import _field_error, _require_open
+from alumni.services._common import _require_open
 
 EXIT_INTERVIEW_INVITE = "exit_interview_invite"
 
@@ -31,12 +31,12 @@ def exit_interview_schedule(
     rights.require_exit_runner(by)
     _require_open(interview.process)
     if scheduled_at is None or timezone.is_naive(scheduled_at):
-        raise _field_error("scheduled_at", "Give the date and time of the conversation.")
+        raise field_error("scheduled_at", "Give the date and time of the conversation.")
     if scheduled_at < timezone.now():
-        raise _field_error("scheduled_at", "The conversation must be in the future.")
+        raise field_error("scheduled_at", "The conversation must be in the future.")
     interviewer = interviewer or by
     if interviewer.organization_id != by.organization_id or not rights.can_run_exits(interviewer):
-        raise _field_error("interviewer", "The interviewer must be HR or an administrator of this organization.")
+        raise field_error("interviewer", "The interviewer must be HR or an administrator of this organization.")
     interview.scheduled_at, interview.duration_minutes = scheduled_at, duration_minutes
     interview.location, interview.interviewer = (location or "").strip(), interviewer
     interview.status = ExitInterview.Status.SCHEDULED

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.errors import ApplicationError, NotAllowed
+from alliance.errors import ApplicationError, NotAllowed, field_error
 from alliance.models import Membership, Organization
 from alliance.outbox import email_send
 from alliance.services import (
@@ -22,7 +22,7 @@ from alliance.services import (
 from alliance.tokens import token_make, token_parse
 from alumni import rights
 from alumni.models import CONSENT_TEXT_VERSION, ExitProcess, LeaverStep
-from alumni.services._common import _field_error, _require_open, _site
+from alumni.services._common import _require_open, _site
 
 LEAVER_LINK_KIND = "alx"
 VERIFY_LINK_KIND = "alv"
@@ -52,13 +52,13 @@ def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organiza
             data[name] = (data[name] or "").strip()
     data["personal_email"] = data.get("personal_email", step.personal_email).lower()
     if not data["personal_email"]:
-        raise _field_error("personal_email", "Give a personal e-mail address: it is how we stay in touch.")
+        raise field_error("personal_email", "Give a personal e-mail address: it is how we stay in touch.")
     process = step.process
     work_email = process.member.user.email
     if data["personal_email"] == work_email.lower():
-        raise _field_error("personal_email", "Give a personal address, not your work address.")
+        raise field_error("personal_email", "Give a personal address, not your work address.")
     if email_in_use(data["personal_email"], except_user=process.member.user):
-        raise _field_error("personal_email", "This address belongs to another account.")
+        raise field_error("personal_email", "This address belongs to another account.")
     address_changed = data["personal_email"] != step.personal_email
     consents_before = step.consents
     model_update(step, data=data, fields=STEP_FIELDS)
@@ -113,7 +113,7 @@ def leaver_verification_resend(*, step: LeaverStep, by: Membership) -> LeaverSte
     if not rights.can_fill_leaver_step(by, step.process):
         raise NotAllowed("Only the person leaving can ask for this.")
     if not step.personal_email:
-        raise _field_error("personal_email", "Give your personal address first.")
+        raise field_error("personal_email", "Give your personal address first.")
     if step.is_verified:
         raise ApplicationError("Your personal address is confirmed already.")
     _send_verification(step, by.organization)
@@ -127,9 +127,9 @@ def leaver_link_send(*, process: ExitProcess, by: Membership, email: str) -> str
     _require_open(process)
     email = (email or "").strip().lower()
     if not email or "@" not in email:
-        raise _field_error("email", "Give the leaver's personal e-mail address.")
+        raise field_error("email", "Give the leaver's personal e-mail address.")
     if email_in_use(email, except_user=process.member.user) or email == process.member.user.email.lower():
-        raise _field_error("email", "Give a personal address that no other account uses.")
+        raise field_error("email", "Give a personal address that no other account uses.")
     step = LeaverStep.objects.for_org(process.organization_id).select_for_update().get(process=process)
     token, digest = token_make(kind=LEAVER_LINK_KIND, organization_id=process.organization_id)
     step.access_token_hash, step.access_used_at = digest, None

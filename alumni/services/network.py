@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.money import clean_currency_field
 from alliance.services import (
@@ -15,7 +15,6 @@ from alliance.services import (
 )
 from alumni import rights
 from alumni.models import AlumniSettings, InvestmentLevel
-from alumni.services._common import _field_error
 from alumni.services.alumni_intel import level_changed
 
 SETTINGS_FIELDS = ("level", "referral_bonus_for", "referral_bonus_amount", "lead_bonus_for", "lead_bonus_amount",
@@ -32,7 +31,7 @@ def network_settings_save(*, by: Membership, data: dict[str, Any]) -> AlumniSett
         raise ApplicationError(f"“{sorted(unknown)[0]}” cannot be changed here.")
     data = dict(data)
     if "level" in data and data["level"] not in InvestmentLevel.values:
-        raise _field_error("level", "Choose ignore, support or invest.")
+        raise field_error("level", "Choose ignore, support or invest.")
     if "bonus_currency" in data:
         data["bonus_currency"] = clean_currency_field(data["bonus_currency"], "bonus_currency")
     current = AlumniSettings.objects.for_org(by.organization_id).select_for_update().first()

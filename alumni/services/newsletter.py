@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership, Organization
 from alliance.reminders import DueReminder, reminders_claim
 from alliance.services import model_update
@@ -27,7 +27,7 @@ from alumni.models import (
     NewsPost,
 )
 from alumni.selectors import network_settings, news_consenting_alumni
-from alumni.services._common import _field_error, _settings
+from alumni.services._common import _settings
 
 NEWSLETTER = "alumni_newsletter"
 
@@ -39,7 +39,7 @@ UNSUBSCRIBE_SALT = "alumni.newsletter.unsubscribe"
 def newsletter_schedule_save(*, by: Membership, frequency: str) -> NewsletterSchedule:
     rights.require_news_editor(by, _settings(by.organization_id))
     if frequency not in NewsletterFrequency.values:
-        raise _field_error("frequency", "Choose weekly or monthly.")
+        raise field_error("frequency", "Choose weekly or monthly.")
     schedule, _ = NewsletterSchedule.objects.for_org(by.organization_id).select_for_update().get_or_create(
         organization_id=by.organization_id, defaults={"frequency": frequency})
     model_update(schedule, data={"frequency": frequency}, fields=["frequency"])

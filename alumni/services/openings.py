@@ -7,13 +7,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise, model_update
 from alumni import rights
 from alumni.limits import MAX_REFERRAL_TEXT
 from alumni.models import Boomerang, Opening
-from alumni.services._common import _field_error, _settings
+from alumni.services._common import _settings
 from alumni.services.boomerangs import boomerang_request, rehire_refusal
 
 
@@ -60,7 +60,7 @@ def _open_opening(by: Membership, opening: Opening) -> Opening:
     """The opening, locked until the transaction ends, while it is open (a concurrent close waits)."""
     locked = Opening.objects.for_org(by.organization_id).select_for_update().filter(pk=opening.pk).first()
     if locked is None or not locked.is_open:
-        raise _field_error("opening", f"“{opening.title}” is closed: it takes no more referrals or applications.")
+        raise field_error("opening", f"“{opening.title}” is closed: it takes no more referrals or applications.")
     return locked
 
 
@@ -70,7 +70,7 @@ def opening_apply(*, by: Membership, opening: Opening, message: str) -> Boomeran
     Refused, with the reason, when their rehire eligibility recorded at their exit does not allow it."""
     settings = _settings(by.organization_id)
     if not rights.can_apply_from_opening(by, settings) or opening.organization_id != by.organization_id:
-        raise _field_error("opening", "No such opening.")
+        raise field_error("opening", "No such opening.")
     opening = _open_opening(by, opening)
     refusal = rehire_refusal(by)
     if refusal:
@@ -78,7 +78,7 @@ def opening_apply(*, by: Membership, opening: Opening, message: str) -> Boomeran
                                "HR can tell you more.")
     message = (message or "").strip()
     if not message:
-        raise _field_error("message", "Say why you would like this job.")
+        raise field_error("message", "Say why you would like this job.")
     boomerang = boomerang_request(by=by, message=f"Applies for “{opening.title}”: {message}"[:MAX_REFERRAL_TEXT])
     boomerang.opening = opening
     boomerang.save(update_fields=["opening", "updated_at"])

@@ -9,11 +9,11 @@ from django.db import transaction
 from PIL import Image, ImageOps
 
 from alliance import uploads
-from alliance.errors import NotAllowed
+from alliance.errors import NotAllowed, field_error
 from alliance.models import Membership
 from alumni import rights
 from alumni.models import AlumniProfile
-from alumni.services._common import _delete_after_commit, _field_error, _settings, _with_stored
+from alumni.services._common import _delete_after_commit, _settings, _with_stored
 
 PHOTO_FOLDER = "alumni-photos"
 PHOTO_SIZE = (512, 512)
@@ -44,7 +44,7 @@ def alumni_photo_set(*, by: Membership, profile: AlumniProfile, photo) -> Alumni
     if profile.member_id != by.pk or not rights.is_alumnus(by):
         raise NotAllowed("Only the alumnus changes their directory photo.")
     if not photo:
-        raise _field_error("photo", "Choose a photo.")
+        raise field_error("photo", "Choose a photo.")
     checked = _photo_jpeg(uploads.check_upload(photo, kinds=uploads.IMAGE_TYPES, max_bytes=MAX_PHOTO_BYTES,
                                                field="photo"))
     previous = profile.photo

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance import uploads
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.money import clean_currency_field
 from alliance.reminders import notify
@@ -18,7 +18,7 @@ from alliance.services import (
 )
 from alumni import rights
 from alumni.models import BonusFor, BonusState, CustomerLead, Opening, Referral
-from alumni.services._common import _field_error, _settings, _with_stored
+from alumni.services._common import _settings, _with_stored
 from alumni.services.openings import _open_opening
 
 # Notification kinds of the network (registered in alumni/reminders.py, each with its builder).
@@ -43,11 +43,11 @@ def referral_create(*, by: Membership, candidate_name: str, candidate_email: str
                         "why": why}, ("candidate_name", "candidate_email", "role", "why"))
     text["candidate_email"] = text["candidate_email"].lower()
     if text["candidate_email"] and text["candidate_email"] == by.user.email.lower():
-        raise _field_error("candidate_email", "Refer someone else: you cannot refer yourself.")
+        raise field_error("candidate_email", "Refer someone else: you cannot refer yourself.")
     if text["candidate_email"] and Referral.objects.for_org(by.organization_id).filter(
             candidate_email=text["candidate_email"],
             status__in=(Referral.Status.SUBMITTED, Referral.Status.IN_PROCESS)).exists():
-        raise _field_error("candidate_email", "This person is already referred and being considered.")
+        raise field_error("candidate_email", "This person is already referred and being considered.")
     referral = Referral(organization_id=by.organization_id, referrer=by, referrer_was_alumnus=rights.is_alumnus(by),
                         **text)
     full_clean_or_raise(referral, exclude=["organization", "referrer"])
@@ -62,12 +62,12 @@ def _move_along(obj: Referral | CustomerLead, *, by: Membership, status: str, no
     model = type(obj)
     locked = model.objects.for_org(obj.organization_id).select_for_update().get(pk=obj.pk)
     if status not in model.Status.values:
-        raise _field_error("status", "Choose one of the statuses.")
+        raise field_error("status", "Choose one of the statuses.")
     following = model.NEXT[model.Status(locked.status)]
     if status not in following:
         name, current = model._meta.verbose_name, locked.get_status_display().lower()
         allowed = ", ".join(model.Status(next_status).label.lower() for next_status in following)
-        raise _field_error("status", f"A {name} that is {current} can move to: {allowed}." if allowed
+        raise field_error("status", f"A {name} that is {current} can move to: {allowed}." if allowed
                            else f"This {name} is {current}: it is closed.")
     obj.status, obj.status_note, obj.status_changed_by = status, (note or "").strip(), by
     fields = ["status", "status_note", "status_changed_by", "updated_at"]
@@ -139,7 +139,7 @@ def lead_assign(*, lead: CustomerLead, by: Membership, owner: Membership | None)
     """HR names who follows the lead up: an active member of the organization."""
     rights.require_network_runner(by)
     if owner is not None and (owner.organization_id != by.organization_id or not owner.is_active):
-        raise _field_error("owner", "Choose an active member of this organization.")
+        raise field_error("owner", "Choose an active member of this organization.")
     lead.owner = owner
     lead.save(update_fields=["owner", "updated_at"])
     return lead
@@ -175,7 +175,7 @@ def referral_submit(*, by: Membership, candidate_name: str, candidate_email: str
     settings = _settings(by.organization_id)
     if opening is not None:
         if not rights.can_refer_from_opening(by, settings) or opening.organization_id != by.organization_id:
-            raise _field_error("opening", "No such opening.")
+            raise field_error("opening", "No such opening.")
         opening = _open_opening(by, opening)
         role = opening.title
     checked = _check_cv(cv)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.errors import ApplicationError
+from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.services import (
     full_clean_or_raise,
@@ -14,14 +14,13 @@ from alliance.services import (
 from alumni import rights
 from alumni.limits import MAX_QUESTIONS_PER_SET
 from alumni.models import ExitKind, ExitQuestion, ExitQuestionSet, ExitTemplate, ExitTemplateTask
-from alumni.services._common import _field_error
 
 
 @transaction.atomic
 def exit_template_save(*, by: Membership, kind: str, name: str) -> ExitTemplate:
     rights.require_exit_runner(by)
     if kind not in ExitKind.values:
-        raise _field_error("kind", "Choose the kind of exit.")
+        raise field_error("kind", "Choose the kind of exit.")
     name = (name or "").strip() or f"{ExitKind(kind).label} checklist"
     template, _ = ExitTemplate.objects.for_org(by.organization_id).get_or_create(
         organization_id=by.organization_id, kind=kind, defaults={"name": name})
@@ -38,7 +37,7 @@ def exit_template_task_add(
     rights.require_exit_runner(by)
     if assignee_member is not None and (assignee_member.organization_id != by.organization_id
                                         or not assignee_member.is_active):
-        raise _field_error("assignee_member", "Choose an active member of this organization.")
+        raise field_error("assignee_member", "Choose an active member of this organization.")
     row = ExitTemplateTask(organization_id=by.organization_id, template=template, title=(title or "").strip(),
                            assignee_role=assignee_role, assignee_member=assignee_member,
                            due_offset_days=due_offset_days)
@@ -59,10 +58,10 @@ def question_set_save(*, by: Membership, name: str, is_default: bool,
     rights.require_exit_runner(by)
     name = (name or "").strip()
     if not name:
-        raise _field_error("name", "Give the question set a name.")
+        raise field_error("name", "Give the question set a name.")
     sets = ExitQuestionSet.objects.for_org(by.organization_id)
     if sets.filter(name__iexact=name).exclude(pk=getattr(question_set, "pk", None)).exists():
-        raise _field_error("name", "Another question set has this name.")
+        raise field_error("name", "Another question set has this name.")
     if is_default:
         sets.filter(is_default=True).exclude(pk=getattr(question_set, "pk", None)).update(
             is_default=False, updated_at=timezone.now())

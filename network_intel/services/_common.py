@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from alliance.errors import ApplicationError
+from alliance.errors import field_error  # noqa: F401 (the services raise it)
 from alliance.money import clean_currency_field as clean_currency  # noqa: F401 (the fund's services use it)
 from network_intel.models.fund import ABSURD_AMOUNT, RATE_PLACES
 from network_intel.selectors.fund import CENT
 
 RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
 MAX_RATE = Decimal("1000000")
-
-
-def field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={field: [message]})
 
 
 # --- Money ------------------------------------------------------------------------------------------
