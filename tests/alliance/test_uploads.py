@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -69,10 +70,11 @@ def test_the_size_limit_is_read_not_trusted():
 
 
 def test_store_serve_and_delete():
-    checked = uploads.check_upload(SimpleUploadedFile("a.png", image_bytes("PNG")))
+    checked = uploads.check_upload(SimpleUploadedFile("holiday-photo.png", image_bytes("PNG")))
     name = uploads.store(checked, folder="tests")
-    assert name.startswith("tests/") and name.endswith(".png") and "a.png" not in name
-    response = uploads.file_response(name, filename="a.png", content_type="image/png")
+    # The stored name is ours (a random hex stem), never the client's file name.
+    assert re.fullmatch(r"tests/[0-9a-f]{32}\.png", name) and "holiday" not in name
+    response = uploads.file_response(name, filename="holiday-photo.png", content_type="image/png")
     assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == checked.content
     response.file_to_stream.close()
