@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz audit lint bench bench-api shell
+.PHONY: run test fuzz chaos audit lint bench bench-api shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ test: $(STAMP)
 # The API conformance test at length: many examples per operation, chosen at random.
 fuzz: $(STAMP)
 	CONFORMANCE_EXAMPLES=$${CONFORMANCE_EXAMPLES:-50} $(PY) -m alliance.devenv test -s tests/test_api_conformance.py $(ARGS)
+
+# Faults injected at length into a private copy of the production shape (tests/faults/): the mail server,
+# Redis and PostgreSQL stopped, the worker killed and stopped, with production's timings; prints what was
+# delivered, lost, doubled and how long recovery took. `make test` runs short versions of the same.
+chaos: $(STAMP)
+	CHAOS=1 $(PY) -m alliance.devenv test -s -p no:cacheprovider tests/faults/ $(ARGS)
 
 # Known vulnerabilities in the installed dependencies (pip-audit reads PyPI's advisories; --strict fails when
 # a dependency cannot be checked, rather than passing it unchecked), then Django's deployment checks with the

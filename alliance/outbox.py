@@ -33,6 +33,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 from email.mime.base import MIMEBase
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -81,6 +83,10 @@ def _bytes_of(content: str | bytes) -> bytes:
 def email_row_fields(message: EmailMultiAlternatives) -> dict:
     """The row's fields for a Django e-mail message (its recipients, bodies, headers and attachments)."""
     headers = {str(name): str(value) for name, value in (message.extra_headers or {}).items()}
+    if not any(name.lower() == "message-id" for name in headers):
+        # Fixed when the row is written: a message sent again (a worker killed after the mail server took
+        # it, before the row was marked sent) carries the same Message-ID, which mail systems deduplicate.
+        headers["Message-ID"] = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "alliance.invalid")
     kind = headers.pop(KIND_HEADER, "") or headers.get(REMINDER_HEADER, "").partition(":")[0]
     alternatives = [[content if isinstance(content, str) else _bytes_of(content).decode(), mimetype]
                     for content, mimetype in getattr(message, "alternatives", []) or []]

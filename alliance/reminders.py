@@ -140,11 +140,20 @@ def _enqueue_deliveries(batches: list[list[tuple[int, list[int]]]]) -> None:
 
     The message's ``argsrepr`` (what logs and monitoring show of its arguments) is a short
     summary: left to Celery, it is a truncated repr of 500 ids, built reminder by reminder.
+
+    Runs after the commit that claimed the reminders, so it never raises: with the broker away the
+    claimed rows stay pending, and ``alliance.tasks.requeue_stale_reminders`` enqueues them once it is
+    back (the change that claimed them, a checkpoint moved in the browser, answers as usual).
     """
-    with deliver_reminder_batch_task.app.producer_or_acquire() as producer:
-        for batch in batches:
-            summary = f"[{sum(len(ids) for _, ids in batch)} reminders of {len(batch)} organizations]"
-            deliver_reminder_batch_task.apply_async((batch,), producer=producer, argsrepr=summary)
+    try:
+        with deliver_reminder_batch_task.app.producer_or_acquire() as producer:
+            for batch in batches:
+                summary = f"[{sum(len(ids) for _, ids in batch)} reminders of {len(batch)} organizations]"
+                deliver_reminder_batch_task.apply_async((batch,), producer=producer, argsrepr=summary, retry=True,
+                                                        retry_policy={"max_retries": 1, "interval_start": 0.2})
+    except Exception as error:  # noqa: BLE001 - the rows are saved and pending; the requeue sends them
+        logger.warning("could not enqueue %s reminder deliveries (the stale requeue sends them): %r",
+                       len(batches), error)
 
 
 def notify(*, kind: str, subject_id: int, recipient, window: str) -> None:

@@ -204,8 +204,9 @@ OUTBOX_TRANSPORT_BACKEND = env.str("OUTBOX_TRANSPORT_BACKEND", default="django.c
 OUTBOX_RETRY_FOR = timedelta(hours=env.int("OUTBOX_RETRY_HOURS", default=24))
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
-# One dispatch task sends for at most this long, then enqueues the next (well inside the visibility timeout).
-OUTBOX_DISPATCH_SECONDS = env.int("OUTBOX_DISPATCH_SECONDS", default=40)
+# One dispatch task sends for at most this long, then enqueues the next: inside `docker stop`'s 10 s grace,
+# so a worker told to stop finishes the message in hand and exits, instead of being killed mid-send.
+OUTBOX_DISPATCH_SECONDS = env.int("OUTBOX_DISPATCH_SECONDS", default=8)
 OUTBOX_HEALTH_CACHE_SECONDS = env.int("OUTBOX_HEALTH_CACHE_SECONDS", default=60)
 # A mail server that stops answering holds one outbox row, not a worker forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
