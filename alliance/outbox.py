@@ -228,12 +228,34 @@ def _is_permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
-def _send_one(model: type[EmailRow], organization_id: int | None, row_id: int, transport) -> str:
+def _waiting_soonest() -> tuple[type[EmailRow], int | None, int] | None:
+    """The row that failed before and waits the longest-standing backoff out soonest, if any."""
+    waiting = Q(status=EmailRow.Status.PENDING, attempts__gt=0, next_attempt_at__gt=timezone.now())
+    with tenancy.cross_tenant(reason="e-mail outbox: find an e-mail to probe the mail server with"):
+        row = OutboundEmail.objects.filter(waiting).order_by("next_attempt_at").values_list("organization_id", "id")[:1]
+        if row:
+            return OutboundEmail, row[0][0], row[0][1]
+    pk = SystemEmail.objects.filter(waiting).order_by("next_attempt_at").values_list("id", flat=True).first()
+    return (SystemEmail, None, pk) if pk is not None else None
+
+
+def _make_waiting_due() -> None:
+    """The mail server answers again: every row waiting out a backoff is due now."""
+    now = timezone.now()
+    waiting = Q(status=EmailRow.Status.PENDING, next_attempt_at__gt=now)
+    with tenancy.cross_tenant(reason="e-mail outbox: the mail server is back, send what waited"):
+        OutboundEmail.objects.filter(waiting).update(next_attempt_at=now)
+    SystemEmail.objects.filter(waiting).update(next_attempt_at=now)
+
+
+def _send_one(model: type[EmailRow], organization_id: int | None, row_id: int, transport, *,
+              early: bool = False) -> str:
     context = tenancy.tenant_context(organization_id) if organization_id is not None else transaction.atomic()
     with context:
         now = timezone.now()
+        due = Q() if early else Q(next_attempt_at__lte=now)
         row = (model.objects.select_for_update(skip_locked=True)
-               .filter(pk=row_id, status=EmailRow.Status.PENDING, next_attempt_at__lte=now).first())
+               .filter(due, pk=row_id, status=EmailRow.Status.PENDING).first())
         if row is None:  # sent meanwhile, or another worker is sending it right now
             return "locked-or-done"
         row.attempts += 1
@@ -282,15 +304,31 @@ def _tell_admins(organization_id: int) -> None:
 def outbox_dispatch(*, budget_seconds: float | None = None) -> tuple[dict[str, int], bool]:
     """Send the due rows, each in its own transaction, for up to ``budget_seconds``.
 
+    When nothing at all is due but rows wait out a backoff after failures, one of them is tried early
+    (so at most once a minute, from beat, while the mail server is down): when it goes through, the mail
+    server is back, and every waiting row is due at once, so an outage's mail arrives within about a
+    minute of its end however long the backoff had grown.
+
     Returns the outcomes and whether due rows are left (the budget ran out first)."""
     budget = settings.OUTBOX_DISPATCH_SECONDS if budget_seconds is None else budget_seconds
     deadline = time.monotonic() + budget
     outcomes: Counter[str] = Counter()
     tried: set[tuple[str, int]] = set()
+    probed = False
     transport = get_connection(settings.OUTBOX_TRANSPORT_BACKEND)
     try:
         while True:
             due = _due(exclude=tried)
+            if not due and not tried and not probed:
+                probed = True
+                waiting = _waiting_soonest()
+                if waiting is not None:
+                    model, organization_id, row_id = waiting
+                    outcome = _send_one(model, organization_id, row_id, transport, early=True)
+                    outcomes[outcome] += 1
+                    if outcome == "sent":
+                        _make_waiting_due()
+                    continue
             if not due:
                 return dict(outcomes), False
             for model, organization_id, row_id in due:

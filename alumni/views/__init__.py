@@ -43,7 +43,6 @@ from alumni.views.data_rights import (
 )
 from alumni.views.directory import (
     CSV_COLUMNS,
-    CSV_FORMULA_PREFIXES,
     DIRECTORY_PER_PAGE,
     alumni_card,
     alumni_directory,
@@ -130,7 +129,6 @@ from alumni.views.templates import (
 
 __all__ = [
     "CSV_COLUMNS",
-    "CSV_FORMULA_PREFIXES",
     "DIRECTORY_PER_PAGE",
     "EXITS_PER_PAGE",
     "LIST_PER_PAGE",

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from alliance import exports
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
@@ -20,7 +19,6 @@ from alumni.forms import AlumniCardForm, DirectoryFilterForm
 from alumni.views._common import _alumnus_portal, network_gate
 
 DIRECTORY_PER_PAGE = 25
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _directory_filters(request: OrgRequest) -> tuple[DirectoryFilterForm, selectors.DirectoryFilters]:
@@ -51,19 +49,12 @@ CSV_COLUMNS = ("name", "current_company", "current_role", "city", "years", "team
 
 @network_gate(rights.can_use_directory)
 @require_GET
-def alumni_directory_csv(request: OrgRequest, org_slug: str) -> HttpResponse:
+def alumni_directory_csv(request: OrgRequest, org_slug: str) -> StreamingHttpResponse:
     _, filters = _directory_filters(request)
     cards = selectors.directory_search(viewer=request.member, filters=filters).values(*selectors.DIRECTORY_COLUMNS)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="alumni-{org_slug}-{timezone.localdate()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for card in selectors.directory_rows(list(cards[:5000]), viewer=request.member, settings=request.network):
-        values = [card[name] for name in CSV_COLUMNS]
-        values = ["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in values]
-        writer.writerow([("'" + v if isinstance(v, str) and v.startswith(CSV_FORMULA_PREFIXES) else v)
-                         for v in values])
-    return response
+    rows = (["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (card[n] for n in CSV_COLUMNS)]
+            for card in selectors.directory_rows(list(cards[:5000]), viewer=request.member, settings=request.network))
+    return exports.streaming_csv(f"alumni-{org_slug}-{timezone.localdate()}.csv", CSV_COLUMNS, rows)
 
 
 @network_gate(_alumnus_portal)

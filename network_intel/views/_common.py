@@ -10,8 +10,6 @@ from network_intel import selectors
 from network_intel.models import IntelNote
 from network_intel.text import highlighted
 
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def org_url(request: HttpRequest, name: str, *args) -> str:
     return reverse(f"network_intel:{name}", args=[request.org.slug, *args])

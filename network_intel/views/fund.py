@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from alliance import exports
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -16,7 +15,7 @@ from network_intel import selectors, services
 from network_intel.forms import OverrideForm, PolicyForm, RateForm
 from network_intel.models.expenses import Expense
 from network_intel.models.fund import ExchangeRate, FundOverride
-from network_intel.views._common import CSV_FORMULA_PREFIXES, org_url
+from network_intel.views._common import org_url
 
 
 def dashboard_panel_context(request: HttpRequest) -> dict | None:
@@ -107,23 +106,14 @@ def fund_reimbursements(request: HttpRequest, org_slug: str) -> HttpResponse:
     })
 
 
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
-
-
 @hr_required
 @require_GET
-def fund_payroll_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
+def fund_payroll_csv(request: HttpRequest, org_slug: str) -> StreamingHttpResponse:
     """What to pay, per member and currency: the approved expenses with their report-back."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{request.org.slug}-networking-fund-payroll.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["member", "email", "team", "currency", "amount", "expenses"])
-    for line in selectors.payroll_lines(request.member):
-        writer.writerow([_cell(line.member_name), _cell(line.email or ""), _cell(line.team), line.currency,
-                         f"{line.amount:.2f}", " ".join(str(i) for i in line.expense_ids)])
-    return response
+    rows = ([line.member_name, line.email or "", line.team, line.currency, f"{line.amount:.2f}",
+             " ".join(str(i) for i in line.expense_ids)] for line in selectors.payroll_lines(request.member))
+    return exports.streaming_csv(f"{request.org.slug}-networking-fund-payroll.csv",
+                                 ["member", "email", "team", "currency", "amount", "expenses"], rows)
 
 
 @hr_required

@@ -141,6 +141,24 @@ def test_an_outage_is_retried_with_backoff_for_a_day_and_the_email_lands_once(hr
 
 
 @pytest.mark.django_db
+def test_when_the_mail_server_is_back_one_probe_sends_everything_that_waited(hr, mail_server):
+    for n in range(3):
+        invite(hr, f"person{n}@example.com")
+    for _ in range(5):  # an outage long enough for the backoff to reach 16 minutes
+        assert outbox_dispatch()[0] == {"retrying": 3}
+        time_passes()
+    assert outbox_dispatch()[0] == {"retrying": 3}
+    assert all(row.next_attempt_at > timezone.now() + timedelta(minutes=30) for row in email_rows())
+    # Still down: beat's next run tries one row early, and only one.
+    assert outbox_dispatch()[0] == {"retrying": 1}
+    mail_server.start()
+    # Back: the next run's probe goes through, and everything that waited is sent in the same run.
+    assert outbox_dispatch()[0] == {"sent": 3}
+    assert mail_server.recipients() == ["person0@example.com", "person1@example.com", "person2@example.com"]
+    assert outbox_dispatch()[0] == {}
+
+
+@pytest.mark.django_db
 def test_after_a_day_it_fails_with_the_reason_and_the_admins_hear_once(hr, admin, mail_server):
     invite(hr, "first@example.com")
     invite(hr, "second@example.com")

@@ -226,10 +226,10 @@ def test_the_tours_and_payroll_exports_leave_a_leavers_address_out(org, admin, h
     TourFactory(employee=employee, manager=manager, status=Tour.Status.ACTIVE,
                 accepted_at=timezone.now() - timedelta(days=20))
     leave(hr, employee)
-    tours_csv = client_for(hr).get(reverse("tours:list", args=[org.slug]), {"format": "csv"}).content.decode()
+    tours_csv = client_for(hr).get(reverse("tours:list", args=[org.slug]), {"format": "csv"}).getvalue().decode()
     rows = [row for row in csv.DictReader(io.StringIO(tours_csv)) if row["employee"] == employee.user.full_name]
     assert rows and {(row["employee_email"], row["manager_email"]) for row in rows} == {("", "manager@acme.test")}
-    payroll = client_for(hr).get(reverse("network_intel:fund_payroll_csv", args=[org.slug])).content.decode()
+    payroll = client_for(hr).get(reverse("network_intel:fund_payroll_csv", args=[org.slug])).getvalue().decode()
     lines = list(csv.DictReader(io.StringIO(payroll)))
     assert [(line["member"], line["email"]) for line in lines] == [(employee.user.full_name, "")]
 
@@ -274,7 +274,7 @@ def test_the_directory_shows_no_address_to_anyone(org, admin, hr, manager, emplo
         if viewer.is_active:
             assert PERSONAL not in api_for(viewer).get("/api/v1/alumni/", {"page_size": 100}).content.decode()
     exported = client_for(hr).get(reverse("alumni:alumni_directory_csv", args=[org.slug]))
-    assert PERSONAL.encode() not in exported.content
+    assert PERSONAL.encode() not in exported.getvalue()
 
 
 def test_choice_labels_name_a_leaver_without_an_address(org, hr, employee):

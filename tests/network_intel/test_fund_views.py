@@ -115,7 +115,7 @@ def test_write_the_note_then_hr_exports_and_reimburses(fund, client_for, employe
     response = client_for(employee).post(url("expense_note", item.pk), {
         "title": "Initech moves to usage pricing", "body": "They **told** me.", "visibility": "team"})
     assert response.status_code == 302
-    csv_text = client_for(hr).get(url("fund_payroll_csv")).content.decode()
+    csv_text = client_for(hr).get(url("fund_payroll_csv")).getvalue().decode()
     assert "30.00" in csv_text and "employee@acme.test" in csv_text
     client_for(hr).post(url("fund_reimbursements"), {"expense": [item.pk]})
     with tenancy.tenant_context(employee.organization_id):

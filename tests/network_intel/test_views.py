@@ -81,7 +81,7 @@ def test_private_note_pages_are_404_for_others_and_edit_is_403_for_readers(clien
         assert client_for(member).get(url("note_detail", org, private.pk)).status_code == 404
         assert client_for(member).get(url("note_edit", org, private.pk)).status_code == 404
         assert "Mine only" not in client_for(member).get(url("search", org), {"q": "mine"}).content.decode()
-        assert "Mine only" not in client_for(member).get(url("notes_csv", org)).content.decode()
+        assert "Mine only" not in client_for(member).get(url("notes_csv", org)).getvalue().decode()
     assert client_for(stranger).get(url("note_edit", org, shared.pk)).status_code == 403
     assert client_for(stranger).post(url("note_delete", org, shared.pk)).status_code == 403
 
@@ -175,5 +175,5 @@ def test_visibility_matrix_on_pages(client_for, org, employee, teammate, manager
         assert (url("note_detail", org, made.pk) in search) is sees, name
         assert (">1 note<" in search) is sees, name
         assert ("Zanzibar findings" in client.get(url("company_detail", org, globex.pk)).content.decode()) is sees
-        assert ("Zanzibar findings" in client.get(url("notes_csv", org)).content.decode()) is sees, name
+        assert ("Zanzibar findings" in client.get(url("notes_csv", org)).getvalue().decode()) is sees, name
     assert client_for(outsider).get(url("note_detail", org, made.pk)).status_code == 404

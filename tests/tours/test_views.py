@@ -302,7 +302,7 @@ def test_tour_list_ending_within_and_csv_export(client_for, org, hr, manager, em
     assert "Ending soon" in page and "HYPERLINK" not in page
     csv_response = client.get(url("list", org) + "?format=csv")
     assert csv_response["Content-Type"].startswith("text/csv")
-    body = csv_response.content.decode()
+    body = csv_response.getvalue().decode()
     assert body.splitlines()[0].startswith("id,employee,employee_email,team")
     assert "'=HYPERLINK(evil)" in body and "Ending soon" in body
 
@@ -490,7 +490,7 @@ def test_csv_export_defuses_formulas_in_every_text_cell(client_for, org, hr, adm
                                user__full_name="=HYPERLINK(evil)")
     TourFactory(employee=person, manager=boss, title="\t=1+1")
     TourFactory(employee=person, manager=boss, title="\r-2+3", status="cancelled")
-    body = client_for(hr).get(url("list", org) + "?format=csv").content.decode()
+    body = client_for(hr).get(url("list", org) + "?format=csv").getvalue().decode()
     for cell in ("'=HYPERLINK(evil)", "'@SUM(1+1)", "'+cmd|' /C calc'!A0", "'\t=1+1", "'\r-2+3"):
         assert cell in body, cell
     assert ",=HYPERLINK" not in body and ",+cmd" not in body and ",@SUM" not in body

@@ -4,20 +4,19 @@ and editing a tour, its detail page and the lifecycle's transitions.
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance import versions
+from alliance import exports, versions
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
@@ -65,31 +64,22 @@ def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _tours_csv(tours, org_slug: str, viewer: Membership) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="tours-{org_slug}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["id", "employee", "employee_email", "team", "manager", "manager_email", "kind", "status",
-                     "title", "start_date", "end_date", "cadence_months", "next_tour_plan", "updated_at"])
-    for tour in with_contact_consents(viewer, tours.iterator(chunk_size=500), lambda t: (t.employee, t.manager)):
-        row = [
-            tour.pk, tour.employee.user.full_name, email_visible_to(viewer, tour.employee) or "", tour.employee.team,
-            tour.manager.user.full_name, email_visible_to(viewer, tour.manager) or "", tour.kind, tour.status,
-            tour.title, tour.start_date.isoformat(), tour.end_date.isoformat() if tour.end_date else "",
-            tour.cadence_months, tour.next_tour_plan, tour.updated_at.isoformat(),
-        ]
-        # Every text cell: names, e-mails and teams are typed by people too.
-        writer.writerow([_csv_safe(cell) if isinstance(cell, str) else cell for cell in row])
-    return response
+def _tours_csv(tours, org_slug: str, viewer: Membership) -> StreamingHttpResponse:
+    """Every tour the list shows (with its filters), streamed in id order in constant memory."""
+    def to_rows(batch):
+        for tour in with_contact_consents(viewer, batch, lambda t: (t.employee, t.manager)):
+            yield [
+                tour.pk, tour.employee.user.full_name, email_visible_to(viewer, tour.employee) or "",
+                tour.employee.team, tour.manager.user.full_name, email_visible_to(viewer, tour.manager) or "",
+                tour.kind, tour.status, tour.title, tour.start_date.isoformat(),
+                tour.end_date.isoformat() if tour.end_date else "", tour.cadence_months, tour.next_tour_plan,
+                tour.updated_at.isoformat(),
+            ]
 
-
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ (or a tab or carriage return before one) as formulas."""
-    return "'" + value if value.startswith(CSV_FORMULA_PREFIXES) else value
+    header = ["id", "employee", "employee_email", "team", "manager", "manager_email", "kind", "status", "title",
+              "start_date", "end_date", "cadence_months", "next_tour_plan", "updated_at"]
+    rows = exports.keyset_rows(tours, organization_id=viewer.organization_id, to_rows=to_rows)
+    return exports.streaming_csv(f"tours-{org_slug}-{timezone.localdate().isoformat()}.csv", header, rows)
 
 
 @require_GET
