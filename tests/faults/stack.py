@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from email import message_from_string
@@ -147,6 +148,23 @@ class Stack:
         }
         self.manage("migrate", "--no-input", "-v", "0", as_owner=True)
         self.processes: dict[str, subprocess.Popen] = {}
+        # docker-compose's `restart: unless-stopped`: a process that exits on its own is started again
+        # (Celery's worker can exit with "Unrecoverable error" when Redis drops while it restores
+        # unacknowledged messages); a process the test kills or stops is not.
+        self.restarts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self._supervisor.start()
+
+    def _supervise(self) -> None:
+        while not self._closing.wait(1.0):
+            with self._lock:
+                exited = [name for name, process in self.processes.items() if process.poll() is not None]
+                for name in exited:
+                    del self.processes[name]
+                    self.restarts[name] += 1
+                    self._spawn(name)
 
     # --- Processes -----------------------------------------------------------------------------------
 
@@ -172,7 +190,7 @@ class Stack:
         "beat": [sys.executable, "-m", "celery", "-A", "alliance", "beat", "--loglevel", "INFO"],
     }
 
-    def start(self, name: str) -> None:
+    def _spawn(self, name: str) -> None:
         command = list(self.COMMANDS[name])
         if name == "beat":
             command += ["--schedule", str(self.root / f"beat-{time.monotonic_ns()}")]
@@ -180,12 +198,17 @@ class Stack:
         # Its own process group: a signal reaches the whole container-like group, as `docker stop` does.
         self.processes[name] = subprocess.Popen(command, env=self.env, cwd=BASE_DIR, stdout=log,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
+
+    def start(self, name: str) -> None:
+        with self._lock:
+            self._spawn(name)
         if name == "web" and wait_until(lambda: requests.get(f"{self.base_url}/healthz", timeout=2).status_code
                                         in (200, 503), 30, every=0.2) is None:
             raise RuntimeError(f"the web process did not answer; see {self.logs / 'web.log'}")
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
-        process = self.processes.pop(name)
+        with self._lock:
+            process = self.processes.pop(name)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
         process.wait(30)
@@ -193,7 +216,8 @@ class Stack:
     def stop(self, name: str, *, grace: float = 10.0) -> float:
         """``docker stop``: SIGTERM to the process, SIGKILL to its group after ``grace`` seconds. Returns how
         long it took to end."""
-        process = self.processes.pop(name)
+        with self._lock:
+            process = self.processes.pop(name)
         started = time.monotonic()
         process.send_signal(signal.SIGTERM)
         try:
@@ -206,6 +230,8 @@ class Stack:
         return time.monotonic() - started
 
     def close(self) -> None:
+        self._closing.set()
+        self._supervisor.join(5)
         for name in list(self.processes):
             self.kill(name)
         self.mail.stop()

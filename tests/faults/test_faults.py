@@ -58,9 +58,18 @@ def stack():
             print("\n" + report())  # noqa: T201 - `make chaos` prints its figures
 
 
+RESTARTS_AT_START = [0]
+
+
+@pytest.fixture(autouse=True)
+def _count_restarts(stack):
+    """Processes the supervisor started again during this scenario (docker-compose's restart policy)."""
+    RESTARTS_AT_START[0] = sum(stack.restarts.values())
+
+
 def report() -> str:
     columns = ("reminders", "notified", "e-mailed", "lost", "doubled", "resent", "resumed_s", "recovered_s",
-               "api_answers",
+               "restarts", "api_answers",
                "api_5xx", "api_503_json", "expense_keys", "created", "expenses")
     lines = [f"{'scenario':<42}" + "".join(f"{name:>13}" for name in columns)]
     for name, figures in FIGURES:
@@ -156,7 +165,8 @@ def settle(stack: Stack, organization_id: int, name: str, extra: dict) -> dict:
     time.sleep(3)  # anything doubled would show now
     figures = {**stack.reminder_figures(organization_id), **extra,
                "resumed_s": "over" if resumed is None else round(resumed),
-               "recovered_s": "over" if None in (resumed, recovered) else round(resumed + recovered)}
+               "recovered_s": "over" if None in (resumed, recovered) else round(resumed + recovered),
+               "restarts": sum(stack.restarts.values()) - RESTARTS_AT_START[0]}
     FIGURES.append((name, figures))
     assert resumed is not None and recovered is not None, (figures, stack.log("worker")[-4000:])
     assert figures["reminders"] >= 2 * EMPLOYEES and figures["lost"] == 0 and figures["doubled"] == 0, figures
