@@ -11,6 +11,7 @@ scenario shortens them.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -156,6 +157,7 @@ class Stack:
         self._closing = threading.Event()
         self._supervisor = threading.Thread(target=self._supervise, daemon=True)
         self._supervisor.start()
+        atexit.register(self.close)  # an interrupted run leaves no server or process behind
 
     def _supervise(self) -> None:
         while not self._closing.wait(1.0):
@@ -230,6 +232,8 @@ class Stack:
         return time.monotonic() - started
 
     def close(self) -> None:
+        if self._closing.is_set():
+            return
         self._closing.set()
         self._supervisor.join(5)
         for name in list(self.processes):
