@@ -193,6 +193,11 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+# An alumnus keeps their bell: the notifications pages stay open to them.
+ALUMNI_BELL_VIEWS = frozenset({"notification_list", "notification_bell", "notification_read",
+                               "notification_read_all", "notification_preferences"})
+
+
 class TenantMiddleware:
     """Resolves ``/o/<org_slug>/...`` to request.org and request.member.
 
@@ -238,4 +243,4 @@ class TenantMiddleware:
     @staticmethod
     def _open_to_alumni(request: HttpRequest) -> bool:
         match = request.resolver_match
-        return match is not None and open_to_alumni(match.view_name)
+        return match is not None and (open_to_alumni(match.view_name) or match.view_name in ALUMNI_BELL_VIEWS)

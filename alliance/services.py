@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.handoffs import TEAM_JOINED, tell
 from alliance.models import ApiToken, Invitation, Membership, Organization, User, UserEmailAlias
 from alliance.outbox import email_send
 from alliance.registry import manager_role_refusals
@@ -356,6 +357,13 @@ def invitation_accept(
     except IntegrityError as error:
         raise ApplicationError("You are already a member of this organization.") from error
     Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+    manager = invitation.manager
+    if manager is not None and manager.is_active:
+        organization = invitation.organization
+        tell(recipient=manager, kind=TEAM_JOINED, title=f"{user.full_name or user.email} joined your team",
+             body=f"{user.full_name or user.email} accepted the invitation to {organization.name}"
+                  f"{f' as {invitation.title}' if invitation.title else ''} and reports to you now.",
+             url=reverse("dashboard", args=[organization.slug]))
     return membership
 
 

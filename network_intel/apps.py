@@ -16,6 +16,9 @@ class NetworkIntelConfig(AppConfig):
 
         registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.urls.api")
         digests.register()
+        from network_intel import handoffs
+
+        handoffs.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
         registry.register_nav_item("intel-search", label="Intel", url_name="network_intel:search", order=20,

@@ -11,7 +11,7 @@ from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
 from alliance.reminders import notify
 from alliance.services import check_text_bounds, full_clean_or_raise
-from alumni import rights
+from alumni import handoffs, rights
 from alumni.models import AlumniProfile, Boomerang, ExitProcess
 from alumni.services._common import _settings
 from tours import selectors as tour_selectors
@@ -135,4 +135,5 @@ def boomerang_rehire(
     AlumniProfile.objects.for_org(by.organization_id).filter(member=locked).update(
         listed=False, updated_at=timezone.now())
     notify(kind=BOOMERANG_REHIRED, subject_id=boomerang.pk, recipient=locked, window="rehired")
+    handoffs.rehired(boomerang, by=by)
     return boomerang

@@ -19,7 +19,7 @@ from alliance.services import (
     full_clean_or_raise,
     model_update,
 )
-from alumni import rights
+from alumni import handoffs, rights
 from alumni.models import (
     MAX_LAST_DAY_AHEAD_DAYS,
     AssigneeRole,
@@ -108,8 +108,9 @@ def exit_start(
         raise field_error("member", f"{member.user.full_name} is already leaving.") from error
     template = (ExitTemplate.objects.for_org(by.organization_id).filter(kind=kind)
                 .prefetch_related("tasks__assignee_member").first())
+    tasks = []
     if template is not None:
-        ExitTask.objects.bulk_create([
+        tasks = ExitTask.objects.bulk_create([
             ExitTask(organization_id=by.organization_id, process=process, title=row.title,
                      assignee_role=row.assignee_role, assignee=_assignee_for(row, process=process, hr=by),
                      due_on=last_working_day + timedelta(days=row.due_offset_days))
@@ -122,6 +123,7 @@ def exit_start(
     _cancel_checkpoints_after(process, by=by)
     _flag_direct_reports(process, by=by)
     notify(kind=EXIT_STARTED, subject_id=process.pk, recipient=member, window="started")
+    handoffs.exit_started(process, by=by, tasks=tasks)
     return process
 
 
@@ -183,6 +185,7 @@ def exit_update(*, process: ExitProcess, by: Membership, data: dict[str, Any]) -
             task.due_on += shift
             task.save(update_fields=["due_on", "updated_at"])
         _cancel_checkpoints_after(process, by=by)
+        handoffs.last_day_moved(process, by=by)
     return process
 
 
@@ -201,4 +204,5 @@ def exit_cancel(*, process: ExitProcess, by: Membership) -> ExitProcess:
     for tour in tour_selectors.open_tours_of(process.member):
         if tour.status == "active":
             tour_services.checkpoints_plan_series(tour=tour)
+    handoffs.exit_cancelled(process, by=by)
     return process

@@ -44,7 +44,8 @@ def checkpoint_new(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResp
             return _back_to(request, _tour_url(tour) + "#timeline")
     status = _invalid_status(request)
     template = "tours/detail.html#schedule_form" if request.htmx else "tours/schedule.html"
-    return render(request, template, {"tour": tour, "schedule_form": form}, status=status)
+    return render(request, template, {"tour": tour, "schedule_form": form,
+                                      "leaving_on": selectors.leaving_on(tour.employee)}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,7 +68,9 @@ def checkpoint_reschedule(request: OrgRequest, org_slug: str, checkpoint_id: int
     if request.htmx:
         return _row_response(request, checkpoint, form=form, status=status)
     return render(request, "tours/schedule.html", {"tour": checkpoint.tour, "schedule_form": form,
-                                                   "checkpoint": checkpoint}, status=status)
+                                                   "checkpoint": checkpoint,
+                                                   "leaving_on": selectors.leaving_on(checkpoint.tour.employee)},
+                  status=status)
 
 
 @require_POST

@@ -292,6 +292,7 @@ def _tour_context(request: OrgRequest, tour: Tour) -> dict:
         "next_plan_form": NextPlanForm(initial={"plan": tour.next_tour_plan, "notes": tour.next_tour_plan_notes}),
         "outcome_choices": FirstConversation.Outcome.choices,
         "now": timezone.now(),
+        "leaving_on": selectors.leaving_on(tour.employee) if tour.is_open else None,
     }
 
 

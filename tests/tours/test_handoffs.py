@@ -1,0 +1,103 @@
+"""Tours hand-offs: the outcome of a checkpoint and its action items, the next-tour plan, one message per
+scheduled checkpoint, and withdrawn requests leaving the bell."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from alliance import tenancy
+from alliance.models import Notification, Reminder
+from alliance.reminders import reminder_deliver
+from tests.helpers import sent_mail
+from tests.tours.factories import CheckpointFactory, TourFactory
+from tours import reminders, services
+from tours.models import Checkpoint
+from tours.notifications import AMENDMENT_PROPOSED, CHECKPOINT_OUTCOME, NEXT_TOUR_PLAN, TOUR_PROPOSED
+
+pytestmark = pytest.mark.django_db
+
+
+def bell(member, kind) -> list[str]:
+    with tenancy.tenant_context(member.organization_id):
+        return list(Notification.objects.filter(recipient=member, kind=kind).order_by("id")
+                    .values_list("title", flat=True))
+
+
+def deliver(org) -> None:
+    with tenancy.tenant_context(org.pk):
+        for reminder_id in Reminder.objects.filter(status="pending").order_by("id").values_list("id", flat=True):
+            reminder_deliver(organization_id=org.pk, reminder_id=reminder_id)
+
+
+def test_the_outcome_and_the_action_items_reach_the_employee(org, manager, employee):
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    checkpoint = CheckpointFactory(tour=tour)
+    with tenancy.tenant_context(org.pk):
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(scheduled_at=timezone.now() - timedelta(hours=1))
+        checkpoint.refresh_from_db()
+        services.checkpoint_record_outcome(
+            checkpoint=checkpoint, by=manager, progress="on_track", course_corrections="More pairing.",
+            new_action_items=[{"text": "Book the conference", "owner": employee.pk},
+                              {"text": "Find a mentor", "owner": manager.pk}])
+    titles = bell(employee, CHECKPOINT_OUTCOME)
+    assert len(titles) == 1 and "1 action item for you" in titles[0]
+    with tenancy.tenant_context(org.pk):
+        body = Notification.objects.get(recipient=employee, kind=CHECKPOINT_OUTCOME).body
+    assert "Book the conference" in body and "Find a mentor" not in body and "More pairing." in body
+    assert bell(manager, CHECKPOINT_OUTCOME) == []  # the manager recorded it
+    assert any(m.to == ["employee@acme.test"] for m in sent_mail())
+
+
+def test_the_next_tour_plan_reaches_the_employee(org, manager, employee):
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    with tenancy.tenant_context(org.pk):
+        services.tour_record_next_plan(tour=tour, by=manager, plan="new_internal_tour", notes="The EU launch.")
+    titles = bell(employee, NEXT_TOUR_PLAN)
+    assert len(titles) == 1 and "plan for your next tour" in titles[0]
+
+
+def test_a_withdrawn_amendment_leaves_the_employees_bell(org, manager, employee):
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    with tenancy.tenant_context(org.pk):
+        amendment = services.amendment_propose(tour=tour, by=manager, data={"mission": "A new mission."})
+    deliver(org)
+    assert len(bell(employee, AMENDMENT_PROPOSED)) == 1
+    with tenancy.tenant_context(org.pk):
+        services.amendment_withdraw(amendment=amendment, by=manager)
+    assert bell(employee, AMENDMENT_PROPOSED) == []
+
+
+def test_a_cancelled_proposal_leaves_the_employees_bell(org, manager, employee):
+    tour = TourFactory(employee=employee, manager=manager, status="draft")
+    with tenancy.tenant_context(org.pk):
+        services.tour_propose(tour=tour, by=manager)
+    deliver(org)
+    assert len(bell(employee, TOUR_PROPOSED)) == 1
+    with tenancy.tenant_context(org.pk):
+        services.tour_cancel(tour=tour, by=manager, reason="Plans changed.")
+    assert bell(employee, TOUR_PROPOSED) == []
+
+
+def test_one_scheduled_checkpoint_gives_one_message_to_each(org, manager, employee):
+    """Scheduled two days ahead: the invitation tells the employee; the 7-day reminder adds nothing, the
+    one-day reminder comes a day before."""
+    tour = TourFactory(employee=employee, manager=manager, status="active")
+    when = timezone.now() + timedelta(days=2)
+    with tenancy.tenant_context(org.pk):
+        checkpoint = services.checkpoint_schedule(tour=tour, by=manager, scheduled_at=when)
+    deliver(org)
+    now = timezone.now() + timedelta(minutes=1)
+    reminders.sweep(reminders.CHECKPOINT_UPCOMING, now=now)
+    deliver(org)
+    with tenancy.tenant_context(org.pk):
+        employee_told = list(Notification.objects.filter(recipient=employee).values_list("kind", flat=True))
+        manager_told = list(Notification.objects.filter(recipient=manager).values_list("kind", flat=True))
+    assert employee_told == ["checkpoint_changed"]
+    assert manager_told == [reminders.CHECKPOINT_UPCOMING]  # they scheduled it: the reminder is their one message
+    reminders.sweep(reminders.CHECKPOINT_UPCOMING, now=checkpoint.scheduled_at - timedelta(hours=23))
+    deliver(org)
+    with tenancy.tenant_context(org.pk):
+        assert Notification.objects.filter(recipient=employee, kind=reminders.CHECKPOINT_UPCOMING).count() == 1
