@@ -103,7 +103,7 @@ def bonus_paid(recipient: Membership, *, by: Membership, kind: str, what: str, o
     """HR marks a referral's or a lead's bonus paid: who earned it hears so."""
     amount = f" ({obj.bonus_amount} {obj.bonus_currency})" if getattr(obj, "bonus_amount", None) else ""
     tell_each([recipient], but=by, kind=kind, title=f"Your bonus for {what} is paid{amount}",
-              body=f"{by.user.full_name} marked the bonus paid.", url=reverse(url_name, args=[by.organization.slug]))
+              body="HR marked the bonus paid.", url=reverse(url_name, args=[by.organization.slug]))
 
 
 def rehired(boomerang, *, by: Membership) -> None:
