@@ -24,6 +24,7 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
   names in ``after``;
 * ``register_departures`` — who is leaving and on which last working day (the exit process), so
   other apps warn their managers without knowing how exits work;
+* ``register_data_export`` — a section of a person's "download my data" (and its files);
 * ``register_contact_consent`` — which former members agreed to be contacted, the one
   fact about a person's consent that the core's address rule (``alliance.people``) needs.
 
@@ -272,6 +273,28 @@ def pending_departures(organization_id: int, member_ids: list[int]) -> dict[int,
         for member_id, day in lookup(organization_id, list(member_ids)).items():
             found[member_id] = min(day, found.get(member_id, day))
     return found
+
+
+# ---------------------------------------------------------------- "download my data"
+
+@dataclass(frozen=True)
+class DataExport:
+    key: str  # the section's name in the export
+    data: Callable[[Membership], Any]  # what the app holds about (or by) the person, JSON-ready
+    files: Callable[[Membership], list[tuple[str, str]]] | None = None  # (name in the zip, storage name)
+
+
+_DATA_EXPORTS: dict[str, DataExport] = {}
+
+
+def register_data_export(key: str, data: Callable[[Membership], Any], *,
+                         files: Callable[[Membership], list[tuple[str, str]]] | None = None) -> None:
+    """A section of a person's "download my data": each app exports what it holds about them."""
+    _DATA_EXPORTS[key] = DataExport(key=key, data=data, files=files)
+
+
+def data_exports() -> list[DataExport]:
+    return sorted(_DATA_EXPORTS.values(), key=lambda item: item.key)
 
 
 # ---------------------------------------------------------------- role guards

@@ -271,11 +271,18 @@ def invitation_create(
         raise ApplicationError(f"{email} is already a member.", field_errors={"email": ["Already a member."]})
     if manager is not None and manager.organization_id != by.organization_id:
         raise ApplicationError("Choose a manager from this organization.")
+    # A new invitation replaces any open one for the same address; sent again without a title, team or
+    # manager, it keeps the ones the open invitation had (re-sending never blanks them).
+    open_ones = Invitation.objects.for_org(by.organization_id).filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+    previous = open_ones.select_related("manager").order_by("-created_at").first()
+    if previous is not None:
+        title = (title or "").strip() or previous.title
+        team = (team or "").strip() or previous.team
+        if manager is None and previous.manager is not None and rights.can_be_manager(previous.manager):
+            manager = previous.manager
     rights.check_can_be_manager(manager)
-    # A new invitation replaces any open one for the same address.
-    Invitation.objects.for_org(by.organization_id).filter(
-        email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    open_ones.update(revoked_at=timezone.now())
     token, digest = token_make(kind=INVITATION_TOKEN_KIND, organization_id=by.organization_id)
     invitation = Invitation(
         organization_id=by.organization_id, email=email, role=role, title=title, team=team,

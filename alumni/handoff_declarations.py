@@ -61,6 +61,7 @@ def declare_services() -> None:
         "leaver_link_send": silent("the leaver is e-mailed the link itself"),
         "leaver_email_verify": silent(own),
         "leaver_verification_resend": silent("the leaver is e-mailed the link itself"),
+        "alumni_contact_update": silent(own + " (a new personal address is sent a confirmation link)"),
         "alumni_profile_ensure": silent("the alumnus's card, made when they join"),
         "alumni_profile_update": silent(own),
         "alumni_photo_set": silent(own),

@@ -16,6 +16,10 @@ class NetworkIntelConfig(AppConfig):
 
         registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.urls.api")
         digests.register()
+        from network_intel.exports import expenses_of, intel_of, receipt_files
+
+        registry.register_data_export("networking_fund_expenses", expenses_of, files=receipt_files)
+        registry.register_data_export("network_intelligence", intel_of)
         from network_intel import handoffs
 
         handoffs.register()

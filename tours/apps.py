@@ -19,6 +19,9 @@ class ToursConfig(AppConfig):
         registry.register_urls("tours", org="tours.urls", api="tours.urls.api", root={"calendar/": "tours.urls.feed"})
         reminders.register()
         notifications.register()
+        from tours.exports import checkpoints_of
+
+        registry.register_data_export("checkpoints", checkpoints_of)
         from tours import handoffs
 
         handoffs.register()
