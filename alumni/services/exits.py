@@ -19,6 +19,7 @@ from alliance.services import (
     full_clean_or_raise,
     model_update,
 )
+from alliance.templatetags.alliance_tags import day as format_day
 from alumni import handoffs, rights
 from alumni.models import (
     MAX_LAST_DAY_AHEAD_DAYS,
@@ -32,7 +33,7 @@ from alumni.models import (
     ExitTemplateTask,
     LeaverStep,
 )
-from alumni.services._common import _lock, _require_open
+from alumni.services._common import _lock, _require_open, organization_today
 from tours import selectors as tour_selectors
 from tours import services as tour_services
 
@@ -68,6 +69,13 @@ def _assignee_for(row: ExitTemplateTask, *, process: ExitProcess, hr: Membership
         if named.is_active and named.pk != member.pk:
             return named
     return hr  # HR, and whatever has nobody else to do it
+
+
+def _due(day: date, *, today: date) -> dict:
+    """A checklist task is never created already overdue: a day before today is today, with a note."""
+    if day >= today:
+        return {"due_on": day}
+    return {"due_on": today, "due_note": f"Due {format_day(day)} by the template; the last day is near, so today."}
 
 
 @transaction.atomic
@@ -110,10 +118,11 @@ def exit_start(
                 .prefetch_related("tasks__assignee_member").first())
     tasks = []
     if template is not None:
+        today = organization_today(by.organization)
         tasks = ExitTask.objects.bulk_create([
             ExitTask(organization_id=by.organization_id, process=process, title=row.title,
                      assignee_role=row.assignee_role, assignee=_assignee_for(row, process=process, hr=by),
-                     due_on=last_working_day + timedelta(days=row.due_offset_days))
+                     **_due(last_working_day + timedelta(days=row.due_offset_days), today=today))
             for row in template.tasks.all()
         ])
     question_set = ExitQuestionSet.objects.for_org(by.organization_id).filter(is_default=True).first()

@@ -22,7 +22,7 @@ from alliance.services import (
 )
 from alliance.tokens import token_make, token_parse
 from alumni import rights
-from alumni.models import CONSENT_TEXT_VERSION, AlumniProfile, ExitProcess, LeaverStep
+from alumni.models import CONSENT_TEXT_VERSION, AlumniProfile, ExitProcess, ExitTask, LeaverStep
 from alumni.services._common import _require_open, _site
 
 LEAVER_LINK_KIND = "alx"
@@ -83,13 +83,30 @@ def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organiza
     return step
 
 
+# The leaver's checklist task about this step ("Fill in your alumni step …") is done once they have
+# filled it: matched by these words in a task the leaver owns.
+STEP_TASK_WORDS = "alumni step"
+
+
+def _complete_step_tasks(step: LeaverStep) -> int:
+    """The leaver filled their step: their own open task to do so completes itself."""
+    process = step.process
+    now = timezone.now()
+    return ExitTask.objects.for_org(step.organization_id).filter(
+        process=process, assignee_id=process.member_id, done_at__isnull=True,
+        title__icontains=STEP_TASK_WORDS).update(done_at=now, done_by_id=process.member_id, updated_at=now)
+
+
 @transaction.atomic
 def leaver_step_save(*, step: LeaverStep, by: Membership, data: dict[str, Any]) -> LeaverStep:
-    """The leaver fills their step; a new personal address gets a verification link."""
+    """The leaver fills their step; a new personal address gets a verification link; their task to
+    fill it is done."""
     process = step.process
     if not rights.can_fill_leaver_step(by, process):
         raise NotAllowed("Only the person leaving fills this step, while their exit is open.")
-    return _save_step(step, data=data, organization=by.organization)
+    saved = _save_step(step, data=data, organization=by.organization)
+    _complete_step_tasks(saved)
+    return saved
 
 
 CONTACT_FIELDS = ("personal_email", "phone", "city", "linkedin_url", *LeaverStep.CONSENT_FIELDS)
@@ -208,4 +225,6 @@ def leaver_link_submit(*, token: str, data: dict[str, Any]) -> LeaverStep:
     ).update(access_used_at=timezone.now())
     if claimed != 1:
         raise ApplicationError("This link was used a moment ago.")
-    return _save_step(step, data=data, organization=step.organization, verified_address=step.personal_email)
+    saved = _save_step(step, data=data, organization=step.organization, verified_address=step.personal_email)
+    _complete_step_tasks(saved)
+    return saved
