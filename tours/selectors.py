@@ -57,8 +57,10 @@ def add_months(day: date, months: int) -> date:
 
 
 def _as_employee(prefix: str, member: Membership) -> Q:
-    """The employee's own tours — except drafts, which are the manager side's until proposed."""
-    return Q(**{f"{prefix}employee": member}) & ~Q(**{f"{prefix}status": Tour.Status.DRAFT})
+    """The employee's own tours — except drafts never proposed, which are the manager side's until then
+    (a proposal they asked to change stays theirs to read, with their request)."""
+    return Q(**{f"{prefix}employee": member}) & (
+        ~Q(**{f"{prefix}status": Tour.Status.DRAFT}) | Q(**{f"{prefix}proposed_at__isnull": False}))
 
 
 def _as_manager(prefix: str, member: Membership) -> Q:
@@ -204,6 +206,13 @@ def successor_initial(tour: Tour) -> dict[str, Any]:
 
 def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
     return Tour.objects.for_org(member.organization_id).filter(manager=member, status__in=Tour.OPEN_STATUSES)
+
+
+def changes_asked_by(member: Membership) -> list[Tour]:
+    """Proposals the person asked to change, back with the manager side: still theirs to read."""
+    return list(Tour.objects.for_org(member.organization_id)
+                .filter(employee=member, status=Tour.Status.DRAFT, proposed_at__isnull=False)
+                .select_related("manager__user").order_by("-updated_at")[:5])
 
 
 def open_tours_of(member: Membership) -> list[Tour]:

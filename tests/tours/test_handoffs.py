@@ -101,3 +101,16 @@ def test_one_scheduled_checkpoint_gives_one_message_to_each(org, manager, employ
     deliver(org)
     with tenancy.tenant_context(org.pk):
         assert Notification.objects.filter(recipient=employee, kind=reminders.CHECKPOINT_UPCOMING).count() == 1
+
+
+def test_an_employee_who_asked_for_changes_still_sees_the_tour_and_the_request(org, manager, employee, client_for):
+    tour = TourFactory(employee=employee, manager=manager, status="draft", title="The EU launch")
+    client = client_for(employee)
+    assert client.get(f"/o/acme/tours/{tour.pk}/").status_code == 404  # a draft never proposed is not theirs yet
+    with tenancy.tenant_context(org.pk):
+        services.tour_propose(tour=tour, by=manager)
+        services.tour_request_changes(tour=tour, by=employee, comment="Two years, not three.")
+    page = client.get("/o/acme/my-tour/").content.decode()
+    assert "The EU launch" in page and "Two years, not three." in page
+    detail = client.get(f"/o/acme/tours/{tour.pk}/")
+    assert detail.status_code == 200 and "Two years, not three." in detail.content.decode()

@@ -123,6 +123,7 @@ def my_tour(request: OrgRequest, org_slug: str) -> HttpResponse:
         "ledger": selectors.career_ledger(member=member, subject=member),
         "subject": member,
         "feed": selectors.active_calendar_feed(member),
+        "changes_asked": selectors.changes_asked_by(member),
     }
     if current is not None:
         context["action_items"] = selectors.open_action_items(organization_id=request.org.pk, tour_ids=[current.pk])
