@@ -50,6 +50,8 @@ def register() -> None:
         "checkpoint_reschedule": tells("the other participant, with the updated invite", CHECKPOINT_CHANGED),
         "checkpoint_confirm": tells("the other participant, with the invite", CHECKPOINT_CHANGED),
         "checkpoint_cancel": tells("the other participant, with the cancellation", CHECKPOINT_CHANGED),
+        "checkpoint_log_past": silent("a conversation both attended, put on the record afterwards; recording its "
+                                      "outcome (checkpoint_record_outcome) tells the employee"),
         "checkpoint_mark_missed": silent("the manager's own record; the overdue reminder stops"),
         "checkpoint_record_outcome": tells("the other participant, and each owner of a new action item",
                                            CHECKPOINT_OUTCOME),

@@ -114,3 +114,39 @@ def test_an_employee_who_asked_for_changes_still_sees_the_tour_and_the_request(o
     assert "The EU launch" in page and "Two years, not three." in page
     detail = client.get(f"/o/acme/tours/{tour.pk}/")
     assert detail.status_code == 200 and "Two years, not three." in detail.content.decode()
+
+
+def test_a_conversation_that_already_happened_is_recorded_with_its_outcome(org, manager, employee, client_for):
+    tour = TourFactory(employee=employee, manager=manager, status="active",
+                       start_date=timezone.localdate() - timedelta(days=90))
+    client = client_for(manager)
+    when = timezone.localtime(timezone.now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(f"/o/acme/tours/{tour.pk}/checkpoints/new/", {"scheduled_at": when,
+                                                                       "duration_minutes": 45})
+    assert refused.status_code == 400 and "It already took place" in refused.content.decode()
+    response = client.post(f"/o/acme/tours/{tour.pk}/checkpoints/new/", {
+        "scheduled_at": when, "duration_minutes": 45, "already_happened": "1"})
+    with tenancy.tenant_context(org.pk):
+        past = Checkpoint.objects.get(tour=tour)
+        assert not Reminder.objects.filter(kind="checkpoint_changed").exists()  # no invitation: both were there
+        assert Reminder.objects.filter(kind="tour_proposed").count() == 0
+    assert response.status_code == 302 and response["Location"].endswith(f"/checkpoints/{past.pk}/outcome/")
+    with tenancy.tenant_context(org.pk):
+        services.checkpoint_record_outcome(checkpoint=past, by=manager, progress="on_track")
+        past.refresh_from_db()
+    assert past.status == "completed"
+    assert len(bell(employee, CHECKPOINT_OUTCOME)) == 1
+
+
+def test_a_past_conversation_must_be_past_and_within_the_tour(org, manager, employee):
+    from alliance.errors import ApplicationError
+
+    tour = TourFactory(employee=employee, manager=manager, status="active", start_date=timezone.localdate())
+    with tenancy.tenant_context(org.pk):
+        with pytest.raises(ApplicationError, match="still to come"):
+            services.checkpoint_log_past(tour=tour, by=manager, scheduled_at=timezone.now() + timedelta(hours=2))
+        with pytest.raises(ApplicationError, match="before the tour started"):
+            services.checkpoint_log_past(tour=tour, by=manager, scheduled_at=timezone.now() - timedelta(days=30))
+        with pytest.raises(ApplicationError):
+            services.checkpoint_log_past(tour=tour, by=employee, scheduled_at=timezone.now() - timedelta(hours=1))
+        assert not Checkpoint.objects.filter(tour=tour).exists()

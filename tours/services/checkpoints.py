@@ -131,7 +131,8 @@ def _check_when(scheduled_at: datetime | None, duration_minutes: int, *, tour: T
     if out_of_range:
         raise ApplicationError(f"Schedule checkpoints {DATE_RANGE}.", field_errors=out_of_range)
     if scheduled_at < timezone.now() - SCHEDULE_GRACE:
-        raise ApplicationError("Pick a time in the future.", field_errors={"scheduled_at": ["This time has passed."]})
+        raise ApplicationError("Pick a time in the future, or tick “It already took place” to record it.",
+                               field_errors={"scheduled_at": ["This time has passed."]})
     if tour.end_date is not None and scheduled_at.date() > tour.end_date + WRAP_UP_AFTER_END:
         raise ApplicationError(
             f"The tour ends on {tour.end_date.isoformat()}; schedule its conversations before then.",

@@ -33,7 +33,15 @@ def _row_response(request: OrgRequest, checkpoint: Checkpoint, *, form=None, sta
 def checkpoint_new(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
     form = CheckpointScheduleForm(request.POST or None, initial={"duration_minutes": DEFAULT_CHECKPOINT_MINUTES})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and request.POST.get("already_happened"):
+        try:  # it already took place: on the record, then straight to its outcome
+            past = services.checkpoint_log_past(tour=tour, by=request.member, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, "The conversation is on the record: now record its outcome.")
+            return redirect("tours:checkpoint_outcome", org_slug=org_slug, checkpoint_id=past.pk)
+    elif request.method == "POST" and form.is_valid():
         try:
             checkpoint = services.checkpoint_schedule(tour=tour, by=request.member, **form.cleaned_data)
         except ApplicationError as error:
