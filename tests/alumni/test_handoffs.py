@@ -139,3 +139,19 @@ def test_an_alumnus_has_a_bell(org, hr, long_employee, client_for):
     assert client.get("/o/acme/notifications/bell/").status_code == 200
     # Everything else of the organization stays closed to them.
     assert client.get("/o/acme/members/").status_code == 404
+
+
+def test_an_answered_come_back_request_leaves_hrs_bell(org, admin, hr):
+    from tests.alumni.network import deliver_all, make_alumnus
+
+    set_level(admin, "support")
+    alumnus = make_alumnus(org, "alum@home.test", "Ada Alumna")
+    with tenancy.tenant_context(org.pk):
+        boomerang = services.boomerang_request(by=alumnus, message="I would like to come back")
+    deliver_all(org)
+    assert len(_told(org, hr, services.BOOMERANG_REQUESTED)) == 1
+    with tenancy.tenant_context(org.pk):
+        hr.organization = org
+        services.boomerang_decline(boomerang=boomerang, by=hr, note="No opening now.")
+    assert _told(org, hr, services.BOOMERANG_REQUESTED) == []
+    assert _told(org, admin, services.BOOMERANG_REQUESTED) == []
