@@ -16,6 +16,9 @@ class AllianceConfig(AppConfig):
         from alliance.rights import can_administer
 
         post_migrate.connect(grant_app_role, sender=self)
+        from alliance.handoffs import declare_core
+
+        declare_core()
         # E-mail the outbox gave up on (alliance.outbox), for the organization's admins to send again.
         registry.register_nav_item("undelivered-email", label="Undelivered e-mail", url_name="undelivered_email",
                                    order=90, visible=can_administer)

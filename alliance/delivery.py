@@ -62,12 +62,15 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
     if message is None:
         _finish(reminder, Reminder.Status.SKIPPED)
         return Reminder.Status.SKIPPED
-    # An alumnus has no bell any more: e-mail only, to their sign-in (personal) address.
-    channel = channel_for(member=recipient, kind=reminder.kind) if recipient.is_active else Channel.EMAIL
+    # An alumnus keeps a bell (the notifications page is open to alumni) and their chosen channels.
+    channel = channel_for(member=recipient, kind=reminder.kind)
+    if channel == Channel.OFF:
+        _finish(reminder, Reminder.Status.SKIPPED)
+        return Reminder.Status.SKIPPED
     if channel in (Channel.BOTH, Channel.IN_APP):
         notification_create(
             recipient=recipient, kind=reminder.kind, title=message.subject, body=message.summary or message.text,
-            url=message.url, reminder=reminder,
+            url=message.url, reminder=reminder, topic=f"{reminder.kind}:{reminder.subject_id}",
         )
     if channel in (Channel.BOTH, Channel.EMAIL):
         email = EmailMultiAlternatives(

@@ -16,12 +16,14 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from alliance import tenancy, views
 from alliance.http import DATABASE_UNAVAILABLE, api_error
 from alliance.models import Membership, Organization
-from alliance.registry import open_to_alumni
+from alliance.registry import alumni_home, open_to_alumni
 
 logger = logging.getLogger(__name__)
 NUL_IN_QUERY = "The address contains a NUL character, which no parameter can hold."
@@ -193,6 +195,26 @@ class UserTimezoneMiddleware:
         return self.get_response(request)
 
 
+# An alumnus keeps their bell: the notifications pages stay open to them.
+ALUMNI_BELL_VIEWS = frozenset({"notification_list", "notification_bell", "notification_read",
+                               "notification_read_all", "notification_preferences"})
+
+
+def _page_of_form(path: str) -> str | None:
+    """The nearest address above ``path`` that is a page (answers GET): /o/acme/exits/5/cancel/ →
+    /o/acme/exits/5/. None when there is none below the organization's home."""
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 3:  # "", "o", "<slug>", ...
+        parts.pop()
+        candidate = "/".join(parts) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        return candidate  # if it is a form-only address too, its GET comes back here and goes up again
+    return None
+
+
 class TenantMiddleware:
     """Resolves ``/o/<org_slug>/...`` to request.org and request.member.
 
@@ -205,7 +227,13 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (response.status_code == 405 and request.method == "GET" and request.path.startswith("/o/")
+                and not getattr(request, "htmx", False)):
+            page = _page_of_form(request.path)
+            if page is not None:  # a form-only address opened by GET (a bookmark, a reload): its page
+                return redirect(page)
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
@@ -228,6 +256,9 @@ class TenantMiddleware:
             .select_related("user", "manager__user")
             .first()
         )
+        if member is not None and not member.is_active and request.resolver_match is not None \
+                and request.resolver_match.view_name == "dashboard" and alumni_home() is not None:
+            return redirect(alumni_home(), org_slug=slug)  # an alumnus opening /o/<slug>/ lands on their home
         if member is None or not (member.is_active or self._open_to_alumni(request)):
             raise Http404("No such organization.")
         member.organization = organization
@@ -238,4 +269,4 @@ class TenantMiddleware:
     @staticmethod
     def _open_to_alumni(request: HttpRequest) -> bool:
         match = request.resolver_match
-        return match is not None and open_to_alumni(match.view_name)
+        return match is not None and (open_to_alumni(match.view_name) or match.view_name in ALUMNI_BELL_VIEWS)

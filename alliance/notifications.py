@@ -16,6 +16,11 @@ from alliance.registry import notification_kinds
 Channel = NotificationPreference.Channel
 
 
+def required_kinds() -> set[str]:
+    """Kinds that must be delivered: a person chooses how, never "off"."""
+    return {kind for kind, item in notification_kinds().items() if item.required}
+
+
 def kind_labels() -> dict[str, str]:
     """Every kind a person can choose a channel for (apps register them), in page order."""
     return {kind: item.label for kind, item in notification_kinds().items()}
@@ -53,8 +58,16 @@ def preferences_set(*, member: Membership, choices: dict[str, str]) -> dict[str,
     bad = {kind: value for kind, value in choices.items() if value not in Channel.values}
     if bad:
         raise ApplicationError(
-            "Choose e-mail, in-app or both.",
-            field_errors={kind: ["Choose e-mail, in-app or both."] for kind in bad},
+            "Choose e-mail, in-app, both or off.",
+            field_errors={kind: ["Choose e-mail, in-app, both or off."] for kind in bad},
+        )
+    required = required_kinds()
+    kept_on = sorted(kind for kind, value in choices.items() if value == Channel.OFF and kind in required)
+    if kept_on:
+        labels = kind_labels()
+        raise ApplicationError(
+            f"“{labels[kept_on[0]]}” must reach you: choose e-mail, in-app or both.",
+            field_errors={kind: ["This one must reach you: choose e-mail, in-app or both."] for kind in kept_on},
         )
     for kind, channel in choices.items():
         NotificationPreference.objects.update_or_create(
@@ -66,7 +79,7 @@ def preferences_set(*, member: Membership, choices: dict[str, str]) -> dict[str,
 
 def notification_create(
     *, recipient: Membership, kind: str, title: str, body: str = "", url: str = "",
-    reminder: Reminder | None = None,
+    reminder: Reminder | None = None, topic: str = "",
 ) -> Notification:
     """Add an in-app notification; for a reminder, at most one however often it is retried.
 
@@ -84,6 +97,7 @@ def notification_create(
             return Notification.objects.create(
                 organization_id=recipient.organization_id, recipient=recipient, kind=kind,
                 title=title[:200], body=body[:NOTIFICATION_BODY_MAX], url=url[:500], reminder=reminder,
+                topic=topic[:80],
             )
     except IntegrityError:
         return Notification.objects.for_org(recipient.organization_id).get(reminder=reminder)
@@ -118,3 +132,11 @@ def notifications_mark_all_read(*, member: Membership) -> int:
     return notification_list(member=member, unread_only=True).update(
         read_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+def notifications_withdraw(*, organization_id: int, topic: str) -> int:
+    """A request withdrawn or made obsolete leaves every bell it was in; returns how many went."""
+    if not topic:
+        return 0
+    deleted, _ = Notification.objects.for_org(organization_id).filter(topic=topic[:80]).delete()
+    return deleted

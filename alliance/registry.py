@@ -22,6 +22,9 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
   page of the organization answers 404 to them;
 * ``register_demo_loader`` — demo data, run by ``seed_demo`` after the loaders it
   names in ``after``;
+* ``register_departures`` — who is leaving and on which last working day (the exit process), so
+  other apps warn their managers without knowing how exits work;
+* ``register_data_export`` — a section of a person's "download my data" (and its files);
 * ``register_contact_consent`` — which former members agreed to be contacted, the one
   fact about a person's consent that the core's address rule (``alliance.people``) needs.
 
@@ -33,6 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -103,14 +107,17 @@ class NotificationKind:
     label: str
     default_channel: str = BOTH
     order: int = 100
+    # Must be delivered (a person cannot turn it off, only choose how it reaches them).
+    required: bool = False
 
 
 _NOTIFICATION_KINDS: dict[str, NotificationKind] = {}
 
 
-def register_notification_kind(kind: str, label: str, *, default_channel: str = BOTH, order: int = 100) -> None:
+def register_notification_kind(kind: str, label: str, *, default_channel: str = BOTH, order: int = 100,
+                               required: bool = False) -> None:
     _NOTIFICATION_KINDS[kind] = NotificationKind(kind=kind, label=label, default_channel=default_channel,
-                                                 order=order)
+                                                 order=order, required=required)
 
 
 def notification_kinds() -> dict[str, NotificationKind]:
@@ -124,13 +131,14 @@ _REMINDER_BUILDERS: dict[str, Callable[..., Any]] = {}
 
 
 # Kinds that also reach alumni (a former member who joined the alumni network), by e-mail only:
-# they have no bell any more. Every other kind goes to active members only.
+# the ledger's other kinds go to active members only (an alumnus still hears what is sent them directly).
 _REACHES_ALUMNI: set[str] = set()
 
 
 def register_reminder_kind(kind: str, label: str, builder: Callable[..., Any], *,
-                           default_channel: str = BOTH, order: int = 100, reaches_alumni: bool = False) -> None:
-    register_notification_kind(kind, label, default_channel=default_channel, order=order)
+                           default_channel: str = BOTH, order: int = 100, reaches_alumni: bool = False,
+                           required: bool = False) -> None:
+    register_notification_kind(kind, label, default_channel=default_channel, order=order, required=required)
     _REMINDER_BUILDERS[kind] = builder
     if reaches_alumni:
         _REACHES_ALUMNI.add(kind)
@@ -244,6 +252,49 @@ def register_member_link(key: str, *, label: str, url_name: str, visible: Viewer
 def member_links_for(viewer: Membership, subject: Membership) -> list[MemberLink]:
     return sorted((link for link in _MEMBER_LINKS.values() if link.visible(viewer, subject)),
                   key=lambda link: (link.order, link.key))
+
+
+# ---------------------------------------------------------------- departures
+
+# lookup(organization_id, member ids) -> {member id: last working day} of those whose exit is under way.
+_DEPARTURES: dict[str, Callable[[int, list[int]], dict[int, date]]] = {}
+
+
+def register_departures(key: str, lookup: Callable[[int, list[int]], dict[int, date]]) -> None:
+    _DEPARTURES[key] = lookup
+
+
+def pending_departures(organization_id: int, member_ids: list[int]) -> dict[int, date]:
+    """The last working day of each of these members who is leaving (an exit under way), by member id."""
+    found: dict[int, date] = {}
+    if not member_ids:
+        return found
+    for lookup in _DEPARTURES.values():
+        for member_id, day in lookup(organization_id, list(member_ids)).items():
+            found[member_id] = min(day, found.get(member_id, day))
+    return found
+
+
+# ---------------------------------------------------------------- "download my data"
+
+@dataclass(frozen=True)
+class DataExport:
+    key: str  # the section's name in the export
+    data: Callable[[Membership], Any]  # what the app holds about (or by) the person, JSON-ready
+    files: Callable[[Membership], list[tuple[str, str]]] | None = None  # (name in the zip, storage name)
+
+
+_DATA_EXPORTS: dict[str, DataExport] = {}
+
+
+def register_data_export(key: str, data: Callable[[Membership], Any], *,
+                         files: Callable[[Membership], list[tuple[str, str]]] | None = None) -> None:
+    """A section of a person's "download my data": each app exports what it holds about them."""
+    _DATA_EXPORTS[key] = DataExport(key=key, data=data, files=files)
+
+
+def data_exports() -> list[DataExport]:
+    return sorted(_DATA_EXPORTS.values(), key=lambda item: item.key)
 
 
 # ---------------------------------------------------------------- role guards

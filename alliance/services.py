@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.handoffs import TEAM_JOINED, tell
 from alliance.models import ApiToken, Invitation, Membership, Organization, User, UserEmailAlias
 from alliance.outbox import email_send
 from alliance.registry import manager_role_refusals
@@ -270,11 +271,18 @@ def invitation_create(
         raise ApplicationError(f"{email} is already a member.", field_errors={"email": ["Already a member."]})
     if manager is not None and manager.organization_id != by.organization_id:
         raise ApplicationError("Choose a manager from this organization.")
+    # A new invitation replaces any open one for the same address; sent again without a title, team or
+    # manager, it keeps the ones the open invitation had (re-sending never blanks them).
+    open_ones = Invitation.objects.for_org(by.organization_id).filter(
+        email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+    previous = open_ones.select_related("manager").order_by("-created_at").first()
+    if previous is not None:
+        title = (title or "").strip() or previous.title
+        team = (team or "").strip() or previous.team
+        if manager is None and previous.manager is not None and rights.can_be_manager(previous.manager):
+            manager = previous.manager
     rights.check_can_be_manager(manager)
-    # A new invitation replaces any open one for the same address.
-    Invitation.objects.for_org(by.organization_id).filter(
-        email=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    open_ones.update(revoked_at=timezone.now())
     token, digest = token_make(kind=INVITATION_TOKEN_KIND, organization_id=by.organization_id)
     invitation = Invitation(
         organization_id=by.organization_id, email=email, role=role, title=title, team=team,
@@ -356,6 +364,13 @@ def invitation_accept(
     except IntegrityError as error:
         raise ApplicationError("You are already a member of this organization.") from error
     Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
+    manager = invitation.manager
+    if manager is not None and manager.is_active:
+        organization = invitation.organization
+        tell(recipient=manager, kind=TEAM_JOINED, title=f"{user.full_name or user.email} joined your team",
+             body=f"{user.full_name or user.email} accepted the invitation to {organization.name}"
+                  f"{f' as {invitation.title}' if invitation.title else ''} and reports to you now.",
+             url=reverse("dashboard", args=[organization.slug]))
     return membership
 
 

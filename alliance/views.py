@@ -51,6 +51,7 @@ from alliance.notifications import (
     notifications_mark_all_read,
     preferences_of,
     preferences_set,
+    required_kinds,
 )
 from alliance.outbox import (
     get_undelivered_email_for_member,
@@ -448,6 +449,7 @@ def notification_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
         "kinds": kind_labels(),
         "preferences": preferences_of(member=request.member),
         "channels": NotificationPreference.Channel.choices,
+        "required": required_kinds(),
     }
     template = "alliance/notifications.html#list" if request.htmx else "alliance/notifications.html"
     return render(request, template, context)

@@ -24,8 +24,17 @@ class AlumniConfig(AppConfig):
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.urls.api", root={"alumni/": "alumni.urls.root"})
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
+        from alumni.selectors.exits import pending_last_days
+
+        registry.register_departures("alumni-exits", pending_last_days)
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()
+        from alumni import handoffs
+
+        handoffs.register()
+        from alumni.handoff_declarations import declare_services
+
+        declare_services()
         registry.register_beat_entry("sweep-alumni-newsletter", task="alumni.tasks.sweep_newsletter", schedule=3600.0)
         registry.register_beat_entry("sweep-alumni-event-reminders", task="alumni.tasks.sweep_event_reminders",
                                      schedule=900.0)

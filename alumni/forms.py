@@ -138,6 +138,16 @@ class LeaverStepForm(forms.Form):
     consent_text = CONSENT_TEXT
 
 
+class AlumniContactForm(LeaverStepForm):
+    """The alumnus's contact details and consents, on their alumni page (the note stays with the exit)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+        self.fields["personal_email"].help_text = ("A new address gets a link to confirm it; once confirmed, "
+                                                   "you sign in with it.")
+
+
 class AnswersForm(forms.Form):
     """One field per question of the interview's set; named ``q<id>``."""
 

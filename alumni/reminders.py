@@ -345,7 +345,7 @@ def build_event_cancelled(reminder: Reminder) -> ReminderMessage | None:
 def register() -> None:
     register_reminder_kind(EXIT_TASK_DUE, "Exit checklist tasks coming due", build_task_reminder, order=40)
     register_reminder_kind(EXIT_TASK_OVERDUE, "Overdue exit checklist tasks", build_task_reminder, order=41)
-    register_reminder_kind(EXIT_STARTED, "Your exit process", build_exit_started, order=42)
+    register_reminder_kind(EXIT_STARTED, "Your exit process", build_exit_started, order=42, required=True)
     register_reminder_kind(EXIT_INTERVIEW_INVITE, "Exit interview invitations", build_interview_invite, order=43)
 
     register_reminder_kind(REFERRAL_STATUS, "Referrals you made", build_referral_status, order=44,

@@ -16,6 +16,13 @@ class NetworkIntelConfig(AppConfig):
 
         registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.urls.api")
         digests.register()
+        from network_intel.exports import expenses_of, intel_of, receipt_files
+
+        registry.register_data_export("networking_fund_expenses", expenses_of, files=receipt_files)
+        registry.register_data_export("network_intelligence", intel_of)
+        from network_intel import handoffs
+
+        handoffs.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
         registry.register_nav_item("intel-search", label="Intel", url_name="network_intel:search", order=20,

@@ -19,6 +19,12 @@ class ToursConfig(AppConfig):
         registry.register_urls("tours", org="tours.urls", api="tours.urls.api", root={"calendar/": "tours.urls.feed"})
         reminders.register()
         notifications.register()
+        from tours.exports import checkpoints_of
+
+        registry.register_data_export("checkpoints", checkpoints_of)
+        from tours import handoffs
+
+        handoffs.register()
         # Reminder sweeps: due times live in PostgreSQL; each sweep claims what is due
         # in the ledger, so overlapping or duplicated runs send nothing twice.
         for name, task, every in (

@@ -14,9 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from alliance.handoffs import tell, tell_each
 from alliance.models import Membership, Reminder
-from alliance.registry import register_reminder_kind
+from alliance.registry import register_notification_kind, register_reminder_kind
 from alliance.reminders import ReminderMessage, notify
+from alliance.templatetags.alliance_tags import day as format_day
 from tours.models import Checkpoint, FirstConversation, Tour, TourAmendment
 
 TOUR_PROPOSED = "tour_proposed"
@@ -25,6 +27,8 @@ AMENDMENT_PROPOSED = "amendment_proposed"
 AMENDMENT_ANSWERED = "amendment_answered"
 CHECKPOINT_CHANGED = "checkpoint_changed"
 FIRST_CONVERSATION_OUTCOME = "first_conversation_outcome"
+CHECKPOINT_OUTCOME = "checkpoint_outcome"
+NEXT_TOUR_PLAN = "next_tour_plan"
 
 
 def _site(path: str) -> str:
@@ -105,6 +109,45 @@ def notify_checkpoint_changed(checkpoint: Checkpoint, *, by: Membership | None) 
 def notify_first_conversation_outcome(conversation: FirstConversation) -> None:
     notify(kind=FIRST_CONVERSATION_OUTCOME, subject_id=conversation.pk, recipient=conversation.tour.employee,
            window=f"fc{conversation.pk}")
+
+
+def notify_checkpoint_outcome(checkpoint: Checkpoint, *, by: Membership, action_items) -> None:
+    """The outcome is recorded: the other participant hears of it; whoever owns a new action item, of that."""
+    tour = checkpoint.tour
+    path = reverse("tours:checkpoint_detail", args=[tour.organization.slug, checkpoint.pk])
+    day = format_day(checkpoint.scheduled_at)
+    owned: dict[int, list[str]] = {}
+    for item in action_items:
+        if item.owner_id is not None:
+            owned.setdefault(item.owner_id, []).append(item.text)
+    by_name = by.user.full_name
+    for member in _others(tour, by, tour.employee, tour.manager):
+        lines = [f"Progress: {checkpoint.get_progress_display()}."]
+        if checkpoint.course_corrections:
+            lines.append(f"Course corrections: {checkpoint.course_corrections[:500]}")
+        mine = owned.pop(member.pk, [])
+        if mine:
+            lines.append("Action items for you: " + "; ".join(text[:200] for text in mine))
+        tell(recipient=member, kind=CHECKPOINT_OUTCOME,
+             title=f"{by_name} recorded the checkpoint of {day} on “{tour.title}”"
+                   + (f" with {len(mine)} action item{'s' if len(mine) != 1 else ''} for you" if mine else ""),
+             body=" ".join(lines), url=path)
+    others = Membership.objects.for_org(tour.organization_id).filter(pk__in=[pk for pk in owned if pk != by.pk])
+    for owner in others.select_related("user"):
+        texts = owned[owner.pk]
+        tell(recipient=owner, kind=CHECKPOINT_OUTCOME,
+             title=f"{len(texts)} action item{'s' if len(texts) != 1 else ''} for you from the checkpoint on "
+                   f"“{tour.title}”", body="; ".join(text[:200] for text in texts), url=path)
+
+
+def notify_next_tour_plan(tour: Tour, *, by: Membership) -> None:
+    """The next-tour plan is recorded: the employee hears what it is."""
+    lines = [f"Plan: {tour.get_next_tour_plan_display()}."]
+    if tour.next_tour_plan_notes:
+        lines.append(tour.next_tour_plan_notes[:1000])
+    tell_each([tour.employee], but=by, kind=NEXT_TOUR_PLAN,
+              title=f"{by.user.full_name} recorded the plan for your next tour after “{tour.title}”",
+              body=" ".join(lines), url=reverse("tours:detail", args=[tour.organization.slug, tour.pk]))
 
 
 # --- Messages (written at delivery) ---------------------------------------------------------
@@ -226,7 +269,8 @@ def build_first_conversation_outcome(reminder: Reminder) -> ReminderMessage | No
 
 def register() -> None:
     """Called from ToursConfig.ready(): the kinds, in the order the preferences page lists them."""
-    register_reminder_kind(TOUR_PROPOSED, "A tour is proposed to you", build_tour_proposed, order=20)
+    register_reminder_kind(TOUR_PROPOSED, "A tour is proposed to you", build_tour_proposed, order=20,
+                           required=True)
     register_reminder_kind(TOUR_ANSWERED, "Your report accepts a tour or asks for changes (managers)",
                            build_tour_answered, order=21)
     register_reminder_kind(AMENDMENT_PROPOSED, "An amendment of your tour is proposed", build_amendment_proposed,
@@ -237,4 +281,7 @@ def register() -> None:
                            build_checkpoint_changed, order=24)
     register_reminder_kind(FIRST_CONVERSATION_OUTCOME, "The outcome of your first conversation is recorded",
                            build_first_conversation_outcome, order=25)
+    register_notification_kind(CHECKPOINT_OUTCOME, "A checkpoint's outcome is recorded, or an action item given "
+                               "to you", order=26)
+    register_notification_kind(NEXT_TOUR_PLAN, "The plan for your next tour is recorded", order=27)
 

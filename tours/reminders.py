@@ -26,6 +26,7 @@ from alliance.models import Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
 from tours.models import ActionItem, AgendaItem, Checkpoint, FirstConversation, Tour
+from tours.notifications import CHECKPOINT_CHANGED
 
 CHECKPOINT_UPCOMING = "checkpoint_upcoming"
 AGENDA_NUDGE = "agenda_nudge"
@@ -92,9 +93,21 @@ def due_checkpoint_reminders(now: datetime) -> list[DueReminder]:
         )
         SELECT cp_org, id, recipient_id, win FROM windows
         WHERE {_not_in_ledger(CHECKPOINT_UPCOMING, "windows.id", "windows.recipient_id", "windows.win")}
+          AND {_not_told_since_lead("windows")}
     """
     rows = _rows(sql, {"now": now})
     return [DueReminder(org, CHECKPOINT_UPCOMING, cid, rid, win, now) for org, cid, rid, win in rows]
+
+
+def _not_told_since_lead(windows: str) -> str:
+    """One event, one message: whoever was sent the invitation of this checkpoint (scheduled, moved or
+    confirmed: ``checkpoint_changed``) inside this lead time has just been told; the next lead time
+    reminds them."""
+    return f"""NOT EXISTS (
+        SELECT 1 FROM alliance_reminder told
+        WHERE told.organization_id = {windows}.cp_org AND told.kind = '{CHECKPOINT_CHANGED}'
+          AND told.subject_id = {windows}.id AND told.recipient_id = {windows}.recipient_id
+          AND told.created_at >= {windows}.scheduled_at - make_interval(days => {windows}.lead))"""
 
 
 def due_agenda_nudges(now: datetime) -> list[DueReminder]:

@@ -23,7 +23,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from alliance.models import Membership
+from alliance.registry import pending_departures
 from alliance.selectors import direct_reports_of
+from alliance.templatetags.alliance_tags import day as format_day
 from tours.models import (
     DEFAULT_NEXT_TOUR_LEAD_DAYS,
     LATEST_DATE,
@@ -55,8 +57,10 @@ def add_months(day: date, months: int) -> date:
 
 
 def _as_employee(prefix: str, member: Membership) -> Q:
-    """The employee's own tours — except drafts, which are the manager side's until proposed."""
-    return Q(**{f"{prefix}employee": member}) & ~Q(**{f"{prefix}status": Tour.Status.DRAFT})
+    """The employee's own tours — except drafts never proposed, which are the manager side's until then
+    (a proposal they asked to change stays theirs to read, with their request)."""
+    return Q(**{f"{prefix}employee": member}) & (
+        ~Q(**{f"{prefix}status": Tour.Status.DRAFT}) | Q(**{f"{prefix}proposed_at__isnull": False}))
 
 
 def _as_manager(prefix: str, member: Membership) -> Q:
@@ -202,6 +206,13 @@ def successor_initial(tour: Tour) -> dict[str, Any]:
 
 def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
     return Tour.objects.for_org(member.organization_id).filter(manager=member, status__in=Tour.OPEN_STATUSES)
+
+
+def changes_asked_by(member: Membership) -> list[Tour]:
+    """Proposals the person asked to change, back with the manager side: still theirs to read."""
+    return list(Tour.objects.for_org(member.organization_id)
+                .filter(employee=member, status=Tour.Status.DRAFT, proposed_at__isnull=False)
+                .select_related("manager__user").order_by("-updated_at")[:5])
 
 
 def open_tours_of(member: Membership) -> list[Tour]:
@@ -372,6 +383,7 @@ class TeamRow:
     tour: Tour | None
     next_checkpoint_at: object = None
     last_progress: str = ""
+    last_day: date | None = None  # their last working day, when they are leaving
     flags: list[tuple[str, str]] = field(default_factory=list)  # (key, label)
 
     @property
@@ -390,8 +402,14 @@ TEAM_FLAGS = {
     "overdue_checkpoint": "Overdue checkpoint",
     "at_risk": "Last checkpoint at risk",
     "overdue_action_item": "Overdue action item",
+    "leaving": "Leaving",
 }
 TEAM_SORTS = {"name", "ends", "next_checkpoint", "flags"}
+
+
+def leaving_on(member: Membership) -> date | None:
+    """The member's last working day when they are leaving (an exit under way), else None."""
+    return pending_departures(member.organization_id, [member.pk]).get(member.pk)
 
 
 def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: str = "name") -> list[TeamRow]:
@@ -428,10 +446,13 @@ def team_overview(*, member: Membership, flag: str = "", kind: str = "", sort: s
         current = best.get(tour.employee_id)
         if current is None or status_rank[tour.status] < status_rank[current.status]:
             best[tour.employee_id] = tour
+    leaving = pending_departures(member.organization_id, [report.pk for report in reports])
     rows = []
     for report in reports:
         tour = best.get(report.pk)
-        row = TeamRow(member=report, tour=tour)
+        row = TeamRow(member=report, tour=tour, last_day=leaving.get(report.pk))
+        if row.last_day is not None:
+            row.flags.append(("leaving", f"Leaving: last working day {format_day(row.last_day)}"))
         if tour is None or tour.status != Tour.Status.ACTIVE:
             row.flags.append(("no_active_tour", TEAM_FLAGS["no_active_tour"]))
         if tour is not None:

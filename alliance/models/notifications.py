@@ -20,6 +20,9 @@ class Notification(TenantModel):
     body = BoundedTextField(max_length=NOTIFICATION_BODY_MAX, blank=True)
     url = models.CharField(max_length=500, blank=True)
     reminder = TenantForeignKey("Reminder", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What the notification is about ("expense_approval:42"): a request that is withdrawn or made obsolete
+    # takes every notification of its topic out of the bell (alliance.notifications.notifications_withdraw).
+    topic = models.CharField(max_length=80, blank=True, default="")
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -28,6 +31,8 @@ class Notification(TenantModel):
             models.Index(fields=["organization", "recipient", "read_at"]),
             # The bell and the notifications page: one person's, newest first.
             models.Index(fields=["organization", "recipient", "created_at", "id"], name="notification_recipient_idx"),
+            models.Index(fields=["organization", "topic"], name="notification_topic_idx",
+                         condition=~models.Q(topic="")),
         ]
         constraints = [
             # A retried delivery finds its notification instead of adding a second one.
@@ -43,6 +48,7 @@ class NotificationPreference(TenantModel):
         BOTH = "both", "E-mail and in-app"
         EMAIL = "email", "E-mail only"
         IN_APP = "in_app", "In-app only"
+        OFF = "off", "Off"
 
     membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="notification_preferences")
     kind = models.CharField(max_length=40)

@@ -171,6 +171,8 @@ class ExitTask(TenantModel):
     assignee_role = models.CharField(max_length=8, choices=AssigneeRole.choices)
     assignee = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="exit_tasks")
     due_on = models.DateField()
+    # Why the due day is not the template's (e.g. it would have been before the exit was started).
+    due_note = models.CharField(max_length=200, blank=True, default="")
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -25,6 +25,13 @@ def contact_consent_sql() -> str:
             f"AND later.completed_at > p.completed_at)")
 
 
+def pending_last_days(organization_id: int, member_ids: list[int]) -> dict:
+    """{member id: last working day} of these members whose exit is under way (one query)."""
+    return dict(ExitProcess.objects.for_org(organization_id)
+                .filter(member_id__in=member_ids, state=ExitProcess.State.IN_PROGRESS)
+                .values_list("member_id", "last_working_day"))
+
+
 def open_exit_of(member: Membership) -> ExitProcess | None:
     return (ExitProcess.objects.for_org(member.organization_id)
             .filter(member=member, state=ExitProcess.State.IN_PROGRESS).first())

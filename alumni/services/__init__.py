@@ -91,10 +91,12 @@ from alumni.services.last_day import (
     exits_sweep,
 )
 from alumni.services.leaver import (
+    CONTACT_FIELDS,
     LEAVER_LINK_KIND,
     LEAVER_LINK_VALID_DAYS,
     STEP_FIELDS,
     VERIFY_LINK_KIND,
+    alumni_contact_update,
     leaver_email_verify,
     leaver_link_lookup,
     leaver_link_send,
@@ -163,6 +165,7 @@ __all__ = [
     "BOOMERANG_REHIRED",
     "BOOMERANG_REQUESTED",
     "CARD_FIELDS",
+    "CONTACT_FIELDS",
     "CV_FOLDER",
     "ERASED_NAME",
     "EVENT_CANCELLED",
@@ -193,6 +196,7 @@ __all__ = [
     "VERIFY_LINK_KIND",
     "_settings",
     "_step_of",
+    "alumni_contact_update",
     "alumni_note_share",
     "alumni_photo_remove",
     "alumni_photo_set",

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError, field_error
 from alliance.models import Membership
+from alliance.notifications import notifications_withdraw
 from alliance.reminders import notify
 from alliance.services import check_text_bounds, full_clean_or_raise
-from alumni import rights
+from alumni import handoffs, rights
 from alumni.models import AlumniProfile, Boomerang, ExitProcess
 from alumni.services._common import _settings
 from tours import selectors as tour_selectors
@@ -61,6 +62,8 @@ def boomerang_decline(*, boomerang: Boomerang, by: Membership, note: str) -> Boo
     if claimed != 1:
         raise ApplicationError("This request is answered already.")
     boomerang.refresh_from_db()
+    # Answered: the request leaves the bells of the HR people it was sent to.
+    notifications_withdraw(organization_id=by.organization_id, topic=f"{BOOMERANG_REQUESTED}:{boomerang.pk}")
     return boomerang
 
 
@@ -135,4 +138,7 @@ def boomerang_rehire(
     AlumniProfile.objects.for_org(by.organization_id).filter(member=locked).update(
         listed=False, updated_at=timezone.now())
     notify(kind=BOOMERANG_REHIRED, subject_id=boomerang.pk, recipient=locked, window="rehired")
+    handoffs.rehired(boomerang, by=by)
+    if request is not None:  # the request is answered: it leaves HR's bells
+        notifications_withdraw(organization_id=by.organization_id, topic=f"{BOOMERANG_REQUESTED}:{boomerang.pk}")
     return boomerang

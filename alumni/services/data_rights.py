@@ -17,6 +17,7 @@ from alliance import tenancy, uploads
 from alliance.errors import ApplicationError
 from alliance.models import Membership, Notification, NotificationPreference, Reminder, User
 from alliance.outbox import outbound_emails_forget
+from alliance.registry import data_exports
 from alumni import rights
 from alumni.models import (
     AlumniProfile,
@@ -103,6 +104,9 @@ def my_data(*, member: Membership) -> dict[str, Any]:
         "notifications": [{"title": n.title, "body": n.body, "created_at": _iso(n.created_at)}
                           for n in Notification.objects.for_org(organization_id).filter(recipient=member)],
         "event_answers": my_event_answers(member=member),
+        # What the other apps hold about (or by) the person: checkpoints and their own private notes,
+        # expenses and receipts, intel notes and contacts (alliance.registry.register_data_export).
+        **{section.key: section.data(member) for section in data_exports()},
     }
 
 
@@ -229,10 +233,15 @@ def retention_sweep(*, now: datetime | None = None) -> int:
 
 
 def export_files(member: Membership) -> list[tuple[str, str]]:
-    """(name in the zip, storage name) of the person's own files: their directory photo. CVs they
+    """(name in the zip, storage name) of the person's own files: their directory photo, their receipts
+    (the apps' registered exports). CVs they
     attached to referrals are the candidates' data, not theirs, and stay out."""
     profile = AlumniProfile.objects.for_org(member.organization_id).filter(member=member).first()
-    return [("directory-photo.jpg", profile.photo)] if profile is not None and profile.photo else []
+    files = [("directory-photo.jpg", profile.photo)] if profile is not None and profile.photo else []
+    for section in data_exports():
+        if section.files is not None:
+            files += section.files(member)
+    return files
 
 
 def _erase_files_and_listing(member: Membership) -> dict[str, int]:

@@ -19,7 +19,8 @@ from alliance.services import (
     full_clean_or_raise,
     model_update,
 )
-from alumni import rights
+from alliance.templatetags.alliance_tags import day as format_day
+from alumni import handoffs, rights
 from alumni.models import (
     MAX_LAST_DAY_AHEAD_DAYS,
     AssigneeRole,
@@ -32,7 +33,7 @@ from alumni.models import (
     ExitTemplateTask,
     LeaverStep,
 )
-from alumni.services._common import _lock, _require_open
+from alumni.services._common import _lock, _require_open, organization_today
 from tours import selectors as tour_selectors
 from tours import services as tour_services
 
@@ -68,6 +69,13 @@ def _assignee_for(row: ExitTemplateTask, *, process: ExitProcess, hr: Membership
         if named.is_active and named.pk != member.pk:
             return named
     return hr  # HR, and whatever has nobody else to do it
+
+
+def _due(day: date, *, today: date) -> dict:
+    """A checklist task is never created already overdue: a day before today is today, with a note."""
+    if day >= today:
+        return {"due_on": day}
+    return {"due_on": today, "due_note": f"Due {format_day(day)} by the template; the last day is near, so today."}
 
 
 @transaction.atomic
@@ -108,11 +116,13 @@ def exit_start(
         raise field_error("member", f"{member.user.full_name} is already leaving.") from error
     template = (ExitTemplate.objects.for_org(by.organization_id).filter(kind=kind)
                 .prefetch_related("tasks__assignee_member").first())
+    tasks = []
     if template is not None:
-        ExitTask.objects.bulk_create([
+        today = organization_today(by.organization)
+        tasks = ExitTask.objects.bulk_create([
             ExitTask(organization_id=by.organization_id, process=process, title=row.title,
                      assignee_role=row.assignee_role, assignee=_assignee_for(row, process=process, hr=by),
-                     due_on=last_working_day + timedelta(days=row.due_offset_days))
+                     **_due(last_working_day + timedelta(days=row.due_offset_days), today=today))
             for row in template.tasks.all()
         ])
     question_set = ExitQuestionSet.objects.for_org(by.organization_id).filter(is_default=True).first()
@@ -122,6 +132,7 @@ def exit_start(
     _cancel_checkpoints_after(process, by=by)
     _flag_direct_reports(process, by=by)
     notify(kind=EXIT_STARTED, subject_id=process.pk, recipient=member, window="started")
+    handoffs.exit_started(process, by=by, tasks=tasks)
     return process
 
 
@@ -183,6 +194,7 @@ def exit_update(*, process: ExitProcess, by: Membership, data: dict[str, Any]) -
             task.due_on += shift
             task.save(update_fields=["due_on", "updated_at"])
         _cancel_checkpoints_after(process, by=by)
+        handoffs.last_day_moved(process, by=by)
     return process
 
 
@@ -201,4 +213,5 @@ def exit_cancel(*, process: ExitProcess, by: Membership) -> ExitProcess:
     for tour in tour_selectors.open_tours_of(process.member):
         if tour.status == "active":
             tour_services.checkpoints_plan_series(tour=tour)
+    handoffs.exit_cancelled(process, by=by)
     return process

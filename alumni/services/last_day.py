@@ -19,6 +19,7 @@ from alliance.services import (
     membership_leave,
     user_email_change_keeping_alias,
 )
+from alumni import handoffs
 from alumni.models import ExitInterview, ExitKind, ExitProcess, LeaverStep
 from alumni.services._common import _actor, _site, organization_today
 from alumni.services.directory import alumni_profile_ensure
@@ -106,6 +107,7 @@ def exit_finish(*, organization_id: int, process_id: int, now: datetime | None =
                 log.warning("exit %s: the personal address is taken; the work address stays the login", process.pk)
             if any(step.consents.values()):
                 _send_welcome(process, step)
+        handoffs.exit_finished(process)
     return True
 
 

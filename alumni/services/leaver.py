@@ -18,10 +18,11 @@ from alliance.outbox import email_send
 from alliance.services import (
     email_in_use,
     model_update,
+    user_email_change_keeping_alias,
 )
 from alliance.tokens import token_make, token_parse
 from alumni import rights
-from alumni.models import CONSENT_TEXT_VERSION, ExitProcess, LeaverStep
+from alumni.models import CONSENT_TEXT_VERSION, AlumniProfile, ExitProcess, ExitTask, LeaverStep
 from alumni.services._common import _require_open, _site
 
 LEAVER_LINK_KIND = "alx"
@@ -54,8 +55,12 @@ def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organiza
     if not data["personal_email"]:
         raise field_error("personal_email", "Give a personal e-mail address: it is how we stay in touch.")
     process = step.process
-    work_email = process.member.user.email
-    if data["personal_email"] == work_email.lower():
+    user = process.member.user
+    # The work address: the sign-in while they work here; after the last day their sign-in is the
+    # personal address, and the work address is kept as an alias of it.
+    work = {user.email.lower()} if process.is_open else {
+        alias.lower() for alias in user.email_aliases.values_list("email", flat=True)}
+    if data["personal_email"] in work:
         raise field_error("personal_email", "Give a personal address, not your work address.")
     if email_in_use(data["personal_email"], except_user=process.member.user):
         raise field_error("personal_email", "This address belongs to another account.")
@@ -78,13 +83,58 @@ def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organiza
     return step
 
 
+# The leaver's checklist task about this step ("Fill in your alumni step …") is done once they have
+# filled it: matched by these words in a task the leaver owns.
+STEP_TASK_WORDS = "alumni step"
+
+
+def _complete_step_tasks(step: LeaverStep) -> int:
+    """The leaver filled their step: their own open task to do so completes itself."""
+    process = step.process
+    now = timezone.now()
+    return ExitTask.objects.for_org(step.organization_id).filter(
+        process=process, assignee_id=process.member_id, done_at__isnull=True,
+        title__icontains=STEP_TASK_WORDS).update(done_at=now, done_by_id=process.member_id, updated_at=now)
+
+
 @transaction.atomic
 def leaver_step_save(*, step: LeaverStep, by: Membership, data: dict[str, Any]) -> LeaverStep:
-    """The leaver fills their step; a new personal address gets a verification link."""
+    """The leaver fills their step; a new personal address gets a verification link; their task to
+    fill it is done."""
     process = step.process
     if not rights.can_fill_leaver_step(by, process):
         raise NotAllowed("Only the person leaving fills this step, while their exit is open.")
-    return _save_step(step, data=data, organization=by.organization)
+    saved = _save_step(step, data=data, organization=by.organization)
+    _complete_step_tasks(saved)
+    return saved
+
+
+CONTACT_FIELDS = ("personal_email", "phone", "city", "linkedin_url", *LeaverStep.CONSENT_FIELDS)
+
+
+@transaction.atomic
+def alumni_contact_update(*, by: Membership, data: dict[str, Any]) -> LeaverStep:
+    """An alumnus keeps their contact details right and withdraws (or gives) any consent, at every level
+    of the network, as easily as they gave it. A new personal address is confirmed by a link sent to it
+    (until then it is unconfirmed, and the sign-in address stays); the directory listing follows the
+    directory consent at once."""
+    if not rights.is_alumnus(by):
+        raise NotAllowed("Only an alumnus changes their alumni contact details here.")
+    step = (LeaverStep.objects.for_org(by.organization_id).select_for_update(of=("self",))
+            .select_related("process__member__user")
+            .filter(process__member=by, process__state=ExitProcess.State.COMPLETED)
+            .order_by("-process__completed_at").first())
+    if step is None:
+        raise ApplicationError("Your exit has no record of contact details to change; ask HR.")
+    unknown = set(data) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ApplicationError(f"“{sorted(unknown)[0]}” cannot be changed here.")
+    listed_before = step.consent_directory
+    _save_step(step, data=data, organization=by.organization)
+    if step.consent_directory != listed_before:
+        AlumniProfile.objects.for_org(by.organization_id).filter(member=by).update(
+            listed=step.consent_directory, updated_at=timezone.now())
+    return step
 
 
 def _step_by_token(token: str, *, kind: str, field: str) -> LeaverStep | None:
@@ -105,6 +155,14 @@ def leaver_email_verify(*, token: str) -> LeaverStep:
     step.personal_email_verified_at = timezone.now()
     step.verification_token_hash = ""
     step.save(update_fields=["personal_email_verified_at", "verification_token_hash", "updated_at"])
+    member = step.process.member
+    if member.status == Membership.Status.ALUMNUS and step.process.state == ExitProcess.State.COMPLETED:
+        # An alumnus signs in with their personal address: a confirmed new one becomes it.
+        try:
+            with transaction.atomic():
+                user_email_change_keeping_alias(user=member.user, new_email=step.personal_email)
+        except ApplicationError:
+            pass  # taken by another account meanwhile: the confirmed address stays their contact address
     return step
 
 
@@ -167,4 +225,6 @@ def leaver_link_submit(*, token: str, data: dict[str, Any]) -> LeaverStep:
     ).update(access_used_at=timezone.now())
     if claimed != 1:
         raise ApplicationError("This link was used a moment ago.")
-    return _save_step(step, data=data, organization=step.organization, verified_address=step.personal_email)
+    saved = _save_step(step, data=data, organization=step.organization, verified_address=step.personal_email)
+    _complete_step_tasks(saved)
+    return saved

@@ -16,7 +16,7 @@ from alliance.reminders import notify
 from alliance.services import (
     full_clean_or_raise,
 )
-from alumni import rights
+from alumni import handoffs, rights
 from alumni.models import BonusFor, BonusState, CustomerLead, Opening, Referral
 from alumni.services._common import _settings, _with_stored
 from alumni.services.openings import _open_opening
@@ -52,6 +52,8 @@ def referral_create(*, by: Membership, candidate_name: str, candidate_email: str
                         **text)
     full_clean_or_raise(referral, exclude=["organization", "referrer"])
     referral.save()
+    handoffs.contribution(what="referral", by=by, headline=f"{referral.candidate_name}"
+                          + (f" for {referral.role}" if referral.role else ""), body=referral.why[:1000])
     return referral
 
 
@@ -103,6 +105,9 @@ def _mark_paid(obj, *, by: Membership) -> None:
 @transaction.atomic
 def referral_bonus_paid(*, referral: Referral, by: Membership) -> Referral:
     _mark_paid(referral, by=by)
+    handoffs.bonus_paid(referral.referrer, by=by, kind=REFERRAL_STATUS,
+                        what=f"your referral of {referral.candidate_name}", obj=referral,
+                        url_name="alumni:alumni_referrals")
     return referral
 
 
@@ -118,6 +123,8 @@ def lead_create(*, by: Membership, company: str, contact_name: str, contact_emai
                         estimated_value=estimated_value, currency=currency, **text)
     full_clean_or_raise(lead, exclude=["organization", "submitter"])
     lead.save()
+    handoffs.contribution(what="customer lead", by=by, headline=f"{lead.company} ({lead.contact_name})",
+                          body=lead.need[:1000])
     return lead
 
 
@@ -140,14 +147,19 @@ def lead_assign(*, lead: CustomerLead, by: Membership, owner: Membership | None)
     rights.require_network_runner(by)
     if owner is not None and (owner.organization_id != by.organization_id or not owner.is_active):
         raise field_error("owner", "Choose an active member of this organization.")
+    handed_over = owner is not None and owner.pk != lead.owner_id
     lead.owner = owner
     lead.save(update_fields=["owner", "updated_at"])
+    if handed_over:
+        handoffs.lead_assigned(lead, by=by)
     return lead
 
 
 @transaction.atomic
 def lead_bonus_paid(*, lead: CustomerLead, by: Membership) -> CustomerLead:
     _mark_paid(lead, by=by)
+    handoffs.bonus_paid(lead.submitter, by=by, kind=LEAD_STATUS, what=f"the lead you brought ({lead.company})",
+                        obj=lead, url_name="alumni:alumni_leads")
     return lead
 
 

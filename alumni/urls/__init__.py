@@ -31,6 +31,7 @@ urlpatterns = [
     path("my-exit/step/resend/", views.my_verify_resend, name="my_verify_resend"),
     path("my-exit/answers/", views.my_answers, name="my_answers"),
     path("alumni/", views.alumni_home, name="alumni_home"),
+    path("alumni/contact/", views.alumni_contact, name="alumni_contact"),
     path("alumni/directory/", views.alumni_directory, name="alumni_directory"),
     path("alumni/directory.csv", views.alumni_directory_csv, name="alumni_directory_csv"),
     path("alumni/card/", views.alumni_card, name="alumni_card"),

@@ -78,6 +78,7 @@ from alumni.views.leaver import (
     verify_email,
 )
 from alumni.views.network import (
+    alumni_contact,
     alumni_home,
     network_settings_page,
 )
@@ -145,6 +146,7 @@ __all__ = [
     "alumni_event_ics",
     "alumni_event_rsvp",
     "alumni_events",
+    "alumni_contact",
     "alumni_home",
     "alumni_lead_new",
     "alumni_leads",

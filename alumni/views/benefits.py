@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import versions
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
@@ -74,6 +76,10 @@ def benefit_edit(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpRes
 @require_POST
 def benefit_delete(request: OrgRequest, org_slug: str, benefit_id: int) -> HttpResponse:
     benefit = rights.access_benefit(request.member, request.network, benefit_id)
+    if not is_confirmed(request):
+        return confirm_page(request, question=f"Remove “{benefit.title}” from the catalog?", action_label="Remove it",
+                            back_url=reverse("alumni:benefits_manage", args=[org_slug]),
+                            detail="Alumni and employees no longer see it.")
     return action_submit(request, act=lambda: services.benefit_delete(benefit=benefit, by=request.member),
                          success=f"“{benefit.title}” is removed from the catalog.",
                          then=lambda _: redirect("alumni:benefits_manage", org_slug=org_slug))

@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import versions
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -100,6 +102,12 @@ def exit_classify(request: OrgRequest, org_slug: str, process_id: int) -> HttpRe
 @hr_required
 def exit_cancel(request: OrgRequest, org_slug: str, process_id: int) -> HttpResponse:
     process = rights.access_exit(request.member, process_id)
+    if process.is_open and not is_confirmed(request):
+        return confirm_page(request, question=f"Cancel {process.member.user.full_name}'s exit?",
+                            action_label="Cancel the exit",
+                            back_url=reverse("alumni:exit_detail", args=[org_slug, process.pk]),
+                            detail=f"{process.member.user.full_name} stays; the checklist and the interview are "
+                                   "cancelled, and their checkpoints are planned again.")
     try:
         services.exit_cancel(process=process, by=request.member)
     except ApplicationError as error:

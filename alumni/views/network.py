@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +14,7 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
 from alumni import rights, selectors, services
-from alumni.forms import NetworkSettingsForm
+from alumni.forms import AlumniContactForm, NetworkSettingsForm
 from alumni.views._common import _alumnus_portal, network_gate
 
 
@@ -45,6 +45,32 @@ def alumni_home(request: OrgRequest, org_slug: str) -> HttpResponse:
         "spotlight": selectors.spotlight(viewer=request.member, settings=request.network),
         "come_back": selectors.open_request_of(request.member),
     })
+
+
+@require_http_methods(["GET", "POST"])
+def alumni_contact(request: OrgRequest, org_slug: str) -> HttpResponse:
+    """The alumnus edits their contact details and gives or withdraws any consent, at every level."""
+    if not rights.is_alumnus(request.member):
+        raise Http404("No such page.")
+    process = selectors.last_exit_of(request.member)
+    step = selectors.leaver_step_of(process) if process is not None else None
+    if step is None:
+        raise Http404("No such page.")
+    initial = {name: getattr(step, name) for name in services.CONTACT_FIELDS}
+    form = AlumniContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        address_before = step.personal_email
+        try:
+            saved = services.alumni_contact_update(by=request.member, data=form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            note = (f" We sent a link to {saved.personal_email}: open it to confirm the address."
+                    if saved.personal_email != address_before else "")
+            messages.success(request, "Your details and consents are saved." + note)
+            return redirect("alumni:alumni_contact", org_slug=org_slug)
+    return render(request, "alumni/contact.html", {"form": form, "step": step},
+                  status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

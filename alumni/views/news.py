@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import versions
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
@@ -87,6 +89,9 @@ def news_edit(request: OrgRequest, org_slug: str, post_id: int) -> HttpResponse:
 @require_POST
 def news_delete(request: OrgRequest, org_slug: str, post_id: int) -> HttpResponse:
     post = rights.access_news_post(request.member, request.network, post_id)
+    if not is_confirmed(request):
+        return confirm_page(request, question=f"Delete the post “{post.title}”?", action_label="Delete it",
+                            back_url=reverse("alumni:news_manage", args=[org_slug]), detail="This cannot be undone.")
     return action_submit(request, act=lambda: services.news_post_delete(post=post, by=request.member),
                          success=f"“{post.title}” is deleted.",
                          then=lambda _: redirect("alumni:news_manage", org_slug=org_slug))

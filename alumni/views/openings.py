@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import versions
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -128,6 +130,10 @@ def opening_edit(request: OrgRequest, org_slug: str, opening_id: int) -> HttpRes
 @hr_required
 def opening_close(request: OrgRequest, org_slug: str, opening_id: int) -> HttpResponse:
     opening = rights.access_opening(request.member, request.network, opening_id)
+    if opening.is_open and not is_confirmed(request):
+        return confirm_page(request, question=f"Close the opening “{opening.title}”?", action_label="Close it",
+                            back_url=reverse("alumni:alumni_opening", args=[org_slug, opening.pk]),
+                            detail="It takes no more referrals or applications.")
     return action_submit(request, act=lambda: services.opening_close(by=request.member, opening=opening),
                          success=f"“{opening.title}” is closed: it takes no more referrals.",
                          then=lambda _: redirect("alumni:alumni_opening", org_slug=org_slug, opening_id=opening.pk))

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.handoffs import tell
 from alliance.models import Membership
-from alliance.notifications import Channel, channel_for, notification_create
-from alliance.outbox import email_send
 from alliance.services import check_text_bounds, full_clean_or_raise, model_update
 from network_intel import rights
 from network_intel.models.companies import Company
@@ -106,11 +104,7 @@ INTRODUCTION_KIND = "intel_introduction"
 # --- Introductions ----------------------------------------------------------------------------------------
 
 def _notify(*, recipient: Membership, title: str, body: str, url: str) -> None:
-    notification_create(recipient=recipient, kind=INTRODUCTION_KIND, title=title, body=body, url=url)
-    if channel_for(member=recipient, kind=INTRODUCTION_KIND) in (Channel.BOTH, Channel.EMAIL):
-        address = recipient.user.email
-        link = settings.SITE_URL.rstrip("/") + url
-        email_send(kind=INTRODUCTION_KIND, to=address, subject=title, text=f"{body}\n\n{link}\n")
+    tell(recipient=recipient, kind=INTRODUCTION_KIND, title=title, body=body, url=url)
 
 
 def _introductions_url(member: Membership) -> str:

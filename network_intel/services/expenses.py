@@ -15,16 +15,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from alliance import uploads
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.handoffs import hr_of, tell
 from alliance.models import Membership
-from alliance.notifications import Channel, channel_for, notification_create
-from alliance.outbox import email_send
+from alliance.notifications import notifications_withdraw
 from alliance.services import full_clean_or_raise
 from network_intel import rights
 from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH
@@ -54,12 +53,19 @@ def _url(member: Membership, name: str, *args) -> str:
     return reverse(f"network_intel:{name}", args=[member.organization.slug, *args])
 
 
-def _notify(*, recipient: Membership, title: str, body: str, url: str) -> None:
-    notification_create(recipient=recipient, kind=FUND_KIND, title=title, body=body, url=url)
-    if channel_for(member=recipient, kind=FUND_KIND) in (Channel.BOTH, Channel.EMAIL):
-        address = recipient.user.email
-        link = settings.SITE_URL.rstrip("/") + url
-        email_send(kind=FUND_KIND, to=address, subject=title, text=f"{body}\n\n{link}\n")
+def _notify(*, recipient: Membership, title: str, body: str, url: str, topic: str = "") -> None:
+    tell(recipient=recipient, kind=FUND_KIND, title=title, body=body, url=url, topic=topic)
+
+
+def _approval_topic(expense: Expense) -> str:
+    """The approvers' "asks you to approve" notifications of one expense (withdrawn once it is decided)."""
+    return f"expense_approval:{expense.pk}"
+
+
+def _approvers(member: Membership) -> list[Membership]:
+    if rights.has_active_manager(member):
+        return [member.manager]
+    return [hr for hr in hr_of(member.organization_id) if hr.pk != member.pk]
 
 
 # --- Expenses -----------------------------------------------------------------------------------------
@@ -232,15 +238,11 @@ def expense_submit(*, by: Membership, expense: Expense) -> Expense:
     fresh.possible_duplicate = possible_duplicates_of(fresh).exists()
     fresh.save(update_fields=["state", "submitted_at", "over_budget", "possible_duplicate", "updated_at"])
     _refresh(expense, fresh)
-    approver = member.manager if rights.has_active_manager(member) else None
     title = f"{member.user.full_name} asks you to approve {fresh.amount_org} {fresh.org_currency}"
     body = f"{fresh.get_kind_display()} at {fresh.merchant} on {fresh.spent_on:%d %b %Y}: {fresh.purpose[:200]}"
-    recipients = [approver] if approver else list(
-        Membership.objects.for_org(member.organization_id).filter(
-            status=Membership.Status.ACTIVE, role__in=[Membership.Role.HR, Membership.Role.ADMIN])
-        .exclude(pk=member.pk).select_related("user", "organization"))
-    for recipient in recipients:
-        _notify(recipient=recipient, title=title, body=body, url=_url(member, "fund_approvals"))
+    for recipient in _approvers(member):
+        _notify(recipient=recipient, title=title, body=body, url=_url(member, "fund_approvals"),
+                topic=_approval_topic(fresh))
     return expense
 
 
@@ -275,6 +277,7 @@ def expense_approve(*, by: Membership, expense: Expense, acknowledge_over_budget
     fresh.save(update_fields=["state", "over_budget", "over_budget_acknowledged", "duplicate_cleared", "decided_by",
                               "decided_at", "updated_at"])
     _refresh(expense, fresh)
+    notifications_withdraw(organization_id=fresh.organization_id, topic=_approval_topic(fresh))
     _notify(recipient=member, title=f"Approved: {fresh.get_kind_display().lower()} at {fresh.merchant}",
             body="Write down what you learned (an intel note) and it will be reimbursed.",
             url=_url(member, "expense_detail", fresh.pk))
@@ -318,6 +321,7 @@ def expense_refuse(*, by: Membership, expense: Expense, reason: str) -> Expense:
     fresh.decided_by, fresh.decided_at = by, timezone.now()
     fresh.save(update_fields=["state", "refusal_reason", "decided_by", "decided_at", "updated_at"])
     _refresh(expense, fresh)
+    notifications_withdraw(organization_id=fresh.organization_id, topic=_approval_topic(fresh))
     _notify(recipient=member, title=f"Refused: {fresh.get_kind_display().lower()} at {fresh.merchant}",
             body=reason, url=_url(member, "expense_detail", fresh.pk))
     return expense
@@ -325,14 +329,24 @@ def expense_refuse(*, by: Membership, expense: Expense, reason: str) -> Expense:
 
 @transaction.atomic
 def expense_withdraw(*, by: Membership, expense: Expense) -> Expense:
-    _member, fresh = _lock(expense)
+    member, fresh = _lock(expense)
     if not rights.is_owner(by, fresh):
         raise NotAllowed("Only the member who logged an expense withdraws it.")
     if fresh.state not in (ExpenseState.DRAFT, ExpenseState.SUBMITTED):
         raise ApplicationError(f"This expense is {fresh.get_state_display().lower()}; only a draft or one waiting "
                                f"for approval can be withdrawn.")
+    was_submitted = fresh.state == ExpenseState.SUBMITTED
     fresh.state = ExpenseState.WITHDRAWN
     fresh.save(update_fields=["state", "updated_at"])
+    if was_submitted:
+        # The approvers' request is obsolete: it leaves their bell, and they hear there is nothing to approve.
+        notifications_withdraw(organization_id=fresh.organization_id, topic=_approval_topic(fresh))
+        for recipient in _approvers(member):
+            _notify(recipient=recipient,
+                    title=f"{member.user.full_name} withdrew {fresh.amount_org} {fresh.org_currency} "
+                          f"({fresh.get_kind_display().lower()} at {fresh.merchant})",
+                    body="Nothing to approve: the member withdrew this expense.",
+                    url=_url(member, "fund_approvals"))
     return _refresh(expense, fresh)
 
 
@@ -405,6 +419,14 @@ def expenses_reimburse(*, by: Membership, expenses: list[Expense]) -> int:
         state=ExpenseState.REIMBURSED, reimbursed_by=by, reimbursed_at=now, updated_at=now)
     for expense in expenses:
         expense.state, expense.reimbursed_by, expense.reimbursed_at = ExpenseState.REIMBURSED, by, now
+    members = {member.pk: member for member in Membership.objects.for_org(by.organization_id)
+               .filter(pk__in={row.member_id for row in fresh}).select_related("user", "organization")}
+    for row in fresh:
+        member = members[row.member_id]
+        _notify(recipient=member, title=f"Reimbursed: {row.amount_org} {row.org_currency} for the "
+                                        f"{row.get_kind_display().lower()} at {row.merchant}",
+                body=f"{by.user.full_name} marked it reimbursed.",
+                url=_url(member, "expense_detail", row.pk))
     return len(ids)
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import uploads
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from network_intel import rights, selectors, services
@@ -78,12 +79,25 @@ def _detail(request: HttpRequest, expense: Expense, status: int = 200, **forms) 
     return render(request, "network_intel/fund/expense.html", context, status=status)
 
 
+# Irreversible actions on one expense ask first (alliance.confirm): question, button, what follows.
+ASK_FIRST = {
+    "delete": ("Delete the draft “{e.merchant}”?", "Delete the draft", "The draft and its receipts are deleted."),
+    "withdraw": ("Withdraw “{e.merchant}”?", "Withdraw it",
+                 "It leaves the approver's queue and cannot be submitted again; log a new expense instead."),
+}
+
+
 @require_POST
 def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action: str) -> HttpResponse:
     """submit / delete / withdraw / approve / refuse / reimburse: one service each; refusals shown on the page."""
     member = request.member
     expense = rights.access_expense(member, expense_id)
     forms = {}
+    allowed = {"delete": rights.can_edit, "withdraw": rights.can_withdraw}
+    if action in ASK_FIRST and allowed[action](member, expense) and not is_confirmed(request):
+        question, label, detail = ASK_FIRST[action]
+        return confirm_page(request, question=question.format(e=expense), action_label=label, detail=detail,
+                            back_url=org_url(request, "expense_detail", expense.pk))
     try:
         if action == "submit":
             services.expense_submit(by=member, expense=expense)
@@ -181,6 +195,11 @@ def receipt_file(request: HttpRequest, org_slug: str, expense_id: int, receipt_i
 
 # --- Approvals ---------------------------------------------------------------------------------------
 
+def _expense_line(expense) -> str:
+    return (f"{expense.member.user.full_name}: {expense.get_kind_display().lower()} at {expense.merchant}, "
+            f"{expense.amount_org} {expense.org_currency}")
+
+
 @require_http_methods(["GET", "POST"])
 def fund_approvals(request: HttpRequest, org_slug: str) -> HttpResponse:
     """The approver's queue (receipts inline, flags) with bulk approval of the unflagged, and the team's spend."""
@@ -191,7 +210,16 @@ def fund_approvals(request: HttpRequest, org_slug: str) -> HttpResponse:
         selectors.approval_queue(member)
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("expense") if v.isascii() and v.isdigit() and len(v) < 19]
-        chosen = list(queue.filter(pk__in=ids))
+        chosen = list(queue.filter(pk__in=ids).select_related("member__user"))
+        if not chosen:
+            messages.error(request, "Tick the expenses to approve first: nothing is chosen.")
+            return redirect(request.get_full_path())
+        if not is_confirmed(request):
+            return confirm_page(
+                request, question=f"Approve {len(chosen)} expense{'s' if len(chosen) != 1 else ''}?",
+                action_label=f"Approve {len(chosen)}", back_url=request.get_full_path(), danger=False,
+                detail="Flagged ones (a possible duplicate, over budget) stay in the queue to be opened one by one.",
+                items=[_expense_line(expense) for expense in chosen])
         try:
             count = services.expenses_approve_unflagged(by=member, expenses=chosen)
         except ApplicationError as error:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alliance import exports
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -91,7 +92,18 @@ def fund_reimbursements(request: HttpRequest, org_slug: str) -> HttpResponse:
     member = request.member
     if request.method == "POST":
         ids = [_int(v) for v in request.POST.getlist("expense")]
-        chosen = list(Expense.objects.for_org(member.organization_id).filter(pk__in=ids))
+        chosen = list(Expense.objects.for_org(member.organization_id).filter(pk__in=ids)
+                      .select_related("member__user"))
+        if not chosen:
+            messages.error(request, "Tick the expenses that were paid first: nothing is chosen.")
+            return redirect(org_url(request, "fund_reimbursements"))
+        if not is_confirmed(request):
+            return confirm_page(
+                request, question=f"Mark {len(chosen)} expense{'s' if len(chosen) != 1 else ''} reimbursed?",
+                action_label=f"Mark {len(chosen)} reimbursed", back_url=org_url(request, "fund_reimbursements"),
+                detail="Each member is told their expense is paid. This cannot be undone.",
+                items=[f"{e.member.user.full_name}: {e.get_kind_display().lower()} at {e.merchant}, "
+                       f"{e.amount_org} {e.org_currency}" for e in chosen])
         try:
             count = services.expenses_reimburse(by=member, expenses=chosen)
         except ApplicationError as error:

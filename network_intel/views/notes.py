@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import versions
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -145,6 +146,9 @@ def _save_note(request: HttpRequest, form: NoteForm, note: IntelNote) -> IntelNo
 @require_POST
 def note_delete(request: HttpRequest, org_slug: str, intelnote_id: int) -> HttpResponse:
     note = rights.access_note(request.member, intelnote_id)
+    if rights.can_edit_note(request.member, note) and not is_confirmed(request):
+        return confirm_page(request, question=f"Delete the note “{note.title}”?", action_label="Delete it",
+                            back_url=org_url(request, "note_detail", note.pk), detail="This cannot be undone.")
     try:
         services.intel_note_delete(by=request.member, note=note)
     except ApplicationError as error:

@@ -1,12 +1,41 @@
 // Small progressive enhancements; every page works without them.
-// Forms marked data-confirm ask before a destructive action is sent.
+// Forms marked data-confirm ask before a destructive action is sent; once asked, the form says so
+// (confirmed=1), so the server does not ask a second time (alliance/confirm.py asks without JavaScript).
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) {
+  if (!form) return;
+  if (!window.confirm(form.dataset.confirm)) {
     event.preventDefault();
     event.stopImmediatePropagation();
+    return;
+  }
+  if (!form.querySelector("input[name=confirmed]")) {
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "confirmed";
+    input.value = "1";
+    form.append(input);
   }
 }, true);
+
+// Bulk forms (data-bulk="Approve {n}") start with nothing ticked: the button says how many it
+// will act on, is off while none is chosen, and the question asked names the number
+// (data-bulk-confirm="Approve {n} expenses?").
+function updateBulk(form) {
+  const count = form.querySelectorAll("input[type=checkbox][data-bulk-item]:checked").length;
+  const button = form.querySelector("button[data-bulk]");
+  if (!button) return;
+  button.textContent = button.dataset.bulk.replace("{n}", count);
+  button.disabled = count === 0;
+  if (form.dataset.bulkConfirm) form.dataset.confirm = form.dataset.bulkConfirm.replace("{n}", count);
+}
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form[data-bulk-confirm]");
+  if (form) updateBulk(form);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-bulk-confirm]")) updateBulk(form);
+});
 
 // Buttons marked data-copy copy the text of the element they name (shown only where the
 // clipboard is available; the text stays selectable either way).

@@ -100,7 +100,7 @@ def test_a_bad_preference_changes_nothing(client_for, employee):
     response = client_for(employee).post(
         "/o/acme/notifications/preferences/", {"checkpoint_upcoming": "email", "tour_ending": "pigeon"}, follow=True
     )
-    assert "Choose e-mail, in-app or both." in response.content.decode()
+    assert "Choose e-mail, in-app, both or off." in response.content.decode()
     with tenancy.tenant_context(employee.organization_id):
         assert not NotificationPreference.objects.exists()
 

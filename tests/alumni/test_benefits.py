@@ -43,7 +43,9 @@ def test_hr_sees_and_keeps_the_whole_catalog(org, hr, employee, catalog, client_
         "title": "Shop discount 30%", "kind": "product_discount", "tier": "alumni", "description": "More",
         "how_to_claim": "Code"}).status_code == 302
     assert client_for(employee).post(f"/o/acme/alumni-network/benefits/{shop.pk}/delete/").status_code == 403
-    assert page.post(f"/o/acme/alumni-network/benefits/{board.pk}/delete/").status_code == 302
+    asked = page.post(f"/o/acme/alumni-network/benefits/{board.pk}/delete/")
+    assert asked.status_code == 200 and "Remove it" in asked.content.decode()  # it asks first
+    assert page.post(f"/o/acme/alumni-network/benefits/{board.pk}/delete/", {"confirmed": "1"}).status_code == 302
     with tenancy.tenant_context(org.pk):
         assert list(Benefit.objects.values_list("title", flat=True)) == ["Shop discount 30%"]
 

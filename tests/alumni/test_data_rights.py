@@ -81,8 +81,14 @@ def test_download_my_data_has_mine_and_nothing_of_anyone_else(org, hr, zebulon, 
     assert {r["role"] for r in data["referrals"]} == {"Engineer", "Designer"}
     assert data["come_back_requests"][0]["state"] == "requested"
     assert data["notifications"] == [] or all("title" in n for n in data["notifications"])
+    # What they were told is theirs (an alumnus keeps a bell: "your referral of Cora… is hired"); beyond
+    # those messages, nothing of anyone else.
+    assert any("Cora Candidate" in n["title"] for n in data["notifications"])
+    beyond = json.dumps({key: value for key, value in data.items() if key != "notifications"})
     for other in (hr.user.email, hr.user.full_name, colleague.user.email, "Cora Candidate", "cora@x.test",
                   "Dana Buyer", "Confidential"):
+        assert other not in beyond, other
+    for other in (hr.user.email, hr.user.full_name, colleague.user.email, "cora@x.test", "Confidential"):
         assert other not in text, other
     # Employees download theirs too; erasure is for alumni.
     mine = client_for(hr).post("/o/acme/my-data/download/")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import Membership, Notification, OutboundEmail, Reminder
+from alliance.notifications import preferences_set
 from alliance.outbox import outbox_dispatch
 from alliance.tasks import deliver_reminder_batch
 from alumni import services
@@ -60,6 +61,10 @@ def test_a_long_mail_outage_loses_no_reminder_and_no_welcome_and_doubles_none(
         assert sorted(Notification.objects.values_list("recipient_id", flat=True)) == sorted([boss.pk, worker_bee.pk])
 
     # A leaver's last day passes while the mail is down: they become an alumnus, the welcome waits.
+    # (Their manager and the checklist's assignees read of it in the app here: alumni.handoffs.)
+    with tenancy.tenant_context(org.pk):
+        for person in Membership.objects.for_org(org.pk):
+            preferences_set(member=person, choices={"team_departure": "in_app", "exit_task_assigned": "in_app"})
     process = start(hr, long_employee, days=0)
     leave_with_a_verified_address(process, long_employee, "ellis@home.example")
     assert services.exits_sweep(now=timezone.now() + timedelta(days=1)) == 1

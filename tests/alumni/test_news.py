@@ -32,7 +32,9 @@ def test_hr_publishes_edits_and_deletes_a_post_from_the_pages(org, admin, hr, em
     for reader in (employee, alumnus):
         body = client_for(reader).get(f"/o/acme/alumni/news/{news.pk}/").content.decode()
         assert "Fleet news!" in body and "<em>more</em>" in body
-    assert page.post(f"/o/acme/alumni-network/news/{news.pk}/delete/").status_code == 302
+    asked = page.post(f"/o/acme/alumni-network/news/{news.pk}/delete/")
+    assert asked.status_code == 200 and "Delete it" in asked.content.decode()  # it asks first
+    assert page.post(f"/o/acme/alumni-network/news/{news.pk}/delete/", {"confirmed": "1"}).status_code == 302
     with tenancy.tenant_context(org.pk):
         assert not NewsPost.objects.exists()
 

@@ -54,10 +54,11 @@ def test_an_alumnus_refers_hr_moves_it_along_and_the_alumnus_hears_by_email(org,
     delivered = deliver_all(org)
     assert [(r.kind, r.window, r.status) for r in delivered] == [
         ("alumni_referral_status", "in_process", "sent"), ("alumni_referral_status", "hired", "sent")]
-    assert [m.to for m in sent_mail()] == [["alum@home.test"], ["alum@home.test"]]
-    assert "1,000.00 EUR" in sent_mail()[1].body and "Now hired" in sent_mail()[1].body
-    with tenancy.tenant_context(org.pk):  # an alumnus has no bell: e-mail only
-        assert not Notification.objects.filter(recipient=alumnus).exists()
+    mine = [m for m in sent_mail() if m.to == ["alum@home.test"]]  # HR heard of the new referral too
+    assert len(mine) == 2
+    assert "1,000.00 EUR" in mine[1].body and "Now hired" in mine[1].body
+    with tenancy.tenant_context(org.pk):  # an alumnus keeps a bell
+        assert Notification.objects.filter(recipient=alumnus, kind="alumni_referral_status").count() == 2
     assert hr_client.post(f"/o/acme/alumni-network/referrals/{referral.pk}/paid/").status_code == 302
     with tenancy.tenant_context(org.pk):
         referral.refresh_from_db()
@@ -78,7 +79,7 @@ def test_an_employee_refers_at_every_level_and_hears_in_app_and_by_email(org, ad
     deliver_all(org)
     with tenancy.tenant_context(org.pk):
         notification = Notification.objects.get(recipient=employee)
-    assert "not hired" in notification.title and sent_mail()[0].to == ["employee@acme.test"]
+    assert "not hired" in notification.title and any(m.to == ["employee@acme.test"] for m in sent_mail())
     again = client_for(hr).post(f"/o/acme/alumni-network/referrals/{referral.pk}/status/", {"status": "in_process"})
     assert again.status_code == 302
     with tenancy.tenant_context(org.pk):
@@ -151,8 +152,9 @@ def test_a_lead_from_an_alumnus_is_owned_moved_along_and_won(org, admin, hr, man
     assert owner_api.post_json(f"/api/v1/leads/{lead.pk}/bonus-paid/").status_code == 403
     assert api_for(hr).post_json(f"/api/v1/leads/{lead.pk}/bonus-paid/").json()["bonus_state"] == "paid"
     deliver_all(org)
-    assert [m.to for m in sent_mail()] == [["alum@home.test"]] * 3
-    assert "250.00 EUR" in sent_mail()[-1].body
+    mine = [m for m in sent_mail() if m.to == ["alum@home.test"]]  # HR and the owner heard of it too
+    assert len(mine) == 4  # three steps, and the bonus paid
+    assert any("250.00 EUR" in m.body for m in mine) and any("bonus" in m.subject and "paid" in m.subject for m in mine)
     assert "Umbrella" in client_for(alumnus).get("/o/acme/alumni/leads/").content.decode()
     figures = hr_client.get("/o/acme/alumni-network/").content.decode()
     assert "120000.00 USD" in figures

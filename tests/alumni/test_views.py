@@ -58,8 +58,11 @@ def test_an_alumnus_reaches_only_the_alumni_area(org, hr, long_employee, client_
     client = client_for(long_employee)
     home = client.get("/o/acme/alumni/")
     assert home.status_code == 200 and "Welcome to the Acme alumni network" in home.content.decode()
-    for path in ("/o/acme/", "/o/acme/my-tour/", "/o/acme/exit-tasks/", "/o/acme/profile/", "/o/acme/my-exit/",
-                 "/o/acme/notifications/", "/o/acme/api-tokens/"):
+    home = client.get("/o/acme/")  # the organization's home sends an alumnus to theirs
+    assert home.status_code == 302 and home["Location"] == "/o/acme/alumni/"
+    for path in ("/o/acme/my-tour/", "/o/acme/exit-tasks/", "/o/acme/profile/", "/o/acme/my-exit/",
+                 "/o/acme/api-tokens/"):
         assert client.get(path).status_code == 404, path
+    assert client.get("/o/acme/notifications/").status_code == 200  # an alumnus keeps their bell
     assert client.get("/").url == "/o/acme/alumni/"
     assert client_for(hr).get("/o/acme/alumni/").status_code == 404

@@ -66,8 +66,13 @@ def test_lunch_receipt_approval_note_and_reimbursement(page_for, people):
     sign_in(hr, "hr@acme.test")
     hr.get_by_role("navigation", name="Main").get_by_role("link", name="Fund admin").click()
     assert hr.get_by_role("link", name="Payroll export (CSV)").is_visible()
-    hr.get_by_role("button", name="Mark these reimbursed").click()
+    assert hr.get_by_role("button", name="Mark 0 chosen reimbursed").is_disabled()  # nothing ticked at first
+    hr.get_by_label("Reimburse Nopa").check()
+    asked = []
+    hr.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    hr.get_by_role("button", name="Mark 1 chosen reimbursed").click()
     hr.get_by_text("1 marked reimbursed.").wait_for()
+    assert asked == ["Mark 1 expense(s) reimbursed?"]
     with tenancy.tenant_context(people["ellis"].organization_id):
         assert Expense.objects.get().state == ExpenseState.REIMBURSED
     assert re.search(r"/o/acme/fund/reimbursements/$", hr.url)

@@ -103,10 +103,25 @@ def test_bulk_approve_skips_flagged_expenses(fund, client_for, employee, manager
     twin = expense(employee, amount="11.00", submit=True, days_ago=3, merchant="Two")
     page = client_for(manager).get(url("fund_approvals"))
     assert page.status_code == 200 and b"Possible duplicate" in page.content
-    client_for(manager).post(url("fund_approvals"), {"expense": [plain.pk, first.pk, twin.pk]})
+    assert b" checked" not in page.content  # nothing is ticked to begin with
+    asked = client_for(manager).post(url("fund_approvals"), {"expense": [plain.pk, first.pk, twin.pk]})
+    assert asked.status_code == 200 and "Approve 3 expenses?" in asked.content.decode()  # it asks first
+    with tenancy.tenant_context(employee.organization_id):
+        assert not Expense.objects.filter(state=ExpenseState.APPROVED).exists()
+    client_for(manager).post(url("fund_approvals"), {"expense": [plain.pk, first.pk, twin.pk], "confirmed": "1"})
     with tenancy.tenant_context(employee.organization_id):
         states = dict(Expense.objects.values_list("pk", "state"))
     assert states[plain.pk] == ExpenseState.APPROVED and states[twin.pk] == ExpenseState.SUBMITTED
+
+
+def test_bulk_actions_with_nothing_chosen_change_nothing(fund, client_for, employee, manager, hr):
+    expense(employee, amount="10.00", submit=True)
+    response = client_for(manager).post(url("fund_approvals"), {"confirmed": "1"}, follow=True)
+    assert "nothing is chosen" in response.content.decode()
+    response = client_for(hr).post(url("fund_reimbursements"), {"confirmed": "1"}, follow=True)
+    assert "nothing is chosen" in response.content.decode()
+    with tenancy.tenant_context(employee.organization_id):
+        assert not Expense.objects.filter(state=ExpenseState.APPROVED).exists()
 
 
 def test_write_the_note_then_hr_exports_and_reimburses(fund, client_for, employee, manager, hr):
@@ -117,7 +132,13 @@ def test_write_the_note_then_hr_exports_and_reimburses(fund, client_for, employe
     assert response.status_code == 302
     csv_text = client_for(hr).get(url("fund_payroll_csv")).getvalue().decode()
     assert "30.00" in csv_text and "employee@acme.test" in csv_text
-    client_for(hr).post(url("fund_reimbursements"), {"expense": [item.pk]})
+    queue = client_for(hr).get(url("fund_reimbursements")).content.decode()
+    assert "data-bulk-item" in queue and " checked" not in queue  # nothing is ticked to begin with
+    asked = client_for(hr).post(url("fund_reimbursements"), {"expense": [item.pk]})
+    assert asked.status_code == 200 and "Mark 1 expense reimbursed?" in asked.content.decode()
+    with tenancy.tenant_context(employee.organization_id):
+        assert Expense.objects.get(pk=item.pk).state == ExpenseState.APPROVED
+    client_for(hr).post(url("fund_reimbursements"), {"expense": [item.pk], "confirmed": "1"})
     with tenancy.tenant_context(employee.organization_id):
         assert Expense.objects.get(pk=item.pk).state == ExpenseState.REIMBURSED
     report = client_for(hr).get(url("fund_report"))
@@ -181,7 +202,10 @@ def test_a_draft_is_deleted_with_its_files_and_a_submitted_one_is_not(fund, clie
     draft = expense(employee, receipts=[png()])
     name = receipt_of(draft).file
     with django_capture_on_commit_callbacks(execute=True):  # the files go once the deletion is committed
-        assert client_for(employee).post(url("expense_action", draft.pk, "delete")).status_code == 302
+        asked = client_for(employee).post(url("expense_action", draft.pk, "delete"))
+        assert asked.status_code == 200 and "Delete the draft" in asked.content.decode()  # it asks first
+        assert client_for(employee).post(url("expense_action", draft.pk, "delete"),
+                                         {"confirmed": "1"}).status_code == 302
     assert not uploads.private_storage().exists(name)
     submitted = expense(employee, submit=True)
     assert client_for(employee).post(url("expense_action", submitted.pk, "delete")).status_code == 403

@@ -77,6 +77,9 @@ from tours.services.lifecycle import (
 from tours.services.managers import (
     tours_follow_manager_change,
 )
+from tours.services.past_checkpoints import (
+    checkpoint_log_past,
+)
 from tours.services.programs import (
     PROGRAM_FIELDS,
     cohort_start,
@@ -95,6 +98,7 @@ __all__ = [
     "amendment_withdraw",
     "checkpoints_event_changed",
     "checkpoint_has_started",
+    "checkpoint_log_past",
     "on_a_working_day",
     "ACTION_VERBS",
     "CALENDAR_TOKEN_KIND",

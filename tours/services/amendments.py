@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.notifications import notifications_withdraw
 from alliance.services import check_text_bounds, model_update
 from tours import rights
 from tours.models import Tour, TourAmendment, TourRevision
-from tours.notifications import notify_amendment_answered, notify_amendment_proposed
+from tours.notifications import AMENDMENT_PROPOSED, notify_amendment_answered, notify_amendment_proposed
 from tours.services._common import _display, _label, _lock, _record, validate_terms
 from tours.services.checkpoints import checkpoints_event_changed, checkpoints_plan_series
 
@@ -136,4 +137,6 @@ def amendment_withdraw(*, amendment: TourAmendment, by: Membership) -> TourAmend
     _answer(amendment, by=by, status=TourAmendment.Status.WITHDRAWN)
     tour.save(update_fields=["updated_at"])
     _record(tour, by=by, action=TourRevision.Action.AMENDMENT_WITHDRAWN, changes=amendment.diff)
+    # The employee's "proposes to amend" request is obsolete: it leaves their bell.
+    notifications_withdraw(organization_id=tour.organization_id, topic=f"{AMENDMENT_PROPOSED}:{amendment.pk}")
     return amendment

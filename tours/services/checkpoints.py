@@ -15,7 +15,9 @@ from django.utils import timezone
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.merging import merge_text
 from alliance.models import Membership
+from alliance.registry import pending_departures
 from alliance.services import check_text_bounds, full_clean_or_raise
+from alliance.templatetags.alliance_tags import day as format_day
 from tours import limits, rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
@@ -28,7 +30,7 @@ from tours.models import (
     PrivateNote,
     Tour,
 )
-from tours.notifications import notify_checkpoint_changed
+from tours.notifications import notify_checkpoint_changed, notify_checkpoint_outcome
 from tours.selectors import add_months
 from tours.services._common import (
     CHECKPOINT_LOCAL_TIME,
@@ -129,11 +131,19 @@ def _check_when(scheduled_at: datetime | None, duration_minutes: int, *, tour: T
     if out_of_range:
         raise ApplicationError(f"Schedule checkpoints {DATE_RANGE}.", field_errors=out_of_range)
     if scheduled_at < timezone.now() - SCHEDULE_GRACE:
-        raise ApplicationError("Pick a time in the future.", field_errors={"scheduled_at": ["This time has passed."]})
+        raise ApplicationError("Pick a time in the future, or tick “It already took place” to record it.",
+                               field_errors={"scheduled_at": ["This time has passed."]})
     if tour.end_date is not None and scheduled_at.date() > tour.end_date + WRAP_UP_AFTER_END:
         raise ApplicationError(
             f"The tour ends on {tour.end_date.isoformat()}; schedule its conversations before then.",
             field_errors={"scheduled_at": ["After the end of the tour."]},
+        )
+    last_day = pending_departures(tour.organization_id, [tour.employee_id]).get(tour.employee_id)
+    if last_day is not None and scheduled_at.astimezone(_organization_zone(tour)).date() > last_day:
+        raise ApplicationError(
+            f"{tour.employee.user.full_name} is leaving: their last working day is "
+            f"{format_day(last_day)}. Schedule the conversation before then.",
+            field_errors={"scheduled_at": ["After their last working day."]},
         )
     if not MIN_CHECKPOINT_MINUTES <= int(duration_minutes or 0) <= MAX_CHECKPOINT_MINUTES:
         message = f"Between {MIN_CHECKPOINT_MINUTES} and {MAX_CHECKPOINT_MINUTES} minutes."
@@ -341,6 +351,7 @@ def checkpoint_record_outcome(
     ActionItem.objects.bulk_create(items)
     _carry_over(tour)
     tour.save(update_fields=["updated_at"])
+    notify_checkpoint_outcome(checkpoint, by=by, action_items=items)
     return checkpoint
 
 

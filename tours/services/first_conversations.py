@@ -15,7 +15,7 @@ from tours.models import (
     Tour,
     TourRevision,
 )
-from tours.notifications import notify_first_conversation_outcome
+from tours.notifications import notify_first_conversation_outcome, notify_next_tour_plan
 from tours.services._common import (
     _lock,
     _record,
@@ -115,4 +115,5 @@ def tour_record_next_plan(*, tour: Tour, by: Membership, plan: str, notes: str =
     tour.next_tour_plan_recorded_at = timezone.now()
     tour.save(update_fields=["next_tour_plan", "next_tour_plan_notes", "next_tour_plan_recorded_at", "updated_at"])
     _record(tour, by=by, action=TourRevision.Action.NEXT_TOUR_PLAN, changes=changes, comment=tour.next_tour_plan_notes)
+    notify_next_tour_plan(tour, by=by)
     return tour

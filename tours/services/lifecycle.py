@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.models import Membership
+from alliance.notifications import notifications_withdraw
 from alliance.services import check_text_bounds
 from tours import rights
 from tours.models import (
@@ -15,7 +16,7 @@ from tours.models import (
     Tour,
     TourRevision,
 )
-from tours.notifications import notify_tour_answered, notify_tour_proposed
+from tours.notifications import TOUR_PROPOSED, notify_tour_answered, notify_tour_proposed
 from tours.services._common import (
     _lock,
     _record,
@@ -102,6 +103,8 @@ def _close(tour: Tour, *, by: Membership, action: str, revision: str, note: str)
     tour.closing_note = note
     tour.save(update_fields=["status", "closed_at", "closing_note", "updated_at"])
     _record(tour, by=by, action=revision, comment=note)
+    # A proposal nobody will answer any more leaves the employee's bell.
+    notifications_withdraw(organization_id=tour.organization_id, topic=f"{TOUR_PROPOSED}:{tour.pk}")
     # The calendar events of conversations that will not happen any more are cancelled.
     for checkpoint in Checkpoint.objects.for_org(tour.organization_id).filter(
         tour=tour, status=Checkpoint.Status.SCHEDULED, scheduled_at__gt=timezone.now()

@@ -33,7 +33,15 @@ def _row_response(request: OrgRequest, checkpoint: Checkpoint, *, form=None, sta
 def checkpoint_new(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResponse:
     tour = selectors.get_tour_for_member(request.member, tour_id)
     form = CheckpointScheduleForm(request.POST or None, initial={"duration_minutes": DEFAULT_CHECKPOINT_MINUTES})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and request.POST.get("already_happened"):
+        try:  # it already took place: on the record, then straight to its outcome
+            past = services.checkpoint_log_past(tour=tour, by=request.member, **form.cleaned_data)
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, "The conversation is on the record: now record its outcome.")
+            return redirect("tours:checkpoint_outcome", org_slug=org_slug, checkpoint_id=past.pk)
+    elif request.method == "POST" and form.is_valid():
         try:
             checkpoint = services.checkpoint_schedule(tour=tour, by=request.member, **form.cleaned_data)
         except ApplicationError as error:
@@ -44,7 +52,8 @@ def checkpoint_new(request: OrgRequest, org_slug: str, tour_id: int) -> HttpResp
             return _back_to(request, _tour_url(tour) + "#timeline")
     status = _invalid_status(request)
     template = "tours/detail.html#schedule_form" if request.htmx else "tours/schedule.html"
-    return render(request, template, {"tour": tour, "schedule_form": form}, status=status)
+    return render(request, template, {"tour": tour, "schedule_form": form,
+                                      "leaving_on": selectors.leaving_on(tour.employee)}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,7 +76,9 @@ def checkpoint_reschedule(request: OrgRequest, org_slug: str, checkpoint_id: int
     if request.htmx:
         return _row_response(request, checkpoint, form=form, status=status)
     return render(request, "tours/schedule.html", {"tour": checkpoint.tour, "schedule_form": form,
-                                                   "checkpoint": checkpoint}, status=status)
+                                                   "checkpoint": checkpoint,
+                                                   "leaving_on": selectors.leaving_on(checkpoint.tour.employee)},
+                  status=status)
 
 
 @require_POST

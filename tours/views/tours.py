@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance import exports, versions
+from alliance import exports, formtokens, versions
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
@@ -113,6 +113,7 @@ def my_tour(request: OrgRequest, org_slug: str) -> HttpResponse:
         "ledger": selectors.career_ledger(member=member, subject=member),
         "subject": member,
         "feed": selectors.active_calendar_feed(member),
+        "changes_asked": selectors.changes_asked_by(member),
     }
     if current is not None:
         context["action_items"] = selectors.open_action_items(organization_id=request.org.pk, tour_ids=[current.pk])
@@ -177,6 +178,10 @@ def tour_create(request: OrgRequest, org_slug: str) -> HttpResponse:
         "hx-get": reverse("tours:alignment", args=[org_slug]), "hx-target": "#alignment",
         "hx-swap": "outerHTML", "hx-trigger": "change",
     })
+    made = formtokens.already_made(request)
+    if made is not None:  # the same form sent again (the back button, a reload): nothing new is made
+        messages.info(request, "This form was already sent: here is the tour it made.")
+        return redirect(made)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         previous_id = data.pop("previous_tour")
@@ -193,12 +198,14 @@ def tour_create(request: OrgRequest, org_slug: str) -> HttpResponse:
             messages.success(request, f"Tour “{tour.title}” {verb} {tour.employee.user.full_name}.")
             for warning in tour.duration_warnings:
                 messages.warning(request, warning)
+            formtokens.remember(request, _tour_url(tour))
             return redirect(_tour_url(tour))
     employee = None
     employee_id = _id_param(form["employee"].value())
     if employee_id is not None:
         employee = employees.filter(pk=employee_id).first()
-    context = {"form": form, "previous": previous, "creating": True, **_alignment_context(request, employee)}
+    context = {"form": form, "previous": previous, "creating": True, "form_token": formtokens.token_of(request),
+               **_alignment_context(request, employee)}
     return render(request, "tours/form.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -282,6 +289,7 @@ def _tour_context(request: OrgRequest, tour: Tour) -> dict:
         "next_plan_form": NextPlanForm(initial={"plan": tour.next_tour_plan, "notes": tour.next_tour_plan_notes}),
         "outcome_choices": FirstConversation.Outcome.choices,
         "now": timezone.now(),
+        "leaving_on": selectors.leaving_on(tour.employee) if tour.is_open else None,
     }
 
 
