@@ -27,9 +27,11 @@ document.addEventListener("DOMContentLoaded", () => labelCells(document));
 document.addEventListener("htmx:afterSwap", (event) => labelCells(event.target));
 
 function labelCells(root) {
-  for (const table of root.querySelectorAll(".table-wrap table")) {
-    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
-    for (const row of table.querySelectorAll("tbody tr")) {
+  const around = root.closest && root.closest("table");
+  const tables = around ? [around] : root.querySelectorAll("main table");
+  for (const table of tables) {
+    const headings = [...table.querySelectorAll(":scope > thead th")].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr")) {
       [...row.children].forEach((cell, index) => {
         if (headings[index] && !cell.dataset.label) cell.dataset.label = headings[index];
       });
