@@ -103,7 +103,7 @@ def raw_choice_values() -> list[str]:
     for model in apps.get_models():
         for model_field in model._meta.get_fields():
             for value, _label in getattr(model_field, "flatchoices", None) or ():
-                if isinstance(value, str) and "_" in value:
+                if isinstance(value, str) and "_" in value and "/" not in value:  # not "America/Los_Angeles"
                     values.add(value)
     return sorted(values)
 

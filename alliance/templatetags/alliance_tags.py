@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from alliance import merging, people, rights
-from alliance.registry import member_links_for, nav_items_for
+from alliance.registry import member_links_for, nav_entries_for
 from alliance.selectors import landing_url as _landing_url
 
 register = template.Library()
@@ -98,16 +98,20 @@ def time_zone_note() -> str:
 
 @register.inclusion_tag("_nav_apps.html", takes_context=True)
 def app_nav(context) -> dict:
+    """The main navigation: links, and menus (``<details>``, so they open without JavaScript) when it
+    is long; the menu holding the current page is marked."""
     request = context["request"]
     member, org = getattr(request, "member", None), getattr(request, "org", None)
     if member is None or org is None:
-        return {"items": []}
+        return {"entries": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = [
-        {"label": item.label, "url": reverse(item.url_name, args=[org.slug]), "current": current in item.active}
-        for item in nav_items_for(member)
-    ]
-    return {"items": items}
+    entries = []
+    for entry in nav_entries_for(member):
+        links = [{"label": item.label, "url": reverse(item.url_name, args=[org.slug]),
+                  "current": current in item.active} for item in entry.items]
+        entries.append({"label": entry.group.label if entry.group else "", "links": links,
+                        "current": any(link["current"] for link in links)})
+    return {"entries": entries}
 
 
 @register.simple_tag(takes_context=True)

@@ -38,3 +38,18 @@ function labelCells(root) {
     }
   }
 }
+
+// One navigation menu open at a time, and a click elsewhere closes it (without JavaScript each
+// <details> menu simply stays open until its summary is clicked again).
+document.addEventListener("toggle", (event) => {
+  const opened = event.target;
+  if (!opened.matches || !opened.matches("details.navmenu") || !opened.open) return;
+  for (const other of document.querySelectorAll("details.navmenu[open]")) {
+    if (other !== opened) other.open = false;
+  }
+}, true);
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.navmenu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});
