@@ -147,12 +147,12 @@ def lengthen_texts(organization: Organization) -> None:
         Expense.objects.filter(organization=organization).exclude(pk=expense.pk).order_by("-pk").filter(
             pk__in=Expense.objects.filter(organization=organization).order_by("-pk").values("pk")[:3]
         ).update(merchant=f"The {long_word(80)} Coffee Roasters and Bakery, Market Street")
-        AgendaItem.objects.filter(organization=organization, checkpoint__tour__employee=employee).update(
-            text=f"Read {LONG_URL} before we meet")
         upcoming = Checkpoint.objects.filter(organization=organization, status=Checkpoint.Status.SCHEDULED
                                              ).order_by("-pk").first()
-        AgendaItem.objects.filter(organization=organization, checkpoint=upcoming).update(
-            text=f"Read {LONG_URL} before we meet")
+        employees = Checkpoint.objects.filter(organization=organization, tour__employee=employee).order_by("-pk")
+        for checkpoint in {upcoming, *employees[:2]}:
+            AgendaItem.objects.create(organization=organization, checkpoint=checkpoint, added_by=employee,
+                                      text=f"Read {LONG_URL} before we meet")
         started(upcoming)  # its manager (and HR) may record the outcome
         Tour.objects.filter(organization=organization, employee=employee).update(
             title=f"Build the {long_word(70)} platform that every team in every region relies on, every day")

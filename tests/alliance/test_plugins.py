@@ -128,7 +128,7 @@ def test_a_group_with_one_link_shown_is_a_plain_link():
     class Someone:
         is_active, is_hr, is_manager, is_admin, status = True, False, False, False, "active"
 
-    saved = dict(registry._NAV)
+    saved, saved_groups = dict(registry._NAV), dict(registry._NAV_GROUPS)
     try:
         registry._NAV.clear()
         registry.register_nav_group("g", label="Group")
@@ -140,6 +140,8 @@ def test_a_group_with_one_link_shown_is_a_plain_link():
     finally:
         registry._NAV.clear()
         registry._NAV.update(saved)
+        registry._NAV_GROUPS.clear()
+        registry._NAV_GROUPS.update(saved_groups)
     assert [(entry.group.label if entry.group else None, len(entry.items)) for entry in entries] == [
         ("Group", registry.NAV_FLAT_MAX), (None, 1)]
 
