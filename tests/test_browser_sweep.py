@@ -186,13 +186,20 @@ def demo_people() -> dict[str, Membership]:
 
 
 def candidate_ids(model, member: Membership, limit: int = 6) -> list[int]:
-    """Rows of ``model`` that name the person first (their tour, their expense), then the newest ones."""
+    """Rows of ``model`` that name the person first (their tour, their expense, a checkpoint of their
+    tour), then the newest ones."""
     with tenant_context(member.organization_id):
         rows = model.objects.filter(organization_id=member.organization_id)
         mine = Q(pk=member.pk) if model is Membership else Q()
         for model_field in model._meta.get_fields():
-            if isinstance(model_field, ForeignKey) and model_field.related_model is Membership:
+            if not isinstance(model_field, ForeignKey):
+                continue
+            if model_field.related_model is Membership:
                 mine |= Q(**{model_field.name: member})
+            else:  # one step further: a checkpoint of their tour
+                for step in model_field.related_model._meta.get_fields():
+                    if isinstance(step, ForeignKey) and step.related_model is Membership:
+                        mine |= Q(**{f"{model_field.name}__{step.name}": member})
         own = list(rows.filter(mine).order_by("-pk").values_list("pk", flat=True)[:limit]) if mine else []
         newest = list(rows.order_by("-pk").values_list("pk", flat=True)[:limit])
     return list(dict.fromkeys(own + newest))
