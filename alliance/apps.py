@@ -19,7 +19,14 @@ class AllianceConfig(AppConfig):
         from alliance.handoffs import declare_core
 
         declare_core()
+        registry.register_nav_group("organization", label="Organization")
+        registry.register_nav_item("members", label="Members", url_name="member_list", order=80, group="organization",
+                                   visible=lambda member: member.is_hr, active=("member_list", "member_edit"))
+        registry.register_nav_item("invitations", label="Invitations", url_name="invitation_list", order=81,
+                                   group="organization", visible=lambda member: member.is_hr)
+        registry.register_nav_item("settings", label="Settings", url_name="organization_settings", order=82,
+                                   group="organization", visible=lambda member: member.is_admin)
         # E-mail the outbox gave up on (alliance.outbox), for the organization's admins to send again.
         registry.register_nav_item("undelivered-email", label="Undelivered e-mail", url_name="undelivered_email",
-                                   order=90, visible=can_administer)
+                                   order=90, visible=can_administer, group="organization")
 

@@ -11,7 +11,8 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
 * ``register_reminder_kind`` — a kind of the reminder ledger with the builder that
   writes its message (it is a notification kind as well);
 * ``register_beat_entry`` — a periodic task for celery beat;
-* ``register_nav_item`` — a link of the main navigation, shown to whom it says;
+* ``register_nav_item`` — a link of the main navigation, shown to whom it says, in the menu
+  (``register_nav_group``) it belongs to when the navigation is too long to show flat;
 * ``register_dashboard_panel`` — a template partial on the dashboard and the
   function that gives its context;
 * ``register_member_link`` — a link on a member's profile / HR's member page;
@@ -189,15 +190,38 @@ class NavItem:
     visible: MemberTest = _everyone
     active: tuple[str, ...] = ()  # view names that light the item; url_name by default
     order: int = 100
+    group: str = ""  # the key of its menu (register_nav_group); "" for a link that is never in one
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the navigation as shown: a link (``items`` has one item, ``group`` is None) or a
+    menu of links."""
+    items: tuple[NavItem, ...]
+    group: NavGroup | None = None
 
 
 _NAV: dict[str, NavItem] = {}
+_NAV_GROUPS: dict[str, NavGroup] = {}
+# Up to this many links the navigation is flat; past it (HR sees some twenty), it shows menus.
+NAV_FLAT_MAX = 8
 
 
 def register_nav_item(key: str, *, label: str, url_name: str, visible: MemberTest = _everyone,
-                      active: tuple[str, ...] = (), order: int = 100) -> None:
+                      active: tuple[str, ...] = (), order: int = 100, group: str = "") -> None:
     _NAV[key] = NavItem(key=key, label=label, url_name=url_name, visible=visible,
-                        active=active or (url_name,), order=order)
+                        active=active or (url_name,), order=order, group=group)
+
+
+def register_nav_group(key: str, *, label: str) -> None:
+    """A menu of the navigation; items name it with ``group=key``."""
+    _NAV_GROUPS[key] = NavGroup(key=key, label=label)
 
 
 def nav_items_for(member: Membership) -> list[NavItem]:
@@ -207,6 +231,27 @@ def nav_items_for(member: Membership) -> list[NavItem]:
          if item.visible(member) and (member.is_active or open_to_alumni(item.url_name))),
         key=lambda item: (item.order, item.key),
     )
+
+
+def nav_entries_for(member: Membership) -> list[NavEntry]:
+    """The navigation as shown to ``member``: flat while it is short; otherwise each group's items in
+    one menu, placed where its first item would be (a group with one item shown stays a plain link)."""
+    items = nav_items_for(member)
+    if len(items) <= NAV_FLAT_MAX:
+        return [NavEntry(items=(item,)) for item in items]
+    by_group: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group in _NAV_GROUPS:
+            by_group.setdefault(item.group, []).append(item)
+    entries, placed = [], set()
+    for item in items:
+        members = by_group.get(item.group, [])
+        if len(members) < 2:
+            entries.append(NavEntry(items=(item,)))
+        elif item.group not in placed:
+            placed.add(item.group)
+            entries.append(NavEntry(items=tuple(members), group=_NAV_GROUPS[item.group]))
+    return entries
 
 
 @dataclass(frozen=True)

@@ -42,37 +42,43 @@ class AlumniConfig(AppConfig):
         registry.register_beat_entry("sweep-alumni-retention", task="alumni.tasks.sweep_retention", schedule=86400.0)
         registry.register_beat_entry("sweep-exit-task-reminders", task="alumni.tasks.sweep_task_reminders",
                                      schedule=3600.0)
-        registry.register_nav_item("alumni-exits", label="Exits", url_name="alumni:exits", order=30,
+        registry.register_nav_group("exits", label="Exits")
+        registry.register_nav_group("alumni", label="Alumni")
+        registry.register_nav_item("alumni-exits", label="Exits", url_name="alumni:exits", order=30, group="exits",
                                    visible=can_run_exits,
                                    active=("alumni:exits", "alumni:exit_detail", "alumni:exit_start",
                                            "alumni:templates", "alumni:question_sets"))
         # Shown to every member without a query per page; the page lists their tasks (and their own exit).
-        registry.register_nav_item("alumni-todo", label="Exit tasks", url_name="alumni:todo", order=31,
+        registry.register_nav_item("alumni-todo", label="Exit tasks", url_name="alumni:todo", order=31, group="exits",
                                    visible=lambda member: member.is_active, active=("alumni:todo", "alumni:my_exit"))
         registry.register_dashboard_panel("alumni-my-exit", template="alumni/_dashboard.html",
                                           context=_my_exit_panel, order=5)
         registry.register_nav_item("alumni-home", label="Alumni", url_name="alumni:alumni_home", order=33,
+                                   group="alumni",
                                    visible=lambda member: member.status == "alumnus",
                                    active=("alumni:alumni_home", "alumni:alumni_card", "alumni:alumni_come_back",
                                            "alumni:alumni_my_data"))
         registry.register_nav_item("alumni-directory", label="Directory", url_name="alumni:alumni_directory",
-                                   order=34, visible=nav_directory)
+                                   order=34, group="alumni", visible=nav_directory)
         # Referrals and leads: every member at every level, alumni from ``support`` (the page's gate).
         registry.register_nav_item("alumni-referrals", label="Referrals & leads", url_name="alumni:alumni_referrals",
-                                   order=35, visible=nav_referrals,
+                                   order=35, group="alumni", visible=nav_referrals,
                                    active=("alumni:alumni_referrals", "alumni:alumni_referral_new",
                                            "alumni:alumni_leads", "alumni:alumni_lead_new"))
         registry.register_nav_item("alumni-network", label="Alumni network", url_name="alumni:network", order=32,
+                                   group="alumni",
                                    visible=can_run_network, active=("alumni:network", "alumni:boomerangs",
                                                                     "alumni:boomerang_rehire"))
         # News (support), events and benefits (invest): the level is read once per request.
-        registry.register_nav_item("alumni-news", label="News", url_name="alumni:alumni_news", order=36,
+        registry.register_nav_item("alumni-news", label="News", url_name="alumni:alumni_news", order=36, group="alumni",
                                    visible=nav_news, active=("alumni:alumni_news", "alumni:alumni_news_post",
                                                              "alumni:news_manage", "alumni:news_edit"))
         registry.register_nav_item("alumni-events", label="Events", url_name="alumni:alumni_events", order=37,
+                                   group="alumni",
                                    visible=nav_events, active=("alumni:alumni_events", "alumni:alumni_event",
                                                                "alumni:events_manage", "alumni:event_edit"))
         registry.register_nav_item("alumni-benefits", label="Benefits", url_name="alumni:alumni_benefits", order=38,
+                                   group="alumni",
                                    visible=nav_benefits, active=("alumni:alumni_benefits", "alumni:benefits_manage",
                                                                  "alumni:benefit_edit"))
         # Whether someone who left agreed to be contacted: the core's address rule (alliance.people) asks.

@@ -247,8 +247,18 @@ def _when(event: AlumniEvent) -> str:
            f"{start.tzname()}"
 
 
+def _invite_status(event: AlumniEvent, member: Membership) -> str:
+    """CANCELLED once the event is; TENTATIVE while the person waits for a seat; CONFIRMED otherwise."""
+    if event.is_cancelled:
+        return "CANCELLED"
+    waiting = EventRsvp.objects.for_org(event.organization_id).filter(
+        event=event, member_id=member.pk, state=EventRsvp.State.WAITING).exists()
+    return "TENTATIVE" if waiting else "CONFIRMED"
+
+
 def event_invite(event: AlumniEvent, member: Membership) -> bytes:
-    """The ``.ics``: a stable UID with a rising SEQUENCE; METHOD:CANCEL once the event is cancelled."""
+    """The ``.ics``: a stable UID with a rising SEQUENCE; METHOD:CANCEL once the event is cancelled, and
+    STATUS:TENTATIVE while the person is on the waiting list (a calendar must not promise a seat)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", EVENT_PRODID)
     calendar.add("version", "2.0")
@@ -269,7 +279,7 @@ def event_invite(event: AlumniEvent, member: Membership) -> bytes:
     attendee = icalendar.vCalAddress(f"mailto:{member.user.email}")
     attendee.params["CN"] = member.user.full_name
     entry.add("attendee", attendee)
-    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    entry.add("status", _invite_status(event, member))
     calendar.add_component(entry)
     return calendar.to_ical()
 

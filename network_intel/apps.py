@@ -25,16 +25,19 @@ class NetworkIntelConfig(AppConfig):
         handoffs.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
+        registry.register_nav_group("intel", label="Intel")
         registry.register_nav_item("intel-search", label="Intel", url_name="network_intel:search", order=20,
+                                   group="intel",
                                    active=("network_intel:search", "network_intel:note_detail",
                                            "network_intel:note_new", "network_intel:note_edit",
                                            "network_intel:my_notes", "network_intel:company_detail",
                                            "network_intel:companies"))
         registry.register_nav_item("intel-contacts", label="Contacts", url_name="network_intel:contacts", order=21,
+                                   group="intel",
                                    active=("network_intel:contacts", "network_intel:contact_edit",
                                            "network_intel:introductions"))
         registry.register_nav_item("intel-curation", label="Intel vocabulary", url_name="network_intel:vocabulary",
-                                   order=22, visible=lambda member: member.is_hr,
+                                   order=22, group="intel", visible=lambda member: member.is_hr,
                                    active=("network_intel:vocabulary", "network_intel:most_useful"))
         registry.register_dashboard_panel("network_intel", template="network_intel/_dashboard.html",
                                           context=dashboard_panel_context, order=20)
@@ -47,13 +50,14 @@ class NetworkIntelConfig(AppConfig):
         report_backs.register()
         registry.register_beat_entry("sweep-fund-report-backs", task="network_intel.tasks.sweep_fund_report_backs",
                                      schedule=3600.0)
-        registry.register_nav_item("fund", label="Fund", url_name="network_intel:fund_home", order=23,
+        registry.register_nav_group("fund", label="Fund")
+        registry.register_nav_item("fund", label="Fund", url_name="network_intel:fund_home", order=23, group="fund",
                                    active=("network_intel:fund_home", "network_intel:expense_detail"))
         registry.register_nav_item("fund-approvals", label="Approvals", url_name="network_intel:fund_approvals",
-                                   order=24, visible=lambda member: member.is_manager,
+                                   order=24, group="fund", visible=lambda member: member.is_manager,
                                    active=("network_intel:fund_approvals",))
         registry.register_nav_item("fund-hr", label="Fund admin", url_name="network_intel:fund_reimbursements",
-                                   order=25, visible=lambda member: member.is_hr,
+                                   order=25, group="fund", visible=lambda member: member.is_hr,
                                    active=("network_intel:fund_reimbursements", "network_intel:fund_settings",
                                            "network_intel:fund_report"))
         registry.register_dashboard_panel("fund", template="network_intel/fund/_dashboard.html",

@@ -28,3 +28,13 @@ def sent_mail() -> list:
 
     outbox_dispatch(budget_seconds=60)
     return mail.outbox
+
+
+def nav_link(page, name: str):
+    """The main navigation's link ``name``, its menu opened first when the navigation shows menus
+    (alliance.registry.nav_entries_for), as a person would."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator("details.navmenu", has=page.get_by_text(name, exact=True)).locator("summary").click()
+    return link

@@ -37,12 +37,14 @@ class ToursConfig(AppConfig):
         ):
             registry.register_beat_entry(name, task=task, schedule=every)
 
-        registry.register_nav_item("tours-my-tour", label="My tour", url_name="tours:my_tour", order=10)
-        registry.register_nav_item("tours-team", label="My team", url_name="tours:team", order=11,
+        registry.register_nav_group("tours", label="Tours")
+        registry.register_nav_item("tours-my-tour", label="My tour", url_name="tours:my_tour", order=10, group="tours")
+        registry.register_nav_item("tours-team", label="My team", url_name="tours:team", order=11, group="tours",
                                    visible=lambda member: member.is_manager)
-        registry.register_nav_item("tours-list", label="Tours", url_name="tours:list", order=12,
+        registry.register_nav_item("tours-list", label="Tours", url_name="tours:list", order=12, group="tours",
                                    visible=lambda member: member.is_manager)
         registry.register_nav_item("tours-programs", label="Programs", url_name="tours:programs", order=13,
+                                   group="tours",
                                    visible=lambda member: member.is_hr,
                                    active=("tours:programs", "tours:program_detail"))
         registry.register_dashboard_panel("tours", template="tours/_dashboard.html",

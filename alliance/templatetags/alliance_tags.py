@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from alliance import merging, people, rights
-from alliance.registry import member_links_for, nav_items_for
+from alliance.registry import member_links_for, nav_entries_for
 from alliance.selectors import landing_url as _landing_url
 
 register = template.Library()
+CENT = Decimal("0.01")
 
 
 @register.filter
@@ -48,6 +50,29 @@ def day(value: date | datetime | None) -> str:
 
 
 @register.filter
+def month(value: date | datetime | None) -> str:
+    """A month, for spans of months and years (a tour's "Jun 2025 – Jun 2028")."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return dateformat.format(value, "M Y")
+
+
+@register.filter
+def money(amount: Decimal | int | str | None, currency: str = "") -> str:
+    """One way to show an amount everywhere: thousands separated, two decimals, then the currency when
+    given: ``{{ e.amount|money:e.currency }}`` → "1,234.50 USD"."""
+    if amount in (None, ""):
+        return ""
+    try:
+        value = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)  # as a receipt rounds, not to even
+    except (InvalidOperation, TypeError, ValueError):
+        return str(amount)
+    return f"{value:,.2f} {currency or ''}".rstrip()
+
+
+@register.filter
 def text_version(text: str | None) -> str:
     """The version of a shared text a form shows, for merging a save over it (``alliance.merging``)."""
     return merging.text_version(text or "")
@@ -55,25 +80,38 @@ def text_version(text: str | None) -> str:
 
 @register.filter
 def moment(value: datetime | None) -> str:
-    """A point in time in the viewer's zone, always with the zone: "Mar 4, 10:00 CET"."""
+    """A point in time in the viewer's zone: "Mar 4, 10:00". The zone is named once per page, at its
+    foot (``time_zone_note``), not after every time."""
     if value in (None, ""):
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{day(local)}, {dateformat.format(local, 'H:i')} {local.tzname() or ''}".rstrip()
+    return f"{day(local)}, {dateformat.format(local, 'H:i')}"
+
+
+@register.simple_tag
+def time_zone_note() -> str:
+    """The viewer's time zone, named once per page: "Times are in Europe/Berlin (CET)"."""
+    name, abbreviation = timezone.get_current_timezone_name(), timezone.localtime().tzname()
+    return f"Times are in {name}." if abbreviation in (name, None) or abbreviation.startswith(("+", "-")) \
+        else f"Times are in {name} ({abbreviation})."
 
 
 @register.inclusion_tag("_nav_apps.html", takes_context=True)
 def app_nav(context) -> dict:
+    """The main navigation: links, and menus (``<details>``, so they open without JavaScript) when it
+    is long; the menu holding the current page is marked."""
     request = context["request"]
     member, org = getattr(request, "member", None), getattr(request, "org", None)
     if member is None or org is None:
-        return {"items": []}
+        return {"entries": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = [
-        {"label": item.label, "url": reverse(item.url_name, args=[org.slug]), "current": current in item.active}
-        for item in nav_items_for(member)
-    ]
-    return {"items": items}
+    entries = []
+    for entry in nav_entries_for(member):
+        links = [{"label": item.label, "url": reverse(item.url_name, args=[org.slug]),
+                  "current": current in item.active} for item in entry.items]
+        entries.append({"label": entry.group.label if entry.group else "", "links": links,
+                        "current": any(link["current"] for link in links)})
+    return {"entries": entries}
 
 
 @register.simple_tag(takes_context=True)

@@ -56,12 +56,29 @@ document.addEventListener("DOMContentLoaded", () => labelCells(document));
 document.addEventListener("htmx:afterSwap", (event) => labelCells(event.target));
 
 function labelCells(root) {
-  for (const table of root.querySelectorAll(".table-wrap table")) {
-    const headings = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
-    for (const row of table.querySelectorAll("tbody tr")) {
+  const around = root.closest && root.closest("table");
+  const tables = around ? [around] : root.querySelectorAll("main table");
+  for (const table of tables) {
+    const headings = [...table.querySelectorAll(":scope > thead th")].map((th) => th.textContent.trim());
+    for (const row of table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr")) {
       [...row.children].forEach((cell, index) => {
         if (headings[index] && !cell.dataset.label) cell.dataset.label = headings[index];
       });
     }
   }
 }
+
+// One navigation menu open at a time, and a click elsewhere closes it (without JavaScript each
+// <details> menu simply stays open until its summary is clicked again).
+document.addEventListener("toggle", (event) => {
+  const opened = event.target;
+  if (!opened.matches || !opened.matches("details.navmenu") || !opened.open) return;
+  for (const other of document.querySelectorAll("details.navmenu[open]")) {
+    if (other !== opened) other.open = false;
+  }
+}, true);
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll("details.navmenu[open]")) {
+    if (!menu.contains(event.target)) menu.open = false;
+  }
+});

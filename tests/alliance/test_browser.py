@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from alliance.models import Invitation, Membership, User
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
-from tests.helpers import sent_mail
+from tests.helpers import nav_link, sent_mail
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_sign_in_pick_organization_invite_and_join(page_for, acme_and_globex, li
     assert page.get_by_text("Robots for every workshop.").is_visible()
     page.screenshot(path=str(SCREENSHOTS / "alliance-dashboard.png"), full_page=True)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Invitations").click()
+    nav_link(page, "Invitations").click()
     page.wait_for_url(re.compile(r"/o/acme/invitations/$"))
     page.get_by_label("Email").fill("nina.new@example.com")
     page.get_by_label("Role").select_option("employee")
@@ -70,7 +70,7 @@ def test_sign_in_pick_organization_invite_and_join(page_for, acme_and_globex, li
     page.get_by_text("Invitation sent to nina.new@example.com").wait_for()
     sent = page.locator("section", has=page.get_by_role("heading", name="Sent"))
     assert sent.get_by_text("nina.new@example.com").is_visible()
-    assert sent.get_by_text("open").is_visible()
+    assert sent.get_by_text("Open", exact=True).is_visible()
     page.screenshot(path=str(SCREENSHOTS / "alliance-invitations.png"), full_page=True)
 
     assert len(sent_mail()) == 1 and sent_mail()[0].to == ["nina.new@example.com"]

@@ -11,7 +11,7 @@ from alliance import services, tenancy
 from alliance.models import Membership, OutboundEmail
 from alliance.outbox import outbox_dispatch
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
-from tests.helpers import sent_mail
+from tests.helpers import nav_link, sent_mail
 from tests.tours.test_browser import SCREENSHOTS
 from tests.tours.test_browser_phone import overflow, phone, sign_in
 
@@ -30,7 +30,7 @@ def test_an_admin_sends_undelivered_email_again_from_a_phone(page_for, transacti
 
     page = phone(page_for)
     sign_in(page, "admin@acme.test")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Undelivered e-mail").click()
+    nav_link(page, "Undelivered e-mail").click()
     page.wait_for_url("**/o/acme/undelivered-email/")
     page.screenshot(path=str(SCREENSHOTS / "phone-undelivered-email.png"), full_page=True)
     assert overflow(page) <= 0

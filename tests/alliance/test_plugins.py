@@ -102,6 +102,51 @@ def test_navigation_follows_each_role(client_for, employee, manager, hr):
 
 
 @pytest.mark.django_db
+def test_a_long_navigation_is_grouped_into_menus_that_open_without_javascript(client_for, employee, admin):
+    """HR and admins see some twenty links: shown as a few <details> menus; a short one stays flat."""
+    import re
+
+    def nav(member, page="dashboard"):
+        html = client_for(member).get(reverse(page, args=[member.organization.slug])).content.decode()
+        return html.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+
+    admin_nav = nav(admin, "tours:team")
+    links = re.findall(r'<a href="[^"]+"[^>]*>([^<]+)</a>', admin_nav)
+    menus = re.findall(r'<details class="navmenu( current)?">\s*<summary>([^<]+)</summary>', admin_nav)
+    assert len(links) == len(registry.nav_items_for(admin)) + 1 > registry.NAV_FLAT_MAX  # + the dashboard
+    assert {"Members", "Invitations", "Settings", "Programs", "Fund admin", "Exits"} <= set(links)
+    assert [label for _current, label in menus] == ["Tours", "Intel", "Fund", "Exits", "Alumni", "Organization"]
+    outside_menus = re.sub(r"<details.*?</details>", "", admin_nav, flags=re.S)
+    assert len(menus) + outside_menus.count("<a ") <= 8, admin_nav  # a few entries, not twenty
+    assert [current for current, label in menus if label == "Tours"] == [" current"]  # "My team" is open
+
+    assert len(registry.nav_items_for(employee)) <= registry.NAV_FLAT_MAX
+    assert "<details" not in nav(employee) and "My tour" in nav(employee)  # a short navigation stays flat
+
+
+def test_a_group_with_one_link_shown_is_a_plain_link():
+    class Someone:
+        is_active, is_hr, is_manager, is_admin, status = True, False, False, False, "active"
+
+    saved, saved_groups = dict(registry._NAV), dict(registry._NAV_GROUPS)
+    try:
+        registry._NAV.clear()
+        registry.register_nav_group("g", label="Group")
+        for index in range(registry.NAV_FLAT_MAX):
+            registry.register_nav_item(f"k{index}", label=f"L{index}", url_name="dashboard", order=index, group="g")
+        registry.register_nav_item("lone", label="Lone", url_name="dashboard", order=50, group="h")
+        registry.register_nav_group("h", label="H")
+        entries = registry.nav_entries_for(Someone())
+    finally:
+        registry._NAV.clear()
+        registry._NAV.update(saved)
+        registry._NAV_GROUPS.clear()
+        registry._NAV_GROUPS.update(saved_groups)
+    assert [(entry.group.label if entry.group else None, len(entry.items)) for entry in entries] == [
+        ("Group", registry.NAV_FLAT_MAX), (None, 1)]
+
+
+@pytest.mark.django_db
 def test_dashboard_shows_each_registered_panel(client_for, employee):
     response = client_for(employee).get(reverse("dashboard", args=[employee.organization.slug]))
     assert response.status_code == 200

@@ -18,7 +18,7 @@ from alumni.models import EventRsvp, Referral
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.alumni.engage import event
 from tests.alumni.network import set_level
-from tests.helpers import sent_mail
+from tests.helpers import nav_link, sent_mail
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
 
     hr = page_for()
     sign_in(hr, "hr@acme.test", r"/o/acme/$")
-    hr.get_by_role("navigation", name="Main").get_by_role("link", name="Exits").click()
+    nav_link(hr, "Exits").click()
     hr.get_by_role("link", name="Start an exit").click()
     hr.get_by_label("Who is leaving").select_option(label="Dana Data (dana@acme.test)")
     hr.get_by_label("Kind").select_option("resignation")
@@ -121,7 +121,7 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     alumnus.get_by_label("Why they would be great for this job").fill("Designed the soft gripper with me.")
     alumnus.get_by_role("button", name="Refer them").click()
     alumnus.get_by_text("Gil Gripper is referred for Gripper designer").wait_for()
-    alumnus.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
+    nav_link(alumnus, "Events").click()
     alumnus.get_by_role("link", name="Alumni summer evening").click()
     alumnus.get_by_role("button", name="I'll come").click()
     alumnus.get_by_text("You are going", exact=True).wait_for()

@@ -15,6 +15,7 @@ from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.alumni.engage import consent_to_news, event, post
 from tests.alumni.network import set_level
 from tests.alumni.test_browser import PASSWORD, sign_in
+from tests.helpers import nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ def test_an_alumnus_reads_news_and_rsvps_to_an_event(page_for, transactional_db,
     nav.get_by_role("link", name="News").click()
     page.get_by_role("link", name="Fleet news").click()
     assert page.locator(".markdown strong").inner_text() == "fleet"
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Events").click()
+    nav_link(page, "Events").click()
     page.get_by_role("link", name="Summer evening").click()
     page.get_by_role("button", name="Join the waiting list").click()
     page.get_by_text("number 1 in line").wait_for()

@@ -112,6 +112,21 @@ def test_pages_rsvp_waiting_list_ics_and_hr_sees_attendees(org, hr, employee, in
     assert "Ada Alumna" in hr_page and "Late Larry" in hr_page
 
 
+def test_the_waiting_lists_calendar_file_is_tentative_and_a_seat_is_confirmed(org, hr, invest, client_for):
+    alum, late = make_alumnus(org, "a@home.test", "Ada Alumna"), make_alumnus(org, "l@home.test", "Late Larry")
+    party = event(org, hr, capacity=1)
+    client_for(alum).post(f"/o/acme/alumni/events/{party.pk}/rsvp/")
+    client_for(late).post(f"/o/acme/alumni/events/{party.pk}/rsvp/")  # full: on the waiting list
+
+    def status(member) -> str:
+        ics = client_for(member).get(f"/o/acme/alumni/events/{party.pk}/invite.ics")
+        return str(next(iter(icalendar.Calendar.from_ical(ics.content).walk("VEVENT")))["status"])
+
+    assert (status(alum), status(late)) == ("CONFIRMED", "TENTATIVE")
+    client_for(alum).post(f"/o/acme/alumni/events/{party.pk}/cancel-rsvp/")  # Larry gets the seat
+    assert status(late) == "CONFIRMED"
+
+
 def test_times_are_shown_in_the_viewers_time_zone(org, hr, invest, client_for):
     alum = make_alumnus(org, "a@home.test", "Ada")
     alum.user.time_zone = "Asia/Tokyo"

@@ -157,7 +157,7 @@ def test_a_lead_from_an_alumnus_is_owned_moved_along_and_won(org, admin, hr, man
     assert any("250.00 EUR" in m.body for m in mine) and any("bonus" in m.subject and "paid" in m.subject for m in mine)
     assert "Umbrella" in client_for(alumnus).get("/o/acme/alumni/leads/").content.decode()
     figures = hr_client.get("/o/acme/alumni-network/").content.decode()
-    assert "120000.00 USD" in figures
+    assert "120,000.00 USD" in figures  # thousands separated (the money filter)
 
 
 def test_lead_refusals_and_a_lead_from_an_employee_earns_no_alumni_bonus(org, admin, hr, employee, client_for,

@@ -8,6 +8,7 @@ import pytest
 
 from alliance.models import Membership
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.helpers import nav_link
 from tests.network_intel.factories import company, contact
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def people(transactional_db):
 def test_write_a_note_and_a_colleague_finds_it(page_for, people):
     writer = page_for()
     sign_in(writer, "dana@acme.test")
-    writer.get_by_role("navigation", name="Main").get_by_role("link", name="Intel").click()
+    nav_link(writer, "Intel").click()
     writer.get_by_role("link", name="Write a note").first.click()
     writer.get_by_label("Title").fill("Initech moves to usage-based pricing")
     writer.get_by_label("Body").fill("They will bill **per robot hour** from April.")

@@ -12,6 +12,7 @@ from alliance import tenancy
 from alliance.models import Membership
 from network_intel.models import Expense, ExpenseState
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.helpers import nav_link
 from tests.network_intel.fund_factories import joined_long_ago, png_bytes, policy
 from tests.network_intel.test_browser import sign_in
 
@@ -35,7 +36,7 @@ def people(transactional_db):
 def test_lunch_receipt_approval_note_and_reimbursement(page_for, people):
     employee = page_for()
     sign_in(employee, "ellis@acme.test")
-    employee.get_by_role("navigation", name="Main").get_by_role("link", name="Fund").click()
+    nav_link(employee, "Fund").click()
     assert "200.00" in employee.locator("[data-figure=left]").inner_text()
     employee.get_by_label("Date").fill(timezone.localdate().isoformat())
     employee.get_by_label("Kind").select_option("meal")
@@ -51,7 +52,7 @@ def test_lunch_receipt_approval_note_and_reimbursement(page_for, people):
 
     manager = page_for()
     sign_in(manager, "maya@acme.test")
-    manager.get_by_role("navigation", name="Main").get_by_role("link", name="Approvals").click()
+    nav_link(manager, "Approvals").click()
     manager.get_by_role("link", name="Meal at Nopa").click()
     manager.get_by_role("button", name="Approve").click()
     manager.get_by_text("Approved.").wait_for()
@@ -64,7 +65,7 @@ def test_lunch_receipt_approval_note_and_reimbursement(page_for, people):
 
     hr = page_for()
     sign_in(hr, "hr@acme.test")
-    hr.get_by_role("navigation", name="Main").get_by_role("link", name="Fund admin").click()
+    nav_link(hr, "Fund admin").click()
     assert hr.get_by_role("link", name="Payroll export (CSV)").is_visible()
     assert hr.get_by_role("button", name="Mark 0 chosen reimbursed").is_disabled()  # nothing ticked at first
     hr.get_by_label("Reimburse Nopa").check()

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from alliance.models import Membership
 from alliance.tenancy import tenant_context
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
+from tests.helpers import nav_link
 from tests.tours.factories import TourFactory
 from tours.models import ActionItem, AgendaItem, Checkpoint, Tour
 
@@ -54,7 +55,7 @@ def test_propose_accept_prepare_and_record_a_checkpoint(page_for, team):
     # The manager drafts and proposes Dana's tour, with the alignment side by side.
     manager = page_for()
     sign_in(manager, "maya@acme.test")
-    manager.get_by_role("navigation", name="Main").get_by_role("link", name="My team").click()
+    nav_link(manager, "My team").click()
     manager.get_by_role("row", name=re.compile("Dana Data")).get_by_role("link", name="Draft a tour").click()
     manager.get_by_role("heading", name="Draft a tour of duty").wait_for()
     alignment = manager.locator("#alignment")
@@ -89,7 +90,7 @@ def test_propose_accept_prepare_and_record_a_checkpoint(page_for, team):
     # The employee accepts and adds an agenda point.
     employee = page_for()
     sign_in(employee, "dana@acme.test")
-    employee.get_by_role("navigation", name="Main").get_by_role("link", name="My tour").click()
+    nav_link(employee, "My tour").click()
     employee.get_by_text("Maya Lead proposed this tour to you.").wait_for()
     employee.screenshot(path=str(SCREENSHOTS / "tours-my-tour-proposed.png"), full_page=True)
     employee.get_by_role("button", name="Accept this tour").click()
