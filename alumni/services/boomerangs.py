@@ -116,10 +116,10 @@ def boomerang_rehire(
     request = (Boomerang.objects.for_org(by.organization_id).select_for_update()
                .filter(member=locked, state=Boomerang.State.REQUESTED).first())
     locked.status, locked.role, locked.manager = Membership.Status.ACTIVE, role, manager
-    locked.joined_on = start_date
+    locked.employment_started_on = start_date
     locked.title = (title or locked.title).strip()
     locked.team = (team or locked.team).strip()
-    locked.save(update_fields=["status", "role", "manager", "joined_on", "title", "team", "updated_at"])
+    locked.save(update_fields=["status", "role", "manager", "employment_started_on", "title", "team", "updated_at"])
     locked.organization = by.organization
     tour = tour_services.tour_create(
         by=by, employee=locked, manager=manager, kind=tour_kind, title=tour_title, mission=mission,

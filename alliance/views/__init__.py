@@ -73,6 +73,7 @@ from alliance.selectors import (
     landing_url,
     managers_for_org,
     member_list,
+    membership_history,
     open_invitation_exists,
     organizations_of_user,
     team_names,
@@ -176,13 +177,14 @@ def member_edit(request: OrgRequest, org_slug: str, membership_id: int) -> HttpR
         else:
             messages.success(request, f"Saved {membership.user.full_name}.")
             return redirect("member_list", org_slug=org_slug)
-    return render(request, "alliance/member_edit.html", {"form": form, "subject": membership},
+    history = membership_history(membership=membership)
+    return render(request, "alliance/member_edit.html", {"form": form, "subject": membership, "history": history},
                   status=versions.StaleEdit.status_code if form.conflict else 200)
 
 
 def _membership_values(membership: Membership) -> dict:
     return {"role": membership.role, "title": membership.title, "team": membership.team,
-            "manager": membership.manager_id}
+            "manager": membership.manager_id, "employment_started_on": membership.employment_started_on}
 
 
 @require_http_methods(["GET", "POST"])
