@@ -19,6 +19,7 @@ org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.member_list_view, name="member_list"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("members/<int:membership_id>/invite/", import_views.member_invite, name="member_invite"),
     path("members/export.<str:fmt>", import_views.member_export, name="member_export"),
     path("members/import/", import_views.people_import_upload, name="people_import"),
     path("members/import/template.<str:fmt>", import_views.people_import_template, name="people_import_template"),

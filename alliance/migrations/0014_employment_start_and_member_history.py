@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('field', models.CharField(choices=[('role', 'Role'), ('manager', 'Manager'), ('title', 'Title'), ('team', 'Team'), ('employment_started_on', 'Employment start date')], max_length=32)),
                 ('old_value', models.CharField(blank=True, max_length=300)),
                 ('new_value', models.CharField(blank=True, max_length=300)),
-                ('source', models.CharField(choices=[('member_page', 'Members page'), ('api', 'API'), ('import', 'Import')], default='member_page', max_length=16)),
+                ('source', models.CharField(choices=[('member_page', 'Members page'), ('api', 'API'), ('import', 'Import'), ('rehire', 'Rehire')], default='member_page', max_length=16)),
                 ('by', alliance.models.TenantForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='alliance.membership')),
                 ('membership', alliance.models.TenantForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='alliance.membership')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='alliance.organization')),

@@ -144,6 +144,7 @@ class MembershipChange(TenantModel):
         MEMBER_PAGE = "member_page", "Members page"
         API = "api", "API"
         IMPORT = "import", "Import"
+        REHIRE = "rehire", "Rehire"  # a boomerang's new stay: the history keeps the last stay's start
 
     membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
     by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -23,10 +23,17 @@ from django.utils import timezone
 from alliance import rights
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.limits import EMAIL_MAX
-from alliance.models import IMPORT_FILE_NAME_MAX, Membership, MembershipChange, PeopleImport, User
+from alliance.models import (
+    IMPORT_FILE_NAME_MAX,
+    Membership,
+    MembershipChange,
+    PeopleImport,
+    User,
+    UserEmailAlias,
+)
 from alliance.models.people import validate_time_zone
 from alliance.registry import manager_role_refusals
-from alliance.services import (
+from alliance.services.members import (
     awaiting_first_sign_in,
     check_employment_start,
     invitation_create,
@@ -39,6 +46,7 @@ from alliance.spreadsheets import read_table
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 10_000
 MISSING_SHOWN_MAX = 10_000
+UNKNOWN_COLUMNS_SHOWN_MAX = 50
 
 # The columns, in the template's order: (key, header).
 COLUMNS = (
@@ -128,7 +136,7 @@ def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
     if not rows:
         message = "The file has no people in it."
         raise ApplicationError(message, field_errors={"file": [message]})
-    return table.format, rows, unknown
+    return table.format, rows, unknown[:UNKNOWN_COLUMNS_SHOWN_MAX]
 
 
 def _existing_people(organization_id: int) -> dict[str, dict]:
@@ -247,6 +255,10 @@ def _check_graph(checks: list[RowCheck], existing: dict[str, dict]) -> None:
                     [*seen[seen.index(cursor):], cursor]) + ".")
         else:
             acyclic.update(seen if not cursor or cursor in acyclic else [])
+    if not any(role == Membership.Role.ADMIN for role in role_of.values()):
+        for check in checks:
+            if existing.get(check.email, {}).get("role") == Membership.Role.ADMIN:
+                check.errors.append("The organization needs at least one administrator.")
     reports: dict[str, int] = {}
     for manager_email in manager_of.values():
         if manager_email:
@@ -270,6 +282,11 @@ def _check_rows(by: Membership, rows: list[dict]) -> Check:
             first_row[check.email] = check.row
         checks.append(check)
     _check_graph(checks, existing)
+    new_emails = [check.email for check in checks if check.email not in existing]
+    for email in UserEmailAlias.objects.filter(email__in=new_emails).values_list("email", flat=True):
+        for check in checks:
+            if check.email == email:
+                check.errors.append(f"{email} is the former address of another account; use its current one.")
     for check, row in zip(checks, rows, strict=True):
         person = existing.get(check.email)
         if not check.errors and person is not None and person["role"] in rights.MANAGER_ROLES \

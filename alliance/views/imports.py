@@ -8,11 +8,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance import services
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import PeopleImportApplyForm, PeopleImportForm, apply_application_error
 from alliance.http import OrgRequest
-from alliance.selectors import get_people_import_for_member, member_export_rows, people_import_list
+from alliance.selectors import (
+    get_membership_for_member,
+    get_people_import_for_member,
+    member_export_rows,
+    people_import_list,
+)
 from alliance.services.imports import (
     EXAMPLE_ROW,
     HEADERS,
@@ -94,6 +100,20 @@ def people_import_invite_view(request: OrgRequest, org_slug: str, import_id: int
     else:
         messages.success(request, f"{sent} invitation{'s' if sent != 1 else ''} sent.")
     return redirect("people_import_detail", org_slug=org_slug, import_id=import_id)
+
+
+@require_POST
+@hr_required
+def member_invite(request: OrgRequest, org_slug: str, membership_id: int) -> HttpResponse:
+    """Invite an imported member who has not signed in yet, from their page."""
+    membership = get_membership_for_member(request.member, membership_id)
+    try:
+        invitation = services.membership_invite(membership=membership, by=request.member)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Invitation sent to {invitation.email}.")
+    return redirect("member_edit", org_slug=org_slug, membership_id=membership_id)
 
 
 @require_GET

@@ -403,3 +403,32 @@ def test_hr_may_name_an_administrator_unchanged_but_not_change_one(org, admin, h
     errors = errors_by_row(preview(hr, csv_file([row])))
     assert errors == {2: ["Only an administrator can change an administrator."]}
     assert preview(admin, csv_file([row])).changed_count == 1
+
+
+def test_an_imported_member_is_invited_later_from_their_page(org, admin, hr, employee, client_for):
+    apply(hr, preview(hr, csv_file(TEAM[:1])))
+    with tenant_context(org.pk):
+        boss = Membership.objects.get(user__email="boss@acme.test")
+    client = client_for(hr)
+    assert "has not signed in yet" in client.get(f"/o/acme/members/{boss.pk}/").content.decode()
+    assert client.post(f"/o/acme/members/{boss.pk}/invite/").status_code == 302
+    with tenant_context(org.pk):
+        invitation = Invitation.objects.get(email="boss@acme.test")
+    assert invitation.manager_id == admin.pk and invitation.employment_started_on == date(2015, 1, 5)
+    # Someone who can sign in is not invited again.
+    assert "has not signed in yet" not in client.get(f"/o/acme/members/{employee.pk}/").content.decode()
+    client.post(f"/o/acme/members/{employee.pk}/invite/")
+    with tenant_context(org.pk):
+        assert not Invitation.objects.filter(email="employee@acme.test").exists()
+    assert client_for(employee).post(f"/o/acme/members/{boss.pk}/invite/").status_code in (403, 404)
+
+
+def test_the_last_administrator_keeps_the_role_and_old_addresses_are_refused(org, admin, hr):
+    from alliance.models import UserEmailAlias
+
+    row = person("admin@acme.test", admin.user.full_name, admin.title, admin.team, "hr", "",
+                 admin.employment_started_on.isoformat())
+    assert errors_by_row(preview(admin, csv_file([row]))) == {2: ["The organization needs at least one administrator."]}
+    UserEmailAlias.objects.create(user=hr.user, email="old.hr@acme.test")
+    errors = errors_by_row(preview(admin, csv_file([person("old.hr@acme.test", manager="admin@acme.test")])))
+    assert "former address of another account" in errors[2][0]
