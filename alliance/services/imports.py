@@ -71,7 +71,7 @@ EXAMPLE_ROW = ["ada.lovelace@example.com", "Ada Lovelace", "Engineering Manager"
                "grace.hopper@example.com", "2019-04-01", "Europe/London"]
 ROLE_NAMES = {**{value: value for value in Membership.Role.values},
               **{label.lower(): value for value, label in Membership.Role.choices}}
-UPDATED_FIELDS = ("full_name", "title", "team", "role", "manager_email", "employment_started_on")
+UPDATED_FIELDS = ("title", "team", "role", "manager_email", "employment_started_on")
 
 
 def _header_key(header: str) -> str | None:
@@ -131,7 +131,9 @@ def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
     for number, cells in enumerate(table.rows, start=2):  # row 1 is the header
         if not any(cells):
             continue
-        values = {key: (cells[index] if index < len(cells) else "") for index, key in enumerate(keys) if key}
+        # Kept cut just past its bound: long enough for the preview to say it is too long, no longer.
+        values = {key: (cells[index][:TEXT_BOUNDS[key] + 1] if index < len(cells) else "")
+                  for index, key in enumerate(keys) if key}
         rows.append({"row": number, **values})
     if not rows:
         message = "The file has no people in it."
@@ -212,15 +214,15 @@ def _check_fields(row: dict, by: Membership, existing: dict | None) -> RowCheck:
 
 
 def _changes(check: RowCheck, existing: dict, row: dict) -> list[dict[str, str]]:
-    old = {"full_name": existing["user__full_name"], "title": existing["title"], "team": existing["team"],
-           "role": existing["role"], "manager_email": existing["manager_email"],
+    """What the row changes, field by field. A person's name is theirs to keep (they may have corrected it):
+    the file fills it in for new people only. A column the file does not have leaves its field alone."""
+    old = {"title": existing["title"], "team": existing["team"], "role": existing["role"],
+           "manager_email": existing["manager_email"],
            "employment_started_on": existing["employment_started_on"].isoformat()}
-    new = {"full_name": check.values["full_name"] or old["full_name"], "role": check.role,
-           "manager_email": check.manager_email, "employment_started_on": check.started_on.isoformat(),
+    new = {"role": check.role, "manager_email": check.manager_email,
+           "employment_started_on": check.started_on.isoformat(),
            "title": check.values["title"] if "title" in row else old["title"],
            "team": check.values["team"] if "team" in row else old["team"]}
-    # A person's name is theirs to keep (they may have corrected it): the file only fills it in for new people.
-    new["full_name"] = old["full_name"]
     return [{"field": name, "label": LABELS[name], "old": old[name], "new": new[name]}
             for name in UPDATED_FIELDS if old[name] != new[name]]
 
