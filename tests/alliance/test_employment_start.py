@@ -234,3 +234,14 @@ def test_years_here_on_the_alumni_card_come_from_the_start_date(hr, employee):
         member = Membership.objects.select_related("organization", "user").get(pk=employee.pk)
         card = alumni_services.alumni_profile_ensure(member=member)
     assert card.joined_on == date(2019, 6, 3)
+
+
+def test_api_a_stale_if_match_is_refused_with_412(hr, employee, api_for):
+    api = api_for(hr)
+    etag = api.get(f"/api/v1/members/{employee.pk}/").headers["ETag"]
+    assert api.patch_json(f"/api/v1/members/{employee.pk}/", {"employment_started_on": "2019-02-01"},
+                          headers={"If-Match": etag}).status_code == 200
+    stale = api.patch_json(f"/api/v1/members/{employee.pk}/", {"employment_started_on": "2018-02-01"},
+                           headers={"If-Match": etag})
+    assert stale.status_code == 412 and stale.json()["current"]["employment_started_on"] == "2019-02-01"
+    assert reloaded(employee).employment_started_on == date(2019, 2, 1)
