@@ -272,7 +272,7 @@ def people_by_membership(organization_id: int, membership_ids, *, viewer: Member
 
 def get_people_import_for_member(member: Membership, import_id: int) -> PeopleImport:
     """An import of the caller's organization, for HR and admins; 404 otherwise (not theirs, or missing)."""
-    found = (PeopleImport.objects.for_org(member.organization_id).filter(pk=import_id).first()
+    found = (PeopleImport.objects.for_org(member.organization_id).filter(pk=import_id, kind="people").first()
              if member.is_hr else None)
     if found is None:
         raise Http404("No such import.")
@@ -281,7 +281,7 @@ def get_people_import_for_member(member: Membership, import_id: int) -> PeopleIm
 
 def people_import_list(*, organization_id: int, limit: int = 20) -> list[dict]:
     """The latest imports (newest first), without their rows."""
-    return list(PeopleImport.objects.for_org(organization_id).order_by("-created_at", "-id")
+    return list(PeopleImport.objects.for_org(organization_id).filter(kind="people").order_by("-created_at", "-id")
                 .values("id", "file_name", "status", "created_at", "applied_at", "new_count", "changed_count",
                         "unchanged_count", "error_count")[:limit])
 

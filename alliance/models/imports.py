@@ -17,6 +17,8 @@ class PeopleImport(TenantModel):
         PREVIEWED = "previewed", "Previewed"
         APPLIED = "applied", "Applied"
 
+    # What the file holds: "people" (the members page's import) or a kind an app adds (e.g. "alumni").
+    kind = models.CharField(max_length=16, default="people")
     created_by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     applied_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     file_name = models.CharField(max_length=IMPORT_FILE_NAME_MAX)
@@ -36,7 +38,10 @@ class PeopleImport(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "created_at", "id"], name="people_import_org_created_idx")]
+        indexes = [
+            models.Index(fields=["organization", "created_at", "id"], name="people_import_org_created_idx"),
+            models.Index(fields=["organization", "kind", "created_at", "id"], name="import_org_kind_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Import {self.file_name} ({self.status})"
