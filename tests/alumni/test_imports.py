@@ -169,3 +169,69 @@ def test_formula_cells_are_exported_as_text(org, hr):
         rows = alumni_export_rows(organization_id=org.pk)
     table = read_table(SimpleUploadedFile("x.csv", table_bytes(HEADERS, rows, "csv")), max_bytes=10**6, max_rows=10)
     assert table.rows[0][1] == "'=HYPERLINK(1)"
+
+
+# --- Pages and API ------------------------------------------------------------------------------------
+
+def test_pages_upload_preview_apply_invite_and_undelivered(org, hr, client_for):
+    client = client_for(hr)
+    assert "Import former employees" in client.get("/o/acme/exits/").content.decode()
+    response = client.post("/o/acme/alumni-import/", {"file": upload(ROWS)})
+    assert response.status_code == 302
+    detail = response["Location"]
+    page = client.get(detail).content.decode()
+    assert "ada@home.test" in page and "Apply: add 2 alumni" in page
+    client.post(detail + "apply/", {})
+    with tenant_context(org.pk):
+        emails = ["ada@home.test", "bob@home.test"]
+        assert Membership.objects.filter(status="alumnus", user__email__in=emails).count() == 2
+        assert not OutboundEmail.objects.filter(kind="alumni_import_invitation").exists()
+    client.post(detail + "invite/")
+    with tenant_context(org.pk):
+        OutboundEmail.objects.filter(kind="alumni_import_invitation", to=["bob@home.test"]).update(
+            status=OutboundEmail.Status.FAILED, last_error="550 Unknown user")
+    page = client.get(detail).content.decode()
+    assert "Invitations not delivered (1)" in page and "550 Unknown user" in page
+    bad = client.post("/o/acme/alumni-import/", {"file": SimpleUploadedFile("a.csv", b"\x00bin")})
+    assert bad.status_code == 400 and "not a CSV" in bad.content.decode()
+    for fmt in ("csv", "xlsx"):
+        for url in (f"/o/acme/alumni-import/template.{fmt}", f"/o/acme/alumni-import/export.{fmt}"):
+            download = client.get(url)
+            assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert client.get("/o/acme/alumni-import/export.pdf").status_code == 404
+
+
+def test_api_preview_get_apply_and_refusals(org, hr, employee, api_for):
+    api = api_for(hr)
+    response = api.post("/api/v1/imports/alumni/", {"file": upload(ROWS, fmt="xlsx")})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["new"], body["errors"], body["status"]) == (2, 0, "previewed")
+    assert api.get(f"/api/v1/imports/alumni/{body['id']}/").json()["rows"][0]["email"] == "ada@home.test"
+    # The people import's endpoints do not see an alumni import.
+    assert api.get(f"/api/v1/imports/{body['id']}/").status_code == 404
+    applied = api.post_json(f"/api/v1/imports/alumni/{body['id']}/apply/", {"send_invitations": True})
+    assert applied.status_code == 200 and applied.json()["invitations_sent"] == 2
+    assert api.post("/api/v1/imports/alumni/", {}).status_code == 400
+    assert api_for(employee).post("/api/v1/imports/alumni/", {"file": upload(ROWS)}).status_code == 403
+    assert api_for(employee).get(f"/api/v1/imports/alumni/{body['id']}/").status_code == 404
+    errors = api.post("/api/v1/imports/alumni/", {"file": upload([["x@home.test", "X", "soon", "resignation",
+                                                                     "", ""]])}).json()
+    assert errors["errors"] == 1 and "not a date" in errors["rows"][0]["errors"][0]
+    refused = api.post_json(f"/api/v1/imports/alumni/{errors['id']}/apply/", {})
+    assert refused.status_code == 400 and "nothing was changed" in refused.json()["detail"]
+
+
+def test_outsider_gets_404_and_employees_are_refused(org, hr, employee, outsider, client_for, api_for):
+    imported = preview(hr)
+    for member, slug in ((outsider, "acme"), (outsider, "globex"), (employee, "acme")):
+        client = client_for(member)
+        assert client.get(f"/o/{slug}/alumni-import/{imported.pk}/").status_code in (403, 404)
+        assert client.post(f"/o/{slug}/alumni-import/{imported.pk}/apply/").status_code in (403, 404)
+    assert client_for(outsider).get(f"/o/globex/alumni-import/{imported.pk}/").status_code == 404
+    assert api_for(outsider).get(f"/api/v1/imports/alumni/{imported.pk}/").status_code == 404
+    assert api_for(outsider).post(f"/api/v1/imports/alumni/{imported.pk}/apply/").status_code == 404
+    with tenant_context(org.pk):
+        assert PeopleImport.objects.get(pk=imported.pk).status == "previewed"
+    with tenant_context(outsider.organization_id):
+        assert not PeopleImport.objects.filter(pk=imported.pk).exists()  # row-level security
