@@ -17,18 +17,28 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
-from alliance.etags import PreconditionFailed
+from alliance.etags import PreconditionFailed, VersionedResourceMixin
 from alliance.listing import ColumnRows
-from alliance.models import Membership
-from alliance.parsers import RequestTooLarge, too_large_message
-from alliance.selectors import member_list
-from alliance.serializers import PeopleListSerializer, StrictCharField, VisibleEmailField
+from alliance.models import Membership, PeopleImport
+from alliance.parsers import DepthLimitedJSONParser, RequestTooLarge, too_large_message
+from alliance.permissions import IsOrganizationHR
+from alliance.selectors import get_people_import_for_member, member_list
+from alliance.serializers import (
+    InputSerializer,
+    PeopleListSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    VisibleEmailField,
+)
+from alliance.services import membership_employment_start_set
+from alliance.services.imports import people_import_apply, people_import_preview
 
 
 def exception_handler(exc, context):
@@ -229,7 +239,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
         model = Membership
         fields = [
             "id", "email", "full_name", "role", "status", "title", "team", "manager", "manager_email",
-            "time_zone", "aspirations", "values", "joined_on", "created_at", "updated_at",
+            "time_zone", "aspirations", "values", "employment_started_on", "created_at", "updated_at",
         ]
         list_serializer_class = PeopleListSerializer
 
@@ -290,8 +300,8 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
     # The membership's own columns (one range scan of the tenant's sync index), then the
     # page's people and their managers' users in one more query.
     list_columns = (
-        "id", "role", "status", "title", "team", "manager_id", "aspirations", "values", "joined_on", "created_at",
-        "updated_at",
+        "id", "role", "status", "title", "team", "manager_id", "aspirations", "values", "employment_started_on",
+        "created_at", "updated_at",
     )
     list_people = ("id", "manager_id")
 
@@ -305,7 +315,7 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
                 "title": row["title"], "team": row["team"], "manager": row["manager_id"],
                 "manager_email": people[row["manager_id"]]["email"] if row["manager_id"] else None,
                 "time_zone": people[row["id"]]["time_zone"], "aspirations": row["aspirations"],
-                "values": row["values"], "joined_on": api_date(row["joined_on"]),
+                "values": row["values"], "employment_started_on": api_date(row["employment_started_on"]),
                 "created_at": when(row["created_at"]),
                 "updated_at": when(row["updated_at"]),
             }
@@ -313,10 +323,109 @@ class MemberListApi(ColumnListMixin, generics.ListAPIView):
         ]
 
 
-class MemberDetailApi(generics.RetrieveAPIView):
+class MemberUpdateInputSerializer(InputSerializer):
+    employment_started_on = serializers.DateField(
+        help_text="The first day of their employment (this stay). HR and administrators only (403 otherwise).")
+
+
+class MemberDetailApi(VersionedResourceMixin, generics.RetrieveAPIView):
     serializer_class = MemberOutputSerializer
 
     def get_object(self):
         from alliance.selectors import get_membership_for_member
 
         return get_membership_for_member(self.request.member, self.kwargs["pk"])
+
+    @extend_schema(summary="Correct a member's employment start date (HR)", request=MemberUpdateInputSerializer,
+                   responses=MemberOutputSerializer)
+    def patch(self, request, pk: int):
+        membership = self.get_object()
+        serializer = MemberUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = membership_employment_start_set(
+            membership=membership, by=request.member,
+            started_on=serializer.validated_data["employment_started_on"])
+        return Response(MemberOutputSerializer(membership, context={"request": request}).data)
+
+
+# --- People imports ---------------------------------------------------------------------------------
+
+class PeopleImportInputSerializer(InputSerializer):
+    file = serializers.FileField(help_text="A CSV (UTF-8) or XLSX with the columns of the template: E-mail, Full "
+                                           "name, Title, Team, Role, Manager e-mail, Start date, Time zone.")
+
+
+class PeopleImportApplyInputSerializer(InputSerializer):
+    send_invitations = StrictBooleanField(
+        required=False, default=False, help_text="Invite the people the import adds now (default: later).")
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="The row in the spreadsheet (the header is row 1).")
+    email = StrictCharField()
+    full_name = StrictCharField()
+    kind = serializers.ChoiceField(choices=["new", "changed", "unchanged", "error"])
+    errors = serializers.ListField(child=StrictCharField(), required=False)
+    changes = serializers.ListField(child=serializers.DictField(child=StrictCharField()), required=False)
+
+
+class PeopleImportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=PeopleImport.Status.choices)
+    file_name = StrictCharField()
+    file_format = StrictCharField()
+    new = serializers.IntegerField(source="new_count")
+    changed = serializers.IntegerField(source="changed_count")
+    unchanged = serializers.IntegerField(source="unchanged_count")
+    errors = serializers.IntegerField(source="error_count")
+    invitations_sent = serializers.IntegerField()
+    unknown_columns = serializers.ListField(child=StrictCharField())
+    missing = serializers.ListField(child=serializers.DictField(), help_text="Active members the file does not "
+                                    "name (nobody is removed; start their exits separately).")
+    rows = serializers.SerializerMethodField(help_text="Every row that is new, changed or refused.")
+    created_at = serializers.DateTimeField()
+    applied_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(ImportRowSerializer(many=True))
+    def get_rows(self, people_import: PeopleImport) -> list[dict]:
+        return [entry for entry in people_import.preview if entry["kind"] != "unchanged"]
+
+
+class PeopleImportCreateApi(APIView):
+    permission_classes = [IsOrganizationHR]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
+
+    @extend_schema(summary="Preview a people import (HR; multipart/form-data, the file in `file`)",
+                   description="Nothing changes: the answer counts new, changed, unchanged and refused rows, "
+                               "each refused row with its number and reasons. Apply it with `…/apply/`.",
+                   request={"multipart/form-data": PeopleImportInputSerializer},
+                   responses={201: PeopleImportOutputSerializer})
+    def post(self, request):
+        if "file" not in request.FILES:
+            raise exceptions.ValidationError({"file": ["Attach the spreadsheet in the field `file` "
+                                                       "(multipart/form-data)."]})
+        data = PeopleImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        people_import = people_import_preview(by=request.member, uploaded=data.validated_data["file"])
+        return Response(PeopleImportOutputSerializer(people_import).data, status=201)
+
+
+class PeopleImportDetailApi(APIView):
+    @extend_schema(summary="An import's status and counts (HR)", responses=PeopleImportOutputSerializer)
+    def get(self, request, pk: int):
+        people_import = get_people_import_for_member(request.member, pk)
+        return Response(PeopleImportOutputSerializer(people_import).data)
+
+
+class PeopleImportApplyApi(APIView):
+    @extend_schema(summary="Apply an import, all or nothing (HR)",
+                   description="Checks every row again; one refused row refuses the whole import (400) and "
+                               "nothing changes. Applying an applied import changes nothing.",
+                   request=PeopleImportApplyInputSerializer, responses=PeopleImportOutputSerializer)
+    def post(self, request, pk: int):
+        people_import = get_people_import_for_member(request.member, pk)
+        data = PeopleImportApplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        applied = people_import_apply(people_import=people_import, by=request.member,
+                                      send_invitations=data.validated_data["send_invitations"])
+        return Response(PeopleImportOutputSerializer(applied).data)

@@ -35,12 +35,22 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField()
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EMPLOYEE)
     title = forms.CharField(max_length=200, required=False)
     team = forms.CharField(max_length=100, required=False)
     manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+    employment_started_on = forms.DateField(
+        label="Employment start date", required=False, widget=DateInput(),
+        help_text="The first day of their employment, however long ago; the day they accept when empty.")
 
     def __init__(self, *args, managers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +64,10 @@ class MembershipForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
     team = forms.CharField(max_length=100, required=False)
     manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+    # Left empty (a form from before this field), the start date stays as it is.
+    employment_started_on = forms.DateField(
+        label="Employment start date", widget=DateInput(), required=False,
+        help_text="The first day of their employment (of this stay), not the day they were added here.")
 
     def __init__(self, *args, managers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,3 +185,15 @@ class AcceptInvitationForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “HRIS nightly sync”.")
+
+
+class PeopleImportForm(forms.Form):
+    file = forms.FileField(label="Spreadsheet (CSV or XLSX)",
+                           help_text="Columns: E-mail, Full name, Title, Team, Role, Manager e-mail, Start date, "
+                                     "Time zone (optional). Download the template for an example.")
+
+
+class PeopleImportApplyForm(forms.Form):
+    send_invitations = forms.BooleanField(
+        required=False, label="Invite the new people now",
+        help_text="Leave it unticked to invite them later, from this page.")

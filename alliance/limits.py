@@ -18,3 +18,9 @@ PASSWORD_MAX = 1_000
 # Written by the app, not typed: an in-app notification's text, a failed delivery's error.
 NOTIFICATION_BODY_MAX = 10_000
 DELIVERY_ERROR_MAX = 1_000
+# A value in a member's history (a title, a team, a manager's name, a date): the longest of those fields.
+MEMBER_CHANGE_VALUE_MAX = 300
+# How far ahead an employment start date may be (a hire signed today who starts within a year).
+EMPLOYMENT_START_MAX_DAYS_AHEAD = 366
+# The earliest employment start date taken (anything before is a typing mistake).
+EMPLOYMENT_START_EARLIEST_YEAR = 1950

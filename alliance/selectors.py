@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alliance import tenancy
-from alliance.models import ApiToken, Invitation, Membership, User
+from alliance.models import ApiToken, Invitation, Membership, MembershipChange, PeopleImport, User
 from alliance.people import visible_email_sql
 from alliance.rights import MANAGER_ROLES
 
@@ -92,6 +92,21 @@ def team_names(*, organization_id: int) -> list[str]:
         .values_list("team", flat=True)
         .distinct()
     )
+
+
+MEMBER_HISTORY_SHOWN = 50
+
+
+def membership_history(*, membership: Membership) -> list[MembershipChange]:
+    """The latest changes to a member (newest first), each with ``by_name``: two queries whatever the count."""
+    changes = list(MembershipChange.objects.for_org(membership.organization_id).filter(membership=membership)
+                   .order_by("-created_at", "-id")[:MEMBER_HISTORY_SHOWN])
+    names = dict(Membership.objects.for_org(membership.organization_id)
+                 .filter(pk__in={change.by_id for change in changes if change.by_id})
+                 .values_list("pk", "user__full_name"))
+    for change in changes:
+        change.by_name = names.get(change.by_id, "")
+    return changes
 
 
 def get_membership_for_member(member: Membership, membership_id: int) -> Membership:
@@ -251,3 +266,37 @@ def people_by_membership(organization_id: int, membership_ids, *, viewer: Member
             pk: dict(zip(PERSON_FIELDS, person, strict=True))
             for pk, *person in cursor.fetchall()
         }
+
+
+# --- People imports ------------------------------------------------------------------
+
+def get_people_import_for_member(member: Membership, import_id: int) -> PeopleImport:
+    """An import of the caller's organization, for HR and admins; 404 otherwise (not theirs, or missing)."""
+    found = (PeopleImport.objects.for_org(member.organization_id).filter(pk=import_id, kind="people").first()
+             if member.is_hr else None)
+    if found is None:
+        raise Http404("No such import.")
+    return found
+
+
+def people_import_list(*, organization_id: int, limit: int = 20) -> list[dict]:
+    """The latest imports (newest first), without their rows."""
+    return list(PeopleImport.objects.for_org(organization_id).filter(kind="people").order_by("-created_at", "-id")
+                .values("id", "file_name", "status", "created_at", "applied_at", "new_count", "changed_count",
+                        "unchanged_count", "error_count")[:limit])
+
+
+def member_export_rows(*, organization_id: int) -> list[list[str]]:
+    """Every active member in the people import's columns (its template's order), by name: two queries."""
+    rows = list(Membership.objects.for_org(organization_id).filter(status=Membership.Status.ACTIVE)
+                .order_by("user__full_name", "user__email", "id")
+                .values("id", "user__email", "user__full_name", "title", "team", "role", "manager_id",
+                        "employment_started_on", "user__time_zone"))
+    email_of = {row["id"]: row["user__email"] for row in rows}
+    missing = {row["manager_id"] for row in rows if row["manager_id"] and row["manager_id"] not in email_of}
+    if missing:
+        email_of.update(Membership.objects.for_org(organization_id).filter(pk__in=missing)
+                        .values_list("pk", "user__email"))
+    return [[row["user__email"], row["user__full_name"], row["title"], row["team"], row["role"],
+             email_of.get(row["manager_id"], ""), row["employment_started_on"].isoformat(), row["user__time_zone"]]
+            for row in rows]

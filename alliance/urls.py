@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alliance import apis, views
 from alliance.registry import app_urls
+from alliance.views import imports as import_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
@@ -18,6 +19,14 @@ org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.member_list_view, name="member_list"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("members/<int:membership_id>/invite/", import_views.member_invite, name="member_invite"),
+    path("members/export.<str:fmt>", import_views.member_export, name="member_export"),
+    path("members/import/", import_views.people_import_upload, name="people_import"),
+    path("members/import/template.<str:fmt>", import_views.people_import_template, name="people_import_template"),
+    path("members/import/<int:import_id>/", import_views.people_import_detail, name="people_import_detail"),
+    path("members/import/<int:import_id>/apply/", import_views.people_import_apply_view, name="people_import_apply"),
+    path("members/import/<int:import_id>/invite/", import_views.people_import_invite_view,
+         name="people_import_invite"),
     path("invitations/", views.invitation_list_view, name="invitation_list"),
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("profile/", views.profile, name="profile"),
@@ -41,6 +50,9 @@ api_patterns = [
     path("me/", apis.MeApi.as_view(), name="api_me"),
     path("members/", apis.MemberListApi.as_view(), name="api_member_list"),
     path("members/<int:pk>/", apis.MemberDetailApi.as_view(), name="api_member_detail"),
+    path("imports/people/", apis.PeopleImportCreateApi.as_view(), name="api_people_import_create"),
+    path("imports/<int:pk>/", apis.PeopleImportDetailApi.as_view(), name="api_people_import_detail"),
+    path("imports/<int:pk>/apply/", apis.PeopleImportApplyApi.as_view(), name="api_people_import_apply"),
     *[path("", include(urls.api)) for urls in app_urls() if urls.api],
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api_schema"),
     path(

@@ -72,8 +72,9 @@ def _seed_exits(organization: Organization) -> str:
     leaving, left = employees[0], employees[1]
     leaving.organization = left.organization = organization
     # Demo people are created today; the one who left last month had joined years before.
-    Membership.objects.for_org(organization).filter(pk=left.pk).update(joined_on=today - timedelta(days=3 * 365))
-    left.joined_on = today - timedelta(days=3 * 365)
+    Membership.objects.for_org(organization).filter(pk=left.pk).update(
+        employment_started_on=today - timedelta(days=3 * 365))
+    left.employment_started_on = today - timedelta(days=3 * 365)
     services.exit_start(by=hr, member=leaving, kind=ExitKind.RESIGNATION,
                         last_working_day=today + timedelta(days=12), initiated_by=ExitProcess.InitiatedBy.EMPLOYEE,
                         hr_note="Moving abroad; would love to have them back.")
@@ -129,7 +130,7 @@ def _alumnus(organization: Organization, hr: Membership, index: int, *, domain: 
     member = Membership.objects.create(
         organization=organization, user=user, role=Membership.Role.EMPLOYEE, team=TEAMS[index % len(TEAMS)],
         title=COMPANIES[index % len(COMPANIES)][1], manager=hr,
-        joined_on=today - timedelta(days=left_days_ago + 500 + (index % 5) * 300))
+        employment_started_on=today - timedelta(days=left_days_ago + 500 + (index % 5) * 300))
     member.organization = organization
     process = services.exit_start(by=hr, member=member, kind=ExitKind.RESIGNATION,
                                   last_working_day=today - timedelta(days=left_days_ago),

@@ -449,3 +449,10 @@ class AlumniNoteForm(forms.Form):
         if "intel" not in kinds:
             del self.fields["company"]
             self.fields["kind"].initial = "feedback"
+
+
+class AlumniImportApplyForm(forms.Form):
+    send_invitations = forms.BooleanField(
+        required=False, label="Invite them to the alumni network now",
+        help_text="Each gets one e-mail with a link to say what they agree to. Leave it unticked to invite "
+                  "them later, from this page. Nothing about them is shown until they agree.")

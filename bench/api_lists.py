@@ -103,7 +103,7 @@ def load(now) -> dict[str, int]:
             execute(
                 """
                 INSERT INTO alliance_membership (organization_id, user_id, role, status, title, team, aspirations,
-                                                 values, joined_on, created_at, updated_at)
+                                                 values, employment_started_on, created_at, updated_at)
                 SELECT %(org)s, u.id,
                        CASE WHEN n = 0 THEN 'hr' WHEN n %% 10 = 0 THEN 'manager' ELSE 'employee' END,
                        'active', 'Engineer', 'Team ' || (n / 10), '', '', %(today)s, %(now)s, %(now)s

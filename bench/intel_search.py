@@ -115,7 +115,7 @@ def load(*, orgs: int, notes: int, big_notes: int, words: list[str], now) -> Non
         execute(
             """
             INSERT INTO alliance_membership (organization_id, user_id, role, status, title, team, aspirations,
-                                             values, joined_on, created_at, updated_at)
+                                             values, employment_started_on, created_at, updated_at)
             SELECT o.id, u.id, 'employee', 'active', '', 'Team ' || (u.rn %% 10), '', '', %(today)s, %(now)s, %(now)s
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM alliance_user
                   WHERE email LIKE 'bench%%') AS u

@@ -81,7 +81,7 @@ def load_people(orgs: int, now) -> None:
         execute(
             """
             INSERT INTO alliance_membership (organization_id, user_id, role, status, title, team, aspirations,
-                                             values, joined_on, created_at, updated_at)
+                                             values, employment_started_on, created_at, updated_at)
             SELECT o.id, u.id, CASE WHEN (u.rn - 1) %% %(per)s = 0 THEN 'manager' ELSE 'employee' END, 'active',
                    '', '', '', '', %(today)s, %(now)s, %(now)s
             FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM alliance_user

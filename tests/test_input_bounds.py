@@ -68,6 +68,11 @@ JSON_FIELDS = {
                                           "response (alliance.idempotency), never from the request",
     "alumni.ExitInterview.answers": "one answer per question of the set (MAX_QUESTIONS_PER_SET), each choice "
                                     "one of the question's or a text of MAX_ANSWER_TEXT (alumni.services.interviews)",
+    "alliance.PeopleImport.rows": "the rows of an upload bounded in bytes and rows (IMPORT_MAX_BYTES, "
+                                  "IMPORT_MAX_ROWS), each cell cut to its column's bound (alliance.services.imports)",
+    "alliance.PeopleImport.preview": "one entry per row of the bounded rows, written by the app",
+    "alliance.PeopleImport.unknown_columns": "at most UNKNOWN_COLUMNS_SHOWN_MAX header names of 100 characters",
+    "alliance.PeopleImport.missing": "at most MISSING_SHOWN_MAX members, written by the app from the organization",
 }
 
 

@@ -4,7 +4,8 @@ which is also the path migrations name.
 * ``people`` — users and their other addresses;
 * ``organizations`` — the tenant;
 * ``tenancy`` — the base of every tenant table (``TenantModel``, ``TenantForeignKey``, ``sync_index``);
-* ``members`` — memberships, invitations, API tokens;
+* ``members`` — memberships, their history, invitations, API tokens;
+* ``imports`` — people imported from a spreadsheet;
 * ``notifications`` — the bell, preferences, the reminder ledger;
 * ``idempotency`` — the API's kept answers;
 * ``outbox`` — the e-mail outbox.
@@ -13,7 +14,8 @@ which is also the path migrations name.
 from __future__ import annotations
 
 from alliance.models.idempotency import IDEMPOTENCY_KEY_MAX, IdempotentRequest
-from alliance.models.members import ApiToken, Invitation, Membership
+from alliance.models.imports import IMPORT_FILE_NAME_MAX, PeopleImport
+from alliance.models.members import ApiToken, Invitation, Membership, MembershipChange
 from alliance.models.notifications import Notification, NotificationPreference, Reminder
 from alliance.models.organizations import (
     LEAD_TIME_LIMITS,
@@ -54,6 +56,9 @@ __all__ = [
     "TenantModel",
     "Membership",
     "Invitation",
+    "MembershipChange",
+    "IMPORT_FILE_NAME_MAX",
+    "PeopleImport",
     "ApiToken",
     "Notification",
     "NotificationPreference",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
-from alliance.limits import PROFILE_TEXT_MAX
+from alliance.limits import MEMBER_CHANGE_VALUE_MAX, PROFILE_TEXT_MAX
 from alliance.models.people import User
 from alliance.models.tenancy import TenantForeignKey, TenantModel, sync_index
 
@@ -34,7 +36,9 @@ class Membership(TenantModel):
     aspirations = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True, help_text="What you want from your career.")
     values = BoundedTextField(max_length=PROFILE_TEXT_MAX, blank=True,
                               help_text="What you hold important, one per line.")
-    joined_on = models.DateField(default=timezone.localdate)
+    # When their employment (this stay) began: a fact about employment, set by HR, an invitation or an
+    # import; never the row's ``created_at`` (when the app learnt of them).
+    employment_started_on = models.DateField(default=timezone.localdate)
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
@@ -89,6 +93,9 @@ class Invitation(TenantModel):
     invited_by = TenantForeignKey(
         Membership, null=True, on_delete=models.SET_NULL, related_name="invitations_sent"
     )
+    employment_started_on = models.DateField(
+        null=True, blank=True, help_text="When their employment began; the day they accept when empty."
+    )
     token_hash = models.CharField(max_length=64)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -121,6 +128,55 @@ class Invitation(TenantModel):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class MembershipChange(TenantModel):
+    """The member's history: one row per field that HR, an administrator or an import changed."""
+
+    class Field(models.TextChoices):
+        ROLE = "role", "Role"
+        MANAGER = "manager", "Manager"
+        TITLE = "title", "Title"
+        TEAM = "team", "Team"
+        EMPLOYMENT_STARTED_ON = "employment_started_on", "Employment start date"
+
+    class Source(models.TextChoices):
+        MEMBER_PAGE = "member_page", "Members page"
+        API = "api", "API"
+        IMPORT = "import", "Import"
+        REHIRE = "rehire", "Rehire"  # a boomerang's new stay: the history keeps the last stay's start
+
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
+    by = TenantForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    field = models.CharField(max_length=32, choices=Field.choices)
+    old_value = models.CharField(max_length=MEMBER_CHANGE_VALUE_MAX, blank=True)
+    new_value = models.CharField(max_length=MEMBER_CHANGE_VALUE_MAX, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MEMBER_PAGE)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "membership", "created_at", "id"],
+                                name="membership_change_member_idx")]
+
+    def _as_date(self, value: str) -> date | None:
+        if self.field != self.Field.EMPLOYMENT_STARTED_ON or not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+
+    @property
+    def old_date(self) -> date | None:
+        """The former value as a day, for a change of a date (so a page writes it the one way)."""
+        return self._as_date(self.old_value)
+
+    @property
+    def new_date(self) -> date | None:
+        return self._as_date(self.new_value)
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.field} {self.old_value!r} → {self.new_value!r}"
 
 
 class ApiToken(TenantModel):

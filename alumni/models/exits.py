@@ -82,6 +82,9 @@ class ExitProcess(TenantModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Recorded from HR's spreadsheet of former employees (completed on import; the leaver's step is their
+    # invitation to join the network).
+    imported = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["last_working_day", "id"]

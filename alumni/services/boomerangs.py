@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.errors import ApplicationError, field_error
-from alliance.models import Membership
+from alliance.models import Membership, MembershipChange
 from alliance.notifications import notifications_withdraw
 from alliance.reminders import notify
-from alliance.services import check_text_bounds, full_clean_or_raise
+from alliance.services import check_text_bounds, full_clean_or_raise, membership_history_record
 from alumni import handoffs, rights
 from alumni.models import AlumniProfile, Boomerang, ExitProcess
 from alumni.services._common import _settings
@@ -118,11 +118,15 @@ def boomerang_rehire(
                      None)
     request = (Boomerang.objects.for_org(by.organization_id).select_for_update()
                .filter(member=locked, state=Boomerang.State.REQUESTED).first())
+    previous_start = locked.employment_started_on.isoformat()
     locked.status, locked.role, locked.manager = Membership.Status.ACTIVE, role, manager
-    locked.joined_on = start_date
+    locked.employment_started_on = start_date
     locked.title = (title or locked.title).strip()
     locked.team = (team or locked.team).strip()
-    locked.save(update_fields=["status", "role", "manager", "joined_on", "title", "team", "updated_at"])
+    locked.save(update_fields=["status", "role", "manager", "employment_started_on", "title", "team", "updated_at"])
+    # Each stay keeps its own start: the member's history keeps the one before this stay.
+    membership_history_record(membership=locked, by=by, before={"employment_started_on": previous_start},
+                              source=MembershipChange.Source.REHIRE)
     locked.organization = by.organization
     tour = tour_services.tour_create(
         by=by, employee=locked, manager=manager, kind=tour_kind, title=tour_title, mission=mission,

@@ -78,7 +78,7 @@ def my_data(*, member: Membership) -> dict[str, Any]:
         "you": {"email": user.email, "full_name": user.full_name, "time_zone": user.time_zone,
                 "other_addresses": list(user.email_aliases.values_list("email", flat=True))},
         "membership": {"role": member.role, "status": member.status, "title": member.title, "team": member.team,
-                       "joined_on": _iso(member.joined_on), "aspirations": member.aspirations,
+                       "employment_started_on": _iso(member.employment_started_on), "aspirations": member.aspirations,
                        "values": member.values},
         "tours": [{"title": tour.title, "kind": tour.kind, "status": tour.status, "start_date": _iso(tour.start_date),
                    "end_date": _iso(tour.end_date), "mission": tour.mission,

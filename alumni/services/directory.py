@@ -27,7 +27,7 @@ def _stay_of(member: Membership, *, viewer: Membership | None = None) -> dict[st
     ledger = tour_selectors.career_ledger(member=viewer or member, subject=member)
     titles = [tour.title for tour in ledger if tour.status in ("active", "completed", "ended_early")]
     return {
-        "joined_on": member.joined_on,
+        "joined_on": member.employment_started_on,
         "left_on": process.last_working_day if process else None,
         "teams": member.team,
         "tour_titles": "\n".join(dict.fromkeys(titles))[:MAX_TOUR_TITLES],

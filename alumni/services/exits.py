@@ -44,10 +44,10 @@ EXIT_STARTED = "exit_started"
 def _check_last_day(member: Membership, last_working_day: date | None) -> None:
     if last_working_day is None:
         raise field_error("last_working_day", "Give the last working day.")
-    if last_working_day < member.joined_on:
+    if last_working_day < member.employment_started_on:
         raise field_error("last_working_day",
-                           f"The last working day cannot be before {member.user.full_name} joined "
-                           f"({member.joined_on.isoformat()}).")
+                           f"The last working day cannot be before {member.user.full_name}'s employment "
+                           f"started ({format_day(member.employment_started_on)}).")
     if last_working_day > timezone.localdate() + timedelta(days=MAX_LAST_DAY_AHEAD_DAYS):
         raise field_error("last_working_day", "The last working day must be within two years.")
 

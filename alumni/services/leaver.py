@@ -60,7 +60,7 @@ def _save_step(step: LeaverStep, *, data: dict[str, Any], organization: Organiza
     # personal address, and the work address is kept as an alias of it.
     work = {user.email.lower()} if process.is_open else {
         alias.lower() for alias in user.email_aliases.values_list("email", flat=True)}
-    if data["personal_email"] in work:
+    if data["personal_email"] in work and not process.imported:  # imported: it is their sign-in
         raise field_error("personal_email", "Give a personal address, not your work address.")
     if email_in_use(data["personal_email"], except_user=process.member.user):
         raise field_error("personal_email", "This address belongs to another account.")
@@ -189,6 +189,12 @@ def leaver_link_send(*, process: ExitProcess, by: Membership, email: str) -> str
     if email_in_use(email, except_user=process.member.user) or email == process.member.user.email.lower():
         raise field_error("email", "Give a personal address that no other account uses.")
     step = LeaverStep.objects.for_org(process.organization_id).select_for_update().get(process=process)
+    return leaver_link_email(step=step, process=process, organization=by.organization, email=email)
+
+
+def leaver_link_email(*, step: LeaverStep, process: ExitProcess, organization: Organization, email: str,
+                      kind: str = "alumni_leaver_link", template: str = "alumni/email/leaver_link.txt") -> str:
+    """Mail ``email`` a fresh one-time link to the leaver's step (the caller checked the rights)."""
     token, digest = token_make(kind=LEAVER_LINK_KIND, organization_id=process.organization_id)
     step.access_token_hash, step.access_used_at = digest, None
     step.access_expires_at = timezone.now() + timedelta(days=LEAVER_LINK_VALID_DAYS)
@@ -198,11 +204,10 @@ def leaver_link_send(*, process: ExitProcess, by: Membership, email: str) -> str
         fields += ["personal_email", "personal_email_verified_at"]
     step.save(update_fields=fields)
     link = _site(reverse("alumni_leaver_link", args=[token]))
-    organization = by.organization
     context = {"organization": organization, "link": link, "name": process.member.user.full_name,
                "days": LEAVER_LINK_VALID_DAYS}
-    email_send(kind="alumni_leaver_link", to=email, subject=f"Stay in touch with {organization.name}",
-               text=render_to_string("alumni/email/leaver_link.txt", context))
+    email_send(kind=kind, to=email, subject=f"Stay in touch with {organization.name}",
+               text=render_to_string(template, context))
     return link
 
 
@@ -211,7 +216,8 @@ def leaver_link_lookup(token: str) -> LeaverStep | None:
     step = _step_by_token(token, kind=LEAVER_LINK_KIND, field="access_token_hash")
     if step is None or step.access_used_at or not step.access_expires_at or step.access_expires_at <= timezone.now():
         return None
-    return step if step.process.is_open else None
+    # An imported former employee's exit is over already: their link is their invitation to the network.
+    return step if step.process.is_open or step.process.imported else None
 
 
 @transaction.atomic
@@ -227,4 +233,7 @@ def leaver_link_submit(*, token: str, data: dict[str, Any]) -> LeaverStep:
         raise ApplicationError("This link was used a moment ago.")
     saved = _save_step(step, data=data, organization=step.organization, verified_address=step.personal_email)
     _complete_step_tasks(saved)
+    if saved.process.imported:  # already an alumnus: the card is listed as they consent, from now on
+        AlumniProfile.objects.for_org(saved.organization_id).filter(member_id=saved.process.member_id).update(
+            listed=saved.consent_directory, city=saved.city, updated_at=timezone.now())
     return saved

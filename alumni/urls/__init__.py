@@ -6,10 +6,17 @@ from __future__ import annotations
 from django.urls import path
 
 from alumni import views
+from alumni.views import imports as import_views
 
 app_name = "alumni"
 
 urlpatterns = [
+    path("alumni-import/", import_views.alumni_import_upload, name="import"),
+    path("alumni-import/template.<str:fmt>", import_views.alumni_import_template, name="import_template"),
+    path("alumni-import/export.<str:fmt>", import_views.alumni_export, name="export"),
+    path("alumni-import/<int:import_id>/", import_views.alumni_import_detail, name="import_detail"),
+    path("alumni-import/<int:import_id>/apply/", import_views.alumni_import_apply_view, name="import_apply"),
+    path("alumni-import/<int:import_id>/invite/", import_views.alumni_import_invite_view, name="import_invite"),
     path("exits/", views.exit_board, name="exits"),
     path("exits/new/", views.exit_start, name="exit_start"),
     path("exits/<int:process_id>/", views.exit_detail, name="exit_detail"),

@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.urls import path
 
 from alumni import apis
+from alumni.apis import imports as import_apis
 
 urlpatterns = [
+    path("imports/alumni/", import_apis.AlumniImportCreateApi.as_view(), name="api_alumni_import_create"),
+    path("imports/alumni/<int:pk>/", import_apis.AlumniImportDetailApi.as_view(), name="api_alumni_import_detail"),
+    path("imports/alumni/<int:pk>/apply/", import_apis.AlumniImportApplyApi.as_view(),
+         name="api_alumni_import_apply"),
     path("exits/", apis.ExitListApi.as_view(), name="api_exit_list"),
     path("exits/<int:pk>/", apis.ExitDetailApi.as_view(), name="api_exit_detail"),
     path("exits/<int:pk>/cancel/", apis.ExitCancelApi.as_view(), name="api_exit_cancel"),

@@ -125,7 +125,7 @@ def seed_organization(organization: Organization, *, notes: int, seed: int = 7) 
         body = body.format(pct=rng.choice([5, 8, 12, 15]), n=rng.choice([10, 25, 40]), series=rng.choice("ABCD"))
         author = people[rng.randrange(len(people))]
         # Learned while here: never before the author joined.
-        learned = max(timezone.localdate() - timedelta(days=rng.randrange(0, 240)), author.joined_on)
+        learned = max(timezone.localdate() - timedelta(days=rng.randrange(0, 240)), author.employment_started_on)
         rows.append(IntelNote(
             organization_id=org, author=author, title=f"{company.name} {topic}", body=body,
             body_html=render_markdown(body), source_kind=rng.choice(SourceKind.values), learned_on=learned,

@@ -25,6 +25,7 @@ from alliance.handoffs import hr_of, tell
 from alliance.models import Membership
 from alliance.notifications import notifications_withdraw
 from alliance.services import full_clean_or_raise
+from alliance.templatetags.alliance_tags import day
 from network_intel import rights
 from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH
 from network_intel.models.contacts import Contact
@@ -82,8 +83,9 @@ def _check_date(member: Membership, spent_on: date | None) -> date:
         raise field_error("spent_on", "Give the day of the expense.")
     if spent_on > org_today(member.organization):
         raise field_error("spent_on", "That day is still to come.")
-    if spent_on < member.joined_on:
-        raise field_error("spent_on", f"That is before you joined ({member.joined_on:%d %b %Y}).")
+    if spent_on < member.employment_started_on:
+        raise field_error("spent_on", "That is before your employment here started "
+                                      f"({day(member.employment_started_on)}).")
     return spent_on
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.utils import timezone
 
 from alliance import tenancy
-from alliance.models import ApiToken, IdempotentRequest, NotificationPreference, OutboundEmail, Reminder
+from alliance.models import (
+    ApiToken,
+    IdempotentRequest,
+    MembershipChange,
+    NotificationPreference,
+    OutboundEmail,
+    PeopleImport,
+    Reminder,
+)
 from alliance.notifications import notification_create
 from alliance.outbox import email_send
 from tests.alliance.factories import make_api_token, make_invitation
@@ -23,5 +31,12 @@ def populate(world) -> None:
         IdempotentRequest.objects.create(
             organization=world.org, token=ApiToken.objects.filter(membership=world.employee).first(),
             key="globex-key", fingerprint="0" * 64, status=201, body=b'{"title": "Globex Secret"}')
+        PeopleImport.objects.create(
+            organization=world.org, created_by=world.admin, file_name="Globex Secret people.csv", file_format="csv",
+            rows=[{"row": 2, "email": "secret@globex.test"}], new_count=1,
+            preview=[{"row": 2, "email": "secret@globex.test", "kind": "new", "full_name": "Globex Secret"}],
+            missing=[{"id": world.employee.pk, "email": "employee@globex.test", "full_name": "Globex Secret"}])
+        MembershipChange.objects.create(organization=world.org, membership=world.employee, by=world.admin,
+                                        field="title", old_value="Globex Secret", new_value="Globex Secret 2")
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
         OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")

@@ -29,7 +29,7 @@ def test_demo_people_joined_over_the_years_managers_before_their_teams_and_the_b
     for organization in Organization.objects.filter(slug__in=["acme", "globex"]):
         today = timezone.localdate(timezone=zoneinfo.ZoneInfo(organization.time_zone))
         seeded = [m for m in _memberships(organization) if m.user.email.endswith(f"@{organization.slug}.example")]
-        dates = [m.joined_on for m in seeded]
+        dates = [m.employment_started_on for m in seeded]
         assert len(set(dates)) >= len(dates) * 2 // 3  # spread, not everyone on one day
         assert today not in dates
         assert min(dates) < today.replace(year=today.year - 5)
@@ -37,8 +37,8 @@ def test_demo_people_joined_over_the_years_managers_before_their_teams_and_the_b
         assert all(day.weekday() == 0 for day in dates)  # people start on a Monday
         for member in seeded:
             if member.manager is not None and member.status == Membership.Status.ACTIVE:
-                assert member.manager.joined_on < member.joined_on, member.user.email
-        by_role = {role: [m.joined_on for m in seeded if m.role == role] for role in Membership.Role.values}
+                assert member.manager.employment_started_on < member.employment_started_on, member.user.email
+        by_role = {role: [m.employment_started_on for m in seeded if m.role == role] for role in Membership.Role.values}
         assert max(by_role["hr"]) < min(by_role["manager"]) < min(by_role["employee"])
 
     roles_seen = set()

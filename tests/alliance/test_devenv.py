@@ -255,7 +255,7 @@ def test_a_busy_port_is_refused_before_anything_starts():
 
 def test_the_outbox_keeps_each_message_readable(tmp_path):
     """Django's file-based backend, as local settings use it, writes what the outbox pages read."""
-    from alliance.views import _outbox_files, _outbox_messages
+    from alliance.views.pages import _outbox_files, _outbox_messages
 
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
                            EMAIL_FILE_PATH=str(tmp_path)):

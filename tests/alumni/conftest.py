@@ -29,8 +29,8 @@ def checklist(org, hr):
 @pytest.fixture
 def long_employee(org, employee):
     with tenancy.tenant_context(org.pk):
-        Membership.objects.filter(pk=employee.pk).update(joined_on=date(2020, 1, 1))
-    employee.joined_on = date(2020, 1, 1)
+        Membership.objects.filter(pk=employee.pk).update(employment_started_on=date(2020, 1, 1))
+    employee.employment_started_on = date(2020, 1, 1)
     employee.organization = org
     return employee
 

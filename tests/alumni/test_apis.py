@@ -74,9 +74,9 @@ def test_exit_lists_run_a_constant_number_of_queries(org, hr, checklist, api_for
     with tenancy.tenant_context(org.pk):
         from alliance.models import Membership
 
-        Membership.objects.filter(pk__in=[p.pk for p in people]).update(joined_on="2020-01-01")
+        Membership.objects.filter(pk__in=[p.pk for p in people]).update(employment_started_on="2020-01-01")
     for person in people[:2]:
-        person.joined_on = timezone.localdate() - timedelta(days=999)
+        person.employment_started_on = timezone.localdate() - timedelta(days=999)
         start(hr, person)
     api.get("/api/v1/me/")  # the token's first use is recorded once
     with django_assert_num_queries(6):
@@ -84,7 +84,7 @@ def test_exit_lists_run_a_constant_number_of_queries(org, hr, checklist, api_for
     with django_assert_num_queries(4):
         assert len(api.get("/api/v1/exit-tasks/").json()["results"]) == 6
     for person in people[2:]:
-        person.joined_on = timezone.localdate() - timedelta(days=999)
+        person.employment_started_on = timezone.localdate() - timedelta(days=999)
         start(hr, person)
     with django_assert_num_queries(6):
         assert len(api.get("/api/v1/exits/").json()["results"]) == 6

@@ -148,3 +148,18 @@ def test_hr_declines_a_request_and_at_ignore_nobody_can_ask(org, admin, hr, left
         assert Boomerang.objects.get().state == "declined"
     set_level(admin, "ignore")
     assert client_for(alumnus).post("/o/acme/alumni/come-back/", {"message": "Please"}).status_code == 404
+
+
+def test_a_new_stay_starts_on_its_own_day_and_the_history_keeps_the_first(org, hr, manager, left, client_for):
+    from alliance.models import MembershipChange
+
+    alumnus, _tour, _process = left
+    first_start = alumnus.employment_started_on
+    form = _form(manager)
+    client_for(hr).post(f"/o/acme/alumni-network/boomerangs/rehire/{alumnus.pk}/", form)
+    with tenancy.tenant_context(org.pk):
+        member = Membership.objects.get(pk=alumnus.pk)
+        change = MembershipChange.objects.get(membership=member, field="employment_started_on")
+    assert member.employment_started_on.isoformat() == form["start_date"]
+    assert (change.old_value, change.new_value, change.source) == (first_start.isoformat(), form["start_date"],
+                                                                   "rehire")

@@ -41,7 +41,7 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     dana = MembershipFactory(organization=acme, manager=admin, user__email="dana@acme.test",
                              user__full_name="Dana Data")
     with tenant_context(acme.pk):
-        Membership.objects.filter(pk=dana.pk).update(joined_on=date(2021, 3, 1))
+        Membership.objects.filter(pk=dana.pk).update(employment_started_on=date(2021, 3, 1))
 
     hr = page_for()
     sign_in(hr, "hr@acme.test", r"/o/acme/$")

@@ -160,8 +160,9 @@ def test_the_retention_sweep_anonymizes_inactive_alumni_who_gave_no_consent(org,
     def alumnus(email: str, *, left_days_ago: int, consent: bool) -> Membership:
         person = MembershipFactory(organization=org, user__email=email, user__full_name=f"Ret {email}")
         with tenancy.tenant_context(org.pk):
-            Membership.objects.filter(pk=person.pk).update(joined_on=timezone.localdate() - timedelta(days=3000))
-        person.joined_on = timezone.localdate() - timedelta(days=3000)
+            Membership.objects.filter(pk=person.pk).update(
+                employment_started_on=timezone.localdate() - timedelta(days=3000))
+        person.employment_started_on = timezone.localdate() - timedelta(days=3000)
         process = start(hr, person, days=0)
         with tenancy.tenant_context(org.pk):
             LeaverStep.objects.filter(process=process).update(consent_news=consent)

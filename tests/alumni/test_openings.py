@@ -182,8 +182,8 @@ def test_apply_to_come_back_follows_the_rehire_eligibility(org, admin, hr, long_
     eligible = _alumnus_with_exit(org, admin, hr, long_employee, rehire="eligible")
     other = MembershipFactory(organization=org, user__email="not.eligible@acme.test", team="Robotics")
     with tenancy.tenant_context(org.pk):
-        type(other).objects.filter(pk=other.pk).update(joined_on="2020-01-01")
-    other.joined_on = timezone.localdate() - timedelta(days=2000)
+        type(other).objects.filter(pk=other.pk).update(employment_started_on="2020-01-01")
+    other.employment_started_on = timezone.localdate() - timedelta(days=2000)
     refused_person = _alumnus_with_exit(org, admin, hr, other, rehire="not_eligible")
     assert eligible.status == refused_person.status == "alumnus"
     page = client_for(refused_person).get(f"/o/acme/alumni/openings/{opening.pk}/").content.decode()

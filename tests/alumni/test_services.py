@@ -70,7 +70,7 @@ def test_bad_starts_are_refused_and_change_nothing(org, hr, manager, long_employ
     day = timezone.localdate() + timedelta(days=5)
     by, member, expected = hr, long_employee, ApplicationError
     if case == "before_joined":
-        day = long_employee.joined_on - timedelta(days=1)
+        day = long_employee.employment_started_on - timedelta(days=1)
     elif case == "already_leaving":
         start(hr, long_employee)
     elif case == "alumnus":
@@ -208,9 +208,9 @@ def test_a_dismissal_not_in_good_standing_stays_outside_unless_hr_decides(org, h
         process.refresh_from_db()
         assert process.outcome == "former"
     other = MembershipFactory(organization=org, user__email="kept@acme.test")
-    other.joined_on = timezone.localdate() - timedelta(days=400)
+    other.employment_started_on = timezone.localdate() - timedelta(days=400)
     with tenancy.tenant_context(org.pk):
-        Membership.objects.filter(pk=other.pk).update(joined_on=other.joined_on)
+        Membership.objects.filter(pk=other.pk).update(employment_started_on=other.employment_started_on)
     second = start(hr, other, days=0, kind="dismissal")
     with tenancy.tenant_context(org.pk):
         with pytest.raises(ApplicationError):

@@ -59,8 +59,8 @@ def policy(hr, **data):
 def joined_long_ago(*members) -> None:
     for member in members:
         with tenancy.tenant_context(member.organization_id):
-            member.joined_on = timezone.localdate() - timedelta(days=400)
-            member.save(update_fields=["joined_on"])
+            member.employment_started_on = timezone.localdate() - timedelta(days=400)
+            member.save(update_fields=["employment_started_on"])
 
 
 def expense(member, *, amount="20.00", currency=None, submit=False, receipts=None, days_ago=1, **extra):

@@ -60,4 +60,5 @@ def test_seeded_checkpoints_fall_in_working_hours_on_working_days_and_tours_star
             # The alumni demo rewrites its leaver's start date afterwards (to three years ago), which it no
             # longer needs to: people who have left are not judged here until it stops.
             for tour in started.select_related("employee").exclude(employee__status="alumnus"):
-                assert tour.start_date >= tour.employee.joined_on, (tour.pk, tour.start_date, tour.employee.joined_on)
+                assert tour.start_date >= tour.employee.employment_started_on, (
+                    tour.pk, tour.start_date, tour.employee.employment_started_on)

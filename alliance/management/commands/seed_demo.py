@@ -190,7 +190,7 @@ class Command(BaseCommand):
                 # The start date is a fact HR may have corrected since: set when the person is created only.
                 membership, _ = Membership.objects.update_or_create(
                     organization=organization, user=user, defaults=defaults,
-                    create_defaults={**defaults, "joined_on": joined_on(today, person.joined_days_ago)},
+                    create_defaults={**defaults, "employment_started_on": joined_on(today, person.joined_days_ago)},
                 )
                 by_email[person.email] = membership
                 bar.update(1)

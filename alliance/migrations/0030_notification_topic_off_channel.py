@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0013_outbound_email'),
+        ('alliance', '0016_import_kind'),
     ]
 
     operations = [

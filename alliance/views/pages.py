@@ -74,6 +74,7 @@ from alliance.selectors import (
     landing_url,
     managers_for_org,
     member_list,
+    membership_history,
     open_invitation_exists,
     organizations_of_user,
     team_names,
@@ -177,13 +178,16 @@ def member_edit(request: OrgRequest, org_slug: str, membership_id: int) -> HttpR
         else:
             messages.success(request, f"Saved {membership.user.full_name}.")
             return redirect("member_list", org_slug=org_slug)
-    return render(request, "alliance/member_edit.html", {"form": form, "subject": membership},
+    history = membership_history(membership=membership)
+    context = {"form": form, "subject": membership, "history": history,
+               "awaiting_sign_in": services.awaiting_first_sign_in(membership)}
+    return render(request, "alliance/member_edit.html", context,
                   status=versions.StaleEdit.status_code if form.conflict else 200)
 
 
 def _membership_values(membership: Membership) -> dict:
     return {"role": membership.role, "title": membership.title, "team": membership.team,
-            "manager": membership.manager_id}
+            "manager": membership.manager_id, "employment_started_on": membership.employment_started_on}
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +15,16 @@ from django.utils import timezone
 from alliance import rights, tenancy
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.handoffs import TEAM_JOINED, tell
-from alliance.models import ApiToken, Invitation, Membership, Organization, User, UserEmailAlias
+from alliance.limits import EMPLOYMENT_START_EARLIEST_YEAR, EMPLOYMENT_START_MAX_DAYS_AHEAD, MEMBER_CHANGE_VALUE_MAX
+from alliance.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    MembershipChange,
+    Organization,
+    User,
+    UserEmailAlias,
+)
 from alliance.outbox import email_send
 from alliance.registry import manager_role_refusals
 from alliance.selectors import direct_reports_of, live_credential
@@ -162,12 +171,54 @@ def _check_may_lose_manager_role(membership: Membership) -> None:
         raise ApplicationError(refusals[0], field_errors={"role": refusals})
 
 
+def check_employment_start(started_on: date | None, *, field: str = "employment_started_on") -> date:
+    """A start of employment is a real day: not before 1950, and at most a year ahead (a signed hire)."""
+    if started_on is None:
+        raise ApplicationError("Give the day their employment started.",
+                               field_errors={field: ["Give the day their employment started."]})
+    latest = timezone.localdate() + timedelta(days=EMPLOYMENT_START_MAX_DAYS_AHEAD)
+    if started_on > latest:
+        message = f"A start date can be at most {EMPLOYMENT_START_MAX_DAYS_AHEAD} days ahead."
+        raise ApplicationError(message, field_errors={field: [message]})
+    if started_on.year < EMPLOYMENT_START_EARLIEST_YEAR:
+        message = f"A start date cannot be before {EMPLOYMENT_START_EARLIEST_YEAR}."
+        raise ApplicationError(message, field_errors={field: [message]})
+    return started_on
+
+
+def _history_value(membership: Membership, name: str) -> str:
+    if name == "manager":
+        manager = membership.manager
+        return f"{manager.user.full_name} <{manager.user.email}>" if manager else ""
+    value = getattr(membership, name)
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def membership_history_record(
+    *, membership: Membership, by: Membership | None, before: dict[str, str], source: str,
+) -> list[MembershipChange]:
+    """One history row per field whose value (as ``_history_value`` writes it) differs from ``before``."""
+    rows = []
+    for name, old in before.items():
+        new = _history_value(membership, name)
+        if new != old:
+            rows.append(MembershipChange(organization_id=membership.organization_id, membership=membership,
+                                         by=by, field=name, old_value=old[:MEMBER_CHANGE_VALUE_MAX],
+                                         new_value=new[:MEMBER_CHANGE_VALUE_MAX], source=source))
+    return MembershipChange.objects.bulk_create(rows)
+
+
+HISTORY_FIELDS = ("role", "manager", "title", "team", "employment_started_on")
+
+
 @transaction.atomic
 def membership_update(
     *, membership: Membership, by: Membership, role: str, manager: Membership | None,
-    title: str, team: str,
+    title: str, team: str, employment_started_on: date | None = None,
+    source: str = MembershipChange.Source.MEMBER_PAGE,
 ) -> Membership:
-    """HR/admin change a member's role, manager, title and team."""
+    """HR/admin change a member's role, manager, title, team and (when given) start of employment.
+    Every change is kept in the member's history."""
     require_role(by, hr=True)
     rights.check_can_change_member(by, membership)
     if role == Membership.Role.ADMIN and not by.is_admin:
@@ -178,16 +229,51 @@ def membership_update(
     _check_manager(membership, manager)
     if membership.role in rights.MANAGER_ROLES and role not in rights.MANAGER_ROLES:
         _check_may_lose_manager_role(membership)
+    if employment_started_on is not None and employment_started_on != membership.employment_started_on:
+        check_employment_start(employment_started_on)
+    membership_write(membership=membership, by=by, role=role, manager=manager, title=title, team=team,
+                     employment_started_on=employment_started_on or membership.employment_started_on, source=source)
+    return membership
+
+
+def membership_write(
+    *, membership: Membership, by: Membership | None, role: str, manager: Membership | None, title: str,
+    team: str, employment_started_on: date, source: str,
+) -> list[MembershipChange]:
+    """Save checked changes to a member (the caller checked the rules: ``membership_update`` one member,
+    the people import a whole file), keep each change in their history, and tell the listeners of a
+    manager change (their open tours follow it)."""
+    before = {name: _history_value(membership, name) for name in HISTORY_FIELDS}
     previous_manager_id = membership.manager_id
     membership.role, membership.manager, membership.title, membership.team = role, manager, title, team
+    membership.employment_started_on = employment_started_on
     full_clean_or_raise(membership)
-    membership.save(update_fields=["role", "manager", "title", "team", "updated_at"])
+    membership.save(update_fields=["role", "manager", "title", "team", "employment_started_on", "updated_at"])
+    changes = membership_history_record(membership=membership, by=by, before=before, source=source)
     if previous_manager_id != membership.manager_id:
         from alliance.signals import manager_changed
 
         manager_changed.send(
             sender=Membership, membership=membership, previous_manager_id=previous_manager_id, by=by
         )
+    return changes
+
+
+@transaction.atomic
+def membership_employment_start_set(
+    *, membership: Membership, by: Membership, started_on: date | None,
+    source: str = MembershipChange.Source.API,
+) -> Membership:
+    """HR/admin correct the day a member's employment started (kept in their history)."""
+    require_role(by, hr=True)
+    rights.check_can_change_member(by, membership)
+    check_employment_start(started_on)
+    if started_on == membership.employment_started_on:
+        return membership
+    before = {"employment_started_on": _history_value(membership, "employment_started_on")}
+    membership.employment_started_on = started_on
+    membership.save(update_fields=["employment_started_on", "updated_at"])
+    membership_history_record(membership=membership, by=by, before=before, source=source)
     return membership
 
 
@@ -259,7 +345,7 @@ def membership_leave(*, membership: Membership, status: str) -> Membership:
 @transaction.atomic
 def invitation_create(
     *, by: Membership, email: str, role: str, title: str = "", team: str = "",
-    manager: Membership | None = None,
+    manager: Membership | None = None, employment_started_on: date | None = None,
 ) -> tuple[Invitation, str]:
     """Invite someone by e-mail; returns the invitation and its one-time link."""
     require_role(by, hr=True)
@@ -267,7 +353,10 @@ def invitation_create(
     if role == Membership.Role.ADMIN and not by.is_admin:
         raise ApplicationError("Only an administrator can invite an administrator.",
                                field_errors={"role": ["Only an administrator can grant this role."]})
-    if Membership.objects.for_org(by.organization_id).filter(user__email__iexact=email).exists():
+    existing = Membership.objects.for_org(by.organization_id).filter(user__email__iexact=email).select_related(
+        "user").first()
+    # An imported person is a member who has never signed in: their invitation lets them set a password.
+    if existing is not None and not awaiting_first_sign_in(existing):
         raise ApplicationError(f"{email} is already a member.", field_errors={"email": ["Already a member."]})
     if manager is not None and manager.organization_id != by.organization_id:
         raise ApplicationError("Choose a manager from this organization.")
@@ -281,12 +370,15 @@ def invitation_create(
         team = (team or "").strip() or previous.team
         if manager is None and previous.manager is not None and rights.can_be_manager(previous.manager):
             manager = previous.manager
+        employment_started_on = employment_started_on or previous.employment_started_on
     rights.check_can_be_manager(manager)
+    if employment_started_on is not None:
+        check_employment_start(employment_started_on)
     open_ones.update(revoked_at=timezone.now())
     token, digest = token_make(kind=INVITATION_TOKEN_KIND, organization_id=by.organization_id)
     invitation = Invitation(
         organization_id=by.organization_id, email=email, role=role, title=title, team=team,
-        manager=manager, invited_by=by, token_hash=digest,
+        manager=manager, invited_by=by, token_hash=digest, employment_started_on=employment_started_on,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     full_clean_or_raise(invitation, exclude=["organization"])
@@ -298,6 +390,24 @@ def invitation_create(
                text=render_to_string("alliance/email/invitation.txt", context),
                html=render_to_string("alliance/email/invitation.html", context))
     return invitation, link
+
+
+def awaiting_first_sign_in(membership: Membership) -> bool:
+    """An active member added by an import who has no password yet (nor signed in any other way)."""
+    user = membership.user
+    return membership.is_active and not user.has_usable_password() and user.last_login is None
+
+
+@transaction.atomic
+def membership_invite(*, membership: Membership, by: Membership) -> Invitation:
+    """Invite a member added by an import who has not signed in yet (HR's choice, from their page)."""
+    require_role(by, hr=True)
+    if not awaiting_first_sign_in(membership):
+        raise ApplicationError(f"{membership.user.full_name} can already sign in.")
+    invitation, _link = invitation_create(
+        by=by, email=membership.user.email, role=membership.role, title=membership.title, team=membership.team,
+        manager=membership.manager, employment_started_on=membership.employment_started_on)
+    return invitation
 
 
 @transaction.atomic
@@ -340,6 +450,21 @@ def invitation_accept(
     )
     if claimed != 1:  # used already (perhaps a moment ago in another tab), revoked or expired
         raise ApplicationError("This invitation link has expired or was already used.")
+    imported = (Membership.objects.for_org(invitation.organization_id).select_related("user")
+                .filter(user__email__iexact=invitation.email).first())
+    if imported is not None and awaiting_first_sign_in(imported) and (user is None or user.pk == imported.user_id):
+        # Imported from a spreadsheet: the link proves the address; they choose their password now.
+        account = imported.user
+        account.full_name = full_name.strip() or account.full_name
+        full_clean_or_raise(account, exclude=["password"])
+        try:
+            validate_password(password, account)
+        except ValidationError as error:
+            raise ApplicationError(error.messages[0], field_errors={"password1": error.messages}) from error
+        account.set_password(password)
+        account.save(update_fields=["full_name", "password"])
+        Invitation.objects.filter(pk=invitation.pk).update(accepted_by=account)
+        return imported
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ApplicationError("An account with this e-mail exists: sign in first, then open the link again.")
@@ -360,6 +485,7 @@ def invitation_accept(
             membership = Membership.objects.create(
                 organization_id=invitation.organization_id, user=user, role=invitation.role,
                 title=invitation.title, team=invitation.team, manager=invitation.manager,
+                employment_started_on=invitation.employment_started_on or timezone.localdate(),
             )
     except IntegrityError as error:
         raise ApplicationError("You are already a member of this organization.") from error
