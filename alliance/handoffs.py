@@ -144,4 +144,12 @@ def declare_core() -> None:
         "api_token_revoke": silent("an administrator's own credential"),
         "secret_credential_authenticate": silent("a read (notes the last use of a credential)"),
         "api_token_authenticate": silent("a read (notes the last use of a token)"),
+        "awaiting_first_sign_in": silent("a read: changes nothing"),
+        "check_employment_start": silent("a check of a date: changes nothing"),
+        "membership_history_record": silent(helper),
+        "membership_write": silent("the shared write of membership_update and the people import; a manager change "
+                                   "carries the member's open tours (tours listens)"),
+        "membership_employment_start_set": silent("HR corrects a fact of the member's employment, kept in the "
+                                                  "member's history on their page"),
+        "membership_invite": silent("the invited person is e-mailed the link itself, not a notification"),
     })

@@ -26,6 +26,12 @@ def declare_services() -> None:
     hr_catalogue = "HR's catalogue, seen by alumni and employees on their pages (and in the newsletter)"
     own = "a person's own details and consents, which they change themselves"
     declare("alumni.services", {
+        "alumni_import_preview": silent("a preview of HR's own file: nobody is added yet"),
+        "alumni_import_apply": silent("former employees become alumni without consents; nobody hears until HR "
+                                      "invites them (alumni_import_invite)"),
+        "alumni_import_invite": silent("each former employee is e-mailed the link to the consent step itself"),
+        "alumni_import_undelivered": silent(helper),
+        "leaver_link_email": silent("the leaver is e-mailed the link itself, not a notification"),
         "organization_today": silent(helper),
         "note_visibilities": silent(helper),
         "rehire_refusal": silent(helper),

@@ -110,7 +110,7 @@ def test_my_organizations_pages_show_nothing_of_another(world, client_for, route
     path = route.build(fill_kwargs(route, org_slug="acme"))
     response = client_for(world["admin_a"]).get(path)
     assert response.status_code < 500, (path, response.status_code)
-    body = response.content.decode()
+    body = response.getvalue().decode()
     assert not [marker for marker in B_MARKERS if marker in body], path
 
 
