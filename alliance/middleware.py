@@ -200,7 +200,7 @@ ALUMNI_BELL_VIEWS = frozenset({"notification_list", "notification_bell", "notifi
                                "notification_read_all", "notification_preferences"})
 
 
-def _page_of_form(path: str) -> str | None:
+def page_of_form(path: str) -> str | None:
     """The nearest address above ``path`` that is a page (answers GET): /o/acme/exits/5/cancel/ →
     /o/acme/exits/5/. None when there is none below the organization's home."""
     parts = path.rstrip("/").split("/")
@@ -230,7 +230,7 @@ class TenantMiddleware:
         response = self.get_response(request)
         if (response.status_code == 405 and request.method == "GET" and request.path.startswith("/o/")
                 and not getattr(request, "htmx", False)):
-            page = _page_of_form(request.path)
+            page = page_of_form(request.path)
             if page is not None:  # a form-only address opened by GET (a bookmark, a reload): its page
                 return redirect(page)
         return response

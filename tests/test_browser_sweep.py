@@ -32,6 +32,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from alliance.devenv import DEMO_LOGINS
+from alliance.middleware import page_of_form
 from alliance.models import Membership, Organization, User
 from alliance.tenancy import cross_tenant, tenant_context
 from tests.alliance.routes import Route, fill_kwargs, iter_routes, model_for_kwarg
@@ -224,8 +225,9 @@ def find_path(client: Client, route: Route, member: Membership) -> tuple[str | N
         status = response.status_code
         if is_full_page(response):
             return path, status
-        if status == 405:
-            return None, status
+        # A POST-only action: 405, or (opened by GET in a browser) sent up to its page.
+        if status == 405 or (status == 302 and response["Location"] == page_of_form(path)):
+            return None, 405
     return None, status
 
 
