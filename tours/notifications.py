@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 
 from alliance.models import Membership, Reminder
 from alliance.registry import register_reminder_kind
-from alliance.reminders import ReminderMessage, notify
+from alliance.reminders import DueReminder, ReminderMessage, notify, reminders_claim
 from tours.models import Checkpoint, FirstConversation, Tour, TourAmendment
 
 TOUR_PROPOSED = "tour_proposed"
@@ -25,6 +25,7 @@ AMENDMENT_PROPOSED = "amendment_proposed"
 AMENDMENT_ANSWERED = "amendment_answered"
 CHECKPOINT_CHANGED = "checkpoint_changed"
 FIRST_CONVERSATION_OUTCOME = "first_conversation_outcome"
+TOUR_IMPORTED = "tour_imported"
 
 
 def _site(path: str) -> str:
@@ -108,6 +109,29 @@ def notify_first_conversation_outcome(conversation: FirstConversation) -> None:
 
 
 # --- Messages (written at delivery) ---------------------------------------------------------
+
+
+def notify_tours_imported(tours: list[Tour]) -> None:
+    """HR recorded tours the employees and managers are on already: both sides of each hear of it (one
+    ledger write for them all)."""
+    now = timezone.now()
+    reminders_claim([DueReminder(organization_id=tour.organization_id, kind=TOUR_IMPORTED, subject_id=tour.pk,
+                                 recipient_id=member_id, window="imported", due_at=now)
+                     for tour in tours for member_id in (tour.employee_id, tour.manager_id)])
+
+
+def build_tour_imported(reminder: Reminder) -> ReminderMessage | None:
+    tour = _tour(reminder)
+    if tour is None or tour.status != Tour.Status.ACTIVE:
+        return None
+    other = tour.manager if reminder.recipient_id == tour.employee_id else tour.employee
+    return _message(
+        recipient=reminder.recipient, subject=f"Your tour of duty with {other.user.full_name} is in Alliance now",
+        headline=f"HR recorded “{tour.title}”, the {tour.get_kind_display().lower()} tour of duty of "
+                 f"{tour.employee.user.full_name} with {tour.manager.user.full_name}, as active.",
+        lines=[f"Mission: {tour.mission}"], action="Open the tour (check its terms and plan its checkpoints)",
+        url=_tour_url(tour),
+    )
 
 
 def build_tour_proposed(reminder: Reminder) -> ReminderMessage | None:
@@ -237,4 +261,6 @@ def register() -> None:
                            build_checkpoint_changed, order=24)
     register_reminder_kind(FIRST_CONVERSATION_OUTCOME, "The outcome of your first conversation is recorded",
                            build_first_conversation_outcome, order=25)
+    register_reminder_kind(TOUR_IMPORTED, "HR records a tour you are on already (from a spreadsheet)",
+                           build_tour_imported, order=26)
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from alliance.errors import ApplicationError, NotAllowed
-from alliance.models import PeopleImport
+from alliance.models import PeopleImport, Reminder
 from alliance.spreadsheets import read_table, table_bytes
 from alliance.tenancy import tenant_context
 from tours.models import Tour, TourRevision
@@ -44,6 +44,8 @@ def test_apply_makes_active_tours_with_both_sides_and_an_imported_history(org, h
             "active", manager.pk, "transformational", True)
         revision = TourRevision.objects.get(tour=tour)
         assert revision.action == "imported" and "tours.xlsx" in revision.comment and revision.by_id == hr.pk
+        assert sorted(Reminder.objects.filter(kind="tour_imported", subject_id=tour.pk)
+                      .values_list("recipient_id", flat=True)) == sorted([employee.pk, manager.pk])
         tours_import_apply(tours_import=imported, by=hr)  # idempotent
         assert Tour.objects.count() == 2
         rows_out = tours_export_rows(organization_id=org.pk)

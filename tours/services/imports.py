@@ -22,6 +22,7 @@ from alliance.models import IMPORT_FILE_NAME_MAX, Membership, PeopleImport
 from alliance.spreadsheets import read_table
 from tours import limits, rights
 from tours.models import EARLIEST_DATE, LATEST_DATE, Tour, TourKind, TourRevision
+from tours.notifications import notify_tours_imported
 
 KIND = "tours"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -197,6 +198,7 @@ def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleI
     TourRevision.objects.bulk_create(
         [TourRevision(organization_id=by.organization_id, tour=tour, by=by, action=TourRevision.Action.IMPORTED,
                       comment=comment) for tour in tours], batch_size=1000)
+    notify_tours_imported(tours)
     locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, now
     locked.preview, locked.new_count, locked.error_count = entries, len(entries), 0
     locked.save()
