@@ -5,6 +5,7 @@ agree, undelivered invitations listed, the export in the import's columns. Pages
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -242,7 +243,6 @@ def test_the_invitation_link_opens_the_consent_step_page_and_lists_the_card(org,
     apply(hr, preview(hr), send_invitations=True)
     with tenant_context(org.pk):
         body = OutboundEmail.objects.get(kind="alumni_import_invitation", to=["ada@home.test"]).body
-    from urllib.parse import urlsplit
     path = urlsplit(next(line for line in body.splitlines() if "/step/" in line).strip()).path
     page = client.get(path)
     assert page.status_code == 200 and "consent_directory" in page.content.decode()
