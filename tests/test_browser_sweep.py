@@ -48,6 +48,10 @@ ORG = "acme"
 # Routes that are not HTML pages a person reads, each with the reason. Everything else the resolver
 # knows is tried for every role; a GET answered 405 is a POST-only action and is counted, not visited.
 NOT_PAGES = {
+    "member_export": "a CSV or XLSX download of the members",
+    "people_import_template": "a CSV or XLSX template download",
+    "import_template": "a CSV or XLSX template download (former employees)",
+    "export": "a CSV or XLSX download of the alumni",
     "healthz": "a JSON probe for the load balancer",
     "calendar_feed": "an iCalendar feed (text/calendar)",
     "checkpoint_invite": "an iCalendar file (text/calendar)",
@@ -69,6 +73,12 @@ NOT_PAGES = {
 # Routes no demo person opens as a page, each with the reason; the sweep fails when another route is
 # never visited, so a page added later is either swept or explained here.
 NOT_SWEPT = {
+    "people_import_detail": "the demo has no import; tests/alliance/test_browser_people_import.py opens it at 390 px",
+    "people_import_apply": "a POST-only action on an import (the demo has none)",
+    "people_import_invite": "a POST-only action on an import (the demo has none)",
+    "import_detail": "the demo has no import; tests/alumni/test_import_browser.py opens it at 390 px",
+    "import_apply": "a POST-only action on an import (the demo has none)",
+    "import_invite": "a POST-only action on an import (the demo has none)",
     "home": "redirects to the person's organization (or to the sign-in page)",
     "api_token_revoke": "a POST-only action (the demo has no API token to name)",
     "invitation_revoke": "a POST-only action on an open invitation",

@@ -11,6 +11,7 @@ from tours.notifications import (
     FIRST_CONVERSATION_OUTCOME,
     NEXT_TOUR_PLAN,
     TOUR_ANSWERED,
+    TOUR_IMPORTED,
     TOUR_PROPOSED,
 )
 from tours.reminders import FIRST_CONVERSATION
@@ -29,6 +30,8 @@ def register() -> None:
                               "employee)"),
         "tour_update": silent("a draft or a proposal being edited; the employee hears of it when it is proposed"),
         "tour_propose": tells("the employee", TOUR_PROPOSED),
+        "tours_import_preview": silent("a preview of HR's own file: no tour is added yet"),
+        "tours_import_apply": tells("the employee and the manager of each imported tour", TOUR_IMPORTED),
         "tour_accept": tells("the manager and whoever drafted the tour", TOUR_ANSWERED),
         "tour_request_changes": tells("the manager and whoever drafted the tour", TOUR_ANSWERED),
         "tour_cancel": tells("both participants, by the cancellation of every future checkpoint (the "

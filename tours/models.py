@@ -298,6 +298,7 @@ class TourRevision(TenantModel):
         FIRST_CONVERSATION_EXERCISED = "rofc_exercised", "Exercised the right of first conversation"
         FIRST_CONVERSATION_OUTCOME = "rofc_outcome", "Recorded the first conversation's outcome"
         NEXT_TOUR_PLAN = "next_tour_plan", "Recorded the next-tour plan"
+        IMPORTED = "imported", "Imported from a spreadsheet"
 
     tour = TenantForeignKey(Tour, on_delete=models.CASCADE, related_name="revisions")
     by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from alliance.handoffs import tell, tell_each
 from alliance.models import Membership, Reminder
 from alliance.registry import register_notification_kind, register_reminder_kind
-from alliance.reminders import ReminderMessage, notify
+from alliance.reminders import DueReminder, ReminderMessage, notify, reminders_claim
 from alliance.templatetags.alliance_tags import day as format_day
 from tours.models import Checkpoint, FirstConversation, Tour, TourAmendment
 
@@ -29,6 +29,7 @@ CHECKPOINT_CHANGED = "checkpoint_changed"
 FIRST_CONVERSATION_OUTCOME = "first_conversation_outcome"
 CHECKPOINT_OUTCOME = "checkpoint_outcome"
 NEXT_TOUR_PLAN = "next_tour_plan"
+TOUR_IMPORTED = "tour_imported"
 
 
 def _site(path: str) -> str:
@@ -151,6 +152,29 @@ def notify_next_tour_plan(tour: Tour, *, by: Membership) -> None:
 
 
 # --- Messages (written at delivery) ---------------------------------------------------------
+
+
+def notify_tours_imported(tours: list[Tour]) -> None:
+    """HR recorded tours the employees and managers are on already: both sides of each hear of it (one
+    ledger write for them all)."""
+    now = timezone.now()
+    reminders_claim([DueReminder(organization_id=tour.organization_id, kind=TOUR_IMPORTED, subject_id=tour.pk,
+                                 recipient_id=member_id, window="imported", due_at=now)
+                     for tour in tours for member_id in (tour.employee_id, tour.manager_id)])
+
+
+def build_tour_imported(reminder: Reminder) -> ReminderMessage | None:
+    tour = _tour(reminder)
+    if tour is None or tour.status != Tour.Status.ACTIVE:
+        return None
+    other = tour.manager if reminder.recipient_id == tour.employee_id else tour.employee
+    return _message(
+        recipient=reminder.recipient, subject=f"Your tour of duty with {other.user.full_name} is in Alliance now",
+        headline=f"HR recorded “{tour.title}”, the {tour.get_kind_display().lower()} tour of duty of "
+                 f"{tour.employee.user.full_name} with {tour.manager.user.full_name}, as active.",
+        lines=[f"Mission: {tour.mission}"], action="Open the tour (check its terms and plan its checkpoints)",
+        url=_tour_url(tour),
+    )
 
 
 def build_tour_proposed(reminder: Reminder) -> ReminderMessage | None:
@@ -284,4 +308,6 @@ def register() -> None:
     register_notification_kind(CHECKPOINT_OUTCOME, "A checkpoint's outcome is recorded, or an action item given "
                                "to you", order=26)
     register_notification_kind(NEXT_TOUR_PLAN, "The plan for your next tour is recorded", order=27)
+    register_reminder_kind(TOUR_IMPORTED, "HR records a tour you are on already (from a spreadsheet)",
+                           build_tour_imported, order=28)
 

@@ -159,6 +159,16 @@ def require_can_draft_for(by: Membership, employee: Membership) -> None:
                          field_errors={"employee": ["Choose one of your direct reports."]})
 
 
+def can_import_tours(member: Membership) -> bool:
+    """HR and admins record the tours people are on already, from a spreadsheet."""
+    return member.is_active and member.is_hr
+
+
+def require_tour_importer(by: Membership) -> None:
+    if not can_import_tours(by):
+        raise NotAllowed("Only HR or an administrator can import tours.")
+
+
 def require_program_manager(by: Membership) -> None:
     if not can_manage_programs(by):
         raise NotAllowed("Only HR or an administrator can manage rotational programs.")

@@ -341,7 +341,10 @@ SPECTACULAR_SETTINGS = {
                             "ExpenseKindEnum": "network_intel.models.ExpenseKind",
                             "ExpenseStateEnum": "network_intel.models.ExpenseState",
                             "OpeningStateEnum": "alumni.models.Opening.State",
-                            "BoomerangStateEnum": "alumni.models.Boomerang.State"},
+                            "BoomerangStateEnum": "alumni.models.Boomerang.State",
+                            "ImportStatusEnum": "alliance.models.PeopleImport.Status",
+                            "ImportRowKindEnum": ["new", "changed", "unchanged", "error"],
+                            "ImportNewRowKindEnum": ["new", "error"]},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
         "Tours of duty, checkpoints, network intelligence and alumni. Authenticate with "

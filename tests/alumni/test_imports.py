@@ -5,6 +5,7 @@ agree, undelivered invitations listed, the export in the import's columns. Pages
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -235,3 +236,19 @@ def test_outsider_gets_404_and_employees_are_refused(org, hr, employee, outsider
         assert PeopleImport.objects.get(pk=imported.pk).status == "previewed"
     with tenant_context(outsider.organization_id):
         assert not PeopleImport.objects.filter(pk=imported.pk).exists()  # row-level security
+
+
+def test_the_invitation_link_opens_the_consent_step_page_and_lists_the_card(org, hr, admin, employee, client):
+    set_level(admin, "invest")
+    apply(hr, preview(hr), send_invitations=True)
+    with tenant_context(org.pk):
+        body = OutboundEmail.objects.get(kind="alumni_import_invitation", to=["ada@home.test"]).body
+    path = urlsplit(next(line for line in body.splitlines() if "/step/" in line).strip()).path
+    page = client.get(path)
+    assert page.status_code == 200 and "consent_directory" in page.content.decode()
+    done = client.post(path, {"personal_email": "ada@home.test", "consent_directory": "on"})
+    assert done.status_code == 200
+    with tenant_context(org.pk):
+        assert AlumniProfile.objects.get(member__user__email="ada@home.test").listed
+        assert not AlumniProfile.objects.get(member__user__email="bob@home.test").listed
+    assert client.get(path).status_code == 404  # used once

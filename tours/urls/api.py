@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.urls import path
 
 from tours import apis
+from tours.apis import imports as import_apis
 
 urlpatterns = [
+    path("imports/tours/", import_apis.ToursImportCreateApi.as_view(), name="api_tours_import_create"),
+    path("imports/tours/<int:pk>/", import_apis.ToursImportDetailApi.as_view(), name="api_tours_import_detail"),
+    path("imports/tours/<int:pk>/apply/", import_apis.ToursImportApplyApi.as_view(), name="api_tours_import_apply"),
+    path("tours/export.<str:fmt>", import_apis.ToursExportApi.as_view(), name="api_tours_export"),
     path("tours/", apis.TourListApi.as_view(), name="api_tour_list"),
     path("tours/<int:pk>/", apis.TourDetailApi.as_view(), name="api_tour_detail"),
     path("tours/<int:pk>/propose/", apis.TourProposeApi.as_view(), name="api_tour_propose"),

@@ -1,0 +1,206 @@
+"""Tours people are on already, from a spreadsheet: read, previewed row by row, applied all or nothing.
+
+Each row names the employee (and, or else their manager, the manager side), the tour's kind, mission,
+start and end. Applied, a tour starts active with both sides named, accepted at the import, and its
+history says it was imported (``TourRevision.Action.IMPORTED``, the file's name in the comment). The
+file is read and the import kept with the people import's parts (``alliance.spreadsheets``,
+``PeopleImport`` of kind "tours").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from alliance import rights as core_rights
+from alliance.errors import ApplicationError
+from alliance.limits import EMAIL_MAX
+from alliance.models import IMPORT_FILE_NAME_MAX, Membership, PeopleImport
+from alliance.spreadsheets import read_table
+from tours import limits, rights
+from tours.models import EARLIEST_DATE, LATEST_DATE, Tour, TourKind, TourRevision
+from tours.notifications import notify_tours_imported
+
+KIND = "tours"
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 10_000
+UNKNOWN_COLUMNS_SHOWN_MAX = 50
+COLUMNS = (
+    ("email", "Employee e-mail"), ("manager_email", "Manager e-mail"), ("tour_kind", "Tour kind"),
+    ("mission", "Mission"), ("start", "Tour start"), ("end", "Tour end"),
+)
+HEADERS = [header for _key, header in COLUMNS]
+LABELS = dict(COLUMNS)
+ALIASES = {
+    "employee e mail": "email", "employee email": "email", "e mail": "email", "email": "email",
+    "manager e mail": "manager_email", "manager email": "manager_email", "manager": "manager_email",
+    "tour kind": "tour_kind", "kind": "tour_kind", "mission": "mission", "tour mission": "mission",
+    "tour start": "start", "start": "start", "tour end": "end", "end": "end",
+}
+TEXT_BOUNDS = {"email": EMAIL_MAX, "manager_email": EMAIL_MAX, "tour_kind": 32, "mission": limits.MISSION_MAX,
+               "start": 32, "end": 32}
+EXAMPLE_ROW = ["ada.lovelace@example.com", "grace.hopper@example.com", "transformational",
+               "Launch the payments platform in two new markets.", "2025-01-06", "2027-01-05"]
+TOUR_KINDS = {**{value: value for value in TourKind.values},
+              **{label.lower(): value for value, label in TourKind.choices}}
+IMPORTED_TERMS = "Agreed before the tour was recorded in Alliance (imported); see the mission."
+
+
+def _refuse(message: str) -> ApplicationError:
+    return ApplicationError(message, field_errors={"file": [message]})
+
+
+def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
+    table = read_table(uploaded, max_bytes=IMPORT_MAX_BYTES, max_rows=IMPORT_MAX_ROWS)
+    keys: list[str | None] = []
+    unknown = []
+    for header in table.headers:
+        key = ALIASES.get(re.sub(r"[\s_\-]+", " ", header.strip().lower()).strip()) if header.strip() else None
+        if key is None and header.strip():
+            unknown.append(header.strip()[:100])
+        if key is not None and key in keys:
+            raise _refuse(f"The column “{header}” appears twice.")
+        keys.append(key)
+    for needed in ("email", "tour_kind", "mission", "start"):
+        if needed not in keys:
+            raise _refuse(f"The file needs a “{LABELS[needed]}” column (download the template to see every column).")
+    rows = []
+    for number, cells in enumerate(table.rows, start=2):
+        if not any(cells):
+            continue
+        rows.append({"row": number, **{key: (cells[index][:TEXT_BOUNDS[key] + 1] if index < len(cells) else "")
+                                      for index, key in enumerate(keys) if key}})
+    if not rows:
+        raise _refuse("The file has no tours in it.")
+    return table.format, rows, unknown[:UNKNOWN_COLUMNS_SHOWN_MAX]
+
+
+def _date(text: str, label: str, errors: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        value = date.fromisoformat(text[:10])
+    except ValueError:
+        errors.append(f"{label} “{text}” is not a date (write it as 2025-01-06).")
+        return None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        errors.append(f"{label} must be between {EARLIEST_DATE.year} and {LATEST_DATE.year}.")
+        return None
+    return value
+
+
+def _check_rows(by: Membership, rows: list[dict]) -> list[dict]:
+    """One preview entry per row: "new" with its values, or "error" with every reason."""
+    members = {member.user.email.lower(): member for member in Membership.objects.for_org(by.organization_id)
+               .select_related("user", "manager__user")}
+    on_tour = set(Tour.objects.for_org(by.organization_id).filter(status=Tour.Status.ACTIVE)
+                  .values_list("employee_id", flat=True))
+    today = timezone.localdate()
+    entries, first_row = [], {}
+    for row in rows:
+        values = {key: row.get(key, "").strip() for key, _header in COLUMNS}
+        errors: list[str] = []
+        for key, bound in TEXT_BOUNDS.items():
+            if len(values[key]) > bound:
+                errors.append(f"{LABELS[key]} is longer than {bound} characters.")
+                values[key] = values[key][:bound]
+        email, manager_email = values["email"].lower(), values["manager_email"].lower()
+        employee = members.get(email)
+        if employee is None or employee.status != Membership.Status.ACTIVE:
+            errors.append(f"{values['email'] or '(empty)'} is not an active member.")
+        elif employee.pk in on_tour:
+            errors.append(f"{email} is on an active tour already.")
+        if employee is not None and not manager_email and employee.manager is not None:
+            manager_email = employee.manager.user.email.lower()
+        manager = members.get(manager_email)
+        if not manager_email:
+            errors.append("Name the manager side (a “Manager e-mail”, or give the employee a manager first).")
+        elif manager_email == email:
+            errors.append("Nobody can be the manager side of their own tour.")
+        elif manager is None or not core_rights.can_be_manager(manager):
+            errors.append(f"The manager {manager_email} is not an active manager, HR person or admin.")
+        kind = TOUR_KINDS.get(values["tour_kind"].lower() or TourKind.TRANSFORMATIONAL)
+        if kind is None:
+            errors.append(f"“{values['tour_kind']}” is not a tour kind (rotational, transformational or foundational).")
+        if not values["mission"]:
+            errors.append("Give the tour's mission.")
+        start = _date(values["start"], "The start", errors)
+        end = _date(values["end"], "The end", errors)
+        if not values["start"]:
+            errors.append("Give the tour's start.")
+        if start and start > today:
+            errors.append("The tour has not started yet: draft and propose it instead.")
+        if kind != TourKind.FOUNDATIONAL and not values["end"]:
+            errors.append("A rotational or transformational tour needs an end.")
+        if start and end and end <= start:
+            errors.append("The end must be after the start.")
+        elif end and end < today:
+            errors.append("The tour ended already.")
+        if email in first_row:
+            errors.append(f"{email} appears more than once (first in row {first_row[email]}).")
+        else:
+            first_row[email] = row["row"]
+        values.update(email=email, manager_email=manager_email, tour_kind=kind or "")
+        entry = {"row": row["row"], "email": email, "full_name": employee.user.full_name if employee else "",
+                 "kind": "error" if errors else "new", "values": values}
+        if errors:
+            entry["errors"] = errors
+        entries.append(entry)
+    return entries
+
+
+@transaction.atomic
+def tours_import_preview(*, by: Membership, uploaded) -> PeopleImport:
+    """Read a CSV or XLSX of tours and keep its preview; no tour is made yet."""
+    rights.require_tour_importer(by)
+    file_format, rows, unknown = _read_rows(uploaded)
+    entries = _check_rows(by, rows)
+    name = (getattr(uploaded, "name", "") or "tours").replace("\\", "/").rsplit("/", 1)[-1]
+    errors = sum(1 for entry in entries if entry["kind"] == "error")
+    return PeopleImport.objects.create(
+        organization_id=by.organization_id, kind=KIND, created_by=by, file_name=name[:IMPORT_FILE_NAME_MAX] or "tours",
+        file_format=file_format, rows=rows, preview=entries, unknown_columns=unknown,
+        new_count=len(entries) - errors, error_count=errors)
+
+
+@transaction.atomic
+def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleImport:
+    """Make every tour of a previewed import, active, all or nothing, after checking the rows again.
+    Applying an applied import does nothing."""
+    rights.require_tour_importer(by)
+    locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=tours_import.pk, kind=KIND)
+    if locked.status == PeopleImport.Status.APPLIED:
+        return locked
+    entries = _check_rows(by, locked.rows)
+    errors = [entry for entry in entries if entry["kind"] == "error"]
+    if errors:
+        first = errors[0]
+        raise ApplicationError(
+            f"{len(errors)} row{'s have' if len(errors) != 1 else ' has'} errors (row {first['row']}: "
+            f"{first['errors'][0]}); nothing was changed.")
+    emails = {entry["email"] for entry in entries} | {entry["values"]["manager_email"] for entry in entries}
+    members = {member.user.email.lower(): member for member in Membership.objects.for_org(by.organization_id)
+               .select_related("user").filter(user__email__in=emails)}
+    now = timezone.now()
+    tours = Tour.objects.bulk_create([
+        Tour(organization_id=by.organization_id, employee=members[entry["email"]],
+             manager=members[entry["values"]["manager_email"]], kind=entry["values"]["tour_kind"],
+             title=f"{TourKind(entry['values']['tour_kind']).label} tour"[:limits.TITLE_MAX],
+             mission=entry["values"]["mission"], company_objectives=IMPORTED_TERMS, employee_benefits=IMPORTED_TERMS,
+             start_date=date.fromisoformat(entry["values"]["start"]),
+             end_date=date.fromisoformat(entry["values"]["end"]) if entry["values"]["end"] else None,
+             status=Tour.Status.ACTIVE, created_by=by, proposed_at=now, accepted_at=now)
+        for entry in entries], batch_size=1000)
+    comment = f"Imported from {locked.file_name}."[:limits.COMMENT_MAX]
+    TourRevision.objects.bulk_create(
+        [TourRevision(organization_id=by.organization_id, tour=tour, by=by, action=TourRevision.Action.IMPORTED,
+                      comment=comment) for tour in tours], batch_size=1000)
+    notify_tours_imported(tours)
+    locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, now
+    locked.preview, locked.new_count, locked.error_count = entries, len(entries), 0
+    locked.save()
+    return locked
+
