@@ -10,14 +10,16 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import tablib
 
 from alliance.errors import ApplicationError
+from alliance.exports import spreadsheet_safe
 
 CSV, XLSX = "csv", "xlsx"
 CONTENT_TYPES = {
@@ -27,8 +29,6 @@ CONTENT_TYPES = {
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_ARCHIVE_ENTRIES = 500
 MAX_ARCHIVE_UNPACKED = 100 * 1024 * 1024
-# Spreadsheets run a cell that starts with one of these as a formula (a tab or CR may hide one).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -117,18 +117,44 @@ def read_table(uploaded, *, max_bytes: int, max_rows: int, field: str = "file") 
     return Table(format=fmt, headers=headers, rows=body)
 
 
-def formula_safe(value: object) -> object:
-    """A text cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def read_import_rows(uploaded, *, aliases: Mapping[str, str], required: Mapping[str, str], bounds: Mapping[str, int],
+                     empty: str, max_bytes: int, max_rows: int,
+                     unknown_shown: int) -> tuple[str, list[dict], list[str]]:
+    """An import file's format, its rows as ``{"row": number, key: text, …}`` and its unknown columns.
+
+    Headers are matched to keys through ``aliases`` (case, spaces, dashes and underscores ignored); each
+    cell is cut just past its key's bound in ``bounds``, long enough for the preview to say it is too
+    long, no longer. Refused: a column twice, a ``required`` column missing (key → its label), a file
+    with no rows (``empty`` says so)."""
+    table = read_table(uploaded, max_bytes=max_bytes, max_rows=max_rows)
+    keys: list[str | None] = []
+    unknown = []
+    for header in table.headers:
+        name = header.strip()
+        key = aliases.get(re.sub(r"[\s_\-]+", " ", name.lower()).strip()) if name else None
+        if key is None and name:
+            unknown.append(name[:100])
+        if key is not None and key in keys:
+            raise _refuse(f"The column “{header}” appears twice.", "file")
+        keys.append(key)
+    for key, label in required.items():
+        if key not in keys:
+            raise _refuse(f"The file needs a “{label}” column (download the template to see every column).", "file")
+    rows = []
+    for number, cells in enumerate(table.rows, start=2):  # row 1 is the header
+        if any(cells):
+            rows.append({"row": number, **{key: (cells[index][:bounds[key] + 1] if index < len(cells) else "")
+                                          for index, key in enumerate(keys) if key}})
+    if not rows:
+        raise _refuse(empty, "file")
+    return table.format, rows, unknown[:unknown_shown]
 
 
 def table_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]], fmt: str, *, title: str = "People") -> bytes:
     """A CSV (UTF-8) or XLSX of ``rows`` under ``headers``, every text cell formula-safe."""
     dataset = tablib.Dataset(headers=list(headers), title=title[:31])
     for row in rows:
-        dataset.append([formula_safe("" if cell is None else cell) for cell in row])
+        dataset.append([spreadsheet_safe("" if cell is None else cell) for cell in row])
     if fmt == XLSX:
         return dataset.export(XLSX)
     return dataset.export(CSV).encode("utf-8")

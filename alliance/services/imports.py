@@ -10,7 +10,6 @@ are saved through ``membership_write`` (history, open tours follow a new manager
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -40,7 +39,7 @@ from alliance.services.members import (
     membership_write,
     require_role,
 )
-from alliance.spreadsheets import read_table
+from alliance.spreadsheets import read_import_rows
 
 # The bounds of an upload: a 5,000-person organization fits many times over.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -72,10 +71,6 @@ EXAMPLE_ROW = ["ada.lovelace@example.com", "Ada Lovelace", "Engineering Manager"
 ROLE_NAMES = {**{value: value for value in Membership.Role.values},
               **{label.lower(): value for value, label in Membership.Role.choices}}
 UPDATED_FIELDS = ("title", "team", "role", "manager_email", "employment_started_on")
-
-
-def _header_key(header: str) -> str | None:
-    return ALIASES.get(re.sub(r"[\s_\-]+", " ", header.strip().lower()).strip())
 
 
 @dataclass
@@ -113,32 +108,9 @@ class Check:
 
 
 def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
-    table = read_table(uploaded, max_bytes=IMPORT_MAX_BYTES, max_rows=IMPORT_MAX_ROWS)
-    keys: list[str | None] = []
-    unknown = []
-    for header in table.headers:
-        key = _header_key(header) if header.strip() else None
-        if key is None and header.strip():
-            unknown.append(header.strip()[:100])
-        if key is not None and key in keys:
-            raise ApplicationError(f"The column “{header}” appears twice.", field_errors={"file": [
-                f"The column “{header}” appears twice."]})
-        keys.append(key)
-    if "email" not in keys:
-        message = "The file needs an “E-mail” column (download the template to see every column)."
-        raise ApplicationError(message, field_errors={"file": [message]})
-    rows = []
-    for number, cells in enumerate(table.rows, start=2):  # row 1 is the header
-        if not any(cells):
-            continue
-        # Kept cut just past its bound: long enough for the preview to say it is too long, no longer.
-        values = {key: (cells[index][:TEXT_BOUNDS[key] + 1] if index < len(cells) else "")
-                  for index, key in enumerate(keys) if key}
-        rows.append({"row": number, **values})
-    if not rows:
-        message = "The file has no people in it."
-        raise ApplicationError(message, field_errors={"file": [message]})
-    return table.format, rows, unknown[:UNKNOWN_COLUMNS_SHOWN_MAX]
+    return read_import_rows(uploaded, aliases=ALIASES, required={"email": "E-mail"}, bounds=TEXT_BOUNDS,
+                            empty="The file has no people in it.", max_bytes=IMPORT_MAX_BYTES,
+                            max_rows=IMPORT_MAX_ROWS, unknown_shown=UNKNOWN_COLUMNS_SHOWN_MAX)
 
 
 def _existing_people(organization_id: int) -> dict[str, dict]:

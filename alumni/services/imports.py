@@ -11,7 +11,6 @@ The file is read and the import kept with the people import's parts (``alliance.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
@@ -31,7 +30,7 @@ from alliance.models import (
     User,
     UserEmailAlias,
 )
-from alliance.spreadsheets import read_table
+from alliance.spreadsheets import read_import_rows
 from alumni import rights
 from alumni.limits import MAX_EXIT_NOTE
 from alumni.models import AlumniProfile, ExitKind, ExitProcess, LeaverStep
@@ -72,34 +71,11 @@ INITIATED_BY = {ExitKind.RESIGNATION: ExitProcess.InitiatedBy.EMPLOYEE, ExitKind
                 ExitProcess.InitiatedBy.EMPLOYEE, ExitKind.MUTUAL: ExitProcess.InitiatedBy.BOTH}
 
 
-def _refuse(message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={"file": [message]})
-
-
 def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
-    table = read_table(uploaded, max_bytes=IMPORT_MAX_BYTES, max_rows=IMPORT_MAX_ROWS)
-    keys: list[str | None] = []
-    unknown = []
-    for header in table.headers:
-        key = ALIASES.get(re.sub(r"[\s_\-]+", " ", header.strip().lower()).strip()) if header.strip() else None
-        if key is None and header.strip():
-            unknown.append(header.strip()[:100])
-        if key is not None and key in keys:
-            raise _refuse(f"The column “{header}” appears twice.")
-        keys.append(key)
-    for needed in ("email", "full_name", "last_working_day", "exit_kind"):
-        if needed not in keys:
-            raise _refuse(f"The file needs a “{LABELS[needed]}” column (download the template to see every column).")
-    rows = []
-    for number, cells in enumerate(table.rows, start=2):
-        if not any(cells):
-            continue
-        values = {key: (cells[index][:TEXT_BOUNDS[key] + 1] if index < len(cells) else "")
-                  for index, key in enumerate(keys) if key}
-        rows.append({"row": number, **values})
-    if not rows:
-        raise _refuse("The file has no former employees in it.")
-    return table.format, rows, unknown[:UNKNOWN_COLUMNS_SHOWN_MAX]
+    required = {key: LABELS[key] for key in ("email", "full_name", "last_working_day", "exit_kind")}
+    return read_import_rows(uploaded, aliases=ALIASES, required=required, bounds=TEXT_BOUNDS,
+                            empty="The file has no former employees in it.", max_bytes=IMPORT_MAX_BYTES,
+                            max_rows=IMPORT_MAX_ROWS, unknown_shown=UNKNOWN_COLUMNS_SHOWN_MAX)
 
 
 def _check_row(row: dict, today: date) -> tuple[dict, list[str]]:

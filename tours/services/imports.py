@@ -9,7 +9,6 @@ file is read and the import kept with the people import's parts (``alliance.spre
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from django.db import transaction
@@ -19,7 +18,7 @@ from alliance import rights as core_rights
 from alliance.errors import ApplicationError
 from alliance.limits import EMAIL_MAX
 from alliance.models import IMPORT_FILE_NAME_MAX, Membership, PeopleImport
-from alliance.spreadsheets import read_table
+from alliance.spreadsheets import read_import_rows
 from tours import limits, rights
 from tours.models import EARLIEST_DATE, LATEST_DATE, Tour, TourKind, TourRevision
 from tours.notifications import notify_tours_imported
@@ -49,33 +48,11 @@ TOUR_KINDS = {**{value: value for value in TourKind.values},
 IMPORTED_TERMS = "Agreed before the tour was recorded in Alliance (imported); see the mission."
 
 
-def _refuse(message: str) -> ApplicationError:
-    return ApplicationError(message, field_errors={"file": [message]})
-
-
 def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
-    table = read_table(uploaded, max_bytes=IMPORT_MAX_BYTES, max_rows=IMPORT_MAX_ROWS)
-    keys: list[str | None] = []
-    unknown = []
-    for header in table.headers:
-        key = ALIASES.get(re.sub(r"[\s_\-]+", " ", header.strip().lower()).strip()) if header.strip() else None
-        if key is None and header.strip():
-            unknown.append(header.strip()[:100])
-        if key is not None and key in keys:
-            raise _refuse(f"The column “{header}” appears twice.")
-        keys.append(key)
-    for needed in ("email", "tour_kind", "mission", "start"):
-        if needed not in keys:
-            raise _refuse(f"The file needs a “{LABELS[needed]}” column (download the template to see every column).")
-    rows = []
-    for number, cells in enumerate(table.rows, start=2):
-        if not any(cells):
-            continue
-        rows.append({"row": number, **{key: (cells[index][:TEXT_BOUNDS[key] + 1] if index < len(cells) else "")
-                                      for index, key in enumerate(keys) if key}})
-    if not rows:
-        raise _refuse("The file has no tours in it.")
-    return table.format, rows, unknown[:UNKNOWN_COLUMNS_SHOWN_MAX]
+    required = {key: LABELS[key] for key in ("email", "tour_kind", "mission", "start")}
+    return read_import_rows(uploaded, aliases=ALIASES, required=required, bounds=TEXT_BOUNDS,
+                            empty="The file has no tours in it.", max_bytes=IMPORT_MAX_BYTES,
+                            max_rows=IMPORT_MAX_ROWS, unknown_shown=UNKNOWN_COLUMNS_SHOWN_MAX)
 
 
 def _date(text: str, label: str, errors: list[str]) -> date | None:
