@@ -82,7 +82,6 @@ NOT_SWEPT = {
     "home": "redirects to the person's organization (or to the sign-in page)",
     "api_token_revoke": "a POST-only action (the demo has no API token to name)",
     "invitation_revoke": "a POST-only action on an open invitation",
-    "notification_read": "a POST-only action",
     "introduction_answer": "a POST-only action (the introducer's answer)",
 }
 NOT_PAGE_PREFIXES = {
