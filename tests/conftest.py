@@ -216,17 +216,14 @@ def wait_for(predicate, *, timeout: float = 20.0):
 @pytest.fixture
 def broker_down():
     """Celery's broker out of reach for this test: its URL points at the discard port, where nothing
-    listens, and its connection pool is rebuilt on it (and afterwards on the real broker again)."""
+    listens, with connection and producer pools built afresh on it; afterwards the dead pools are closed
+    and the real ones put back as they were."""
     from alliance.celery import app as celery_app
 
-    saved = celery_app.conf.broker_url
-
-    def point_at(url: str) -> None:
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
-        celery_app._pool = None  # Celery builds its producer pool again, lazily, on the new URL
-        celery_app.conf.broker_url = url
-
-    point_at("redis://127.0.0.1:9/0")
+    saved = celery_app.conf.broker_url, celery_app._pool, celery_app.amqp._producer_pool
+    celery_app._pool, celery_app.amqp._producer_pool = None, None  # Celery builds them again, lazily
+    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
     yield
-    point_at(saved)
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app.conf.broker_url, celery_app._pool, celery_app.amqp._producer_pool = saved

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def leaving(org, hr, manager, employee):
     with tenancy.tenant_context(org.pk):
-        Membership.objects.filter(pk=employee.pk).update(joined_on=date(2020, 1, 1))
+        Membership.objects.filter(pk=employee.pk).update(employment_started_on=date(2020, 1, 1))
         employee.refresh_from_db()
         tour = TourFactory(employee=employee, manager=manager, status="active",
                            end_date=timezone.localdate() + timedelta(days=400))
