@@ -34,6 +34,7 @@ class ToursConfig(AppConfig):
             ("sweep-tour-endings", "tours.tasks.sweep_tour_endings", 600.0),
             ("sweep-first-conversations", "tours.tasks.sweep_first_conversations", 60.0),
             ("sweep-overdue-action-items", "tours.tasks.sweep_overdue_action_items", 3600.0),
+            ("sweep-one-on-ones", "tours.tasks.sweep_one_on_ones", 300.0),
         ):
             registry.register_beat_entry(name, task=task, schedule=every)
 
@@ -43,6 +44,9 @@ class ToursConfig(AppConfig):
                                    visible=lambda member: member.is_manager)
         registry.register_nav_item("tours-list", label="Tours", url_name="tours:list", order=12, group="tours",
                                    visible=lambda member: member.is_manager)
+        registry.register_nav_item("tours-one-on-ones", label="My 1:1s", url_name="tours:one_on_ones", order=14,
+                                   group="tours", active=("tours:one_on_ones", "tours:one_on_one_detail",
+                                                          "tours:one_on_one_new", "tours:one_on_one_edit"))
         registry.register_nav_item("tours-programs", label="Programs", url_name="tours:programs", order=13,
                                    group="tours",
                                    visible=lambda member: member.is_hr,

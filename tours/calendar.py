@@ -9,14 +9,14 @@ Private notes never go into a calendar.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 from django.conf import settings
 from django.urls import reverse
 
 from alliance.people import work_email
-from tours.models import Checkpoint
+from tours.models import Checkpoint, OneOnOne, OneOnOneSeries
 
 PRODID = "-//Alliance//Tours of duty//EN"
 # RFC 5545 text values may not carry control characters (line breaks are escaped by icalendar).
@@ -105,11 +105,109 @@ def checkpoint_invite(checkpoint: Checkpoint) -> bytes:
     return calendar.to_ical()
 
 
-def member_feed(*, name: str, checkpoints: Iterable[Checkpoint]) -> bytes:
+def member_feed(*, name: str, checkpoints: Iterable[Checkpoint], meetings: Iterable[OneOnOne] = ()) -> bytes:
     """A subscribable feed (METHOD:PUBLISH); cancelled checkpoints stay in it as CANCELLED."""
     calendar = _calendar("PUBLISH", name=name)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for checkpoint in checkpoints:
         calendar.add_component(_event(checkpoint, cancelled=False))
+    for meeting in meetings:
+        calendar.add_component(meeting_feed_event(meeting))
     return calendar.to_ical()
+
+
+# --- Recurring 1:1s: one VEVENT with an RRULE for the series, overrides for moved meetings --------------
+
+SERIES_UID_DOMAIN = "alliance.one-on-ones"
+RRULES = {
+    OneOnOneSeries.Cadence.WEEKLY: {"freq": "weekly"},
+    OneOnOneSeries.Cadence.FORTNIGHTLY: {"freq": "weekly", "interval": 2},
+    OneOnOneSeries.Cadence.MONTHLY: {"freq": "monthly"},
+}
+
+
+def series_uid(series: OneOnOneSeries) -> str:
+    return f"{series.uid}@{SERIES_UID_DOMAIN}"
+
+
+def series_url(series: OneOnOneSeries) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("tours:one_on_one_detail",
+                                                   args=[series.organization.slug, series.pk])
+
+
+def _series_event(series: OneOnOneSeries, *, start, duration_minutes: int, cancelled: bool) -> icalendar.Event:
+    manager, report = series.manager, series.report
+    event = icalendar.Event()
+    event.add("uid", series_uid(series))
+    event.add("sequence", series.sequence)
+    event.add("dtstamp", series.updated_at)
+    event.add("last-modified", series.updated_at)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=duration_minutes))
+    event.add("summary", ical_text(f"1:1 — {report.user.full_name} & {manager.user.full_name}"))
+    if series.location:
+        event.add("location", ical_text(series.location))
+    url = series_url(series)
+    event.add("url", url)
+    event.add("description", ical_text(f"Talking points, notes and action items: {url}"))
+    for name, address in (("organizer", _address(manager)), ("attendee", _address(report, role="REQ-PARTICIPANT")),
+                          ("attendee", _address(manager, role="CHAIR"))):
+        if address is not None:
+            event.add(name, address)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def _series_master(series: OneOnOneSeries, meetings: Iterable[OneOnOne], *, cancelled: bool) -> icalendar.Event:
+    zone = series.zone
+    event = _series_event(series, start=series.slot_at(0), duration_minutes=series.duration_minutes,
+                          cancelled=cancelled)
+    rule = dict(RRULES[series.cadence])
+    if series.ends_on is not None:
+        rule["until"] = datetime.combine(series.ends_on, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+    event.add("rrule", rule)
+    skipped = [meeting.original_at.astimezone(zone) for meeting in meetings
+               if meeting.pattern == series.pattern and meeting.status == OneOnOne.Status.SKIPPED]
+    if skipped:
+        event.add("exdate", skipped)
+    return event
+
+
+def _meeting_override(series: OneOnOneSeries, meeting: OneOnOne, *, cancelled: bool = False) -> icalendar.Event:
+    event = _series_event(series, start=meeting.scheduled_at.astimezone(series.zone),
+                          duration_minutes=meeting.duration_minutes, cancelled=cancelled)
+    event.add("recurrence-id", meeting.original_at.astimezone(series.zone))
+    return event
+
+
+def series_invite(series: OneOnOneSeries, meetings: Iterable[OneOnOne]) -> bytes:
+    """The whole series as an iTIP REQUEST: the RRULE, skipped meetings as EXDATE, moved ones as
+    RECURRENCE-ID overrides; METHOD:CANCEL of the whole series once it ended."""
+    meetings = list(meetings)
+    ended = series.status == OneOnOneSeries.Status.ENDED
+    calendar = _calendar("CANCEL" if ended else "REQUEST")
+    calendar.add_component(_series_master(series, meetings, cancelled=ended))
+    if not ended:
+        for meeting in meetings:
+            if meeting.pattern == series.pattern and meeting.moved and meeting.status == OneOnOne.Status.SCHEDULED:
+                calendar.add_component(_meeting_override(series, meeting))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def meeting_cancel(series: OneOnOneSeries, meeting: OneOnOne) -> bytes:
+    """One skipped meeting: METHOD:CANCEL of that instance (its RECURRENCE-ID), the series stays."""
+    calendar = _calendar("CANCEL")
+    calendar.add_component(_meeting_override(series, meeting, cancelled=True))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def meeting_feed_event(meeting: OneOnOne) -> icalendar.Event:
+    """A meeting in a person's feed (METHOD:PUBLISH): one event per meeting, its own UID."""
+    series = meeting.series
+    event = _series_event(series, start=meeting.scheduled_at, duration_minutes=meeting.duration_minutes,
+                          cancelled=meeting.status == OneOnOne.Status.SKIPPED)
+    event["uid"] = f"{series.uid}-{meeting.pattern}-{meeting.slot}@{SERIES_UID_DOMAIN}"
+    return event

@@ -20,7 +20,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.models import Membership, Organization
 from tours import services
-from tours.models import ActionItem, AgendaItem, Checkpoint, Tour, TourKind
+from tours.models import ActionItem, AgendaItem, Checkpoint, OneOnOne, OneOnOneSeries, Tour, TourKind
 
 DEMO_ORGANIZATIONS = ("acme", "globex")
 
@@ -225,7 +225,17 @@ def _seed_organization(organization: Organization) -> int:
         services.tour_cancel(tour=cancelled, by=second, reason="Replaced by a rotational program seat.")
         created += 2
 
-    # 7. HR's rotational program with a proposed cohort.
+    # 7. Recurring 1:1s: a weekly series with one meeting held (a point carried over), a monthly one.
+    _seed_one_on_ones(organization, manager=first, report=ellis, today=today)
+    if team_b:
+        start = today + timedelta(days=3)
+        if start.day > 28:  # a monthly 1:1 falls on a day every month has
+            start = (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+        services.one_on_one_series_start(by=second, report=team_b[0], cadence=OneOnOneSeries.Cadence.MONTHLY,
+                                         first_date=start, local_time=time(11, 0), duration_minutes=45,
+                                         location="Room Ada")
+
+    # 8. HR's rotational program with a proposed cohort.
     program = services.program_create(
         by=hr, name="Engineering rotation", description="Three teams in a year, then choose.",
         duration_months=12, cadence_months=3, mission_template="Rotate through three teams and find your fit.",
@@ -239,6 +249,24 @@ def _seed_organization(organization: Organization) -> int:
                               name=f"Engineering rotation — {today + timedelta(days=21):%B %Y}")
         created += len(newcomers)
     return created
+
+
+def _seed_one_on_ones(organization: Organization, *, manager: Membership, report: Membership, today: date) -> None:
+    """A weekly 1:1 that began last week: its first meeting is recorded (one point discussed, one carried over
+    to this week's), the next ones are materialized."""
+    series = OneOnOneSeries.objects.create(
+        organization=organization, manager=manager, report=report, cadence=OneOnOneSeries.Cadence.WEEKLY,
+        first_date=today - timedelta(days=7), local_time=time(9, 30), time_zone=manager.user.time_zone or "UTC",
+        duration_minutes=30, location="https://meet.example/ellis-1on1", created_by=manager)
+    first_at = series.slot_at(0)
+    held = OneOnOne.objects.create(organization=organization, series=series, pattern=0, slot=0, original_at=first_at,
+                                   scheduled_at=first_at, duration_minutes=30)
+    done = services.talking_point_add(meeting=held, by=report, text="Feedback on the canary rollout review")
+    services.talking_point_add(meeting=held, by=manager, text="Conference budget for next quarter")
+    services.one_on_ones_top_up(series=series)
+    services.one_on_one_record(meeting=held, by=manager, discussed_ids=[done.pk],
+                               shared_notes="Rollout review went well; Ellis leads the next one.",
+                               action_items=[("Share the rollout review notes", report)])
 
 
 def seed_tours(*, stdout=None) -> None:

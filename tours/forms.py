@@ -11,6 +11,7 @@ from tours.models import (
     DEFAULT_CADENCE_MONTHS,
     DEFAULT_CHECKPOINT_MINUTES,
     DEFAULT_NEXT_TOUR_LEAD_DAYS,
+    DEFAULT_ONE_ON_ONE_MINUTES,
     MAX_CADENCE_MONTHS,
     MAX_CHECKPOINT_MINUTES,
     MAX_NEXT_TOUR_LEAD_DAYS,
@@ -19,6 +20,8 @@ from tours.models import (
     MIN_NEXT_TOUR_LEAD_DAYS,
     Checkpoint,
     FirstConversation,
+    OneOnOne,
+    OneOnOneSeries,
     RotationalProgram,
     Tour,
     TourKind,
@@ -237,3 +240,76 @@ class CohortForm(forms.Form):
             + (f", {m.team}" if m.team else "")
             + ("" if m.manager_id else " (no manager yet)")
         )
+
+
+# --- Recurring 1:1s ---------------------------------------------------------------------------
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class OneOnOneSeriesForm(forms.Form):
+    """Start (with ``reports``) or edit a series; times are in the manager's time zone."""
+
+    report = forms.ModelChoiceField(queryset=Membership.objects.none(), label="With")
+    cadence = forms.ChoiceField(choices=OneOnOneSeries.Cadence.choices, initial=OneOnOneSeries.Cadence.WEEKLY)
+    first_date = forms.DateField(label="First meeting", widget=DateInput(),
+                                 help_text="Monthly 1:1s fall on a day from 1 to 28.")
+    local_time = forms.TimeField(label="Time", widget=TimeInput(), help_text="In the manager's time zone; it stays "
+                                 "the same local time across daylight-saving changes.")
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=MIN_CHECKPOINT_MINUTES,
+                                          max_value=MAX_CHECKPOINT_MINUTES, initial=DEFAULT_ONE_ON_ONE_MINUTES)
+    location = forms.CharField(label="Place or video link", max_length=limits.LOCATION_MAX, required=False)
+    ends_on = forms.DateField(label="Last day (optional)", widget=DateInput(), required=False)
+
+    def __init__(self, *args, reports: QuerySet[Membership] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reports is None:
+            del self.fields["report"]
+        else:
+            self.fields["report"].queryset = reports
+            self.fields["report"].label_from_instance = person_label
+
+
+class OneOnOneMoveForm(forms.Form):
+    scheduled_at = forms.DateTimeField(label="New date and time", widget=DateTimeInput(),
+                                       help_text="In your time zone. Only this meeting moves.")
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=MIN_CHECKPOINT_MINUTES,
+                                          max_value=MAX_CHECKPOINT_MINUTES)
+
+
+class TalkingPointForm(forms.Form):
+    text = forms.CharField(label="Talking point", max_length=limits.ITEM_TEXT_MAX)
+
+
+class OneOnOneRecordForm(forms.Form):
+    shared_notes = _text(4, max_length=limits.NOTES_MAX, required=False, label="Shared notes",
+                         help_text="Both of you read these.")
+    discussed = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                          label="Talking points discussed",
+                                          help_text="Points left unticked carry over to the next 1:1.")
+
+    def __init__(self, *args, meeting: OneOnOne, **kwargs):
+        super().__init__(*args, **kwargs)
+        series = meeting.series
+        self.owners = {str(series.report_id): series.report, str(series.manager_id): series.manager}
+        self.fields["discussed"].choices = [(str(point.pk), point.text) for point in meeting.talking_points.all()
+                                            if not point.discussed]
+        owners = [("", "No owner"), *[(pk, member.user.full_name) for pk, member in self.owners.items()]]
+        for row in range(1, ACTION_ROWS + 1):
+            self.fields[f"action_{row}_text"] = forms.CharField(label=f"Action item {row}",
+                                                                max_length=limits.ITEM_TEXT_MAX, required=False)
+            self.fields[f"action_{row}_owner"] = forms.ChoiceField(label=f"Owner of action item {row}",
+                                                                   choices=owners, required=False)
+
+    def action_rows(self):
+        return [(self[f"action_{row}_text"], self[f"action_{row}_owner"]) for row in range(1, ACTION_ROWS + 1)]
+
+    def action_items(self) -> list[tuple[str, Membership | None]]:
+        return [(self.cleaned_data.get(f"action_{row}_text", ""),
+                 self.owners.get(self.cleaned_data.get(f"action_{row}_owner") or ""))
+                for row in range(1, ACTION_ROWS + 1) if self.cleaned_data.get(f"action_{row}_text", "").strip()]

@@ -10,6 +10,8 @@ from tours.notifications import (
     CHECKPOINT_OUTCOME,
     FIRST_CONVERSATION_OUTCOME,
     NEXT_TOUR_PLAN,
+    ONE_ON_ONE_INVITE,
+    ONE_ON_ONE_NEWS,
     TOUR_ANSWERED,
     TOUR_IMPORTED,
     TOUR_PROPOSED,
@@ -77,6 +79,23 @@ def register() -> None:
         "calendar_feed_create": silent("a person's own calendar link"),
         "calendar_feed_revoke": silent("a person's own calendar link"),
         "calendar_feed_authenticate": silent("a read (notes the last use of the link)"),
+        "one_on_one_series_start": tells("the other person (both when HR starts it), with the series invite",
+                                         ONE_ON_ONE_INVITE),
+        "one_on_one_series_update": tells("the other person (both when HR edits it), with the updated invite",
+                                          ONE_ON_ONE_INVITE),
+        "one_on_one_series_end": tells("the other person (both when HR ends it), with the cancellation",
+                                       ONE_ON_ONE_INVITE),
+        "one_on_one_move": tells("the other person, with the moved meeting (RECURRENCE-ID)", ONE_ON_ONE_INVITE),
+        "one_on_one_skip": tells("the other person, with the cancellation of that meeting", ONE_ON_ONE_INVITE),
+        "one_on_one_record": tells("the other person, with the carried-over points and their action items",
+                                   ONE_ON_ONE_NEWS),
+        "talking_point_add": tells("the other person of the 1:1", ONE_ON_ONE_NEWS),
+        "talking_point_set_discussed": silent("ticking a point off during the 1:1 both attend"),
+        "one_on_one_private_note_save": silent(OWN_NOTES),
+        "one_on_ones_top_up": silent("makes the next meetings of a series both were invited to (the RRULE of the "
+                                     "invite covers them)"),
+        "one_on_ones_sweep": silent("the beat entry: tops series up and carries open points of meetings that "
+                                    "passed to the next one, both already in the series"),
         "tours_follow_manager_change": silent("follows a manager change HR made on the member's page, where both "
                                               "see it"),
     })

@@ -9,6 +9,8 @@ SEQUENCE), so calendars update the event in place.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +21,7 @@ from alliance.models import Membership, Reminder
 from alliance.registry import register_notification_kind, register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, notify, reminders_claim
 from alliance.templatetags.alliance_tags import day as format_day
-from tours.models import Checkpoint, FirstConversation, Tour, TourAmendment
+from tours.models import Checkpoint, FirstConversation, OneOnOne, OneOnOneSeries, Tour, TourAmendment
 
 TOUR_PROPOSED = "tour_proposed"
 TOUR_ANSWERED = "tour_answered"
@@ -30,6 +32,8 @@ FIRST_CONVERSATION_OUTCOME = "first_conversation_outcome"
 CHECKPOINT_OUTCOME = "checkpoint_outcome"
 NEXT_TOUR_PLAN = "next_tour_plan"
 TOUR_IMPORTED = "tour_imported"
+ONE_ON_ONE_INVITE = "one_on_one_invite"
+ONE_ON_ONE_NEWS = "one_on_one_news"
 
 
 def _site(path: str) -> str:
@@ -291,6 +295,103 @@ def build_first_conversation_outcome(reminder: Reminder) -> ReminderMessage | No
                     lines=lines, action="Open the tour", url=_tour_url(tour) + "#first-conversation")
 
 
+# --- Recurring 1:1s ----------------------------------------------------------------------
+
+
+def notify_series_changed(series: OneOnOneSeries, *, by: Membership | None, meeting: OneOnOne | None = None) -> None:
+    """The series started, changed or ended, or one meeting moved or was skipped: the other person (both, when
+    HR made the change) gets the calendar message for this ``sequence``."""
+    window = f"s{series.sequence}" + (f"m{meeting.pk}" if meeting is not None else "")
+    for member in (series.manager, series.report):
+        if member.pk != getattr(by, "pk", None):
+            notify(kind=ONE_ON_ONE_INVITE, subject_id=series.pk, recipient=member, window=window)
+
+
+def notify_series_news(series: OneOnOneSeries, *, by: Membership, title: str, body: str = "",
+                       recipients: list[Membership] | None = None) -> int:
+    """News of a 1:1 (a talking point, a meeting recorded) for the other participant(s), in-app and by e-mail."""
+    path = reverse("tours:one_on_one_detail", args=[series.organization.slug, series.pk])
+    return tell_each(recipients or [series.manager, series.report], but=by, kind=ONE_ON_ONE_NEWS, title=title,
+                     body=body, url=path)
+
+
+def _cadence_line(series: OneOnOneSeries) -> str:
+    local = series.slot_at(0)
+    every = {OneOnOneSeries.Cadence.WEEKLY: f"every {local:%A}", OneOnOneSeries.Cadence.FORTNIGHTLY:
+             f"every other {local:%A}", OneOnOneSeries.Cadence.MONTHLY: f"on day {local.day} of every month"}
+    until = f", until {format_day(series.ends_on)}" if series.ends_on else ""
+    return (f"{every[series.cadence]} at {local:%H:%M} ({series.time_zone}), {series.duration_minutes} minutes"
+            f"{until}")
+
+
+def build_one_on_one_invite(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import meeting_cancel, series_invite, series_url
+
+    series = (OneOnOneSeries.objects.for_org(reminder.organization_id)
+              .select_related("manager__user", "report__user", "organization").filter(pk=reminder.subject_id).first())
+    sequence, _, meeting_id = reminder.window.partition("m")
+    if series is None or sequence != f"s{series.sequence}":
+        return None  # gone, or changed again since: the newer change has its own message with the whole series
+    if reminder.recipient_id not in (series.manager_id, series.report_id):
+        return None
+    other = series.manager if reminder.recipient_id == series.report_id else series.report
+    name = other.user.full_name
+    meetings = list(OneOnOne.objects.for_org(series.organization_id).filter(series=series, pattern=series.pattern))
+    meeting = next((m for m in meetings if meeting_id and str(m.pk) == meeting_id), None)
+    change = series.last_change
+    lines: list[str] = []
+    if change == OneOnOneSeries.Change.SKIPPED and meeting is not None:
+        method, ics = "CANCEL", meeting_cancel(series, meeting)
+        subject = f"Skipped: 1:1 with {name}, {_when(meeting.original_at)}"
+        headline = f"The 1:1 with {name} on {_when(meeting.original_at)} is skipped. Open talking points move to " \
+                   "the next one."
+    elif change == OneOnOneSeries.Change.ENDED:
+        method, ics = "CANCEL", series_invite(series, meetings)
+        subject = f"Ended: your 1:1s with {name}"
+        headline = f"The recurring 1:1 with {name} has ended; its notes stay in Alliance."
+    elif change == OneOnOneSeries.Change.MOVED and meeting is not None:
+        method, ics = "REQUEST", series_invite(series, meetings)
+        subject = f"Moved: 1:1 with {name} to {_when(meeting.scheduled_at)}"
+        headline = f"The 1:1 with {name} of {_when(meeting.original_at)} moves to {_when(meeting.scheduled_at)} " \
+                   f"({meeting.duration_minutes} minutes). The rest of the series stays as it was."
+    elif series.is_active:
+        method, ics = "REQUEST", series_invite(series, meetings)
+        verb = "Changed" if change == OneOnOneSeries.Change.EDITED else "New"
+        subject = f"{verb}: recurring 1:1 with {name}"
+        headline = f"Your 1:1s with {name}: {_cadence_line(series)}."
+        lines = [f"Where: {series.location}"] if series.location else []
+    else:
+        return None
+    invite = ("one-on-one.ics", ics, f"text/calendar; method={method}; charset=utf-8")
+    return _message(recipient=reminder.recipient, subject=subject, headline=headline, lines=lines,
+                    action="Open the 1:1s (talking points and notes)", url=series_url(series),
+                    attachments=[invite])
+
+
+def build_one_on_one_upcoming(reminder: Reminder) -> ReminderMessage | None:
+    from tours.calendar import series_url
+
+    meeting = (OneOnOne.objects.for_org(reminder.organization_id)
+               .select_related("series__manager__user", "series__report__user", "series__organization")
+               .filter(pk=reminder.subject_id).first())
+    if meeting is None or meeting.status != OneOnOne.Status.SCHEDULED or not meeting.series.is_active:
+        return None
+    series = meeting.series
+    stamp = meeting.scheduled_at.astimezone(UTC).strftime("%Y%m%dT%H%M")
+    if reminder.window.partition("@")[2] != stamp or reminder.recipient_id not in (series.manager_id,
+                                                                                   series.report_id):
+        return None  # moved since: its new time has its own reminder
+    other = series.manager if reminder.recipient_id == series.report_id else series.report
+    points = [point.text for point in meeting.talking_points.all() if not point.discussed]
+    lines = ["Talking points so far: " + "; ".join(text[:200] for text in points)] if points else [
+        "No talking points yet: add yours."]
+    return _message(recipient=reminder.recipient, subject=f"1:1 with {other.user.full_name}: "
+                    f"{_when(meeting.scheduled_at)}",
+                    headline=f"Your 1:1 with {other.user.full_name} is on {_when(meeting.scheduled_at)} "
+                             f"({meeting.duration_minutes} minutes).", lines=lines,
+                    action="Open the 1:1", url=series_url(series) + f"#meeting-{meeting.pk}")
+
+
 def register() -> None:
     """Called from ToursConfig.ready(): the kinds, in the order the preferences page lists them."""
     register_reminder_kind(TOUR_PROPOSED, "A tour is proposed to you", build_tour_proposed, order=20,
@@ -310,4 +411,7 @@ def register() -> None:
     register_notification_kind(NEXT_TOUR_PLAN, "The plan for your next tour is recorded", order=27)
     register_reminder_kind(TOUR_IMPORTED, "HR records a tour you are on already (from a spreadsheet)",
                            build_tour_imported, order=28)
-
+    register_reminder_kind(ONE_ON_ONE_INVITE, "A recurring 1:1 starts, changes, or a meeting moves or is skipped "
+                           "(with the invite)", build_one_on_one_invite, order=29)
+    register_notification_kind(ONE_ON_ONE_NEWS, "A talking point is added to your 1:1, or the 1:1 is recorded",
+                               order=30)

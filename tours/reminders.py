@@ -26,7 +26,7 @@ from alliance.models import Reminder
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
 from tours.models import ActionItem, AgendaItem, Checkpoint, FirstConversation, Tour
-from tours.notifications import CHECKPOINT_CHANGED
+from tours.notifications import CHECKPOINT_CHANGED, build_one_on_one_upcoming
 
 CHECKPOINT_UPCOMING = "checkpoint_upcoming"
 AGENDA_NUDGE = "agenda_nudge"
@@ -34,6 +34,8 @@ CHECKPOINT_OVERDUE = "checkpoint_overdue"
 TOUR_ENDING = "tour_ending"
 FIRST_CONVERSATION = "first_conversation"
 ACTION_ITEM_OVERDUE = "action_item_overdue"
+ONE_ON_ONE_UPCOMING = "one_on_one_upcoming"
+ONE_ON_ONE_LEAD = timedelta(days=1)  # both people hear of a 1:1 the day before
 
 # Exercised conversations older than this without an outcome are past reminding.
 FIRST_CONVERSATION_LOOKBACK_DAYS = 60
@@ -263,7 +265,30 @@ def due_first_conversation_notices(now: datetime) -> list[DueReminder]:
     return due
 
 
+def due_one_on_one_reminders(now: datetime) -> list[DueReminder]:
+    """Both people of an active series, once, the day before each scheduled meeting (a moved meeting has a new
+    window: its new time)."""
+    sql = f"""
+        WITH due AS (
+            SELECT m.organization_id AS cp_org, m.id, s.manager_id, s.report_id,
+                   'd1@' || to_char(m.scheduled_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI') AS win
+            FROM tours_oneonone m
+            JOIN tours_oneononeseries s ON s.id = m.series_id AND s.organization_id = m.organization_id
+            WHERE m.status = 'scheduled' AND s.status = 'active'
+              AND m.scheduled_at > %(now)s AND m.scheduled_at <= %(until)s
+        ), windows AS (
+            SELECT due.*, recipient_id FROM due
+            CROSS JOIN LATERAL (VALUES (manager_id), (report_id)) AS r(recipient_id)
+        )
+        SELECT cp_org, id, recipient_id, win FROM windows
+        WHERE {_not_in_ledger(ONE_ON_ONE_UPCOMING, "windows.id", "windows.recipient_id", "windows.win")}
+    """
+    rows = _rows(sql, {"now": now, "until": now + ONE_ON_ONE_LEAD})
+    return [DueReminder(org, ONE_ON_ONE_UPCOMING, mid, rid, win, now) for org, mid, rid, win in rows]
+
+
 SELECTORS = {
+    ONE_ON_ONE_UPCOMING: due_one_on_one_reminders,
     CHECKPOINT_UPCOMING: due_checkpoint_reminders,
     AGENDA_NUDGE: due_agenda_nudges,
     CHECKPOINT_OVERDUE: due_overdue_notices,
@@ -450,3 +475,4 @@ def register() -> None:
                            build_first_conversation, order=14)
     register_reminder_kind(ACTION_ITEM_OVERDUE, "An action item you own is overdue", build_action_item_overdue,
                            order=15)
+    register_reminder_kind(ONE_ON_ONE_UPCOMING, "Your 1:1 is tomorrow", build_one_on_one_upcoming, order=16)

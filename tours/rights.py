@@ -172,3 +172,60 @@ def require_tour_importer(by: Membership) -> None:
 def require_program_manager(by: Membership) -> None:
     if not can_manage_programs(by):
         raise NotAllowed("Only HR or an administrator can manage rotational programs.")
+
+
+# --- Recurring 1:1s ------------------------------------------------------------------
+# The manager (or HR) starts, edits, moves, skips, records and ends a series; the report sees it; both
+# participants add talking points and keep private notes. HR and admins see every series of the organization.
+
+
+def can_start_one_on_ones(member: Membership) -> bool:
+    """Whether to offer "Start a 1:1 series" at all."""
+    return member.is_active and (member.is_hr or member.is_manager)
+
+
+def can_start_one_on_one_with(member: Membership, report: Membership) -> bool:
+    """A manager with a direct report; HR with anyone active who has a manager to meet."""
+    if not (member.is_active and report.is_active) or member.pk == report.pk:
+        return False
+    if member.organization_id != report.organization_id:
+        return False
+    if member.is_hr:
+        return report.manager_id is not None and report.manager_id != report.pk
+    return can_be_manager(member) and report.manager_id == member.pk
+
+
+def can_see_series(member: Membership, series) -> bool:
+    return member.is_active and member.organization_id == series.organization_id and (
+        member.is_hr or member.pk in (series.manager_id, series.report_id))
+
+
+def can_manage_series(member: Membership, series) -> bool:
+    """The series' manager or HR: edit, move, skip, record, end."""
+    return member.is_active and member.organization_id == series.organization_id and (
+        member.is_hr or member.pk == series.manager_id)
+
+
+def is_series_participant(member: Membership, series) -> bool:
+    return member.is_active and member.pk in (series.manager_id, series.report_id)
+
+
+def require_can_start_one_on_one_with(by: Membership, report: Membership) -> None:
+    if not can_start_one_on_ones(by):
+        raise NotAllowed("Only managers (with their direct reports) and HR start 1:1 series.")
+    if by.pk == report.pk:
+        message = "A 1:1 is with someone else: choose one of your direct reports."
+        raise NotAllowed(message, field_errors={"report": [message]})
+    if not can_start_one_on_one_with(by, report):
+        raise NotAllowed("You can start 1:1 series only with your direct reports.",
+                         field_errors={"report": ["Choose one of your direct reports."]})
+
+
+def require_series_manager(series, by: Membership) -> None:
+    if not can_manage_series(by, series):
+        raise NotAllowed("Only the manager of this 1:1 series or HR can do this.")
+
+
+def require_series_participant(series, by: Membership) -> None:
+    if not is_series_participant(by, series):
+        raise NotAllowed("Only the two people who meet in this 1:1 can do this.")

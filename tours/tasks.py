@@ -40,3 +40,12 @@ def sweep_first_conversations(now: str | None = None) -> int:
 @shared_task
 def sweep_overdue_action_items(now: str | None = None) -> int:
     return reminders.sweep(reminders.ACTION_ITEM_OVERDUE, now=_now(now))
+
+
+@shared_task
+def sweep_one_on_ones(now: str | None = None) -> int:
+    """Top up the 1:1 series and carry the points of meetings that passed, then remind of tomorrow's 1:1s."""
+    from tours.services import one_on_ones_sweep
+
+    touched = one_on_ones_sweep(now=_now(now))
+    return touched + reminders.sweep(reminders.ONE_ON_ONE_UPCOMING, now=_now(now))

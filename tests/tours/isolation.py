@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from alliance import tenancy
 from tests.tours.factories import AgendaItemFactory, CheckpointFactory, ProgramFactory, TourFactory
 from tours import services
-from tours.models import ActionItem, Cohort, FirstConversation, PrivateNote, Tour, TourAmendment, TourRevision
+from tours.models import (
+    ActionItem,
+    Cohort,
+    FirstConversation,
+    OneOnOne,
+    OneOnOneActionItem,
+    OneOnOnePrivateNote,
+    OneOnOneSeries,
+    PrivateNote,
+    TalkingPoint,
+    Tour,
+    TourAmendment,
+    TourRevision,
+)
 
 
 def populate(world) -> None:
@@ -30,4 +43,17 @@ def populate(world) -> None:
                                      diff={"title": {"label": "Title", "from": "a", "to": "b"}})
         TourRevision.objects.create(organization=world.org, tour=tour, by=world.admin,
                                     action=TourRevision.Action.AMENDED, comment="Globex Secret revision")
-    world.objects.update(tour=tour, checkpoint=checkpoint)
+        series = OneOnOneSeries.objects.create(
+            organization=world.org, manager=world.admin, report=world.employee, first_date=date.today(),
+            local_time=time(10, 0), location="Globex Secret 1:1 room")
+        meeting = OneOnOne.objects.create(
+            organization=world.org, series=series, original_at=datetime.combine(date.today(), time(10, 0)).astimezone()
+            + timedelta(days=1), scheduled_at=datetime.combine(date.today(), time(10, 0)).astimezone()
+            + timedelta(days=1), shared_notes="Globex Secret 1:1 notes")
+        TalkingPoint.objects.create(organization=world.org, meeting=meeting, text="Globex Secret talking point",
+                                    added_by=world.employee)
+        OneOnOneActionItem.objects.create(organization=world.org, meeting=meeting, text="Globex Secret 1:1 action",
+                                          owner=world.employee)
+        OneOnOnePrivateNote.objects.create(organization=world.org, meeting=meeting, author=world.employee,
+                                           body="Globex Secret 1:1 private")
+    world.objects.update(tour=tour, checkpoint=checkpoint, series=series, meeting=meeting)

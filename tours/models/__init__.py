@@ -12,6 +12,15 @@ from __future__ import annotations
 from tours.models.calendar_feeds import CalendarFeed
 from tours.models.checkpoints import ActionItem, AgendaItem, Checkpoint, PrivateNote
 from tours.models.first_conversations import FirstConversation
+from tours.models.one_on_ones import (
+    DEFAULT_ONE_ON_ONE_MINUTES,
+    ONE_ON_ONE_HORIZON,
+    OneOnOne,
+    OneOnOneActionItem,
+    OneOnOnePrivateNote,
+    OneOnOneSeries,
+    TalkingPoint,
+)
 from tours.models.tours import (
     DEFAULT_CADENCE_MONTHS,
     DEFAULT_CHECKPOINT_MINUTES,
@@ -42,5 +51,6 @@ __all__ = [
     "MAX_NEXT_TOUR_LEAD_DAYS", "MIN_CADENCE_MONTHS", "MIN_CHECKPOINT_MINUTES", "MIN_NEXT_TOUR_LEAD_DAYS",
     "ActionItem", "AgendaItem", "CalendarFeed", "Checkpoint", "Cohort", "FirstConversation", "PrivateNote",
     "RotationalProgram", "Tour", "TourAmendment", "TourKind", "TourRevision", "tour_duration_warnings",
-    "tour_next_conversation_due",
+    "tour_next_conversation_due", "DEFAULT_ONE_ON_ONE_MINUTES", "ONE_ON_ONE_HORIZON", "OneOnOne",
+    "OneOnOneActionItem", "OneOnOnePrivateNote", "OneOnOneSeries", "TalkingPoint",
 ]

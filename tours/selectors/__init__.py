@@ -38,6 +38,22 @@ from tours.selectors.imports import (
     get_tours_import_for_member,
     tours_export_rows,
 )
+from tours.selectors.one_on_ones import (
+    PAST_MEETINGS_SHOWN,
+    TimelineEntry,
+    active_series_between,
+    active_series_of_report,
+    calendar_one_on_ones_for,
+    get_meeting_for_member,
+    get_series_for_member,
+    get_talking_point_for_member,
+    my_meeting_note,
+    series_list,
+    series_meetings,
+    series_timeline,
+    visible_series,
+    with_meeting_details,
+)
 from tours.selectors.programs import (
     active_calendar_feed,
     get_program_for_member,
@@ -73,6 +89,20 @@ from tours.selectors.tours import (
 )
 
 __all__ = [
+    "PAST_MEETINGS_SHOWN",
+    "TimelineEntry",
+    "active_series_between",
+    "active_series_of_report",
+    "calendar_one_on_ones_for",
+    "get_meeting_for_member",
+    "get_series_for_member",
+    "get_talking_point_for_member",
+    "my_meeting_note",
+    "series_list",
+    "series_meetings",
+    "series_timeline",
+    "visible_series",
+    "with_meeting_details",
     "CheckpointPageItems",
     "SUCCESSOR_MONTHS",
     "TEAM_FLAGS",

@@ -77,6 +77,19 @@ from tours.services.lifecycle import (
 from tours.services.managers import (
     tours_follow_manager_change,
 )
+from tours.services.one_on_ones import (
+    one_on_one_move,
+    one_on_one_private_note_save,
+    one_on_one_record,
+    one_on_one_series_end,
+    one_on_one_series_start,
+    one_on_one_series_update,
+    one_on_one_skip,
+    one_on_ones_sweep,
+    one_on_ones_top_up,
+    talking_point_add,
+    talking_point_set_discussed,
+)
 from tours.services.past_checkpoints import (
     checkpoint_log_past,
 )
@@ -147,4 +160,15 @@ __all__ = [
     "tour_request_changes",
     "tour_update",
     "tours_follow_manager_change",
+    "one_on_one_move",
+    "one_on_one_private_note_save",
+    "one_on_one_record",
+    "one_on_one_series_end",
+    "one_on_one_series_start",
+    "one_on_one_series_update",
+    "one_on_one_skip",
+    "one_on_ones_sweep",
+    "one_on_ones_top_up",
+    "talking_point_add",
+    "talking_point_set_discussed",
 ]

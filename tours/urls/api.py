@@ -6,6 +6,7 @@ from django.urls import path
 
 from tours import apis
 from tours.apis import imports as import_apis
+from tours.apis import one_on_ones as one_on_one_apis
 
 urlpatterns = [
     path("imports/tours/", import_apis.ToursImportCreateApi.as_view(), name="api_tours_import_create"),
@@ -42,6 +43,25 @@ urlpatterns = [
          name="api_checkpoint_agenda_add"),
     path("agenda-items/<int:pk>/", apis.AgendaItemDetailApi.as_view(), name="api_agenda_item_detail"),
     path("action-items/<int:pk>/", apis.ActionItemDetailApi.as_view(), name="api_action_item_detail"),
+    path("one-on-ones/", one_on_one_apis.OneOnOneSeriesListApi.as_view(), name="api_one_on_one_list"),
+    path("one-on-ones/<int:pk>/", one_on_one_apis.OneOnOneSeriesDetailApi.as_view(), name="api_one_on_one_detail"),
+    path("one-on-ones/<int:pk>/end/", one_on_one_apis.OneOnOneSeriesEndApi.as_view(), name="api_one_on_one_end"),
+    path("one-on-ones/<int:pk>/occurrences/", one_on_one_apis.OccurrenceListApi.as_view(),
+         name="api_one_on_one_occurrences"),
+    path("one-on-one-occurrences/<int:pk>/", one_on_one_apis.OccurrenceDetailApi.as_view(),
+         name="api_one_on_one_occurrence_detail"),
+    path("one-on-one-occurrences/<int:pk>/move/", one_on_one_apis.OccurrenceMoveApi.as_view(),
+         name="api_one_on_one_occurrence_move"),
+    path("one-on-one-occurrences/<int:pk>/skip/", one_on_one_apis.OccurrenceSkipApi.as_view(),
+         name="api_one_on_one_occurrence_skip"),
+    path("one-on-one-occurrences/<int:pk>/record/", one_on_one_apis.OccurrenceRecordApi.as_view(),
+         name="api_one_on_one_occurrence_record"),
+    path("one-on-one-occurrences/<int:pk>/private-note/", one_on_one_apis.OccurrencePrivateNoteApi.as_view(),
+         name="api_one_on_one_occurrence_private_note"),
+    path("one-on-one-occurrences/<int:pk>/talking-points/", one_on_one_apis.TalkingPointAddApi.as_view(),
+         name="api_one_on_one_talking_point_add"),
+    path("talking-points/<int:pk>/", one_on_one_apis.TalkingPointDetailApi.as_view(),
+         name="api_talking_point_detail"),
     path("programs/", apis.ProgramListApi.as_view(), name="api_program_list"),
     path("programs/<int:pk>/", apis.ProgramDetailApi.as_view(), name="api_program_detail"),
     path("programs/<int:pk>/start-cohort/", apis.ProgramStartCohortApi.as_view(), name="api_program_start_cohort"),

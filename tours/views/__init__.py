@@ -9,6 +9,7 @@ topic, as in ``tours.services``; the views are re-exported here for the URLs
 - ``amendments``: answering a proposed amendment;
 - ``first_conversations``: the right of first conversation and the next-tour plan;
 - ``checkpoints``: checkpoints, their notes, agenda points, action items, invites;
+- ``one_on_ones``: recurring 1:1 series, their meetings and talking points;
 - ``calendar_feeds``: a member's private calendar feed;
 - ``programs``: rotational programs and cohorts (HR);
 - ``_common``: redirects after a POST, safe ``next``, ids and URLs shared by the pages.
@@ -39,6 +40,20 @@ from tours.views.first_conversations import (
     first_conversation_outcome,
     tour_next_plan,
 )
+from tours.views.one_on_ones import (
+    one_on_one_detail,
+    one_on_one_edit,
+    one_on_one_end,
+    one_on_one_invite,
+    one_on_one_list,
+    one_on_one_move,
+    one_on_one_new,
+    one_on_one_private_note,
+    one_on_one_record,
+    one_on_one_skip,
+    talking_point_add,
+    talking_point_toggle,
+)
 from tours.views.programs import (
     program_detail,
     program_list,
@@ -57,6 +72,18 @@ from tours.views.tours import (
 )
 
 __all__ = [
+    "one_on_one_detail",
+    "one_on_one_edit",
+    "one_on_one_end",
+    "one_on_one_invite",
+    "one_on_one_list",
+    "one_on_one_move",
+    "one_on_one_new",
+    "one_on_one_private_note",
+    "one_on_one_record",
+    "one_on_one_skip",
+    "talking_point_add",
+    "talking_point_toggle",
     "action_item_toggle",
     "agenda_add",
     "agenda_item_action",

@@ -38,7 +38,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.")
     member = feed.membership
     name = f"Checkpoints — {feed.organization.name}"
-    body = calendar.member_feed(name=name, checkpoints=selectors.calendar_checkpoints_for(member))
+    body = calendar.member_feed(name=name, checkpoints=selectors.calendar_checkpoints_for(member),
+                                meetings=selectors.calendar_one_on_ones_for(member))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
