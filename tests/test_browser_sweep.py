@@ -55,6 +55,7 @@ NOT_PAGES = {
     "healthz": "a JSON probe for the load balancer",
     "calendar_feed": "an iCalendar feed (text/calendar)",
     "checkpoint_invite": "an iCalendar file (text/calendar)",
+    "one_on_one_invite": "an iCalendar file (text/calendar)",
     "alumni_event_ics": "an iCalendar file (text/calendar)",
     "notes_csv": "a CSV download",
     "fund_payroll_csv": "a CSV download",

@@ -27,6 +27,7 @@ SWEEP_INDEXES = {
     "tours_rofc_outcome_idx",
     "reminder_pending_idx",
     "tours_action_open_due_idx",
+    "tours_one_on_one_status_idx",  # 1:1 reminders and carry-over: scheduled meetings by time, across organizations
     "intel_note_created_idx",  # the weekly digest sweep reads one week of notes across organizations
     "alumni_exit_sweep_idx",  # the last-day sweep finds exits whose last day is over, across organizations
     "alumni_task_open_due_idx",  # exit-task reminders select open tasks by due date across organizations

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
-from alliance.models import Membership, TenantForeignKey, TenantModel
+from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
 from tours import limits
 from tours.models.tours import (
     EARLIEST_DATE,
@@ -98,6 +98,7 @@ class OneOnOneSeries(TenantModel):
             models.Index(fields=["organization", "report", "status", "created_at", "id"],
                          name="tours_series_report_idx"),
             models.Index(fields=["organization", "created_at", "id"], name="tours_series_org_idx"),
+            sync_index("tours_series_org_updated_idx"),
             # The top-up sweep reads the active series across organizations.
             models.Index(fields=["status"], name="tours_series_status_idx"),
         ]
@@ -171,6 +172,7 @@ class OneOnOne(TenantModel):
         ]
         indexes = [
             models.Index(fields=["organization", "series", "scheduled_at", "id"], name="tours_one_on_one_series_idx"),
+            sync_index("tours_1on1_org_updated_idx"),
             # The reminder and carry-over sweeps select scheduled meetings across organizations by time.
             models.Index(fields=["status", "scheduled_at"], name="tours_one_on_one_status_idx"),
         ]

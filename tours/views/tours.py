@@ -290,6 +290,8 @@ def _tour_context(request: OrgRequest, tour: Tour) -> dict:
         "outcome_choices": FirstConversation.Outcome.choices,
         "now": timezone.now(),
         "leaving_on": selectors.leaving_on(tour.employee) if tour.is_open else None,
+        "one_on_ones": selectors.active_series_of_report(member, tour.employee),
+        "may_start_one_on_ones": rights.can_start_one_on_one_with(member, tour.employee),
     }
 
 
