@@ -26,7 +26,6 @@ def test_weekly_series_talking_points_record_and_carry_over(page_for, team):  # 
     manager.get_by_label("With").select_option(label="Dana Data (dana@acme.test)")
     manager.get_by_label("Cadence").select_option("weekly")
     manager.get_by_label("First meeting").fill((timezone.localdate() + timedelta(days=2)).isoformat())
-    manager.get_by_label("Time", exact=True).fill("10:00")
     manager.get_by_role("button", name="Start the series").click()
     manager.get_by_role("heading", name=re.compile("1:1s · Dana Data with Maya Lead")).wait_for()
     assert manager.locator("article[id^=meeting-]").count() == 4
