@@ -19,9 +19,10 @@ class ToursConfig(AppConfig):
         registry.register_urls("tours", org="tours.urls", api="tours.urls.api", root={"calendar/": "tours.urls.feed"})
         reminders.register()
         notifications.register()
-        from tours.exports import checkpoints_of
+        from tours.exports import checkpoints_of, one_on_ones_of
 
         registry.register_data_export("checkpoints", checkpoints_of)
+        registry.register_data_export("one_on_ones", one_on_ones_of)
         from tours import handoffs
 
         handoffs.register()

@@ -9,7 +9,16 @@ from typing import Any
 from django.db.models import Q
 
 from alliance.models import Membership
-from tours.models import ActionItem, AgendaItem, Checkpoint, PrivateNote
+from tours.models import (
+    ActionItem,
+    AgendaItem,
+    Checkpoint,
+    OneOnOne,
+    OneOnOneActionItem,
+    OneOnOnePrivateNote,
+    PrivateNote,
+    TalkingPoint,
+)
 
 
 def _iso(value) -> str | None:
@@ -49,3 +58,31 @@ def checkpoints_of(member: Membership) -> list[dict[str, Any]]:
             row |= {"manager_notes": checkpoint.manager_notes}
         rows.append(row)
     return rows
+
+
+def one_on_ones_of(member: Membership) -> list[dict[str, Any]]:
+    """The 1:1 meetings they took part in: the shared notes, the talking points they added, the action
+    items they own and their own private notes (four queries)."""
+    org = member.organization_id
+    meetings = list(OneOnOne.objects.for_org(org)
+                    .filter(Q(series__manager=member) | Q(series__report=member))
+                    .exclude(status=OneOnOne.Status.SKIPPED)
+                    .select_related("series__manager__user", "series__report__user")
+                    .order_by("scheduled_at", "id"))
+    ids = [meeting.pk for meeting in meetings]
+    private = dict(OneOnOnePrivateNote.objects.for_org(org).filter(meeting_id__in=ids, author=member)
+                   .values_list("meeting_id", "body"))
+    points: dict[int, list[str]] = {}
+    for meeting_id, text in (TalkingPoint.objects.for_org(org).filter(meeting_id__in=ids, added_by=member)
+                             .order_by("created_at", "id").values_list("meeting_id", "text")):
+        points.setdefault(meeting_id, []).append(text)
+    actions: dict[int, list[dict]] = {}
+    for meeting_id, text, done in (OneOnOneActionItem.objects.for_org(org).filter(meeting_id__in=ids, owner=member)
+                                   .order_by("created_at", "id").values_list("meeting_id", "text", "done")):
+        actions.setdefault(meeting_id, []).append({"text": text, "done": done})
+    return [{"with": (meeting.series.report if meeting.series.manager_id == member.pk
+                      else meeting.series.manager).user.full_name,
+             "scheduled_at": _iso(meeting.scheduled_at), "status": meeting.status,
+             "shared_notes": meeting.shared_notes, "your_private_note": private.get(meeting.pk, ""),
+             "talking_points_you_added": points.get(meeting.pk, []),
+             "action_items_you_own": actions.get(meeting.pk, [])} for meeting in meetings]

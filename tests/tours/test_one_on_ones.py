@@ -417,3 +417,24 @@ def test_api_outsider_gets_404(api_for, manager, employee, outsider):
         == 404
     assert api.get("/api/v1/one-on-ones/").json()["results"] == []
 
+
+
+def test_my_data_holds_my_meetings_and_my_private_notes_only(manager, employee):
+    from tours.exports import one_on_ones_of
+
+    series = start(manager, employee)
+    first = meetings(series)[0]
+    with tenancy.tenant_context(series.organization_id):
+        services.talking_point_add(meeting=first, by=employee, text="My point")
+        services.one_on_one_private_note_save(meeting=first, by=employee, body="Mine alone")
+        services.one_on_one_private_note_save(meeting=first, by=manager, body="The manager's own")
+        rows = one_on_ones_of(employee)
+    row = next(r for r in rows if r["talking_points_you_added"])
+    assert row["with"] == manager.user.full_name and row["your_private_note"] == "Mine alone"
+    assert "The manager's own" not in str(rows)
+
+
+def test_the_beat_entry_is_registered():
+    from alliance.registry import beat_entries
+
+    assert beat_entries()["sweep-one-on-ones"]["task"] == "tours.tasks.sweep_one_on_ones"
