@@ -432,6 +432,9 @@ def test_my_data_holds_my_meetings_and_my_private_notes_only(manager, employee):
     row = next(r for r in rows if r["talking_points_you_added"])
     assert row["with"] == manager.user.full_name and row["your_private_note"] == "Mine alone"
     assert "The manager's own" not in str(rows)
+    with tenancy.tenant_context(series.organization_id):
+        assert services.private_notes_erase(member=employee) == 1
+        assert one_on_ones_of(manager)[0]["your_private_note"] == "The manager's own"
 
 
 def test_the_beat_entry_is_registered():

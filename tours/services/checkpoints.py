@@ -27,6 +27,7 @@ from tours.models import (
     ActionItem,
     AgendaItem,
     Checkpoint,
+    OneOnOnePrivateNote,
     PrivateNote,
     Tour,
 )
@@ -568,6 +569,7 @@ def _carry_over(tour: Tour) -> int:
 
 @transaction.atomic
 def private_notes_erase(*, member: Membership) -> int:
-    """A person erased from the organization: their private checkpoint notes (theirs alone) go."""
+    """A person erased from the organization: their private checkpoint and 1:1 notes (theirs alone) go."""
     deleted, _ = PrivateNote.objects.for_org(member.organization_id).filter(author=member).delete()
-    return deleted
+    erased, _ = OneOnOnePrivateNote.objects.for_org(member.organization_id).filter(author=member).delete()
+    return deleted + erased
