@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from alliance.models import Membership, PeopleImport
 from alliance.registry import pending_departures
+from alliance.rowpeople import with_people
 from alliance.selectors import direct_reports_of
 from alliance.templatetags.alliance_tags import day as format_day
 from tours.models import (
@@ -64,7 +65,10 @@ def _as_employee(prefix: str, member: Membership) -> Q:
 
 
 def _as_manager(prefix: str, member: Membership) -> Q:
-    return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__manager": member})
+    # The reports as a subquery, not a join to their memberships: the lists this filters are sorted
+    # and limited (alliance.rowpeople).
+    reports = Membership.objects.for_org(member.organization_id).filter(manager=member).values("pk")
+    return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__in": reports})
 
 
 def visible_tours(member: Membership) -> QuerySet[Tour]:
@@ -87,7 +91,8 @@ def tour_list(
     ends_after: date | None = None,
     ending_within_days: int | None = None,
 ) -> QuerySet[Tour]:
-    tours = visible_tours(member).select_related("employee__user", "manager__user", "program")
+    # People per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    tours = with_people(visible_tours(member).select_related("program"), "employee", "manager")
     if kind:
         tours = tours.filter(kind=kind)
     if status:
@@ -151,7 +156,7 @@ def get_amendment_for_member(member: Membership, amendment_id: int) -> TourAmend
 
 
 def tour_history(tour: Tour) -> QuerySet[TourRevision]:
-    return TourRevision.objects.for_org(tour.organization_id).filter(tour=tour).select_related("by__user")
+    return with_people(TourRevision.objects.for_org(tour.organization_id).filter(tour=tour), "by")
 
 
 def career_ledger(*, member: Membership, subject: Membership) -> list[Tour]:
@@ -210,9 +215,9 @@ def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
 
 def changes_asked_by(member: Membership) -> list[Tour]:
     """Proposals the person asked to change, back with the manager side: still theirs to read."""
-    return list(Tour.objects.for_org(member.organization_id)
-                .filter(employee=member, status=Tour.Status.DRAFT, proposed_at__isnull=False)
-                .select_related("manager__user").order_by("-updated_at")[:5])
+    return list(with_people(Tour.objects.for_org(member.organization_id)
+                            .filter(employee=member, status=Tour.Status.DRAFT, proposed_at__isnull=False)
+                            .order_by("-updated_at"), "manager")[:5])
 
 
 def open_tours_of(member: Membership) -> list[Tour]:
@@ -238,9 +243,10 @@ def visible_checkpoints(member: Membership) -> QuerySet[Checkpoint]:
 
 def with_checkpoint_details(checkpoints: QuerySet[Checkpoint], *, member: Membership) -> QuerySet[Checkpoint]:
     """Agenda, action items and the caller's own private note, in a fixed number of queries."""
-    return checkpoints.select_related("tour__employee__user", "tour__manager__user").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by__user")),
-        Prefetch("action_items", queryset=ActionItem.objects.select_related("owner__user")),
+    checkpoints = with_people(checkpoints.select_related("tour"), "tour__employee", "tour__manager")
+    return checkpoints.prefetch_related(
+        Prefetch("agenda_items", queryset=with_people(AgendaItem.objects.all(), "added_by")),
+        Prefetch("action_items", queryset=with_people(ActionItem.objects.all(), "owner")),
         Prefetch(
             "private_notes",
             queryset=PrivateNote.objects.filter(author=member),
@@ -314,12 +320,12 @@ def get_action_item_for_member(member: Membership, item_id: int) -> ActionItem:
 
 def upcoming_checkpoints_for(member: Membership, *, limit: int = 5) -> list[Checkpoint]:
     """The person's next conversations, as employee or as manager."""
-    return list(
+    return list(with_people(
         Checkpoint.objects.for_org(member.organization_id)
         .filter(_as_employee("tour__", member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
                 scheduled_at__gte=timezone.now() - timedelta(hours=2))
-        .select_related("tour__employee__user", "tour__manager__user")
-        .order_by("scheduled_at", "id")[:limit]
+        .select_related("tour")
+        .order_by("scheduled_at", "id"), "tour__employee", "tour__manager")[:limit]
     )
 
 
@@ -340,12 +346,12 @@ def open_action_items(*, organization_id: int, tour_ids, limit: int = 50) -> lis
 
     Only the tip of each carry-over chain: a carried copy is the same commitment.
     """
-    return list(
+    return list(with_people(
         ActionItem.objects.for_org(organization_id)
         .filter(done=False, checkpoint__tour_id__in=list(tour_ids))
         .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
-        .select_related("owner__user", "checkpoint__tour__employee__user")
-        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:limit]
+        .select_related("checkpoint__tour")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id"), "owner", "checkpoint__tour__employee")[:limit]
     )
 
 

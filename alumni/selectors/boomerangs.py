@@ -6,11 +6,13 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from alumni.models import Boomerang, ExitProcess
 
 
 def boomerang_list(*, member: Membership, state: str = "") -> QuerySet[Boomerang]:
-    boomerangs = Boomerang.objects.for_org(member.organization_id).select_related("member__user", "manager__user")
+    # People per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    boomerangs = with_people(Boomerang.objects.for_org(member.organization_id), "member", "manager")
     if state:
         boomerangs = boomerangs.filter(state=state)
     return boomerangs.order_by("-created_at", "-id")

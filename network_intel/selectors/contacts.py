@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
 from alliance.people import visible_email_sql
+from alliance.rowpeople import with_people
 from network_intel.models.companies import Company
 from network_intel.models.contacts import AlumnusListing, Contact, IntroductionRequest
 
@@ -134,9 +135,9 @@ def contacts_of(member: Membership) -> QuerySet[Contact]:
 
 
 def introductions_for(member: Membership) -> QuerySet[IntroductionRequest]:
-    return (IntroductionRequest.objects.for_org(member.organization_id)
+    return with_people(IntroductionRequest.objects.for_org(member.organization_id)
             .filter(Q(requester=member) | Q(introducer=member))
-            .select_related("requester__user", "introducer__user", "contact__company"))
+            .select_related("contact__company"), "requester", "introducer")
 
 
 def alumnus_is_listed(member: Membership) -> bool:
