@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz chaos audit lint bench bench-api shell
+.PHONY: run test fuzz chaos audit lint bench bench-api bench-pages shell
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ bench: $(STAMP)
 
 bench-api: $(STAMP)
 	$(PY) -m alliance.devenv bench-api $(ARGS)
+
+bench-pages: $(STAMP)
+	$(PY) -m alliance.devenv bench-pages $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -13,6 +13,7 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (bench intel [args]: bench/intel_search.py,
                                                #   bench people [args]: bench/people_import.py)
     python -m alliance.devenv bench-api [args] # bench/api_lists.py
+    python -m alliance.devenv bench-pages [args] # bench/pages.py: every page at the big customer's scale
 """
 
 from __future__ import annotations
@@ -480,7 +481,7 @@ def manage(args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not argv or argv[0] not in {"run", "test", "manage", "bench", "bench-api"}:
+    if not argv or argv[0] not in {"run", "test", "manage", "bench", "bench-api", "bench-pages"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -493,6 +494,8 @@ def main(argv: list[str]) -> int:
         return bench(rest)
     if command == "bench-api":
         return bench(rest, script_name="api_lists.py")
+    if command == "bench-pages":
+        return bench(rest, script_name="pages.py")
     return manage(rest)
 
 

@@ -29,6 +29,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 
 from alliance.models import Membership
+from alliance.rowpeople import without_people
 from alliance.selectors import PERSON_FIELDS, PERSON_TABLES_SQL, people_by_membership, person_columns_sql
 
 # A person's name is a NOT NULL column: None is a missing person (the e-mail may be hidden, so None).
@@ -91,7 +92,9 @@ class ColumnRows:
 
     def __init__(self, queryset: QuerySet, columns: Sequence[str], *, viewer: Membership,
                  people: Sequence[str] = ()):
-        self.queryset = queryset
+        # A list selector's people-per-row annotations (alliance.rowpeople) are read here in the
+        # page's own statement instead (``people``).
+        self.queryset = without_people(queryset)
         self.columns = tuple(columns)
         self.viewer = viewer
         self.organization_id = viewer.organization_id

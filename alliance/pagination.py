@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import re
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
@@ -74,3 +76,33 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+# Above this many rows a list page says "10,000+" instead of counting every row of a big organization.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A page paginator whose count reads at most ``COUNT_CAP`` + 1 rows (an index range, whatever the
+    list's size): above the cap the page shows ``count_label`` ("10,000+") and its pages end there.
+    ``exact`` counts every row (the page's "exact count" link, ``?count=exact``)."""
+
+    def __init__(self, object_list, per_page, *, exact: bool = False, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.exact = exact
+        self.cap = COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        if self.exact or not hasattr(self.object_list, "values"):
+            return super().count
+        # The keys only: a list's per-row people (alliance.rowpeople) are not read to count.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return not self.exact and self.count > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.cap:,}+" if self.capped else f"{self.count:,}"

@@ -10,6 +10,7 @@ from alliance import tenancy
 from alliance.models import ApiToken, Invitation, Membership, MembershipChange, PeopleImport, User
 from alliance.people import visible_email_sql
 from alliance.rights import MANAGER_ROLES
+from alliance.rowpeople import with_people
 
 
 def organizations_of_user(user: User) -> list[Membership]:
@@ -62,10 +63,10 @@ def member_list(
     team: str = "",
     status: str = Membership.Status.ACTIVE,
 ) -> QuerySet[Membership]:
-    queryset = (
-        members_visible_to(member)
-        .select_related("user", "manager__user")
-        .order_by("user__full_name", "user__email", "id")
+    # The manager per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    queryset = with_people(
+        members_visible_to(member).select_related("user").order_by("user__full_name", "user__email", "id"),
+        "manager",
     )
     if status:
         queryset = queryset.filter(status=status)
@@ -134,7 +135,8 @@ def managers_for_org(*, organization_id: int) -> QuerySet[Membership]:
 
 
 def invitation_list(*, organization_id: int) -> QuerySet[Invitation]:
-    return Invitation.objects.for_org(organization_id).select_related("invited_by__user", "manager__user")
+    # People per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    return with_people(Invitation.objects.for_org(organization_id), "invited_by", "manager")
 
 
 def open_invitation_exists(*, organization_id: int, email: str) -> bool:

@@ -221,8 +221,9 @@ def is_full_page(response) -> bool:
         and response.content.lstrip()[:15].lower() == b"<!doctype html>"
 
 
-def find_path(client: Client, route: Route, member: Membership) -> tuple[str | None, int]:
-    """An address of ``route`` that opens as a full page for ``member``, and the last status seen."""
+def find_path(client: Client, route: Route, member: Membership, *, org_slug: str = ORG) -> tuple[str | None, int]:
+    """An address of ``route`` that opens as a full page for ``member`` (of ``org_slug``), and the last
+    status seen."""
     choices: list[dict[str, object]] = [{}]
     for name in route.int_kwargs:
         model = model_for_kwarg(route, name)
@@ -230,7 +231,7 @@ def find_path(client: Client, route: Route, member: Membership) -> tuple[str | N
         choices = [{**chosen, name: pk} for chosen in choices for pk in ids][:12]
     status = 404
     for own_ids in choices:
-        path = route.build(fill_kwargs(route, org_slug=ORG, own_ids=own_ids))
+        path = route.build(fill_kwargs(route, org_slug=org_slug, own_ids=own_ids))
         response = client.get(path)
         status = response.status_code
         if is_full_page(response):

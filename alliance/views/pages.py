@@ -60,7 +60,7 @@ from alliance.outbox import (
     outbound_emails_retry_all,
     undelivered_email_list,
 )
-from alliance.pagination import query_without_page
+from alliance.pagination import CappedPaginator, query_without_page
 from alliance.people import load_contact_consents
 from alliance.ratelimits import password_reset_wait, wait_in_words
 from alliance.registry import dashboard_panels
@@ -145,7 +145,8 @@ def member_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
     members = member_list(
         member=request.member, search=search, role=role, team=team, status="" if status == "all" else status
     )
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(members, MEMBERS_PER_PAGE, exact=request.GET.get("count") == "exact").get_page(
+        request.GET.get("page"))
     page.object_list = list(page.object_list)
     load_contact_consents(request.member, page.object_list)  # the page's addresses without a query per row
     context = {

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from alumni.models import Boomerang, ExitProcess
 
 
 def boomerang_list(*, member: Membership, state: str = "") -> QuerySet[Boomerang]:
-    boomerangs = Boomerang.objects.for_org(member.organization_id).select_related("member__user", "manager__user")
+    # People per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    boomerangs = with_people(Boomerang.objects.for_org(member.organization_id), "member", "manager")
     if state:
         boomerangs = boomerangs.filter(state=state)
     return boomerangs.order_by("-created_at", "-id")
@@ -21,15 +24,22 @@ def open_request_of(member: Membership) -> Boomerang | None:
             .filter(member=member, state=Boomerang.State.REQUESTED).first())
 
 
-def rehire_candidates(member: Membership) -> list[dict]:
-    """Alumni with their last exit's rehire eligibility (HR's rehire page), in two queries."""
-    alumni = list(Membership.objects.for_org(member.organization_id).filter(status=Membership.Status.ALUMNUS)
-                  .select_related("user").order_by("user__full_name", "id"))
+REHIRE_CANDIDATES_PER_PAGE = 50
+
+
+def rehire_candidates(member: Membership, *, page: str | int | None = 1) -> Page:
+    """A page of alumni with their last exit's rehire eligibility (HR's rehire page): the page's
+    ``object_list`` is their rows; three queries (count, page, exits) whatever the alumni count."""
+    pages = Paginator(Membership.objects.for_org(member.organization_id).filter(status=Membership.Status.ALUMNUS)
+                      .select_related("user").order_by("user__full_name", "id"), REHIRE_CANDIDATES_PER_PAGE)
+    found = pages.get_page(page)
+    alumni = list(found.object_list)
     exits = {}
     for process in (ExitProcess.objects.for_org(member.organization_id)
                     .filter(member__in=alumni, state=ExitProcess.State.COMPLETED).order_by("completed_at", "id")):
         exits[process.member_id] = process  # the latest wins
-    return [{"member": alumnus, "exit": exits.get(alumnus.pk)} for alumnus in alumni]
+    found.object_list = [{"member": alumnus, "exit": exits.get(alumnus.pk)} for alumnus in alumni]
+    return found
 
 
 def rehire_managers(member: Membership) -> QuerySet[Membership]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Lower
 
 from alliance.models import Membership
@@ -35,9 +35,15 @@ def _seen(field: str, allowed: tuple[str, ...]) -> Q:
 
 def directory_cards(viewer: Membership) -> QuerySet[AlumniProfile]:
     """The listed cards of alumni that show this viewer at least one field."""
+    # The alumni and each card's name by subquery, not a join to the memberships: the directory is
+    # sorted and limited (alliance.rowpeople).
+    alumni = Membership.objects.for_org(viewer.organization_id).filter(status=Membership.Status.ALUMNUS)
+    name = (Membership.objects.filter(organization_id=OuterRef("organization_id"), pk=OuterRef("member_id"))
+            .order_by().values("user__full_name")[:1])
     return (AlumniProfile.objects.for_org(viewer.organization_id)
-            .filter(listed=True, member__status=Membership.Status.ALUMNUS)
-            .filter(_any_seen(audience_of(viewer))))
+            .filter(listed=True, member_id__in=alumni.values("pk"))
+            .filter(_any_seen(audience_of(viewer)))
+            .annotate(member_name=Subquery(name, output_field=CharField())))
 
 
 def directory_narrow(cards: QuerySet[AlumniProfile], *, viewer: Membership,
@@ -48,7 +54,7 @@ def directory_narrow(cards: QuerySet[AlumniProfile], *, viewer: Membership,
     if filters.q:
         text = filters.q
         cards = cards.filter(
-            (_seen("name", allowed) & Q(member__user__full_name__icontains=text))
+            (_seen("name", allowed) & Q(member_name__icontains=text))
             | (_seen("company", allowed) & (Q(current_company__icontains=text) | Q(current_role__icontains=text)))
             | (_seen("city", allowed) & Q(city__icontains=text))
             | (_seen("teams", allowed) & Q(teams__icontains=text))
@@ -71,7 +77,7 @@ def directory_search(*, viewer: Membership, filters: DirectoryFilters = Director
     so not even the order tells a hidden name."""
     allowed = audience_of(viewer)
     return directory_narrow(directory_cards(viewer), viewer=viewer, filters=filters).annotate(
-        seen_name=Case(When(_seen("name", allowed), then=Lower("member__user__full_name")), default=Value(None),
+        seen_name=Case(When(_seen("name", allowed), then=Lower("member_name")), default=Value(None),
                        output_field=CharField()),
     ).order_by(F("seen_name").asc(nulls_last=True), "id")
 
@@ -92,7 +98,7 @@ def _any_seen(allowed: tuple[str, ...]) -> Q:
 
 
 DIRECTORY_COLUMNS = (
-    "id", "member_id", "member__user__full_name", "current_company", "current_role", "city", "joined_on", "left_on",
+    "id", "member_id", "member_name", "current_company", "current_role", "city", "joined_on", "left_on",
     "teams", "tour_titles", "distinguished", "updated_at", "photo", "photo_visibility",
     *(f"{field}_visibility" for field in DIRECTORY_FIELDS),
 )
@@ -113,7 +119,7 @@ def directory_rows(rows: list[dict], *, viewer: Membership, settings: AlumniSett
             years = f"{row['joined_on'].year}–{row['left_on'].year}"
         cards.append({
             "id": row["id"],
-            "name": row["member__user__full_name"] if shown("name") else None,
+            "name": row["member_name"] if shown("name") else None,
             "current_company": row["current_company"] if shown("company") else None,
             "current_role": row["current_role"] if shown("company") else None,
             "city": row["city"] if shown("city") else None,

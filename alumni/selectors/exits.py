@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from alumni.models import ExitInterview, ExitProcess, ExitQuestion, ExitQuestionSet, ExitTask, ExitTemplate, LeaverStep
 
 
@@ -48,7 +49,8 @@ def exit_board(*, member: Membership, state: str = ExitProcess.State.IN_PROGRESS
     exits = ExitProcess.objects.for_org(member.organization_id)
     if state:
         exits = exits.filter(state=state)
-    return (exits.select_related("member__user")
+    # People per row, not joined: the board is sorted and limited (alliance.rowpeople).
+    return (with_people(exits, "member")
             .annotate(tasks_total=Count("tasks", distinct=True),
                       tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False), distinct=True))
             .order_by("last_working_day", "id"))
@@ -69,8 +71,7 @@ def board_rows(processes: list[ExitProcess]) -> list[ExitProcess]:
 
 
 def exit_api_list(*, member: Membership) -> QuerySet[ExitProcess]:
-    return (ExitProcess.objects.for_org(member.organization_id)
-            .select_related("member__user")
+    return (with_people(ExitProcess.objects.for_org(member.organization_id), "member")
             .prefetch_related("interviews", "leaver_steps")
             .annotate(tasks_total=Count("tasks", distinct=True),
                       tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False), distinct=True)))
@@ -100,13 +101,14 @@ def leaver_step_of(process: ExitProcess) -> LeaverStep:
 
 def todo_for(member: Membership) -> QuerySet[ExitTask]:
     """A person's open checklist tasks of open exits, by due day (index ``(organization, assignee, due_on)``)."""
-    return (ExitTask.objects.for_org(member.organization_id)
+    return with_people(ExitTask.objects.for_org(member.organization_id)
             .filter(assignee=member, done_at__isnull=True, process__state=ExitProcess.State.IN_PROGRESS)
-            .select_related("process__member__user").order_by("due_on", "id"))
+            .select_related("process"), "process__member").order_by("due_on", "id")
 
 
 def task_api_list(*, member: Membership) -> QuerySet[ExitTask]:
-    tasks = ExitTask.objects.for_org(member.organization_id).select_related("process__member__user", "assignee__user")
+    tasks = with_people(ExitTask.objects.for_org(member.organization_id).select_related("process"),
+                        "process__member", "assignee")
     return tasks if member.is_hr else tasks.filter(assignee=member)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from alumni.models import Boomerang, Opening, Referral
 from alumni.rights import can_manage_openings
 
@@ -33,7 +34,7 @@ def opening_referrals(*, member: Membership, opening: Opening) -> QuerySet[Refer
     referrals = Referral.objects.for_org(member.organization_id).filter(opening=opening)
     if not (member.is_active and member.is_hr):
         referrals = referrals.filter(referrer=member)
-    return referrals.select_related("referrer__user").order_by("-created_at", "-id")
+    return with_people(referrals, "referrer").order_by("-created_at", "-id")
 
 
 def applied_for(member: Membership, opening: Opening) -> bool:

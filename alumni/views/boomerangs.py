@@ -11,6 +11,7 @@ from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
+from alliance.pagination import query_without_page
 from alumni import rights, selectors, services
 from alumni.forms import ComeBackForm, DeclineForm, RehireForm
 from alumni.models import Boomerang
@@ -41,7 +42,8 @@ def boomerang_board(request: OrgRequest, org_slug: str) -> HttpResponse:
     return render(request, "alumni/boomerangs.html", {
         "requests": list(selectors.boomerang_list(member=request.member, state=Boomerang.State.REQUESTED)[:100]),
         "rehired": list(selectors.boomerang_list(member=request.member, state=Boomerang.State.REHIRED)[:100]),
-        "candidates": selectors.rehire_candidates(request.member),
+        "candidates": selectors.rehire_candidates(request.member, page=request.GET.get("page")),
+        "query": query_without_page(request),
         "rates": selectors.boomerang_rate_by_year(request.member),
         "decline_form": DeclineForm(),
     })

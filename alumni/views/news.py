@@ -13,6 +13,7 @@ from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.formviews import action_submit, form_submit
 from alliance.http import OrgRequest
+from alliance.rowpeople import with_people
 from alumni import rights, selectors, services
 from alumni.forms import NewsletterForm, NewsPostForm
 from alumni.rights import is_alumnus
@@ -32,7 +33,7 @@ def _news_level(member, settings) -> bool:
 @network_gate(_can_read_or_manage_news)
 @require_GET
 def alumni_news(request: OrgRequest, org_slug: str) -> HttpResponse:
-    page = Paginator(selectors.news_list(member=request.member).select_related("author__user"), PER_PAGE).get_page(
+    page = Paginator(with_people(selectors.news_list(member=request.member), "author"), PER_PAGE).get_page(
         request.GET.get("page"))
     return render(request, "alumni/news.html", {
         "page": page, "posts": page.object_list, "is_alumnus": is_alumnus(request.member),

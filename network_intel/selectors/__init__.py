@@ -25,15 +25,18 @@ from network_intel.selectors.companies import (
 )
 from network_intel.selectors.contacts import (
     WHO_KNOWS_CONTACTS_SHOWN,
+    WHO_KNOWS_PER_PAGE,
     Acquaintance,
     Colleague,
     ColleagueName,
     ContactAtCompany,
+    WhoKnowsPage,
     alumni_listed_count,
     alumnus_is_listed,
     contacts_of,
     introductions_for,
     who_knows,
+    who_knows_page,
 )
 from network_intel.selectors.expenses import (
     all_waiting_approval,
@@ -155,4 +158,7 @@ __all__ = [
     "useful_counts",
     "waiting_for_report_back",
     "who_knows",
+    "who_knows_page",
+    "WHO_KNOWS_PER_PAGE",
+    "WhoKnowsPage",
 ]

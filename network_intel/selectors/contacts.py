@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
 from alliance.people import visible_email_sql
+from alliance.rowpeople import with_people
 from network_intel.models.companies import Company
 from network_intel.models.contacts import AlumnusListing, Contact, IntroductionRequest
 
@@ -79,7 +80,8 @@ WHO_KNOWS_CONTACTS_SHOWN = 5
 # order: strongest, most recent (never talked last), most contacts, name (by code point),
 # then the colleague's id.
 _WHO_KNOWS_SQL = """
-    SELECT m.id, m.team, m.status, u.full_name, {email}, k.contact_count, k.strongest, k.last_talked_on, k.contacts
+    SELECT m.id, m.team, m.status, u.full_name, {email}, k.contact_count, k.strongest, k.last_talked_on, k.contacts,
+           count(*) OVER () AS total
     FROM (
         SELECT c.owner_id, count(*) AS contact_count, max(c.strength) AS strongest,
                max(c.last_talked_on) AS last_talked_on,
@@ -98,7 +100,31 @@ _WHO_KNOWS_SQL = """
                               WHERE l.organization_id = %(org)s AND l.member_id = m.id)))
     JOIN alliance_user u ON u.id = m.user_id
     ORDER BY k.strongest DESC, k.last_talked_on DESC NULLS LAST, k.contact_count DESC, u.full_name COLLATE "C", m.id
+    LIMIT %(limit)s OFFSET %(offset)s
 """
+
+# A page of "who knows" (the page and the company page); "show more" brings the next.
+WHO_KNOWS_PER_PAGE = 25
+
+
+@dataclass
+class WhoKnowsPage:
+    """One page of ``who_knows``: the strongest connections first, how many there are in all, and
+    where the next page starts (None on the last)."""
+
+    acquaintances: list[Acquaintance]
+    total: int
+    next_offset: int | None
+
+
+def who_knows_page(*, member: Membership, company: Company, offset: int = 0,
+                   limit: int = WHO_KNOWS_PER_PAGE) -> WhoKnowsPage:
+    """A page of ``who_knows`` with the total, in the same one query."""
+    offset = max(offset, 0)
+    acquaintances, total = _who_knows(member=member, company=company, limit=limit, offset=offset)
+    total = total or 0  # no row (past the end): nothing more to show
+    end = offset + len(acquaintances)
+    return WhoKnowsPage(acquaintances=acquaintances, total=total, next_offset=end if end < total else None)
 
 
 def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
@@ -109,16 +135,23 @@ def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
     The contacts come with what anyone may see (role, strength, last talked); their
     names and personal details stay with their owner.
     """
+    return _who_knows(member=member, company=company, limit=None, offset=0)[0]
+
+
+def _who_knows(*, member: Membership, company: Company, limit: int | None,
+               offset: int) -> tuple[list[Acquaintance], int | None]:
     org = member.organization_id
     email, email_params = visible_email_sql(member, membership="m", user="u")
     named = {f"email{index}": value for index, value in enumerate(email_params)}
     sql = _WHO_KNOWS_SQL.replace("{email}", email % tuple(f"%({name})s" for name in named))
     with connection.cursor() as cursor:
         cursor.execute(sql, {"org": org, "company": company.pk, "active": Membership.Status.ACTIVE,
-                             "alumnus": Membership.Status.ALUMNUS, "shown": WHO_KNOWS_CONTACTS_SHOWN, **named})
+                             "alumnus": Membership.Status.ALUMNUS, "shown": WHO_KNOWS_CONTACTS_SHOWN,
+                             "limit": limit, "offset": offset, **named})
         rows = cursor.fetchall()
     found = []
-    for member_id, team, status, full_name, email, count, strongest, last_talked_on, contacts in rows:
+    total = rows[0][-1] if rows else None
+    for member_id, team, status, full_name, email, count, strongest, last_talked_on, contacts, _total in rows:
         shown = [ContactAtCompany(id=pk, owner_id=member_id, title=title, strength=strength,
                                   last_talked_on=date.fromisoformat(talked) if talked else None)
                  for pk, title, strength, talked in contacts]
@@ -126,7 +159,7 @@ def who_knows(*, member: Membership, company: Company) -> list[Acquaintance]:
         found.append(Acquaintance(member=colleague,
                                   contact_count=count, strongest=strongest, last_talked_on=last_talked_on,
                                   contacts=shown))
-    return found
+    return found, total
 
 
 def contacts_of(member: Membership) -> QuerySet[Contact]:
@@ -134,9 +167,9 @@ def contacts_of(member: Membership) -> QuerySet[Contact]:
 
 
 def introductions_for(member: Membership) -> QuerySet[IntroductionRequest]:
-    return (IntroductionRequest.objects.for_org(member.organization_id)
+    return with_people(IntroductionRequest.objects.for_org(member.organization_id)
             .filter(Q(requester=member) | Q(introducer=member))
-            .select_related("requester__user", "introducer__user", "contact__company"))
+            .select_related("contact__company"), "requester", "introducer")
 
 
 def alumnus_is_listed(member: Membership) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from network_intel.models.expenses import REPORT_BACK_VISIBILITIES, Expense, ExpenseState
 from network_intel.selectors.notes import notes_visible_to
 
@@ -16,15 +17,17 @@ def expenses_visible_to(member: Membership) -> QuerySet[Expense]:
         return expenses.none()
     if member.is_hr:
         return expenses
-    return expenses.filter(Q(member_id=member.pk) | Q(member__manager_id=member.pk))
+    reports = Membership.objects.for_org(member.organization_id).filter(manager_id=member.pk).values("pk")
+    return expenses.filter(Q(member_id=member.pk) | Q(member_id__in=reports))
 
 
 # --- Lists -----------------------------------------------------------------------------------------
 
 def expense_list(member: Membership) -> QuerySet[Expense]:
     """Expenses the member may see, with what lists show, in a constant number of queries."""
-    return (expenses_visible_to(member).select_related("member__user", "note")
-            .annotate(receipt_count=Count("receipts")))
+    # People per row, not joined: the lists are sorted and limited (alliance.rowpeople).
+    return with_people(expenses_visible_to(member).select_related("note")
+                       .annotate(receipt_count=Count("receipts")), "member")
 
 
 def my_expenses(member: Membership) -> QuerySet[Expense]:
@@ -38,13 +41,15 @@ def approval_queue(member: Membership) -> QuerySet[Expense]:
     (a manager's expense whose manager has left, say) and, on request, everyone's.
     """
     expenses = expense_list(member).filter(state=ExpenseState.SUBMITTED).exclude(member=member)
+    # Whose expenses, as a subquery of memberships rather than a join: the queue is sorted and limited.
+    people = Membership.objects.for_org(member.organization_id)
     if member.is_hr:
-        return expenses.filter(Q(member__manager_id=member.pk) | Q(member__manager__isnull=True)
-                               | ~Q(member__manager__status=Membership.Status.ACTIVE)
-                               | ~Q(member__manager__role__in=[Membership.Role.MANAGER, Membership.Role.HR,
-                                                               Membership.Role.ADMIN])
-                               ).order_by("submitted_at", "id")
-    return expenses.filter(member__manager_id=member.pk).order_by("submitted_at", "id")
+        approvers = people.filter(status=Membership.Status.ACTIVE, role__in=[
+            Membership.Role.MANAGER, Membership.Role.HR, Membership.Role.ADMIN]).values("pk")
+        people = people.filter(Q(manager_id=member.pk) | Q(manager__isnull=True) | ~Q(manager_id__in=approvers))
+    else:
+        people = people.filter(manager_id=member.pk)
+    return expenses.filter(member_id__in=people.values("pk")).order_by("submitted_at", "id")
 
 
 def all_waiting_approval(member: Membership) -> QuerySet[Expense]:

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import ExtractYear
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from network_intel.models.companies import Follow, Tag
 from network_intel.models.notes import IntelNote, IntelNoteTag, IntelSettings, UsefulMark, Visibility
 from network_intel.text import tag_key
@@ -61,8 +62,8 @@ def tags_visible_to(member: Membership) -> QuerySet[Tag]:
 
 def note_list(member: Membership) -> QuerySet[IntelNote]:
     """Visible notes with what a list shows, in a constant number of queries."""
-    return (notes_visible_to(member).select_related("author__user")
-            .prefetch_related("companies", "tags"))
+    # People per row, not joined: the lists are sorted and limited (alliance.rowpeople).
+    return with_people(notes_visible_to(member).prefetch_related("companies", "tags"), "author")
 
 
 def search_language(organization_id: int) -> str:
@@ -75,12 +76,11 @@ def search_language(organization_id: int) -> str:
 def most_useful(*, member: Membership, since: datetime, until: datetime, limit: int = 20) -> list[IntelNote]:
     """The notes marked useful most often in the period (among those ``member`` may see), with their authors."""
     marks = UsefulMark.objects.for_org(member.organization_id).filter(created_at__gte=since, created_at__lt=until)
-    return list(
+    return list(with_people(
         notes_visible_to(member)
         .filter(useful_marks__in=marks)
         .annotate(marks_in_period=Count("useful_marks"))
-        .select_related("author__user")
-        .order_by("-marks_in_period", "-created_at", "-id")[:limit]
+        .order_by("-marks_in_period", "-created_at", "-id"), "author")[:limit]
     )
 
 

@@ -48,8 +48,9 @@ def company_detail(request: HttpRequest, org_slug: str, company_id: int) -> Http
     decorate_notes(notes, member)
     others = (list(Company.objects.for_org(member.organization_id).exclude(pk=company.pk).order_by("name")[:500])
               if rights.can_curate(member) else [])
+    who_knows = selectors.who_knows_page(member=member, company=company)
     return render(request, "network_intel/company_detail.html", {
-        "company": company, "notes": notes, "acquaintances": selectors.who_knows(member=member, company=company),
+        "company": company, "notes": notes, "who_knows": who_knows, "acquaintances": who_knows.acquaintances,
         "following": selectors.is_following(member, company=company), "can_curate": rights.can_curate(member),
         "others": others, "merge_form": MergeForm(),
     })

@@ -23,14 +23,24 @@ from network_intel.views._common import org_url
 
 @require_GET
 def who_knows_page(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """"Who here knows someone at X?" — by id or by name (typos forgiven)."""
+    """"Who here knows someone at X?" — by id or by name (typos forgiven); the strongest connections
+    first, a page at a time ("show more" brings the next page's rows, ``offset``)."""
     text = request.GET.get("company", "")[:200]
     company = selectors.company_from_param(request.member, text)
-    context = {"text": text, "company": company,
-               "acquaintances": selectors.who_knows(member=request.member, company=company) if company else [],
+    offset = _offset(request.GET.get("offset"))
+    page = selectors.who_knows_page(member=request.member, company=company, offset=offset) if company else None
+    context = {"text": text, "company": company, "who_knows": page,
+               "acquaintances": page.acquaintances if page else [],
                "suggestions": selectors.company_matches(organization_id=request.org.pk, text=text) if text else []}
+    if request.htmx and offset and company:  # "show more": the next rows, with their own "show more"
+        return render(request, "network_intel/_acquaintance_rows.html", context)
     template = "network_intel/who_knows.html#answer" if request.htmx else "network_intel/who_knows.html"
     return render(request, template, context)
+
+
+def _offset(value: str | None) -> int:
+    """A page's start from the address: a whole number, anything else is the first page."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 9 else 0
 
 
 # --- Contacts and introductions ---------------------------------------------------------------

@@ -229,7 +229,7 @@ def fund_approvals(request: HttpRequest, org_slug: str) -> HttpResponse:
             messages.success(request, f"{count} approved." + (f" {skipped} flagged: open them to decide."
                                                                 if skipped else ""))
         return redirect(request.get_full_path())
-    expenses = list(queue.select_related("member__user")[:200])
+    expenses = list(queue[:200])  # each row's person read per row (selectors.expense_list)
     receipts: dict[int, list[Receipt]] = {}
     for receipt in Receipt.objects.for_org(member.organization_id).filter(expense__in=expenses):
         receipts.setdefault(receipt.expense_id, []).append(receipt)

@@ -18,6 +18,7 @@ from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
+from alliance.rowpeople import with_people
 from network_intel import rights, selectors, services
 from network_intel.forms import NoteForm, split_names
 from network_intel.models.companies import Company
@@ -54,8 +55,7 @@ def note_detail(request: HttpRequest, org_slug: str, intelnote_id: int) -> HttpR
     decorate_notes([note], request.member)
     revisions = []
     if rights.can_edit_note(request.member, note):
-        revisions = list(IntelNoteRevision.objects.for_org(request.org.pk).filter(note=note)
-                         .select_related("by__user")[:50])
+        revisions = list(with_people(IntelNoteRevision.objects.for_org(request.org.pk).filter(note=note), "by")[:50])
     contacts = list(note.contacts.all()) if rights.can_edit_note(request.member, note) else []
     return render(request, "network_intel/note_detail.html", {
         "note": note, "revisions": revisions, "contacts": contacts,

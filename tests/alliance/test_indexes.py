@@ -44,7 +44,8 @@ SWEEP_INDEXES = {
 # an organization_id-leading index (a page of one organization's members, one
 # manager's reports) and sorted after.
 PAGE_ORDERINGS = [
-    ("tours.tour", ("-start_date", "-id")),  # HR's Tours page
+    ("tours.tour", ("end_date", "id")),  # the Tours page: ending soonest first
+    ("tours.tour", ("-start_date", "-id")),
     ("tours.tour", ("employee", "start_date", "id")),  # a person's career ledger
     ("tours.checkpoint", ("scheduled_at", "id")),  # checkpoints in time order
     ("tours.checkpoint", ("tour", "scheduled_at", "id")),  # a tour's checkpoints

@@ -177,3 +177,48 @@ def test_visibility_matrix_on_pages(client_for, org, employee, teammate, manager
         assert ("Zanzibar findings" in client.get(url("company_detail", org, globex.pk)).content.decode()) is sees
         assert ("Zanzibar findings" in client.get(url("notes_csv", org)).getvalue().decode()) is sees, name
     assert client_for(outsider).get(url("note_detail", org, made.pk)).status_code == 404
+
+
+def test_who_knows_shows_the_strongest_first_a_page_at_a_time_with_the_total(client_for, org, employee, admin,
+                                                                             outsider):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance.models import Membership
+    from network_intel.models import Contact
+    from network_intel.selectors import WHO_KNOWS_PER_PAGE
+    from tests.alliance.factories import MembershipFactory
+
+    globex = company(employee, "Globex")
+    contact(employee, globex, title="Close friend", strength=Contact.Strength.CLOSE)
+    client = client_for(employee)
+
+    def queries(path, params, **headers) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path, params, headers=headers).status_code == 200
+        return len(captured)
+
+    few = queries(url("who_knows", org), {"company": globex.pk})
+    few_company = queries(url("company_detail", org, globex.pk), {})
+    colleagues = MembershipFactory.create_batch(WHO_KNOWS_PER_PAGE + 4, organization=org, manager=admin,
+                                                status=Membership.Status.ACTIVE)
+    for colleague in colleagues:
+        contact(colleague, globex, title="Met once")
+    assert queries(url("who_knows", org), {"company": globex.pk}) == few
+    assert queries(url("company_detail", org, globex.pk), {}) == few_company
+
+    for page in (client.get(url("who_knows", org), {"company": globex.pk}).content.decode(),
+                 client.get(url("company_detail", org, globex.pk)).content.decode()):
+        assert f"{WHO_KNOWS_PER_PAGE + 5} colleagues know someone there" in page
+        assert page.count("Met once") == WHO_KNOWS_PER_PAGE - 1  # the strongest (close) first, then a page
+        assert page.index("Close friend") < page.index("Met once")
+        assert f"offset={WHO_KNOWS_PER_PAGE}" in page and "Show more" in page
+    more = client.get(url("who_knows", org), {"company": globex.pk, "offset": WHO_KNOWS_PER_PAGE},
+                      headers={"HX-Request": "true"}).content.decode()
+    assert more.count("Met once") == 5 and "Show more" not in more and "<html" not in more
+    # Without JavaScript the link opens the next page; nonsense is the first page; another organization
+    # has no such company.
+    assert client.get(url("who_knows", org), {"company": globex.pk, "offset": "x"}).status_code == 200
+    assert client_for(outsider).get(url("company_detail", outsider.organization, globex.pk)).status_code == 404
+    assert "Met once" not in client_for(outsider).get(url("who_knows", outsider.organization),
+                                                      {"company": globex.pk}).content.decode()

@@ -291,6 +291,31 @@ def test_tour_list_filters_and_runs_constant_queries(client_for, org, hr, manage
     assert "No tour matches these filters." in filtered and "<html" not in filtered
 
 
+def test_tour_list_counts_up_to_a_cap_and_exactly_on_demand(client_for, org, hr, manager, monkeypatch,
+                                                             django_assert_num_queries):
+    from alliance import pagination
+
+    make_team(org, manager, 5)
+    client = client_for(hr)
+    exact = client.get(url("list", org)).content.decode()
+    assert "5 tours" in exact and "exact count" not in exact
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    client.get(url("list", org))
+    with CaptureQueriesContext(connection) as capped_queries:
+        capped = client.get(url("list", org)).content.decode()
+    capped_count = len(capped_queries.captured_queries)
+    assert "3+ tours" in capped and "count=exact" in capped
+    # The capped count reads the keys of at most cap + 1 rows, not every row with its people.
+    counts = [q["sql"] for q in capped_queries.captured_queries
+              if "COUNT(" in q["sql"].upper() and '"tours_tour"' in q["sql"]]
+    assert counts and all("LIMIT 4" in sql and "person__" not in sql for sql in counts)
+    on_demand = client.get(url("list", org), {"count": "exact"}).content.decode()
+    assert "5 tours" in on_demand and "exact count" not in on_demand
+    make_team(org, manager, 3)
+    with django_assert_num_queries(capped_count):
+        assert client.get(url("list", org)).status_code == 200
+
+
 def test_tour_list_ending_within_and_csv_export(client_for, org, hr, manager, employee):
     today = timezone.localdate()
     TourFactory(employee=employee, manager=manager, status="active", title="Ending soon",

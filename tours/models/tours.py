@@ -228,6 +228,8 @@ class Tour(TenantModel):
             models.Index(fields=["organization", "start_date", "id"], name="tours_tour_org_start_idx"),
             # A person's career ledger.
             models.Index(fields=["organization", "employee", "start_date", "id"], name="tours_tour_ledger_idx"),
+            # The Tours page: ending soonest first.
+            models.Index(fields=["organization", "end_date", "id"], name="tours_tour_org_end_idx"),
             # The reminder sweep selects ending tours across organizations by end date.
             models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
         ]

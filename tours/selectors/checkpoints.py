@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from tours.models import (
     ActionItem,
     AgendaItem,
@@ -32,9 +33,10 @@ def visible_checkpoints(member: Membership) -> QuerySet[Checkpoint]:
 
 def with_checkpoint_details(checkpoints: QuerySet[Checkpoint], *, member: Membership) -> QuerySet[Checkpoint]:
     """Agenda, action items and the caller's own private note, in a fixed number of queries."""
-    return checkpoints.select_related("tour__employee__user", "tour__manager__user").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("added_by__user")),
-        Prefetch("action_items", queryset=ActionItem.objects.select_related("owner__user")),
+    checkpoints = with_people(checkpoints.select_related("tour"), "tour__employee", "tour__manager")
+    return checkpoints.prefetch_related(
+        Prefetch("agenda_items", queryset=with_people(AgendaItem.objects.all(), "added_by")),
+        Prefetch("action_items", queryset=with_people(ActionItem.objects.all(), "owner")),
         Prefetch(
             "private_notes",
             queryset=PrivateNote.objects.filter(author=member),
@@ -108,12 +110,12 @@ def get_action_item_for_member(member: Membership, item_id: int) -> ActionItem:
 
 def upcoming_checkpoints_for(member: Membership, *, limit: int = 5) -> list[Checkpoint]:
     """The person's next conversations, as employee or as manager."""
-    return list(
+    return list(with_people(
         Checkpoint.objects.for_org(member.organization_id)
         .filter(_as_employee("tour__", member) | Q(tour__manager=member), status=Checkpoint.Status.SCHEDULED,
                 scheduled_at__gte=timezone.now() - timedelta(hours=2))
-        .select_related("tour__employee__user", "tour__manager__user")
-        .order_by("scheduled_at", "id")[:limit]
+        .select_related("tour")
+        .order_by("scheduled_at", "id"), "tour__employee", "tour__manager")[:limit]
     )
 
 
@@ -134,12 +136,12 @@ def open_action_items(*, organization_id: int, tour_ids, limit: int = 50) -> lis
 
     Only the tip of each carry-over chain: a carried copy is the same commitment.
     """
-    return list(
+    return list(with_people(
         ActionItem.objects.for_org(organization_id)
         .filter(done=False, checkpoint__tour_id__in=list(tour_ids))
         .exclude(Exists(ActionItem.objects.filter(carried_from=OuterRef("pk"))))
-        .select_related("owner__user", "checkpoint__tour__employee__user")
-        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id")[:limit]
+        .select_related("checkpoint__tour")
+        .order_by(F("due_on").asc(nulls_last=True), "created_at", "id"), "owner", "checkpoint__tour__employee")[:limit]
     )
 
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from alliance.selectors import direct_reports_of
 from tours.models import (
     DEFAULT_NEXT_TOUR_LEAD_DAYS,
@@ -42,7 +43,10 @@ def _as_employee(prefix: str, member: Membership) -> Q:
 
 
 def _as_manager(prefix: str, member: Membership) -> Q:
-    return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__manager": member})
+    # The reports as a subquery, not a join to their memberships: the lists this filters are sorted
+    # and limited (alliance.rowpeople).
+    reports = Membership.objects.for_org(member.organization_id).filter(manager=member).values("pk")
+    return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__in": reports})
 
 
 def visible_tours(member: Membership) -> QuerySet[Tour]:
@@ -65,7 +69,8 @@ def tour_list(
     ends_after: date | None = None,
     ending_within_days: int | None = None,
 ) -> QuerySet[Tour]:
-    tours = visible_tours(member).select_related("employee__user", "manager__user", "program")
+    # People per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    tours = with_people(visible_tours(member).select_related("program"), "employee", "manager")
     if kind:
         tours = tours.filter(kind=kind)
     if status:
@@ -129,7 +134,7 @@ def get_amendment_for_member(member: Membership, amendment_id: int) -> TourAmend
 
 
 def tour_history(tour: Tour) -> QuerySet[TourRevision]:
-    return TourRevision.objects.for_org(tour.organization_id).filter(tour=tour).select_related("by__user")
+    return with_people(TourRevision.objects.for_org(tour.organization_id).filter(tour=tour), "by")
 
 
 def career_ledger(*, member: Membership, subject: Membership) -> list[Tour]:
@@ -188,9 +193,9 @@ def open_tours_managed_by(member: Membership) -> QuerySet[Tour]:
 
 def changes_asked_by(member: Membership) -> list[Tour]:
     """Proposals the person asked to change, back with the manager side: still theirs to read."""
-    return list(Tour.objects.for_org(member.organization_id)
-                .filter(employee=member, status=Tour.Status.DRAFT, proposed_at__isnull=False)
-                .select_related("manager__user").order_by("-updated_at")[:5])
+    return list(with_people(Tour.objects.for_org(member.organization_id)
+                            .filter(employee=member, status=Tour.Status.DRAFT, proposed_at__isnull=False)
+                            .order_by("-updated_at"), "manager")[:5])
 
 
 def open_tours_of(member: Membership) -> list[Tour]:

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
 from alliance.models import Membership
-from alliance.pagination import query_without_page
+from alliance.pagination import CappedPaginator, query_without_page
 from alliance.people import email_visible_to, with_contact_consents
 from alliance.selectors import get_membership_for_member, managers_for_org, team_names
 from tours import rights, selectors, services
@@ -55,10 +54,11 @@ def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
         member=member, kind=filters.get("kind", ""), status=filters.get("status", ""),
         team=filters.get("team", ""), manager_id=filters.get("manager"), search=filters.get("q", ""),
         ending_within_days=filters.get("ending_within"),
-    ).order_by("end_date", "employee__user__full_name", "id")
+    ).order_by("end_date", "id")  # an index of (organization_id, end_date, id) serves it
     if request.GET.get("format") == "csv":
         return _tours_csv(tours, org_slug, request.member)
-    page = Paginator(tours, TOURS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tours, TOURS_PER_PAGE, exact=request.GET.get("count") == "exact").get_page(
+        request.GET.get("page"))
     context = {"form": form, "page": page, "query": query_without_page(request), "today": timezone.localdate()}
     template = "tours/list.html#rows" if request.htmx else "tours/list.html"
     return render(request, template, context)
