@@ -7,6 +7,7 @@ from django import forms
 
 from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
+from alliance.pickers import SearchSelect, person_field
 from network_intel.limits import (
     COMPANY_NAME_MAX,
     CONTACTS_MAX,
@@ -116,9 +117,18 @@ class CompanyForm(forms.Form):
     allow_similar = forms.BooleanField(required=False, label="It is not one of the similar companies")
 
 
+COMPANY_SEARCH_PATH = "intel/companies/pick/"  # under /o/<slug>/: network_intel.views.company_search
+
+
 class ContactForm(forms.ModelForm):
     company_name = forms.CharField(label="Company", max_length=COMPANY_NAME_MAX,
-                                   widget=forms.TextInput(attrs={"list": "company-options", "autocomplete": "off"}))
+                                   help_text="Start typing: the companies the organization knows are suggested.",
+                                   widget=SearchSelect(search_path=COMPANY_SEARCH_PATH, free=True))
+    introduced_by = person_field("network_intel.colleagues", required=False, label="Introduced by",
+                                 help_text="A colleague who introduced you, if any: type a few letters of the name.")
+    # Shown (as a checkbox) once the typed company is refused as close to one the organization has.
+    new_company = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                     label="It is a different company from the ones suggested")
 
     class Meta:
         model = Contact
@@ -130,7 +140,10 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, colleagues=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["introduced_by"].queryset = colleagues
-        self.fields["introduced_by"].label_from_instance = lambda m: m.user.full_name
+
+    def ask_new_company(self) -> None:
+        """The typed company is close to an existing one: show the box that confirms it is another."""
+        self.fields["new_company"].widget = forms.CheckboxInput()
 
 
 class IntroductionForm(forms.Form):

@@ -125,6 +125,16 @@ def suggest_companies(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_GET
+def company_search(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The options of a company combobox (alliance.pickers): at most 20 companies the text may mean."""
+    found = selectors.company_search(organization_id=request.org.pk, text=request.GET.get("q", ""))
+    options = [{"id": c.pk, "label": c.name, "detail": c.domain} for c in found]
+    return render(request, "alliance/widgets/search_options.html", {
+        "options": options, "prefix": "pick-company",
+        "empty": "No company of that name yet: it is added when you save."})
+
+
+@require_GET
 def suggest_tags(request: HttpRequest, org_slug: str) -> HttpResponse:
     text = request.GET.get("tags", request.GET.get("q", ""))
     last = text.split(",")[-1].strip()[:100]

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance import versions
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
-from alliance.models import Membership
 from network_intel import rights, selectors, services
 from network_intel.forms import AnswerForm, ContactForm, IntroductionForm
 from network_intel.models.contacts import Contact
@@ -37,13 +36,24 @@ def who_knows_page(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 def _colleagues(request: HttpRequest):
-    return (Membership.objects.for_org(request.org.pk).filter(status=Membership.Status.ACTIVE)
-            .exclude(pk=request.member.pk).select_related("user").order_by("user__full_name"))
+    return selectors.introducer_candidates(request.member)
+
+
+def _company_of(request: HttpRequest, form: ContactForm):
+    """The company typed in the form; one close to an existing company is asked about first."""
+    name = form.cleaned_data["company_name"]
+    try:
+        return services.company_resolve(by=request.member, name=name,
+                                        allow_similar=form.cleaned_data.get("new_company", False))
+    except ApplicationError as error:
+        if selectors.company_matches(organization_id=request.org.pk, text=name, by_word=False):
+            form.ask_new_company()
+        raise ApplicationError(error.message, field_errors={"company_name": [error.message]}) from error
 
 
 def _save_contact(request: HttpRequest, form: ContactForm, contact=None):
-    data = {k: v for k, v in form.cleaned_data.items() if k != "company_name"}
-    company = services.company_resolve(by=request.member, name=form.cleaned_data["company_name"])
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("company_name", "new_company")}
+    company = _company_of(request, form)
     if contact is None:
         return services.contact_create(by=request.member, company=company, **data)
     return services.contact_update(by=request.member, contact=contact, data={**data, "company": company})
