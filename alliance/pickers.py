@@ -148,7 +148,7 @@ class SearchChoiceField(forms.ModelChoiceField):
     may not choose, is refused with a clear message)."""
 
     default_error_messages = {
-        "invalid_choice": "That is not one you can choose here: pick one of the suggestions.",
+        "invalid_choice": "Select a valid choice: that is not one you can choose here. Pick one of the suggestions.",
         "no_match": "Nobody you can choose here matches “%(text)s”.",
         "several": "Several match “%(text)s” (%(names)s…): type more of the name, or pick one of the suggestions.",
     }
