@@ -7,7 +7,7 @@ from django import forms
 
 from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
-from alliance.pickers import SearchSelect, person_field
+from alliance.pickers import SearchChoiceField, SearchSelect, person_field
 from network_intel.limits import (
     COMPANY_NAME_MAX,
     CONTACTS_MAX,
@@ -31,6 +31,7 @@ from network_intel.models import (
     RATE_DIGITS,
     RATE_PLACES,
     SEARCH_LANGUAGES,
+    Company,
     Contact,
     ExpenseKind,
     FundPolicy,
@@ -38,7 +39,7 @@ from network_intel.models import (
     SourceKind,
     Visibility,
 )
-from network_intel.selectors import SORTS
+from network_intel.selectors import SORTS, companies_named
 
 
 class NoteForm(forms.Form):
@@ -97,6 +98,13 @@ def split_names(value: str) -> list[str]:
     return names
 
 
+COMPANY_SEARCH_PATH = "intel/companies/pick/"  # under /o/<slug>/: network_intel.views.company_search
+
+
+def _company_name(company: Company) -> str:
+    return company.name
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=300, label="Search notes")
     company = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
@@ -117,7 +125,6 @@ class CompanyForm(forms.Form):
     allow_similar = forms.BooleanField(required=False, label="It is not one of the similar companies")
 
 
-COMPANY_SEARCH_PATH = "intel/companies/pick/"  # under /o/<slug>/: network_intel.views.company_search
 
 
 class ContactForm(forms.ModelForm):
@@ -161,7 +168,14 @@ class TagForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Merge into company")
+    into = SearchChoiceField(queryset=Company.objects.none(), search_path=COMPANY_SEARCH_PATH, match=companies_named,
+                             option_label=_company_name, name_of=_company_name, label="Merge into company",
+                             help_text="Type a few letters of the company to keep.")
+
+    def __init__(self, *args, companies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if companies is not None:
+            self.fields["into"].queryset = companies
 
 
 class SettingsForm(forms.Form):
