@@ -16,6 +16,9 @@ class AllianceConfig(AppConfig):
         from alliance.rights import can_administer
 
         post_migrate.connect(grant_app_role, sender=self)
+        from alliance.pickers import register_core_pickers
+
+        register_core_pickers()
         from alliance.handoffs import declare_core
 
         declare_core()

@@ -7,7 +7,7 @@ from alliance import money
 from alliance.errors import ApplicationError
 from alliance.limits import LEAD_TIMES_TEXT_MAX, MAX_LEAD_TIMES, PASSWORD_MAX, PROFILE_TEXT_MAX
 from alliance.models import LEAD_TIME_LIMITS, TIME_ZONE_CHOICES, Membership, Organization
-from alliance.people import person_label
+from alliance.pickers import person_field
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -47,7 +47,7 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.EMPLOYEE)
     title = forms.CharField(max_length=200, required=False)
     team = forms.CharField(max_length=100, required=False)
-    manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+    manager = person_field("alliance.managers", required=False, help_text="Type a few letters of their name.")
     employment_started_on = forms.DateField(
         label="Employment start date", required=False, widget=DateInput(),
         help_text="The first day of their employment, however long ago; the day they accept when empty.")
@@ -56,14 +56,13 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = person_label
 
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(choices=Membership.Role.choices)
     title = forms.CharField(max_length=200, required=False)
     team = forms.CharField(max_length=100, required=False)
-    manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+    manager = person_field("alliance.managers", required=False, help_text="Type a few letters of their name.")
     # Left empty (a form from before this field), the start date stays as it is.
     employment_started_on = forms.DateField(
         label="Employment start date", widget=DateInput(), required=False,
@@ -73,7 +72,6 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = person_label
 
 
 # The longest free text a person writes about themselves or their organization (characters).

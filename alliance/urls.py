@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from alliance import apis, views
 from alliance.registry import app_urls
 from alliance.views import imports as import_views
+from alliance.views import pickers as picker_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
@@ -38,6 +39,7 @@ org_patterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path("pick/people/<str:picker>/", picker_views.people_search, name="people_search"),
     path("undelivered-email/", views.undelivered_email, name="undelivered_email"),
     path("undelivered-email/retry-all/", views.undelivered_email_retry_all, name="undelivered_email_retry_all"),
     path("undelivered-email/<int:outbound_email_id>/retry/", views.undelivered_email_retry,

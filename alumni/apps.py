@@ -35,6 +35,7 @@ class AlumniConfig(AppConfig):
         from alumni.handoff_declarations import declare_services
 
         declare_services()
+        register_pickers()
         registry.register_beat_entry("sweep-alumni-newsletter", task="alumni.tasks.sweep_newsletter", schedule=3600.0)
         registry.register_beat_entry("sweep-alumni-event-reminders", task="alumni.tasks.sweep_event_reminders",
                                      schedule=900.0)
@@ -107,3 +108,18 @@ def _reach_panel(request) -> dict | None:
     if not can_see_dashboard(request.member, settings):
         return None
     return {"open_openings": open_opening_count(request.member)}
+
+
+def register_pickers() -> None:
+    """Whom HR may choose by typing (alliance.pickers): the same selectors that bound the forms' choices."""
+    from alliance.pickers import register_people_picker
+    from alumni.rights import can_run_network
+    from alumni.selectors import exit_candidates, lead_owner_candidates, rehire_managers
+
+    def hr_only(selector):
+        return lambda member: selector(member) if member.is_hr else None
+
+    register_people_picker("alumni.exit_candidates", hr_only(exit_candidates))
+    register_people_picker("alumni.rehire_managers", hr_only(rehire_managers))
+    register_people_picker("alumni.lead_owners",
+                           lambda member: lead_owner_candidates(member) if can_run_network(member) else None)

@@ -10,7 +10,7 @@ from django import forms
 
 from alliance import money
 from alliance.models import Membership
-from alliance.people import person_label
+from alliance.pickers import person_field
 from alumni.limits import (
     MAX_ANSWER_TEXT,
     MAX_APPLICATION_TEXT,
@@ -59,7 +59,8 @@ TRI_STATE = [("", "Not decided"), ("yes", "Yes"), ("no", "No")]
 
 
 class ExitStartForm(forms.Form):
-    member = forms.ModelChoiceField(queryset=Membership.objects.none(), label="Who is leaving")
+    member = person_field("alumni.exit_candidates", label="Who is leaving",
+                          help_text="Type a few letters of their name.")
     kind = forms.ChoiceField(choices=ExitKind.choices)
     last_working_day = forms.DateField(widget=DATE)
     initiated_by = forms.ChoiceField(choices=ExitProcess.InitiatedBy.choices, label="Initiated by")
@@ -70,7 +71,6 @@ class ExitStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["member"].queryset = candidates
-            self.fields["member"].label_from_instance = person_label
 
 
 def _tri(value: str) -> bool | None:
@@ -175,8 +175,8 @@ class TemplateTaskForm(forms.Form):
     kind = forms.ChoiceField(choices=ExitKind.choices, label="Exit kind")
     title = forms.CharField(max_length=200, label="Task")
     assignee_role = forms.ChoiceField(choices=AssigneeRole.choices, label="Assigned to")
-    assignee_member = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False,
-                                             label="Named member", help_text="When assigned to a named member.")
+    assignee_member = person_field("alumni.exit_candidates", required=False, label="Named member",
+                                   help_text="When assigned to a named member: type a few letters of the name.")
     due_offset_days = forms.IntegerField(min_value=-MAX_DUE_OFFSET_DAYS, max_value=MAX_DUE_OFFSET_DAYS, initial=0,
                                          label="Due (days from the last day)", help_text="−14, 0, 7 …")
 
@@ -184,7 +184,6 @@ class TemplateTaskForm(forms.Form):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["assignee_member"].queryset = members
-            self.fields["assignee_member"].label_from_instance = person_label
 
 
 class QuestionSetForm(forms.Form):
@@ -310,13 +309,12 @@ class StatusForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+    owner = person_field("alumni.lead_owners", required=False)
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["owner"].queryset = members
-            self.fields["owner"].label_from_instance = person_label
 
 
 class ComeBackForm(forms.Form):
@@ -331,7 +329,7 @@ class DeclineForm(forms.Form):
 
 class RehireForm(forms.Form):
     role = forms.ChoiceField(choices=[(r, Membership.Role(r).label) for r in REHIRE_ROLES])
-    manager = forms.ModelChoiceField(queryset=Membership.objects.none())
+    manager = person_field("alumni.rehire_managers", help_text="Type a few letters of their name.")
     title = forms.CharField(max_length=200, required=False, label="Job title")
     team = forms.CharField(max_length=100, required=False)
     start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First day back")
@@ -351,7 +349,6 @@ class RehireForm(forms.Form):
         super().__init__(*args, **kwargs)
         if managers is not None:
             self.fields["manager"].queryset = managers
-            self.fields["manager"].label_from_instance = person_label
 
 
 class EraseForm(forms.Form):

@@ -7,6 +7,7 @@ from django import forms
 
 from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
+from alliance.pickers import SearchChoiceField, SearchSelect, person_field
 from network_intel.limits import (
     COMPANY_NAME_MAX,
     CONTACTS_MAX,
@@ -30,6 +31,7 @@ from network_intel.models import (
     RATE_DIGITS,
     RATE_PLACES,
     SEARCH_LANGUAGES,
+    Company,
     Contact,
     ExpenseKind,
     FundPolicy,
@@ -37,7 +39,7 @@ from network_intel.models import (
     SourceKind,
     Visibility,
 )
-from network_intel.selectors import SORTS
+from network_intel.selectors import SORTS, companies_named
 
 
 class NoteForm(forms.Form):
@@ -96,6 +98,13 @@ def split_names(value: str) -> list[str]:
     return names
 
 
+COMPANY_SEARCH_PATH = "intel/companies/pick/"  # under /o/<slug>/: network_intel.views.company_search
+
+
+def _company_name(company: Company) -> str:
+    return company.name
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=300, label="Search notes")
     company = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
@@ -116,9 +125,17 @@ class CompanyForm(forms.Form):
     allow_similar = forms.BooleanField(required=False, label="It is not one of the similar companies")
 
 
+
+
 class ContactForm(forms.ModelForm):
     company_name = forms.CharField(label="Company", max_length=COMPANY_NAME_MAX,
-                                   widget=forms.TextInput(attrs={"list": "company-options", "autocomplete": "off"}))
+                                   help_text="Start typing: the companies the organization knows are suggested.",
+                                   widget=SearchSelect(search_path=COMPANY_SEARCH_PATH, free=True))
+    introduced_by = person_field("network_intel.colleagues", required=False, label="Introduced by",
+                                 help_text="A colleague who introduced you, if any: type a few letters of the name.")
+    # Shown (as a checkbox) once the typed company is refused as close to one the organization has.
+    new_company = forms.BooleanField(required=False, widget=forms.HiddenInput,
+                                     label="It is a different company from the ones suggested")
 
     class Meta:
         model = Contact
@@ -130,7 +147,10 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, colleagues=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["introduced_by"].queryset = colleagues
-        self.fields["introduced_by"].label_from_instance = lambda m: m.user.full_name
+
+    def ask_new_company(self) -> None:
+        """The typed company is close to an existing one: show the box that confirms it is another."""
+        self.fields["new_company"].widget = forms.CheckboxInput()
 
 
 class IntroductionForm(forms.Form):
@@ -148,7 +168,14 @@ class TagForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(min_value=1, max_value=2**63 - 1, label="Merge into company")
+    into = SearchChoiceField(queryset=Company.objects.none(), search_path=COMPANY_SEARCH_PATH, match=companies_named,
+                             option_label=_company_name, name_of=_company_name, label="Merge into company",
+                             help_text="Type a few letters of the company to keep.")
+
+    def __init__(self, *args, companies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if companies is not None:
+            self.fields["into"].queryset = companies
 
 
 class SettingsForm(forms.Form):

@@ -68,6 +68,8 @@ NOT_PAGES = {
     "notification_bell": "the bell's htmx fragment, part of every page (swept there)",
     "suggest_companies": "an htmx fragment of search-as-you-type answers (swept inside the pages using it)",
     "suggest_tags": "an htmx fragment of search-as-you-type answers (swept inside the pages using it)",
+    "people_search": "a combobox's options fragment (alliance.pickers; swept inside the forms using it)",
+    "company_search": "a combobox's options fragment (alliance.pickers; swept inside the forms using it)",
     "logout": "POST only (signing out)",
     "alignment": "the tour form's htmx fragment (swept inside the new-tour page)",
 }

@@ -58,6 +58,26 @@ class ToursConfig(AppConfig):
                                       visible=_may_open_ledger)
         registry.register_role_guard("tours-open-tours", _open_tours_managed_by)
         registry.register_demo_loader("tours", seed_tours)
+        from alliance.pickers import register_people_picker
+
+        register_people_picker("tours.employee", _tour_employees)
+        register_people_picker("tours.manager", _tour_managers)
+
+
+def _tour_employees(member):
+    """Whom ``member`` may draft a tour for (the tour form's employee field)."""
+    from tours.rights import can_draft_tours
+    from tours.selectors import draftable_employees
+
+    return draftable_employees(member) if can_draft_tours(member) else None
+
+
+def _tour_managers(member):
+    """Who may run a tour ``member`` drafts (the tour form's manager field)."""
+    from alliance.selectors import managers_for_org
+    from tours.rights import can_draft_tours
+
+    return managers_for_org(organization_id=member.organization_id) if can_draft_tours(member) else None
 
 
 def _open_tours_managed_by(membership) -> str:

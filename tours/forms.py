@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
-from alliance.people import person_label
+from alliance.pickers import person_field
 from tours import limits
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -84,18 +84,15 @@ class TourTermsForm(forms.Form):
 
 class TourCreateForm(TourTermsForm):
     field_order = ["employee", "manager"]
-    employee = forms.ModelChoiceField(queryset=Membership.objects.none(), empty_label="Choose the employee")
-    manager = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False,
-                                     empty_label="The employee's manager",
-                                     help_text="Who runs this tour with them.")
+    employee = person_field("tours.employee", help_text="Type a few letters of their name.")
+    manager = person_field("tours.manager", required=False,
+                           help_text="Who runs this tour with them; left empty, the employee's manager.")
     previous_tour = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, employees: QuerySet[Membership], managers: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["employee"].queryset = employees
-        self.fields["employee"].label_from_instance = person_label
         self.fields["manager"].queryset = managers
-        self.fields["manager"].label_from_instance = person_label
         self.order_fields(["employee", "manager"])
 
 

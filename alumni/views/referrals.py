@@ -109,7 +109,8 @@ def _leads_page(request: OrgRequest, form: LeadForm, *, status: int = 200) -> Ht
     runner = rights.can_run_network(request.member)
     members = selectors.lead_owner_candidates(request.member) if runner else None
     rows = [(lead, _status_form(lead, CustomerLead) if rights.can_update_lead(request.member, lead) else None,
-             OwnerForm(members=members, initial={"owner": lead.owner_id}) if runner else None)
+             OwnerForm(members=members, initial={"owner": lead.owner}, auto_id=f"id_lead{lead.pk}_%s")
+             if runner else None)
             for lead in page.object_list]
     return render(request, "alumni/leads.html", {
         "form": form, "page": page, "rows": rows, "runner": runner, "state": state,

@@ -79,6 +79,7 @@ from network_intel.selectors.notes import (
     team_sharing,
     useful_counts,
 )
+from network_intel.selectors.pickers import companies_named, company_search, introducer_candidates
 from network_intel.selectors.search import (
     BODY_SNIPPET,
     FACET_SIZE,
@@ -94,6 +95,9 @@ from network_intel.selectors.search import (
 )
 
 __all__ = [
+    "companies_named",
+    "company_search",
+    "introducer_candidates",
     "Acquaintance",
     "BODY_SNIPPET",
     "Balance",

@@ -55,18 +55,18 @@ def company_create(*, by: Membership, name: str, domain: str = "", industry: str
     return Company.objects.for_org(by.organization_id).get(pk=company.pk)
 
 
-def company_resolve(*, by: Membership, name: str) -> Company:
+def company_resolve(*, by: Membership, name: str, allow_similar: bool = False) -> Company:
     """The company a typed name means (case, accents, legal form and web suffix aside), made if new.
 
     A name only similar to an existing one is refused with a suggestion, so a typo never
-    creates a second "Globex".
+    creates a second "Globex" — unless the writer confirmed it is another company (``allow_similar``).
     """
     name = " ".join((name or "").split())
     key = company_key(name)
     existing = Company.objects.for_org(by.organization_id).filter(name_key=key).first() if key else None
     if existing is not None:
         return existing
-    return company_create(by=by, name=name)
+    return company_create(by=by, name=name, allow_similar=allow_similar)
 
 
 @transaction.atomic

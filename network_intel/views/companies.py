@@ -46,14 +46,24 @@ def company_detail(request: HttpRequest, org_slug: str, company_id: int) -> Http
     company = rights.access_company(member, company_id)
     notes = list(selectors.note_list(member).filter(company_links__company=company).order_by("-created_at", "-id")[:50])
     decorate_notes(notes, member)
-    others = (list(Company.objects.for_org(member.organization_id).exclude(pk=company.pk).order_by("name")[:500])
-              if rights.can_curate(member) else [])
+    moves = _merge_preview(company) if rights.can_curate(member) else None
     who_knows = selectors.who_knows_page(member=member, company=company)
     return render(request, "network_intel/company_detail.html", {
         "company": company, "notes": notes, "who_knows": who_knows, "acquaintances": who_knows.acquaintances,
         "following": selectors.is_following(member, company=company), "can_curate": rights.can_curate(member),
-        "others": others, "merge_form": MergeForm(),
+        "moves": moves, "merge_form": MergeForm(auto_id="merge_%s"),
     })
+
+
+def _merge_preview(company: Company) -> dict[str, int]:
+    """What a merge would move to the company kept, counted on the indexes of each link (HR only). Notes are
+    not counted: a count would tell of private notes that only their authors may know of."""
+    from network_intel.models.companies import Follow
+    from network_intel.models.contacts import Contact
+
+    org = company.organization_id
+    return {"contacts": Contact.objects.for_org(org).filter(company=company).count(),
+            "follows": Follow.objects.for_org(org).filter(company=company).count()}
 
 
 def _follow(request: HttpRequest, *, company=None, tag=None) -> HttpResponse:
@@ -78,10 +88,8 @@ def tag_follow(request: HttpRequest, org_slug: str, tag_id: int) -> HttpResponse
 @require_POST
 def company_merge(request: HttpRequest, org_slug: str, company_id: int) -> HttpResponse:
     source = rights.access_company(request.member, company_id)
-    form = MergeForm(request.POST)
-    target = None
-    if form.is_valid():
-        target = Company.objects.for_org(request.org.pk).filter(pk=form.cleaned_data["into"]).first()
+    form = MergeForm(request.POST, companies=Company.objects.for_org(request.org.pk).exclude(pk=source.pk))
+    target = form.cleaned_data["into"] if form.is_valid() else None
     if target is None:
         messages.error(request, "Choose the company to merge into.")
         return redirect(org_url(request, "company_detail", source.pk))
@@ -123,6 +131,16 @@ def suggest_companies(request: HttpRequest, org_slug: str) -> HttpResponse:
     prefix = ", ".join(split_names(",".join(text.split(",")[:-1])))
     return render(request, "network_intel/_options.html",
                   {"options": [(f"{prefix}, {c.name}" if prefix else c.name) for c in options]})
+
+
+@require_GET
+def company_search(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The options of a company combobox (alliance.pickers): at most 20 companies the text may mean."""
+    found = selectors.company_search(organization_id=request.org.pk, text=request.GET.get("q", ""))
+    options = [{"id": c.pk, "label": c.name, "detail": c.domain} for c in found]
+    return render(request, "alliance/widgets/search_options.html", {
+        "options": options, "prefix": "pick-company",
+        "empty": "No company of that name yet: it is added when you save."})
 
 
 @require_GET

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alliance import versions
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
-from alliance.models import Membership
 from network_intel import rights, selectors, services
 from network_intel.forms import AnswerForm, ContactForm, IntroductionForm
 from network_intel.models.contacts import Contact
+from network_intel.text import company_key
 from network_intel.views._common import org_url
 
 
@@ -47,13 +47,32 @@ def _offset(value: str | None) -> int:
 
 
 def _colleagues(request: HttpRequest):
-    return (Membership.objects.for_org(request.org.pk).filter(status=Membership.Status.ACTIVE)
-            .exclude(pk=request.member.pk).select_related("user").order_by("user__full_name"))
+    return selectors.introducer_candidates(request.member)
+
+
+def _company_of(request: HttpRequest, form: ContactForm):
+    """The company typed in the form; one close to an existing company is asked about first."""
+    name = form.cleaned_data["company_name"]
+    allow_similar = form.cleaned_data.get("new_company", False)
+    # Close by a word ("Cyberdine" for "Cyberdyne Systems") is enough to ask here: a contact's company is
+    # typed, not searched, and a second entry would split who-knows.
+    close = selectors.company_matches(organization_id=request.org.pk, text=name, limit=3)
+    if close and not allow_similar and not any(c.name_key == company_key(name) for c in close):
+        form.ask_new_company()
+        names = ", ".join(f"“{c.name}”" for c in close)
+        message = f"Did you mean {names}? Pick it, or tick the box below if it is another company."
+        raise ApplicationError(message, field_errors={"company_name": [message]})
+    try:
+        return services.company_resolve(by=request.member, name=name, allow_similar=allow_similar)
+    except ApplicationError as error:
+        if selectors.company_matches(organization_id=request.org.pk, text=name, by_word=False):
+            form.ask_new_company()
+        raise ApplicationError(error.message, field_errors={"company_name": [error.message]}) from error
 
 
 def _save_contact(request: HttpRequest, form: ContactForm, contact=None):
-    data = {k: v for k, v in form.cleaned_data.items() if k != "company_name"}
-    company = services.company_resolve(by=request.member, name=form.cleaned_data["company_name"])
+    data = {k: v for k, v in form.cleaned_data.items() if k not in ("company_name", "new_company")}
+    company = _company_of(request, form)
     if contact is None:
         return services.contact_create(by=request.member, company=company, **data)
     return services.contact_update(by=request.member, contact=contact, data={**data, "company": company})
