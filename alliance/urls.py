@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alliance import apis, views
 from alliance.registry import app_urls
+from alliance.views import health as health_views
 from alliance.views import imports as import_views
 
 handler400 = "alliance.views.bad_request"
@@ -38,6 +39,10 @@ org_patterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path("alliance/", health_views.organization_health, name="alliance_health"),
+    path("alliance/<slug:key>.csv", health_views.organization_health_csv, name="alliance_health_csv"),
+    path("team/alliance/", health_views.team_health, name="team_alliance_health"),
+    path("team/alliance/<slug:key>.csv", health_views.team_health_csv, name="team_alliance_health_csv"),
     path("undelivered-email/", views.undelivered_email, name="undelivered_email"),
     path("undelivered-email/retry-all/", views.undelivered_email_retry_all, name="undelivered_email_retry_all"),
     path("undelivered-email/<int:outbound_email_id>/retry/", views.undelivered_email_retry,
@@ -53,6 +58,7 @@ api_patterns = [
     path("imports/people/", apis.PeopleImportCreateApi.as_view(), name="api_people_import_create"),
     path("imports/<int:pk>/", apis.PeopleImportDetailApi.as_view(), name="api_people_import_detail"),
     path("imports/<int:pk>/apply/", apis.PeopleImportApplyApi.as_view(), name="api_people_import_apply"),
+    path("alliance-health/", apis.AllianceHealthApi.as_view(), name="api_alliance_health"),
     *[path("", include(urls.api)) for urls in app_urls() if urls.api],
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api_schema"),
     path(
