@@ -19,6 +19,9 @@ class AllianceConfig(AppConfig):
         from alliance.handoffs import declare_core
 
         declare_core()
+        from alliance import digests
+
+        digests.register()
         registry.register_nav_group("organization", label="Organization")
         registry.register_nav_item("members", label="Members", url_name="member_list", order=80, group="organization",
                                    visible=lambda member: member.is_hr, active=("member_list", "member_edit"))

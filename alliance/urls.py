@@ -10,6 +10,7 @@ from alliance import apis, views
 from alliance.registry import app_urls
 from alliance.views import health as health_views
 from alliance.views import imports as import_views
+from alliance.views import notifications as notification_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
@@ -20,6 +21,7 @@ org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.member_list_view, name="member_list"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("members/<int:membership_id>/leadership/", health_views.member_leadership, name="member_leadership"),
     path("members/<int:membership_id>/invite/", import_views.member_invite, name="member_invite"),
     path("members/export.<str:fmt>", import_views.member_export, name="member_export"),
     path("members/import/", import_views.people_import_upload, name="people_import"),
@@ -89,6 +91,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("email/unsubscribe/<str:token>/", notification_views.email_unsubscribe, name="email_unsubscribe"),
     *[path(prefix, include(module)) for urls in app_urls() for prefix, module in urls.root.items()],
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/v1/", include(api_patterns)),

@@ -57,6 +57,8 @@ NOT_PAGES = {
     "checkpoint_invite": "an iCalendar file (text/calendar)",
     "alumni_event_ics": "an iCalendar file (text/calendar)",
     "notes_csv": "a CSV download",
+    "alliance_health_csv": "a CSV download of one figure of the alliance's health",
+    "team_alliance_health_csv": "a CSV download of one figure of a manager's team's alliance health",
     "fund_payroll_csv": "a CSV download",
     "alumni_directory_csv": "a CSV download",
     "alumni_my_data_download": "a JSON/ZIP download of one's own data",

@@ -4,16 +4,19 @@ Both read ``alliance.health``, as the API and the weekly digest do."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from alliance import health
+from alliance import health, services
+from alliance.decorators import admin_required
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.exports import streaming_csv
 from alliance.http import OrgRequest
 from alliance.rights import can_see_organization_health, can_see_team_health
+from alliance.selectors import get_membership_for_member
 
 
 def _scope(request: OrgRequest, *, own_team: bool) -> tuple[health.HealthScope, dict[str, list[str]]]:
@@ -83,3 +86,21 @@ def team_health_csv(request: OrgRequest, org_slug: str, key: str) -> HttpRespons
     if not can_see_team_health(request.member):
         raise PermissionDenied("Only managers have a team to read the alliance's health of.")
     return _csv(request, key, own_team=True)
+
+
+@require_POST
+@admin_required
+def member_leadership(request: OrgRequest, org_slug: str, membership_id: int) -> HttpResponse:
+    """An administrator grants (or takes back) the leadership view of the organization's health page."""
+    membership = get_membership_for_member(request.member, membership_id)
+    choice = request.POST.get("leadership", "")
+    if choice not in ("yes", "no"):
+        messages.error(request, "Choose to grant the leadership view or to take it back.")
+    else:
+        try:
+            services.membership_leadership_set(membership=membership, by=request.member, leadership=choice == "yes")
+        except NotAllowed as refusal:
+            raise PermissionDenied(refusal.message) from None
+        messages.success(request, f"{membership.user.full_name}: leadership view "
+                                  f"{'granted' if choice == 'yes' else 'taken back'}.")
+    return redirect("member_edit", org_slug=org_slug, membership_id=membership.pk)

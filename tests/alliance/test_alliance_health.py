@@ -189,3 +189,17 @@ def test_a_constant_number_of_queries(world, org, hr, client_for, api_for):
     assert _queries(lambda: client.get("/o/acme/alliance/")) == page
     assert _queries(lambda: client_for(world.manager).get("/o/acme/team/alliance/")) == team
     assert _queries(lambda: api.get("/api/v1/alliance-health/")) == endpoint
+
+
+def test_an_administrator_grants_the_leadership_view_on_the_member_page(org, admin, hr, outsider, client_for):
+    leader = MembershipFactory(organization=org, team="Board")
+    path = f"/o/acme/members/{leader.pk}/leadership/"
+    assert client_for(hr).post(path, {"leadership": "yes"}).status_code == 403
+    assert client_for(outsider).post(path, {"leadership": "yes"}).status_code == 404
+    assert client_for(admin).post(path, {"leadership": "maybe"}).status_code == 302
+    leader.refresh_from_db()
+    assert not leader.leadership
+    assert client_for(admin).post(path, {"leadership": "yes"}).status_code == 302
+    leader.refresh_from_db()
+    assert leader.leadership
+    assert "Take the leadership view back" in client_for(admin).get(f"/o/acme/members/{leader.pk}/").content.decode()
