@@ -278,9 +278,9 @@ def token_pages(people: dict[str, Membership]) -> list[tuple[str, str, str]]:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    from alliance.notifications import unsubscribe_token as email_unsubscribe_token
     from alumni.models import ExitProcess
     from alumni.services.leaver import leaver_link_send
-    from alliance.notifications import unsubscribe_token as email_unsubscribe_token
     from alumni.services.newsletter import unsubscribe_token
     from tests.alliance.factories import make_invitation
 

@@ -84,15 +84,13 @@ WITH days AS (
 ), people AS (
     SELECT m.id, m.employment_started_on FROM alliance_membership m
     WHERE m.organization_id = %s AND m.status = 'active' AND {scope}
-), covered AS (
-    SELECT d.month, COUNT(DISTINCT t.employee_id) AS n
-    FROM tours_tour t JOIN people p ON p.id = t.employee_id
-    JOIN days d ON t.start_date <= d.day AND (t.end_date IS NULL OR t.end_date >= d.day)
-    WHERE t.organization_id = %s AND t.status = ANY(%s)
-    GROUP BY d.month
 )
-SELECT d.month, (SELECT COUNT(*) FROM people p WHERE p.employment_started_on <= d.day), COALESCE(c.n, 0)
-FROM days d LEFT JOIN covered c ON c.month = d.month ORDER BY d.month
+SELECT d.month, COUNT(p.id),
+       COUNT(p.id) FILTER (WHERE EXISTS (
+           SELECT 1 FROM tours_tour t WHERE t.organization_id = %s AND t.employee_id = p.id
+           AND t.status = ANY(%s) AND t.start_date <= d.day AND (t.end_date IS NULL OR t.end_date >= d.day)))
+FROM days d LEFT JOIN people p ON p.employment_started_on <= d.day
+GROUP BY d.month ORDER BY d.month
 """
 
 
@@ -107,7 +105,8 @@ def coverage_trend(scope: HealthScope) -> HealthFigure:
         "Coverage by month", "line", labels, [{"label": "Share with a current tour (%)", "data": shares}],
         ["Month", "Members by then", "With an agreed tour", "Share"],
         [[label, people, n, percent_text(s)] for label, (_, people, n), s in zip(labels, rows, shares, strict=True)],
-        note="On the month's last day (today for this month), among today's active members who had started by then.")
+        note="On the month's last day (today for this month), among today's active members who had started by then. "
+             "One probe of the tours' (organization, employee, start) index per person and month.")
 
 
 # ---------------------------------------------------------------- checkpoints

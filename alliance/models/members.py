@@ -40,7 +40,8 @@ class Membership(TenantModel):
     # import; never the row's ``created_at`` (when the app learnt of them).
     employment_started_on = models.DateField(default=timezone.localdate)
     # Granted by an administrator: a leader who is not HR reads the organization's alliance health page.
-    leadership = models.BooleanField(default=False, help_text="Reads the organization's alliance health page.")
+    leadership = models.BooleanField(default=False, db_default=False,
+                                     help_text="Reads the organization's alliance health page.")
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
