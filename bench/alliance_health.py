@@ -91,8 +91,8 @@ def enliven(org: int, now) -> None:
                state, rehire, rehire_reason, alumni_tier, regretted, alumni_despite, alumni_despite_note, outcome,
                imported, created_at, updated_at)
         SELECT organization_id, id, (ARRAY['resignation', 'end_of_tour', 'retirement', 'mutual'])[1 + id %% 4],
-               %(today)s - (id %% 365)::int, 'employee', '', 'completed', 'eligible', '', 'alumni', id %% 3 = 0, false, '',
-               'alumnus', false, %(now)s, %(now)s
+               %(today)s - (id %% 365)::int, 'employee', '', 'completed', 'eligible', '', 'alumni', id %% 3 = 0,
+               false, '', 'alumnus', false, %(now)s, %(now)s
         FROM alliance_membership WHERE organization_id = %(org)s AND role = 'employee' AND id %% 20 = 1
     """, params)
     execute("""UPDATE alliance_membership SET status = 'alumnus' WHERE organization_id = %(org)s
@@ -110,10 +110,10 @@ def enliven(org: int, now) -> None:
     execute("""
         INSERT INTO network_intel_expense (organization_id, member_id, spent_on, kind, merchant, amount, currency,
                exchange_rate, rate_on, rate_entered, amount_org, org_currency, purpose, met_names, state,
-               over_budget, possible_duplicate, duplicate_cleared, over_budget_acknowledged, refusal_reason, note_id,
-               created_at, updated_at)
-        SELECT m.organization_id, m.id, %(today)s - (m.id %% 80)::int, 'coffee', 'Café', 12.50, 'USD', 1, %(today)s, false,
-               12.50, 'USD', 'Coffee', '', CASE WHEN m.id %% 7 = 0 THEN 'submitted' ELSE 'approved' END,
+               over_budget, possible_duplicate, duplicate_cleared, over_budget_acknowledged, refusal_reason,
+               note_id, created_at, updated_at)
+        SELECT m.organization_id, m.id, %(today)s - (m.id %% 80)::int, 'coffee', 'Café', 12.50, 'USD', 1, %(today)s,
+               false, 12.50, 'USD', 'Coffee', '', CASE WHEN m.id %% 7 = 0 THEN 'submitted' ELSE 'approved' END,
                false, false, false, false, '', n.id, %(now)s, %(now)s
         FROM alliance_membership m
         LEFT JOIN network_intel_intelnote n ON n.organization_id = m.organization_id AND n.author_id = m.id
@@ -170,7 +170,7 @@ def figures_time(org: int, repeat: int) -> float:
         for key in EXPLAIN:
             statements: list[str] = []
 
-            def keep(execute_, sql, params, many, context):
+            def keep(execute_, sql, params, many, context, statements=statements):
                 statements.append(context["cursor"].mogrify(sql, params).decode() if params else sql)
                 return execute_(sql, params, many, context)
 
