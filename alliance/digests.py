@@ -140,4 +140,4 @@ def register() -> None:
                            default_channel="email", order=40)
     register_reminder_kind(HR_DIGEST, "Weekly alliance digest: the organization's figures that moved",
                            build_hr_digest, default_channel="email", order=41)
-    register_beat_entry("sweep-alliance-digests", task="alliance.digests.sweep_alliance_digests", schedule=3600.0)
+    register_beat_entry("alliance-digests", task="alliance.digests.sweep_alliance_digests", schedule=3600.0)

@@ -117,8 +117,9 @@ SELECT COUNT(*) FILTER (WHERE c.status = 'completed'),
        COUNT(*) FILTER (WHERE c.status = 'scheduled' AND c.scheduled_at < %s),
        COUNT(*) FILTER (WHERE c.status = 'scheduled' AND c.scheduled_at >= %s),
        COUNT(*) FILTER (WHERE c.status = 'cancelled')
-FROM tours_checkpoint c JOIN tours_tour t ON t.organization_id = c.organization_id AND t.id = c.tour_id
-WHERE c.organization_id = %s AND c.scheduled_at >= %s AND c.scheduled_at < %s AND {scope}
+FROM tours_checkpoint c
+WHERE c.organization_id = %s AND c.scheduled_at >= %s AND c.scheduled_at < %s
+  AND EXISTS (SELECT 1 FROM tours_tour t WHERE t.organization_id = c.organization_id AND t.id = c.tour_id AND {scope})
 """
 
 
