@@ -169,6 +169,8 @@ def health_scope(*, viewer: Membership, team: str = "", manager: str | int | Non
             manager_id = int(manager)
         except (TypeError, ValueError):
             raise _bad("manager", "Choose a manager from the list.") from None
+        if not 0 < manager_id < 2 ** 63:
+            raise _bad("manager", "Choose a manager from the list.")
     member_ids: list[int] | None = None
     if org_wide:
         if manager_id is not None:

@@ -94,6 +94,8 @@ def test_scope_refusals_and_bad_filters(world, employee, hr):
             health.health_scope(viewer=hr, manager="x")
         with pytest.raises(ApplicationError):
             health.health_scope(viewer=hr, manager=999999)
+        with pytest.raises(ApplicationError):
+            health.health_scope(viewer=hr, manager=2 ** 70)
         # A manager may narrow to someone below them, never to someone beside or above.
         with pytest.raises(ApplicationError):
             health.health_scope(viewer=world.manager2, manager=world.manager.pk)
