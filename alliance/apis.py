@@ -15,13 +15,14 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from alliance import health
 from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
 from alliance.etags import PreconditionFailed, VersionedResourceMixin
@@ -429,3 +430,58 @@ class PeopleImportApplyApi(APIView):
         applied = people_import_apply(people_import=people_import, by=request.member,
                                       send_invitations=data.validated_data["send_invitations"])
         return Response(PeopleImportOutputSerializer(applied).data)
+
+
+class HealthFigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    section = serializers.CharField()
+    title = serializers.CharField()
+    note = serializers.CharField()
+    headline = serializers.FloatField(allow_null=True)
+    headline_label = serializers.CharField()
+    chart = serializers.DictField(help_text="Chart.js: type, labels, datasets ({label, data}).")
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.ListField(), help_text="The table: one list of cells per row.")
+    links = serializers.ListField(child=serializers.CharField(), help_text="Per row, the page where to act.")
+
+
+class HealthScopeSerializer(serializers.Serializer):
+    team = serializers.CharField()
+    manager = serializers.IntegerField(allow_null=True)
+    period = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField(help_text="The period's last day.")
+    people = serializers.IntegerField(allow_null=True, help_text="People in scope; null for the whole organization.")
+
+
+class AllianceHealthSerializer(serializers.Serializer):
+    scope = HealthScopeSerializer()
+    figures = HealthFigureSerializer(many=True)
+
+
+class AllianceHealthApi(APIView):
+    """The alliance's health: the figures of the health page, computed the same way.
+
+    HR, administrators and leadership read the organization (narrowed by ``team`` and/or ``manager``,
+    everyone below that manager); a manager reads only the people below them. Anyone else: 403."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("team", str, description="Only this team."),
+            OpenApiParameter("manager", int, description="Only the people below this manager (a membership id)."),
+            OpenApiParameter("period", str, enum=["30", "90", "180", "365"],
+                             description="The last N days, for the figures that count events (default 90)."),
+        ],
+        responses={200: AllianceHealthSerializer},
+    )
+    def get(self, request):
+        scope = health.health_scope(viewer=request.member, team=request.query_params.get("team", ""),
+                                    manager=request.query_params.get("manager", ""),
+                                    period=request.query_params.get("period", ""))
+        figures = health.health_figures_for(scope)
+        return Response({
+            "scope": {"team": scope.team, "manager": scope.manager_id, "period": scope.period,
+                      "start": scope.start, "end": scope.today,
+                      "people": None if scope.member_ids is None else len(scope.member_ids)},
+            "figures": [figure.as_json() for figure in figures],
+        })

@@ -11,7 +11,8 @@ web, worker, beat and tests connect as the RLS-bound application role.
     python -m alliance.devenv test [pytest args]
     python -m alliance.devenv manage <command> # manage.py with the dev URLs
     python -m alliance.devenv bench [args]     # bench/reminder_sweep.py (bench intel [args]: bench/intel_search.py,
-                                               #   bench people [args]: bench/people_import.py)
+                                               #   bench people [args]: bench/people_import.py,
+                                               #   bench health [args]: bench/alliance_health.py)
     python -m alliance.devenv bench-api [args] # bench/api_lists.py
     python -m alliance.devenv bench-pages [args] # bench/pages.py: every page at the big customer's scale
 """
@@ -469,6 +470,8 @@ def bench(args: list[str], *, script_name: str = "reminder_sweep.py") -> int:
         script_name, args = "intel_search.py", args[1:]
     elif args and args[0] == "people":  # bench/people_import.py: a 5,000-row people import
         script_name, args = "people_import.py", args[1:]
+    elif args and args[0] == "health":  # bench/alliance_health.py: the health page at 100,000 tours
+        script_name, args = "alliance_health.py", args[1:]
     script = BASE_DIR / "bench" / script_name
     return subprocess.run([PY, str(script), *args], env=env, cwd=BASE_DIR).returncode
 

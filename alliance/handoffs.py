@@ -152,4 +152,6 @@ def declare_core() -> None:
         "membership_employment_start_set": silent("HR corrects a fact of the member's employment, kept in the "
                                                   "member's history on their page"),
         "membership_invite": silent("the invited person is e-mailed the link itself, not a notification"),
+        "membership_leadership_set": silent("an administrator opens the health page to a leader, who finds it "
+                                            "in their navigation; kept in the member's history"),
     })

@@ -140,3 +140,52 @@ def notifications_withdraw(*, organization_id: int, topic: str) -> int:
         return 0
     deleted, _ = Notification.objects.for_org(organization_id).filter(topic=topic[:80]).delete()
     return deleted
+
+
+# ---------------------------------------------------------------- one-click unsubscribe, per kind
+
+UNSUBSCRIBE_SALT = "alliance.notifications.unsubscribe"
+
+
+def unsubscribe_token(*, member: Membership, kind: str) -> str:
+    """A signed link that stops e-mails of ``kind`` to ``member`` without signing in (the signature is the proof)."""
+    from django.core import signing
+
+    return signing.dumps({"o": member.organization_id, "m": member.pk, "k": kind}, salt=UNSUBSCRIBE_SALT,
+                         compress=True)
+
+
+def unsubscribe_lookup(token: str) -> tuple[Membership, str] | None:
+    """The member and kind a link names, inside their organization's tenant context; None for a bad link."""
+    from django.core import signing
+
+    from alliance import tenancy
+    from alliance.models import Organization
+
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(key), int) for key in ("o", "m")) \
+            or payload.get("k") not in notification_kinds():
+        return None
+    organization = Organization.objects.filter(pk=payload["o"]).first()
+    if organization is None:
+        return None
+    tenancy.set_tenant(organization.pk)
+    member = Membership.objects.for_org(organization.pk).select_related("user", "organization").filter(
+        pk=payload["m"]).first()
+    return (member, payload["k"]) if member is not None else None
+
+
+@transaction.atomic
+def email_unsubscribe(*, member: Membership, kind: str) -> str:
+    """No more e-mail of ``kind``: both channels become in-app only, e-mail only becomes off. Returns the
+    channel now chosen (a required kind cannot be turned off: it stays in the app)."""
+    current = channel_for(member=member, kind=kind)
+    if current in (Channel.IN_APP, Channel.OFF):
+        return current
+    channel = Channel.IN_APP if current == Channel.BOTH or kind in required_kinds() else Channel.OFF
+    NotificationPreference.objects.update_or_create(organization_id=member.organization_id, membership=member,
+                                                    kind=kind, defaults={"channel": channel})
+    return channel

@@ -65,3 +65,17 @@ def check_keeps_an_administrator(member: Membership) -> None:
     if not others:
         raise ApplicationError("The organization needs at least one administrator.",
                                field_errors={"role": ["Keep at least one administrator."]})
+
+
+def can_see_organization_health(member: Membership) -> bool:
+    """The organization's health page: HR, administrators, and the leaders an administrator granted it."""
+    return member.is_hr or (member.is_active and member.leadership)
+
+
+def can_see_team_health(member: Membership) -> bool:
+    """A manager's own version of it, for the people below them."""
+    return member.is_manager
+
+
+def can_grant_leadership(member: Membership) -> bool:
+    return member.is_admin

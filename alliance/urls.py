@@ -8,8 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from alliance import apis, views
 from alliance.registry import app_urls
+from alliance.views import health as health_views
 from alliance.views import imports as import_views
 from alliance.views import pickers as picker_views
+from alliance.views import notifications as notification_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
@@ -20,6 +22,7 @@ org_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("members/", views.member_list_view, name="member_list"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
+    path("members/<int:membership_id>/leadership/", health_views.member_leadership, name="member_leadership"),
     path("members/<int:membership_id>/invite/", import_views.member_invite, name="member_invite"),
     path("members/export.<str:fmt>", import_views.member_export, name="member_export"),
     path("members/import/", import_views.people_import_upload, name="people_import"),
@@ -40,6 +43,10 @@ org_patterns = [
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
     path("pick/people/<str:picker>/", picker_views.people_search, name="people_search"),
+    path("alliance/", health_views.organization_health, name="alliance_health"),
+    path("alliance/<slug:key>.csv", health_views.organization_health_csv, name="alliance_health_csv"),
+    path("team/alliance/", health_views.team_health, name="team_alliance_health"),
+    path("team/alliance/<slug:key>.csv", health_views.team_health_csv, name="team_alliance_health_csv"),
     path("undelivered-email/", views.undelivered_email, name="undelivered_email"),
     path("undelivered-email/retry-all/", views.undelivered_email_retry_all, name="undelivered_email_retry_all"),
     path("undelivered-email/<int:outbound_email_id>/retry/", views.undelivered_email_retry,
@@ -55,6 +62,7 @@ api_patterns = [
     path("imports/people/", apis.PeopleImportCreateApi.as_view(), name="api_people_import_create"),
     path("imports/<int:pk>/", apis.PeopleImportDetailApi.as_view(), name="api_people_import_detail"),
     path("imports/<int:pk>/apply/", apis.PeopleImportApplyApi.as_view(), name="api_people_import_apply"),
+    path("alliance-health/", apis.AllianceHealthApi.as_view(), name="api_alliance_health"),
     *[path("", include(urls.api)) for urls in app_urls() if urls.api],
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api_schema"),
     path(
@@ -85,6 +93,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("email/unsubscribe/<str:token>/", notification_views.email_unsubscribe, name="email_unsubscribe"),
     *[path(prefix, include(module)) for urls in app_urls() for prefix, module in urls.root.items()],
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/v1/", include(api_patterns)),

@@ -27,6 +27,9 @@ class AlumniConfig(AppConfig):
         from alumni.selectors.exits import pending_last_days
 
         registry.register_departures("alumni-exits", pending_last_days)
+        from alumni import health
+
+        health.register()
         registry.register_alumni_area("alumni", view_prefix="alumni:alumni_", home="alumni:alumni_home")
         reminders.register()
         from alumni import handoffs

@@ -72,11 +72,15 @@ def execute(sql: str, params=None) -> None:
         cursor.execute(sql, params)
 
 
-def load(now) -> dict[str, int]:
-    """Two organizations: ``big`` (10,000 members, 100,000 tours) and ``small`` (100, 1,000)."""
+SIZES = (("big", 10_000, 100_000), ("small", 100, 1_000))
+
+
+def load(now, sizes: tuple[tuple[str, int, int], ...] = SIZES) -> dict[str, int]:
+    """Two organizations: ``big`` (10,000 members, 100,000 tours) and ``small`` (100, 1,000), or ``sizes``:
+    (slug, members, tours) each, set-based (generate_series)."""
     orgs = {}
     with tenancy.cross_tenant(reason="benchmark: load the API list organizations"):
-        for slug, people, tours in (("big", 10_000, 100_000), ("small", 100, 1_000)):
+        for slug, people, tours in sizes:
             with connection.cursor() as cursor:
                 cursor.execute(
                     """

@@ -46,6 +46,9 @@ class NetworkIntelConfig(AppConfig):
         registry.register_dashboard_panel("network_intel", template="network_intel/_dashboard.html",
                                           context=dashboard_panel_context, order=20)
         registry.register_demo_loader("network_intel", seed_network_intel, after=("tours",))
+        from network_intel import health
+
+        health.register()
         self._register_fund(registry, report_backs, seed_networking_fund, fund_panel_context)
 
     @staticmethod

@@ -58,6 +58,8 @@ NOT_PAGES = {
     "one_on_one_invite": "an iCalendar file (text/calendar)",
     "alumni_event_ics": "an iCalendar file (text/calendar)",
     "notes_csv": "a CSV download",
+    "alliance_health_csv": "a CSV download of one figure of the alliance's health",
+    "team_alliance_health_csv": "a CSV download of one figure of a manager's team's alliance health",
     "fund_payroll_csv": "a CSV download",
     "alumni_directory_csv": "a CSV download",
     "alumni_my_data_download": "a JSON/ZIP download of one's own data",
@@ -94,7 +96,7 @@ NOT_PAGE_PREFIXES = {
 # Pages reached only with a secret from an e-mail; each is opened with a real secret made below.
 # alumni_verify_email only confirms an address and redirects; it shows no page of its own.
 TOKEN_PAGES = {"invitation_accept", "password_reset_confirm", "alumni_verify_email", "alumni_leaver_link",
-               "alumni_unsubscribe"}
+               "alumni_unsubscribe", "email_unsubscribe"}
 
 LONG_WORD = "Supercalifragilisticexpialidocious"
 
@@ -280,6 +282,7 @@ def token_pages(people: dict[str, Membership]) -> list[tuple[str, str, str]]:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    from alliance.notifications import unsubscribe_token as email_unsubscribe_token
     from alumni.models import ExitProcess
     from alumni.services.leaver import leaver_link_send
     from alumni.services.newsletter import unsubscribe_token
@@ -291,7 +294,9 @@ def token_pages(people: dict[str, Membership]) -> list[tuple[str, str, str]]:
             f"{default_token_generator.make_token(user)}/"
     pages = [("visitor", invite, "invitation_accept"), ("visitor", reset, "password_reset_confirm"),
              ("visitor", reverse("alumni_unsubscribe", args=[unsubscribe_token(people["alumnus"])]),
-              "alumni_unsubscribe")]
+              "alumni_unsubscribe"),
+             ("visitor", reverse("email_unsubscribe", args=[email_unsubscribe_token(
+                 member=people["manager"], kind="alliance_digest_manager")]), "email_unsubscribe")]
     with tenant_context(people["HR"].organization_id):
         process = ExitProcess.objects.filter(organization_id=people["HR"].organization_id,
                                              state=ExitProcess.State.IN_PROGRESS).order_by("-pk").first()

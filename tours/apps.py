@@ -62,6 +62,9 @@ class ToursConfig(AppConfig):
 
         register_people_picker("tours.employee", _tour_employees)
         register_people_picker("tours.manager", _tour_managers)
+        from tours import health
+
+        health.register()
 
 
 def _tour_employees(member):

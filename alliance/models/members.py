@@ -39,6 +39,9 @@ class Membership(TenantModel):
     # When their employment (this stay) began: a fact about employment, set by HR, an invitation or an
     # import; never the row's ``created_at`` (when the app learnt of them).
     employment_started_on = models.DateField(default=timezone.localdate)
+    # Granted by an administrator: a leader who is not HR reads the organization's alliance health page.
+    leadership = models.BooleanField(default=False, db_default=False,
+                                     help_text="Reads the organization's alliance health page.")
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
@@ -139,6 +142,7 @@ class MembershipChange(TenantModel):
         TITLE = "title", "Title"
         TEAM = "team", "Team"
         EMPLOYMENT_STARTED_ON = "employment_started_on", "Employment start date"
+        LEADERSHIP = "leadership", "Leadership view"
 
     class Source(models.TextChoices):
         MEMBER_PAGE = "member_page", "Members page"

@@ -278,6 +278,22 @@ def membership_employment_start_set(
 
 
 @transaction.atomic
+def membership_leadership_set(*, membership: Membership, by: Membership, leadership: bool) -> Membership:
+    """An administrator lets a leader who is not HR read the organization's alliance health page (or
+    takes it back); kept in the member's history."""
+    if not rights.can_grant_leadership(by) or by.organization_id != membership.organization_id:
+        raise NotAllowed("Only an administrator can grant the leadership view.")
+    if membership.leadership == leadership:
+        return membership
+    membership.leadership = leadership
+    membership.save(update_fields=["leadership", "updated_at"])
+    MembershipChange.objects.create(organization_id=membership.organization_id, membership=membership, by=by,
+                                    field=MembershipChange.Field.LEADERSHIP, old_value="no" if leadership else "yes",
+                                    new_value="yes" if leadership else "no")
+    return membership
+
+
+@transaction.atomic
 def profile_update(
     *, membership: Membership, full_name: str, time_zone: str, aspirations: str, values: str,
 ) -> Membership:
