@@ -23,6 +23,9 @@ class NetworkIntelConfig(AppConfig):
         from network_intel import handoffs
 
         handoffs.register()
+        from network_intel import audit
+
+        audit.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
         registry.register_nav_group("intel", label="Intel")

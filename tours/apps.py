@@ -53,6 +53,9 @@ class ToursConfig(AppConfig):
                                       visible=_may_open_ledger)
         registry.register_role_guard("tours-open-tours", _open_tours_managed_by)
         registry.register_demo_loader("tours", seed_tours)
+        from tours import audit
+
+        audit.register()
 
 
 def _open_tours_managed_by(membership) -> str:

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "alliance.middleware.UserTimezoneMiddleware",
     "alliance.middleware.TenantMiddleware",
+    # After TenantMiddleware: who and where for the audit trail (the request's membership is known by then).
+    "alliance.history.context.AuditContextMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
