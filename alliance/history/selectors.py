@@ -225,7 +225,8 @@ def history_page(*, viewer: Membership, filters: HistoryFilter | None = None, af
         params += branch_params
     if not branches:
         return HistoryPage(entries=[], next_cursor=None)
-    statement = " UNION ALL ".join(branches) + " ORDER BY at DESC, source DESC, id DESC LIMIT %s"
+    statement = ("SELECT * FROM (" + " UNION ALL ".join(branches) + ") AS log "  # noqa: S608 (module constants)
+                 "ORDER BY at DESC, source DESC, id DESC LIMIT %s")
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, limit + 1])
         columns = [column.name for column in cursor.description]
