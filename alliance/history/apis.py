@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -23,11 +23,13 @@ from alliance.history.selectors import (
 )
 from alliance.permissions import IsOrganizationMember
 
+ID_MAX = 2**63 - 1
+
 
 class HistoryQuerySerializer(serializers.Serializer):
     record_type = serializers.CharField(required=False, max_length=40)
-    record_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    actor = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+    record_id = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    actor = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX,
                                      help_text="The id of the membership that made the change.")
     since = serializers.DateTimeField(required=False, help_text="Changes at or after this time.")
     cursor = serializers.CharField(required=False, max_length=200)
@@ -39,15 +41,30 @@ class HistoryQuerySerializer(serializers.Serializer):
         return attrs
 
 
-CHANGE = inline_serializer("HistoryChange", fields={
-    "field": serializers.CharField(), "from": serializers.CharField(allow_null=True),
-    "to": serializers.CharField(allow_null=True)})
-ENTRY = inline_serializer("HistoryEntry", fields={
-    "at": serializers.DateTimeField(), "action": serializers.CharField(),
-    "record_type": serializers.CharField(), "record_id": serializers.IntegerField(allow_null=True),
-    "record": serializers.CharField(), "actor": serializers.IntegerField(allow_null=True),
-    "actor_name": serializers.CharField(), "source": serializers.CharField(), "changes": CHANGE})
-ENTRY.fields["changes"] = serializers.ListField(child=CHANGE)
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="The field's label.")
+    # "from" and "to" are Python keywords: declared below.
+
+
+HistoryChangeSerializer._declared_fields["from"] = serializers.CharField(allow_null=True, help_text="Before.")
+HistoryChangeSerializer._declared_fields["to"] = serializers.CharField(allow_null=True, help_text="After.")
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    action = serializers.CharField(help_text="Created, Changed, Deleted, or what a tour's revision says.")
+    record_type = serializers.CharField()
+    record_id = serializers.IntegerField(allow_null=True)
+    record = serializers.CharField(help_text="The record's name.")
+    actor = serializers.IntegerField(allow_null=True, help_text="The membership that made the change.")
+    actor_name = serializers.CharField()
+    source = serializers.CharField(help_text="Web, API (token), background task, import…")
+    changes = HistoryChangeSerializer(many=True)
+
+
+class HistoryPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    results = HistoryEntrySerializer(many=True)
 
 
 class HistoryListApi(APIView):
@@ -60,16 +77,20 @@ class HistoryListApi(APIView):
     @extend_schema(
         operation_id="history_list",
         parameters=[
-            OpenApiParameter("record_type", OpenApiTypes.STR, description="The kind of record: membership, "
-                             "invitation, tour, exit, alumni-settings, fund-policy, expense."),
-            OpenApiParameter("record_id", OpenApiTypes.INT, description="One record's history (with record_type)."),
-            OpenApiParameter("actor", OpenApiTypes.INT, description="Changes made by this membership."),
+            OpenApiParameter("record_type", OpenApiTypes.STR, enum=["membership", "invitation", "tour", "exit",
+                                                                     "alumni-settings", "fund-policy", "expense"],
+                             description="The kind of record (a token that is not HR's or an admin's reads "
+                                         "membership, tour and expense)."),
+            OpenApiParameter("record_id", {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                             description="One record's history (with record_type)."),
+            OpenApiParameter("actor", {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                             description="Changes made by this membership."),
             OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changes at or after this time."),
             OpenApiParameter("cursor", OpenApiTypes.STR, description="The `next` link's cursor, as it is."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE} (default {PAGE_SIZE})."),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                             description=f"Entries per page (default {PAGE_SIZE})."),
         ],
-        responses=inline_serializer("HistoryPage", fields={
-            "next": serializers.URLField(allow_null=True), "results": serializers.ListField(child=ENTRY)}),
+        responses=HistoryPageSerializer,
     )
     def get(self, request):
         query = HistoryQuerySerializer(data=request.query_params)
