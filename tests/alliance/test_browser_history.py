@@ -49,7 +49,7 @@ def test_hr_reads_the_history_on_a_phone(page_for, acme):
     assert result["width"] <= 390, result["wide"]
     assert result["violations"] == [] and result["raw"] == [], result
     page.screenshot(path=str(SCREENSHOTS / "phone-history.png"), full_page=True)
-    page.get_by_label("Record").fill("Dana")
+    page.get_by_role("searchbox", name="Record").fill("Dana")
     page.wait_for_url(re.compile(r"q=Dana"))
     assert page.locator(".audit-entry").count() >= 1
     assert all("Dana Data" in text for text in page.locator(".audit-entry").all_inner_texts())
