@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import pghistory
+import pghistory.runtime
 from celery import signals
 from django.http import HttpRequest, HttpResponse
 
@@ -68,6 +69,8 @@ _TASK_CONTEXTS: dict[str, pghistory.context] = {}
 
 @signals.task_prerun.connect
 def _open_task_context(task_id=None, task=None, **kwargs) -> None:
+    if hasattr(pghistory.runtime._tracker, "value"):
+        return  # run eagerly inside a request or another task: its context already says who
     context = pghistory.context(source="task", task=getattr(task, "name", ""))
     context.__enter__()
     _TASK_CONTEXTS[task_id] = context

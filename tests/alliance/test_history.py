@@ -226,3 +226,20 @@ def test_the_log_runs_a_constant_number_of_queries(hr, org, client_for):
         for person in people:
             Membership.objects.filter(pk=person.pk).update(title="More", manager=hr)
     assert count() == few
+
+
+def test_a_task_records_itself_as_the_source(hr, employee):
+    from types import SimpleNamespace
+
+    from alliance.history.context import _close_task_context, _open_task_context
+
+    _open_task_context(task_id="audit-test", task=SimpleNamespace(name="alliance.tasks.heartbeat"))
+    try:
+        with tenant_context(employee.organization_id):
+            Membership.objects.filter(pk=employee.pk).update(title="Set by a task")
+    finally:
+        _close_task_context(task_id="audit-test")
+    *_, context = events_of(employee)[-1]
+    assert context == {"source": "task", "task": "alliance.tasks.heartbeat"}
+    (entry, *_) = entries(hr, record_type="membership", record_id=employee.pk)
+    assert entry.actor == "System" and entry.source == "Background task (heartbeat)"
