@@ -13,6 +13,7 @@ class AllianceConfig(AppConfig):
             registry,
         )
         from alliance.dbroles import grant_app_role
+        from alliance.history import context  # noqa: F401  (opens the audit context around each task)
         from alliance.rights import can_administer, can_see_organization_health, can_see_team_health
 
         post_migrate.connect(grant_app_role, sender=self)
@@ -32,6 +33,16 @@ class AllianceConfig(AppConfig):
                                    group="organization", visible=lambda member: member.is_hr)
         registry.register_nav_item("settings", label="Settings", url_name="organization_settings", order=82,
                                    group="organization", visible=lambda member: member.is_admin)
+        # The audit trail: everyone reads the history of their own records; HR and admins every record's.
+        registry.register_nav_item("history", label="History", url_name="history_log", order=86, group="organization",
+                                   visible=lambda member: member.is_active, active=("history_log", "history_record"))
+        registry.register_audited_model(
+            "membership", label="Member", model="alliance.Membership", event_model="alliance.MembershipEvent",
+            label_sql="SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM alliance_user u WHERE u.id = r.user_id",
+            owner_column="id", url_name="member_edit", owner_url=False, order=10)
+        registry.register_audited_model(
+            "invitation", label="Invitation", model="alliance.Invitation", event_model="alliance.InvitationEvent",
+            label_sql="r.email", hr_only=True, url_name="invitation_list", url_takes_id=False, order=11)
         # E-mail the outbox gave up on (alliance.outbox), for the organization's admins to send again.
         registry.register_nav_item("undelivered-email", label="Undelivered e-mail", url_name="undelivered_email",
                                    order=90, visible=can_administer, group="organization")

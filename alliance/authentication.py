@@ -4,6 +4,7 @@ from axes.backends import AxesStandaloneBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from alliance.history.context import note_api_caller
 from alliance.services import api_token_authenticate
 
 
@@ -32,6 +33,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         django_request.org = api_token.organization
         django_request.member = api_token.membership
         api_token.membership.organization = api_token.organization
+        note_api_caller(api_token)
         return api_token.membership.user, api_token
 
     def authenticate_header(self, request) -> str:

@@ -143,8 +143,11 @@ class TenantIsolation(Operation):
     reversible = True
     reduces_to_sql = True
 
-    def __init__(self, model_name: str, *, id_primary_key: bool = False) -> None:
+    def __init__(self, model_name: str, *, id_primary_key: bool = False, references: bool = True) -> None:
         self.model_name = model_name
+        # False for an audit event table (alliance/models/history.py): its copies of references are history,
+        # which outlives the rows it names, so they get no same-organization key.
+        self.references = references
         # The shape of the first migrations, kept as they ran: primary key ``id`` plus
         # ``UNIQUE (organization_id, id)``; ``TenantPrimaryKey`` converts those tables later.
         self.id_primary_key = id_primary_key
@@ -163,7 +166,7 @@ class TenantIsolation(Operation):
             f'CREATE POLICY {POLICY_NAME} ON "{table}" USING ({TENANT_PREDICATE}) '
             f"WITH CHECK ({TENANT_PREDICATE})",
         ]
-        for column, target in tenant_foreign_keys(model):
+        for column, target in tenant_foreign_keys(model) if self.references else []:
             statements.append(
                 f'ALTER TABLE "{table}" ADD CONSTRAINT "{composite_fk_name(table, column)}" '
                 f'FOREIGN KEY (organization_id, "{column}") '
@@ -175,7 +178,7 @@ class TenantIsolation(Operation):
         table = model._meta.db_table
         statements = [
             f'ALTER TABLE "{table}" DROP CONSTRAINT IF EXISTS "{composite_fk_name(table, column)}"'
-            for column, _ in tenant_foreign_keys(model)
+            for column, _ in (tenant_foreign_keys(model) if self.references else [])
         ]
         statements += [
             f'DROP POLICY IF EXISTS {POLICY_NAME} ON "{table}"',
@@ -202,8 +205,10 @@ class TenantIsolation(Operation):
         return f"Put {self.model_name} under tenant isolation (RLS + same-organization keys)"
 
     def deconstruct(self):
-        return (self.__class__.__qualname__, [self.model_name],
-                {"id_primary_key": True} if self.id_primary_key else {})
+        kwargs = {"id_primary_key": True} if self.id_primary_key else {}
+        if not self.references:
+            kwargs["references"] = False
+        return (self.__class__.__qualname__, [self.model_name], kwargs)
 
     @property
     def migration_name_fragment(self) -> str:

@@ -7,6 +7,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from alliance import apis, views
+from alliance.history import apis as history_apis
+from alliance.history import views as history_views
 from alliance.registry import app_urls
 from alliance.views import health as health_views
 from alliance.views import imports as import_views
@@ -48,6 +50,9 @@ org_patterns = [
     path("team/alliance/", health_views.team_health, name="team_alliance_health"),
     path("team/alliance/<slug:key>.csv", health_views.team_health_csv, name="team_alliance_health_csv"),
     path("undelivered-email/", views.undelivered_email, name="undelivered_email"),
+    path("history/", history_views.history_log, name="history_log"),
+    path("history/export.csv", history_views.history_export, name="history_export"),
+    path("history/<slug:record_type>/<int:record_id>/", history_views.history_record, name="history_record"),
     path("undelivered-email/retry-all/", views.undelivered_email_retry_all, name="undelivered_email_retry_all"),
     path("undelivered-email/<int:outbound_email_id>/retry/", views.undelivered_email_retry,
          name="undelivered_email_retry"),
@@ -59,6 +64,7 @@ api_patterns = [
     path("me/", apis.MeApi.as_view(), name="api_me"),
     path("members/", apis.MemberListApi.as_view(), name="api_member_list"),
     path("members/<int:pk>/", apis.MemberDetailApi.as_view(), name="api_member_detail"),
+    path("history/", history_apis.HistoryListApi.as_view(), name="api_history"),
     path("imports/people/", apis.PeopleImportCreateApi.as_view(), name="api_people_import_create"),
     path("imports/<int:pk>/", apis.PeopleImportDetailApi.as_view(), name="api_people_import_detail"),
     path("imports/<int:pk>/apply/", apis.PeopleImportApplyApi.as_view(), name="api_people_import_apply"),

@@ -23,6 +23,9 @@ class AlumniConfig(AppConfig):
         from alumni.selectors.exits import contact_consent_sql
 
         registry.register_urls("alumni", org="alumni.urls", api="alumni.urls.api", root={"alumni/": "alumni.urls.root"})
+        from alumni import audit
+
+        audit.register()
         # An alumnus reaches only these pages of the organization (everything else is a 404 to them).
         from alumni.selectors.exits import pending_last_days
 

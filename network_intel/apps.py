@@ -27,6 +27,9 @@ class NetworkIntelConfig(AppConfig):
         from network_intel.selectors import introducer_candidates
 
         register_people_picker("network_intel.colleagues", introducer_candidates)
+        from network_intel import audit
+
+        audit.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
         registry.register_nav_group("intel", label="Intel")

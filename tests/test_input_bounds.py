@@ -52,6 +52,8 @@ APPS = ("alliance", "tours", "network_intel", "alumni")
 # Part of one rendered e-mail: bounded with the whole message by EMAIL_MESSAGE_MAX_BYTES (alliance.outbox, and a
 # database constraint).
 EMAIL_PART = "part of one rendered e-mail, bounded with the whole message"
+AUDIT_CONTEXT = ("who and where (ids, a source word, the address cut to 200 characters, a token prefix, a task "
+                 "name): written by the trigger from alliance.history.context, never from input")
 JSON_FIELDS = {
     "tours.TourRevision.changes": "the old and new values of a tour's bounded fields",
     "tours.TourAmendment.changes": "the proposed values of a tour's bounded terms (validated like the tour)",
@@ -73,6 +75,12 @@ JSON_FIELDS = {
     "alliance.PeopleImport.preview": "one entry per row of the bounded rows, written by the app",
     "alliance.PeopleImport.unknown_columns": "at most UNKNOWN_COLUMNS_SHOWN_MAX header names of 100 characters",
     "alliance.PeopleImport.missing": "at most MISSING_SHOWN_MAX members, written by the app from the organization",
+    # The audit trail's event tables: written by triggers only, never from a form or the API.
+    "tours.TourRevisionEvent.changes": "a copy of tours.TourRevision.changes, written by its trigger",
+    **{f"{label}.pgh_context": AUDIT_CONTEXT for label in (
+        "alliance.MembershipEvent", "alliance.InvitationEvent", "tours.TourEvent", "tours.TourRevisionEvent",
+        "tours.TourAmendmentEvent", "network_intel.FundPolicyEvent", "network_intel.ExpenseEvent",
+        "alumni.ExitProcessEvent", "alumni.AlumniSettingsEvent")},
 }
 
 

@@ -65,6 +65,9 @@ class ToursConfig(AppConfig):
         from tours import health
 
         health.register()
+        from tours import audit
+
+        audit.register()
 
 
 def _tour_employees(member):

@@ -13,6 +13,10 @@ which is also the path migrations name.
 
 from __future__ import annotations
 
+# First: the audit trail's event models copy fields whose path names this package (TenantForeignKey).
+from alliance.models.tenancy import TenantForeignKey, TenantModel, TenantQuerySet, sync_index  # isort: split
+
+from alliance.models.history import BASELINE_LABEL, AuditEvent, audit_history
 from alliance.models.idempotency import IDEMPOTENCY_KEY_MAX, IdempotentRequest
 from alliance.models.imports import IMPORT_FILE_NAME_MAX, PeopleImport
 from alliance.models.members import ApiToken, Invitation, Membership, MembershipChange
@@ -37,9 +41,11 @@ from alliance.models.outbox import (
     SystemEmail,
 )
 from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
-from alliance.models.tenancy import TenantForeignKey, TenantModel, TenantQuerySet, sync_index
 
 __all__ = [
+    "AuditEvent",
+    "BASELINE_LABEL",
+    "audit_history",
     "TIME_ZONE_CHOICES",
     "validate_time_zone",
     "UserManager",

@@ -9,10 +9,13 @@ from django.utils import timezone
 
 from alliance.fields import BoundedTextField
 from alliance.limits import MEMBER_CHANGE_VALUE_MAX, PROFILE_TEXT_MAX
+from alliance.models.history import audit_history
 from alliance.models.people import User
 from alliance.models.tenancy import TenantForeignKey, TenantModel, sync_index
 
 
+@audit_history(fields=["user", "role", "status", "title", "team", "manager", "employment_started_on"],
+               model_name="MembershipEvent", index_prefix="membership_ev")
 class Membership(TenantModel):
     class Role(models.TextChoices):
         EMPLOYEE = "employee", "Employee"
@@ -83,6 +86,8 @@ class Membership(TenantModel):
         return [line.strip() for line in self.values.splitlines() if line.strip()]
 
 
+@audit_history(fields=["role", "title", "team", "manager", "employment_started_on", "accepted_at",
+                       "revoked_at"], model_name="InvitationEvent", index_prefix="invitation_ev")
 class Invitation(TenantModel):
     email = models.EmailField()
     role = models.CharField(

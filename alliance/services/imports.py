@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from alliance import rights
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.history import context as audit_context
 from alliance.limits import EMAIL_MAX
 from alliance.models import (
     IMPORT_FILE_NAME_MAX,
@@ -331,6 +332,7 @@ def people_import_apply(*, people_import: PeopleImport, by: Membership, send_inv
     """Apply a previewed import, all or nothing, after checking its rows again against the organization as
     it is now. Applying an applied import does nothing."""
     _require_importer(by)
+    audit_context.add(source="import", member=by.pk, **{"import": people_import.pk})
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=people_import.pk)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import environ
 import orjson
+import pghistory
 from csp.constants import NONCE, NONE, SELF
 
 from alliance.devenv import DEFAULT_PORT, local_url
@@ -50,6 +51,9 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    # The audit trail: triggers (pgtrigger) that write each audited change to its event table (pghistory).
+    "pgtrigger",
+    "pghistory",
     "alliance",
     "tours",
     "network_intel",
@@ -81,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "alliance.middleware.UserTimezoneMiddleware",
     "alliance.middleware.TenantMiddleware",
+    # After TenantMiddleware: who and where for the audit trail (the request's membership is known by then).
+    "alliance.history.context.AuditContextMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -316,6 +322,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- REST API ---------------------------------------------------------------
+# The audit trail (alliance/models/history.py, docs/architecture.md "Audit trail"). Every event row carries
+# its own context (who, from where) as JSON: pghistory's shared context table is never written. Copied
+# references get no index of their own: the event tables' indexes lead with organization_id.
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_APPEND_ONLY = True
+# The request's (or task's) context goes in as transaction-local settings before each write: safe
+# under PgBouncer's transaction pooling, like the tenant setting.
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["alliance.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["alliance.permissions.IsOrganizationMember"],

@@ -125,3 +125,17 @@ def member_links(context, subject) -> list[dict]:
         {"label": link.label, "url": reverse(link.url_name, args=[org.slug, subject.pk])}
         for link in member_links_for(viewer, subject)
     ]
+
+
+@register.inclusion_tag("alliance/_history_link.html", takes_context=True)
+def history_link(context, record_type: str, record_id: int, owner_id: int | None = None) -> dict:
+    """``{% history_link "tour" tour.id owner_id=tour.employee_id %}``: a "History" link to the record's
+    audit trail, for HR and admins, and for the record's owner unless its kind is for HR only."""
+    from alliance.registry import audited_records
+
+    member = context.get("member")
+    record = audited_records().get(record_type)
+    shown = (member is not None and record is not None and record_id is not None and member.is_active
+             and (member.is_hr or (not record.hr_only and owner_id is not None and owner_id == member.pk)))
+    url = reverse("history_record", args=[member.organization.slug, record_type, record_id]) if shown else ""
+    return {"url": url, "label": record.label.lower() if record else ""}

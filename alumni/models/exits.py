@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from alliance.fields import BoundedTextField
-from alliance.models import Membership, TenantForeignKey, TenantModel
+from alliance.models import Membership, TenantForeignKey, TenantModel, audit_history
 from alumni.limits import MAX_CHOICES_TEXT, MAX_EXIT_NOTE, MAX_LEAVER_NOTE, MAX_QUESTION_CHOICES, MAX_URL
 
 # Bounds shared by models, forms and serializers.
@@ -38,6 +38,11 @@ class ExitKind(models.TextChoices):
     DISMISSAL = "dismissal", "Dismissal"
 
 
+# The audit trail keeps the classification HR may be asked to account for; the confidential HR note and the
+# interview's answers never reach it.
+@audit_history(fields=["member", "kind", "last_working_day", "initiated_by", "state", "good_standing", "rehire",
+                       "rehire_reason", "alumni_tier", "regretted", "alumni_despite", "outcome"],
+               model_name="ExitProcessEvent", index_prefix="alumni_exit_ev")
 class ExitProcess(TenantModel):
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"

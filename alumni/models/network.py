@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from alliance.models import TenantModel
+from alliance.models import TenantModel, audit_history
 from alliance.money import validate_currency
 
 MAX_BONUS = 1_000_000
@@ -48,6 +48,9 @@ class AlumniNoteReach(models.TextChoices):
     ORGANIZATION = "organization", "Everyone in the organization"
 
 
+@audit_history(fields=["level", "referral_bonus_for", "referral_bonus_amount", "lead_bonus_for", "lead_bonus_amount",
+                       "bonus_currency", "retention_days", "alumni_note_visibility"],
+               model_name="AlumniSettingsEvent", index_prefix="alumni_settings_ev")
 class AlumniSettings(TenantModel):
     """The organization's alumni network: its investment level and its referral-bonus policy.
 

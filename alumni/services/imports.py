@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.errors import ApplicationError
+from alliance.history import context as audit_context
 from alliance.limits import EMAIL_MAX
 from alliance.models import (
     IMPORT_FILE_NAME_MAX,
@@ -164,6 +165,7 @@ def alumni_import_apply(*, alumni_import: PeopleImport, by: Membership, send_inv
     """Add every former employee of a previewed import as an alumnus without consents, all or nothing,
     after checking the rows again. Applying an applied import does nothing."""
     _require_importer(by)
+    audit_context.add(source="import", member=by.pk, **{"import": alumni_import.pk})
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=alumni_import.pk, kind=KIND)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from alliance.fields import BoundedTextField
-from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alliance.models import Membership, TenantForeignKey, TenantModel, audit_history, sync_index
 from alliance.money import validate_currency
 from network_intel.limits import MERCHANT_MAX_LENGTH, MET_NAMES_MAX, PURPOSE_MAX, REFUSAL_MAX_LENGTH
 from network_intel.models.fund import RATE_DIGITS, RATE_PLACES, money_field
@@ -35,6 +35,10 @@ class ExpenseState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The audit trail: the claim, its approval and its reimbursement.
+@audit_history(fields=["member", "spent_on", "kind", "merchant", "amount", "currency", "amount_org", "state",
+                       "over_budget_acknowledged", "decided_by", "decided_at", "refusal_reason", "note",
+                       "reimbursed_by", "reimbursed_at"], model_name="ExpenseEvent", index_prefix="fund_expense_ev")
 class Expense(TenantModel):
     """A coffee, meal or event with someone interesting, paid by a member from their fund."""
 

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from alliance.models import Membership, TenantModel
+from alliance.models import Membership, TenantModel, audit_history
 from alliance.money import validate_currency
 
 MONEY_DIGITS = 12
@@ -23,6 +23,8 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, **kwargs)
 
 
+@audit_history(fields=["period", "amount", "per_expense_max", "receipt_required_above", "cap_mode", "rollover",
+                       "report_back_days"], model_name="FundPolicyEvent", index_prefix="fund_policy_ev")
 class FundPolicy(TenantModel):
     """The organization's networking-fund policy (one row; none means no fund yet)."""
 

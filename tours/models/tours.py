@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
-from alliance.models import Membership, TenantForeignKey, TenantModel, sync_index
+from alliance.models import Membership, TenantForeignKey, TenantModel, audit_history, sync_index
 from tours import limits
 
 # Bounds and defaults, used by the models, the forms, the serializers and the services alike.
@@ -105,6 +105,11 @@ class Cohort(TenantModel):
         return self.name
 
 
+# The audit trail (alliance/models/history.py): the terms, who, the state and the commitments people dispute.
+@audit_history(fields=["employee", "manager", "status", "kind", "title", "mission", "company_objectives",
+                       "employee_benefits", "success_company", "success_employee", "alignment_notes", "start_date",
+                       "end_date", "cadence_months", "next_tour_lead_days", "first_conversation_granted_on",
+                       "next_tour_plan"], model_name="TourEvent", index_prefix="tours_tour_ev")
 class Tour(TenantModel):
     """The written deal: what the company gets, what the employee gets, for how long."""
 
@@ -273,6 +278,10 @@ class Tour(TenantModel):
         return self.first_conversation_granted_on is not None
 
 
+# The tour's own history joins the audit trail: each revision is an event of its tour (earlier ones were
+# copied in by the migration that started the trail).
+@audit_history(fields=["tour", "by", "action", "changes", "comment"], model_name="TourRevisionEvent",
+               index_prefix="tours_rev_ev", updates=False)
 class TourRevision(TenantModel):
     """One entry of a tour's history: who did what, when, and which terms changed."""
 
@@ -312,6 +321,8 @@ class TourRevision(TenantModel):
         return f"{self.get_action_display()} ({self.tour_id})"
 
 
+@audit_history(fields=["tour", "proposed_by", "reason", "status", "answered_by", "answered_at", "answer_note"],
+               model_name="TourAmendmentEvent", index_prefix="tours_amend_ev")
 class TourAmendment(TenantModel):
     """A proposed change to the terms of an active tour: the terms in force stay until the
     employee accepts it. ``changes`` holds the new values (JSON), ``diff`` what a person reads."""

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from alliance import rights as core_rights
 from alliance.errors import ApplicationError
+from alliance.history import context as audit_context
 from alliance.limits import EMAIL_MAX
 from alliance.models import IMPORT_FILE_NAME_MAX, Membership, PeopleImport
 from alliance.spreadsheets import read_import_rows
@@ -148,6 +149,7 @@ def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleI
     """Make every tour of a previewed import, active, all or nothing, after checking the rows again.
     Applying an applied import does nothing."""
     rights.require_tour_importer(by)
+    audit_context.add(source="import", member=by.pk, **{"import": tours_import.pk})
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=tours_import.pk, kind=KIND)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked
