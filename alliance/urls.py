@@ -12,8 +12,8 @@ from alliance.history import views as history_views
 from alliance.registry import app_urls
 from alliance.views import health as health_views
 from alliance.views import imports as import_views
-from alliance.views import pickers as picker_views
 from alliance.views import notifications as notification_views
+from alliance.views import pickers as picker_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"

@@ -62,6 +62,7 @@ class ToursConfig(AppConfig):
 
         register_people_picker("tours.employee", _tour_employees)
         register_people_picker("tours.manager", _tour_managers)
+        register_people_picker("tours.one_on_one_report", _one_on_one_reports)
         from tours import health
 
         health.register()
@@ -84,6 +85,14 @@ def _tour_managers(member):
     from tours.rights import can_draft_tours
 
     return managers_for_org(organization_id=member.organization_id) if can_draft_tours(member) else None
+
+
+def _one_on_one_reports(member):
+    """Whom ``member`` may start a 1:1 series with (the series form's "With" field)."""
+    from tours.rights import can_start_one_on_ones
+    from tours.selectors import startable_reports
+
+    return startable_reports(member) if can_start_one_on_ones(member) else None
 
 
 def _open_tours_managed_by(membership) -> str:

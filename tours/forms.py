@@ -252,7 +252,7 @@ class TimeInput(forms.TimeInput):
 class OneOnOneSeriesForm(forms.Form):
     """Start (with ``reports``) or edit a series; times are in the manager's time zone."""
 
-    report = forms.ModelChoiceField(queryset=Membership.objects.none(), label="With")
+    report = person_field("tours.one_on_one_report", label="With", help_text="Type a few letters of their name.")
     cadence = forms.ChoiceField(choices=OneOnOneSeries.Cadence.choices, initial=OneOnOneSeries.Cadence.WEEKLY)
     first_date = forms.DateField(label="First meeting", widget=DateInput(),
                                  help_text="Monthly 1:1s fall on a day from 1 to 28.")
@@ -269,7 +269,6 @@ class OneOnOneSeriesForm(forms.Form):
             del self.fields["report"]
         else:
             self.fields["report"].queryset = reports
-            self.fields["report"].label_from_instance = person_label
 
 
 class OneOnOneMoveForm(forms.Form):

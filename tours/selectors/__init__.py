@@ -51,6 +51,7 @@ from tours.selectors.one_on_ones import (
     series_list,
     series_meetings,
     series_timeline,
+    startable_reports,
     visible_series,
     with_meeting_details,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "series_list",
     "series_meetings",
     "series_timeline",
+    "startable_reports",
     "visible_series",
     "with_meeting_details",
     "CheckpointPageItems",

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from alliance.models import Membership
+from alliance.rowpeople import with_people
 from tours.models import (
     Checkpoint,
     OneOnOne,
@@ -37,7 +38,8 @@ def visible_series(member: Membership) -> QuerySet[OneOnOneSeries]:
 def series_list(*, member: Membership, role: str = "", status: str = "") -> QuerySet[OneOnOneSeries]:
     """The viewer's series (``role``: "manager" or "report" narrows to one side), newest first, with the next
     meeting of each: two queries whatever the length."""
-    series = visible_series(member).select_related("manager__user", "report__user")
+    # People per row, not joined: the list is sorted and limited (alliance.rowpeople).
+    series = with_people(visible_series(member), "manager", "report")
     if role == "manager":
         series = series.filter(manager=member)
     elif role == "report":
@@ -47,6 +49,15 @@ def series_list(*, member: Membership, role: str = "", status: str = "") -> Quer
     upcoming = OneOnOne.objects.filter(status=OneOnOne.Status.SCHEDULED,
                                        scheduled_at__gte=timezone.now() - timedelta(hours=2)).order_by("scheduled_at")
     return series.prefetch_related(Prefetch("meetings", queryset=upcoming, to_attr="upcoming_meetings"))
+
+
+def startable_reports(member: Membership) -> QuerySet[Membership]:
+    """Whom ``member`` may start a series with (tours.rights.can_start_one_on_one_with, as a query): their
+    reports, and for HR anyone who has a manager."""
+    from tours.selectors.tours import draftable_employees
+
+    reports = draftable_employees(member)
+    return reports.filter(manager__isnull=False) if member.is_hr else reports
 
 
 def get_series_for_member(member: Membership, series_id: int) -> OneOnOneSeries:

@@ -16,7 +16,6 @@ from alliance import confirm, formtokens
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
-from alliance.models import Membership
 from tours import calendar, rights, selectors, services
 from tours.forms import OneOnOneMoveForm, OneOnOneRecordForm, OneOnOneSeriesForm, PrivateNoteForm, TalkingPointForm
 from tours.models import OneOnOne, OneOnOneSeries
@@ -29,12 +28,6 @@ def _series_url(series: OneOnOneSeries) -> str:
 
 def _meeting_url(meeting: OneOnOne) -> str:
     return _series_url(meeting.series) + f"#meeting-{meeting.pk}"
-
-
-def _startable_reports(member: Membership):
-    """Whom the viewer may start a series with (tours.rights.can_start_one_on_one_with, as a query)."""
-    reports = selectors.draftable_employees(member)
-    return reports.filter(manager__isnull=False) if member.is_hr else reports
 
 
 @require_GET
@@ -55,7 +48,7 @@ def one_on_one_new(request: OrgRequest, org_slug: str) -> HttpResponse:
     made = formtokens.already_made(request)
     if made:
         return redirect(made)
-    reports = _startable_reports(request.member)
+    reports = selectors.startable_reports(request.member)
     initial = {"report": _id_param(request.GET.get("report")), "local_time": "10:00",
                "first_date": timezone.localdate() + timedelta(days=1)}
     form = OneOnOneSeriesForm(request.POST or None, reports=reports, initial=initial)
