@@ -18,7 +18,7 @@ from alliance.rls import TenantIsolation
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0018_audit_history'),
+        ('alliance', '0019_audit_history'),
         ('network_intel', '0008_text_bounds'),
     ]
 

@@ -63,7 +63,7 @@ def test_revisions_written_before_the_trail_are_copied_into_it(hr, manager, empl
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
 
-    state = MigrationLoader(connection).project_state(("tours", "0008_audit_history"))
+    state = MigrationLoader(connection).project_state(("tours", "0010_audit_history"))
     operation = AuditBaseline("tourrevision", "tourrevisionevent", label="insert", created_at="created_at",
                               context_sql="jsonb_build_object('member', by_id, 'source', 'tour history')")
     with tenant_context(tour.organization_id):

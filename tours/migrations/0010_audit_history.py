@@ -16,8 +16,8 @@ from alliance.rls import TenantIsolation
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0018_audit_history'),
-        ('tours', '0007_revision_imported'),
+        ('alliance', '0019_audit_history'),
+        ('tours', '0009_tour_org_end_index'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliance', '0017_notification_topic_off_channel'),
-        ('tours', '0007_revision_imported'),
+        ('tours', '0008_one_on_one_series'),
     ]
 
     operations = [

@@ -16,7 +16,7 @@ from alliance.rls import TenantIsolation
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0017_notification_topic_off_channel'),
+        ('alliance', '0018_membership_leadership'),
     ]
 
     operations = [
