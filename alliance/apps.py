@@ -33,9 +33,10 @@ class AllianceConfig(AppConfig):
                                    group="organization", visible=lambda member: member.is_hr)
         registry.register_nav_item("settings", label="Settings", url_name="organization_settings", order=82,
                                    group="organization", visible=lambda member: member.is_admin)
-        # The audit trail: everyone reads the history of their own records; HR and admins every record's.
+        # The audit trail: HR and admins read every record's history from the menu; everyone else reads the
+        # history of their own records from the "History" link of each (their profile, tour, expense).
         registry.register_nav_item("history", label="History", url_name="history_log", order=86, group="organization",
-                                   visible=lambda member: member.is_active, active=("history_log", "history_record"))
+                                   visible=lambda member: member.is_hr, active=("history_log", "history_record"))
         registry.register_audited_model(
             "membership", label="Member", model="alliance.Membership", event_model="alliance.MembershipEvent",
             label_sql="SELECT COALESCE(NULLIF(u.full_name, ''), u.email) FROM alliance_user u WHERE u.id = r.user_id",
