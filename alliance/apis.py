@@ -25,6 +25,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
 from alliance.etags import PreconditionFailed, VersionedResourceMixin
+from alliance.import_apis import ImportOutputSerializer, import_apply_response
 from alliance.listing import ColumnRows
 from alliance.models import Membership, PeopleImport
 from alliance.parsers import DepthLimitedJSONParser, RequestTooLarge, too_large_message
@@ -38,7 +39,7 @@ from alliance.serializers import (
     VisibleEmailField,
 )
 from alliance.services import membership_employment_start_set
-from alliance.services.imports import people_import_apply, people_import_preview
+from alliance.services.imports import import_apply_start, people_import_preview
 
 
 def exception_handler(exc, context):
@@ -369,22 +370,15 @@ class ImportRowSerializer(serializers.Serializer):
     changes = serializers.ListField(child=serializers.DictField(child=StrictCharField()), required=False)
 
 
-class PeopleImportOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=PeopleImport.Status.choices)
-    file_name = StrictCharField()
-    file_format = StrictCharField()
+class PeopleImportOutputSerializer(ImportOutputSerializer):
     new = serializers.IntegerField(source="new_count")
     changed = serializers.IntegerField(source="changed_count")
     unchanged = serializers.IntegerField(source="unchanged_count")
     errors = serializers.IntegerField(source="error_count")
     invitations_sent = serializers.IntegerField()
-    unknown_columns = serializers.ListField(child=StrictCharField())
     missing = serializers.ListField(child=serializers.DictField(), help_text="Active members the file does not "
                                     "name (nobody is removed; start their exits separately).")
     rows = serializers.SerializerMethodField(help_text="Every row that is new, changed or refused.")
-    created_at = serializers.DateTimeField()
-    applied_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, people_import: PeopleImport) -> list[dict]:
@@ -420,12 +414,16 @@ class PeopleImportDetailApi(APIView):
 class PeopleImportApplyApi(APIView):
     @extend_schema(summary="Apply an import, all or nothing (HR)",
                    description="Checks every row again; one refused row refuses the whole import (400) and "
-                               "nothing changes. Applying an applied import changes nothing.",
-                   request=PeopleImportApplyInputSerializer, responses=PeopleImportOutputSerializer)
+                               "nothing changes. A large file goes to a worker: the answer is 202 with the "
+                               "status `applying`; follow it with `GET /api/v1/imports/{id}/` (progress, then "
+                               "`applied`, or back to `previewed` with `apply_error`). Applying an applied or "
+                               "applying import changes nothing.",
+                   request=PeopleImportApplyInputSerializer,
+                   responses={200: PeopleImportOutputSerializer, 202: PeopleImportOutputSerializer})
     def post(self, request, pk: int):
         people_import = get_people_import_for_member(request.member, pk)
         data = PeopleImportApplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        applied = people_import_apply(people_import=people_import, by=request.member,
-                                      send_invitations=data.validated_data["send_invitations"])
-        return Response(PeopleImportOutputSerializer(applied).data)
+        applied = import_apply_start(people_import=people_import, by=request.member,
+                                     options={"send_invitations": data.validated_data["send_invitations"]})
+        return import_apply_response(applied, PeopleImportOutputSerializer)

@@ -27,7 +27,9 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
   other apps warn their managers without knowing how exits work;
 * ``register_data_export`` — a section of a person's "download my data" (and its files);
 * ``register_contact_consent`` — which former members agreed to be contacted, the one
-  fact about a person's consent that the core's address rule (``alliance.people``) needs.
+  fact about a person's consent that the core's address rule (``alliance.people``) needs;
+* ``register_job_kind``, ``register_import_kind``, ``register_export`` — work a worker does while the
+  page shows its progress (``alliance.jobs``): an import's apply, a very large export.
 
 Everything is keyed by a name, so registering the same thing twice (a second
 ``ready()`` in a test run) replaces it instead of adding a copy.
@@ -421,3 +423,73 @@ def contact_consent_sql() -> str | None:
 
 def contact_consent_parameters() -> int:
     return len(_CONTACT_CONSENT)
+
+
+# ---------------------------------------------------------------- background jobs, imports, exports
+
+@dataclass(frozen=True)
+class JobKind:
+    kind: str
+    # run(job=..., progress=...) does the work inside the job's tenant transaction; an ApplicationError
+    # it raises fails the job (nothing it wrote is kept) with the error's message.
+    run: Callable[..., None]
+    # failed(job) puts the job's subject back as it was (an import back to "previewed").
+    failed: Callable[..., None] | None = None
+    # url(job) -> the page that shows the job's result (the import's page; the job's own page by default).
+    url: Callable[..., str] | None = None
+
+
+_JOB_KINDS: dict[str, JobKind] = {}
+
+
+def register_job_kind(kind: str, *, run: Callable[..., None], failed: Callable[..., None] | None = None,
+                      url: Callable[..., str] | None = None) -> None:
+    _JOB_KINDS[kind] = JobKind(kind=kind, run=run, failed=failed, url=url)
+
+
+def job_kind(kind: str) -> JobKind:
+    try:
+        return _JOB_KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No background job kind {kind!r} is registered") from None
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    kind: str  # PeopleImport.kind: "people", "alumni", "tours"
+    # require(member) raises NotAllowed unless the member may import this kind.
+    require: Callable[[Membership], None]
+    # apply(people_import=..., by=..., progress=..., **options): the kind's all-or-nothing apply.
+    apply: Callable[..., Any]
+    detail_url_name: str  # the import's page, reversed with org_slug and import_id
+
+
+_IMPORT_KINDS: dict[str, ImportKind] = {}
+
+
+def register_import_kind(kind: str, *, require: Callable[[Membership], None], apply: Callable[..., Any],
+                         detail_url_name: str) -> None:
+    _IMPORT_KINDS[kind] = ImportKind(kind=kind, require=require, apply=apply, detail_url_name=detail_url_name)
+
+
+def import_kind(kind: str) -> ImportKind:
+    try:
+        return _IMPORT_KINDS[kind]
+    except KeyError:
+        raise LookupError(f"No import kind {kind!r} is registered") from None
+
+
+# build(viewer, params) -> alliance.exports.Export: an export that runs in the background past
+# EXPORT_BACKGROUND_ROWS rows, rebuilt by the worker from the viewer and the request's parameters.
+_EXPORTS: dict[str, Callable[..., Any]] = {}
+
+
+def register_export(key: str, build: Callable[..., Any]) -> None:
+    _EXPORTS[key] = build
+
+
+def export_builder(key: str) -> Callable[..., Any]:
+    try:
+        return _EXPORTS[key]
+    except KeyError:
+        raise LookupError(f"No export {key!r} is registered") from None

@@ -35,6 +35,12 @@ class AlumniConfig(AppConfig):
         from alumni.handoff_declarations import declare_services
 
         declare_services()
+        from alumni.rights import require_exit_runner
+        from alumni.services.imports import KIND, alumni_import_apply
+
+        registry.register_import_kind(
+            KIND, require=require_exit_runner, detail_url_name="alumni:import_detail",
+            apply=lambda *, people_import, **options: alumni_import_apply(alumni_import=people_import, **options))
         registry.register_beat_entry("sweep-alumni-newsletter", task="alumni.tasks.sweep_newsletter", schedule=3600.0)
         registry.register_beat_entry("sweep-alumni-event-reminders", task="alumni.tasks.sweep_event_reminders",
                                      schedule=900.0)

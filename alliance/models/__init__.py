@@ -6,6 +6,7 @@ which is also the path migrations name.
 * ``tenancy`` — the base of every tenant table (``TenantModel``, ``TenantForeignKey``, ``sync_index``);
 * ``members`` — memberships, their history, invitations, API tokens;
 * ``imports`` — people imported from a spreadsheet;
+* ``jobs`` — background jobs (a large import's apply, a very large export) and their progress;
 * ``notifications`` — the bell, preferences, the reminder ledger;
 * ``idempotency`` — the API's kept answers;
 * ``outbox`` — the e-mail outbox.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from alliance.models.idempotency import IDEMPOTENCY_KEY_MAX, IdempotentRequest
 from alliance.models.imports import IMPORT_FILE_NAME_MAX, PeopleImport
+from alliance.models.jobs import JOB_MESSAGE_MAX, JOB_TITLE_MAX, BackgroundJob
 from alliance.models.members import ApiToken, Invitation, Membership, MembershipChange
 from alliance.models.notifications import Notification, NotificationPreference, Reminder
 from alliance.models.organizations import (
@@ -58,6 +60,9 @@ __all__ = [
     "Invitation",
     "MembershipChange",
     "IMPORT_FILE_NAME_MAX",
+    "BackgroundJob",
+    "JOB_MESSAGE_MAX",
+    "JOB_TITLE_MAX",
     "PeopleImport",
     "ApiToken",
     "Notification",

@@ -12,7 +12,10 @@ from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import PeopleImportForm, apply_application_error
 from alliance.http import OrgRequest
+from alliance.services.imports import import_apply_start
 from alliance.spreadsheets import CONTENT_TYPES, CSV, XLSX, table_bytes
+from alliance.views.imports import import_job_context
+from alliance.views.jobs import job_progress_response
 from alumni.forms import AlumniImportApplyForm
 from alumni.selectors.imports import alumni_export_rows, alumni_import_list, get_alumni_import_for_member
 from alumni.services.imports import (
@@ -20,7 +23,6 @@ from alumni.services.imports import (
     HEADERS,
     IMPORT_MAX_BYTES,
     IMPORT_MAX_ROWS,
-    alumni_import_apply,
     alumni_import_invite,
     alumni_import_preview,
     alumni_import_undelivered,
@@ -58,10 +60,13 @@ def alumni_import_upload(request: OrgRequest, org_slug: str) -> HttpResponse:
 @hr_required
 def alumni_import_detail(request: OrgRequest, org_slug: str, import_id: int) -> HttpResponse:
     alumni_import = get_alumni_import_for_member(request.member, import_id)
+    if request.htmx and alumni_import.job is not None:
+        return job_progress_response(request, alumni_import.job, poll_url=request.path)
     entries = alumni_import.preview
     context = {"alumni_import": alumni_import, "entries": entries[:PREVIEW_ROWS_SHOWN],
                "more": max(0, len(entries) - PREVIEW_ROWS_SHOWN), "apply_form": AlumniImportApplyForm(),
-               "undelivered": alumni_import_undelivered(alumni_import=alumni_import)}
+               "undelivered": alumni_import_undelivered(alumni_import=alumni_import),
+               **import_job_context(alumni_import, poll_url=request.path)}
     return render(request, "alumni/import_detail.html", context)
 
 
@@ -72,12 +77,14 @@ def alumni_import_apply_view(request: OrgRequest, org_slug: str, import_id: int)
     form = AlumniImportApplyForm(request.POST)
     send = form.is_valid() and form.cleaned_data["send_invitations"]
     try:
-        applied = alumni_import_apply(alumni_import=alumni_import, by=request.member, send_invitations=send)
+        applied = import_apply_start(people_import=alumni_import, by=request.member,
+                                     options={"send_invitations": send})
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        invited = f" {applied.invitations_sent} invited to the network." if send else ""
-        messages.success(request, f"Import applied: {applied.new_count} alumni added.{invited}")
+        if applied.status == applied.Status.APPLIED:
+            invited = f" {applied.invitations_sent} invited to the network." if send else ""
+            messages.success(request, f"Import applied: {applied.new_count} alumni added.{invited}")
     return redirect("alumni:import_detail", org_slug=org_slug, import_id=import_id)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from alliance import rights as core_rights
 from alliance.errors import ApplicationError
+from alliance.jobs import NO_PROGRESS, Progress
 from alliance.limits import EMAIL_MAX
 from alliance.models import IMPORT_FILE_NAME_MAX, Membership, PeopleImport
 from alliance.spreadsheets import read_import_rows
@@ -144,13 +145,15 @@ def tours_import_preview(*, by: Membership, uploaded) -> PeopleImport:
 
 
 @transaction.atomic
-def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleImport:
+def tours_import_apply(*, tours_import: PeopleImport, by: Membership,
+                       progress: Progress = NO_PROGRESS) -> PeopleImport:
     """Make every tour of a previewed import, active, all or nothing, after checking the rows again.
     Applying an applied import does nothing."""
     rights.require_tour_importer(by)
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=tours_import.pk, kind=KIND)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked
+    progress.start(len(locked.rows))
     entries = _check_rows(by, locked.rows)
     errors = [entry for entry in entries if entry["kind"] == "error"]
     if errors:
@@ -179,5 +182,7 @@ def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleI
     locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, now
     locked.preview, locked.new_count, locked.error_count = entries, len(entries), 0
     locked.save()
+    progress.advance(len(entries))
     return locked
+
 
