@@ -69,6 +69,7 @@ NOT_PAGES = {
     "suggest_tags": "an htmx fragment of search-as-you-type answers (swept inside the pages using it)",
     "logout": "POST only (signing out)",
     "alignment": "the tour form's htmx fragment (swept inside the new-tour page)",
+    "background_job_download": "an export's file streamed to the person who asked for it",
 }
 # Routes no demo person opens as a page, each with the reason; the sweep fails when another route is
 # never visited, so a page added later is either swept or explained here.
@@ -79,6 +80,8 @@ NOT_SWEPT = {
     "import_detail": "the demo has no import; tests/alumni/test_import_browser.py opens it at 390 px",
     "import_apply": "a POST-only action on an import (the demo has none)",
     "import_invite": "a POST-only action on an import (the demo has none)",
+    "background_job": "the demo has no background job; tests/alliance/test_browser_background_jobs.py opens it "
+                      "at 390 px",
     "home": "redirects to the person's organization (or to the sign-in page)",
     "api_token_revoke": "a POST-only action (the demo has no API token to name)",
     "invitation_revoke": "a POST-only action on an open invitation",
