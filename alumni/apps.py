@@ -36,6 +36,11 @@ class AlumniConfig(AppConfig):
 
         declare_services()
         from alumni.rights import require_exit_runner
+
+        # People a people import did not name: their exit starts from their page, never by the import.
+        registry.register_member_link(
+            "alumni-start-exit", label="Start their exit", url_name="alumni:exit_start_for", order=90,
+            visible=lambda viewer, subject: can_run_exits(viewer) and subject.is_active and subject.pk != viewer.pk)
         from alumni.services.imports import KIND, alumni_import_apply
 
         registry.register_import_kind(

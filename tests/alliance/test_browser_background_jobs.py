@@ -19,7 +19,7 @@ from tests.test_browser_sweep import AXE, AXE_TAGS, CHECK
 
 pytestmark = pytest.mark.browser
 
-ROWS = [["dev{n}@acme.test".format(n=n), f"Dev {n}", "Engineer", "Platform", "employee", "hilda@acme.test",
+ROWS = [[f"dev{n}@acme.test", f"Dev {n}", "Engineer", "Platform", "employee", "hilda@acme.test",
          "2019-04-01", ""] for n in range(5)]
 
 
