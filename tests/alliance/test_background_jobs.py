@@ -242,3 +242,20 @@ def test_the_beat_entries_are_registered():
     entries = beat_entries()
     assert entries["requeue-background-jobs"]["task"] == "alliance.tasks.requeue_background_jobs"
     assert entries["prune-background-jobs"]["task"] == "alliance.tasks.prune_background_jobs"
+
+
+def test_a_very_large_intel_notes_export_holds_only_the_notes_the_person_may_see(
+        org, admin, hr, employee, client_for, background):
+    from tests.network_intel.factories import note
+
+    note(employee, "Shared finding", visibility="organization")
+    note(employee, "Another shared finding", visibility="organization")
+    note(employee, "Mine only", visibility="private")
+    response = client_for(admin).get("/o/acme/intel/export.csv")
+    assert response.status_code == 302
+    job_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert jobs.job_run(organization_id=org.pk, job_id=job_id) == "done"
+    download = client_for(admin).get(f"/o/acme/jobs/{job_id}/download/")
+    text = b"".join(download.streaming_content).decode()
+    assert "Shared finding" in text and "Another shared finding" in text and "Mine only" not in text
+    assert read_job(org, job_id).total == 2
