@@ -29,7 +29,8 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
 * ``register_contact_consent`` — which former members agreed to be contacted, the one
   fact about a person's consent that the core's address rule (``alliance.people``) needs;
 * ``register_job_kind``, ``register_import_kind``, ``register_export`` — work a worker does while the
-  page shows its progress (``alliance.jobs``): an import's apply, a very large export.
+  page shows its progress (``alliance.jobs``): an import's apply, a very large export;
+* ``register_people_import_columns`` — optional columns of the people import (a person's current tour).
 
 Everything is keyed by a name, so registering the same thing twice (a second
 ``ready()`` in a test run) replaces it instead of adding a copy.
@@ -478,6 +479,39 @@ def import_kind(kind: str) -> ImportKind:
     except KeyError:
         raise LookupError(f"No import kind {kind!r} is registered") from None
 
+
+
+@dataclass(frozen=True)
+class PeopleImportColumns:
+    """Optional columns an app adds to the people import (the tours app: each person's current tour)."""
+
+    app: str
+    label: str  # how the preview names this part of a row ("Tour")
+    columns: tuple[tuple[str, str], ...]  # (key, header); keys must not be the people import's own
+    aliases: dict[str, str]  # header spelling (lower-case, one space) -> key
+    bounds: dict[str, int]  # key -> longest text
+    # preview(by, rows, planned) -> one entry per row, {"kind": "new"|"unchanged"|"error", "errors": [...]}.
+    # A row is {"row", "email", "manager_email", key: text…}; planned maps every e-mail of the file to the
+    # role the file leaves them with (the people may not exist yet).
+    preview: Callable[..., list[dict]]
+    # apply(by, rows, file_name) -> how many things it made: after the people are written, in the same
+    # transaction; raises ApplicationError (with the row number) to refuse the whole file.
+    apply: Callable[..., int]
+
+
+_PEOPLE_IMPORT_COLUMNS: dict[str, PeopleImportColumns] = {}
+
+
+def register_people_import_columns(app: str, *, label: str, columns: tuple[tuple[str, str], ...],
+                                   aliases: dict[str, str], bounds: dict[str, int],
+                                   preview: Callable[..., list[dict]], apply: Callable[..., int]) -> None:
+    _PEOPLE_IMPORT_COLUMNS[app] = PeopleImportColumns(app=app, label=label, columns=tuple(columns),
+                                                      aliases=dict(aliases), bounds=dict(bounds),
+                                                      preview=preview, apply=apply)
+
+
+def people_import_columns() -> list[PeopleImportColumns]:
+    return list(_PEOPLE_IMPORT_COLUMNS.values())
 
 # build(viewer, params) -> alliance.exports.Export: an export that runs in the background past
 # EXPORT_BACKGROUND_ROWS rows, rebuilt by the worker from the viewer and the request's parameters.

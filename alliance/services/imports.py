@@ -35,7 +35,14 @@ from alliance.models import (
     UserEmailAlias,
 )
 from alliance.models.people import validate_time_zone
-from alliance.registry import import_kind, manager_role_refusals, register_import_kind, register_job_kind
+from alliance.registry import (
+    PeopleImportColumns,
+    import_kind,
+    manager_role_refusals,
+    people_import_columns,
+    register_import_kind,
+    register_job_kind,
+)
 from alliance.services.members import (
     awaiting_first_sign_in,
     check_employment_start,
@@ -90,6 +97,8 @@ class RowCheck:
     manager_email: str = ""
     started_on: date | None = None
     present: frozenset[str] = frozenset()  # the columns the file has
+    # The parts the apps' optional columns add ("Tour"): {"label", "kind", "errors"}.
+    extras: list[dict] = field(default_factory=list)
 
     def as_preview(self) -> dict:
         entry = {"row": self.row, "email": self.email, "kind": self.kind,
@@ -98,6 +107,8 @@ class RowCheck:
             entry["errors"] = self.errors
         if self.changes:
             entry["changes"] = self.changes
+        if self.extras:
+            entry["extras"] = self.extras
         return entry
 
 
@@ -112,7 +123,11 @@ class Check:
 
 
 def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
-    return read_import_rows(uploaded, aliases=ALIASES, required={"email": "E-mail"}, bounds=TEXT_BOUNDS,
+    aliases, bounds = dict(ALIASES), dict(TEXT_BOUNDS)
+    for extension in people_import_columns():
+        aliases.update(extension.aliases)
+        bounds.update(extension.bounds)
+    return read_import_rows(uploaded, aliases=aliases, required={"email": "E-mail"}, bounds=bounds,
                             empty="The file has no people in it.", max_bytes=IMPORT_MAX_BYTES,
                             max_rows=IMPORT_MAX_ROWS, unknown_shown=UNKNOWN_COLUMNS_SHOWN_MAX)
 
@@ -265,6 +280,7 @@ def _check_rows(by: Membership, rows: list[dict]) -> Check:
         for check in checks:
             if check.email == email:
                 check.errors.append(f"{email} is the former address of another account; use its current one.")
+    _check_extensions(by, checks, rows)
     for check, row in zip(checks, rows, strict=True):
         person = existing.get(check.email)
         if not check.errors and person is not None and person["role"] in rights.MANAGER_ROLES \
@@ -286,6 +302,30 @@ def _check_rows(by: Membership, rows: list[dict]) -> Check:
                for email, row in sorted(existing.items())
                if row["status"] == Membership.Status.ACTIVE and email not in named][:MISSING_SHOWN_MAX]
     return Check(rows=checks, missing=missing, existing=existing)
+
+
+def _extension_rows(extension: PeopleImportColumns, checks: list[RowCheck],
+                    rows: list[dict]) -> tuple[list[RowCheck], list[dict]]:
+    """The rows with something in an app's optional columns, as that app reads them: the person's e-mail,
+    the manager the file leaves them with, the app's cells."""
+    keys = [key for key, _header in extension.columns]
+    chosen = [(check, row) for check, row in zip(checks, rows, strict=True) if any(row.get(key) for key in keys)]
+    return ([check for check, _row in chosen],
+            [{"row": check.row, "email": check.email, "manager_email": check.manager_email,
+              **{key: row.get(key, "") for key in keys}} for check, row in chosen])
+
+
+def _check_extensions(by: Membership, checks: list[RowCheck], rows: list[dict]) -> None:
+    """Each app's part of the rows (a person's current tour), against the organization as the file leaves
+    it; an error there is an error of the row."""
+    planned = {check.email: check.role for check in checks}
+    for extension in people_import_columns():
+        chosen, extension_rows = _extension_rows(extension, checks, rows)
+        if not chosen:
+            continue
+        for check, entry in zip(chosen, extension.preview(by, extension_rows, planned), strict=True):
+            check.extras.append({"label": extension.label, "kind": entry["kind"], "errors": entry["errors"]})
+            check.errors.extend(f"{extension.label}: {error}" for error in entry["errors"])
 
 
 def _as_member(person: dict, by: Membership) -> Membership:
@@ -373,6 +413,10 @@ def people_import_apply(*, people_import: PeopleImport, by: Membership, send_inv
                          team=row.values["team"] if "team" in row.present else member.team,
                          employment_started_on=row.started_on, source=MembershipChange.Source.IMPORT)
         progress.advance()
+    for extension in people_import_columns():
+        _chosen, extension_rows = _extension_rows(extension, check.rows, locked.rows)
+        if extension_rows:
+            extension.apply(by, extension_rows, locked.file_name)
     locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, timezone.now()
     locked.preview = [row.as_preview() for row in check.rows]
     locked.new_count, locked.changed_count = len(new_rows), len(changed)
