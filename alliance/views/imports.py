@@ -47,7 +47,8 @@ PAGES = import_pages.ImportPages(
 
 
 def _shown(people_import: PeopleImport) -> list[dict]:
-    return [entry for entry in people_import.preview if entry["kind"] != "unchanged"]
+    return [entry for entry in people_import.preview if entry["kind"] != "unchanged"
+            or any(extra["kind"] != "unchanged" for extra in entry.get("extras", []))]
 
 
 @require_http_methods(["GET", "POST"])

@@ -146,3 +146,25 @@ def test_empty_tour_cells_bring_no_tour(org, admin, hr, manager, employee):
     assert imported.error_count == 0 and all("extras" not in entry for entry in imported.preview)
     apply(hr, imported)
     assert tours(org) == []
+
+
+def test_the_import_page_shows_the_tour_part_of_each_row(org, admin, hr, manager, employee, client_for):
+    client = client_for(hr)
+    rows = file_rows()
+    rows[3] = with_tour(TEAM[3], "transformational", "Backwards", START, BEFORE)
+    response = client.post("/o/acme/members/import/", {"file": upload(rows)})
+    assert response.status_code == 302
+    detail = client.get(response.url).content.decode()
+    assert "Tour: new tour" in detail and "Tour: The end must be after the start." in detail
+    assert "Apply:" not in detail
+    response = client.post("/o/acme/members/import/", {"file": upload(file_rows())})
+    assert client.post(response.url + "apply/", {}).status_code == 302
+    assert len(tours(org)) == 3
+    again = client.post("/o/acme/members/import/", {"file": upload(file_rows())})
+    assert "Every row is as the organization already has it." in client.get(again.url).content.decode()
+    # A person unchanged but for a new tour is shown, with the tour.
+    with tenant_context(org.pk):
+        Tour.objects.filter(employee__user__email="employee@acme.test").delete()
+    third = client.post("/o/acme/members/import/", {"file": upload(file_rows())})
+    detail = client.get(third.url).content.decode()
+    assert "employee@acme.test" in detail and "Tour: new tour" in detail and "dev1@acme.test" not in detail
