@@ -368,6 +368,9 @@ class ImportRowSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["new", "changed", "unchanged", "error"])
     errors = serializers.ListField(child=StrictCharField(), required=False)
     changes = serializers.ListField(child=serializers.DictField(child=StrictCharField()), required=False)
+    extras = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="The parts the optional columns add (`label` \"Tour\": `kind` new, unchanged or error, `errors`).")
 
 
 class PeopleImportOutputSerializer(ImportOutputSerializer):
@@ -382,7 +385,8 @@ class PeopleImportOutputSerializer(ImportOutputSerializer):
 
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, people_import: PeopleImport) -> list[dict]:
-        return [entry for entry in people_import.preview if entry["kind"] != "unchanged"]
+        return [entry for entry in people_import.preview if entry["kind"] != "unchanged"
+                or any(extra["kind"] != "unchanged" for extra in entry.get("extras", []))]
 
 
 class PeopleImportCreateApi(APIView):

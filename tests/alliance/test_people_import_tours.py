@@ -168,3 +168,16 @@ def test_the_import_page_shows_the_tour_part_of_each_row(org, admin, hr, manager
     third = client.post("/o/acme/members/import/", {"file": upload(file_rows())})
     detail = client.get(third.url).content.decode()
     assert "employee@acme.test" in detail and "Tour: new tour" in detail and "dev1@acme.test" not in detail
+
+
+def test_the_api_gives_the_tour_part_and_applies_it(org, admin, hr, manager, employee, api_for):
+    api = api_for(hr)
+    response = api.post("/api/v1/imports/people/", {"file": upload(file_rows())})
+    assert response.status_code == 201, response.content
+    rows = {row["row"]: row for row in response.json()["rows"]}
+    assert rows[6]["extras"] == [{"label": "Tour", "kind": "new", "errors": []}]
+    applied = api.post_json(f"/api/v1/imports/{response.json()['id']}/apply/", {})
+    assert applied.status_code == 200 and applied.json()["status"] == "applied"
+    assert len(tours(org)) == 3
+    again = api.post("/api/v1/imports/people/", {"file": upload(file_rows())}).json()
+    assert (again["new"], again["changed"], again["errors"], again["rows"]) == (0, 0, 0, [])
