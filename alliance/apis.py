@@ -26,6 +26,7 @@ from alliance import health
 from alliance.datetimes import OFFSET_OUT_OF_RANGE, offset_in_range
 from alliance.errors import ApplicationError
 from alliance.etags import PreconditionFailed, VersionedResourceMixin
+from alliance.import_apis import ImportOutputSerializer, import_apply_response
 from alliance.listing import ColumnRows
 from alliance.models import Membership, PeopleImport
 from alliance.parsers import DepthLimitedJSONParser, RequestTooLarge, too_large_message
@@ -39,7 +40,7 @@ from alliance.serializers import (
     VisibleEmailField,
 )
 from alliance.services import membership_employment_start_set
-from alliance.services.imports import people_import_apply, people_import_preview
+from alliance.services.imports import import_apply_start, people_import_preview
 
 
 def exception_handler(exc, context):
@@ -368,28 +369,25 @@ class ImportRowSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["new", "changed", "unchanged", "error"])
     errors = serializers.ListField(child=StrictCharField(), required=False)
     changes = serializers.ListField(child=serializers.DictField(child=StrictCharField()), required=False)
+    extras = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="The parts the optional columns add (`label` \"Tour\": `kind` new, unchanged or error, `errors`).")
 
 
-class PeopleImportOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=PeopleImport.Status.choices)
-    file_name = StrictCharField()
-    file_format = StrictCharField()
+class PeopleImportOutputSerializer(ImportOutputSerializer):
     new = serializers.IntegerField(source="new_count")
     changed = serializers.IntegerField(source="changed_count")
     unchanged = serializers.IntegerField(source="unchanged_count")
     errors = serializers.IntegerField(source="error_count")
     invitations_sent = serializers.IntegerField()
-    unknown_columns = serializers.ListField(child=StrictCharField())
     missing = serializers.ListField(child=serializers.DictField(), help_text="Active members the file does not "
                                     "name (nobody is removed; start their exits separately).")
     rows = serializers.SerializerMethodField(help_text="Every row that is new, changed or refused.")
-    created_at = serializers.DateTimeField()
-    applied_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(ImportRowSerializer(many=True))
     def get_rows(self, people_import: PeopleImport) -> list[dict]:
-        return [entry for entry in people_import.preview if entry["kind"] != "unchanged"]
+        return [entry for entry in people_import.preview if entry["kind"] != "unchanged"
+                or any(extra["kind"] != "unchanged" for extra in entry.get("extras", []))]
 
 
 class PeopleImportCreateApi(APIView):
@@ -421,15 +419,19 @@ class PeopleImportDetailApi(APIView):
 class PeopleImportApplyApi(APIView):
     @extend_schema(summary="Apply an import, all or nothing (HR)",
                    description="Checks every row again; one refused row refuses the whole import (400) and "
-                               "nothing changes. Applying an applied import changes nothing.",
-                   request=PeopleImportApplyInputSerializer, responses=PeopleImportOutputSerializer)
+                               "nothing changes. A large file goes to a worker: the answer is 202 with the "
+                               "status `applying`; follow it with `GET /api/v1/imports/{id}/` (progress, then "
+                               "`applied`, or back to `previewed` with `apply_error`). Applying an applied or "
+                               "applying import changes nothing.",
+                   request=PeopleImportApplyInputSerializer,
+                   responses={200: PeopleImportOutputSerializer, 202: PeopleImportOutputSerializer})
     def post(self, request, pk: int):
         people_import = get_people_import_for_member(request.member, pk)
         data = PeopleImportApplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        applied = people_import_apply(people_import=people_import, by=request.member,
-                                      send_invitations=data.validated_data["send_invitations"])
-        return Response(PeopleImportOutputSerializer(applied).data)
+        applied = import_apply_start(people_import=people_import, by=request.member,
+                                     options={"send_invitations": data.validated_data["send_invitations"]})
+        return import_apply_response(applied, PeopleImportOutputSerializer)
 
 
 class HealthFigureSerializer(serializers.Serializer):

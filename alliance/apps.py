@@ -26,6 +26,20 @@ class AllianceConfig(AppConfig):
         from alliance import digests
 
         digests.register()
+        from alliance import background_exports, jobs
+        from alliance.services import imports
+
+        imports.register()
+        background_exports.register()
+        from alliance.views.imports import MEMBERS_EXPORT, members_export
+
+        registry.register_export(MEMBERS_EXPORT, members_export)
+        registry.register_notification_kind(jobs.JOB_DONE, "Work you asked for is ready (a large import, an export)",
+                                            order=95)
+        registry.register_beat_entry("requeue-background-jobs", task="alliance.tasks.requeue_background_jobs",
+                                     schedule=60.0)
+        registry.register_beat_entry("prune-background-jobs", task="alliance.tasks.prune_background_jobs",
+                                     schedule=3600.0)
         registry.register_nav_group("organization", label="Organization")
         registry.register_nav_item("members", label="Members", url_name="member_list", order=80, group="organization",
                                    visible=lambda member: member.is_hr, active=("member_list", "member_edit"))

@@ -281,9 +281,9 @@ def get_people_import_for_member(member: Membership, import_id: int) -> PeopleIm
     return found
 
 
-def people_import_list(*, organization_id: int, limit: int = 20) -> list[dict]:
-    """The latest imports (newest first), without their rows."""
-    return list(PeopleImport.objects.for_org(organization_id).filter(kind="people").order_by("-created_at", "-id")
+def people_import_list(*, organization_id: int, limit: int = 20, kind: str = "people") -> list[dict]:
+    """The latest imports of a kind (newest first), without their rows."""
+    return list(PeopleImport.objects.for_org(organization_id).filter(kind=kind).order_by("-created_at", "-id")
                 .values("id", "file_name", "status", "created_at", "applied_at", "new_count", "changed_count",
                         "unchanged_count", "error_count")[:limit])
 

@@ -148,3 +148,33 @@ def dispatch_outbox(self) -> dict[str, int]:
     if more:
         dispatch_outbox.delay()
     return outcomes
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=10)
+def run_background_job(self, organization_id: int, job_id: int) -> str:
+    """Run one background job (alliance.jobs): an import's apply, a very large export. Safe to deliver
+    twice: a second run finds the job locked by the first, or finished, and does nothing. With the
+    database away it is retried; past the retries the job stays queued for beat's requeue."""
+    from alliance.jobs import job_run
+
+    try:
+        return job_run(organization_id=organization_id, job_id=job_id)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("background job %s: the database is away (%r); retrying", job_id, error)
+        raise self.retry(countdown=min(5 * 2**self.request.retries, MAX_RETRY_COUNTDOWN)) from error
+
+
+@shared_task
+def requeue_background_jobs() -> int:
+    """Beat's safety net: enqueue again the jobs left queued (the broker was away, a worker died)."""
+    from alliance.jobs import jobs_requeue_stale
+
+    return jobs_requeue_stale()
+
+
+@shared_task
+def prune_background_jobs() -> int:
+    """Forget finished background jobs and delete their files after BACKGROUND_JOB_KEEP_HOURS (hourly)."""
+    from alliance.jobs import jobs_prune
+
+    return jobs_prune()

@@ -12,6 +12,7 @@ from alliance.history import views as history_views
 from alliance.registry import app_urls
 from alliance.views import health as health_views
 from alliance.views import imports as import_views
+from alliance.views import jobs as job_views
 from alliance.views import notifications as notification_views
 from alliance.views import pickers as picker_views
 
@@ -28,6 +29,8 @@ org_patterns = [
     path("members/<int:membership_id>/invite/", import_views.member_invite, name="member_invite"),
     path("members/export.<str:fmt>", import_views.member_export, name="member_export"),
     path("members/import/", import_views.people_import_upload, name="people_import"),
+    path("jobs/<int:job_id>/", job_views.background_job, name="background_job"),
+    path("jobs/<int:job_id>/download/", job_views.background_job_download, name="background_job_download"),
     path("members/import/template.<str:fmt>", import_views.people_import_template, name="people_import_template"),
     path("members/import/<int:import_id>/", import_views.people_import_detail, name="people_import_detail"),
     path("members/import/<int:import_id>/apply/", import_views.people_import_apply_view, name="people_import_apply"),

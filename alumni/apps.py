@@ -42,6 +42,17 @@ class AlumniConfig(AppConfig):
 
         declare_services()
         register_pickers()
+        from alumni.rights import require_exit_runner
+
+        # People a people import did not name: their exit starts from their page, never by the import.
+        registry.register_member_link(
+            "alumni-start-exit", label="Start their exit", url_name="alumni:exit_start_for", order=90,
+            visible=lambda viewer, subject: can_run_exits(viewer) and subject.is_active and subject.pk != viewer.pk)
+        from alumni.services.imports import KIND, alumni_import_apply
+
+        registry.register_import_kind(
+            KIND, require=require_exit_runner, detail_url_name="alumni:import_detail",
+            apply=lambda *, people_import, **options: alumni_import_apply(alumni_import=people_import, **options))
         registry.register_beat_entry("sweep-alumni-newsletter", task="alumni.tasks.sweep_newsletter", schedule=3600.0)
         registry.register_beat_entry("sweep-alumni-event-reminders", task="alumni.tasks.sweep_event_reminders",
                                      schedule=900.0)

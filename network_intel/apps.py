@@ -13,6 +13,9 @@ class NetworkIntelConfig(AppConfig):
         from network_intel.reminders import digests, report_backs
         from network_intel.views.fund import dashboard_panel_context as fund_panel_context
         from network_intel.views.notes import dashboard_panel_context
+        from network_intel.views.search import NOTES_CSV, notes_csv_export
+
+        registry.register_export(NOTES_CSV, notes_csv_export)
 
         registry.register_urls("network_intel", org="network_intel.urls", api="network_intel.urls.api")
         digests.register()

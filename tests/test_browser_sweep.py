@@ -50,7 +50,7 @@ ORG = "acme"
 NOT_PAGES = {
     "member_export": "a CSV or XLSX download of the members",
     "people_import_template": "a CSV or XLSX template download",
-    "import_template": "a CSV or XLSX template download (former employees)",
+    "import_template": "a CSV or XLSX template download (former employees, tours)",
     "export": "a CSV or XLSX download of the alumni",
     "healthz": "a JSON probe for the load balancer",
     "calendar_feed": "an iCalendar feed (text/calendar)",
@@ -75,6 +75,7 @@ NOT_PAGES = {
     "company_search": "a combobox's options fragment (alliance.pickers; swept inside the forms using it)",
     "logout": "POST only (signing out)",
     "alignment": "the tour form's htmx fragment (swept inside the new-tour page)",
+    "background_job_download": "an export's file streamed to the person who asked for it",
 }
 # Routes no demo person opens as a page, each with the reason; the sweep fails when another route is
 # never visited, so a page added later is either swept or explained here.
@@ -82,9 +83,12 @@ NOT_SWEPT = {
     "people_import_detail": "the demo has no import; tests/alliance/test_browser_people_import.py opens it at 390 px",
     "people_import_apply": "a POST-only action on an import (the demo has none)",
     "people_import_invite": "a POST-only action on an import (the demo has none)",
-    "import_detail": "the demo has no import; tests/alumni/test_import_browser.py opens it at 390 px",
+    "import_detail": "the demo has no import; tests/alumni/test_import_browser.py and "
+                     "tests/tours/test_import_browser.py open it at 390 px",
     "import_apply": "a POST-only action on an import (the demo has none)",
     "import_invite": "a POST-only action on an import (the demo has none)",
+    "background_job": "the demo has no background job; tests/alliance/test_browser_background_jobs.py opens it "
+                      "at 390 px",
     "home": "redirects to the person's organization (or to the sign-in page)",
     "api_token_revoke": "a POST-only action (the demo has no API token to name)",
     "invitation_revoke": "a POST-only action on an open invitation",

@@ -26,6 +26,21 @@ class ToursConfig(AppConfig):
         from tours import handoffs
 
         handoffs.register()
+        from tours.views.tours import TOURS_CSV, tours_csv_export
+
+        registry.register_export(TOURS_CSV, tours_csv_export)
+        from tours.rights import require_tour_importer
+        from tours.services.imports import KIND, tours_import_apply
+
+        registry.register_import_kind(
+            KIND, require=require_tour_importer, detail_url_name="tours:import_detail",
+            apply=lambda *, people_import, **options: tours_import_apply(tours_import=people_import, **options))
+        from tours.services import imports as tour_imports
+
+        registry.register_people_import_columns(
+            "tours", label="Tour", columns=tour_imports.PEOPLE_COLUMNS, aliases=tour_imports.PEOPLE_ALIASES,
+            bounds=tour_imports.PEOPLE_BOUNDS, preview=tour_imports.people_file_tours_preview,
+            apply=tour_imports.people_file_tours_apply)
         # Reminder sweeps: due times live in PostgreSQL; each sweep claims what is due
         # in the ledger, so overlapping or duplicated runs send nothing twice.
         for name, task, every in (

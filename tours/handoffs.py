@@ -34,6 +34,9 @@ def register() -> None:
         "tour_propose": tells("the employee", TOUR_PROPOSED),
         "tours_import_preview": silent("a preview of HR's own file: no tour is added yet"),
         "tours_import_apply": tells("the employee and the manager of each imported tour", TOUR_IMPORTED),
+        "people_file_tours_preview": silent("a preview of HR's own people file: no tour is added yet"),
+        "people_file_tours_apply": tells("the employee and the manager of each tour a people file imports",
+                                         TOUR_IMPORTED),
         "tour_accept": tells("the manager and whoever drafted the tour", TOUR_ANSWERED),
         "tour_request_changes": tells("the manager and whoever drafted the tour", TOUR_ANSWERED),
         "tour_cancel": tells("both participants, by the cancellation of every future checkpoint (the "

@@ -6,6 +6,7 @@ which is also the path migrations name.
 * ``tenancy`` — the base of every tenant table (``TenantModel``, ``TenantForeignKey``, ``sync_index``);
 * ``members`` — memberships, their history, invitations, API tokens;
 * ``imports`` — people imported from a spreadsheet;
+* ``jobs`` — background jobs (a large import's apply, a very large export) and their progress;
 * ``notifications`` — the bell, preferences, the reminder ledger;
 * ``idempotency`` — the API's kept answers;
 * ``outbox`` — the e-mail outbox.
@@ -19,6 +20,7 @@ from alliance.models.tenancy import TenantForeignKey, TenantModel, TenantQuerySe
 from alliance.models.history import BASELINE_LABEL, AuditEvent, audit_history
 from alliance.models.idempotency import IDEMPOTENCY_KEY_MAX, IdempotentRequest
 from alliance.models.imports import IMPORT_FILE_NAME_MAX, PeopleImport
+from alliance.models.jobs import JOB_MESSAGE_MAX, JOB_TITLE_MAX, BackgroundJob
 from alliance.models.members import ApiToken, Invitation, Membership, MembershipChange
 from alliance.models.notifications import Notification, NotificationPreference, Reminder
 from alliance.models.organizations import (
@@ -64,6 +66,9 @@ __all__ = [
     "Invitation",
     "MembershipChange",
     "IMPORT_FILE_NAME_MAX",
+    "BackgroundJob",
+    "JOB_MESSAGE_MAX",
+    "JOB_TITLE_MAX",
     "PeopleImport",
     "ApiToken",
     "Notification",

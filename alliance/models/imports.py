@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from alliance.models.jobs import BackgroundJob
 from alliance.models.members import Membership
 from alliance.models.tenancy import TenantForeignKey, TenantModel
 
@@ -15,6 +16,7 @@ IMPORT_FILE_NAME_MAX = 200
 class PeopleImport(TenantModel):
     class Status(models.TextChoices):
         PREVIEWED = "previewed", "Previewed"
+        APPLYING = "applying", "Applying"
         APPLIED = "applied", "Applied"
 
     # What the file holds: "people" (the members page's import) or a kind an app adds (e.g. "alumni").
@@ -35,6 +37,8 @@ class PeopleImport(TenantModel):
     error_count = models.PositiveIntegerField(default=0)
     invitations_sent = models.PositiveIntegerField(default=0)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # The apply's background job while (and after) it runs: its progress, and the reason it failed.
+    job = TenantForeignKey(BackgroundJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,18 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from alliance import rights
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.history import context as audit_context
+from alliance.jobs import NO_PROGRESS, Progress, job_create, job_launch
 from alliance.limits import EMAIL_MAX
 from alliance.models import (
     IMPORT_FILE_NAME_MAX,
+    BackgroundJob,
     Membership,
     MembershipChange,
     PeopleImport,
@@ -32,7 +36,14 @@ from alliance.models import (
     UserEmailAlias,
 )
 from alliance.models.people import validate_time_zone
-from alliance.registry import manager_role_refusals
+from alliance.registry import (
+    PeopleImportColumns,
+    import_kind,
+    manager_role_refusals,
+    people_import_columns,
+    register_import_kind,
+    register_job_kind,
+)
 from alliance.services.members import (
     awaiting_first_sign_in,
     check_employment_start,
@@ -87,6 +98,8 @@ class RowCheck:
     manager_email: str = ""
     started_on: date | None = None
     present: frozenset[str] = frozenset()  # the columns the file has
+    # The parts the apps' optional columns add ("Tour"): {"label", "kind", "errors"}.
+    extras: list[dict] = field(default_factory=list)
 
     def as_preview(self) -> dict:
         entry = {"row": self.row, "email": self.email, "kind": self.kind,
@@ -95,6 +108,8 @@ class RowCheck:
             entry["errors"] = self.errors
         if self.changes:
             entry["changes"] = self.changes
+        if self.extras:
+            entry["extras"] = self.extras
         return entry
 
 
@@ -109,7 +124,11 @@ class Check:
 
 
 def _read_rows(uploaded) -> tuple[str, list[dict], list[str]]:
-    return read_import_rows(uploaded, aliases=ALIASES, required={"email": "E-mail"}, bounds=TEXT_BOUNDS,
+    aliases, bounds = dict(ALIASES), dict(TEXT_BOUNDS)
+    for extension in people_import_columns():
+        aliases.update(extension.aliases)
+        bounds.update(extension.bounds)
+    return read_import_rows(uploaded, aliases=aliases, required={"email": "E-mail"}, bounds=bounds,
                             empty="The file has no people in it.", max_bytes=IMPORT_MAX_BYTES,
                             max_rows=IMPORT_MAX_ROWS, unknown_shown=UNKNOWN_COLUMNS_SHOWN_MAX)
 
@@ -262,6 +281,7 @@ def _check_rows(by: Membership, rows: list[dict]) -> Check:
         for check in checks:
             if check.email == email:
                 check.errors.append(f"{email} is the former address of another account; use its current one.")
+    _check_extensions(by, checks, rows)
     for check, row in zip(checks, rows, strict=True):
         person = existing.get(check.email)
         if not check.errors and person is not None and person["role"] in rights.MANAGER_ROLES \
@@ -283,6 +303,30 @@ def _check_rows(by: Membership, rows: list[dict]) -> Check:
                for email, row in sorted(existing.items())
                if row["status"] == Membership.Status.ACTIVE and email not in named][:MISSING_SHOWN_MAX]
     return Check(rows=checks, missing=missing, existing=existing)
+
+
+def _extension_rows(extension: PeopleImportColumns, checks: list[RowCheck],
+                    rows: list[dict]) -> tuple[list[RowCheck], list[dict]]:
+    """The rows with something in an app's optional columns, as that app reads them: the person's e-mail,
+    the manager the file leaves them with, the app's cells."""
+    keys = [key for key, _header in extension.columns]
+    chosen = [(check, row) for check, row in zip(checks, rows, strict=True) if any(row.get(key) for key in keys)]
+    return ([check for check, _row in chosen],
+            [{"row": check.row, "email": check.email, "manager_email": check.manager_email,
+              **{key: row.get(key, "") for key in keys}} for check, row in chosen])
+
+
+def _check_extensions(by: Membership, checks: list[RowCheck], rows: list[dict]) -> None:
+    """Each app's part of the rows (a person's current tour), against the organization as the file leaves
+    it; an error there is an error of the row."""
+    planned = {check.email: check.role for check in checks}
+    for extension in people_import_columns():
+        chosen, extension_rows = _extension_rows(extension, checks, rows)
+        if not chosen:
+            continue
+        for check, entry in zip(chosen, extension.preview(by, extension_rows, planned), strict=True):
+            check.extras.append({"label": extension.label, "kind": entry["kind"], "errors": entry["errors"]})
+            check.errors.extend(f"{extension.label}: {error}" for error in entry["errors"])
 
 
 def _as_member(person: dict, by: Membership) -> Membership:
@@ -328,7 +372,8 @@ def _add_new_people(by: Membership, new_rows: list[RowCheck]) -> dict[str, Membe
 
 
 @transaction.atomic
-def people_import_apply(*, people_import: PeopleImport, by: Membership, send_invitations: bool = False) -> PeopleImport:
+def people_import_apply(*, people_import: PeopleImport, by: Membership, send_invitations: bool = False,
+                        progress: Progress = NO_PROGRESS) -> PeopleImport:
     """Apply a previewed import, all or nothing, after checking its rows again against the organization as
     it is now. Applying an applied import does nothing."""
     _require_importer(by)
@@ -336,6 +381,7 @@ def people_import_apply(*, people_import: PeopleImport, by: Membership, send_inv
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=people_import.pk)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked
+    progress.start(len(locked.rows))
     check = _check_rows(by, locked.rows)
     errors = [row for row in check.rows if row.kind == "error"]
     if errors:
@@ -345,6 +391,7 @@ def people_import_apply(*, people_import: PeopleImport, by: Membership, send_inv
             f"{first.errors[0]}); nothing was changed.")
     new_rows = [row for row in check.rows if row.kind == "new"]
     added = _add_new_people(by, new_rows)
+    progress.advance(len(check.rows) - check.count("changed"))
     by_email = dict(added)
     changed = [row for row in check.rows if row.kind == "changed"]
     needed = {row.email for row in changed} | {row.manager_email for row in check.rows if row.manager_email}
@@ -367,6 +414,11 @@ def people_import_apply(*, people_import: PeopleImport, by: Membership, send_inv
                          title=row.values["title"] if "title" in row.present else member.title,
                          team=row.values["team"] if "team" in row.present else member.team,
                          employment_started_on=row.started_on, source=MembershipChange.Source.IMPORT)
+        progress.advance()
+    for extension in people_import_columns():
+        _chosen, extension_rows = _extension_rows(extension, check.rows, locked.rows)
+        if extension_rows:
+            extension.apply(by, extension_rows, locked.file_name)
     locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, timezone.now()
     locked.preview = [row.as_preview() for row in check.rows]
     locked.new_count, locked.changed_count = len(new_rows), len(changed)
@@ -397,3 +449,66 @@ def people_import_invite(*, people_import: PeopleImport, by: Membership) -> int:
         invitations_sent=people_import.invitations_sent + len(waiting), updated_at=timezone.now())
     people_import.invitations_sent += len(waiting)
     return len(waiting)
+
+
+# --- Applying in the background (every import kind) --------------------------------------------------
+
+IMPORT_APPLY_JOB = "import-apply"
+
+
+@transaction.atomic
+def import_apply_start(*, people_import: PeopleImport, by: Membership, options: dict | None = None) -> PeopleImport:
+    """Apply an import of any kind: the intent is recorded ("applying", a background job), then a file of up
+    to IMPORT_BACKGROUND_ROWS rows is applied at once (an ApplicationError of the apply is raised, nothing
+    changed) and a larger one by a worker while the import's page shows the progress. Asking again while it
+    applies, or once it applied, changes nothing."""
+    kind = import_kind(people_import.kind)
+    kind.require(by)
+    locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=people_import.pk,
+                                                                                         kind=people_import.kind)
+    if locked.status != PeopleImport.Status.PREVIEWED:
+        return locked
+    rows = len(locked.rows)
+    job = job_create(by=by, kind=IMPORT_APPLY_JOB, title=f"Import of {locked.file_name}",
+                     params={"import_id": locked.pk, "options": options or {}}, total=rows)
+    locked.status, locked.job = PeopleImport.Status.APPLYING, job
+    locked.save(update_fields=["status", "job", "updated_at"])
+    job_launch(job, inline=rows <= settings.IMPORT_BACKGROUND_ROWS)
+    locked.refresh_from_db()
+    return locked
+
+
+def _run_import_apply(*, job: BackgroundJob, progress: Progress) -> None:
+    people_import = PeopleImport.objects.for_org(job.organization_id).filter(pk=job.params["import_id"]).first()
+    if people_import is None:
+        raise ApplicationError("The import was deleted; nothing was changed.")
+    import_kind(people_import.kind).apply(people_import=people_import, by=job.requested_by, progress=progress,
+                                          **job.params.get("options", {}))
+
+
+def _import_apply_failed(job: BackgroundJob) -> None:
+    PeopleImport.objects.for_org(job.organization_id).filter(
+        pk=job.params["import_id"], status=PeopleImport.Status.APPLYING).update(
+        status=PeopleImport.Status.PREVIEWED, updated_at=timezone.now())
+
+
+def _import_page(job: BackgroundJob) -> str:
+    people_import = PeopleImport.objects.for_org(job.organization_id).filter(pk=job.params["import_id"]).first()
+    slug = job.requested_by.organization.slug
+    if people_import is None:
+        return reverse("background_job", kwargs={"org_slug": slug, "job_id": job.pk})
+    return reverse(import_kind(people_import.kind).detail_url_name,
+                   kwargs={"org_slug": slug, "import_id": people_import.pk})
+
+
+def _apply_people(*, people_import: PeopleImport, by: Membership, progress: Progress,
+                  send_invitations: bool = False) -> PeopleImport:
+    return people_import_apply(people_import=people_import, by=by, send_invitations=send_invitations,
+                               progress=progress)
+
+
+def register() -> None:
+    """The apply job and the people import kind (from AllianceConfig.ready())."""
+    register_job_kind(IMPORT_APPLY_JOB, run=_run_import_apply, failed=_import_apply_failed, url=_import_page)
+    register_import_kind("people", require=_require_importer, apply=_apply_people,
+                         detail_url_name="people_import_detail")

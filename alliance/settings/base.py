@@ -264,6 +264,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # up to a minute (under the visibility timeout).
 REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=5.0)
 
+# --- Background jobs (alliance.jobs) ------------------------------------------
+# An import with more rows than this is applied by a worker while its page shows the progress (smaller
+# ones apply at once, by the same code); an export with more rows is written to a file by a worker and
+# offered for download when ready (smaller ones stream). Finished jobs and their files are kept this long.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=500)
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=50_000)
+BACKGROUND_JOB_KEEP_HOURS = env.int("BACKGROUND_JOB_KEEP_HOURS", default=24)
+
 # The cache (rate limits) lives in the same Redis as the Celery broker, apart by key prefix.
 # While Redis is unreachable it answers from each process's memory (alliance/cache.py), and a
 # connection attempt gives up after a second rather than holding the request.

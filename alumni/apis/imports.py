@@ -9,12 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from alliance.apis import PeopleImportApplyInputSerializer
+from alliance.import_apis import ImportOutputSerializer, import_apply_response
 from alliance.models import PeopleImport
 from alliance.parsers import DepthLimitedJSONParser
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import InputSerializer, StrictCharField
+from alliance.services.imports import import_apply_start
 from alumni.selectors.imports import get_alumni_import_for_member
-from alumni.services.imports import alumni_import_apply, alumni_import_preview, alumni_import_undelivered
+from alumni.services.imports import alumni_import_preview, alumni_import_undelivered
 
 
 class AlumniImportInputSerializer(InputSerializer):
@@ -31,20 +33,13 @@ class AlumniImportRowSerializer(serializers.Serializer):
     errors = serializers.ListField(child=StrictCharField(), required=False)
 
 
-class AlumniImportOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=PeopleImport.Status.choices)
-    file_name = StrictCharField()
-    file_format = StrictCharField()
+class AlumniImportOutputSerializer(ImportOutputSerializer):
     new = serializers.IntegerField(source="new_count")
     errors = serializers.IntegerField(source="error_count")
     invitations_sent = serializers.IntegerField()
-    unknown_columns = serializers.ListField(child=StrictCharField())
     rows = serializers.SerializerMethodField(help_text="Every row, the refused ones with their reasons.")
     undelivered = serializers.SerializerMethodField(help_text="Invitations the mail server refused (bounced or "
                                                               "unknown addresses).")
-    created_at = serializers.DateTimeField()
-    applied_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(AlumniImportRowSerializer(many=True))
     def get_rows(self, alumni_import: PeopleImport) -> list[dict]:
@@ -86,12 +81,14 @@ class AlumniImportApplyApi(APIView):
     @extend_schema(summary="Apply an alumni import, all or nothing (HR)",
                    description="Checks every row again; one refused row refuses the whole import (400) and "
                                "nobody is added. Applying an applied import changes nothing. With "
-                               "`send_invitations`, each former employee gets one invitation to the network.",
-                   request=PeopleImportApplyInputSerializer, responses=AlumniImportOutputSerializer)
+                               "`send_invitations`, each former employee gets one invitation to the network. A "
+                               "large file goes to a worker: 202 with the status `applying`.",
+                   request=PeopleImportApplyInputSerializer,
+                   responses={200: AlumniImportOutputSerializer, 202: AlumniImportOutputSerializer})
     def post(self, request, pk: int):
         alumni_import = get_alumni_import_for_member(request.member, pk)
         data = PeopleImportApplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        applied = alumni_import_apply(alumni_import=alumni_import, by=request.member,
-                                      send_invitations=data.validated_data["send_invitations"])
-        return Response(AlumniImportOutputSerializer(applied).data)
+        applied = import_apply_start(people_import=alumni_import, by=request.member,
+                                     options={"send_invitations": data.validated_data["send_invitations"]})
+        return import_apply_response(applied, AlumniImportOutputSerializer)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from alliance.errors import ApplicationError
 from alliance.history import context as audit_context
+from alliance.jobs import NO_PROGRESS, Progress
 from alliance.limits import EMAIL_MAX
 from alliance.models import (
     IMPORT_FILE_NAME_MAX,
@@ -161,7 +162,8 @@ def alumni_import_preview(*, by: Membership, uploaded) -> PeopleImport:
 
 
 @transaction.atomic
-def alumni_import_apply(*, alumni_import: PeopleImport, by: Membership, send_invitations: bool = False) -> PeopleImport:
+def alumni_import_apply(*, alumni_import: PeopleImport, by: Membership, send_invitations: bool = False,
+                        progress: Progress = NO_PROGRESS) -> PeopleImport:
     """Add every former employee of a previewed import as an alumnus without consents, all or nothing,
     after checking the rows again. Applying an applied import does nothing."""
     _require_importer(by)
@@ -169,6 +171,7 @@ def alumni_import_apply(*, alumni_import: PeopleImport, by: Membership, send_inv
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=alumni_import.pk, kind=KIND)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked
+    progress.start(len(locked.rows))
     entries = _check_rows(by.organization, locked.rows)
     errors = [entry for entry in entries if entry["kind"] == "error"]
     if errors:
@@ -202,6 +205,7 @@ def alumni_import_apply(*, alumni_import: PeopleImport, by: Membership, send_inv
     locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, now
     locked.preview, locked.new_count, locked.error_count = entries, len(entries), 0
     locked.save()
+    progress.advance(len(entries))
     if send_invitations:
         alumni_import_invite(alumni_import=locked, by=by)
     return locked
@@ -239,3 +243,4 @@ def alumni_import_undelivered(*, alumni_import: PeopleImport) -> list[dict]:
             .filter(kind=INVITATION_KIND, status=OutboundEmail.Status.FAILED, to__overlap=emails)
             .order_by("-created_at", "-id").values("to", "last_error")[:FAILED_SHOWN_MAX])
     return [{"email": row["to"][0], "error": row["last_error"]} for row in rows]
+

@@ -19,6 +19,7 @@ urlpatterns = [
     path("alumni-import/<int:import_id>/invite/", import_views.alumni_import_invite_view, name="import_invite"),
     path("exits/", views.exit_board, name="exits"),
     path("exits/new/", views.exit_start, name="exit_start"),
+    path("exits/new/<int:membership_id>/", views.exit_start, name="exit_start_for"),
     path("exits/<int:process_id>/", views.exit_detail, name="exit_detail"),
     path("exits/<int:process_id>/classify/", views.exit_classify, name="exit_classify"),
     path("exits/<int:process_id>/cancel/", views.exit_cancel, name="exit_cancel"),

@@ -15,6 +15,7 @@ from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
+from alliance.selectors import get_membership_for_member
 from alumni import rights, selectors, services
 from alumni.forms import AnswersForm, ClassificationForm, ExitStartForm, InterviewScheduleForm, LeaverLinkForm
 from alumni.models import ExitProcess
@@ -39,9 +40,14 @@ def exit_board(request: OrgRequest, org_slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @hr_required
-def exit_start(request: OrgRequest, org_slug: str) -> HttpResponse:
+def exit_start(request: OrgRequest, org_slug: str, membership_id: int | None = None) -> HttpResponse:
+    """Start an exit; from a member's page (``exits/new/<membership_id>/``, e.g. someone a people import did
+    not name) with that member chosen."""
+    chosen = request.GET.get("member")
+    if membership_id is not None:
+        chosen = get_membership_for_member(request.member, membership_id).pk
     form = ExitStartForm(request.POST or None, candidates=selectors.exit_candidates(request.member),
-                         initial={"member": request.GET.get("member")})
+                         initial={"member": chosen})
     if request.method == "POST" and form.is_valid():
         try:
             process = services.exit_start(by=request.member, **form.cleaned_data)

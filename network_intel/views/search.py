@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from alliance import exports
+from alliance.background_exports import Export, export_response
 from alliance.models import Membership
 from network_intel import selectors
 from network_intel.forms import SearchForm
@@ -15,11 +16,11 @@ from network_intel.models.companies import Company
 from network_intel.views._common import decorate_notes
 
 
-def _filters(request: HttpRequest, form: SearchForm) -> selectors.SearchFilters:
+def _filters(member: Membership, form: SearchForm) -> selectors.SearchFilters:
     data = form.cleaned_data if form.is_valid() else {}
-    org = request.org.pk
+    org = member.organization_id
     company = Company.objects.for_org(org).filter(pk=data["company"]).first() if data.get("company") else None
-    tag = selectors.tags_visible_to(request.member).filter(pk=data["tag"]).first() if data.get("tag") else None
+    tag = selectors.tags_visible_to(member).filter(pk=data["tag"]).first() if data.get("tag") else None
     author = (Membership.objects.for_org(org).select_related("user").filter(pk=data["author"]).first()
               if data.get("author") else None)
     return selectors.SearchFilters(
@@ -33,7 +34,7 @@ def _filters(request: HttpRequest, form: SearchForm) -> selectors.SearchFilters:
 def search(request: HttpRequest, org_slug: str) -> HttpResponse:
     """One box for every note the viewer may see: ranked, highlighted, with facets."""
     form = SearchForm(request.GET or None)
-    filters = _filters(request, form)
+    filters = _filters(request.member, form)
     page = form.cleaned_data.get("page") or 1 if form.is_valid() else 1
     results = selectors.search_notes(request.member, filters, page=page)
     decorate_notes(results.notes, request.member)
@@ -55,9 +56,20 @@ def _without(request: HttpRequest, keys) -> str:
 
 
 @require_GET
-def notes_csv(request: HttpRequest, org_slug: str) -> StreamingHttpResponse:
-    """Every note the viewer may see (with the page's filters), as CSV streamed in id order."""
-    notes, _, _ = selectors.filtered_notes(request.member, _filters(request, SearchForm(request.GET or None)))
+def notes_csv(request: HttpRequest, org_slug: str) -> HttpResponse:
+    return export_response(request, key=NOTES_CSV)
+
+
+NOTES_CSV = "intel-notes-csv"
+NOTES_CSV_HEADER = ["id", "title", "author", "companies", "tags", "source", "learned_on", "visibility",
+                    "useful_until", "body", "created_at"]
+
+
+def notes_csv_export(*, viewer: Membership, params) -> Export:
+    """Every note the viewer may see (with the page's filters), in id order in constant memory: streamed, or
+    past EXPORT_BACKGROUND_ROWS written by a worker (alliance.background_exports)."""
+    notes, _, _ = selectors.filtered_notes(viewer, _filters(viewer, SearchForm(params or None)))
+    total = notes.count()
     notes = notes.select_related("author__user").prefetch_related("companies", "tags")
 
     def to_rows(batch):
@@ -67,7 +79,6 @@ def notes_csv(request: HttpRequest, org_slug: str) -> StreamingHttpResponse:
                    note.visibility, note.useful_until.isoformat() if note.useful_until else "", note.body,
                    timezone.localtime(note.created_at).isoformat()]
 
-    header = ["id", "title", "author", "companies", "tags", "source", "learned_on", "visibility", "useful_until",
-              "body", "created_at"]
-    rows = exports.keyset_rows(notes, organization_id=request.org.pk, to_rows=to_rows)
-    return exports.streaming_csv(f"intel-{org_slug}-{timezone.localdate()}.csv", header, rows)
+    rows = exports.keyset_rows(notes, organization_id=viewer.organization_id, to_rows=to_rows)
+    return Export(filename=f"intel-{viewer.organization.slug}-{timezone.localdate()}", header=NOTES_CSV_HEADER,
+                  rows=rows, total=total, title="Intel notes")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from alliance import tenancy
 from alliance.models import (
     ApiToken,
+    BackgroundJob,
     IdempotentRequest,
     MembershipChange,
     NotificationPreference,
@@ -36,6 +37,10 @@ def populate(world) -> None:
             rows=[{"row": 2, "email": "secret@globex.test"}], new_count=1,
             preview=[{"row": 2, "email": "secret@globex.test", "kind": "new", "full_name": "Globex Secret"}],
             missing=[{"id": world.employee.pk, "email": "employee@globex.test", "full_name": "Globex Secret"}])
+        job = BackgroundJob.objects.create(organization=world.org, kind="export", title="Globex Secret export",
+                                           requested_by=world.admin, params={"key": "members", "fmt": "csv"},
+                                           status="done", total=1, done=1, file_name="globex-secret.csv")
+        PeopleImport.objects.filter(organization=world.org).update(job=job)
         MembershipChange.objects.create(organization=world.org, membership=world.employee, by=world.admin,
                                         field="title", old_value="Globex Secret", new_value="Globex Secret 2")
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")

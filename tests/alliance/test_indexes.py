@@ -35,6 +35,7 @@ SWEEP_INDEXES = {
     "alumni_event_upcoming_idx",  # event reminders: events about to start, across organizations
     "alumni_news_sweep_idx",  # the newsletter sweep finds organizations with recent news
     "idempotent_request_prune_idx",  # the hourly sweep forgets the API's kept answers older than a day
+    "job_status_updated_idx",  # background jobs: beat requeues queued ones and prunes finished ones, across orgs
     "outbound_email_due_idx",  # the e-mail outbox's dispatcher: what is due, across organizations
 }
 

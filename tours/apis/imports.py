@@ -11,13 +11,15 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.import_apis import ImportOutputSerializer, import_apply_response
 from alliance.models import PeopleImport
 from alliance.parsers import DepthLimitedJSONParser
 from alliance.permissions import IsOrganizationHR
 from alliance.serializers import InputSerializer, StrictCharField
+from alliance.services.imports import import_apply_start
 from alliance.spreadsheets import CONTENT_TYPES, CSV, XLSX, table_bytes
 from tours.selectors import get_tours_import_for_member, tours_export_rows
-from tours.services.imports import HEADERS, tours_import_apply, tours_import_preview
+from tours.services.imports import HEADERS, tours_import_preview
 
 
 class ToursImportInputSerializer(InputSerializer):
@@ -34,17 +36,10 @@ class ToursImportRowSerializer(serializers.Serializer):
     errors = serializers.ListField(child=StrictCharField(), required=False)
 
 
-class ToursImportOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=PeopleImport.Status.choices)
-    file_name = StrictCharField()
-    file_format = StrictCharField()
+class ToursImportOutputSerializer(ImportOutputSerializer):
     new = serializers.IntegerField(source="new_count")
     errors = serializers.IntegerField(source="error_count")
-    unknown_columns = serializers.ListField(child=StrictCharField())
     rows = serializers.SerializerMethodField(help_text="Every row, the refused ones with their reasons.")
-    created_at = serializers.DateTimeField()
-    applied_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(ToursImportRowSerializer(many=True))
     def get_rows(self, tours_import: PeopleImport) -> list[dict]:
@@ -78,12 +73,13 @@ class ToursImportDetailApi(APIView):
 class ToursImportApplyApi(APIView):
     @extend_schema(summary="Apply a tours import, all or nothing (HR)",
                    description="Every tour starts active with both sides named; its history says it was "
-                               "imported. One refused row refuses the whole import (400).",
-                   request=None, responses=ToursImportOutputSerializer)
+                               "imported. One refused row refuses the whole import (400). A large file goes "
+                               "to a worker: 202 with the status `applying`.",
+                   request=None, responses={200: ToursImportOutputSerializer, 202: ToursImportOutputSerializer})
     def post(self, request, pk: int):
         tours_import = get_tours_import_for_member(request.member, pk)
-        return Response(ToursImportOutputSerializer(tours_import_apply(tours_import=tours_import,
-                                                                       by=request.member)).data)
+        return import_apply_response(import_apply_start(people_import=tours_import, by=request.member),
+                                     ToursImportOutputSerializer)
 
 
 class ToursExportApi(APIView):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from alliance import rights as core_rights
 from alliance.errors import ApplicationError
 from alliance.history import context as audit_context
+from alliance.jobs import NO_PROGRESS, Progress
 from alliance.limits import EMAIL_MAX
 from alliance.models import IMPORT_FILE_NAME_MAX, Membership, PeopleImport
 from alliance.spreadsheets import read_import_rows
@@ -70,12 +71,21 @@ def _date(text: str, label: str, errors: list[str]) -> date | None:
     return value
 
 
-def _check_rows(by: Membership, rows: list[dict]) -> list[dict]:
-    """One preview entry per row: "new" with its values, or "error" with every reason."""
+def _check_rows(by: Membership, rows: list[dict], *, planned: dict[str, str] | None = None,
+                same_is_unchanged: bool = False) -> list[dict]:
+    """One preview entry per row: "new" with its values, or "error" with every reason.
+
+    ``planned`` (the people import's) maps the e-mails of a people file to the role it leaves them with:
+    they count as active members with that role, whether they exist yet or not. With ``same_is_unchanged``
+    a person whose active tour has the row's kind, mission, start and end is "unchanged" (a file applied
+    twice makes no second tour); a different active tour is still an error."""
+    planned = planned or {}
     members = {member.user.email.lower(): member for member in Membership.objects.for_org(by.organization_id)
                .select_related("user", "manager__user")}
-    on_tour = set(Tour.objects.for_org(by.organization_id).filter(status=Tour.Status.ACTIVE)
-                  .values_list("employee_id", flat=True))
+    on_tour = {employee_id: (kind, mission, start.isoformat(), end.isoformat() if end else "")
+               for employee_id, kind, mission, start, end in Tour.objects.for_org(by.organization_id)
+               .filter(status=Tour.Status.ACTIVE)
+               .values_list("employee_id", "kind", "mission", "start_date", "end_date")}
     today = timezone.localdate()
     entries, first_row = [], {}
     for row in rows:
@@ -87,9 +97,10 @@ def _check_rows(by: Membership, rows: list[dict]) -> list[dict]:
                 values[key] = values[key][:bound]
         email, manager_email = values["email"].lower(), values["manager_email"].lower()
         employee = members.get(email)
-        if employee is None or employee.status != Membership.Status.ACTIVE:
+        current = on_tour.get(employee.pk) if employee is not None else None
+        if email not in planned and (employee is None or employee.status != Membership.Status.ACTIVE):
             errors.append(f"{values['email'] or '(empty)'} is not an active member.")
-        elif employee.pk in on_tour:
+        elif current is not None and not same_is_unchanged:
             errors.append(f"{email} is on an active tour already.")
         if employee is not None and not manager_email and employee.manager is not None:
             manager_email = employee.manager.user.email.lower()
@@ -98,7 +109,8 @@ def _check_rows(by: Membership, rows: list[dict]) -> list[dict]:
             errors.append("Name the manager side (a “Manager e-mail”, or give the employee a manager first).")
         elif manager_email == email:
             errors.append("Nobody can be the manager side of their own tour.")
-        elif manager is None or not core_rights.can_be_manager(manager):
+        elif not (planned[manager_email] in core_rights.MANAGER_ROLES if manager_email in planned
+                  else manager is not None and core_rights.can_be_manager(manager)):
             errors.append(f"The manager {manager_email} is not an active manager, HR person or admin.")
         kind = TOUR_KINDS.get(values["tour_kind"].lower() or TourKind.TRANSFORMATIONAL)
         if kind is None:
@@ -121,13 +133,50 @@ def _check_rows(by: Membership, rows: list[dict]) -> list[dict]:
             errors.append(f"{email} appears more than once (first in row {first_row[email]}).")
         else:
             first_row[email] = row["row"]
+        same = current is not None and current == (kind, values["mission"], start.isoformat() if start else "",
+                                                   end.isoformat() if end else "")
+        if current is not None and same_is_unchanged and not same:
+            errors.append(f"{email} is on an active tour already with another kind, mission, start or end; "
+                          "change it from the tour's page.")
         values.update(email=email, manager_email=manager_email, tour_kind=kind or "")
         entry = {"row": row["row"], "email": email, "full_name": employee.user.full_name if employee else "",
-                 "kind": "error" if errors else "new", "values": values}
+                 "kind": "error" if errors else ("unchanged" if same else "new"), "values": values}
         if errors:
             entry["errors"] = errors
         entries.append(entry)
     return entries
+
+
+def _refuse_errors(entries: list[dict]) -> None:
+    errors = [entry for entry in entries if entry["kind"] == "error"]
+    if errors:
+        first = errors[0]
+        raise ApplicationError(
+            f"{len(errors)} row{'s have' if len(errors) != 1 else ' has'} errors (row {first['row']}: "
+            f"{first['errors'][0]}); nothing was changed.")
+
+
+def _make_tours(by: Membership, entries: list[dict], file_name: str) -> list[Tour]:
+    """Active tours for the checked entries, both sides named, each with its "imported" history entry."""
+    emails = {entry["email"] for entry in entries} | {entry["values"]["manager_email"] for entry in entries}
+    members = {member.user.email.lower(): member for member in Membership.objects.for_org(by.organization_id)
+               .select_related("user").filter(user__email__in=emails)}
+    now = timezone.now()
+    tours = Tour.objects.bulk_create([
+        Tour(organization_id=by.organization_id, employee=members[entry["email"]],
+             manager=members[entry["values"]["manager_email"]], kind=entry["values"]["tour_kind"],
+             title=f"{TourKind(entry['values']['tour_kind']).label} tour"[:limits.TITLE_MAX],
+             mission=entry["values"]["mission"], company_objectives=IMPORTED_TERMS, employee_benefits=IMPORTED_TERMS,
+             start_date=date.fromisoformat(entry["values"]["start"]),
+             end_date=date.fromisoformat(entry["values"]["end"]) if entry["values"]["end"] else None,
+             status=Tour.Status.ACTIVE, created_by=by, proposed_at=now, accepted_at=now)
+        for entry in entries], batch_size=1000)
+    comment = f"Imported from {file_name}."[:limits.COMMENT_MAX]
+    TourRevision.objects.bulk_create(
+        [TourRevision(organization_id=by.organization_id, tour=tour, by=by, action=TourRevision.Action.IMPORTED,
+                      comment=comment) for tour in tours], batch_size=1000)
+    notify_tours_imported(tours)
+    return tours
 
 
 @transaction.atomic
@@ -145,7 +194,8 @@ def tours_import_preview(*, by: Membership, uploaded) -> PeopleImport:
 
 
 @transaction.atomic
-def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleImport:
+def tours_import_apply(*, tours_import: PeopleImport, by: Membership,
+                       progress: Progress = NO_PROGRESS) -> PeopleImport:
     """Make every tour of a previewed import, active, all or nothing, after checking the rows again.
     Applying an applied import does nothing."""
     rights.require_tour_importer(by)
@@ -153,33 +203,47 @@ def tours_import_apply(*, tours_import: PeopleImport, by: Membership) -> PeopleI
     locked = PeopleImport.objects.for_org(by.organization_id).select_for_update().get(pk=tours_import.pk, kind=KIND)
     if locked.status == PeopleImport.Status.APPLIED:
         return locked
+    progress.start(len(locked.rows))
     entries = _check_rows(by, locked.rows)
-    errors = [entry for entry in entries if entry["kind"] == "error"]
-    if errors:
-        first = errors[0]
-        raise ApplicationError(
-            f"{len(errors)} row{'s have' if len(errors) != 1 else ' has'} errors (row {first['row']}: "
-            f"{first['errors'][0]}); nothing was changed.")
-    emails = {entry["email"] for entry in entries} | {entry["values"]["manager_email"] for entry in entries}
-    members = {member.user.email.lower(): member for member in Membership.objects.for_org(by.organization_id)
-               .select_related("user").filter(user__email__in=emails)}
-    now = timezone.now()
-    tours = Tour.objects.bulk_create([
-        Tour(organization_id=by.organization_id, employee=members[entry["email"]],
-             manager=members[entry["values"]["manager_email"]], kind=entry["values"]["tour_kind"],
-             title=f"{TourKind(entry['values']['tour_kind']).label} tour"[:limits.TITLE_MAX],
-             mission=entry["values"]["mission"], company_objectives=IMPORTED_TERMS, employee_benefits=IMPORTED_TERMS,
-             start_date=date.fromisoformat(entry["values"]["start"]),
-             end_date=date.fromisoformat(entry["values"]["end"]) if entry["values"]["end"] else None,
-             status=Tour.Status.ACTIVE, created_by=by, proposed_at=now, accepted_at=now)
-        for entry in entries], batch_size=1000)
-    comment = f"Imported from {locked.file_name}."[:limits.COMMENT_MAX]
-    TourRevision.objects.bulk_create(
-        [TourRevision(organization_id=by.organization_id, tour=tour, by=by, action=TourRevision.Action.IMPORTED,
-                      comment=comment) for tour in tours], batch_size=1000)
-    notify_tours_imported(tours)
-    locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, now
-    locked.preview, locked.new_count, locked.error_count = entries, len(entries), 0
+    _refuse_errors(entries)
+    tours = _make_tours(by, entries, locked.file_name)
+    locked.status, locked.applied_by, locked.applied_at = PeopleImport.Status.APPLIED, by, timezone.now()
+    locked.preview, locked.new_count, locked.error_count = entries, len(tours), 0
     locked.save()
+    progress.advance(len(entries))
     return locked
 
+
+
+
+# --- Each person's current tour, in the people import's file (optional columns) ------------------------
+
+# The people import's keys for the tour columns (its own "Manager e-mail" is the tour's manager side).
+PEOPLE_COLUMNS = (("tour_kind", "Tour kind"), ("tour_mission", "Tour mission"), ("tour_start", "Tour start"),
+                  ("tour_end", "Tour end"))
+PEOPLE_ALIASES = {"tour kind": "tour_kind", "tour mission": "tour_mission", "mission": "tour_mission",
+                  "tour start": "tour_start", "tour end": "tour_end"}
+PEOPLE_BOUNDS = {"tour_kind": TEXT_BOUNDS["tour_kind"], "tour_mission": TEXT_BOUNDS["mission"],
+                 "tour_start": TEXT_BOUNDS["start"], "tour_end": TEXT_BOUNDS["end"]}
+
+
+def _tour_rows(rows: list[dict]) -> list[dict]:
+    return [{"row": row["row"], "email": row["email"], "manager_email": row["manager_email"],
+             "tour_kind": row.get("tour_kind", ""), "mission": row.get("tour_mission", ""),
+             "start": row.get("tour_start", ""), "end": row.get("tour_end", "")} for row in rows]
+
+
+def people_file_tours_preview(by: Membership, rows: list[dict], planned: dict[str, str]) -> list[dict]:
+    """The tour part of a people file's rows, checked against the organization as the file leaves it."""
+    if not rights.can_import_tours(by):
+        return [{"kind": "error", "errors": ["Only HR or an administrator can import tours."]} for _row in rows]
+    return [{"kind": entry["kind"], "errors": entry.get("errors", [])}
+            for entry in _check_rows(by, _tour_rows(rows), planned=planned, same_is_unchanged=True)]
+
+
+def people_file_tours_apply(by: Membership, rows: list[dict], file_name: str) -> int:
+    """Once the file's people are written (same transaction): their new tours, or ApplicationError."""
+    rights.require_tour_importer(by)
+    entries = _check_rows(by, _tour_rows(rows), same_is_unchanged=True)
+    _refuse_errors(entries)
+    return len(_make_tours(by, [entry for entry in entries if entry["kind"] == "new"], file_name))

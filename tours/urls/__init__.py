@@ -6,12 +6,17 @@ from __future__ import annotations
 from django.urls import path
 
 from tours import views
+from tours.views import imports as import_views
 
 app_name = "tours"
 
 urlpatterns = [
     path("tours/", views.tour_list, name="list"),
     path("tours/new/", views.tour_create, name="create"),
+    path("tours/import/", import_views.tours_import_upload, name="import"),
+    path("tours/import/template.<str:fmt>", import_views.tours_import_template, name="import_template"),
+    path("tours/import/<int:import_id>/", import_views.tours_import_detail, name="import_detail"),
+    path("tours/import/<int:import_id>/apply/", import_views.tours_import_apply_view, name="import_apply"),
     path("tours/alignment/", views.tour_alignment, name="alignment"),
     path("tours/<int:tour_id>/", views.tour_detail, name="detail"),
     path("tours/<int:tour_id>/edit/", views.tour_edit, name="edit"),

@@ -9,13 +9,15 @@ from datetime import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import exports, formtokens, versions
+from alliance.background_exports import Export, export_response
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
@@ -43,20 +45,26 @@ TOURS_PER_PAGE = 25
 # --- Lists ---------------------------------------------------------------------
 
 
-@require_GET
-def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
-    """Organization-wide for HR; everyone else sees the tours they are entitled to."""
-    member = request.member
-    managers = managers_for_org(organization_id=request.org.pk).order_by("user__full_name")
-    form = TourFilterForm(request.GET or None, teams=team_names(organization_id=request.org.pk), managers=managers)
+def _filtered_tours(member: Membership, params) -> tuple[TourFilterForm, QuerySet]:
+    """The tours the list shows the member with the filters of ``params`` (the list and its CSV alike)."""
+    managers = managers_for_org(organization_id=member.organization_id).order_by("user__full_name")
+    form = TourFilterForm(params or None, teams=team_names(organization_id=member.organization_id),
+                          managers=managers)
     filters = form.cleaned_data if form.is_valid() else {}
     tours = selectors.tour_list(
         member=member, kind=filters.get("kind", ""), status=filters.get("status", ""),
         team=filters.get("team", ""), manager_id=filters.get("manager"), search=filters.get("q", ""),
         ending_within_days=filters.get("ending_within"),
     ).order_by("end_date", "id")  # an index of (organization_id, end_date, id) serves it
+    return form, tours
+
+
+@require_GET
+def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
+    """Organization-wide for HR; everyone else sees the tours they are entitled to."""
     if request.GET.get("format") == "csv":
-        return _tours_csv(tours, org_slug, request.member)
+        return export_response(request, key=TOURS_CSV)
+    form, tours = _filtered_tours(request.member, request.GET)
     page = CappedPaginator(tours, TOURS_PER_PAGE, exact=request.GET.get("count") == "exact").get_page(
         request.GET.get("page"))
     context = {"form": form, "page": page, "query": query_without_page(request), "today": timezone.localdate()}
@@ -64,8 +72,16 @@ def tour_list(request: OrgRequest, org_slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _tours_csv(tours, org_slug: str, viewer: Membership) -> StreamingHttpResponse:
-    """Every tour the list shows (with its filters), streamed in id order in constant memory."""
+TOURS_CSV = "tours-csv"
+TOURS_CSV_HEADER = ["id", "employee", "employee_email", "team", "manager", "manager_email", "kind", "status",
+                    "title", "start_date", "end_date", "cadence_months", "next_tour_plan", "updated_at"]
+
+
+def tours_csv_export(*, viewer: Membership, params) -> Export:
+    """Every tour the list shows (with its filters), read in id order in constant memory: streamed, or past
+    EXPORT_BACKGROUND_ROWS written by a worker (alliance.background_exports)."""
+    _form, tours = _filtered_tours(viewer, params)
+
     def to_rows(batch):
         for tour in with_contact_consents(viewer, batch, lambda t: (t.employee, t.manager)):
             yield [
@@ -76,10 +92,9 @@ def _tours_csv(tours, org_slug: str, viewer: Membership) -> StreamingHttpRespons
                 tour.updated_at.isoformat(),
             ]
 
-    header = ["id", "employee", "employee_email", "team", "manager", "manager_email", "kind", "status", "title",
-              "start_date", "end_date", "cadence_months", "next_tour_plan", "updated_at"]
     rows = exports.keyset_rows(tours, organization_id=viewer.organization_id, to_rows=to_rows)
-    return exports.streaming_csv(f"tours-{org_slug}-{timezone.localdate().isoformat()}.csv", header, rows)
+    return Export(filename=f"tours-{viewer.organization.slug}-{timezone.localdate().isoformat()}",
+                  header=TOURS_CSV_HEADER, rows=rows, total=tours.count(), title="Tours")
 
 
 @require_GET
