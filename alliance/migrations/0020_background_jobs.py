@@ -12,7 +12,7 @@ JOB_KEY = composite_fk_name("alliance_peopleimport", "job_id")
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('alliance', '0017_notification_topic_off_channel'),
+        ('alliance', '0019_audit_history'),
     ]
 
     operations = [
