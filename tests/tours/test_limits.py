@@ -6,7 +6,7 @@ door, with the bound from ``tours.limits``, and nothing is written.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django import forms as django_forms
@@ -49,6 +49,10 @@ def _form_classes():
 
 def test_every_text_field_of_the_tour_forms_has_a_bound(tenant, manager, employee):
     checkpoint = CheckpointFactory(tour=TourFactory(employee=employee, manager=manager, status="active"))
+    series = services.one_on_one_series_start(by=manager, report=employee, cadence="weekly",
+                                              first_date=timezone.localdate() + timedelta(days=1),
+                                              local_time=time(10, 0), duration_minutes=30)
+    meeting = series.meetings.order_by("scheduled_at").first()
     for form_class in _form_classes():
         kwargs = {}
         if form_class is forms.TourCreateForm:
@@ -59,6 +63,8 @@ def test_every_text_field_of_the_tour_forms_has_a_bound(tenant, manager, employe
             kwargs = {"teams": [], "managers": employee.__class__.objects.none()}
         elif form_class is forms.CohortForm:
             kwargs = {"members": employee.__class__.objects.none()}
+        elif form_class is forms.OneOnOneRecordForm:
+            kwargs = {"meeting": meeting}
         form = form_class(**kwargs)
         for name, field in form.fields.items():
             if type(field) is django_forms.CharField:
