@@ -433,229 +433,46 @@ def contact_consent_parameters() -> int:
     return len(_CONTACT_CONSENT)
 
 
-# ---------------------------------------------------------------- the alliance's health page
+# Topic modules of the registry, re-exported so ``registry.register_…`` stays the one way in.
+from alliance.registry.audit import (  # noqa: E402, F401
+    _AUDIT_SOURCES,
+    _AUDITED,
+    AuditedRecord,
+    AuditSource,
+    audit_sources,
+    audited_records,
+    register_audit_source,
+    register_audited_model,
+)
+from alliance.registry.health import (  # noqa: E402, F401
+    _HEALTH_FIGURES,
+    _MANAGER_TODOS,
+    _MEMBER_SETS,
+    HealthFigureSpec,
+    ManagerTodo,
+    TodoItem,
+    health_figures,
+    manager_todos,
+    member_set_sql,
+    register_health_figure,
+    register_manager_todo,
+    register_member_set,
+)
+from alliance.registry.jobs import (  # noqa: E402, F401
+    _EXPORTS,
+    _IMPORT_KINDS,
+    _JOB_KINDS,
+    _PEOPLE_IMPORT_COLUMNS,
+    ImportKind,
+    JobKind,
+    PeopleImportColumns,
+    export_builder,
+    import_kind,
+    job_kind,
+    people_import_columns,
+    register_export,
+    register_import_kind,
+    register_job_kind,
+    register_people_import_columns,
+)
 
-@dataclass(frozen=True)
-class HealthFigureSpec:
-    key: str  # also the CSV file's name: [a-z0-9_]
-    section: str  # the heading it is shown under (figures of one section stay together)
-    compute: Callable[..., Any]  # compute(scope: alliance.health.HealthScope) -> alliance.health.HealthFigure
-    order: int = 100
-
-
-_HEALTH_FIGURES: dict[str, HealthFigureSpec] = {}
-
-
-def register_health_figure(key: str, section: str, *, compute: Callable[..., Any], order: int = 100) -> None:
-    if not key.replace("_", "").isalnum() or key != key.lower():
-        raise ValueError(f"A health figure's key is lower-case letters, digits and underscores: {key!r}")
-    _HEALTH_FIGURES[key] = HealthFigureSpec(key=key, section=section, compute=compute, order=order)
-
-
-def health_figures() -> list[HealthFigureSpec]:
-    return sorted(_HEALTH_FIGURES.values(), key=lambda item: (item.order, item.key))
-
-
-# name -> a SELECT of one column (member ids) of the organization given as its one parameter (%s).
-_MEMBER_SETS: dict[str, str] = {}
-
-
-def register_member_set(name: str, *, sql: str) -> None:
-    if sql.count("%s") != 1:
-        raise ValueError("A member set's statement takes exactly one parameter: the organization's id.")
-    _MEMBER_SETS[name] = sql
-
-
-def member_set_sql(name: str) -> str:
-    """The statement of the named set (one ``%s``: the organization's id); an empty set when no app
-    records it."""
-    return _MEMBER_SETS.get(name, "SELECT NULL::bigint WHERE %s IS NULL")
-
-
-@dataclass(frozen=True)
-class TodoItem:
-    """One thing a manager has to do, with the page where it is done."""
-    kind: str  # the to-do list's heading, e.g. "Checkpoints to hold"
-    text: str
-    url: str
-    due: date | None = None
-
-
-@dataclass(frozen=True)
-class ManagerTodo:
-    key: str
-    items: Callable[[Membership], list[TodoItem]]  # at most a screenful each, set-based
-    order: int = 100
-
-
-_MANAGER_TODOS: dict[str, ManagerTodo] = {}
-
-
-def register_manager_todo(key: str, *, items: Callable[[Membership], list[TodoItem]], order: int = 100) -> None:
-    """A part of the manager's to-do on their team's health page and in their weekly digest."""
-    _MANAGER_TODOS[key] = ManagerTodo(key=key, items=items, order=order)
-
-
-def manager_todos() -> list[ManagerTodo]:
-    return sorted(_MANAGER_TODOS.values(), key=lambda item: (item.order, item.key))
-
-
-# ---------------------------------------------------------------- the audit trail
-
-
-@dataclass(frozen=True)
-class AuditSource:
-    """An event table (``alliance.models.audit_history``) shown in the history of a kind of record."""
-    event_model: str  # "app_label.ModelName"
-    record: str  # the AuditedRecord key the events belong to
-    record_column: str = "pgh_obj_id"  # the event column that holds the record's id
-    # describe(event data, previous data or None) -> (what happened, [(field label, from, to)]) for tables whose
-    # rows tell a story of their own (a tour's revisions); None: field by field, from the event model.
-    describe: Callable[[dict, dict | None], tuple[str, list[tuple[str, str, str]]]] | None = None
-
-
-@dataclass(frozen=True)
-class AuditedRecord:
-    """A kind of record people may dispute, whose changes the audit trail shows."""
-    key: str  # its name in addresses and the API (record_type)
-    label: str
-    model: str  # "app_label.ModelName" of the record (the core reads it by name)
-    # How the log names a record: a SQL expression over its row ``r`` (apps' constants, never input).
-    label_sql: str
-    owner_column: str | None = None  # the column of ``r`` naming the membership whose record it is
-    hr_only: bool = False  # only HR and admins see its history, never its owner
-    url_name: str = ""  # its page, reversed with the organization's slug (and its id when url_takes_id)
-    url_takes_id: bool = True
-    owner_url: bool = True  # the page is the owner's too (a member's own page is HR's member page: False)
-    order: int = 100
-
-
-_AUDITED: dict[str, AuditedRecord] = {}
-_AUDIT_SOURCES: dict[str, AuditSource] = {}
-
-
-def register_audited_model(key: str, *, label: str, model: str, event_model: str, label_sql: str,
-                           owner_column: str | None = None, hr_only: bool = False, url_name: str = "",
-                           url_takes_id: bool = True, owner_url: bool = True, order: int = 100) -> None:
-    """Show ``model``'s history (its ``event_model``) in the audit trail, as records of kind ``key``."""
-    _AUDITED[key] = AuditedRecord(key=key, label=label, model=model, label_sql=label_sql, owner_column=owner_column,
-                                  hr_only=hr_only, url_name=url_name, url_takes_id=url_takes_id,
-                                  owner_url=owner_url, order=order)
-    register_audit_source(event_model, record=key)
-
-
-def register_audit_source(event_model: str, *, record: str, record_column: str = "pgh_obj_id",
-                          describe: Callable[[dict, dict | None], tuple[str, list[tuple[str, str, str]]]] | None
-                          = None) -> None:
-    _AUDIT_SOURCES[event_model] = AuditSource(event_model=event_model, record=record, record_column=record_column,
-                                              describe=describe)
-
-
-def audited_records() -> dict[str, AuditedRecord]:
-    return {item.key: item for item in sorted(_AUDITED.values(), key=lambda item: (item.order, item.key))}
-
-
-def audit_sources() -> list[AuditSource]:
-    """Every event table of a registered record, in a stable order."""
-    return [source for _, source in sorted(_AUDIT_SOURCES.items()) if source.record in _AUDITED]
-# ---------------------------------------------------------------- background jobs, imports, exports
-
-@dataclass(frozen=True)
-class JobKind:
-    kind: str
-    # run(job=..., progress=...) does the work inside the job's tenant transaction; an ApplicationError
-    # it raises fails the job (nothing it wrote is kept) with the error's message.
-    run: Callable[..., None]
-    # failed(job) puts the job's subject back as it was (an import back to "previewed").
-    failed: Callable[..., None] | None = None
-    # url(job) -> the page that shows the job's result (the import's page; the job's own page by default).
-    url: Callable[..., str] | None = None
-
-
-_JOB_KINDS: dict[str, JobKind] = {}
-
-
-def register_job_kind(kind: str, *, run: Callable[..., None], failed: Callable[..., None] | None = None,
-                      url: Callable[..., str] | None = None) -> None:
-    _JOB_KINDS[kind] = JobKind(kind=kind, run=run, failed=failed, url=url)
-
-
-def job_kind(kind: str) -> JobKind:
-    try:
-        return _JOB_KINDS[kind]
-    except KeyError:
-        raise LookupError(f"No background job kind {kind!r} is registered") from None
-
-
-@dataclass(frozen=True)
-class ImportKind:
-    kind: str  # PeopleImport.kind: "people", "alumni", "tours"
-    # require(member) raises NotAllowed unless the member may import this kind.
-    require: Callable[[Membership], None]
-    # apply(people_import=..., by=..., progress=..., **options): the kind's all-or-nothing apply.
-    apply: Callable[..., Any]
-    detail_url_name: str  # the import's page, reversed with org_slug and import_id
-
-
-_IMPORT_KINDS: dict[str, ImportKind] = {}
-
-
-def register_import_kind(kind: str, *, require: Callable[[Membership], None], apply: Callable[..., Any],
-                         detail_url_name: str) -> None:
-    _IMPORT_KINDS[kind] = ImportKind(kind=kind, require=require, apply=apply, detail_url_name=detail_url_name)
-
-
-def import_kind(kind: str) -> ImportKind:
-    try:
-        return _IMPORT_KINDS[kind]
-    except KeyError:
-        raise LookupError(f"No import kind {kind!r} is registered") from None
-
-
-
-@dataclass(frozen=True)
-class PeopleImportColumns:
-    """Optional columns an app adds to the people import (the tours app: each person's current tour)."""
-
-    app: str
-    label: str  # how the preview names this part of a row ("Tour")
-    columns: tuple[tuple[str, str], ...]  # (key, header); keys must not be the people import's own
-    aliases: dict[str, str]  # header spelling (lower-case, one space) -> key
-    bounds: dict[str, int]  # key -> longest text
-    # preview(by, rows, planned) -> one entry per row, {"kind": "new"|"unchanged"|"error", "errors": [...]}.
-    # A row is {"row", "email", "manager_email", key: text…}; planned maps every e-mail of the file to the
-    # role the file leaves them with (the people may not exist yet).
-    preview: Callable[..., list[dict]]
-    # apply(by, rows, file_name) -> how many things it made: after the people are written, in the same
-    # transaction; raises ApplicationError (with the row number) to refuse the whole file.
-    apply: Callable[..., int]
-
-
-_PEOPLE_IMPORT_COLUMNS: dict[str, PeopleImportColumns] = {}
-
-
-def register_people_import_columns(app: str, *, label: str, columns: tuple[tuple[str, str], ...],
-                                   aliases: dict[str, str], bounds: dict[str, int],
-                                   preview: Callable[..., list[dict]], apply: Callable[..., int]) -> None:
-    _PEOPLE_IMPORT_COLUMNS[app] = PeopleImportColumns(app=app, label=label, columns=tuple(columns),
-                                                      aliases=dict(aliases), bounds=dict(bounds),
-                                                      preview=preview, apply=apply)
-
-
-def people_import_columns() -> list[PeopleImportColumns]:
-    return list(_PEOPLE_IMPORT_COLUMNS.values())
-
-# build(viewer, params) -> alliance.exports.Export: an export that runs in the background past
-# EXPORT_BACKGROUND_ROWS rows, rebuilt by the worker from the viewer and the request's parameters.
-_EXPORTS: dict[str, Callable[..., Any]] = {}
-
-
-def register_export(key: str, build: Callable[..., Any]) -> None:
-    _EXPORTS[key] = build
-
-
-def export_builder(key: str) -> Callable[..., Any]:
-    try:
-        return _EXPORTS[key]
-    except KeyError:
-        raise LookupError(f"No export {key!r} is registered") from None
