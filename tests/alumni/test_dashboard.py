@@ -127,7 +127,7 @@ def test_the_dashboard_runs_a_constant_number_of_queries_and_draws_with_our_char
     page = client.get("/o/acme/alumni-network/dashboard/")
     assert _count(lambda: client.get("/o/acme/alumni-network/dashboard/")) == few
     html = page.content.decode()
-    assert "/static/vendor/chart-4.6.1.umd.min.js" in html and "/static/alumni/dashboard.js" in html
+    assert "/static/vendor/chart-4.6.1.umd.min.js" in html and "/static/alliance/charts.js" in html
     assert "cdn" not in html.lower()
     assert html.count("<canvas") == 8 and html.count("<table") == 8 and 'type="application/json"' in html
     assert client_for(employee).get("/o/acme/alumni-network/dashboard/").status_code == 404

@@ -1,5 +1,5 @@
-// The alliance health page's charts: each figure's numbers come in a JSON data block (json_script)
-// beside the accessible table that shows the same figures; Chart.js (vendored) draws them.
+// Charts of the figure pages (the alliance health page, the alumni dashboard): each figure's numbers come
+// in a JSON data block (json_script) beside the accessible table that shows the same figures; Chart.js (vendored) draws them.
 (function () {
   "use strict";
   if (!window.Chart) return;
