@@ -14,7 +14,7 @@ from alliance.models.people import User
 from alliance.models.tenancy import TenantForeignKey, TenantModel, sync_index
 
 
-@audit_history(fields=["user", "role", "status", "title", "team", "manager", "employment_started_on"],
+@audit_history(fields=["user", "role", "leadership", "status", "title", "team", "manager", "employment_started_on"],
                model_name="MembershipEvent", index_prefix="membership_ev")
 class Membership(TenantModel):
     class Role(models.TextChoices):

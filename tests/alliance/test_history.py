@@ -93,6 +93,15 @@ def test_a_change_through_the_operators_admin_is_recorded(employee):
                                                                    operator.pk)
 
 
+def test_granting_the_leadership_view_is_recorded(admin, employee):
+    with tenant_context(employee.organization_id), pghistory.context(source="web", member=admin.pk, user=admin.user_id):
+        services.membership_leadership_set(membership=employee, by=admin, leadership=True)
+    (entry, *_) = entries(admin, record_type="membership", record_id=employee.pk)
+    assert entry.actor == admin.user.full_name
+    changed = {change.label: (change.old.text, change.new.text) for change in entry.changes}
+    assert list(changed) == ["Leadership"] and changed["Leadership"][0] != changed["Leadership"][1]
+
+
 def test_a_raw_update_skipping_every_service_is_recorded(hr, employee):
     with tenant_context(employee.organization_id):
         Membership.objects.filter(pk=employee.pk).update(team="Shadow team")
