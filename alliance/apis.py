@@ -435,30 +435,35 @@ class PeopleImportApplyApi(APIView):
 
 
 class HealthFigureSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    section = serializers.CharField()
-    title = serializers.CharField()
-    note = serializers.CharField()
-    headline = serializers.FloatField(allow_null=True)
-    headline_label = serializers.CharField()
-    chart = serializers.DictField(help_text="Chart.js: type, labels, datasets ({label, data}).")
-    columns = serializers.ListField(child=serializers.CharField())
-    rows = serializers.ListField(child=serializers.ListField(), help_text="The table: one list of cells per row.")
-    links = serializers.ListField(child=serializers.CharField(), help_text="Per row, the page where to act.")
+    """One figure of the health page (an answer only: the API takes no figure in)."""
+
+    key = serializers.CharField(read_only=True)
+    section = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    note = serializers.CharField(read_only=True)
+    headline = serializers.FloatField(allow_null=True, read_only=True)
+    headline_label = serializers.CharField(read_only=True)
+    chart = serializers.DictField(read_only=True, help_text="Chart.js: type, labels, datasets ({label, data}).")
+    columns = serializers.ListField(child=serializers.CharField(read_only=True), read_only=True)
+    rows = serializers.ListField(child=serializers.ListField(), read_only=True,
+                                 help_text="The table: one list of cells per row.")
+    links = serializers.ListField(child=serializers.CharField(read_only=True), read_only=True,
+                                  help_text="Per row, the page where to act.")
 
 
 class HealthScopeSerializer(serializers.Serializer):
-    team = serializers.CharField()
-    manager = serializers.IntegerField(allow_null=True)
-    period = serializers.CharField()
-    start = serializers.DateField()
-    end = serializers.DateField(help_text="The period's last day.")
-    people = serializers.IntegerField(allow_null=True, help_text="People in scope; null for the whole organization.")
+    team = serializers.CharField(read_only=True)
+    manager = serializers.IntegerField(allow_null=True, read_only=True)
+    period = serializers.CharField(read_only=True)
+    start = serializers.DateField(read_only=True)
+    end = serializers.DateField(read_only=True, help_text="The period's last day.")
+    people = serializers.IntegerField(allow_null=True, read_only=True,
+                                      help_text="People in scope; null for the whole organization.")
 
 
 class AllianceHealthSerializer(serializers.Serializer):
-    scope = HealthScopeSerializer()
-    figures = HealthFigureSerializer(many=True)
+    scope = HealthScopeSerializer(read_only=True)
+    figures = HealthFigureSerializer(many=True, read_only=True)
 
 
 class AllianceHealthApi(APIView):

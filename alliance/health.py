@@ -93,7 +93,8 @@ class HealthFigure:
 
     def as_json(self) -> dict:
         return {"key": self.key, "section": self.section, "title": self.title, "note": self.note,
-                "headline": self.headline, "headline_label": self.headline_label,
+                "headline": None if self.headline is None else float(self.headline),
+                "headline_label": self.headline_label,
                 "chart": self.chart, "columns": self.columns,
                 "rows": [[_plain(cell) for cell in row] for row in self.rows], "links": self.links}
 

@@ -38,3 +38,15 @@ def nav_link(page, name: str):
     if not link.is_visible():
         nav.locator("details.navmenu", has=page.get_by_text(name, exact=True)).locator("summary").click()
     return link
+
+
+def choose_person(page, label: str, typed: str, option: str) -> None:
+    """Choose in a search-as-you-type field (alliance/pickers.py) as a person does: type a few letters, then
+    click the suggestion whose text starts with ``option``."""
+    import re
+
+    box = page.get_by_role("combobox", name=label)
+    box.fill("")
+    box.press_sequentially(typed)
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    listbox.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()

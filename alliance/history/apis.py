@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -24,6 +23,10 @@ from alliance.history.selectors import (
 from alliance.permissions import IsOrganizationMember
 
 ID_MAX = 2**63 - 1
+
+
+# Times as every API time is written: ISO 8601 in UTC with a Z (DRF's DateTimeField; the API's zone is UTC).
+AT = serializers.DateTimeField()
 
 
 class HistoryQuerySerializer(serializers.Serializer):
@@ -121,7 +124,7 @@ class HistoryListApi(APIView):
             params["cursor"] = page.next_cursor.encode()
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         return Response({"next": next_url, "results": [{
-            "at": timezone.localtime(entry.at).isoformat(), "action": entry.action,
+            "at": AT.to_representation(entry.at), "action": entry.action,
             "record_type": entry.record_type, "record_id": entry.record_id, "record": entry.record_label,
             "actor": entry.actor_id, "actor_name": entry.actor, "source": entry.source,
             "changes": [{"field": change.label, "from": change.old.text or None, "to": change.new.text or None}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
@@ -86,6 +86,15 @@ def moment(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{day(local)}, {dateformat.format(local, 'H:i')}"
+
+
+@register.filter
+def clock(value: time | None) -> str:
+    """A time of day on a wall clock, "10:00" — written as ``moment`` writes its time (a 1:1 series' hour,
+    which stays the same in its own zone whatever daylight saving does)."""
+    if value in (None, ""):
+        return ""
+    return dateformat.time_format(value, "H:i")
 
 
 @register.simple_tag

@@ -18,7 +18,7 @@ from alumni.models import EventRsvp, Referral
 from tests.alliance.factories import MembershipFactory, OrganizationFactory
 from tests.alumni.engage import event
 from tests.alumni.network import set_level
-from tests.helpers import nav_link, sent_mail
+from tests.helpers import choose_person, nav_link, sent_mail
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def test_from_exit_to_alumnus(page_for, transactional_db, live_server):
     sign_in(hr, "hr@acme.test", r"/o/acme/$")
     nav_link(hr, "Exits").click()
     hr.get_by_role("link", name="Start an exit").click()
-    hr.get_by_label("Who is leaving").select_option(label="Dana Data (dana@acme.test)")
+    choose_person(hr, "Who is leaving", "Dana", "Dana Data")
     hr.get_by_label("Kind").select_option("resignation")
     hr.get_by_label("Last working day").fill(timezone.localdate().isoformat())
     hr.get_by_label("Initiated by").select_option("employee")

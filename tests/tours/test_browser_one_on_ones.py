@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from alliance.tenancy import tenant_context
-from tests.helpers import nav_link
+from tests.helpers import choose_person, nav_link
 from tests.tours.test_browser import sign_in, team  # noqa: F401 (the fixture)
 from tours.models import OneOnOne, OneOnOneSeries, TalkingPoint
 
@@ -23,7 +23,7 @@ def test_weekly_series_talking_points_record_and_carry_over(page_for, team):  # 
     sign_in(manager, "maya@acme.test")
     nav_link(manager, "My 1:1s").click()
     manager.get_by_role("link", name="Start a 1:1 series").click()
-    manager.get_by_label("With").select_option(label="Dana Data (dana@acme.test)")
+    choose_person(manager, "With", "Dana", "Dana Data")
     manager.get_by_label("Cadence").select_option("weekly")
     manager.get_by_label("First meeting").fill((timezone.localdate() + timedelta(days=2)).isoformat())
     manager.get_by_role("button", name="Start the series").click()

@@ -6,12 +6,14 @@ add and tick talking points. The same services as the pages; refusals are 403, i
 from __future__ import annotations
 
 from django.db import transaction
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.apis import UpdatedSinceFilterSet
 from alliance.etags import VersionedResourceMixin
 from alliance.serializers import BoundedListField, InputSerializer, StrictBooleanField, StrictCharField, no_input
 from tours import limits, selectors, services
@@ -101,6 +103,14 @@ def _input(serializer_class, request) -> dict:
     return dict(serializer.validated_data)
 
 
+class SeriesFilterSet(UpdatedSinceFilterSet):
+    status = filters.ChoiceFilter(choices=OneOnOneSeries.Status.choices)
+
+    class Meta:
+        model = OneOnOneSeries
+        fields = ["status", "updated_since"]
+
+
 @extend_schema_view(
     get=extend_schema(summary="List the 1:1 series you can see", responses=SeriesOutputSerializer(many=True)),
     post=extend_schema(summary="Start a recurring 1:1 with a direct report", request=SeriesCreateInputSerializer,
@@ -108,6 +118,7 @@ def _input(serializer_class, request) -> dict:
 )
 class OneOnOneSeriesListApi(generics.ListAPIView):
     serializer_class = SeriesOutputSerializer
+    filterset_class = SeriesFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
