@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from alliance.jobs import job_progress
-from alliance.models import BackgroundJob, PeopleImport
+from alliance.models import IMPORT_FILE_NAME_MAX, BackgroundJob, PeopleImport
 from alliance.serializers import StrictCharField
 
 
@@ -41,9 +41,9 @@ class ImportOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=PeopleImport.Status.choices)
-    file_name = StrictCharField()
-    file_format = StrictCharField()
-    unknown_columns = serializers.ListField(child=StrictCharField())
+    file_name = StrictCharField(max_length=IMPORT_FILE_NAME_MAX)
+    file_format = StrictCharField(max_length=8)
+    unknown_columns = serializers.ListField(child=StrictCharField(max_length=200), max_length=200)
     created_at = serializers.DateTimeField()
     applied_at = serializers.DateTimeField(allow_null=True)
     progress = serializers.SerializerMethodField(help_text="Rows applied of the total (a worker applies a large "

@@ -55,6 +55,7 @@ EMAIL_PART = "part of one rendered e-mail, bounded with the whole message"
 AUDIT_CONTEXT = ("who and where (ids, a source word, the address cut to 200 characters, a token prefix, a task "
                  "name): written by the trigger from alliance.history.context, never from input")
 JSON_FIELDS = {
+    "alliance.BackgroundJob.params": "written by the services only: an export's or import's bounded options",
     "tours.TourRevision.changes": "the old and new values of a tour's bounded fields",
     "tours.TourAmendment.changes": "the proposed values of a tour's bounded terms (validated like the tour)",
     "tours.TourAmendment.diff": "computed from the bounded changes",
