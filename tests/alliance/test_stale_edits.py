@@ -131,6 +131,8 @@ NOT_EDIT_FORMS = {
     "network_intel:fund_settings": "the fund policy: numbers HR sets; a later save is the policy",
     "alumni:newsletter_settings": "the newsletter schedule: one HR choice, no free text",
     "alumni:network": "the network level: one choice, every save records its own change",
+    "tours:one_on_one_edit": "a 1:1 schedule: a cadence, a day and an hour; each save re-times the meetings to come "
+                             "and raises the calendar's SEQUENCE, so the later save is the schedule",
 }
 EDIT_NAME = re.compile(r"(^|[:_])(edit|settings|classify|network)($|_)")
 
