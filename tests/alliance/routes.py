@@ -80,11 +80,15 @@ def model_for_kwarg(route: Route, name: str):
     ApiToken), a DRF view's queryset or serializer, or the path segment before it
     (``/agenda-items/<int:item_id>/`` → AgendaItem, ``/tours/<int:pk>/`` → Tour).
     """
+    import pghistory.models
     from django.apps import apps
 
     from alliance.rls import is_tenant_model
 
-    tenant_models = [model for model in apps.get_models() if is_tenant_model(model)]
+    # The audit trail's event tables (``MembershipEvent``, ``TourEvent``…) are named by no route's int parameter:
+    # left out, so ``event_id`` still names the alumni event.
+    tenant_models = [model for model in apps.get_models()
+                     if is_tenant_model(model) and not issubclass(model, pghistory.models.Event)]
     if name in ("pk", "id"):
         view = route.view_class
         queryset = getattr(view, "queryset", None)
