@@ -81,6 +81,7 @@ class HealthFigure:
     headline_label: str = ""
     key: str = ""
     section: str = ""
+    csv_url: str = ""  # set by the page
 
     @property
     def chart(self) -> dict:
