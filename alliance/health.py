@@ -14,7 +14,7 @@ below them, found with one recursive query over the membership's ``manager`` lin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -198,13 +198,6 @@ def health_scope(*, viewer: Membership, team: str = "", manager: str | int | Non
                        member_ids=None if member_ids is None else tuple(sorted(member_ids)),
                        start=today - timedelta(days=int(period) - 1), end=today + timedelta(days=1),
                        today=today, now=now, team=team, manager_id=manager_id, period=period, viewer=viewer)
-
-
-def scope_on(scope: HealthScope, day: date) -> HealthScope:
-    """The same scope seen on another day (the digest's "a week ago")."""
-    length = (scope.end - scope.start).days
-    return replace(scope, today=day, start=day - timedelta(days=length - 1), end=day + timedelta(days=1),
-                   now=scope.now - timedelta(days=(scope.today - day).days))
 
 
 # ---------------------------------------------------------------- figures
