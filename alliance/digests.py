@@ -7,14 +7,15 @@ row keyed (kind, person, person, ``YYYY-Www``): however often it runs, and howev
 each person gets one digest of each kind a week. A sweep that was down on Monday catches up later in
 the week. The candidates are one set-based, cross-tenant statement over the active memberships.
 
-"What moved" compares each figure's headline now with the same scope seen a week earlier
-(``alliance.health.scope_on``): the figures are computed from dated facts (tour dates, checkpoint
-times, exits' last days), so last week's reading needs no stored snapshot.
+"What moved" compares each figure's headline now with the one kept a week earlier: building a digest keeps
+the week's headlines of its scope (the organization, or the manager's team) in ``HealthWeek``, once a
+week, and compares with the previous week's rows. The past is read as it was, not recomputed from today's
+rows (an edited tour, a member who left or a deleted note would rewrite it).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -25,11 +26,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from alliance import health, tenancy
-from alliance.models import Membership, Reminder
+from alliance.models import HealthWeek, Membership, Reminder
 from alliance.notifications import unsubscribe_token
 from alliance.registry import register_reminder_kind
 from alliance.reminders import DueReminder, ReminderMessage, reminders_claim
 from alliance.rights import can_see_organization_health
+from alliance.services import health_week_record
 
 MANAGER_DIGEST = "alliance_digest_manager"
 HR_DIGEST = "alliance_digest_hr"
@@ -80,18 +82,45 @@ def sweep_alliance_digests(now: str | None = None) -> int:
     return sweep(now=parse_datetime(now) if now else None)
 
 
-def figures_that_moved(scope: health.HealthScope) -> list[dict]:
-    """Each figure whose headline differs from a week earlier: label, then, now."""
-    now = {figure.key: figure for figure in health.health_figures_for(scope)}
-    then = {figure.key: figure for figure in health.health_figures_for(health.scope_on(scope, scope.today
-                                                                                       - timedelta(days=7)))}
+def week_of(day: date) -> date:
+    """The Monday that starts ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _change(before: float, after: float) -> str:
+    difference = round(after - before, 1)
+    text = f"{difference:+,.1f}".removesuffix(".0")
+    return text.replace("-", "−")
+
+
+def _shown(value: float | None) -> str | float | int:
+    if value is None:
+        return "—"
+    return int(value) if float(value).is_integer() else round(value, 1)
+
+
+def figures_that_moved(scope: health.HealthScope, *, snapshot: str) -> tuple[list[dict], bool]:
+    """Each figure whose headline differs from the one kept a week earlier (``HealthWeek``, scope
+    ``snapshot``): label, before, after and the change. This week's headlines are kept first (the first
+    digest of the week writes them). Returns the figures and whether last week's were kept at all (not
+    before the first digest)."""
+    figures = [figure for figure in health.health_figures_for(scope) if figure.headline_label]
+    week = week_of(scope.today)
+    health_week_record(organization_id=scope.organization_id, scope=snapshot, week=week, figures=figures)
+    kept = dict(HealthWeek.objects.for_org(scope.organization_id).filter(scope=snapshot, week=week - timedelta(days=7))
+                .values_list("figure", "value"))
     moved = []
-    for key, figure in now.items():
-        before = then[key].headline if key in then else None
-        if figure.headline_label and figure.headline != before:
-            moved.append({"label": figure.headline_label, "before": "—" if before is None else before,
-                          "after": "—" if figure.headline is None else figure.headline})
-    return moved
+    for figure in figures:
+        if figure.key not in kept:
+            continue
+        before = kept[figure.key]
+        after = None if figure.headline is None else float(figure.headline)
+        if before == after:
+            continue
+        change = "" if before is None or after is None else _change(before, after)
+        moved.append({"label": figure.headline_label, "before": _shown(before), "after": _shown(after),
+                      "change": change})
+    return moved, bool(kept)
 
 
 def _message(member: Membership, kind: str, *, subject: str, context: dict, url: str) -> ReminderMessage:
@@ -113,24 +142,27 @@ def build_manager_digest(reminder: Reminder) -> ReminderMessage | None:
     if not scope.member_ids:
         return None
     todo = health.manager_todo(member, team_ids=scope.member_ids)
-    moved = figures_that_moved(scope)
+    moved, compared = figures_that_moved(scope, snapshot=HealthWeek.team_scope(member.pk))
     waiting = sum(len(group.items) for group in todo)
     url = settings.SITE_URL.rstrip("/") + reverse("team_alliance_health", args=[member.organization.slug])
-    summary = (f"{waiting} thing{'s' if waiting != 1 else ''} to do; "
-               f"{len(moved)} figure{'s' if len(moved) != 1 else ''} of your team moved.")
+    summary = f"{waiting} thing{'s' if waiting != 1 else ''} to do" + (
+        f"; {len(moved)} figure{'s' if len(moved) != 1 else ''} of your team moved." if compared else ".")
     return _message(member, MANAGER_DIGEST, subject=f"Your team's alliance this week: {waiting} to do", url=url,
-                    context={"todo": todo, "moved": moved, "summary": summary, "for_team": True})
+                    context={"todo": todo, "moved": moved, "compared": compared, "summary": summary,
+                             "for_team": True})
 
 
 def build_hr_digest(reminder: Reminder) -> ReminderMessage | None:
     member = reminder.recipient
     if not can_see_organization_health(member):
         return None
-    moved = figures_that_moved(health.health_scope(viewer=member))
+    moved, compared = figures_that_moved(health.health_scope(viewer=member), snapshot=HealthWeek.ORGANIZATION)
     url = settings.SITE_URL.rstrip("/") + reverse("alliance_health", args=[member.organization.slug])
-    summary = f"{len(moved)} figure{'s' if len(moved) != 1 else ''} of the alliance moved since last week."
+    summary = (f"{len(moved)} figure{'s' if len(moved) != 1 else ''} of the alliance moved since last week."
+               if compared else "The alliance's figures this week, kept for next week's comparison.")
     return _message(member, HR_DIGEST, subject=f"The alliance at {member.organization.name} this week", url=url,
-                    context={"todo": [], "moved": moved, "summary": summary, "for_team": False})
+                    context={"todo": [], "moved": moved, "compared": compared, "summary": summary,
+                             "for_team": False})
 
 
 def register() -> None:

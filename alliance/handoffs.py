@@ -154,4 +154,6 @@ def declare_core() -> None:
         "membership_invite": silent("the invited person is e-mailed the link itself, not a notification"),
         "membership_leadership_set": silent("an administrator opens the health page to a leader, who finds it "
                                             "in their navigation; kept in the member's history"),
+        "health_week_record": silent("the weekly digest keeps the week's figures for next week's comparison; "
+                                     "the digest itself is the news"),
     })

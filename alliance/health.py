@@ -14,12 +14,13 @@ below them, found with one recursive query over the membership's ``manager`` lin
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from alliance import registry
@@ -46,6 +47,8 @@ class HealthScope:
     team: str = ""
     manager_id: int | None = None
     period: str = DEFAULT_PERIOD
+    # Who reads the figures: a figure that lists records (the most-read notes) lists only those they may see.
+    viewer: Membership | None = field(default=None, compare=False, repr=False)
 
     @property
     def everyone(self) -> bool:
@@ -81,6 +84,7 @@ class HealthFigure:
     headline_label: str = ""
     key: str = ""
     section: str = ""
+    csv_url: str = ""  # set by the page
 
     @property
     def chart(self) -> dict:
@@ -193,14 +197,7 @@ def health_scope(*, viewer: Membership, team: str = "", manager: str | int | Non
     return HealthScope(organization_id=viewer.organization_id, organization_slug=organization.slug,
                        member_ids=None if member_ids is None else tuple(sorted(member_ids)),
                        start=today - timedelta(days=int(period) - 1), end=today + timedelta(days=1),
-                       today=today, now=now, team=team, manager_id=manager_id, period=period)
-
-
-def scope_on(scope: HealthScope, day: date) -> HealthScope:
-    """The same scope seen on another day (the digest's "a week ago")."""
-    length = (scope.end - scope.start).days
-    return replace(scope, today=day, start=day - timedelta(days=length - 1), end=day + timedelta(days=1),
-                   now=scope.now - timedelta(days=(scope.today - day).days))
+                       today=today, now=now, team=team, manager_id=manager_id, period=period, viewer=viewer)
 
 
 # ---------------------------------------------------------------- figures
@@ -242,7 +239,9 @@ def filter_choices(viewer: Membership, *, own_team: bool) -> dict[str, list]:
     if own_team or not can_see_organization_health(viewer):
         people = people.filter(pk__in=subtree_ids(viewer.organization_id, viewer.pk))
     teams = sorted({team for team in people.exclude(team="").values_list("team", flat=True)})
-    managers = list(people.filter(reports__isnull=False).distinct().order_by("user__full_name", "id")
+    # EXISTS, not a join to every report and DISTINCT: one probe of the manager index per member.
+    reports = Membership.objects.for_org(viewer.organization_id).filter(manager_id=OuterRef("pk"))
+    managers = list(people.filter(Exists(reports)).order_by("user__full_name", "id")
                     .values_list("pk", "user__full_name"))
     return {"teams": teams, "managers": managers}
 

@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings.test")
 os.environ.setdefault("TEST_DB_SUFFIX", "_bench_health")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_lists import execute, load  # noqa: E402  (sets Django up)
+from api_lists import execute, load, load_average  # noqa: E402  (sets Django up)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -121,6 +121,55 @@ def enliven(org: int, now) -> None:
     """, params)
 
 
+def read_notes(org: int, now) -> None:
+    """Reads of the notes (the most-read notes): each note opened by about twenty colleagues over the last
+    90 days. Added to a reused load that has none."""
+    execute("""
+        INSERT INTO network_intel_noteread (organization_id, note_id, reader_id, read_at, created_at, updated_at)
+        SELECT n.organization_id, n.id, m.id, %(now)s - make_interval(days => ((n.id + m.id) %% 90)::int),
+               %(now)s, %(now)s
+        FROM network_intel_intelnote n
+        JOIN alliance_membership m ON m.organization_id = n.organization_id AND m.status = 'active'
+             AND m.id %% 250 = n.id %% 250 AND m.id <> n.author_id
+        WHERE n.organization_id = %(org)s
+          AND NOT EXISTS (SELECT 1 FROM network_intel_noteread r WHERE r.organization_id = %(org)s)
+        ON CONFLICT DO NOTHING
+    """, {"org": org, "now": now})
+
+
+def as_owner(*statements: str) -> None:
+    app = app_role_config()
+    use_role(owner_role_config())
+    try:
+        for statement in statements:
+            execute(statement)
+    finally:
+        use_role(app)
+
+
+def loaded(sizes) -> dict[str, int]:
+    """The organizations of a reused scratch database, when it holds exactly ``sizes`` (else {})."""
+    with tenancy.cross_tenant(reason="benchmark: sizes of a reused load"), connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT o.slug, o.id, (SELECT count(*) FROM tours_tour t WHERE t.organization_id = o.id)
+            FROM alliance_organization o ORDER BY o.id""")
+        rows = cursor.fetchall()
+    found = {slug: (org, tours) for slug, org, tours in rows}
+    if len(rows) != len(sizes) or any(found.get(f"bench-{slug}", (0, -1))[1] != tours for slug, _, tours in sizes):
+        return {}
+    return {slug: found[f"bench-{slug}"][0] for slug, _, _ in sizes}
+
+
+def profile(client: Client, path: str) -> None:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    client.get(path)
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
+
+
 def analyze() -> None:
     app = app_role_config()
     use_role(owner_role_config())
@@ -204,20 +253,37 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="requests per page to time")
     parser.add_argument("--scale", type=float, default=1.0, help="a fraction of the sizes, for a quick try")
     parser.add_argument("--explain", action="append", default=[], help="print the plans of this figure's SQL")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a pyinstrument profile of one organization page request per organization")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the scratch database after the run and reuse it next time (loaded again only "
+                             "when it does not hold these sizes)")
     args = parser.parse_args()
     EXPLAIN.extend(args.explain)
     sizes = tuple((slug, max(20, int(people * args.scale)), max(200, int(tours * args.scale)))
                   for slug, people, tours in SIZES)
     now = timezone.now()
-    with scratch_database():
-        started = time.perf_counter()
-        orgs = load(now, sizes)
-        with tenancy.cross_tenant(reason="benchmark: make the health figures' data"):
+    with scratch_database(keep=args.reuse):
+        described = ", ".join(f"{slug}: {people:,} members, {tours:,} tours" for slug, people, tours in sizes)
+        orgs = loaded(sizes) if args.reuse else {}
+        if orgs:
+            print(f"reusing the loaded scratch database ({described})")
+        else:
+            if args.reuse:
+                # Another size, or a load that did not finish: start from empty tables.
+                as_owner("TRUNCATE alliance_organization, alliance_user RESTART IDENTITY CASCADE")
+            started = time.perf_counter()
+            orgs = load(now, sizes)
+            with tenancy.cross_tenant(reason="benchmark: make the health figures' data"):
+                for org in orgs.values():
+                    enliven(org, now)
+            analyze()
+            print(f"loaded {described} in {time.perf_counter() - started:.1f} s")
+        with tenancy.cross_tenant(reason="benchmark: reads of the notes"):
             for org in orgs.values():
-                enliven(org, now)
-        analyze()
-        print(f"loaded {', '.join(f'{slug}: {people:,} members, {tours:,} tours' for slug, people, tours in sizes)} "
-              f"in {time.perf_counter() - started:.1f} s")
+                read_notes(org, now)
+        as_owner("VACUUM ANALYZE network_intel_noteread", "VACUUM ANALYZE network_intel_fundoverride")
+        print(load_average("before the timings"))
         for slug, org in orgs.items():
             page, team, api = clients(org)
             for label, client, path in (("organization page", page, f"/o/bench-{slug}/alliance/"),
@@ -228,9 +294,12 @@ def main() -> None:
                 verdict = "ok" if result["median"] <= 300 else "OVER 300 ms"
                 print(f"{slug:>5} {label:<18} median {result['median']:7.1f} ms  p95 {result['p95']:7.1f} ms  "
                       f"{result['queries']:3d} queries  {verdict}")
+                if args.profile and label == "organization page":
+                    profile(page, path)
                 if result["figures"] is not None:
                     print(f"{slug:>5} {'(figures alone)':<18} median {result['figures']:7.1f} ms: the SQL of every "
                           "figure, without the HTTP stack and the page")
+        print(load_average("after the timings"))
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ def register() -> None:
         "intel_note_delete": silent(OWN),
         "alumni_note_create": silent("an alumnus's feedback, read by whoever may see it in intelligence"),
         "note_mark_useful": silent("a reader's own mark; its author sees the count on the note"),
+        "note_read_record": silent("a reader opening a note, counted among the most-read notes; nobody is told"),
         "notes_reindex": silent("maintenance of the search index"),
         "intel_settings_update": silent("HR's settings of network intelligence"),
         "fund_policy_save": silent(HR_SETTINGS),

@@ -6,28 +6,36 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Count, OuterRef, Subquery
 from django.urls import reverse
 
 from alliance.health import HealthFigure, HealthScope, fetch, percent_text, share
+from alliance.models import Membership
 from alliance.registry import TodoItem
 from network_intel.selectors.fund import fund_policy, period_bounds
+from network_intel.selectors.notes import notes_visible_to
 
 SECTION = "Network payback"
 TODO_SHOWN = 20
 ZERO = Decimal("0.00")
+_PLACEHOLDER_ID = 987654321987  # one URL resolved, each row's id put in its place
 
 _FUND_BY_TEAM = """
 WITH people AS (
     SELECT m.id, m.team, m.role FROM alliance_membership m
     WHERE m.organization_id = %s AND m.status = 'active' AND {scope}
+), team_amounts AS (
+    SELECT DISTINCT ON (o.team) o.team, o.amount FROM network_intel_fundoverride o
+    WHERE o.organization_id = %s AND o.team <> '' ORDER BY o.team, o.id
+), role_amounts AS (
+    SELECT DISTINCT ON (o.role) o.role, o.amount FROM network_intel_fundoverride o
+    WHERE o.organization_id = %s AND o.team = '' ORDER BY o.role, o.id
 ), budgets AS (
-    SELECT p.team, COUNT(*) AS heads, SUM(COALESCE(
-        (SELECT o.amount FROM network_intel_fundoverride o
-         WHERE o.organization_id = %s AND o.team <> '' AND o.team = p.team ORDER BY o.id LIMIT 1),
-        (SELECT o.amount FROM network_intel_fundoverride o
-         WHERE o.organization_id = %s AND o.team = '' AND o.role = p.role ORDER BY o.id LIMIT 1),
-        %s)) AS budget
-    FROM people p GROUP BY p.team
+    -- Each member's budget: their team's override, else their role's, else the policy's amount (the
+    -- overrides read once and joined, not looked up per member).
+    SELECT p.team, COUNT(*) AS heads, SUM(COALESCE(t.amount, r.amount, %s)) AS budget
+    FROM people p LEFT JOIN team_amounts t ON t.team = p.team LEFT JOIN role_amounts r ON r.role = p.role
+    GROUP BY p.team
 ), spent AS (
     SELECT m.team, SUM(e.amount_org) AS spent FROM network_intel_expense e
     JOIN alliance_membership m ON m.organization_id = e.organization_id AND m.id = e.member_id
@@ -121,6 +129,36 @@ def notes_by_team(scope: HealthScope) -> HealthFigure:
         headline=notes, headline_label="intel notes written")
 
 
+MOST_READ_SHOWN = 10
+
+
+def most_read_notes(scope: HealthScope) -> HealthFigure:
+    """The notes opened by the most colleagues in the period (readers whose latest opening falls in it),
+    among the notes of the scope's authors that the viewer may see: a note they may not see is not listed,
+    nor counted in the note. One statement."""
+    columns = ["Note", "Author", "Readers in the period"]
+    if scope.viewer is None:
+        return HealthFigure("Most-read intel notes in the period", "bar", [], [], columns, [])
+    # The reads' own organization named too: their (organization, read_at, note) index then serves the period.
+    notes = notes_visible_to(scope.viewer).filter(reads__organization_id=scope.organization_id,
+                                                  reads__read_at__gte=scope.start_at, reads__read_at__lt=scope.end_at)
+    if not scope.everyone:
+        notes = notes.filter(author_id__in=list(scope.member_ids or ()))
+    rows = list(notes.annotate(readers=Count("reads"), author_name=Subquery(
+        Membership.objects.for_org(scope.organization_id).filter(pk=OuterRef("author_id"))
+        .values("user__full_name")[:1]))
+        .order_by("-readers", "-created_at", "-id").values_list("pk", "title", "author_name", "readers")
+        [:MOST_READ_SHOWN])
+    pattern = reverse("network_intel:note_detail", args=[scope.organization_slug, _PLACEHOLDER_ID])
+    return HealthFigure(
+        "Most-read intel notes in the period", "bar", [title for _, title, _, _ in rows],
+        [{"label": "Readers", "data": [readers for *_, readers in rows]}], columns,
+        [[title, author or "—", readers] for _, title, author, readers in rows],
+        note=f"The {MOST_READ_SHOWN} notes opened by the most colleagues (each reader counted once, not the "
+             "author), among the notes you may see.",
+        links=[pattern.replace(str(_PLACEHOLDER_ID), str(note_id)) for note_id, *_ in rows])
+
+
 _INTRODUCTIONS = """
 SELECT r.status, COUNT(*) FROM network_intel_introductionrequest r
 WHERE r.organization_id = %s AND r.created_at >= %s AND r.created_at < %s AND {scope}
@@ -161,6 +199,7 @@ def register() -> None:
     from alliance import registry
 
     for index, (key, compute) in enumerate((("fund_spend", fund_spend), ("report_back", report_back),
-                                            ("intel_notes", notes_by_team), ("introductions", introductions))):
+                                            ("intel_notes", notes_by_team), ("most_read_notes", most_read_notes),
+                                            ("introductions", introductions))):
         registry.register_health_figure(key, SECTION, compute=compute, order=60 + index)
     registry.register_manager_todo("network_intel", items=expenses_to_approve, order=30)

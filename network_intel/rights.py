@@ -66,6 +66,12 @@ def can_mark_useful(member: Membership, note: IntelNote) -> bool:
     return member.is_active and note.author_id != member.pk
 
 
+def can_count_read(member: Membership, note: IntelNote) -> bool:
+    """A note's page opened by an active member who may see it, not its author, counts as a read."""
+    return (member.is_active and note.organization_id == member.organization_id and note.author_id != member.pk
+            and notes_visible_to(member).filter(pk=note.pk).exists())
+
+
 def access_company(member: Membership, company_id: int) -> Company:
     """Companies are the organization's shared list: every active member sees them."""
     found = Company.objects.for_org(member.organization_id).filter(pk=company_id).first() if member.is_active else None

@@ -37,21 +37,30 @@ def _days(n: int) -> timedelta:
 AGREED = ["active", "completed", "ended_early"]
 
 
-def _tour_detail(scope: HealthScope, tour_id: int) -> str:
-    return reverse("tours:detail", args=[scope.organization_slug, tour_id])
+_PLACEHOLDER_ID = 987654321987
+
+
+def _tour_details(scope: HealthScope, tour_ids: list[int]) -> list[str]:
+    """Each tour's page, resolving the URL once: 200 ``reverse`` calls cost 8 ms of the page."""
+    pattern = reverse("tours:detail", args=[scope.organization_slug, _PLACEHOLDER_ID])
+    return [pattern.replace(str(_PLACEHOLDER_ID), str(tour_id)) for tour_id in tour_ids]
 
 
 # ---------------------------------------------------------------- coverage
 
 _COVERAGE = """
-SELECT m.team, COUNT(*),
-       COUNT(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM tours_tour t WHERE t.organization_id = m.organization_id AND t.employee_id = m.id
-           AND t.status = 'active' AND t.start_date <= %s AND (t.end_date IS NULL OR t.end_date >= %s)))
-FROM alliance_membership m
+WITH current AS (
+    SELECT t.employee_id FROM tours_tour t
+    WHERE t.organization_id = %s AND t.status = 'active' AND t.start_date <= %s
+      AND (t.end_date IS NULL OR t.end_date >= %s)
+)
+SELECT m.team, COUNT(*), COUNT(c.employee_id)
+FROM alliance_membership m LEFT JOIN current c ON c.employee_id = m.id
 WHERE m.organization_id = %s AND m.status = 'active' AND {scope}
 GROUP BY m.team ORDER BY m.team
 """
+# The active tours read once (an employee has at most one) and joined to the members, rather than probed per
+# member: 5,000 index probes cost more than one pass over the organization's active tours.
 _STALE_DRAFTS = """
 SELECT COUNT(*) FROM tours_tour t
 WHERE t.organization_id = %s AND t.status = 'draft' AND t.created_at < %s AND {scope}
@@ -60,7 +69,8 @@ WHERE t.organization_id = %s AND t.status = 'draft' AND t.created_at < %s AND {s
 
 def coverage(scope: HealthScope) -> HealthFigure:
     condition, params = scope.members_sql("m.id")
-    rows = fetch(_COVERAGE.format(scope=condition), [scope.today, scope.today, scope.organization_id, *params])
+    rows = fetch(_COVERAGE.format(scope=condition), [scope.organization_id, scope.today, scope.today,
+                                                      scope.organization_id, *params])
     condition, params = scope.members_sql("t.employee_id")
     stale = fetch(_STALE_DRAFTS.format(scope=condition),
                   [scope.organization_id, scope.now - _days(DRAFT_STALE_DAYS), *params])[0][0]
@@ -118,13 +128,17 @@ SELECT COUNT(*) FILTER (WHERE c.status = 'completed'),
        COUNT(*) FILTER (WHERE c.status = 'scheduled' AND c.scheduled_at >= %s),
        COUNT(*) FILTER (WHERE c.status = 'cancelled')
 FROM tours_checkpoint c
-WHERE c.organization_id = %s AND c.scheduled_at >= %s AND c.scheduled_at < %s
-  AND EXISTS (SELECT 1 FROM tours_tour t WHERE t.organization_id = c.organization_id AND t.id = c.tour_id AND {scope})
+WHERE c.organization_id = %s AND c.scheduled_at >= %s AND c.scheduled_at < %s {scope}
 """
+# Narrowed to a team or a subtree: the checkpoints of their tours. For the whole organization the statement
+# leaves the probe out (a parameter saying "everyone" does not: the server plans it generically).
+_CHECKPOINT_TOURS = """
+  AND EXISTS (SELECT 1 FROM tours_tour t WHERE t.organization_id = c.organization_id AND t.id = c.tour_id
+              AND t.employee_id = ANY(%s))"""
 
 
 def checkpoints_kept(scope: HealthScope) -> HealthFigure:
-    condition, params = scope.members_sql("t.employee_id")
+    condition, params = ("", []) if scope.everyone else (_CHECKPOINT_TOURS, [list(scope.member_ids or ())])
     held, missed, overdue, coming, cancelled = fetch(
         _CHECKPOINTS_KEPT.format(scope=condition),
         [scope.now, scope.now, scope.organization_id, scope.start_at, scope.end_at, *params])[0]
@@ -321,7 +335,7 @@ def at_risk(scope: HealthScope) -> HealthFigure:
         [{"label": "Members listed", "data": list(counts.values())}],
         ["Member", "Why they are listed", "Since / ends on", "What to do"], table,
         note=f"{total} reasons to act{shown}. A list, not a score: each line says why and links to the tour.",
-        links=[_tour_detail(scope, tour_id) for tour_id, *_ in rows],
+        links=_tour_details(scope, [tour_id for tour_id, *_ in rows]),
         headline=total, headline_label="members at risk (reasons)")
 
 

@@ -8,6 +8,7 @@ which is also the path migrations name.
 * ``imports`` — people imported from a spreadsheet;
 * ``jobs`` — background jobs (a large import's apply, a very large export) and their progress;
 * ``notifications`` — the bell, preferences, the reminder ledger;
+* ``health`` — the health figures' weekly snapshot (the digest's "what moved");
 * ``idempotency`` — the API's kept answers;
 * ``outbox`` — the e-mail outbox.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 # First: the audit trail's event models copy fields whose path names this package (TenantForeignKey).
 from alliance.models.tenancy import TenantForeignKey, TenantModel, TenantQuerySet, sync_index  # isort: split
 
+from alliance.models.health import HEALTH_FIGURE_MAX, HEALTH_LABEL_MAX, HEALTH_SCOPE_MAX, HealthWeek
 from alliance.models.history import BASELINE_LABEL, AuditEvent, audit_history
 from alliance.models.idempotency import IDEMPOTENCY_KEY_MAX, IdempotentRequest
 from alliance.models.imports import IMPORT_FILE_NAME_MAX, PeopleImport
@@ -45,6 +47,10 @@ from alliance.models.outbox import (
 from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
 
 __all__ = [
+    "HEALTH_FIGURE_MAX",
+    "HEALTH_LABEL_MAX",
+    "HEALTH_SCOPE_MAX",
+    "HealthWeek",
     "AuditEvent",
     "BASELINE_LABEL",
     "audit_history",

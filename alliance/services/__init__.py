@@ -5,6 +5,7 @@ its callers). This package re-exports the public names of ``members``: callers i
 
 from __future__ import annotations
 
+from alliance.services.health import health_week_record
 from alliance.services.members import (
     API_TOKEN_KIND,
     HISTORY_FIELDS,
@@ -39,6 +40,7 @@ from alliance.services.members import (
 )
 
 __all__ = [
+    "health_week_record",
     "API_TOKEN_KIND",
     "HISTORY_FIELDS",
     "INVITATION_TOKEN_KIND",

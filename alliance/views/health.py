@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from alliance import health, services
@@ -38,10 +39,14 @@ def _page(request: OrgRequest, *, own_team: bool) -> HttpResponse:
     todo = []
     if own_team:
         todo = health.manager_todo(request.member, team_ids=scope.member_ids or ())
+    # Each figure's CSV link from one resolved URL (a {% url %} per figure cost more than some figures).
+    pattern = reverse("team_alliance_health_csv" if own_team else "alliance_health_csv", args=[request.org.slug, "key"])
+    query = request.GET.urlencode() if not errors else ""
+    for figure in figures:
+        figure.csv_url = pattern.replace("/key.csv", f"/{figure.key}.csv") + (f"?{query}" if query else "")
     context = {
         "own_team": own_team, "scope": scope, "errors": errors, "sections": health.sections(figures),
         "todo": todo, "periods": health.PERIODS, "choices": health.filter_choices(request.member, own_team=own_team),
-        "query": request.GET.urlencode() if not errors else "",
         "may_see_organization": can_see_organization_health(request.member),
         "may_see_team": can_see_team_health(request.member),
     }

@@ -151,3 +151,17 @@ class UsefulMark(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "note", "member"], name="intel_useful_once")]
         indexes = [models.Index(fields=["organization", "created_at", "note"], name="intel_useful_period_idx")]
+
+
+class NoteRead(TenantModel):
+    """A member opened a note's page: one row per reader and note, however often they open it (``created_at``
+    is the first time, ``read_at`` the latest, refreshed at most once an hour). The health page's most-read
+    notes count the readers whose latest opening falls in the period."""
+
+    note = TenantForeignKey(IntelNote, on_delete=models.CASCADE, related_name="reads")
+    reader = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "note", "reader"], name="intel_note_read_once")]
+        indexes = [models.Index(fields=["organization", "read_at", "note"], name="intel_note_read_period_idx")]

@@ -77,6 +77,7 @@ from network_intel.services.notes import (
     intel_note_delete,
     intel_note_update,
     note_mark_useful,
+    note_read_record,
 )
 from network_intel.services.receipts import (
     MAX_RECEIPTS,
@@ -148,6 +149,7 @@ __all__ = [
     "introduction_request",
     "introduction_respond",
     "note_mark_useful",
+    "note_read_record",
     "notes_reindex",
     "receipts_add",
     "render_markdown",

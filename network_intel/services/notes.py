@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alliance.errors import ApplicationError, NotAllowed
@@ -174,6 +174,32 @@ def intel_note_delete(*, by: Membership, note: IntelNote) -> None:
     if not rights.can_edit_note(by, note):
         raise NotAllowed("Only the author can delete a note.")
     note.delete()
+
+
+# A reader's latest opening is written again only when the stored one is older than this: a page opened
+# over and over costs one write an hour, and the period figures (days) do not need it finer.
+NOTE_READ_REFRESH = timedelta(hours=1)
+
+_NOTE_READ_UPSERT = """
+INSERT INTO network_intel_noteread (organization_id, note_id, reader_id, read_at, created_at, updated_at)
+VALUES (%(org)s, %(note)s, %(reader)s, %(now)s, %(now)s, %(now)s)
+ON CONFLICT (organization_id, note_id, reader_id) DO UPDATE SET read_at = EXCLUDED.read_at,
+    updated_at = EXCLUDED.updated_at
+WHERE network_intel_noteread.read_at < %(stale)s
+"""
+
+
+def note_read_record(*, by: Membership, note: IntelNote, now: datetime | None = None) -> bool:
+    """``by`` opened ``note``'s page: record (or refresh) their one read of it, for the most-read notes. The
+    author's own readings and notes ``by`` may not see are not counted. One statement; returns whether a
+    row was written."""
+    if not rights.can_count_read(by, note):
+        return False
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(_NOTE_READ_UPSERT, {"org": by.organization_id, "note": note.pk, "reader": by.pk, "now": now,
+                                           "stale": now - NOTE_READ_REFRESH})
+        return cursor.rowcount == 1
 
 
 @transaction.atomic

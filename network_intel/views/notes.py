@@ -51,6 +51,7 @@ def my_notes(request: HttpRequest, org_slug: str) -> HttpResponse:
 @require_GET
 def note_detail(request: HttpRequest, org_slug: str, intelnote_id: int) -> HttpResponse:
     note = rights.access_note(request.member, intelnote_id)
+    services.note_read_record(by=request.member, note=note)
     note = selectors.note_list(request.member).get(pk=note.pk)
     decorate_notes([note], request.member)
     revisions = []

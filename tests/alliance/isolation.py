@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from alliance import tenancy
 from alliance.models import (
     ApiToken,
     BackgroundJob,
+    HealthWeek,
     IdempotentRequest,
     MembershipChange,
     NotificationPreference,
@@ -45,3 +48,8 @@ def populate(world) -> None:
                                         field="title", old_value="Globex Secret", new_value="Globex Secret 2")
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
         OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")
+        # The weekly digest's kept figures of the other organization.
+        today = timezone.localdate()
+        HealthWeek.objects.create(organization=world.org, week=today - timedelta(days=today.weekday()),
+                                  scope=HealthWeek.ORGANIZATION, figure="coverage", label="Globex Secret coverage",
+                                  value=12.5)

@@ -89,3 +89,68 @@ def test_one_click_unsubscribe_per_kind(world, hr):
     before = len(sent_mail())
     deliver_all()
     assert not [m for m in sent_mail()[before:] if m.to == [hr.user.email]]
+
+
+def _kept(org_id: int, scope: str) -> dict:
+    from alliance.models import HealthWeek
+
+    with tenancy.tenant_context(org_id):
+        return {(week, figure): value for week, figure, value in HealthWeek.objects.for_org(org_id).filter(
+            scope=scope).values_list("week", "figure", "value")}
+
+
+def test_what_moved_compares_with_the_figures_kept_last_week(world, org, admin, hr):
+    from django.db.models import F
+    from django.utils import timezone
+
+    from alliance.models import HealthWeek
+
+    monday = digests.week_of(timezone.localdate())
+    digests.sweep(now=MONDAY_8_UTC)
+    deliver_all()
+    # The first digest keeps the week's headlines (the hand count of tests/alliance/health_world.py) and has
+    # nothing to compare with yet.
+    kept = _kept(org.pk, HealthWeek.ORGANIZATION)
+    assert kept[(monday, "coverage")] == 33.3 and kept[(monday, "at_risk")] == 3 and kept[(monday, "attrition")] == 2
+    assert {week for week, _ in kept} == {monday}  # HR and the administrator: one snapshot of the organization
+    assert _kept(org.pk, HealthWeek.team_scope(world.manager.pk))[(monday, "coverage")] == 50.0
+    to_hr = next(m for m in sent_mail() if m.to == [hr.user.email])
+    assert "first week whose figures are kept" in to_hr.body
+    # A week later: what was kept becomes last week's; coverage then was 50 %, the at-risk count was not kept.
+    with tenancy.tenant_context(org.pk):
+        rows = HealthWeek.objects.for_org(org.pk)
+        rows.update(week=F("week") - timedelta(days=7))
+        rows.filter(scope=HealthWeek.ORGANIZATION, figure="coverage").update(value=50.0)
+        rows.filter(scope=HealthWeek.ORGANIZATION, figure="at_risk").delete()
+    before = len(sent_mail())
+    digests.sweep(now=MONDAY_8_UTC + timedelta(days=7))
+    deliver_all()
+    to_hr = next(m for m in sent_mail()[before:] if m.to == [hr.user.email])
+    assert "Coverage (%): 50 → 33.3 (−16.7)" in to_hr.body
+    assert "Members at risk" not in to_hr.body  # not kept last week: not compared
+    assert "Exits:" not in to_hr.body  # unchanged
+    # This week's figures were kept anew, beside last week's.
+    assert (monday, "coverage") in _kept(org.pk, HealthWeek.ORGANIZATION)
+    assert (monday - timedelta(days=7), "coverage") in _kept(org.pk, HealthWeek.ORGANIZATION)
+
+
+def test_a_kept_week_is_written_once(world, org, hr):
+    from django.utils import timezone
+
+    from alliance import health
+    from alliance.models import HealthWeek
+    from alliance.services import health_week_record
+
+    monday = digests.week_of(timezone.localdate())
+    with tenancy.tenant_context(org.pk):
+        scope = health.health_scope(viewer=hr)
+        figures = health.health_figures_for(scope)
+        health_week_record(organization_id=org.pk, scope=HealthWeek.ORGANIZATION, week=monday, figures=figures)
+        figures[0].headline = 99.0
+        health_week_record(organization_id=org.pk, scope=HealthWeek.ORGANIZATION, week=monday, figures=figures)
+        with pytest.raises(ValueError):
+            health_week_record(organization_id=org.pk, scope=HealthWeek.ORGANIZATION,
+                               week=monday + timedelta(days=1), figures=figures)
+    kept = _kept(org.pk, HealthWeek.ORGANIZATION)
+    assert kept[(monday, figures[0].key)] == 33.3  # the first write stays
+    assert len(kept) == len([figure for figure in figures if figure.headline_label])

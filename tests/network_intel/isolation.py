@@ -24,6 +24,7 @@ def populate(world) -> None:
         own = contact(world.employee, other_co, name="Globex Secret Own")
         services.intel_note_update(by=world.employee, note=secret, data={}, contacts=[own])
         services.note_mark_useful(by=world.admin, note=secret)
+        assert services.note_read_record(by=world.admin, note=secret)
         services.follow_set(by=world.employee, following=True, company=globex_co)
         IntelSettings.objects.create(organization=world.org, search_language="english")
         intro = IntroductionRequest.objects.create(organization=world.org, requester=world.employee,

@@ -78,6 +78,10 @@ class Checkpoint(TenantModel):
             models.Index(fields=["organization", "scheduled_at", "id"], name="tours_cp_org_sched_idx"),
             # The reminder sweep selects due checkpoints across organizations by time.
             models.Index(fields=["status", "scheduled_at"], name="tours_cp_status_sched_idx"),
+            # The health page's last held checkpoint of each active tour (at risk, days since): one probe of
+            # the index's end per tour.
+            models.Index(fields=["organization", "tour", "completed_at"], condition=models.Q(status="completed"),
+                         name="tours_cp_last_held_idx"),
         ]
 
     def __str__(self) -> str:

@@ -237,6 +237,9 @@ class Tour(TenantModel):
             models.Index(fields=["organization", "end_date", "id"], name="tours_tour_org_end_idx"),
             # The reminder sweep selects ending tours across organizations by end date.
             models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
+            # The health page's drafts older than 30 days.
+            models.Index(fields=["organization", "created_at"], condition=models.Q(status="draft"),
+                         name="tours_tour_draft_age_idx"),
         ]
 
     def __str__(self) -> str:
