@@ -63,6 +63,8 @@ class NetworkIntelConfig(AppConfig):
         report_backs.register()
         registry.register_beat_entry("sweep-fund-report-backs", task="network_intel.tasks.sweep_fund_report_backs",
                                      schedule=3600.0)
+        registry.register_beat_entry("sweep-fund-pending-receipts",
+                                     task="network_intel.tasks.sweep_pending_receipts", schedule=3600.0)
         registry.register_nav_group("fund", label="Fund")
         registry.register_nav_item("fund", label="Fund", url_name="network_intel:fund_home", order=23, group="fund",
                                    active=("network_intel:fund_home", "network_intel:expense_detail"))

@@ -37,6 +37,7 @@ from network_intel.models.expenses import (
     ExpenseContact,
     ExpenseKind,
     ExpenseState,
+    PendingReceipt,
     Receipt,
 )
 from network_intel.models.fund import (
@@ -88,6 +89,7 @@ __all__ = [
     "RATE_DIGITS",
     "RATE_PLACES",
     "REPORT_BACK_VISIBILITIES",
+    "PendingReceipt",
     "Receipt",
     "SEARCH_LANGUAGES",
     "SourceKind",

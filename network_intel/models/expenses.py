@@ -151,3 +151,28 @@ class Receipt(TenantModel):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class PendingReceipt(TenantModel):
+    """A receipt chosen in the new-expense form that came back with an error: checked and stored already, tied to
+    the form's one-time token, so the member need not choose it again. It becomes a ``Receipt`` when the form
+    succeeds; the beat removes what was left behind after a day (``PENDING_RECEIPT_HOURS``)."""
+
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    form_token = models.CharField(max_length=64)
+    file = models.CharField(max_length=300, editable=False, help_text="The name in the private storage.")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["organization", "member", "form_token", "id"], name="fund_pending_receipt_idx"),
+            # The clean-up sweep reads the old ones across organizations.
+            models.Index(fields=["created_at"], name="fund_pending_receipt_age_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

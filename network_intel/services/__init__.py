@@ -80,9 +80,14 @@ from network_intel.services.notes import (
 )
 from network_intel.services.receipts import (
     MAX_RECEIPTS,
+    PENDING_RECEIPT_HOURS,
     RECEIPT_FOLDER,
     check_receipt_files,
+    pending_receipt_remove,
+    pending_receipts_add,
+    pending_receipts_of,
     receipts_add,
+    sweep_pending_receipts,
     with_receipts,
 )
 from network_intel.services.search import (
@@ -102,6 +107,7 @@ __all__ = [
     "INTRODUCTION_KIND",
     "MAX_RATE",
     "MAX_RECEIPTS",
+    "PENDING_RECEIPT_HOURS",
     "NOTE_SOURCE",
     "POLICY_FIELDS",
     "RATE_QUANTUM",
@@ -149,7 +155,11 @@ __all__ = [
     "introduction_respond",
     "note_mark_useful",
     "notes_reindex",
+    "pending_receipt_remove",
+    "pending_receipts_add",
+    "pending_receipts_of",
     "receipts_add",
+    "sweep_pending_receipts",
     "render_markdown",
     "tag_resolve",
     "tag_save_official",

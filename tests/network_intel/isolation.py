@@ -45,4 +45,7 @@ def _populate_fund(world, other_co, own) -> None:
                                          valid_on=timezone.localdate() - timedelta(days=10))
     secret = expense(world.employee, merchant="Globex Secret Bistro", purpose="Globex Secret lunch",
                      receipts=[png("globex-secret.png")], contacts=[own], submit=True)
+    with tenancy.tenant_context(world.org.pk):  # a receipt chosen in a form that came back with an error
+        services.pending_receipts_add(by=world.employee, form_token="globex-secret-form-token",
+                                      files=[png("globex-secret-pending.png")])
     world.objects.update(fund_expense=secret)
