@@ -35,6 +35,7 @@ class NetworkIntelConfig(AppConfig):
         audit.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
+        registry.register_beat_entry("sweep-intel-deleted", task="network_intel.tasks.sweep_deleted", schedule=60.0)
         registry.register_nav_group("intel", label="Intel")
         registry.register_nav_item("intel-search", label="Intel", url_name="network_intel:search", order=20,
                                    group="intel",

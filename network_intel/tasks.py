@@ -22,3 +22,8 @@ def sweep_fund_report_backs(now: str | None = None) -> int:
 @shared_task
 def sweep_pending_receipts(now: str | None = None) -> int:
     return services.sweep_pending_receipts(now=parse_datetime(now) if now else None)
+
+
+@shared_task
+def sweep_deleted(now: str | None = None) -> int:
+    return services.sweep_deleted(now=parse_datetime(now) if now else None)

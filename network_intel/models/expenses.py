@@ -14,6 +14,7 @@ from alliance.money import validate_currency
 from network_intel.limits import MERCHANT_MAX_LENGTH, MET_NAMES_MAX, PURPOSE_MAX, REFUSAL_MAX_LENGTH
 from network_intel.models.fund import RATE_DIGITS, RATE_PLACES, money_field
 from network_intel.models.notes import Visibility
+from network_intel.models.undo import AllRowsManager, LiveManager, deleted_at_field
 
 # The visibilities a report-back may have: the team at least, or leadership for sensitive matters.
 REPORT_BACK_VISIBILITIES = (Visibility.TEAM, Visibility.ORGANIZATION, Visibility.LEADERSHIP)
@@ -80,6 +81,13 @@ class Expense(TenantModel):
     reimbursed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+")
     reimbursed_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = deleted_at_field()
+    # The report-back note while it is deleted and may still be restored (its id; no key: the note's row goes
+    # at the end of the minute, and this with it).
+    parked_note_id = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         ordering = ["-spent_on", "-id"]
@@ -97,6 +105,9 @@ class Expense(TenantModel):
             # The report-back sweep reads approved expenses without a note, across organizations.
             models.Index(fields=["spent_on"], name="fund_expense_report_back_idx",
                          condition=Q(state="approved", note__isnull=True)),
+            models.Index(fields=["deleted_at"], name="fund_expense_deleted_idx", condition=Q(deleted_at__isnull=False)),
+            models.Index(fields=["organization", "parked_note_id"], name="fund_expense_parked_note_idx",
+                         condition=Q(parked_note_id__isnull=False)),
         ]
 
     def __str__(self) -> str:

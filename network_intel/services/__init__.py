@@ -8,7 +8,8 @@ fund calls ``intel_note_create``).
 Topics: ``search`` (the search index and language), ``companies`` (companies, tags,
 follows), ``contacts`` (contacts, introductions, alumni in who-knows), ``notes`` (notes,
 revisions, useful marks), ``fund`` (policy, overrides, rates), ``expenses`` (the expense's
-states, report-back, reimbursement), ``receipts``; ``_common`` holds the field error and
+states, report-back, reimbursement), ``receipts``, ``undo`` (deleting a note or a draft with a
+minute to undo, and the clean-up after it); ``_common`` holds the field error and
 the money checks. The public names are re-exported here.
 """
 
@@ -51,7 +52,6 @@ from network_intel.services.expenses import (
     NOTE_SOURCE,
     expense_approve,
     expense_create,
-    expense_delete,
     expense_link_note,
     expense_refuse,
     expense_reimburse,
@@ -74,7 +74,6 @@ from network_intel.services.fund import (
 from network_intel.services.notes import (
     alumni_note_create,
     intel_note_create,
-    intel_note_delete,
     intel_note_update,
     note_mark_useful,
 )
@@ -94,6 +93,13 @@ from network_intel.services.search import (
     REINDEX_SQL,
     intel_settings_update,
     notes_reindex,
+)
+from network_intel.services.undo import (
+    expense_delete,
+    expense_restore,
+    intel_note_delete,
+    intel_note_restore,
+    sweep_deleted,
 )
 from network_intel.text import render_markdown
 
@@ -133,6 +139,7 @@ __all__ = [
     "expense_approve",
     "expense_create",
     "expense_delete",
+    "expense_restore",
     "expense_link_note",
     "expense_refuse",
     "expense_reimburse",
@@ -149,6 +156,7 @@ __all__ = [
     "fund_policy_save",
     "intel_note_create",
     "intel_note_delete",
+    "intel_note_restore",
     "intel_note_update",
     "intel_settings_update",
     "introduction_request",
@@ -159,6 +167,7 @@ __all__ = [
     "pending_receipts_add",
     "pending_receipts_of",
     "receipts_add",
+    "sweep_deleted",
     "sweep_pending_receipts",
     "render_markdown",
     "tag_resolve",

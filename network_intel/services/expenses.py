@@ -19,7 +19,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance import uploads
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.handoffs import hr_of, tell
 from alliance.models import Membership
@@ -191,17 +190,6 @@ def expense_update(*, by: Membership, expense: Expense, data: dict, contacts: li
         _check_contacts(by, contacts)
         _set_contacts(expense, contacts)
     return expense
-
-
-@transaction.atomic
-def expense_delete(*, by: Membership, expense: Expense) -> None:
-    """A draft may be deleted (with its files); anything submitted stays on record."""
-    if not rights.can_edit(by, expense):
-        raise NotAllowed("Only a draft can be deleted, by the member who logged it.")
-    names = list(Receipt.objects.for_org(expense.organization_id).filter(expense=expense).values_list("file",
-                                                                                                       flat=True))
-    expense.delete()
-    transaction.on_commit(lambda: uploads.delete_stored(names))
 
 
 def _lock(expense: Expense) -> tuple[Membership, Expense]:

@@ -170,13 +170,6 @@ def _plain(value):
 
 
 @transaction.atomic
-def intel_note_delete(*, by: Membership, note: IntelNote) -> None:
-    if not rights.can_edit_note(by, note):
-        raise NotAllowed("Only the author can delete a note.")
-    note.delete()
-
-
-@transaction.atomic
 def note_mark_useful(*, by: Membership, note: IntelNote, useful: bool = True) -> bool:
     """Mark (or unmark) a note one may see as useful; returns whether it is now marked."""
     if not rights.can_mark_useful(by, note):

@@ -12,9 +12,11 @@ from alliance import formtokens, uploads
 from alliance.confirm import confirm_page, is_confirmed
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
+from alliance.undo import offer_undo
 from network_intel import rights, selectors, services
 from network_intel.forms import ApproveForm, ExpenseForm, LinkNoteForm, ReceiptsForm, RefuseForm, ReportBackForm
 from network_intel.models.expenses import Expense, Receipt
+from network_intel.models.undo import UNDO_SECONDS
 from network_intel.views._common import org_url
 
 # --- The member's fund --------------------------------------------------------------------------------
@@ -124,8 +126,8 @@ def _detail(request: HttpRequest, expense: Expense, status: int = 200, **forms) 
 
 
 # Irreversible actions on one expense ask first (alliance.confirm): question, button, what follows.
+# Deleting a draft asks nothing: it can be undone for a minute instead (expense_restore).
 ASK_FIRST = {
-    "delete": ("Delete the draft “{e.merchant}”?", "Delete the draft", "The draft and its receipts are deleted."),
     "withdraw": ("Withdraw “{e.merchant}”?", "Withdraw it",
                  "It leaves the approver's queue and cannot be submitted again; log a new expense instead."),
 }
@@ -137,8 +139,7 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
     member = request.member
     expense = rights.access_expense(member, expense_id)
     forms = {}
-    allowed = {"delete": rights.can_edit, "withdraw": rights.can_withdraw}
-    if action in ASK_FIRST and allowed[action](member, expense) and not is_confirmed(request):
+    if action in ASK_FIRST and rights.can_withdraw(member, expense) and not is_confirmed(request):
         question, label, detail = ASK_FIRST[action]
         return confirm_page(request, question=question.format(e=expense), action_label=label, detail=detail,
                             back_url=org_url(request, "expense_detail", expense.pk))
@@ -148,7 +149,8 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
             done = "Submitted for approval."
         elif action == "delete":
             services.expense_delete(by=member, expense=expense)
-            messages.success(request, "Draft deleted.")
+            offer_undo(request, f"The draft “{expense.merchant}” is deleted.",
+                       undo_url=org_url(request, "expense_restore", expense.pk), seconds=UNDO_SECONDS)
             return redirect(org_url(request, "fund_home"))
         elif action == "withdraw":
             services.expense_withdraw(by=member, expense=expense)
@@ -178,6 +180,18 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
     messages.success(request, done)
     if action == "approve" and request.POST.get("next") == "queue":
         return redirect(org_url(request, "fund_approvals"))
+    return redirect(org_url(request, "expense_detail", expense.pk))
+
+
+@require_POST
+def expense_restore(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    """The "Undo" of a deleted draft, within its minute."""
+    try:
+        expense = services.expense_restore(by=request.member, expense_id=expense_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(org_url(request, "fund_home"))
+    messages.success(request, f"The draft “{expense.merchant}” is back.")
     return redirect(org_url(request, "expense_detail", expense.pk))
 
 
