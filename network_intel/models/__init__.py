@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from network_intel.models.companies import (
     Company,
+    CompanyAlias,
     Follow,
     Tag,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "ABSURD_AMOUNT",
     "AlumnusListing",
     "Company",
+    "CompanyAlias",
     "Contact",
     "ExchangeRate",
     "Expense",

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from network_intel.selectors.companies import (
     SIMILAR_THRESHOLD,
+    company_aliases,
     company_from_param,
     company_list,
     company_matches,
+    company_merge_preview,
     follows_of,
     is_following,
     tag_suggestions,
@@ -126,9 +128,11 @@ __all__ = [
     "balance_of",
     "body_headline",
     "budget_for",
+    "company_aliases",
     "company_from_param",
     "company_list",
     "company_matches",
+    "company_merge_preview",
     "contacts_of",
     "digest_notes",
     "expense_list",

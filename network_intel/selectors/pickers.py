@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
 from alliance.pickers import SEARCH_LIMIT
-from network_intel.models.companies import Company
+from network_intel.models.companies import Company, CompanyAlias
 from network_intel.selectors.companies import company_matches
 from network_intel.text import company_key
 
@@ -27,9 +27,10 @@ def company_search(*, organization_id: int, text: str) -> list[Company]:
 
 
 def companies_named(rows: QuerySet[Company], text: str) -> QuerySet[Company]:
-    """The companies of ``rows`` a typed name names exactly (case, accents, legal form aside) or starts."""
+    """The companies of ``rows`` a typed name names exactly (case, accents, legal form aside), by one of their
+    other names (a duplicate merged into them), or starts."""
     key = company_key(text)
     named = Q(name__istartswith=text)
     if key:
-        named |= Q(name_key=key)
+        named |= Q(name_key=key) | Q(pk__in=CompanyAlias.objects.filter(name_key=key).values("company_id"))
     return rows.filter(named).order_by("name", "id")

@@ -27,6 +27,7 @@ from network_intel.services._common import (
     field_error,
 )
 from network_intel.services.companies import (
+    COMPANY_KIND,
     company_create,
     company_merge,
     company_resolve,
@@ -104,6 +105,7 @@ from network_intel.services.undo import (
 from network_intel.text import render_markdown
 
 __all__ = [
+    "COMPANY_KIND",
     "COMPANY_NAME_MAX",
     "NOTE_BODY_MAX",
     "TITLE_MAX",

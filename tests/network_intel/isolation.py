@@ -26,6 +26,9 @@ def populate(world) -> None:
         services.note_mark_useful(by=world.admin, note=secret)
         services.follow_set(by=world.employee, following=True, company=globex_co)
         IntelSettings.objects.create(organization=world.org, search_language="english")
+        # A duplicate merged away: its name stays as another name of the company (CompanyAlias).
+        merged = company(world.admin, "Globex Secret Duplicate")
+        services.company_merge(by=world.admin, source=merged, target=other_co)
         intro = IntroductionRequest.objects.create(organization=world.org, requester=world.employee,
                                                    introducer=world.admin, contact=person,
                                                    message="Globex Secret intro")

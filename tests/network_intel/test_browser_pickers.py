@@ -94,3 +94,38 @@ def test_choose_a_company_and_a_colleague_by_typing_on_a_phone(browser, live_ser
         assert saved.introduced_by.user.full_name == "Priya Patel"
     assert errors == []
     context.close()
+
+
+def test_hr_previews_and_merges_a_duplicate_company_whose_name_then_finds_the_company(browser, live_server,
+                                                                                    people):
+    with tenant_context(people["org"].pk):
+        dup = company(people["dana"], "Cyberdine")
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail").fill("admin@acme.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/o/acme/$"))
+    page.goto(f"/o/acme/intel/companies/{dup.pk}/")
+    box = page.get_by_role("combobox", name="Merge into company")
+    box.press_sequentially("Cyberdy")
+    page.locator(f"#{box.get_attribute('aria-controls')}").get_by_role("option", name="Cyberdyne Systems").click()
+    page.get_by_role("button", name="Preview the merge").click()
+    page.get_by_role("heading", name="Merge “Cyberdine” into “Cyberdyne Systems”?").wait_for()
+    assert page.get_by_text("0 contacts of 0 people move to Cyberdyne Systems").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.add_script_tag(url=f"{settings.STATIC_URL}vendor/{AXE}")
+    assert page.evaluate(SERIOUS, AXE_TAGS) == []
+    page.get_by_role("button", name="Merge them").click()
+    page.get_by_text("Also known as: Cyberdine").wait_for()
+    assert page.get_by_role("heading", name="Cyberdyne Systems", exact=True).is_visible()
+
+    # Typing the merged-away name suggests the company kept.
+    page.goto("/o/acme/intel/contacts/")
+    page.locator("#id_company_name[role=combobox]").press_sequentially("Cyberdine")
+    options = page.locator("#id_company_name_listbox [role=option]")
+    options.first.wait_for()
+    assert options.first.inner_text().startswith("Cyberdyne Systems")
+    context.close()
