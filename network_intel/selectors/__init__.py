@@ -81,7 +81,16 @@ from network_intel.selectors.notes import (
     team_sharing,
     useful_counts,
 )
-from network_intel.selectors.pickers import companies_named, company_search, introducer_candidates
+from network_intel.selectors.pickers import (
+    companies_named,
+    company_search,
+    contact_label,
+    contact_name,
+    contact_search,
+    contacts_named,
+    introducer_candidates,
+    own_contacts,
+)
 from network_intel.selectors.search import (
     BODY_SNIPPET,
     FACET_SIZE,
@@ -98,6 +107,11 @@ from network_intel.selectors.search import (
 
 __all__ = [
     "companies_named",
+    "contact_label",
+    "contact_name",
+    "contact_search",
+    "contacts_named",
+    "own_contacts",
     "company_search",
     "introducer_candidates",
     "Acquaintance",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("intel/who-knows/", views.who_knows_page, name="who_knows"),
     path("intel/suggest/companies/", views.suggest_companies, name="suggest_companies"),
     path("intel/companies/pick/", views.company_search, name="company_search"),
+    path("intel/contacts/pick/", views.contact_search, name="contact_search"),
     path("intel/suggest/tags/", views.suggest_tags, name="suggest_tags"),
     path("intel/contacts/", views.contacts, name="contacts"),
     path("intel/contacts/<int:contact_id>/", views.contact_edit, name="contact_edit"),

@@ -163,6 +163,16 @@ def company_search(request: HttpRequest, org_slug: str) -> HttpResponse:
 
 
 @require_GET
+def contact_search(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The options of a contacts combobox (alliance.pickers): at most 20 of the viewer's own contacts."""
+    found = selectors.contact_search(request.member, request.GET.get("q", ""))
+    options = [{"id": c.pk, "label": selectors.contact_label(c), "detail": c.title} for c in found]
+    return render(request, "alliance/widgets/search_options.html", {
+        "options": options, "prefix": "pick-contact",
+        "empty": "None of your contacts matches: add them on your contacts page, or type them in below."})
+
+
+@require_GET
 def suggest_tags(request: HttpRequest, org_slug: str) -> HttpResponse:
     text = request.GET.get("tags", request.GET.get("q", ""))
     last = text.split(",")[-1].strip()[:100]
