@@ -142,7 +142,27 @@ class SearchSelect(forms.Widget):
         return False  # the chosen id is what is required: the server says when it is missing
 
 
-class SearchChoiceField(forms.ModelChoiceField):
+class _Resolves:
+    """Finding the one row a typed text names among ``queryset`` (the field's ``match``, ``name_of`` and
+    ``label_from_instance``): its whole label or name first, then a single match."""
+
+    def resolve(self, text: str):
+        rows = list(self.match(self.queryset, text)[:SEARCH_LIMIT + 1])
+        folded = text.casefold()
+        exact = [row for row in rows
+                 if folded in (self.label_from_instance(row).casefold(), self.name_of(row).casefold())]
+        if len(exact) == 1:
+            return exact[0]
+        if len(rows) == 1:
+            return rows[0]
+        if not rows:
+            raise forms.ValidationError(self.error_messages["no_match"], code="no_match", params={"text": text})
+        names = ", ".join(self.name_of(row) for row in rows[:3])
+        raise forms.ValidationError(self.error_messages["several"], code="several",
+                                    params={"text": text, "names": names})
+
+
+class SearchChoiceField(_Resolves, forms.ModelChoiceField):
     """A row chosen by typing: the id the combobox chose, or — without JavaScript — the row the typed
     text names. Either way checked against ``queryset`` (another organization's row, or one the viewer
     may not choose, is refused with a clear message)."""
@@ -177,22 +197,6 @@ class SearchChoiceField(forms.ModelChoiceField):
                 return chosen
         return self.resolve(text)
 
-    def resolve(self, text: str):
-        """The one row the typed text names (its whole label or name first, then a single match)."""
-        rows = list(self.match(self.queryset, text)[:SEARCH_LIMIT + 1])
-        folded = text.casefold()
-        exact = [row for row in rows
-                 if folded in (self.label_from_instance(row).casefold(), self.name_of(row).casefold())]
-        if len(exact) == 1:
-            return exact[0]
-        if len(rows) == 1:
-            return rows[0]
-        if not rows:
-            raise forms.ValidationError(self.error_messages["no_match"], code="no_match", params={"text": text})
-        names = ", ".join(self.name_of(row) for row in rows[:3])
-        raise forms.ValidationError(self.error_messages["several"], code="several",
-                                    params={"text": text, "names": names})
-
     def has_changed(self, initial, data):
         if isinstance(data, dict):
             if data.get("text") is not None and not (data.get("id") or "").strip():
@@ -215,10 +219,121 @@ class SearchChoiceField(forms.ModelChoiceField):
         return chosen.pk if chosen is not None else ""
 
 
+# --- Several rows chosen by typing ----------------------------------------------------------------------
+
+class SearchSelectMultiple(forms.Widget):
+    """Several rows chosen by typing: the chosen ones as ticked checkboxes (untick to drop one) above an ARIA
+    combobox that adds one more with each choice (static/alliance/combobox.js). Without JavaScript the text input
+    takes names, separated by commas, that the server resolves; the checkboxes work as they are."""
+
+    template_name = "alliance/widgets/search_select_multiple.html"
+
+    def __init__(self, *, search_path: str, attrs=None):
+        super().__init__(attrs)
+        self.search_path = search_path
+        self.chosen: list[tuple[object, str]] = []  # (id, label) of the rows chosen, shown ticked
+        self.typed = ""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget_id = widget["attrs"].get("id") or name
+        widget.update({"text_name": name + TEXT_SUFFIX, "text_value": self.typed, "chosen": self.chosen,
+                       "listbox_id": f"{widget_id}_listbox", "chosen_id": f"{widget_id}_chosen",
+                       "search_path": self.search_path})
+        return context
+
+    def _render(self, template_name, context, renderer=None):
+        return render_to_string(template_name, context)
+
+    def value_from_datadict(self, data, files, name):
+        ids = data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+        return {"ids": list(ids) if isinstance(ids, list | tuple) else [ids], "text": data.get(name + TEXT_SUFFIX)}
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and name + TEXT_SUFFIX not in data
+
+    def use_required_attribute(self, initial):
+        return False
+
+
+class SearchMultipleChoiceField(_Resolves, forms.ModelMultipleChoiceField):
+    """Several rows chosen by typing, at most ``max_count``: the ids ticked (each checked against ``queryset``)
+    and, without JavaScript, the comma-separated names typed (each resolved among the same rows). Returns a list
+    of rows in the order chosen."""
+
+    default_error_messages = {
+        **SearchChoiceField.default_error_messages,
+        "max_count": "Choose at most %(max)s.",
+    }
+
+    def __init__(self, queryset=None, *, search_path: str, max_count: int,
+                 match: Callable[[QuerySet, str], QuerySet] = people_matching,
+                 option_label: Callable = person_option_label, name_of: Callable = person_name, **kwargs):
+        self.match = match
+        self.name_of = name_of
+        self.max_count = max_count
+        kwargs.setdefault("widget", SearchSelectMultiple(search_path=search_path))
+        super().__init__(queryset if queryset is not None else Membership.objects.none(), **kwargs)
+        self.label_from_instance = option_label
+
+    def _parts(self, value) -> tuple[list[str], list[str]]:
+        if isinstance(value, dict):
+            ids, text = value.get("ids") or [], value.get("text") or ""
+        else:
+            ids, text = list(value or []), ""
+        ids, text = ids[:self.max_count + 1], text[:(self.max_count + 1) * (SEARCH_TEXT_MAX + 2)]  # bounded reads
+        ids = [str(getattr(item, "pk", item)).strip() for item in ids if str(getattr(item, "pk", item)).strip()]
+        names = [_search_text(part) for part in text.replace("\n", ",").split(",")]
+        return list(dict.fromkeys(ids)), [name for name in names if name]
+
+    def clean(self, value):
+        ids, names = self._parts(value)
+        if len(ids) + len(names) > self.max_count:
+            raise forms.ValidationError(self.error_messages["max_count"], code="max_count",
+                                        params={"max": self.max_count})
+        if not ids and not names:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        # Each id checked against the rows (not through ``clean``, which would call ``prepare_value``: that one
+        # drops what is not among them, for showing the form again).
+        chosen = list(self._check_values(ids)) if ids else []
+        by_pk = {row.pk: row for row in chosen}
+        ordered = [by_pk[int(pk)] for pk in ids if pk.isdigit() and int(pk) in by_pk]
+        for name in names:
+            row = self.resolve(name)
+            if row.pk not in {r.pk for r in ordered}:
+                ordered.append(row)
+        if len(ordered) > self.max_count:
+            raise forms.ValidationError(self.error_messages["max_count"], code="max_count",
+                                        params={"max": self.max_count})
+        return ordered
+
+    def has_changed(self, initial, data):
+        ids, names = self._parts(data)
+        before = {str(getattr(item, "pk", item)) for item in (initial or [])}
+        return bool(names) or set(ids) != before
+
+    def prepare_value(self, value):
+        ids, _ = self._parts(value)
+        self.widget.typed = (value.get("text") or "") if isinstance(value, dict) else ""
+        valid = [int(pk) for pk in ids if pk.isascii() and pk.isdigit() and len(pk) <= 18]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=valid)} if valid else {}
+        self.widget.chosen = [(pk, self.label_from_instance(rows[pk])) for pk in valid if pk in rows]
+        return [pk for pk, _ in self.widget.chosen]
+
+
 def person_field(picker: str, **kwargs) -> SearchChoiceField:
     """A person chosen by typing, among whom ``picker`` lets the viewer choose (set the field's queryset
     with ``choosable_people`` or the selector the picker registers)."""
     return SearchChoiceField(search_path=PEOPLE_SEARCH_PATH.format(picker=picker), **kwargs)
+
+
+def people_field(picker: str, *, max_count: int, **kwargs) -> SearchMultipleChoiceField:
+    """Several people chosen by typing, among whom ``picker`` lets the viewer choose."""
+    return SearchMultipleChoiceField(search_path=PEOPLE_SEARCH_PATH.format(picker=picker), max_count=max_count,
+                                     **kwargs)
 
 
 def _managers_for_hr(viewer: Membership) -> QuerySet[Membership] | None:

@@ -9,6 +9,7 @@ class NetworkIntelConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
+        from network_intel import services
         from network_intel.demo import seed_network_intel, seed_networking_fund
         from network_intel.reminders import digests, report_backs
         from network_intel.views.fund import dashboard_panel_context as fund_panel_context
@@ -35,6 +36,8 @@ class NetworkIntelConfig(AppConfig):
         audit.register()
         registry.register_beat_entry("sweep-intel-digests", task="network_intel.tasks.sweep_intel_digests",
                                      schedule=3600.0)
+        registry.register_notification_kind(services.COMPANY_KIND, "Companies merged: your contacts moved", order=32)
+        registry.register_beat_entry("sweep-intel-deleted", task="network_intel.tasks.sweep_deleted", schedule=60.0)
         registry.register_nav_group("intel", label="Intel")
         registry.register_nav_item("intel-search", label="Intel", url_name="network_intel:search", order=20,
                                    group="intel",
@@ -63,6 +66,8 @@ class NetworkIntelConfig(AppConfig):
         report_backs.register()
         registry.register_beat_entry("sweep-fund-report-backs", task="network_intel.tasks.sweep_fund_report_backs",
                                      schedule=3600.0)
+        registry.register_beat_entry("sweep-fund-pending-receipts",
+                                     task="network_intel.tasks.sweep_pending_receipts", schedule=3600.0)
         registry.register_nav_group("fund", label="Fund")
         registry.register_nav_item("fund", label="Fund", url_name="network_intel:fund_home", order=23, group="fund",
                                    active=("network_intel:fund_home", "network_intel:expense_detail"))

@@ -21,7 +21,8 @@ def _receipt_name(receipt: Receipt) -> str:
 def expenses_of(member: Membership) -> list[dict[str, Any]]:
     org = member.organization_id
     receipts: dict[int, list[str]] = {}
-    for receipt in Receipt.objects.for_org(org).filter(expense__member=member).order_by("created_at", "id"):
+    for receipt in (Receipt.objects.for_org(org).filter(expense__member=member, expense__deleted_at__isnull=True)
+                    .order_by("created_at", "id")):
         receipts.setdefault(receipt.expense_id, []).append("files/" + _receipt_name(receipt))
     return [{"spent_on": _iso(e.spent_on), "kind": e.kind, "merchant": e.merchant, "amount": str(e.amount),
              "currency": e.currency, "amount_in_organization_currency": str(e.amount_org),
@@ -33,7 +34,8 @@ def expenses_of(member: Membership) -> list[dict[str, Any]]:
 
 def receipt_files(member: Membership) -> list[tuple[str, str]]:
     return [(_receipt_name(receipt), receipt.file) for receipt in
-            Receipt.objects.for_org(member.organization_id).filter(expense__member=member).order_by("id")]
+            Receipt.objects.for_org(member.organization_id)
+            .filter(expense__member=member, expense__deleted_at__isnull=True).order_by("id")]
 
 
 def intel_of(member: Membership) -> dict[str, Any]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
-from alliance.pickers import SearchChoiceField, SearchSelect, person_field
+from alliance.pickers import SearchChoiceField, SearchMultipleChoiceField, SearchSelect, person_field
 from network_intel.limits import (
     COMPANY_NAME_MAX,
     CONTACTS_MAX,
@@ -39,7 +38,10 @@ from network_intel.models import (
     SourceKind,
     Visibility,
 )
-from network_intel.selectors import SORTS, companies_named
+from network_intel.selectors import SORTS, companies_named, contact_label, contact_name, contacts_named, own_contacts
+
+COMPANY_SEARCH_PATH = "intel/companies/pick/"  # under /o/<slug>/: network_intel.views.company_search
+CONTACT_SEARCH_PATH = "intel/contacts/pick/"  # under /o/<slug>/: network_intel.views.contact_search
 
 
 class NoteForm(forms.Form):
@@ -56,8 +58,10 @@ class NoteForm(forms.Form):
         help_text=f"Comma-separated topics, at most {NOTE_TAGS_MAX}; the organization's vocabulary is suggested.",
         widget=forms.TextInput(attrs={"list": "tag-options", "autocomplete": "off"}),
     )
-    contacts = BoundedModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
-                                               max_count=CONTACTS_MAX, help_text="Your own contacts this is about.")
+    contacts = SearchMultipleChoiceField(queryset=Contact.objects.none(), required=False, max_count=CONTACTS_MAX,
+                                         search_path=CONTACT_SEARCH_PATH, match=contacts_named,
+                                         option_label=contact_label, name_of=contact_name,
+                                         help_text="Your own contacts this is about: type a few letters of a name.")
     source_kind = forms.ChoiceField(label="Where you learned it", choices=SourceKind.choices)
     learned_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     visibility = forms.ChoiceField(label="Who may see it", choices=Visibility.choices,
@@ -98,7 +102,6 @@ def split_names(value: str) -> list[str]:
     return names
 
 
-COMPANY_SEARCH_PATH = "intel/companies/pick/"  # under /o/<slug>/: network_intel.views.company_search
 
 
 def _company_name(company: Company) -> str:
@@ -219,8 +222,11 @@ class ExpenseForm(forms.Form):
     exchange_rate = forms.DecimalField(max_digits=RATE_DIGITS, decimal_places=RATE_PLACES, required=False,
                                        help_text="For another currency: one unit in the organization's currency. "
                                                  "Leave empty to use HR's rate table.")
-    contacts = BoundedModelMultipleChoiceField(queryset=Contact.objects.none(), required=False,
-                                               max_count=CONTACTS_MAX, label="People met (your contacts)")
+    contacts = SearchMultipleChoiceField(queryset=Contact.objects.none(), required=False, max_count=CONTACTS_MAX,
+                                         search_path=CONTACT_SEARCH_PATH, match=contacts_named,
+                                         option_label=contact_label, name_of=contact_name,
+                                         label="People met (your contacts)",
+                                         help_text="Type a few letters of a name or company.")
     met_names = forms.CharField(label="People met (typed in)", required=False, max_length=MET_NAMES_MAX,
                                 widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text="One per line: name, company — for people not among your contacts.")
@@ -231,9 +237,7 @@ class ExpenseForm(forms.Form):
     def __init__(self, *args, member: Membership, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("currency", member.organization.currency)
         super().__init__(*args, **kwargs)
-        self.fields["contacts"].queryset = (Contact.objects.for_org(member.organization_id).filter(owner=member)
-                                            .select_related("company").order_by("name", "id"))
-        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} ({c.company.name})"
+        self.fields["contacts"].queryset = own_contacts(member)
 
 
 class ReceiptsForm(forms.Form):

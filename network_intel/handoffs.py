@@ -4,7 +4,7 @@ NetworkIntelConfig.ready()."""
 from __future__ import annotations
 
 from alliance.handoffs import declare, silent, tells
-from network_intel.services import FUND_KIND, INTRODUCTION_KIND
+from network_intel.services import COMPANY_KIND, FUND_KIND, INTRODUCTION_KIND
 
 HELPER = "a helper of other services: changes nothing by itself"
 OWN = "a person's own intelligence: whoever may read it finds it by search, the digest or who-knows"
@@ -22,8 +22,8 @@ def register() -> None:
         "tag_resolve": silent("finds or adds a tag, as part of writing a note"),
         "company_create": silent("the shared list of companies"),
         "company_update": silent("the shared list of companies"),
-        "company_merge": silent("HR folds a duplicate company into another; notes, contacts and follows move "
-                                "with it, so followers keep hearing of it in their digest"),
+        "company_merge": tells("the people whose contacts moved to the company kept (followers keep hearing of it "
+                               "in their digest)", COMPANY_KIND),
         "tag_save_official": silent("HR's vocabulary of tags"),
         "tag_set_official": silent("HR's vocabulary of tags"),
         "follow_set": silent("a person's own follows (what their weekly digest covers)"),
@@ -37,6 +37,8 @@ def register() -> None:
         "intel_note_create": silent(OWN),
         "intel_note_update": silent(OWN),
         "intel_note_delete": silent(OWN),
+        "intel_note_restore": silent("the author undoes their own deletion within the minute"),
+        "sweep_deleted": silent("removes for good what its author deleted a minute ago"),
         "alumni_note_create": silent("an alumnus's feedback, read by whoever may see it in intelligence"),
         "note_mark_useful": silent("a reader's own mark; its author sees the count on the note"),
         "note_read_record": silent("a reader opening a note, counted among the most-read notes; nobody is told"),
@@ -50,7 +52,13 @@ def register() -> None:
         "expense_create": tells("the approver, when logged and submitted at once", FUND_KIND),
         "expense_update": silent("a draft is the member's own until submitted"),
         "expense_delete": silent("a draft is the member's own: nobody was asked anything"),
+        "expense_restore": silent("the member undoes the deletion of their own draft within the minute"),
         "receipts_add": silent("a draft's receipts, the member's own until submitted"),
+        "adopt_pending_receipts": silent(HELPER),
+        "pending_receipts_add": silent("files the member chose in their own unsent form"),
+        "pending_receipt_remove": silent("files the member chose in their own unsent form"),
+        "pending_receipts_of": silent("reads the files chosen in a form: changes nothing"),
+        "sweep_pending_receipts": silent("removes the files of forms nobody sent within a day"),
         "expense_submit": tells("the approver (the member's manager, or HR when there is none)", FUND_KIND),
         "expense_withdraw": tells("the approver, whose pending request leaves the bell", FUND_KIND),
         "expense_approve": tells("the member", FUND_KIND),

@@ -105,6 +105,7 @@ WITH people AS (
 ), notes AS (
     SELECT n.author_id, COUNT(*) AS n FROM network_intel_intelnote n
     WHERE n.organization_id = %s AND n.created_at >= %s AND n.created_at < %s AND n.author_is_alumnus = false
+      AND n.deleted_at IS NULL
     GROUP BY n.author_id
 )
 SELECT p.team, COUNT(*), COUNT(x.author_id), COALESCE(SUM(x.n), 0)

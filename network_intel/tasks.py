@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils.dateparse import parse_datetime
 
+from network_intel import services
 from network_intel.reminders import digests, report_backs
 
 
@@ -16,3 +17,13 @@ def sweep_intel_digests(now: str | None = None) -> int:
 @shared_task
 def sweep_fund_report_backs(now: str | None = None) -> int:
     return report_backs.sweep(now=parse_datetime(now) if now else None)
+
+
+@shared_task
+def sweep_pending_receipts(now: str | None = None) -> int:
+    return services.sweep_pending_receipts(now=parse_datetime(now) if now else None)
+
+
+@shared_task
+def sweep_deleted(now: str | None = None) -> int:
+    return services.sweep_deleted(now=parse_datetime(now) if now else None)

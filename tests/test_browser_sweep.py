@@ -73,6 +73,7 @@ NOT_PAGES = {
     "suggest_tags": "an htmx fragment of search-as-you-type answers (swept inside the pages using it)",
     "people_search": "a combobox's options fragment (alliance.pickers; swept inside the forms using it)",
     "company_search": "a combobox's options fragment (alliance.pickers; swept inside the forms using it)",
+    "contact_search": "a combobox's options fragment (alliance.pickers; swept inside the forms using it)",
     "logout": "POST only (signing out)",
     "alignment": "the tour form's htmx fragment (swept inside the new-tour page)",
     "background_job_download": "an export's file streamed to the person who asked for it",

@@ -78,12 +78,28 @@ class ToursConfig(AppConfig):
         register_people_picker("tours.employee", _tour_employees)
         register_people_picker("tours.manager", _tour_managers)
         register_people_picker("tours.one_on_one_report", _one_on_one_reports)
+        register_people_picker("tours.cohort_members", _cohort_members)
+        register_people_picker("tours.list_managers", _list_managers)
         from tours import health
 
         health.register()
         from tours import audit
 
         audit.register()
+
+
+def _cohort_members(member):
+    """Whom HR may put in a rotational program's cohort (the cohort form's members)."""
+    from tours.selectors import cohort_candidates
+
+    return cohort_candidates(member).order_by("user__full_name", "id") if member.is_hr else None
+
+
+def _list_managers(member):
+    """The managers the tours list filters by (any of its viewers: the list showed them all before)."""
+    from alliance.selectors import managers_for_org
+
+    return managers_for_org(organization_id=member.organization_id)
 
 
 def _tour_employees(member):

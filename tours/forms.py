@@ -3,9 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 
-from alliance.forms import BoundedModelMultipleChoiceField
 from alliance.models import Membership
-from alliance.pickers import person_field
+from alliance.pickers import people_field, person_field
 from tours import limits
 from tours.models import (
     DEFAULT_CADENCE_MONTHS,
@@ -198,7 +197,8 @@ class TourFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "Any kind"), *TourKind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Any status"), *Tour.Status.choices], required=False)
     team = forms.ChoiceField(choices=[("", "Any team")], required=False)
-    manager = forms.TypedChoiceField(choices=[("", "Any manager")], coerce=int, required=False, empty_value=None)
+    manager = people_field("tours.list_managers", max_count=20, required=False, label="Managers",
+                           help_text="Type a few letters of a manager's name; any of those chosen.")
     ending_within = forms.TypedChoiceField(
         label="Ending within", coerce=int, required=False, empty_value=None,
         choices=[("", "Any time"), ("30", "30 days"), ("90", "90 days"), ("180", "180 days"), ("365", "a year")],
@@ -207,7 +207,7 @@ class TourFilterForm(forms.Form):
     def __init__(self, *args, teams: list[str], managers: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "Any team"), *[(t, t) for t in teams]]
-        self.fields["manager"].choices = [("", "Any manager"), *[(m.pk, m.user.full_name) for m in managers]]
+        self.fields["manager"].queryset = managers
 
 
 class ProgramForm(forms.ModelForm):
@@ -225,9 +225,8 @@ class CohortForm(forms.Form):
     name = forms.CharField(max_length=limits.TITLE_MAX, required=False,
                            help_text="Defaults to the program and the month.")
     start_date = forms.DateField(widget=DateInput())
-    members = BoundedModelMultipleChoiceField(queryset=Membership.objects.none(), max_count=limits.COHORT_MEMBERS_MAX,
-                                              widget=forms.CheckboxSelectMultiple,
-                                              help_text="Each gets a proposed tour with their manager.")
+    members = people_field("tours.cohort_members", max_count=limits.COHORT_MEMBERS_MAX,
+                           help_text="Type a few letters of each name. Each gets a proposed tour with their manager.")
 
     def __init__(self, *args, members: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)

@@ -145,7 +145,8 @@ class ExpenseDetailApi(VersionedResourceMixin, APIView):
         services.expense_update(by=request.member, expense=expense, data=data, contacts=contacts)
         return _expense_response(request, expense.pk)
 
-    @extend_schema(summary="Delete a draft with its receipts (its member only)", responses={204: None})
+    @extend_schema(summary="Delete a draft with its receipts (its member only): gone from every list at once, "
+                           "removed for good a minute later", responses={204: None})
     def delete(self, request, pk: int):
         services.expense_delete(by=request.member, expense=rights.access_expense(request.member, pk))
         return Response(status=204)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from network_intel.models.companies import (
     Company,
+    CompanyAlias,
     Follow,
     Tag,
 )
@@ -37,6 +38,7 @@ from network_intel.models.expenses import (
     ExpenseContact,
     ExpenseKind,
     ExpenseState,
+    PendingReceipt,
     Receipt,
 )
 from network_intel.models.fund import (
@@ -68,6 +70,7 @@ __all__ = [
     "ABSURD_AMOUNT",
     "AlumnusListing",
     "Company",
+    "CompanyAlias",
     "Contact",
     "ExchangeRate",
     "Expense",
@@ -90,6 +93,7 @@ __all__ = [
     "RATE_DIGITS",
     "RATE_PLACES",
     "REPORT_BACK_VISIBILITIES",
+    "PendingReceipt",
     "Receipt",
     "SEARCH_LANGUAGES",
     "SourceKind",

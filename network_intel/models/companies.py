@@ -42,6 +42,28 @@ class Company(TenantModel):
         return self.name
 
 
+class CompanyAlias(TenantModel):
+    """Another name of a company: the name of a duplicate merged into it ("Cyberdine" of "Cyberdyne Systems").
+    Typing it finds the company (suggestions, pickers, the search's company filter), and writing it in a note or
+    a contact names the company instead of adding the duplicate again."""
+
+    company = TenantForeignKey(Company, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=COMPANY_NAME_MAX)
+    name_key = models.CharField(max_length=COMPANY_NAME_MAX, editable=False,
+                                help_text="The name without case, accents, legal form or web suffix.")
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "company aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name_key"], name="intel_company_alias_key_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "company", "name"], name="intel_company_alias_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Tag(TenantModel):
     """A topic. HR's vocabulary (``is_official``) is offered first; anyone may add a free tag."""
 

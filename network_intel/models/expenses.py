@@ -14,6 +14,7 @@ from alliance.money import validate_currency
 from network_intel.limits import MERCHANT_MAX_LENGTH, MET_NAMES_MAX, PURPOSE_MAX, REFUSAL_MAX_LENGTH
 from network_intel.models.fund import RATE_DIGITS, RATE_PLACES, money_field
 from network_intel.models.notes import Visibility
+from network_intel.models.undo import AllRowsManager, LiveManager, deleted_at_field
 
 # The visibilities a report-back may have: the team at least, or leadership for sensitive matters.
 REPORT_BACK_VISIBILITIES = (Visibility.TEAM, Visibility.ORGANIZATION, Visibility.LEADERSHIP)
@@ -80,6 +81,13 @@ class Expense(TenantModel):
     reimbursed_by = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="+")
     reimbursed_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = deleted_at_field()
+    # The report-back note while it is deleted and may still be restored (its id; no key: the note's row goes
+    # at the end of the minute, and this with it).
+    parked_note_id = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         ordering = ["-spent_on", "-id"]
@@ -97,6 +105,9 @@ class Expense(TenantModel):
             # The report-back sweep reads approved expenses without a note, across organizations.
             models.Index(fields=["spent_on"], name="fund_expense_report_back_idx",
                          condition=Q(state="approved", note__isnull=True)),
+            models.Index(fields=["deleted_at"], name="fund_expense_deleted_idx", condition=Q(deleted_at__isnull=False)),
+            models.Index(fields=["organization", "parked_note_id"], name="fund_expense_parked_note_idx",
+                         condition=Q(parked_note_id__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -151,3 +162,28 @@ class Receipt(TenantModel):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class PendingReceipt(TenantModel):
+    """A receipt chosen in the new-expense form that came back with an error: checked and stored already, tied to
+    the form's one-time token, so the member need not choose it again. It becomes a ``Receipt`` when the form
+    succeeds; the beat removes what was left behind after a day (``PENDING_RECEIPT_HOURS``)."""
+
+    member = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    form_token = models.CharField(max_length=64)
+    file = models.CharField(max_length=300, editable=False, help_text="The name in the private storage.")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["organization", "member", "form_token", "id"], name="fund_pending_receipt_idx"),
+            # The clean-up sweep reads the old ones across organizations.
+            models.Index(fields=["created_at"], name="fund_pending_receipt_age_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

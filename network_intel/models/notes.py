@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
@@ -14,6 +15,7 @@ from alliance.models import Membership, TenantForeignKey, TenantModel
 from network_intel.limits import NOTE_BODY_MAX, NOTE_HTML_MAX, TITLE_MAX
 from network_intel.models.companies import Company, Tag
 from network_intel.models.contacts import Contact
+from network_intel.models.undo import AllRowsManager, LiveManager, deleted_at_field
 
 SEARCH_LANGUAGES = [
     ("simple", "No language (exact words)"),
@@ -81,6 +83,10 @@ class IntelNote(TenantModel):
     contacts = models.ManyToManyField(Contact, through="IntelNoteContact", related_name="notes", blank=True)
     tags = models.ManyToManyField(Tag, through="IntelNoteTag", related_name="notes", blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    deleted_at = deleted_at_field()
+
+    objects = LiveManager()
+    all_objects = AllRowsManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -93,6 +99,8 @@ class IntelNote(TenantModel):
             GinIndex(fields=["search_vector"], name="intel_note_search_idx"),
             # The weekly digest's cross-organization sweep reads one week of notes.
             models.Index(fields=["created_at"], name="intel_note_created_idx"),
+            # The clean-up reads the deleted ones past their minute to undo, across organizations.
+            models.Index(fields=["deleted_at"], name="intel_note_deleted_idx", condition=Q(deleted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

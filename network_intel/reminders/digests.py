@@ -30,7 +30,7 @@ DIGEST = "intel_digest"
 DUE_SQL = """
     WITH recent AS MATERIALIZED (
         SELECT organization_id, id, author_id FROM network_intel_intelnote
-        WHERE created_at >= %(since)s AND created_at < %(until)s AND visibility <> 'private'
+        WHERE created_at >= %(since)s AND created_at < %(until)s AND visibility <> 'private' AND deleted_at IS NULL
     ), hits AS (
         SELECT f.organization_id, f.member_id FROM network_intel_follow f
         JOIN network_intel_intelnotecompany l ON l.organization_id = f.organization_id AND l.company_id = f.company_id

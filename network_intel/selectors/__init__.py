@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from network_intel.selectors.companies import (
     SIMILAR_THRESHOLD,
+    company_aliases,
     company_from_param,
     company_list,
     company_matches,
+    company_merge_preview,
     follows_of,
     is_following,
     tag_suggestions,
@@ -79,7 +81,16 @@ from network_intel.selectors.notes import (
     team_sharing,
     useful_counts,
 )
-from network_intel.selectors.pickers import companies_named, company_search, introducer_candidates
+from network_intel.selectors.pickers import (
+    companies_named,
+    company_search,
+    contact_label,
+    contact_name,
+    contact_search,
+    contacts_named,
+    introducer_candidates,
+    own_contacts,
+)
 from network_intel.selectors.search import (
     BODY_SNIPPET,
     FACET_SIZE,
@@ -96,6 +107,11 @@ from network_intel.selectors.search import (
 
 __all__ = [
     "companies_named",
+    "contact_label",
+    "contact_name",
+    "contact_search",
+    "contacts_named",
+    "own_contacts",
     "company_search",
     "introducer_candidates",
     "Acquaintance",
@@ -126,9 +142,11 @@ __all__ = [
     "balance_of",
     "body_headline",
     "budget_for",
+    "company_aliases",
     "company_from_param",
     "company_list",
     "company_matches",
+    "company_merge_preview",
     "contacts_of",
     "digest_notes",
     "expense_list",

@@ -6,8 +6,10 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
-from network_intel.models.companies import Company, Follow, Tag
-from network_intel.selectors.notes import tags_visible_to
+from network_intel.models.companies import Company, CompanyAlias, Follow, Tag
+from network_intel.models.contacts import Contact, IntroductionRequest
+from network_intel.models.expenses import Expense
+from network_intel.selectors.notes import notes_visible_to, tags_visible_to
 from network_intel.text import company_key, domain_of, fold
 
 # --- Companies ---------------------------------------------------------------------------
@@ -18,18 +20,22 @@ SIMILAR_THRESHOLD = 0.3
 # The companies a typed name may mean: the same key or domain, or a trigram in common (the
 # GIN index on ``name_trigrams``), most similar first, with the organization's search
 # language in every row (a search needs both: one round trip). With no candidate the one
-# row carries the language alone.
+# row carries the language alone. Another name of a company (``CompanyAlias``, the name of a duplicate merged
+# into it) with the same key counts as the same name.
 _COMPANY_MATCHES_SQL = """
     SELECT s.language, c.*
     FROM (SELECT coalesce((SELECT search_language FROM network_intel_intelsettings
                            WHERE organization_id = %(org)s ORDER BY id LIMIT 1), 'english') AS language,
-                 intel_trigrams(%(typed)s) AS typed) AS s
+                 intel_trigrams(%(typed)s) AS typed,
+                 ARRAY(SELECT a.company_id FROM network_intel_companyalias a
+                       WHERE a.organization_id = %(org)s AND a.name_key = %(key)s) AS aliased) AS s
     LEFT JOIN LATERAL (
-        SELECT {columns}, {similarity} AS similarity
+        SELECT {columns}, {similarity} AS similarity, c.id = ANY(s.aliased) AS alias_hit
         FROM network_intel_company c
         WHERE c.organization_id = %(org)s
-          AND (c.name_key = %(key)s OR upper(c.domain) = upper(%(domain)s) OR c.name_trigrams && s.typed)
-        ORDER BY similarity DESC, c.name, c.id
+          AND (c.name_key = %(key)s OR upper(c.domain) = upper(%(domain)s) OR c.name_trigrams && s.typed
+               OR c.id = ANY(s.aliased))
+        ORDER BY alias_hit DESC, similarity DESC, c.name, c.id
         LIMIT %(candidates)s
     ) AS c ON true
 """
@@ -56,10 +62,10 @@ def _company_matches_and_language(*, organization_id: int, text: str, limit: int
     for row in rows:
         if row[1] is None:  # no candidate: the language alone
             continue
-        found = Company.from_db("default", attnames, row[1:-1])
-        found.similarity = row[-1]
+        found = Company.from_db("default", attnames, row[1:-2])
+        found.similarity, found.alias_hit = row[-2], row[-1]
         candidates.append(found)
-    exact = [c for c in candidates if c.name_key == key or (domain and c.domain.lower() == domain)]
+    exact = [c for c in candidates if c.name_key == key or c.alias_hit or (domain and c.domain.lower() == domain)]
     close = [c for c in candidates if c not in exact and c.similarity >= SIMILAR_THRESHOLD]
     return (exact + close)[:limit], language
 
@@ -113,3 +119,26 @@ def follows_of(member: Membership) -> QuerySet[Follow]:
 def is_following(member: Membership, *, company: Company | None = None, tag: Tag | None = None) -> bool:
     follows = Follow.objects.for_org(member.organization_id).filter(member=member)
     return follows.filter(company=company).exists() if company else follows.filter(tag=tag).exists()
+
+
+def company_aliases(company: Company) -> list[str]:
+    """The company's other names (of duplicates merged into it), by name."""
+    return list(CompanyAlias.objects.for_org(company.organization_id).filter(company=company)
+                .order_by("name", "id").values_list("name", flat=True)[:50])
+
+
+def company_merge_preview(*, member: Membership, source: Company) -> dict[str, int]:
+    """What merging ``source`` into another company moves, for HR's preview (one count per kind, each on an index
+    starting with the organization). Notes are those ``member`` may see: a count of all would tell of private
+    notes that only their authors may know of."""
+    org = source.organization_id
+    contacts = Contact.objects.for_org(org).filter(company=source)
+    return {
+        "contacts": contacts.count(),
+        "people": contacts.values("owner_id").distinct().count(),
+        "notes": notes_visible_to(member).filter(company_links__company=source).count(),
+        "expenses": Expense.objects.for_org(org).filter(contact_links__contact__company=source).distinct().count(),
+        "introductions": IntroductionRequest.objects.for_org(org).filter(contact__company=source).count(),
+        "follows": Follow.objects.for_org(org).filter(company=source).count(),
+        "aliases": CompanyAlias.objects.for_org(org).filter(company=source).count(),
+    }

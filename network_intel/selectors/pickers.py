@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet
 
 from alliance.models import Membership
 from alliance.pickers import SEARCH_LIMIT
-from network_intel.models.companies import Company
+from network_intel.models.companies import Company, CompanyAlias
+from network_intel.models.contacts import Contact
 from network_intel.selectors.companies import company_matches
 from network_intel.text import company_key
 
@@ -27,9 +28,39 @@ def company_search(*, organization_id: int, text: str) -> list[Company]:
 
 
 def companies_named(rows: QuerySet[Company], text: str) -> QuerySet[Company]:
-    """The companies of ``rows`` a typed name names exactly (case, accents, legal form aside) or starts."""
+    """The companies of ``rows`` a typed name names exactly (case, accents, legal form aside), by one of their
+    other names (a duplicate merged into them), or starts."""
     key = company_key(text)
     named = Q(name__istartswith=text)
     if key:
-        named |= Q(name_key=key)
+        named |= Q(name_key=key) | Q(pk__in=CompanyAlias.objects.filter(name_key=key).values("company_id"))
     return rows.filter(named).order_by("name", "id")
+
+
+def own_contacts(member: Membership) -> QuerySet[Contact]:
+    """The contacts ``member`` may name in their expenses and notes: their own."""
+    return (Contact.objects.for_org(member.organization_id).filter(owner=member).select_related("company")
+            .order_by("name", "id"))
+
+
+def contacts_named(rows: QuerySet[Contact], text: str) -> QuerySet[Contact]:
+    """The contacts of ``rows`` whose name has a word starting with ``text``, or whose company's name starts
+    with it, by name."""
+    text = " ".join((text or "").split())[:100]
+    if not text:
+        return rows.order_by("name", "id")
+    return (rows.filter(Q(name__istartswith=text) | Q(name__icontains=f" {text}")
+                        | Q(company__name__istartswith=text)).order_by("name", "id"))
+
+
+def contact_search(member: Membership, text: str) -> list[Contact]:
+    """At most ``SEARCH_LIMIT`` of ``member``'s own contacts a typed text may mean (the contacts combobox)."""
+    return list(contacts_named(own_contacts(member), text)[:SEARCH_LIMIT])
+
+
+def contact_label(contact: Contact) -> str:
+    return f"{contact.name} ({contact.company.name})"
+
+
+def contact_name(contact: Contact) -> str:
+    return contact.name

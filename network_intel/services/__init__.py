@@ -8,7 +8,8 @@ fund calls ``intel_note_create``).
 Topics: ``search`` (the search index and language), ``companies`` (companies, tags,
 follows), ``contacts`` (contacts, introductions, alumni in who-knows), ``notes`` (notes,
 revisions, useful marks), ``fund`` (policy, overrides, rates), ``expenses`` (the expense's
-states, report-back, reimbursement), ``receipts``; ``_common`` holds the field error and
+states, report-back, reimbursement), ``receipts``, ``undo`` (deleting a note or a draft with a
+minute to undo, and the clean-up after it); ``_common`` holds the field error and
 the money checks. The public names are re-exported here.
 """
 
@@ -26,6 +27,7 @@ from network_intel.services._common import (
     field_error,
 )
 from network_intel.services.companies import (
+    COMPANY_KIND,
     company_create,
     company_merge,
     company_resolve,
@@ -51,7 +53,6 @@ from network_intel.services.expenses import (
     NOTE_SOURCE,
     expense_approve,
     expense_create,
-    expense_delete,
     expense_link_note,
     expense_refuse,
     expense_reimburse,
@@ -74,16 +75,20 @@ from network_intel.services.fund import (
 from network_intel.services.notes import (
     alumni_note_create,
     intel_note_create,
-    intel_note_delete,
     intel_note_update,
     note_mark_useful,
     note_read_record,
 )
 from network_intel.services.receipts import (
     MAX_RECEIPTS,
+    PENDING_RECEIPT_HOURS,
     RECEIPT_FOLDER,
     check_receipt_files,
+    pending_receipt_remove,
+    pending_receipts_add,
+    pending_receipts_of,
     receipts_add,
+    sweep_pending_receipts,
     with_receipts,
 )
 from network_intel.services.search import (
@@ -91,9 +96,17 @@ from network_intel.services.search import (
     intel_settings_update,
     notes_reindex,
 )
+from network_intel.services.undo import (
+    expense_delete,
+    expense_restore,
+    intel_note_delete,
+    intel_note_restore,
+    sweep_deleted,
+)
 from network_intel.text import render_markdown
 
 __all__ = [
+    "COMPANY_KIND",
     "COMPANY_NAME_MAX",
     "NOTE_BODY_MAX",
     "TITLE_MAX",
@@ -103,6 +116,7 @@ __all__ = [
     "INTRODUCTION_KIND",
     "MAX_RATE",
     "MAX_RECEIPTS",
+    "PENDING_RECEIPT_HOURS",
     "NOTE_SOURCE",
     "POLICY_FIELDS",
     "RATE_QUANTUM",
@@ -128,6 +142,7 @@ __all__ = [
     "expense_approve",
     "expense_create",
     "expense_delete",
+    "expense_restore",
     "expense_link_note",
     "expense_refuse",
     "expense_reimburse",
@@ -144,6 +159,7 @@ __all__ = [
     "fund_policy_save",
     "intel_note_create",
     "intel_note_delete",
+    "intel_note_restore",
     "intel_note_update",
     "intel_settings_update",
     "introduction_request",
@@ -151,7 +167,12 @@ __all__ = [
     "note_mark_useful",
     "note_read_record",
     "notes_reindex",
+    "pending_receipt_remove",
+    "pending_receipts_add",
+    "pending_receipts_of",
     "receipts_add",
+    "sweep_deleted",
+    "sweep_pending_receipts",
     "render_markdown",
     "tag_resolve",
     "tag_save_official",

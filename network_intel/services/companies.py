@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from alliance.errors import ApplicationError, NotAllowed
+from alliance.handoffs import tell
 from alliance.models import Membership
 from alliance.services import full_clean_or_raise, model_update
 from network_intel import rights
 from network_intel.limits import TAG_MAX_LENGTH
-from network_intel.models.companies import Company, Follow, Tag
+from network_intel.models.companies import Company, CompanyAlias, Follow, Tag
 from network_intel.models.contacts import Contact
 from network_intel.models.notes import IntelNote, IntelNoteCompany
 from network_intel.selectors.companies import company_matches
@@ -18,6 +20,8 @@ from network_intel.services.search import notes_reindex
 from network_intel.text import clean_tag_name, company_key, domain_of, tag_key
 
 # --- Companies ------------------------------------------------------------------------------------
+
+COMPANY_KIND = "intel_company"  # the notification kind of a merge that moved someone's contacts
 
 def _company_error(message: str) -> ApplicationError:
     return ApplicationError(message, field_errors={"name": [message]})
@@ -38,6 +42,9 @@ def company_create(*, by: Membership, name: str, domain: str = "", industry: str
     if domain:
         matches += [c for c in Company.objects.for_org(by.organization_id).filter(domain__iexact=domain)
                     if c not in matches]
+    aliased = [c for c in matches if getattr(c, "alias_hit", False)]
+    if aliased:
+        raise _company_error(f"“{name}” is another name of “{aliased[0].name}”: pick it instead of adding it again.")
     same = [c for c in matches if c.name_key == key or (domain and c.domain.lower() == domain)]
     if same:
         raise _company_error(f"“{same[0].name}” is already here: pick it instead of adding it again.")
@@ -66,6 +73,10 @@ def company_resolve(*, by: Membership, name: str, allow_similar: bool = False) -
     existing = Company.objects.for_org(by.organization_id).filter(name_key=key).first() if key else None
     if existing is not None:
         return existing
+    alias = (CompanyAlias.objects.for_org(by.organization_id).filter(name_key=key).select_related("company").first()
+             if key else None)
+    if alias is not None:  # the name of a duplicate merged into a company: that company
+        return alias.company
     return company_create(by=by, name=name, allow_similar=allow_similar)
 
 
@@ -81,6 +92,11 @@ def company_update(*, by: Membership, company: Company, data: dict) -> Company:
         clash = Company.objects.for_org(by.organization_id).filter(name_key=key).exclude(pk=company.pk).first()
         if clash is not None:
             raise _company_error(f"“{clash.name}” is already here: merge the two instead.")
+        aliases = CompanyAlias.objects.for_org(by.organization_id).filter(name_key=key)
+        other = aliases.exclude(company=company).select_related("company").first()
+        if other is not None:
+            raise _company_error(f"“{data['name']}” is another name of “{other.company.name}”: merge the two instead.")
+        aliases.filter(company=company).delete()  # its own other name becomes its name
         company.name_key = key
     if "domain" in data and data["domain"]:
         data = {**data, "domain": domain_of(data["domain"]) or data["domain"].strip().lower()}
@@ -95,7 +111,9 @@ def company_update(*, by: Membership, company: Company, data: dict) -> Company:
 
 @transaction.atomic
 def company_merge(*, by: Membership, source: Company, target: Company) -> Company:
-    """HR folds a duplicate into the company it duplicates: its notes, contacts and follows follow."""
+    """HR folds a duplicate into the company it duplicates: its notes, contacts, follows and other names follow,
+    and its own name stays as another name of the company kept ("Cyberdine" still finds "Cyberdyne Systems").
+    The people whose contacts moved are told."""
     if not rights.can_curate(by):
         raise NotAllowed("Only HR or an administrator can merge companies.")
     if source.organization_id != by.organization_id or target.organization_id != by.organization_id:
@@ -103,22 +121,46 @@ def company_merge(*, by: Membership, source: Company, target: Company) -> Compan
     if source.pk == target.pk:
         raise ApplicationError("Choose two different companies.", field_errors={"into": ["Choose another company."]})
     org = by.organization_id
+    now = timezone.now()
     links = IntelNoteCompany.objects.for_org(org)
     note_ids = list(links.filter(company=source).values_list("note_id", flat=True))
     links.filter(company=source, note_id__in=links.filter(company=target).values("note_id")).delete()
-    links.filter(company=source).update(company=target, updated_at=timezone.now())
-    Contact.objects.for_org(org).filter(company=source).update(company=target, updated_at=timezone.now())
+    links.filter(company=source).update(company=target, updated_at=now)
+    contacts = Contact.objects.for_org(org).filter(company=source)
+    owners = set(contacts.values_list("owner_id", flat=True))
+    contacts.update(company=target, updated_at=now)
     follows = Follow.objects.for_org(org)
     follows.filter(company=source, member_id__in=follows.filter(company=target).values("member_id")).delete()
-    follows.filter(company=source).update(company=target, updated_at=timezone.now())
+    follows.filter(company=source).update(company=target, updated_at=now)
+    _keep_names(org, source, target)
     fill = {field: getattr(source, field) for field in ("domain", "industry")
             if not getattr(target, field) and getattr(source, field)}
+    source_name = source.name
     source.delete()
     if fill:
         model_update(target, data=fill, fields=list(fill))
-    IntelNote.objects.for_org(org).filter(pk__in=note_ids).update(updated_at=timezone.now())
+    IntelNote.all_objects.for_org(org).filter(pk__in=note_ids).update(updated_at=now)
     notes_reindex(organization_id=org, note_ids=note_ids)
+    _tell_owners(by, owners, source_name, target)
     return target
+
+
+def _keep_names(org: int, source: Company, target: Company) -> None:
+    """The duplicate's name and its own other names become the kept company's other names (not its own name)."""
+    aliases = CompanyAlias.objects.for_org(org)
+    aliases.filter(company=source).exclude(name_key=target.name_key).update(company=target, updated_at=timezone.now())
+    aliases.filter(company=source).delete()
+    aliases.filter(company=target, name_key=target.name_key).delete()
+    if source.name_key != target.name_key and not aliases.filter(name_key=source.name_key).exists():
+        CompanyAlias.objects.create(organization_id=org, company=target, name=source.name, name_key=source.name_key)
+
+
+def _tell_owners(by: Membership, owners: set[int], source_name: str, target: Company) -> None:
+    url = reverse("network_intel:company_detail", args=[by.organization.slug, target.pk])
+    for owner in Membership.objects.for_org(by.organization_id).filter(pk__in=owners - {by.pk}):
+        tell(recipient=owner, kind=COMPANY_KIND, title=f"Your contacts at {source_name} are now at {target.name}",
+             body=f"{source_name} was a duplicate of {target.name}: HR merged the two, and your contacts there moved "
+                  f"with it. Typing “{source_name}” still finds {target.name}.", url=url)
 
 
 # --- Tags -------------------------------------------------------------------------------------------

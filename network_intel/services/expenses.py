@@ -19,7 +19,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from alliance import uploads
 from alliance.errors import ApplicationError, NotAllowed
 from alliance.handoffs import hr_of, tell
 from alliance.models import Membership
@@ -43,7 +42,12 @@ from network_intel.selectors.expenses import possible_duplicates_of
 from network_intel.selectors.fund import balance_of, fund_policy, org_today, rate_for
 from network_intel.services._common import clean_amount, clean_currency, clean_rate, convert, field_error
 from network_intel.services.notes import intel_note_create
-from network_intel.services.receipts import check_receipt_files, with_receipts
+from network_intel.services.receipts import (
+    adopt_pending_receipts,
+    check_receipt_files,
+    pending_receipts_of,
+    with_receipts,
+)
 
 FUND_KIND = "fund_expense"
 NOTE_SOURCE = {ExpenseKind.COFFEE: IntelNote.SourceKind.COFFEE, ExpenseKind.MEAL: IntelNote.SourceKind.LUNCH,
@@ -136,8 +140,11 @@ def _clean_text(values: dict) -> dict:
 @transaction.atomic
 def expense_create(*, by: Membership, spent_on: date, kind: str, merchant: str, amount, currency: str,
                    purpose: str, exchange_rate=None, contacts: list[Contact] | None = None, met_names: str = "",
-                   receipts: list | None = None, submit: bool = False) -> Expense:
-    """Log an expense (a draft, or submitted at once). Nothing is kept — no row, no file — when anything is wrong."""
+                   receipts: list | None = None, submit: bool = False, form_token: str = "") -> Expense:
+    """Log an expense (a draft, or submitted at once). Nothing is kept — no row, no file — when anything is wrong.
+
+    ``form_token``: the page's form, whose receipts chosen before an error wait as pending receipts
+    (``pending_receipts_add``); they become this expense's."""
     if not by.is_active:
         raise NotAllowed("Only active members have a networking fund.")
     _policy_or_refuse(by.organization_id)
@@ -151,9 +158,11 @@ def expense_create(*, by: Membership, spent_on: date, kind: str, merchant: str, 
     if not expense.purpose:
         raise field_error("purpose", "Say whom you met and why.")
     full_clean_or_raise(expense)
-    checked = check_receipt_files(list(receipts or []))
+    pending = pending_receipts_of(by, form_token)
+    checked = check_receipt_files(list(receipts or []), existing=len(pending))
     expense.save()
     _set_contacts(expense, contacts)
+    adopt_pending_receipts(by, expense, pending)
     with_receipts(by, expense, checked, (lambda: expense_submit(by=by, expense=expense)) if submit else (lambda: None))
     return expense
 
@@ -181,17 +190,6 @@ def expense_update(*, by: Membership, expense: Expense, data: dict, contacts: li
         _check_contacts(by, contacts)
         _set_contacts(expense, contacts)
     return expense
-
-
-@transaction.atomic
-def expense_delete(*, by: Membership, expense: Expense) -> None:
-    """A draft may be deleted (with its files); anything submitted stays on record."""
-    if not rights.can_edit(by, expense):
-        raise NotAllowed("Only a draft can be deleted, by the member who logged it.")
-    names = list(Receipt.objects.for_org(expense.organization_id).filter(expense=expense).values_list("file",
-                                                                                                       flat=True))
-    expense.delete()
-    transaction.on_commit(lambda: uploads.delete_stored(names))
 
 
 def _lock(expense: Expense) -> tuple[Membership, Expense]:

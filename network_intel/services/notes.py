@@ -169,13 +169,6 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-@transaction.atomic
-def intel_note_delete(*, by: Membership, note: IntelNote) -> None:
-    if not rights.can_edit_note(by, note):
-        raise NotAllowed("Only the author can delete a note.")
-    note.delete()
-
-
 # A reader's latest opening is written again only when the stored one is older than this: a page opened
 # over and over costs one write an hour, and the period figures (days) do not need it finer.
 NOTE_READ_REFRESH = timedelta(hours=1)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
@@ -46,24 +47,13 @@ def company_detail(request: HttpRequest, org_slug: str, company_id: int) -> Http
     company = rights.access_company(member, company_id)
     notes = list(selectors.note_list(member).filter(company_links__company=company).order_by("-created_at", "-id")[:50])
     decorate_notes(notes, member)
-    moves = _merge_preview(company) if rights.can_curate(member) else None
+    moves = selectors.company_merge_preview(member=member, source=company) if rights.can_curate(member) else None
     who_knows = selectors.who_knows_page(member=member, company=company)
     return render(request, "network_intel/company_detail.html", {
         "company": company, "notes": notes, "who_knows": who_knows, "acquaintances": who_knows.acquaintances,
         "following": selectors.is_following(member, company=company), "can_curate": rights.can_curate(member),
-        "moves": moves, "merge_form": MergeForm(auto_id="merge_%s"),
+        "moves": moves, "merge_form": MergeForm(auto_id="merge_%s"), "aliases": selectors.company_aliases(company),
     })
-
-
-def _merge_preview(company: Company) -> dict[str, int]:
-    """What a merge would move to the company kept, counted on the indexes of each link (HR only). Notes are
-    not counted: a count would tell of private notes that only their authors may know of."""
-    from network_intel.models.companies import Follow
-    from network_intel.models.contacts import Contact
-
-    org = company.organization_id
-    return {"contacts": Contact.objects.for_org(org).filter(company=company).count(),
-            "follows": Follow.objects.for_org(org).filter(company=company).count()}
 
 
 def _follow(request: HttpRequest, *, company=None, tag=None) -> HttpResponse:
@@ -87,14 +77,25 @@ def tag_follow(request: HttpRequest, org_slug: str, tag_id: int) -> HttpResponse
 
 @require_POST
 def company_merge(request: HttpRequest, org_slug: str, company_id: int) -> HttpResponse:
-    source = rights.access_company(request.member, company_id)
+    """Merge a duplicate: first a page showing all that moves (with or without JavaScript), then the merge."""
+    member = request.member
+    source = rights.access_company(member, company_id)
+    if not rights.can_curate(member):
+        raise PermissionDenied("Only HR or an administrator can merge companies.")
     form = MergeForm(request.POST, companies=Company.objects.for_org(request.org.pk).exclude(pk=source.pk))
     target = form.cleaned_data["into"] if form.is_valid() else None
     if target is None:
-        messages.error(request, "Choose the company to merge into.")
+        messages.error(request, "Choose the company to merge into: " + " ".join(form.errors.get("into", [])))
         return redirect(org_url(request, "company_detail", source.pk))
+    if not is_confirmed(request):
+        return confirm_page(
+            request, question=f"Merge “{source.name}” into “{target.name}”?", action_label="Merge them",
+            back_url=org_url(request, "company_detail", source.pk), items=_merge_lines(member, source, target),
+            detail=f"“{source.name}” goes; its name stays as another name of {target.name}, so typing it finds "
+                   f"{target.name}. The people whose contacts move are told. This cannot be undone.",
+            fields=[("into", str(target.pk)), ("into__text", target.name)])
     try:
-        services.company_merge(by=request.member, source=source, target=target)
+        services.company_merge(by=member, source=source, target=target)
     except ApplicationError as error:
         if error.status_code == 403:
             raise PermissionDenied(error.message) from error
@@ -102,6 +103,24 @@ def company_merge(request: HttpRequest, org_slug: str, company_id: int) -> HttpR
         return redirect(org_url(request, "company_detail", source.pk))
     messages.success(request, f"Merged into {target.name}: its notes, contacts and follows moved with it.")
     return redirect(org_url(request, "company_detail", target.pk))
+
+
+def _merge_lines(member, source: Company, target: Company) -> list[str]:
+    """The preview of a merge, one line per kind of thing that moves."""
+    moves = selectors.company_merge_preview(member=member, source=source)
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}"
+
+    return [
+        f"{count(moves['contacts'], 'contact', 'contacts')} of {count(moves['people'], 'person', 'people')} "
+        f"move to {target.name} (each person is told)",
+        f"{count(moves['notes'], 'note', 'notes')} you can see now name {target.name} (private notes follow too)",
+        f"{count(moves['expenses'], 'expense', 'expenses')} met people there: they now show {target.name}",
+        f"{count(moves['introductions'], 'introduction request', 'introduction requests')} follow their contacts",
+        f"{count(moves['follows'], 'follow', 'follows')} move (followers keep their digest)",
+        f"{count(moves['aliases'] + 1, 'name', 'names')} become other names of {target.name}",
+    ]
 
 
 @require_GET
@@ -141,6 +160,16 @@ def company_search(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(request, "alliance/widgets/search_options.html", {
         "options": options, "prefix": "pick-company",
         "empty": "No company of that name yet: it is added when you save."})
+
+
+@require_GET
+def contact_search(request: HttpRequest, org_slug: str) -> HttpResponse:
+    """The options of a contacts combobox (alliance.pickers): at most 20 of the viewer's own contacts."""
+    found = selectors.contact_search(request.member, request.GET.get("q", ""))
+    options = [{"id": c.pk, "label": selectors.contact_label(c), "detail": c.title} for c in found]
+    return render(request, "alliance/widgets/search_options.html", {
+        "options": options, "prefix": "pick-contact",
+        "empty": "None of your contacts matches: add them on your contacts page, or type them in below."})
 
 
 @require_GET

@@ -8,22 +8,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance import uploads
+from alliance import formtokens, uploads
 from alliance.confirm import confirm_page, is_confirmed
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
+from alliance.undo import offer_undo
 from network_intel import rights, selectors, services
 from network_intel.forms import ApproveForm, ExpenseForm, LinkNoteForm, ReceiptsForm, RefuseForm, ReportBackForm
 from network_intel.models.expenses import Expense, Receipt
+from network_intel.models.undo import UNDO_SECONDS
 from network_intel.views._common import org_url
 
 # --- The member's fund --------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
 def fund_home(request: HttpRequest, org_slug: str) -> HttpResponse:
-    """Balance, the new-expense form (with receipts) and my expenses."""
+    """Balance, the new-expense form (with receipts) and my expenses.
+
+    The form carries a one-time token: receipts chosen in it are kept as soon as they arrive (checked and stored,
+    tied to the token), so a form that comes back with an error shows them attached and they need not be chosen
+    again; sending the form again after it succeeded (back button, reload) leads to what it made."""
     member = request.member
+    made = formtokens.already_made(request)
+    if made is not None:
+        return redirect(made)
+    token = formtokens.token_of(request)
     form = ExpenseForm(request.POST or None, request.FILES or None, member=member)
+    if request.method == "POST":
+        _keep_receipts(request, form, token)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -31,21 +43,55 @@ def fund_home(request: HttpRequest, org_slug: str) -> HttpResponse:
                 by=member, spent_on=data["spent_on"], kind=data["kind"], merchant=data["merchant"],
                 amount=data["amount"], currency=data["currency"], purpose=data["purpose"],
                 exchange_rate=data["exchange_rate"], contacts=list(data["contacts"]), met_names=data["met_names"],
-                receipts=data["receipts"], submit=request.POST.get("action") != "draft")
+                form_token=token, submit=request.POST.get("action") != "draft")
         except ApplicationError as error:
             apply_application_error(form, error)
         else:
             state = "submitted for approval" if expense.state == Expense.State.SUBMITTED else "saved as a draft"
             messages.success(request, f"Expense {state}.")
-            return redirect(org_url(request, "expense_detail", expense.pk))
+            formtokens.remember(request, org_url(request, "expense_detail", expense.pk))
+            return _go(request, org_url(request, "expense_detail", expense.pk))
     context = {
         "form": form,
+        "form_token": token,
+        "attached": services.pending_receipts_of(member, token) if request.method == "POST" else [],
         "policy": selectors.fund_policy(member.organization_id),
         "balance": selectors.balance_of(member),
         "expenses": list(selectors.my_expenses(member)[:200]),
         "waiting": list(selectors.waiting_for_report_back(member).filter(member=member)),
     }
     return render(request, "network_intel/fund/home.html", context, status=400 if form.errors else 200)
+
+
+def _keep_receipts(request: HttpRequest, form: ExpenseForm, token: str) -> None:
+    """Take the receipts ticked "Remove" off the form, then keep the ones this POST brings (a refused file is the
+    form's error, and none of this POST's files is kept)."""
+    for pending_id in request.POST.getlist("remove_receipt")[:MAX_REMOVED]:
+        if pending_id.isascii() and pending_id.isdigit() and len(pending_id) <= 18:
+            services.pending_receipt_remove(by=request.member, form_token=token, pending_id=int(pending_id))
+    files = request.FILES.getlist("receipts")
+    if not files:
+        return
+    try:
+        services.pending_receipts_add(by=request.member, form_token=token, files=files)
+    except ApplicationError as error:
+        form.is_valid()
+        apply_application_error(form, error)
+    else:
+        form.files = {}  # kept: the form itself has none left to send
+
+
+MAX_REMOVED = 10  # the most receipts one form holds (services.MAX_RECEIPTS)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    """Where a form that succeeded leads. The receipt script sends the form itself (for its progress bar) and
+    asks for the address rather than a redirect, so the page it then opens shows the success message."""
+    if request.headers.get("X-Fund-Upload") == "1":
+        response = HttpResponse(status=204)
+        response["X-Fund-Location"] = url
+        return response
+    return redirect(url)
 
 
 @require_GET
@@ -80,8 +126,8 @@ def _detail(request: HttpRequest, expense: Expense, status: int = 200, **forms) 
 
 
 # Irreversible actions on one expense ask first (alliance.confirm): question, button, what follows.
+# Deleting a draft asks nothing: it can be undone for a minute instead (expense_restore).
 ASK_FIRST = {
-    "delete": ("Delete the draft “{e.merchant}”?", "Delete the draft", "The draft and its receipts are deleted."),
     "withdraw": ("Withdraw “{e.merchant}”?", "Withdraw it",
                  "It leaves the approver's queue and cannot be submitted again; log a new expense instead."),
 }
@@ -93,8 +139,7 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
     member = request.member
     expense = rights.access_expense(member, expense_id)
     forms = {}
-    allowed = {"delete": rights.can_edit, "withdraw": rights.can_withdraw}
-    if action in ASK_FIRST and allowed[action](member, expense) and not is_confirmed(request):
+    if action in ASK_FIRST and rights.can_withdraw(member, expense) and not is_confirmed(request):
         question, label, detail = ASK_FIRST[action]
         return confirm_page(request, question=question.format(e=expense), action_label=label, detail=detail,
                             back_url=org_url(request, "expense_detail", expense.pk))
@@ -104,7 +149,8 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
             done = "Submitted for approval."
         elif action == "delete":
             services.expense_delete(by=member, expense=expense)
-            messages.success(request, "Draft deleted.")
+            offer_undo(request, f"The draft “{expense.merchant}” is deleted.",
+                       undo_url=org_url(request, "expense_restore", expense.pk), seconds=UNDO_SECONDS)
             return redirect(org_url(request, "fund_home"))
         elif action == "withdraw":
             services.expense_withdraw(by=member, expense=expense)
@@ -134,6 +180,18 @@ def expense_action(request: HttpRequest, org_slug: str, expense_id: int, action:
     messages.success(request, done)
     if action == "approve" and request.POST.get("next") == "queue":
         return redirect(org_url(request, "fund_approvals"))
+    return redirect(org_url(request, "expense_detail", expense.pk))
+
+
+@require_POST
+def expense_restore(request: HttpRequest, org_slug: str, expense_id: int) -> HttpResponse:
+    """The "Undo" of a deleted draft, within its minute."""
+    try:
+        expense = services.expense_restore(by=request.member, expense_id=expense_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(org_url(request, "fund_home"))
+    messages.success(request, f"The draft “{expense.merchant}” is back.")
     return redirect(org_url(request, "expense_detail", expense.pk))
 
 

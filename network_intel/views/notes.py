@@ -14,15 +14,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from alliance import versions
-from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import hr_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.rowpeople import with_people
+from alliance.undo import offer_undo
 from network_intel import rights, selectors, services
 from network_intel.forms import NoteForm, split_names
 from network_intel.models.companies import Company
 from network_intel.models.notes import IntelNote, IntelNoteRevision
+from network_intel.models.undo import UNDO_SECONDS
 from network_intel.views._common import decorate_notes, org_url
 
 
@@ -146,16 +147,26 @@ def _save_note(request: HttpRequest, form: NoteForm, note: IntelNote) -> IntelNo
 
 @require_POST
 def note_delete(request: HttpRequest, org_slug: str, intelnote_id: int) -> HttpResponse:
+    """Delete at once, with a minute to undo (the success message's button) instead of asking first."""
     note = rights.access_note(request.member, intelnote_id)
-    if rights.can_edit_note(request.member, note) and not is_confirmed(request):
-        return confirm_page(request, question=f"Delete the note “{note.title}”?", action_label="Delete it",
-                            back_url=org_url(request, "note_detail", note.pk), detail="This cannot be undone.")
     try:
         services.intel_note_delete(by=request.member, note=note)
     except ApplicationError as error:
         raise PermissionDenied(error.message) from error
-    messages.success(request, "The note is deleted.")
+    offer_undo(request, f"The note “{note.title}” is deleted.", undo_url=org_url(request, "note_restore", note.pk),
+               seconds=UNDO_SECONDS)
     return redirect(org_url(request, "my_notes"))
+
+
+@require_POST
+def note_restore(request: HttpRequest, org_slug: str, intelnote_id: int) -> HttpResponse:
+    try:
+        note = services.intel_note_restore(by=request.member, note_id=intelnote_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(org_url(request, "my_notes"))
+    messages.success(request, f"The note “{note.title}” is back.")
+    return redirect(org_url(request, "note_detail", note.pk))
 
 
 @require_POST

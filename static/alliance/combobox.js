@@ -44,7 +44,41 @@
     }
   }
 
+  // Several choices (data-multiple): each choice adds a ticked checkbox to the chosen list (untick to drop it)
+  // and empties the text input for the next one.
+  function add(box, option) {
+    const input = comboboxOf(box);
+    const chosen = box.querySelector("[data-combobox-chosen]");
+    const name = box.dataset.name;
+    const already = [...chosen.querySelectorAll("input[type=checkbox]")]
+      .find((checkbox) => checkbox.value === option.dataset.value);
+    if (already) {
+      already.checked = true;
+    } else {
+      const item = document.createElement("li");
+      const label = document.createElement("label");
+      const checkbox = document.createElement("input");
+      checkbox.type = "checkbox";
+      checkbox.name = name;
+      checkbox.value = option.dataset.value;
+      checkbox.checked = true;
+      label.append(checkbox, ` ${option.dataset.label}`);
+      item.append(label);
+      chosen.append(item);
+      checkbox.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    input.value = "";
+    listOf(box).innerHTML = "";
+    close(box);
+    announce(box, `${option.dataset.label} added`);
+    input.focus();
+  }
+
   function choose(box, option) {
+    if (box.hasAttribute("data-multiple")) {
+      add(box, option);
+      return;
+    }
     const input = comboboxOf(box);
     input.value = option.dataset.label;
     const value = valueOf(box);

@@ -56,12 +56,18 @@
       var request = new XMLHttpRequest();
       // Not form.action: the buttons named "action" shadow that property.
       request.open("POST", form.getAttribute("action") || window.location.href);
+      // Asks for the new page's address instead of a redirect the request would follow (and whose success
+      // message it would use up): the page opened next shows it.
+      request.setRequestHeader("X-Fund-Upload", "1");
       progress.hidden = false;
       request.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
       });
       request.addEventListener("load", function () {
-        if (request.responseURL && request.responseURL !== window.location.href && request.status < 400) {
+        var next = request.getResponseHeader("X-Fund-Location");
+        if (request.status === 204 && next) {
+          window.location.assign(next);
+        } else if (request.responseURL && request.responseURL !== window.location.href && request.status < 400) {
           window.location.assign(request.responseURL);
         } else {
           document.open();

@@ -27,6 +27,9 @@ def populate(world) -> None:
         assert services.note_read_record(by=world.admin, note=secret)
         services.follow_set(by=world.employee, following=True, company=globex_co)
         IntelSettings.objects.create(organization=world.org, search_language="english")
+        # A duplicate merged away: its name stays as another name of the company (CompanyAlias).
+        merged = company(world.admin, "Globex Secret Duplicate")
+        services.company_merge(by=world.admin, source=merged, target=other_co)
         intro = IntroductionRequest.objects.create(organization=world.org, requester=world.employee,
                                                    introducer=world.admin, contact=person,
                                                    message="Globex Secret intro")
@@ -46,4 +49,7 @@ def _populate_fund(world, other_co, own) -> None:
                                          valid_on=timezone.localdate() - timedelta(days=10))
     secret = expense(world.employee, merchant="Globex Secret Bistro", purpose="Globex Secret lunch",
                      receipts=[png("globex-secret.png")], contacts=[own], submit=True)
+    with tenancy.tenant_context(world.org.pk):  # a receipt chosen in a form that came back with an error
+        services.pending_receipts_add(by=world.employee, form_token="globex-secret-form-token",
+                                      files=[png("globex-secret-pending.png")])
     world.objects.update(fund_expense=secret)

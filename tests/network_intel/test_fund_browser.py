@@ -77,3 +77,38 @@ def test_lunch_receipt_approval_note_and_reimbursement(page_for, people):
     with tenancy.tenant_context(people["ellis"].organization_id):
         assert Expense.objects.get().state == ExpenseState.REIMBURSED
     assert re.search(r"/o/acme/fund/reimbursements/$", hr.url)
+
+
+def test_a_receipt_survives_an_error_and_the_success_message_shows(page_for, people):
+    from datetime import timedelta
+
+    employee = page_for()
+    sign_in(employee, "ellis@acme.test")
+    nav_link(employee, "Fund").click()
+    employee.get_by_label("Date").fill((timezone.localdate() + timedelta(days=2)).isoformat())
+    employee.get_by_label("Kind").select_option("meal")
+    employee.get_by_label("Merchant").fill("Nopa")
+    employee.locator("#id_amount").fill("48.50")
+    employee.get_by_label("Purpose").fill("Lunch with Initech's head of platform")
+    employee.get_by_label("Receipts", exact=True).set_input_files(
+        [{"name": "lunch.png", "mimeType": "image/png", "buffer": png_bytes((120, 160))}])
+    employee.get_by_role("button", name="Submit for approval").click()
+    employee.get_by_text("That day is still to come.").wait_for()
+    assert employee.get_by_text("Attached: lunch.png").is_visible()  # no need to choose it again
+    employee.get_by_label("Date").fill(timezone.localdate().isoformat())
+    employee.get_by_role("button", name="Submit for approval").click()
+    employee.get_by_role("heading", name="Meal at Nopa").wait_for()
+    assert employee.get_by_text("Expense submitted for approval.").is_visible()
+    assert employee.locator(".receipts img").count() == 1
+
+    # Chosen and sent at once (the script's progress bar): the message shows on the page it opens.
+    nav_link(employee, "Fund").click()
+    employee.get_by_label("Date").fill(timezone.localdate().isoformat())
+    employee.get_by_label("Merchant").fill("Blue Bottle")
+    employee.locator("#id_amount").fill("30.00")
+    employee.get_by_label("Purpose").fill("Coffee with a founder")
+    employee.get_by_label("Receipts", exact=True).set_input_files(
+        [{"name": "coffee.png", "mimeType": "image/png", "buffer": png_bytes((80, 60))}])
+    employee.get_by_role("button", name="Save as draft").click()
+    employee.get_by_text("Expense saved as a draft.").wait_for()
+    assert employee.locator(".receipts img").count() == 1

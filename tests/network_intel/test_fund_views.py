@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from alliance import tenancy
+from network_intel import services
 from network_intel.models import Expense, ExpenseState, Receipt
 from tests.alliance.factories import MembershipFactory
 from tests.network_intel.fund_factories import expense, joined_long_ago, pdf, png, policy
@@ -197,17 +198,21 @@ def test_link_a_note_written_already(fund, client_for, employee, manager):
 
 def test_a_draft_is_deleted_with_its_files_and_a_submitted_one_is_not(fund, client_for, employee,
                                                                       django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from alliance import uploads
 
     draft = expense(employee, receipts=[png()])
     name = receipt_of(draft).file
-    with django_capture_on_commit_callbacks(execute=True):  # the files go once the deletion is committed
-        asked = client_for(employee).post(url("expense_action", draft.pk, "delete"))
-        assert asked.status_code == 200 and "Delete the draft" in asked.content.decode()  # it asks first
-        assert client_for(employee).post(url("expense_action", draft.pk, "delete"),
-                                         {"confirmed": "1"}).status_code == 302
+    done = client_for(employee).post(url("expense_action", draft.pk, "delete"), follow=True)
+    assert "is deleted." in done.content.decode() and ">Undo</button>" in done.content.decode()  # no question
+    with django_capture_on_commit_callbacks(execute=True):  # the files go once the minute to undo is over
+        with tenancy.tenant_context(employee.organization_id):
+            services.sweep_deleted(now=timezone.now() + timedelta(minutes=2))
     assert not uploads.private_storage().exists(name)
     submitted = expense(employee, submit=True)
     assert client_for(employee).post(url("expense_action", submitted.pk, "delete")).status_code == 403
     with tenancy.tenant_context(employee.organization_id):
-        assert list(Expense.objects.values_list("pk", flat=True)) == [submitted.pk]
+        assert list(Expense.all_objects.values_list("pk", flat=True)) == [submitted.pk]

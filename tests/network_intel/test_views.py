@@ -96,7 +96,9 @@ def test_hr_merges_from_the_company_page(client_for, org, employee, hr):
     real, dup = company(employee, "Hooli"), company(employee, "Hooli Labs")
     note(employee, companies=[dup])
     assert client_for(employee).post(url("company_merge", org, dup.pk), {"into": real.pk}).status_code == 403
-    response = client_for(hr).post(url("company_merge", org, dup.pk), {"into": real.pk})
+    preview = client_for(hr).post(url("company_merge", org, dup.pk), {"into": real.pk})
+    assert preview.status_code == 200 and "Merge “Hooli Labs” into “Hooli”?" in preview.content.decode()
+    response = client_for(hr).post(url("company_merge", org, dup.pk), {"into": real.pk, "confirmed": "1"})
     assert response.status_code == 302
     with tenancy.tenant_context(org.pk):
         assert list(Company.objects.for_org(org).values_list("name", flat=True)) == ["Hooli"]

@@ -63,6 +63,7 @@ def tour_list(
     status: str = "",
     employee_id: int | None = None,
     manager_id: int | None = None,
+    manager_ids: list[int] | None = None,
     team: str = "",
     search: str = "",
     ends_before: date | None = None,
@@ -79,6 +80,8 @@ def tour_list(
         tours = tours.filter(employee_id=employee_id)
     if manager_id:
         tours = tours.filter(manager_id=manager_id)
+    if manager_ids:
+        tours = tours.filter(manager_id__in=manager_ids)
     if team:
         tours = tours.filter(employee__team=team)
     if search:

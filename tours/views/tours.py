@@ -53,7 +53,8 @@ def _filtered_tours(member: Membership, params) -> tuple[TourFilterForm, QuerySe
     filters = form.cleaned_data if form.is_valid() else {}
     tours = selectors.tour_list(
         member=member, kind=filters.get("kind", ""), status=filters.get("status", ""),
-        team=filters.get("team", ""), manager_id=filters.get("manager"), search=filters.get("q", ""),
+        team=filters.get("team", ""), manager_ids=[m.pk for m in filters.get("manager") or []],
+        search=filters.get("q", ""),
         ending_within_days=filters.get("ending_within"),
     ).order_by("end_date", "id")  # an index of (organization_id, end_date, id) serves it
     return form, tours

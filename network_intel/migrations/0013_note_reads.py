@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('alliance', '0021_audit_leadership'),
-        ('network_intel', '0009_audit_history'),
+        ('network_intel', '0012_company_aliases'),
     ]
 
     operations = [
