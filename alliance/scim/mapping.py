@@ -11,7 +11,8 @@
 | ``title`` | title |
 | ``active`` | active (true) or suspended (false) |
 | enterprise ``department`` | team |
-| enterprise ``manager.value`` | the manager's membership id |
+| enterprise ``manager.value`` (or ``$ref``) | the manager's membership id (an employee named as someone's
+  manager gets the manager role) |
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _name(membership: Membership, scim_user: ScimUser | None) -> Name | None:
 def to_user(membership: Membership, scim_user: ScimUser | None, manager: Membership | None, base: str) -> User:
     """The SCIM User of a member (``base`` ends in ``/scim/v2/``)."""
     person = membership.user
-    if scim_user is not None and (scim_user.email_type or scim_user.email_primary is not None):
+    if scim_user is not None:  # as the identity provider sent it
         email = Email(value=person.email, type=scim_user.email_type or None, primary=scim_user.email_primary)
     else:
         email = Email(value=person.email, type="work", primary=True)
@@ -68,8 +69,7 @@ def to_user(membership: Membership, scim_user: ScimUser | None, manager: Members
     if membership.team or manager is not None:
         user[EnterpriseUser] = EnterpriseUser(
             department=membership.team or None,
-            manager=Manager(value=str(manager.pk), ref=f"{base}Users/{manager.pk}",
-                            display_name=manager.user.full_name or None) if manager is not None else None)
+            manager=Manager(value=str(manager.pk), ref=f"{base}Users/{manager.pk}") if manager is not None else None)
     return user
 
 
@@ -112,7 +112,10 @@ def to_person(user: User, organization_id: int, *, full_name: str = "") -> ScimP
     given = (user.name.given_name or "").strip() if user.name else ""
     family = (user.name.family_name or "").strip() if user.name else ""
     extension = user[EnterpriseUser] if EnterpriseUser in type(user).get_extension_models().values() else None
-    manager_value = extension.manager.value if extension is not None and extension.manager else None
+    manager_value = None
+    if extension is not None and extension.manager is not None:
+        manager_value = extension.manager.value or (str(extension.manager.ref).rstrip("/").rsplit("/", 1)[-1]
+                                                    if extension.manager.ref else None)
     return ScimPerson(
         user_name=user_name, email=address,
         full_name=(user.display_name or "").strip() or " ".join(part for part in (given, family) if part) or full_name,

@@ -22,7 +22,6 @@ from scim2_models import (
     Extension,
     Filter,
     Meta,
-    Mutability,
     Patch,
     Reference,
     Required,
@@ -49,7 +48,7 @@ POLICY = ScimPolicy(remove_value_as_filter=ScimPolicy.RemoveValue.apply,
                     unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
 
 # What Alliance keeps, by (case-folded) attribute name; a dict names the sub-attributes it keeps.
-_MANAGER = {"value": None, "$ref": None, "displayname": None}
+_MANAGER = {"value": None, "$ref": None}
 KNOWN: dict[str, dict | None] = {
     "schemas": None, "id": None, "externalid": None, "meta": None, "username": None,
     "name": {"givenname": None, "familyname": None}, "displayname": None, "title": None, "active": None,
@@ -122,13 +121,12 @@ def known_patch(payload):
 
 
 class Manager(ComplexAttribute):
-    """The member's manager: ``value`` is the manager's SCIM ``id`` (RFC 7643 §4.3; ``$ref`` is optional
-    on input, as identity providers send the id alone)."""
+    """The member's manager: ``value`` is the manager's SCIM ``id``, ``$ref`` their location (RFC 7643 §4.3;
+    either one names them, as identity providers send the id alone)."""
 
     value: Annotated[str | None, CaseExact.true] = None
-    ref: Annotated[Reference["AllianceUser"] | None, Mutability.read_only] = Field(  # noqa: F821
+    ref: Reference["User"] | None = Field(  # noqa: F821
         None, serialization_alias="$ref", validation_alias="$ref")
-    display_name: Annotated[str | None, Mutability.read_only] = None
 
 
 class EnterpriseUser(Extension):
@@ -148,7 +146,7 @@ class Name(ComplexAttribute):
 class Email(ComplexAttribute):
     """The member's sign-in address (one: Alliance keeps one address per person)."""
 
-    value: str | None = None
+    value: Annotated[str | None, Required.true] = None
     type: str | None = Field(None, examples=["work", "home", "other"])
     primary: bool | None = None
 

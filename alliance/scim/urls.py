@@ -14,6 +14,7 @@ urlpatterns = [
     path("ResourceTypes/<str:name>", views.resource_types_view, name="resource_type"),
     path("Schemas", views.schemas_view, name="schemas"),
     path("Schemas/<str:schema_id>", views.schemas_view, name="schema"),
+    path(".search", views.users_search_view, name="search"),
     path("Users", views.users_view, name="users"),
     path("Users/.search", views.users_search_view, name="users_search"),
     path("Users/<str:user_id>", views.user_view, name="user"),

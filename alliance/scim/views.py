@@ -216,6 +216,7 @@ def users_view(request: HttpRequest) -> HttpResponse:
 
 @scim_view
 def users_search_view(request: HttpRequest) -> HttpResponse:
+    """``POST /Users/.search``, and ``POST /.search`` (every resource type: Alliance serves Users only)."""
     if request.method != "POST":
         return _method_not_allowed("POST")
     return _list(request, _search_request(_body(request)))
@@ -261,6 +262,4 @@ def user_view(request: HttpRequest, user_id: str) -> HttpResponse:
 
 @scim_view
 def not_found_view(request: HttpRequest, rest: str = "") -> HttpResponse:
-    if rest.strip("/") == ".search":
-        raise ScimError(501, "Search Users at /Users/.search: Alliance serves Users only.")
     raise ScimError(404, "No such endpoint.")

@@ -4,7 +4,9 @@ deactivates.
 A SCIM token does SCIM only (``/scim/v2/`` of its organization) and acts with the rights of the
 administrator who created it: every change goes through the services of the members page (roles, manager
 rules, history), the people import's way of adding someone who has no password yet, and the invitation
-that lets them choose one. Deactivation suspends (``alliance.services.access``); nothing is deleted.
+that lets them choose one. An employee the identity provider names as someone's manager gets the manager role
+(only managers manage), through the same service. Deactivation suspends (``alliance.services.access``);
+nothing is deleted.
 """
 
 from __future__ import annotations
@@ -170,6 +172,19 @@ def _keep_scim_user(membership: Membership, person: ScimPerson) -> ScimUser:
 
 # --- People -------------------------------------------------------------------------------------------
 
+def _let_manage(manager: Membership | None, by: Membership) -> None:
+    """The identity provider says who manages whom, and Alliance's rule is that only managers manage: an active
+    employee it names as someone's manager gets the manager role, through the members page's service (kept in
+    their history). Anyone else who may not manage (a suspended member) is refused."""
+    if manager is None or rights.can_be_manager(manager):
+        return
+    if manager.status == Membership.Status.ACTIVE and manager.role == Membership.Role.EMPLOYEE:
+        membership_update(membership=manager, by=by, role=Membership.Role.MANAGER, manager=manager.manager,
+                          title=manager.title, team=manager.team, source=MembershipChange.Source.SCIM)
+        return
+    rights.check_can_be_manager(manager)
+
+
 @transaction.atomic
 def scim_user_create(*, by: Membership, person: ScimPerson) -> Membership:
     """The identity provider adds a person: a member with the employee role and no password yet (as the
@@ -192,8 +207,7 @@ def scim_user_create(*, by: Membership, person: ScimPerson) -> Membership:
     _check_user_name_free(organization_id, person.user_name)
     if UserEmailAlias.objects.filter(email=email).exists():
         raise ScimConflict(f"{email} is the former address of another account; use its current one.")
-    if person.manager is not None:
-        rights.check_can_be_manager(person.manager)
+    _let_manage(person.manager, by)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User(email=email, full_name=person.full_name.strip() or email.split("@")[0],
@@ -264,6 +278,8 @@ def scim_user_change(*, by: Membership, membership: Membership, person: ScimPers
     _change_account(membership, person, email)
     if (person.title.strip(), person.team.strip(), person.manager and person.manager.pk) != (
             membership.title, membership.team, membership.manager_id):
+        if person.manager is not None and person.manager.pk != membership.pk:
+            _let_manage(person.manager, by)
         membership_update(membership=membership, by=by, role=membership.role, manager=person.manager,
                           title=person.title.strip(), team=person.team.strip(),
                           source=MembershipChange.Source.SCIM)

@@ -119,10 +119,12 @@ def test_a_revoked_token_or_one_whose_admin_left_stops_working(admin, hr):
 # --- Users: create, read, list ---------------------------------------------------------------------------
 
 def test_create_read_and_filter(scim, org, admin, manager):
-    body = new_user(externalId="00u1", **{ENTERPRISE: {"department": "Platform", "manager": {"value": str(manager.pk)}}})
+    body = new_user(externalId="00u1",
+                    **{ENTERPRISE: {"department": "Platform", "manager": {"value": str(manager.pk)}}})
     created = scim.post("Users", body)
     assert created.status_code == 201, created.payload
-    assert created["Content-Type"] == SCIM_JSON and created["Location"].endswith(f"/scim/v2/Users/{created.payload['id']}")
+    assert created["Content-Type"] == SCIM_JSON
+    assert created["Location"].endswith(f"/scim/v2/Users/{created.payload['id']}")
     user = created.payload
     assert user["userName"] == "ada@acme.test" and user["externalId"] == "00u1" and user["active"] is True
     assert user["name"] == {"givenName": "Ada", "familyName": "Lovelace"} and user["displayName"] == "Ada Lovelace"
@@ -192,16 +194,31 @@ def test_put_and_patch_go_through_the_members_rules(scim, org, admin, manager):
     assert removed.status_code == 200 and "manager" not in removed.payload.get(ENTERPRISE, {})
 
 
-def test_a_manager_must_be_able_to_manage(scim, org, admin, employee):
+def test_an_employee_named_manager_becomes_a_manager_and_others_are_refused(scim, org, admin, employee):
     user = scim.post("Users", new_user()).payload
+    named = scim.patch(f"Users/{user['id']}",
+                       {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": str(employee.pk)}})
+    assert named.status_code == 200, named.payload
+    assert member_of(org, int(user["id"])).manager_id == employee.pk
+    assert member_of(org, employee.pk).role == Membership.Role.MANAGER  # only managers manage
+    with tenancy.tenant_context(org.pk):
+        assert MembershipChange.objects.filter(membership=employee, field="role", new_value="manager",
+                                               source="scim").exists()
+    # A suspended member may not manage; an unknown id is no one.
+    other = scim.post("Users", new_user("bob@acme.test")).payload
+    scim.patch(f"Users/{other['id']}", {"op": "replace", "path": "active", "value": False})
     refused = scim.patch(f"Users/{user['id']}",
-                         {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": str(employee.pk)}})
+                         {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": other["id"]}})
     assert refused.status_code == 400 and refused.payload["scimType"] == "invalidValue"
     assert "manager" in refused.payload["detail"].lower()
-    assert member_of(org, int(user["id"])).manager_id is None
-    unknown = scim.post("Users", new_user("bob@acme.test", **{ENTERPRISE: {"manager": {"value": "999999"}}}))
+    assert member_of(org, int(user["id"])).manager_id == employee.pk
+    unknown = scim.post("Users", new_user("carol@acme.test", **{ENTERPRISE: {"manager": {"value": "999999"}}}))
     assert unknown.status_code == 400
-    assert scim.get("Users", filter='userName eq "bob@acme.test"').payload["totalResults"] == 0
+    assert scim.get("Users", filter='userName eq "carol@acme.test"').payload["totalResults"] == 0
+    # A reporting loop is refused by the members page's rule.
+    loop = scim.patch(f"Users/{employee.pk}",
+                      {"op": "replace", "path": f"{ENTERPRISE}:manager", "value": {"value": user["id"]}})
+    assert loop.status_code == 400 and "loop" in loop.payload["detail"]
 
 
 @pytest.mark.parametrize("body, scim_type", [
