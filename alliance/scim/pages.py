@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alliance import versions
+from alliance.confirm import confirm_page, is_confirmed
 from alliance.decorators import admin_required
 from alliance.errors import ApplicationError
 from alliance.forms import OrganizationForm, ScimTokenForm, apply_application_error
@@ -54,6 +56,11 @@ def scim_token_revoke_view(request: HttpRequest, org_slug: str, token_id: int) -
     scim_token = ScimToken.objects.for_org(request.org.pk).filter(pk=token_id).first()
     if scim_token is None:
         raise Http404("No such token.")
+    if not is_confirmed(request):
+        return confirm_page(request, question=f"Revoke the SCIM token “{scim_token.name}”?", action_label="Revoke",
+                            back_url=reverse("organization_settings", args=[org_slug]),
+                            detail="Your identity provider can no longer add, change or deactivate people until "
+                                   "you give it a new token.")
     try:
         scim_token_revoke(scim_token=scim_token, by=request.member)
     except ApplicationError as error:
