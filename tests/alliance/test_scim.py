@@ -331,3 +331,35 @@ def test_another_organizations_token_sees_nothing(scim, outsider_scim, org, admi
     assert member_of(org, employee.pk).status == Membership.Status.ACTIVE
     with tenancy.tenant_context(org.pk):
         assert ScimUser.objects.filter(membership_id=int(user["id"])).exists()
+
+
+# --- The settings page ------------------------------------------------------------------------------------
+
+def test_admins_create_and_revoke_tokens_on_the_settings_page(org, admin, hr, outsider, client_for):
+    page = client_for(admin)
+    created = page.post(f"/o/{org.slug}/settings/scim-tokens/", {"scim-name": "Entra ID"})
+    assert created.status_code == 200
+    token = created.context["new_scim_token"]
+    assert token.startswith(f"scim_{org.pk}_") and token in created.content.decode()
+    assert Scim(token).get("Users").status_code == 200
+    settings_page = page.get(f"/o/{org.slug}/settings/").content.decode()
+    assert "Entra ID" in settings_page and token not in settings_page  # shown once
+    assert page.post(f"/o/{org.slug}/settings/scim-tokens/", {"scim-name": ""}).status_code == 400
+    assert page.post(f"/o/{org.slug}/settings/scim-tokens/", {"scim-name": "x" * 101}).status_code == 400
+    with tenancy.tenant_context(org.pk):
+        scim_token = ScimToken.objects.get(name="Entra ID")
+    revoke = f"/o/{org.slug}/settings/scim-tokens/{scim_token.pk}/revoke/"
+    asked = page.post(revoke)  # without JavaScript: the page asks first, nothing changes yet
+    assert asked.status_code == 200 and "Revoke the SCIM token" in asked.content.decode()
+    assert Scim(token).get("Users").status_code == 200
+    assert client_for(hr).post(revoke, {"confirmed": "1"}).status_code == 403  # administrators only
+    assert client_for(outsider).post(revoke, {"confirmed": "1"}).status_code == 404
+    assert page.post(revoke, {"confirmed": "1"}).status_code == 302
+    assert Scim(token).get("Users").status_code == 401
+
+
+def test_a_scim_token_does_scim_only(org, admin, client_for):
+    token = scim_token_for(admin)
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert Client().get(f"/o/{org.slug}/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code in (302, 404)
+    assert Scim(token.replace(f"scim_{org.pk}_", "scim_999_")).get("Users").status_code == 401
