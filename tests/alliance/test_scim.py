@@ -285,7 +285,7 @@ def test_deactivation_suspends_at_once_and_tells_hr(scim, org, admin, hr, employ
     assert employee.user.full_name in hr_page.content.decode()
     detail = client_for(hr).get(f"/o/{org.slug}/members/{employee.pk}/").content.decode()
     assert "deactivated by your identity provider" in detail
-    assert f"/o/{org.slug}/alumni/exits/new/{employee.pk}/" in detail or "exits/new" in detail
+    assert f"/o/{org.slug}/exits/new/{employee.pk}/" in detail
     back = scim.patch(f"Users/{employee.pk}", {"op": "replace", "path": "active", "value": True})
     assert back.status_code == 200 and back.payload["active"] is True
     assert browser.get(f"/o/{org.slug}/").status_code == 200
@@ -363,3 +363,17 @@ def test_a_scim_token_does_scim_only(org, admin, client_for):
     assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
     assert Client().get(f"/o/{org.slug}/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code in (302, 404)
     assert Scim(token.replace(f"scim_{org.pk}_", "scim_999_")).get("Users").status_code == 401
+
+
+def test_hr_starts_the_exit_of_a_suspended_member(scim, org, admin, hr, employee, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert scim.patch(f"Users/{employee.pk}", {"op": "replace", "path": "active", "value": False}).status_code == 200
+    page = client_for(hr).get(f"/o/{org.slug}/exits/new/{employee.pk}/")
+    assert page.status_code == 200
+    started = client_for(hr).post(f"/o/{org.slug}/exits/new/{employee.pk}/", {
+        "member": employee.pk, "kind": "resignation", "initiated_by": "employee",
+        "last_working_day": (timezone.localdate() + timedelta(days=14)).isoformat()})
+    assert started.status_code == 302, started.content.decode()[:2000]
