@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from alliance import money
 from alliance.errors import ApplicationError
 from alliance.limits import LEAD_TIMES_TEXT_MAX, MAX_LEAD_TIMES, PASSWORD_MAX, PROFILE_TEXT_MAX
-from alliance.models import LEAD_TIME_LIMITS, TIME_ZONE_CHOICES, Membership, Organization
+from alliance.models import LEAD_TIME_LIMITS, SCIM_TOKEN_NAME_MAX, TIME_ZONE_CHOICES, Membership, Organization
 from alliance.pickers import person_field
 
 
@@ -183,6 +183,11 @@ class AcceptInvitationForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “HRIS nightly sync”.")
+
+
+class ScimTokenForm(forms.Form):
+    name = forms.CharField(max_length=SCIM_TOKEN_NAME_MAX, label="Token name",
+                           help_text="Which identity provider uses it, e.g. “Okta”.")
 
 
 class PeopleImportForm(forms.Form):

@@ -27,6 +27,9 @@ from alliance.outbox import email_send
 
 # The core's own kind: a new report joined the manager's team (an invitation accepted, a rehire).
 TEAM_JOINED = "team_joined"
+# The identity provider suspended (SCIM deactivation) or gave back a member's access: HR hear of it.
+ACCESS_SUSPENDED = "access_suspended"
+ACCESS_RESTORED = "access_restored"
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ def declare_core() -> None:
     from alliance.registry import register_notification_kind
 
     register_notification_kind(TEAM_JOINED, "A new report joins your team (managers)", order=5)
+    register_notification_kind(ACCESS_SUSPENDED, "The identity provider deactivates a member (HR)", order=6)
+    register_notification_kind(ACCESS_RESTORED, "The identity provider reactivates a member (HR)", order=7)
     helper = "a helper of other services: changes nothing by itself"
     declare("alliance.services", {
         "full_clean_or_raise": silent(helper),
@@ -152,6 +157,17 @@ def declare_core() -> None:
         "membership_employment_start_set": silent("HR corrects a fact of the member's employment, kept in the "
                                                   "member's history on their page"),
         "membership_invite": silent("the invited person is e-mailed the link itself, not a notification"),
+        "membership_suspend": tells("HR and the administrators (the leaving list: their page starts the exit)",
+                                    ACCESS_SUSPENDED),
+        "membership_reactivate": tells("HR and the administrators", ACCESS_RESTORED),
+        "scim_members": silent("a read: changes nothing"),
+        "scim_token_create": silent("an administrator's own credential for the identity provider"),
+        "scim_token_revoke": silent("an administrator's own credential for the identity provider"),
+        "scim_token_authenticate": silent("a read (notes the last use of a token)"),
+        "scim_user_create": tells("the new member's manager", TEAM_JOINED),
+        "scim_user_change": tells("HR and the administrators, when it suspends or reactivates the member",
+                                  ACCESS_SUSPENDED, ACCESS_RESTORED),
+        "scim_user_deprovision": tells("HR and the administrators (the member is suspended)", ACCESS_SUSPENDED),
         "membership_leadership_set": silent("an administrator opens the health page to a leader, who finds it "
                                             "in their navigation; kept in the member's history"),
         "health_week_record": silent("the weekly digest keeps the week's figures for next week's comparison; "

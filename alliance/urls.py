@@ -10,6 +10,7 @@ from alliance import apis, views
 from alliance.history import apis as history_apis
 from alliance.history import views as history_views
 from alliance.registry import app_urls
+from alliance.scim import pages as scim_pages
 from alliance.views import health as health_views
 from alliance.views import imports as import_views
 from alliance.views import jobs as job_views
@@ -40,6 +41,8 @@ org_patterns = [
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("profile/", views.profile, name="profile"),
     path("settings/", views.organization_settings, name="organization_settings"),
+    path("settings/scim-tokens/", scim_pages.scim_token_create_view, name="scim_token_create"),
+    path("settings/scim-tokens/<int:token_id>/revoke/", scim_pages.scim_token_revoke_view, name="scim_token_revoke"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("notifications/", views.notification_list_view, name="notification_list"),
@@ -106,6 +109,7 @@ urlpatterns = [
     *[path(prefix, include(module)) for urls in app_urls() for prefix, module in urls.root.items()],
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("api/v1/", include(api_patterns)),
+    path("scim/v2/", include("alliance.scim.urls")),
     path("admin/", admin.site.urls),
 ]
 

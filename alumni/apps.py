@@ -44,10 +44,12 @@ class AlumniConfig(AppConfig):
         register_pickers()
         from alumni.rights import require_exit_runner
 
-        # People a people import did not name: their exit starts from their page, never by the import.
+        # People a people import did not name, and people their identity provider deactivated (suspended): their
+        # exit starts from their page, never by the import or the identity provider.
         registry.register_member_link(
             "alumni-start-exit", label="Start their exit", url_name="alumni:exit_start_for", order=90,
-            visible=lambda viewer, subject: can_run_exits(viewer) and subject.is_active and subject.pk != viewer.pk)
+            visible=lambda viewer, subject: can_run_exits(viewer) and subject.status in ("active", "suspended")
+            and subject.pk != viewer.pk)
         from alumni.services.imports import KIND, alumni_import_apply
 
         registry.register_import_kind(

@@ -92,6 +92,8 @@ NOT_SWEPT = {
                       "at 390 px",
     "home": "redirects to the person's organization (or to the sign-in page)",
     "api_token_revoke": "a POST-only action (the demo has no API token to name)",
+    "scim_token_revoke": "a POST-only action (the demo has no SCIM token to name); tests/alliance/"
+                         "test_browser_scim.py creates and revokes one at 390 px",
     "invitation_revoke": "a POST-only action on an open invitation",
     "introduction_answer": "a POST-only action (the introducer's answer)",
     "history_record": "its record kind is a word the sweep cannot fill; tests/alliance/test_browser_history.py "
@@ -100,6 +102,7 @@ NOT_SWEPT = {
 NOT_PAGE_PREFIXES = {
     "/api/": "the REST API (JSON) and its schema; the API docs page is the vendor's own layout",
     "/admin/": "the operators' Django admin, not a page of the product",
+    "/scim/": "SCIM 2.0 for identity providers (JSON, a SCIM bearer token); tests/alliance/test_scim*.py",
 }
 # Pages reached only with a secret from an e-mail; each is opened with a real secret made below.
 # alumni_verify_email only confirms an address and redirects; it shows no page of its own.

@@ -24,6 +24,7 @@ SOURCES = {
     "api": "API",
     "task": "Background task",
     "import": "Import",
+    "scim": "Identity provider (SCIM)",
     "admin": "Operators' admin",
     "baseline": "History started",
     "tour history": "Tour history",
@@ -56,6 +57,12 @@ class AuditContextMiddleware:
         if member is not None:
             add(member=member.pk)
         return None
+
+
+def note_scim_caller(scim_token) -> None:
+    """The SCIM token of the identity provider: its creator's membership acts through it."""
+    add(source="scim", scim_token=scim_token.prefix, member=scim_token.membership_id,
+        user=scim_token.membership.user_id)
 
 
 def note_api_caller(api_token) -> None:

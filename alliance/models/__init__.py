@@ -10,7 +10,8 @@ which is also the path migrations name.
 * ``notifications`` — the bell, preferences, the reminder ledger;
 * ``health`` — the health figures' weekly snapshot (the digest's "what moved");
 * ``idempotency`` — the API's kept answers;
-* ``outbox`` — the e-mail outbox.
+* ``outbox`` — the e-mail outbox;
+* ``scim`` — SCIM provisioning tokens and what SCIM knows of the people it provisions.
 """
 
 from __future__ import annotations
@@ -45,12 +46,28 @@ from alliance.models.outbox import (
     SystemEmail,
 )
 from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
+from alliance.models.scim import (
+    SCIM_EMAIL_TYPE_MAX,
+    SCIM_EXTERNAL_ID_MAX,
+    SCIM_NAME_PART_MAX,
+    SCIM_TOKEN_NAME_MAX,
+    SCIM_USER_NAME_MAX,
+    ScimToken,
+    ScimUser,
+)
 
 __all__ = [
     "HEALTH_FIGURE_MAX",
     "HEALTH_LABEL_MAX",
     "HEALTH_SCOPE_MAX",
     "HealthWeek",
+    "ScimToken",
+    "ScimUser",
+    "SCIM_EMAIL_TYPE_MAX",
+    "SCIM_EXTERNAL_ID_MAX",
+    "SCIM_NAME_PART_MAX",
+    "SCIM_TOKEN_NAME_MAX",
+    "SCIM_USER_NAME_MAX",
     "AuditEvent",
     "BASELINE_LABEL",
     "audit_history",

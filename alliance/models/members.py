@@ -27,6 +27,9 @@ class Membership(TenantModel):
         ACTIVE = "active", "Active"
         ALUMNUS = "alumnus", "Alumnus"
         FORMER = "former", "Former member"  # left, and not in the alumni network
+        # Their identity provider deactivated them (SCIM): no sign-in, no API token, until reactivated or
+        # until HR runs their exit.
+        SUSPENDED = "suspended", "Suspended"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.EMPLOYEE)
@@ -148,11 +151,13 @@ class MembershipChange(TenantModel):
         TEAM = "team", "Team"
         EMPLOYMENT_STARTED_ON = "employment_started_on", "Employment start date"
         LEADERSHIP = "leadership", "Leadership view"
+        ACCESS = "access", "Access"
 
     class Source(models.TextChoices):
         MEMBER_PAGE = "member_page", "Members page"
         API = "api", "API"
         IMPORT = "import", "Import"
+        SCIM = "scim", "Identity provider (SCIM)"
         REHIRE = "rehire", "Rehire"  # a boomerang's new stay: the history keeps the last stay's start
 
     membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")

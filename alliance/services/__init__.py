@@ -1,10 +1,12 @@
 """The core's writes: organizations, members (their start of employment and history), invitations, API
-tokens (``members``), and people imported from a spreadsheet (``imports``, imported from its module by
-its callers). This package re-exports the public names of ``members``: callers import from
-``alliance.services`` as before."""
+tokens (``members``), suspending and restoring a member's access (``access``), SCIM provisioning (``scim``),
+and people imported from a spreadsheet (``imports``, imported from its module by its callers). This package
+re-exports the public names of ``members``, ``access`` and ``scim``: callers import from ``alliance.services``
+as before."""
 
 from __future__ import annotations
 
+from alliance.services.access import membership_reactivate, membership_suspend
 from alliance.services.health import health_week_record
 from alliance.services.members import (
     API_TOKEN_KIND,
@@ -38,9 +40,27 @@ from alliance.services.members import (
     secret_credential_authenticate,
     user_email_change_keeping_alias,
 )
+from alliance.services.scim import (
+    scim_members,
+    scim_token_authenticate,
+    scim_token_create,
+    scim_token_revoke,
+    scim_user_change,
+    scim_user_create,
+    scim_user_deprovision,
+)
 
 __all__ = [
     "health_week_record",
+    "membership_reactivate",
+    "membership_suspend",
+    "scim_members",
+    "scim_token_authenticate",
+    "scim_token_create",
+    "scim_token_revoke",
+    "scim_user_change",
+    "scim_user_create",
+    "scim_user_deprovision",
     "API_TOKEN_KIND",
     "HISTORY_FIELDS",
     "INVITATION_TOKEN_KIND",

@@ -64,6 +64,7 @@ from alliance.pagination import CappedPaginator, query_without_page
 from alliance.people import load_contact_consents
 from alliance.ratelimits import password_reset_wait, wait_in_words
 from alliance.registry import dashboard_panels
+from alliance.scim.pages import scim_settings_context
 from alliance.selectors import (
     api_token_list,
     direct_reports_of,
@@ -297,7 +298,7 @@ def organization_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
             return redirect("organization_settings", org_slug=org_slug)
     if request.method == "POST":
         organization.refresh_from_db()
-    return render(request, "alliance/settings.html", {"form": form},
+    return render(request, "alliance/settings.html", {"form": form, **scim_settings_context(request)},
                   status=versions.StaleEdit.status_code if form.conflict else 200)
 
 

@@ -122,8 +122,9 @@ def question_sets_for(member: Membership) -> list[ExitQuestionSet]:
 
 
 def exit_candidates(member: Membership) -> QuerySet[Membership]:
-    """Active members someone might start an exit for (not the HR person themselves)."""
-    return (Membership.objects.for_org(member.organization_id).filter(status=Membership.Status.ACTIVE)
+    """Active (or suspended) members someone might start an exit for (not the HR person themselves)."""
+    return (Membership.objects.for_org(member.organization_id)
+            .filter(status__in=(Membership.Status.ACTIVE, Membership.Status.SUSPENDED))
             .exclude(pk=member.pk).select_related("user").order_by("user__full_name"))
 
 

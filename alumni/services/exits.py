@@ -87,7 +87,8 @@ def exit_start(
     rights.require_exit_runner(by)
     if member.organization_id != by.organization_id:
         raise field_error("member", "Choose a member of this organization.")
-    if not member.is_active:
+    # A member their identity provider deactivated (suspended) is who HR most often starts an exit for.
+    if member.status not in (Membership.Status.ACTIVE, Membership.Status.SUSPENDED):
         raise field_error("member", f"{member.user.full_name} is already an alumnus or a former member.")
     if member.pk == by.pk:
         raise field_error("member", "Another HR person or an administrator starts your own exit.")

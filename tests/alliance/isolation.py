@@ -17,6 +17,8 @@ from alliance.models import (
     OutboundEmail,
     PeopleImport,
     Reminder,
+    ScimToken,
+    ScimUser,
 )
 from alliance.notifications import notification_create
 from alliance.outbox import email_send
@@ -46,6 +48,10 @@ def populate(world) -> None:
         PeopleImport.objects.filter(organization=world.org).update(job=job)
         MembershipChange.objects.create(organization=world.org, membership=world.employee, by=world.admin,
                                         field="title", old_value="Globex Secret", new_value="Globex Secret 2")
+        ScimToken.objects.create(organization=world.org, membership=world.admin, name="Globex Secret Okta",
+                                 prefix="scim_0_secret", token_hash="f" * 64)
+        ScimUser.objects.create(organization=world.org, membership=world.employee, user_name="secret@globex.test",
+                                external_id="Globex Secret id", given_name="Globex", family_name="Secret")
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
         OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")
         # The weekly digest's kept figures of the other organization.
