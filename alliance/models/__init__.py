@@ -9,7 +9,8 @@ which is also the path migrations name.
 * ``jobs`` — background jobs (a large import's apply, a very large export) and their progress;
 * ``notifications`` — the bell, preferences, the reminder ledger;
 * ``idempotency`` — the API's kept answers;
-* ``outbox`` — the e-mail outbox.
+* ``outbox`` — the e-mail outbox;
+* ``signin`` — the roles that must use a second factor, and second factors reset by an administrator.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from alliance.models.outbox import (
     SystemEmail,
 )
 from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
+from alliance.models.signin import TwoFactorRequirement, TwoFactorReset
 
 __all__ = [
     "AuditEvent",
@@ -86,4 +88,6 @@ __all__ = [
     "EmailRow",
     "OutboundEmail",
     "SystemEmail",
+    "TwoFactorRequirement",
+    "TwoFactorReset",
 ]

@@ -1,7 +1,7 @@
 """The core's writes: organizations, members (their start of employment and history), invitations, API
-tokens (``members``), and people imported from a spreadsheet (``imports``, imported from its module by
-its callers). This package re-exports the public names of ``members``: callers import from
-``alliance.services`` as before."""
+tokens (``members``), the second factor (``signin``), and people imported from a spreadsheet (``imports``,
+imported from its module by its callers). This package re-exports the public names of ``members`` and
+``signin``: callers import from ``alliance.services`` as before."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ from alliance.services.members import (
     secret_credential_authenticate,
     user_email_change_keeping_alias,
 )
+from alliance.services.signin import TWO_FACTOR_RESET, two_factor_requirement_set, two_factor_reset
 
 __all__ = [
     "API_TOKEN_KIND",
@@ -69,4 +70,7 @@ __all__ = [
     "require_role",
     "secret_credential_authenticate",
     "user_email_change_keeping_alias",
+    "TWO_FACTOR_RESET",
+    "two_factor_requirement_set",
+    "two_factor_reset",
 ]
