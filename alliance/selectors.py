@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 
 from allauth.mfa.models import Authenticator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -329,8 +329,10 @@ def two_factor_roles(*, organization_id: int) -> set[str]:
 def two_factor_required_for(user: User) -> bool:
     """Whether the person's role in one of their organizations requires a second factor: read at sign-in,
     inside each organization (its own rows only), for the person's active memberships."""
-    memberships = Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE).values_list(
-        "organization_id", "role")
+    with transaction.atomic():
+        tenancy.set_current_user(user.pk)  # at sign-in, before any middleware named the person: their own rows
+        memberships = list(Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE)
+                           .values_list("organization_id", "role"))
     for organization_id, role in memberships:
         with tenancy.tenant_context(organization_id):
             if role in two_factor_roles(organization_id=organization_id):

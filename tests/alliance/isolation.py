@@ -14,6 +14,8 @@ from alliance.models import (
     OutboundEmail,
     PeopleImport,
     Reminder,
+    TwoFactorRequirement,
+    TwoFactorReset,
 )
 from alliance.notifications import notification_create
 from alliance.outbox import email_send
@@ -43,5 +45,7 @@ def populate(world) -> None:
         PeopleImport.objects.filter(organization=world.org).update(job=job)
         MembershipChange.objects.create(organization=world.org, membership=world.employee, by=world.admin,
                                         field="title", old_value="Globex Secret", new_value="Globex Secret 2")
+        TwoFactorRequirement.objects.create(organization=world.org, role="hr")
+        TwoFactorReset.objects.create(organization=world.org, membership=world.employee, by=world.admin)
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
         OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")
