@@ -55,6 +55,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def add_message(self, request: HttpRequest, level: int, message_template: str | None = None,
+                    message_context: dict | None = None, extra_tags: str = "", message: str | None = None) -> None:
+        """Signing in and out say nothing, as before allauth: the landing page is the answer."""
+        if message_template in ("account/messages/logged_in.txt", "account/messages/logged_out.txt"):
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def get_reauthentication_methods(self, user) -> list[dict]:
         """A person with a second factor confirms with it (never with the password alone); others with their
         password. (No sign-in codes by e-mail: the project sends none.)"""
