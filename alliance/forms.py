@@ -200,3 +200,12 @@ class PeopleImportApplyForm(forms.Form):
     send_invitations = forms.BooleanField(
         required=False, label="Invite the new people now",
         help_text="Leave it unticked to invite them later, from this page.")
+
+
+class TwoFactorRequirementForm(forms.Form):
+    """The roles whose people must sign in with a second factor (the organization settings page)."""
+
+    roles = forms.MultipleChoiceField(
+        choices=Membership.Role.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Require a second factor for",
+        help_text="People with these roles set up an authenticator app at their next sign-in, before anything else.")

@@ -126,6 +126,8 @@ def declare_core() -> None:
     register_notification_kind(TEAM_JOINED, "A new report joins your team (managers)", order=5)
     register_notification_kind(ACCESS_SUSPENDED, "The identity provider deactivates a member (HR)", order=6)
     register_notification_kind(ACCESS_RESTORED, "The identity provider reactivates a member (HR)", order=7)
+    register_notification_kind("two_factor_reset", "An administrator reset your sign-in's second factor", order=8,
+                               required=True)
     helper = "a helper of other services: changes nothing by itself"
     declare("alliance.services", {
         "full_clean_or_raise": silent(helper),
@@ -142,6 +144,9 @@ def declare_core() -> None:
         "membership_leave": silent("a step of the exit, whose services (alumni.services.exit_finish) tell "
                                    "the manager"),
         "invitation_create": silent("the invited person is e-mailed the link itself, not a notification"),
+        "two_factor_requirement_set": silent("an administrator's setting: each person it concerns is asked to set "
+                                             "up a second factor at their next sign-in"),
+        "two_factor_reset": tells("the member whose second factor was reset", "two_factor_reset"),
         "invitation_revoke": silent("an open invitation nobody accepted yet: there is nobody in it to tell"),
         "invitation_lookup": silent("a read: changes nothing"),
         "invitation_accept": tells("the new member's manager", TEAM_JOINED),

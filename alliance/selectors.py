@@ -2,12 +2,22 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection, models
+from allauth.mfa.models import Authenticator
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from alliance import tenancy
-from alliance.models import ApiToken, Invitation, Membership, MembershipChange, PeopleImport, User
+from alliance.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    MembershipChange,
+    PeopleImport,
+    TwoFactorRequirement,
+    TwoFactorReset,
+    User,
+)
 from alliance.people import visible_email_sql
 from alliance.rights import MANAGER_ROLES
 from alliance.rowpeople import with_people
@@ -302,3 +312,35 @@ def member_export_rows(*, organization_id: int) -> list[list[str]]:
     return [[row["user__email"], row["user__full_name"], row["title"], row["team"], row["role"],
              email_of.get(row["manager_id"], ""), row["employment_started_on"].isoformat(), row["user__time_zone"]]
             for row in rows]
+
+
+# --- Second factor ------------------------------------------------------------------------------------
+
+def two_factor_enabled(user: User) -> bool:
+    """The person signs in with a second factor (an authenticator app)."""
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def two_factor_roles(*, organization_id: int) -> set[str]:
+    """The roles whose people must sign in with a second factor in the organization."""
+    return set(TwoFactorRequirement.objects.for_org(organization_id).values_list("role", flat=True))
+
+
+def two_factor_required_for(user: User) -> bool:
+    """Whether the person's role in one of their organizations requires a second factor: read at sign-in,
+    inside each organization (its own rows only), for the person's active memberships."""
+    with transaction.atomic():
+        tenancy.set_current_user(user.pk)  # at sign-in, before any middleware named the person: their own rows
+        memberships = list(Membership.objects.filter(user_id=user.pk, status=Membership.Status.ACTIVE)
+                           .values_list("organization_id", "role"))
+    for organization_id, role in memberships:
+        with tenancy.tenant_context(organization_id):
+            if role in two_factor_roles(organization_id=organization_id):
+                return True
+    return False
+
+
+def two_factor_resets(*, membership: Membership) -> QuerySet:
+    """The resets of a member's second factor, newest first (the audit record on the member's page)."""
+    return (TwoFactorReset.objects.for_org(membership.organization_id).filter(membership=membership)
+            .select_related("by__user").order_by("-created_at", "-id"))

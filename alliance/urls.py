@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from allauth.account import views as allauth_account_views
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from alliance import apis, views
+from alliance import apis, signin, views
 from alliance.history import apis as history_apis
 from alliance.history import views as history_views
 from alliance.registry import app_urls
@@ -16,6 +17,7 @@ from alliance.views import imports as import_views
 from alliance.views import jobs as job_views
 from alliance.views import notifications as notification_views
 from alliance.views import pickers as picker_views
+from alliance.views import signin as signin_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
@@ -43,6 +45,8 @@ org_patterns = [
     path("settings/", views.organization_settings, name="organization_settings"),
     path("settings/scim-tokens/", scim_pages.scim_token_create_view, name="scim_token_create"),
     path("settings/scim-tokens/<int:token_id>/revoke/", scim_pages.scim_token_revoke_view, name="scim_token_revoke"),
+    path("settings/two-factor/", signin_views.two_factor_requirement, name="two_factor_requirement"),
+    path("members/<int:membership_id>/two-factor/reset/", signin_views.two_factor_reset, name="two_factor_reset"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("notifications/", views.notification_list_view, name="notification_list"),
@@ -88,8 +92,15 @@ api_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The names allauth's pages and flows use for the same two pages.
+    path("accounts/login/", signin.SignInView.as_view(), name="account_login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="account_logout"),
+    # Confirming one's password before a sensitive change (allauth asks before turning on a second factor).
+    path("accounts/reauthenticate/", allauth_account_views.reauthenticate, name="account_reauthenticate"),
+    # The second factor (allauth.mfa): its sign-in step, turning it on and off, recovery codes.
+    path("accounts/2fa/", include("allauth.mfa.urls")),
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -77,6 +77,8 @@ NOT_PAGES = {
     "logout": "POST only (signing out)",
     "alignment": "the tour form's htmx fragment (swept inside the new-tour page)",
     "background_job_download": "an export's file streamed to the person who asked for it",
+    "mfa_download_recovery_codes": "a text file of one's own recovery codes",
+    "account_logout": "POST only (signing out; the same page as logout, by allauth's name)",
 }
 # Routes no demo person opens as a page, each with the reason; the sweep fails when another route is
 # never visited, so a page added later is either swept or explained here.
@@ -96,6 +98,18 @@ NOT_SWEPT = {
                          "test_browser_scim.py creates and revokes one at 390 px",
     "invitation_revoke": "a POST-only action on an open invitation",
     "introduction_answer": "a POST-only action (the introducer's answer)",
+    "mfa_authenticate": "the second step of a sign-in, shown only between the password and the code; "
+                        "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
+    "mfa_reauthenticate": "asks a person with a second factor for a code (the demo people have none); "
+                          "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
+    "mfa_activate_totp": "opens after confirming one's password (the sweep signs in without it); "
+                         "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
+    "mfa_deactivate_totp": "only for a person with an authenticator app (the demo people have none); "
+                           "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
+    "mfa_view_recovery_codes": "only for a person with recovery codes (the demo people have none); "
+                               "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
+    "mfa_generate_recovery_codes": "opens after confirming one's password (the sweep signs in without it); "
+                                   "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
     "history_record": "its record kind is a word the sweep cannot fill; tests/alliance/test_browser_history.py "
                       "opens it at 390 px with axe-core",
 }

@@ -11,7 +11,8 @@ which is also the path migrations name.
 * ``health`` — the health figures' weekly snapshot (the digest's "what moved");
 * ``idempotency`` — the API's kept answers;
 * ``outbox`` — the e-mail outbox;
-* ``scim`` — SCIM provisioning tokens and what SCIM knows of the people it provisions.
+* ``scim`` — SCIM provisioning tokens and what SCIM knows of the people it provisions;
+* ``signin`` — the roles that must use a second factor, and second factors reset by an administrator.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from alliance.models.scim import (
     ScimToken,
     ScimUser,
 )
+from alliance.models.signin import TwoFactorRequirement, TwoFactorReset
 
 __all__ = [
     "HEALTH_FIGURE_MAX",
@@ -109,4 +111,6 @@ __all__ = [
     "EmailRow",
     "OutboundEmail",
     "SystemEmail",
+    "TwoFactorRequirement",
+    "TwoFactorReset",
 ]

@@ -1,8 +1,9 @@
 """The core's writes: organizations, members (their start of employment and history), invitations, API
 tokens (``members``), suspending and restoring a member's access (``access``), SCIM provisioning (``scim``),
-and people imported from a spreadsheet (``imports``, imported from its module by its callers). This package
-re-exports the public names of ``members``, ``access`` and ``scim``: callers import from ``alliance.services``
-as before."""
+the second factor (``signin``), the health figures' weekly snapshot (``health``), and people imported from a
+spreadsheet (``imports``, imported from its module by its callers). This package re-exports the public names
+of ``members``, ``access``, ``scim``, ``signin`` and ``health``: callers import from ``alliance.services`` as
+before."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ from alliance.services.scim import (
     scim_user_create,
     scim_user_deprovision,
 )
+from alliance.services.signin import TWO_FACTOR_RESET, two_factor_requirement_set, two_factor_reset
 
 __all__ = [
     "health_week_record",
@@ -91,4 +93,7 @@ __all__ = [
     "require_role",
     "secret_credential_authenticate",
     "user_email_change_keeping_alias",
+    "TWO_FACTOR_RESET",
+    "two_factor_requirement_set",
+    "two_factor_reset",
 ]

@@ -54,6 +54,12 @@ INSTALLED_APPS = [
     # The audit trail: triggers (pgtrigger) that write each audited change to its event table (pghistory).
     "pgtrigger",
     "pghistory",
+    # Two-factor authentication (allauth.mfa: TOTP and recovery codes) on top of the project's own sign-in
+    # (alliance.signin): allauth's login flow runs after the password is checked, so its second-factor step
+    # and its re-authentication apply to every way in.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "alliance",
     "tours",
     "network_intel",
@@ -75,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "alliance.middleware.BrowserAuthenticationMiddleware",
+    # allauth's request context and its re-authentication redirect (a second factor before an API token).
+    "allauth.account.middleware.AccountMiddleware",
     "alliance.middleware.BrowserMessageMiddleware",
     # API POSTs with an Idempotency-Key: inside the request's transaction, so the answer is kept with
     # the change; around the error middleware, so a replay is the answer the client got.
@@ -87,6 +95,8 @@ MIDDLEWARE = [
     "alliance.middleware.TenantMiddleware",
     # After TenantMiddleware: who and where for the audit trail (the request's membership is known by then).
     "alliance.history.context.AuditContextMiddleware",
+    # A person whose role requires a second factor enrols before anything else (alliance.signin).
+    "alliance.signin.TwoFactorEnrolmentMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +161,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Two-factor authentication (django-allauth) ------------------------------
+# Only allauth's second-factor step and pages are used: the password form, password reset and sign-out stay
+# Django's own (alliance/urls.py). Nobody signs up: people join by invitation (or single sign-on).
+ACCOUNT_ADAPTER = "alliance.signin.AccountAdapter"
+MFA_ADAPTER = "alliance.signin.MfaAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Alliance"
+# Addresses are the ones invitations were sent to: the second factor needs no separate address check.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

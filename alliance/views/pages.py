@@ -39,6 +39,7 @@ from alliance.forms import (
     MembershipForm,
     OrganizationForm,
     ProfileForm,
+    TwoFactorRequirementForm,
     apply_application_error,
 )
 from alliance.http import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, OrgRequest, api_error, client_ip
@@ -79,7 +80,11 @@ from alliance.selectors import (
     open_invitation_exists,
     organizations_of_user,
     team_names,
+    two_factor_enabled,
+    two_factor_resets,
+    two_factor_roles,
 )
+from alliance.signin import second_factor_confirmation
 
 MEMBERS_PER_PAGE = 25
 
@@ -182,7 +187,9 @@ def member_edit(request: OrgRequest, org_slug: str, membership_id: int) -> HttpR
             return redirect("member_list", org_slug=org_slug)
     history = membership_history(membership=membership)
     context = {"form": form, "subject": membership, "history": history,
-               "awaiting_sign_in": services.awaiting_first_sign_in(membership)}
+               "awaiting_sign_in": services.awaiting_first_sign_in(membership),
+               "two_factor": request.member.is_admin and two_factor_enabled(membership.user),
+               "two_factor_resets": two_factor_resets(membership=membership)[:5] if request.member.is_admin else ()}
     return render(request, "alliance/member_edit.html", context,
                   status=versions.StaleEdit.status_code if form.conflict else 200)
 
@@ -276,7 +283,7 @@ def profile(request: OrgRequest, org_slug: str) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("profile", org_slug=org_slug)
-    return render(request, "alliance/profile.html", {"form": form})
+    return render(request, "alliance/profile.html", {"form": form, "two_factor": two_factor_enabled(member.user)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -298,11 +305,14 @@ def organization_settings(request: OrgRequest, org_slug: str) -> HttpResponse:
             return redirect("organization_settings", org_slug=org_slug)
     if request.method == "POST":
         organization.refresh_from_db()
-    return render(request, "alliance/settings.html", {"form": form, **scim_settings_context(request)},
+    two_factor_form = TwoFactorRequirementForm(initial={"roles": two_factor_roles(organization_id=organization.pk)})
+    return render(request, "alliance/settings.html",
+                  {"form": form, "two_factor_form": two_factor_form, **scim_settings_context(request)},
                   status=versions.StaleEdit.status_code if form.conflict else 200)
 
 
 @require_http_methods(["GET", "POST"])
+@second_factor_confirmation
 def api_tokens(request: OrgRequest, org_slug: str) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = ""

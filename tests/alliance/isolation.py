@@ -19,6 +19,8 @@ from alliance.models import (
     Reminder,
     ScimToken,
     ScimUser,
+    TwoFactorRequirement,
+    TwoFactorReset,
 )
 from alliance.notifications import notification_create
 from alliance.outbox import email_send
@@ -52,6 +54,8 @@ def populate(world) -> None:
                                  prefix="scim_0_secret", token_hash="f" * 64)
         ScimUser.objects.create(organization=world.org, membership=world.employee, user_name="secret@globex.test",
                                 external_id="Globex Secret id", given_name="Globex", family_name="Secret")
+        TwoFactorRequirement.objects.create(organization=world.org, role="hr")
+        TwoFactorReset.objects.create(organization=world.org, membership=world.employee, by=world.admin)
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
         OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")
         # The weekly digest's kept figures of the other organization.
