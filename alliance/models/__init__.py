@@ -9,7 +9,8 @@ which is also the path migrations name.
 * ``jobs`` — background jobs (a large import's apply, a very large export) and their progress;
 * ``notifications`` — the bell, preferences, the reminder ledger;
 * ``idempotency`` — the API's kept answers;
-* ``outbox`` — the e-mail outbox.
+* ``outbox`` — the e-mail outbox;
+* ``webhooks`` — webhook endpoints and their deliveries (alliance.webhooks).
 """
 
 from __future__ import annotations
@@ -43,8 +44,28 @@ from alliance.models.outbox import (
     SystemEmail,
 )
 from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
+from alliance.models.webhooks import (
+    WEBHOOK_DESCRIPTION_MAX,
+    WEBHOOK_ERROR_MAX,
+    WEBHOOK_EVENT_TYPE_MAX,
+    WEBHOOK_EVENT_TYPES_MAX,
+    WEBHOOK_EXCERPT_MAX,
+    WEBHOOK_PAYLOAD_MAX_BYTES,
+    WEBHOOK_URL_MAX,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
+    "WEBHOOK_DESCRIPTION_MAX",
+    "WEBHOOK_ERROR_MAX",
+    "WEBHOOK_EVENT_TYPE_MAX",
+    "WEBHOOK_EVENT_TYPES_MAX",
+    "WEBHOOK_EXCERPT_MAX",
+    "WEBHOOK_PAYLOAD_MAX_BYTES",
+    "WEBHOOK_URL_MAX",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AuditEvent",
     "BASELINE_LABEL",
     "audit_history",
