@@ -82,7 +82,7 @@ class WebhookDelivery(TenantModel):
             # The endpoint's delivery log, newest first.
             models.Index(fields=["organization", "endpoint", "-created_at", "-id"], name="webhook_delivery_log_idx"),
             # The API's delivery list (cursor on updated_at, id).
-            models.Index(fields=["organization", "endpoint", "updated_at", "id"], name="webhook_delivery_sync_idx"),
+            sync_index("webhook_delivery_sync_idx"),
             # The dispatcher: what is due, across organizations.
             models.Index(fields=["next_attempt_at"], name="webhook_delivery_due_idx",
                          condition=models.Q(status="pending")),

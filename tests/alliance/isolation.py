@@ -14,6 +14,8 @@ from alliance.models import (
     OutboundEmail,
     PeopleImport,
     Reminder,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from alliance.notifications import notification_create
 from alliance.outbox import email_send
@@ -45,3 +47,10 @@ def populate(world) -> None:
                                         field="title", old_value="Globex Secret", new_value="Globex Secret 2")
         email_send(kind="invitation", to="someone@globex.test", subject="Globex Secret offer", text="Globex Secret")
         OutboundEmail.objects.filter(subject="Globex Secret offer").update(status="failed", last_error="Globex Secret")
+        endpoint = WebhookEndpoint.objects.create(
+            organization=world.org, url="https://hooks.globex.test/secret", description="Globex Secret CRM",
+            event_types=["member.updated"], secret="whsec_R2xvYmV4U2VjcmV0S2V5MDEyMzQ1Njc4OQ==", created_by=world.admin)
+        WebhookDelivery.objects.create(
+            organization=world.org, endpoint=endpoint, event_id="evt_globex", event_type="member.updated",
+            resource=f"member:{world.employee.pk}", payload={"data": {"title": "Globex Secret"}}, status="delivered",
+            give_up_at=timezone.now(), response_excerpt="Globex Secret answer")
