@@ -25,8 +25,19 @@ WEBHOOK_REASON_MAX = 200
 class WebhookEndpoint(TenantModel):
     """A URL of a REST client that hears of the organization's events (the event types it chose), signed
     with its secret (Standard Webhooks). After a rotation the previous secret signs too, until
-    ``previous_secret_expires_at``. An endpoint failing for WEBHOOKS_DISABLE_AFTER is disabled."""
+    ``previous_secret_expires_at``. An endpoint failing for WEBHOOKS_DISABLE_AFTER is disabled.
 
+    A person's own Slack or Teams incoming webhook is one too (``channel`` slack or teams, ``owner`` the
+    person, ``event_types`` the notification kinds they send there): the same delivery, retries, disabling
+    and safe requests (alliance.webhooks.chat)."""
+
+    class Channel(models.TextChoices):
+        WEBHOOK = "webhook", "Webhook"
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEBHOOK)
+    owner = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=WEBHOOK_URL_MAX)
     description = models.CharField(max_length=WEBHOOK_DESCRIPTION_MAX, blank=True)
     event_types = ArrayField(models.CharField(max_length=WEBHOOK_EVENT_TYPE_MAX), size=WEBHOOK_EVENT_TYPES_MAX)
@@ -44,6 +55,15 @@ class WebhookEndpoint(TenantModel):
         indexes = [
             models.Index(fields=["organization", "created_at", "id"], name="webhook_endpoint_org_idx"),
             sync_index("webhook_endpoint_sync_idx"),
+            models.Index(fields=["organization", "owner", "channel"], name="webhook_endpoint_owner_idx"),
+        ]
+        constraints = [
+            # An organization's webhook has no owner; a Slack or Teams connection is one person's, one each.
+            models.CheckConstraint(condition=models.Q(channel="webhook", owner__isnull=True)
+                                   | (~models.Q(channel="webhook") & models.Q(owner__isnull=False)),
+                                   name="webhook_endpoint_owner_by_channel"),
+            models.UniqueConstraint(fields=["organization", "owner", "channel"], name="chat_connection_once",
+                                    condition=models.Q(owner__isnull=False)),
         ]
 
     def __str__(self) -> str:

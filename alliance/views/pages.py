@@ -79,6 +79,7 @@ from alliance.selectors import (
     organizations_of_user,
     team_names,
 )
+from alliance.webhooks.views import chat_forms
 
 MEMBERS_PER_PAGE = 25
 
@@ -455,6 +456,7 @@ def notification_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
         "preferences": preferences_of(member=request.member),
         "channels": NotificationPreference.Channel.choices,
         "required": required_kinds(),
+        "chat": chat_forms(request.member),
     }
     template = "alliance/notifications.html#list" if request.htmx else "alliance/notifications.html"
     return render(request, template, context)

@@ -15,29 +15,12 @@ The core knows no app: apps register their event types (``alliance.registry.regi
 
 
 def register() -> None:
-    """The core's part (AllianceConfig.ready): navigation, beat entries, the notification kind and the
-    hand-offs of the services."""
+    """The core's part (AllianceConfig.ready): navigation, beat entries and the hand-offs of the services."""
     from alliance import registry
-    from alliance.handoffs import declare, silent
     from alliance.rights import can_administer
-    from alliance.webhooks.delivery import DISABLED_KIND
-
     registry.register_nav_item("webhooks", label="Webhooks", url_name="webhook_endpoints", order=88,
                                group="organization", visible=can_administer,
                                active=("webhook_endpoints", "webhook_endpoint"))
     registry.register_beat_entry("dispatch-webhooks", task="alliance.tasks.dispatch_webhooks", schedule=60.0)
     registry.register_beat_entry("prune-webhook-deliveries", task="alliance.tasks.prune_webhook_deliveries",
                                  schedule=3600.0)
-    registry.register_notification_kind(DISABLED_KIND, "A webhook endpoint was disabled after failing (admins)",
-                                        order=96, default_channel="in_app")
-    own = "an administrator's own setting, on the page they are on"
-    declare("alliance.webhooks.services", {
-        "new_secret": silent("makes a random secret: changes nothing"),
-        "clean_event_types": silent("a check of the input: changes nothing"),
-        "webhook_endpoint_create": silent(own),
-        "webhook_endpoint_update": silent(own),
-        "webhook_endpoint_delete": silent(own),
-        "webhook_secret_rotate": silent(own + "; the receiver's owner is the administrator"),
-        "webhook_endpoint_test": silent("a test event to the administrator's own endpoint"),
-        "webhook_delivery_redeliver": silent("an event sent again to the administrator's own endpoint"),
-    })

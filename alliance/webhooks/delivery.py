@@ -28,7 +28,6 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from alliance import tenancy
-from alliance.handoffs import tell
 from alliance.models import (
     WEBHOOK_ERROR_MAX,
     WEBHOOK_EXCERPT_MAX,
@@ -37,6 +36,7 @@ from alliance.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from alliance.notifications import notification_create
 from alliance.webhooks.outbound import Answer, post_json
 
 logger = logging.getLogger(__name__)
@@ -102,11 +102,14 @@ def _due(*, exclude: set[int]) -> list[tuple[int, int]]:
 
 
 def _attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> tuple[Answer | None, str]:
-    """Send one delivery: the answer (None when there was none) and the error, "" for a 2xx answer."""
+    """Send one delivery: the answer (None when there was none) and the error, "" for a 2xx answer. A
+    webhook is signed; a Slack or Teams message is posted as it is (their incoming webhooks sign nothing)."""
     body = body_of(delivery)
+    headers = {}
+    if endpoint.channel == WebhookEndpoint.Channel.WEBHOOK:
+        headers = signature_headers(endpoint, event_id=delivery.event_id, body=body)
     try:
-        answer = post_json(endpoint.url, body, headers=signature_headers(endpoint, event_id=delivery.event_id,
-                                                                          body=body))
+        answer = post_json(endpoint.url, body, headers=headers)
     except Exception as error:  # noqa: BLE001 - a refused target, a timeout, a refused connection, TLS…
         return None, f"{error.__class__.__name__}: {error}"
     if 200 <= answer.status < 300:
@@ -187,12 +190,21 @@ def _note_endpoint_failure(endpoint: WebhookEndpoint, *, now) -> None:
 
 
 def _tell_admins(endpoint: WebhookEndpoint) -> None:
-    """Tell each active administrator, by their chosen channels (once per disabling: the endpoint is off)."""
+    """An in-app notification to each active administrator (once per disabling: the endpoint is off), or to
+    the person whose Slack or Teams connection it is."""
     slug = Organization.objects.filter(pk=endpoint.organization_id).values_list("slug", flat=True).first()
+    if endpoint.owner_id is not None:
+        owner = Membership.objects.for_org(endpoint.organization_id).filter(pk=endpoint.owner_id).first()
+        if owner is not None:
+            notification_create(
+                recipient=owner, kind=DISABLED_KIND, title=f"Your {endpoint.get_channel_display()} connection stopped",
+                body=f"It kept failing for {settings.WEBHOOKS_DISABLE_AFTER.days or 1} days. Connect it again on "
+                     "your notification preferences.", url=reverse("notification_list", args=[slug]))
+        return
     admins = (Membership.objects.for_org(endpoint.organization_id)
               .filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE).select_related("user"))
     for admin in admins:
-        tell(
+        notification_create(
             recipient=admin, kind=DISABLED_KIND, title="A webhook endpoint was disabled",
             body=f"{endpoint.url} kept failing for {settings.WEBHOOKS_DISABLE_AFTER.days or 1} days. "
                  "See its delivery log, fix it and enable it again.",

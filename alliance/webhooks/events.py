@@ -101,7 +101,8 @@ def webhook_event_emit(event_type: str, instance, *, organization_id: int | None
         raise LookupError(f"No webhook event type {event_type!r} is registered.")
     organization_id = organization_id or instance.organization_id
     endpoints = list(WebhookEndpoint.objects.for_org(organization_id)
-                     .filter(enabled=True, event_types__contains=[event_type])
+                     .filter(channel=WebhookEndpoint.Channel.WEBHOOK, enabled=True,
+                             event_types__contains=[event_type])
                      .select_related("created_by__user", "created_by__organization").order_by("pk"))
     if not endpoints:
         return 0

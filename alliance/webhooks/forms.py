@@ -31,3 +31,17 @@ class WebhookEndpointForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["event_types"].choices = [(spec.type, f"{spec.type} — {spec.description}")
                                               for spec in webhook_events().values()]
+
+
+class ChatConnectionForm(forms.Form):
+    """One's own Slack or Teams incoming webhook and the notification kinds sent there."""
+
+    url = forms.URLField(label="Incoming webhook URL", max_length=WEBHOOK_URL_MAX, assume_scheme="https")
+    kinds = BoundedMultipleChoiceField(label="Send these there", max_count=WEBHOOK_EVENT_TYPES_MAX, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        from alliance.registry import notification_kinds
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(kind, item.label) for kind, item in notification_kinds().items()]

@@ -15,7 +15,8 @@ def webhook_endpoint_list(*, member: Membership) -> QuerySet[WebhookEndpoint]:
     """The organization's endpoints, oldest first; none for anyone but an administrator."""
     if not can_administer(member):
         return WebhookEndpoint.objects.none()
-    return WebhookEndpoint.objects.for_org(member.organization_id).order_by("created_at", "id")
+    return (WebhookEndpoint.objects.for_org(member.organization_id).filter(channel=WebhookEndpoint.Channel.WEBHOOK)
+            .order_by("created_at", "id"))
 
 
 def get_webhook_endpoint_for_member(member: Membership, endpoint_id: int) -> WebhookEndpoint:
@@ -37,7 +38,7 @@ def get_webhook_delivery_for_member(member: Membership, delivery_id: int) -> Web
     if not can_administer(member):
         raise Http404("No such delivery.")
     found = (WebhookDelivery.objects.for_org(member.organization_id).select_related("endpoint")
-             .filter(pk=delivery_id).first())
+             .filter(pk=delivery_id, endpoint__channel=WebhookEndpoint.Channel.WEBHOOK).first())
     if found is None:
         raise Http404("No such delivery.")
     return found

@@ -5,7 +5,7 @@ alliance.webhooks.services, which refuses anyone but an administrator."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,8 +15,8 @@ from alliance.decorators import admin_required
 from alliance.errors import ApplicationError
 from alliance.forms import apply_application_error
 from alliance.http import OrgRequest
-from alliance.webhooks import selectors, services
-from alliance.webhooks.forms import WebhookEndpointForm
+from alliance.webhooks import chat, selectors, services
+from alliance.webhooks.forms import ChatConnectionForm, WebhookEndpointForm
 
 LOG_SIZE = 50
 
@@ -157,3 +157,68 @@ def webhook_delivery_redeliver(request: OrgRequest, org_slug: str, delivery_id: 
     else:
         messages.success(request, f"The {delivery.event_type} event is on its way again.")
     return redirect(_endpoint_url(org_slug, delivery.endpoint_id))
+
+
+# --- A person's Slack and Teams (on their notification preferences) --------------------------------------
+
+def _chat_channel(channel: str) -> str:
+    if channel not in chat.CHAT_CHANNELS:
+        raise Http404("No such connection.")
+    return channel
+
+
+def chat_forms(member, data=None, *, bound_channel: str = "") -> list[dict]:
+    """The Slack and Teams forms of the preferences page, each filled with the person's connection."""
+    connections = chat.chat_connections_of(member)
+    found = []
+    for channel in chat.CHAT_CHANNELS:
+        connection = connections.get(channel)
+        initial = {"url": connection.url, "kinds": connection.event_types} if connection else {}
+        form = ChatConnectionForm(data if channel == bound_channel else None, initial=initial, prefix=channel)
+        found.append({"channel": channel, "label": chat.Channel(channel).label, "form": form,
+                      "connection": connection})
+    return found
+
+
+@require_POST
+def chat_connection(request: OrgRequest, org_slug: str, channel: str) -> HttpResponse:
+    """Connect or change one's own Slack or Teams."""
+    channel = _chat_channel(channel)
+    form = ChatConnectionForm(request.POST, prefix=channel)
+    if form.is_valid():
+        try:
+            chat.chat_connection_save(member=request.member, channel=channel, url=form.cleaned_data["url"],
+                                      kinds=form.cleaned_data["kinds"])
+        except ApplicationError as error:
+            apply_application_error(form, error)
+        else:
+            messages.success(request, f"{chat.Channel(channel).label} is connected.")
+            return redirect("notification_list", org_slug=org_slug)
+    errors = "; ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+    messages.error(request, f"{chat.Channel(channel).label} is not connected: {errors}")
+    return redirect("notification_list", org_slug=org_slug)
+
+
+@require_POST
+def chat_connection_remove(request: OrgRequest, org_slug: str, channel: str) -> HttpResponse:
+    channel = _chat_channel(channel)
+    label = chat.Channel(channel).label
+    if not confirm.is_confirmed(request):
+        return confirm.confirm_page(request, question=f"Disconnect {label}?", action_label="Disconnect",
+                                    back_url=reverse("notification_list", args=[org_slug]),
+                                    detail="No more notifications go there until you connect it again.")
+    chat.chat_connection_remove(member=request.member, channel=channel)
+    messages.success(request, f"{label} is disconnected.")
+    return redirect("notification_list", org_slug=org_slug)
+
+
+@require_POST
+def chat_connection_test(request: OrgRequest, org_slug: str, channel: str) -> HttpResponse:
+    channel = _chat_channel(channel)
+    try:
+        chat.chat_connection_test(member=request.member, channel=channel)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"A test message is on its way to {chat.Channel(channel).label}.")
+    return redirect("notification_list", org_slug=org_slug)
