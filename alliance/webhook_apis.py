@@ -45,7 +45,7 @@ class WebhookEndpointSecretSerializer(WebhookEndpointOutputSerializer):
 class EventTypesField(serializers.ListField):
     """The catalog's choices, read when a request is validated (apps register their events at start)."""
 
-    child = serializers.CharField(max_length=WEBHOOK_EVENT_TYPE_MAX)
+    child = StrictCharField(max_length=WEBHOOK_EVENT_TYPE_MAX)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("min_length", 1)
@@ -56,13 +56,13 @@ class EventTypesField(serializers.ListField):
 
 class WebhookEndpointCreateInputSerializer(InputSerializer):
     url = serializers.URLField(max_length=WEBHOOK_URL_MAX, help_text="An https URL with a public address.")
-    description = serializers.CharField(max_length=WEBHOOK_DESCRIPTION_MAX, required=False, allow_blank=True)
+    description = StrictCharField(max_length=WEBHOOK_DESCRIPTION_MAX, required=False, allow_blank=True)
     event_types = EventTypesField()
 
 
 class WebhookEndpointUpdateInputSerializer(InputSerializer):
     url = serializers.URLField(max_length=WEBHOOK_URL_MAX, required=False)
-    description = serializers.CharField(max_length=WEBHOOK_DESCRIPTION_MAX, required=False, allow_blank=True)
+    description = StrictCharField(max_length=WEBHOOK_DESCRIPTION_MAX, required=False, allow_blank=True)
     event_types = EventTypesField(required=False)
     enabled = StrictBooleanField(required=False, help_text="Enabling it again forgets its failures.")
 
