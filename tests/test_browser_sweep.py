@@ -103,9 +103,6 @@ NOT_SWEPT = {
     "webhook_endpoint_test": "a POST-only action on an endpoint (the demo has none)",
     "webhook_endpoint_delete": "a POST-only action on an endpoint (the demo has none)",
     "webhook_delivery_redeliver": "a POST-only action on a delivery (the demo has none)",
-    "chat_connection": "a POST-only form of the notifications page (swept there), named by slack or teams",
-    "chat_connection_remove": "a POST-only action of the notifications page (swept there)",
-    "chat_connection_test": "a POST-only action of the notifications page (swept there)",
 }
 NOT_PAGE_PREFIXES = {
     "/api/": "the REST API (JSON) and its schema; the API docs page is the vendor's own layout",
