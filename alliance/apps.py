@@ -58,6 +58,17 @@ class AllianceConfig(AppConfig):
         registry.register_audited_model(
             "invitation", label="Invitation", model="alliance.Invitation", event_model="alliance.InvitationEvent",
             label_sql="r.email", hr_only=True, url_name="invitation_list", url_takes_id=False, order=11)
+        # Webhooks (alliance.webhooks): the administrators' endpoints, delivered and pruned by the worker.
+        from alliance.webhooks import register as register_webhooks
+
+        register_webhooks()
+        from alliance.apis import MemberOutputSerializer
+
+        member = {"serializer": MemberOutputSerializer, "resource": "member"}
+        registry.register_webhook_event("member.created", description="A member joined the organization (an "
+                                        "invitation accepted, a people import).", order=90, **member)
+        registry.register_webhook_event("member.updated", description="A member's role, manager, title, team or "
+                                        "start of employment changed.", order=91, **member)
         # E-mail the outbox gave up on (alliance.outbox), for the organization's admins to send again.
         registry.register_nav_item("undelivered-email", label="Undelivered e-mail", url_name="undelivered_email",
                                    order=90, visible=can_administer, group="organization")

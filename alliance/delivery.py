@@ -26,6 +26,7 @@ from alliance.limits import DELIVERY_ERROR_MAX
 from alliance.models import Reminder
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.registry import reaches_alumni, reminder_builder
+from alliance.webhooks.chat import chat_forward
 
 # A claimed row still pending this long after it was claimed (or last requeued) lost its broker message
 # or its worker: beat's minute entry enqueues it again, so it is delivered within 2 minutes. A row being
@@ -62,11 +63,15 @@ def reminder_deliver(*, organization_id: int, reminder_id: int) -> str:
     if message is None:
         _finish(reminder, Reminder.Status.SKIPPED)
         return Reminder.Status.SKIPPED
+    # Slack or Teams, when the person sends this kind there (alliance.webhooks.chat): beside the bell and e-mail.
+    forwarded = recipient.is_active and chat_forward(recipient=recipient, kind=reminder.kind, title=message.subject,
+                                                     url=message.url)
     # An alumnus keeps a bell (the notifications page is open to alumni) and their chosen channels.
     channel = channel_for(member=recipient, kind=reminder.kind)
     if channel == Channel.OFF:
-        _finish(reminder, Reminder.Status.SKIPPED)
-        return Reminder.Status.SKIPPED
+        status = Reminder.Status.SENT if forwarded else Reminder.Status.SKIPPED
+        _finish(reminder, status)
+        return status
     if channel in (Channel.BOTH, Channel.IN_APP):
         notification_create(
             recipient=recipient, kind=reminder.kind, title=message.subject, body=message.summary or message.text,

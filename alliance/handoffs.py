@@ -24,6 +24,7 @@ from django.conf import settings
 from alliance.models import Membership
 from alliance.notifications import Channel, channel_for, notification_create
 from alliance.outbox import email_send
+from alliance.webhooks.chat import chat_forward
 
 # The core's own kind: a new report joined the manager's team (an invitation accepted, a rehire).
 TEAM_JOINED = "team_joined"
@@ -85,9 +86,12 @@ def tell(*, recipient: Membership | None, kind: str, title: str, body: str = "",
         return False
     if recipient.status not in (Membership.Status.ACTIVE, Membership.Status.ALUMNUS):
         return False
+    # Slack or Teams, when the person sends this kind there: beside the bell and e-mail, whatever those are.
+    forwarded = recipient.status == Membership.Status.ACTIVE and chat_forward(recipient=recipient, kind=kind,
+                                                                             title=title, url=url)
     channel = channel_for(member=recipient, kind=kind)
     if channel == Channel.OFF:
-        return False
+        return bool(forwarded)
     if channel in (Channel.BOTH, Channel.IN_APP):
         notification_create(recipient=recipient, kind=kind, title=title, body=body, url=url, topic=topic)
     if channel in (Channel.BOTH, Channel.EMAIL):
@@ -177,4 +181,26 @@ def declare_core() -> None:
                                             "in their navigation; kept in the member's history"),
         "health_week_record": silent("the weekly digest keeps the week's figures for next week's comparison; "
                                      "the digest itself is the news"),
+    })
+    own = "an administrator's own setting, on the page they are on"
+    declare("alliance.webhooks.services", {
+        "new_secret": silent("makes a random secret: changes nothing"),
+        "clean_event_types": silent("a check of the input: changes nothing"),
+        "webhook_endpoint_create": silent(own),
+        "webhook_endpoint_update": silent(own),
+        "webhook_endpoint_delete": silent(own),
+        "webhook_secret_rotate": silent(own + "; the receiver's owner is the administrator"),
+        "webhook_endpoint_test": silent("a test event to the administrator's own endpoint"),
+        "webhook_delivery_redeliver": silent("an event sent again to the administrator's own endpoint"),
+    })
+    mine = "a person's own notification setting, on their preferences page"
+    declare("alliance.webhooks.chat", {
+        "slack_message": silent("builds a message: changes nothing"),
+        "teams_message": silent("builds a message: changes nothing"),
+        "chat_forward": silent("the person's own notification, sent where they chose (the caller tells them)"),
+        "chat_connections_of": silent("a read: changes nothing"),
+        "clean_kinds": silent("a check of the input: changes nothing"),
+        "chat_connection_save": silent(mine),
+        "chat_connection_remove": silent(mine),
+        "chat_connection_test": silent("a test message to the person's own Slack or Teams"),
     })

@@ -18,3 +18,10 @@ class IsOrganizationHR(IsOrganizationMember):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.member.is_hr
+
+
+class IsOrganizationAdmin(IsOrganizationMember):
+    message = "Only an administrator can do this."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and request.member.is_admin

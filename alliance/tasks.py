@@ -178,3 +178,28 @@ def prune_background_jobs() -> int:
     from alliance.jobs import jobs_prune
 
     return jobs_prune()
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=10)
+def dispatch_webhooks(self) -> dict[str, int]:
+    """Send the due webhook deliveries (alliance.webhooks.delivery), each on its own. Enqueued after every
+    commit that wrote deliveries and by beat every minute; safe to run twice or side by side (rows are
+    locked and skipped). Stops after WEBHOOKS_DISPATCH_SECONDS and enqueues the next run when rows are left."""
+    from alliance.webhooks.delivery import webhooks_dispatch
+
+    try:
+        outcomes, more = webhooks_dispatch()
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("webhook dispatch: the database is away (%r); retrying", error)
+        raise self.retry(countdown=min(5 * 2**self.request.retries, MAX_RETRY_COUNTDOWN)) from error
+    if more:
+        dispatch_webhooks.delay()
+    return outcomes
+
+
+@shared_task
+def prune_webhook_deliveries() -> int:
+    """Forget webhook deliveries older than WEBHOOKS_KEEP_DAYS (hourly)."""
+    from alliance.webhooks.delivery import webhook_deliveries_prune
+
+    return webhook_deliveries_prune()

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from alliance import apis, signin, views
+from alliance import apis, signin, views, webhook_apis
 from alliance.history import apis as history_apis
 from alliance.history import views as history_views
 from alliance.registry import app_urls
@@ -18,6 +18,7 @@ from alliance.views import jobs as job_views
 from alliance.views import notifications as notification_views
 from alliance.views import pickers as picker_views
 from alliance.views import signin as signin_views
+from alliance.webhooks import views as webhook_views
 
 handler400 = "alliance.views.bad_request"
 handler403 = "alliance.views.permission_denied"
@@ -54,6 +55,10 @@ org_patterns = [
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/preferences/", views.notification_preferences, name="notification_preferences"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification_read"),
+    path("notifications/chat/<slug:channel>/", webhook_views.chat_connection, name="chat_connection"),
+    path("notifications/chat/<slug:channel>/disconnect/", webhook_views.chat_connection_remove,
+         name="chat_connection_remove"),
+    path("notifications/chat/<slug:channel>/test/", webhook_views.chat_connection_test, name="chat_connection_test"),
     path("pick/people/<str:picker>/", picker_views.people_search, name="people_search"),
     path("alliance/", health_views.organization_health, name="alliance_health"),
     path("alliance/<slug:key>.csv", health_views.organization_health_csv, name="alliance_health_csv"),
@@ -66,6 +71,18 @@ org_patterns = [
     path("undelivered-email/retry-all/", views.undelivered_email_retry_all, name="undelivered_email_retry_all"),
     path("undelivered-email/<int:outbound_email_id>/retry/", views.undelivered_email_retry,
          name="undelivered_email_retry"),
+    path("settings/webhooks/", webhook_views.webhook_endpoints, name="webhook_endpoints"),
+    path("settings/webhooks/<int:endpoint_id>/", webhook_views.webhook_endpoint, name="webhook_endpoint"),
+    path("settings/webhooks/<int:endpoint_id>/enable/", webhook_views.webhook_endpoint_enable,
+         name="webhook_endpoint_enable"),
+    path("settings/webhooks/<int:endpoint_id>/rotate/", webhook_views.webhook_endpoint_rotate,
+         name="webhook_endpoint_rotate"),
+    path("settings/webhooks/<int:endpoint_id>/test/", webhook_views.webhook_endpoint_test,
+         name="webhook_endpoint_test"),
+    path("settings/webhooks/<int:endpoint_id>/delete/", webhook_views.webhook_endpoint_delete,
+         name="webhook_endpoint_delete"),
+    path("settings/webhooks/deliveries/<int:delivery_id>/redeliver/", webhook_views.webhook_delivery_redeliver,
+         name="webhook_delivery_redeliver"),
     # Each installed app registers its own routes (alliance.registry.register_urls).
     *[path("", include(urls.org)) for urls in app_urls() if urls.org],
 ]
@@ -79,6 +96,17 @@ api_patterns = [
     path("imports/<int:pk>/", apis.PeopleImportDetailApi.as_view(), name="api_people_import_detail"),
     path("imports/<int:pk>/apply/", apis.PeopleImportApplyApi.as_view(), name="api_people_import_apply"),
     path("alliance-health/", apis.AllianceHealthApi.as_view(), name="api_alliance_health"),
+    path("webhook-endpoints/", webhook_apis.WebhookEndpointListApi.as_view(), name="api_webhook_endpoint_list"),
+    path("webhook-endpoints/<int:pk>/", webhook_apis.WebhookEndpointDetailApi.as_view(),
+         name="api_webhook_endpoint_detail"),
+    path("webhook-endpoints/<int:pk>/rotate-secret/", webhook_apis.WebhookSecretRotateApi.as_view(),
+         name="api_webhook_endpoint_rotate"),
+    path("webhook-endpoints/<int:pk>/test/", webhook_apis.WebhookEndpointTestApi.as_view(),
+         name="api_webhook_endpoint_test"),
+    path("webhook-endpoints/<int:pk>/deliveries/", webhook_apis.WebhookDeliveryListApi.as_view(),
+         name="api_webhook_delivery_list"),
+    path("webhook-deliveries/<int:delivery_id>/redeliver/", webhook_apis.WebhookDeliveryRedeliverApi.as_view(),
+         name="api_webhook_delivery_redeliver"),
     *[path("", include(urls.api)) for urls in app_urls() if urls.api],
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]), name="api_schema"),
     path(

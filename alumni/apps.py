@@ -9,6 +9,9 @@ class AlumniConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
+        from alumni import webhooks
+
+        webhooks.register()
         from alumni import reminders
         from alumni.demo import seed_alumni, seed_reach
         from alumni.rights import (

@@ -9,7 +9,9 @@ class NetworkIntelConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
-        from network_intel import services
+        from network_intel import services, webhooks
+
+        webhooks.register()
         from network_intel.demo import seed_network_intel, seed_networking_fund
         from network_intel.reminders import digests, report_backs
         from network_intel.views.fund import dashboard_panel_context as fund_panel_context

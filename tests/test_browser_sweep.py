@@ -112,6 +112,14 @@ NOT_SWEPT = {
                                    "tests/alliance/test_browser_two_factor.py opens it at 390 px with axe-core",
     "history_record": "its record kind is a word the sweep cannot fill; tests/alliance/test_browser_history.py "
                       "opens it at 390 px with axe-core",
+    "webhook_endpoint": "the demo registers no webhook endpoint (it would post to a real address); "
+                        "tests/alliance/test_browser_webhooks.py opens it at 390 px with axe-core",
+    "webhook_endpoint_enable": "a POST-only action on an endpoint (the demo has none)",
+    "webhook_endpoint_rotate": "a POST-only action on an endpoint (the demo has none); its answer, the endpoint's "
+                               "page with the new secret, is checked with axe-core in test_browser_webhooks.py",
+    "webhook_endpoint_test": "a POST-only action on an endpoint (the demo has none)",
+    "webhook_endpoint_delete": "a POST-only action on an endpoint (the demo has none)",
+    "webhook_delivery_redeliver": "a POST-only action on a delivery (the demo has none)",
 }
 NOT_PAGE_PREFIXES = {
     "/api/": "the REST API (JSON) and its schema; the API docs page is the vendor's own layout",

@@ -76,6 +76,9 @@ JSON_FIELDS = {
     "alliance.PeopleImport.preview": "one entry per row of the bounded rows, written by the app",
     "alliance.PeopleImport.unknown_columns": "at most UNKNOWN_COLUMNS_SHOWN_MAX header names of 100 characters",
     "alliance.PeopleImport.missing": "at most MISSING_SHOWN_MAX members, written by the app from the organization",
+    "alliance.WebhookDelivery.payload": "an event written by the app from an API serializer's output (bounded "
+                                        "fields), cut to its resource id past WEBHOOK_PAYLOAD_MAX_BYTES "
+                                        "(alliance.webhooks.events)",
     # The audit trail's event tables: written by triggers only, never from a form or the API.
     "tours.TourRevisionEvent.changes": "a copy of tours.TourRevision.changes, written by its trigger",
     **{f"{label}.pgh_context": AUDIT_CONTEXT for label in (

@@ -9,6 +9,9 @@ class ToursConfig(AppConfig):
 
     def ready(self) -> None:
         from alliance import registry
+        from tours import webhooks
+
+        webhooks.register()
         from alliance.signals import manager_changed
         from tours import notifications, reminders
         from tours.demo import seed_tours

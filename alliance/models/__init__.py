@@ -12,7 +12,8 @@ which is also the path migrations name.
 * ``idempotency`` — the API's kept answers;
 * ``outbox`` — the e-mail outbox;
 * ``scim`` — SCIM provisioning tokens and what SCIM knows of the people it provisions;
-* ``signin`` — the roles that must use a second factor, and second factors reset by an administrator.
+* ``signin`` — the roles that must use a second factor, and second factors reset by an administrator;
+* ``webhooks`` — webhook endpoints and their deliveries (alliance.webhooks).
 """
 
 from __future__ import annotations
@@ -57,6 +58,17 @@ from alliance.models.scim import (
     ScimUser,
 )
 from alliance.models.signin import TwoFactorRequirement, TwoFactorReset
+from alliance.models.webhooks import (
+    WEBHOOK_DESCRIPTION_MAX,
+    WEBHOOK_ERROR_MAX,
+    WEBHOOK_EVENT_TYPE_MAX,
+    WEBHOOK_EVENT_TYPES_MAX,
+    WEBHOOK_EXCERPT_MAX,
+    WEBHOOK_PAYLOAD_MAX_BYTES,
+    WEBHOOK_URL_MAX,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 __all__ = [
     "HEALTH_FIGURE_MAX",
@@ -70,6 +82,15 @@ __all__ = [
     "SCIM_NAME_PART_MAX",
     "SCIM_TOKEN_NAME_MAX",
     "SCIM_USER_NAME_MAX",
+    "WEBHOOK_DESCRIPTION_MAX",
+    "WEBHOOK_ERROR_MAX",
+    "WEBHOOK_EVENT_TYPE_MAX",
+    "WEBHOOK_EVENT_TYPES_MAX",
+    "WEBHOOK_EXCERPT_MAX",
+    "WEBHOOK_PAYLOAD_MAX_BYTES",
+    "WEBHOOK_URL_MAX",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "AuditEvent",
     "BASELINE_LABEL",
     "audit_history",

@@ -38,6 +38,8 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
 * ``register_job_kind``, ``register_import_kind``, ``register_export`` — work a worker does while the
   page shows its progress (``alliance.jobs``): an import's apply, a very large export;
 * ``register_people_import_columns`` — optional columns of the people import (a person's current tour).
+* ``register_webhook_event`` — an event type REST clients subscribe to with a webhook endpoint (its
+  description and the API serializer of its resource), sent from the app's services (``alliance.webhooks``).
 
 Everything is keyed by a name, so registering the same thing twice (a second
 ``ready()`` in a test run) replaces it instead of adding a copy.
@@ -475,4 +477,9 @@ from alliance.registry.jobs import (  # noqa: E402, F401
     register_job_kind,
     register_people_import_columns,
 )
-
+from alliance.registry.webhooks import (  # noqa: E402, F401
+    _WEBHOOK_EVENTS,
+    WebhookEvent,
+    register_webhook_event,
+    webhook_events,
+)

@@ -52,6 +52,7 @@ from alliance.services.members import (
     require_role,
 )
 from alliance.spreadsheets import read_import_rows
+from alliance.webhooks.events import webhook_event_emit
 
 # The bounds of an upload: a 5,000-person organization fits many times over.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -407,6 +408,8 @@ def people_import_apply(*, people_import: PeopleImport, by: Membership, send_inv
             member.manager = by_email[row.manager_email]
             with_managers.append(member)
     Membership.objects.bulk_update(with_managers, ["manager"], batch_size=1000)
+    for member in added.values():
+        webhook_event_emit("member.created", member)
     for row in changed:
         member = by_email[row.email]
         membership_write(membership=member, by=by, role=row.role,

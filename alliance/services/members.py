@@ -29,6 +29,7 @@ from alliance.outbox import email_send
 from alliance.registry import manager_role_refusals
 from alliance.selectors import direct_reports_of, live_credential
 from alliance.tokens import token_make, token_parse, token_prefix
+from alliance.webhooks.events import webhook_event_emit
 
 INVITATION_TOKEN_KIND = "inv"
 API_TOKEN_KIND = "alli"
@@ -256,6 +257,8 @@ def membership_write(
         manager_changed.send(
             sender=Membership, membership=membership, previous_manager_id=previous_manager_id, by=by
         )
+    if changes:
+        webhook_event_emit("member.updated", membership)
     return changes
 
 
@@ -274,6 +277,7 @@ def membership_employment_start_set(
     membership.employment_started_on = started_on
     membership.save(update_fields=["employment_started_on", "updated_at"])
     membership_history_record(membership=membership, by=by, before=before, source=source)
+    webhook_event_emit("member.updated", membership)
     return membership
 
 
@@ -513,6 +517,7 @@ def invitation_accept(
              body=f"{user.full_name or user.email} accepted the invitation to {organization.name}"
                   f"{f' as {invitation.title}' if invitation.title else ''} and reports to you now.",
              url=reverse("dashboard", args=[organization.slug]))
+    webhook_event_emit("member.created", membership)
     return membership
 
 

@@ -239,6 +239,22 @@ OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=60 * 60)
 # so a worker told to stop finishes the message in hand and exits, instead of being killed mid-send.
 OUTBOX_DISPATCH_SECONDS = env.int("OUTBOX_DISPATCH_SECONDS", default=8)
 OUTBOX_HEALTH_CACHE_SECONDS = env.int("OUTBOX_HEALTH_CACHE_SECONDS", default=60)
+
+# Webhooks (alliance.webhooks): each event is a delivery row written in the change's transaction, sent by
+# a worker after the commit, retried with backoff (WEBHOOKS_RETRY_BASE_SECONDS doubling up to
+# WEBHOOKS_RETRY_MAX_SECONDS) for WEBHOOKS_RETRY_HOURS; an endpoint failing that long is disabled.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+WEBHOOKS_RETRY_FOR = timedelta(hours=env.int("WEBHOOKS_RETRY_HOURS", default=72))
+WEBHOOKS_DISABLE_AFTER = timedelta(hours=env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=72))
+WEBHOOKS_KEEP_DAYS = env.int("WEBHOOKS_KEEP_DAYS", default=30)
+WEBHOOKS_DISPATCH_SECONDS = env.int("WEBHOOKS_DISPATCH_SECONDS", default=8)
+# After a rotation the previous secret signs too (both signatures are sent) for this long.
+WEBHOOKS_SECRET_OVERLAP = timedelta(hours=24)
+# Plain http to localhost (development), and private, loopback or link-local targets (tests only).
+WEBHOOKS_ALLOW_HTTP_LOCALHOST = env.bool("WEBHOOKS_ALLOW_HTTP_LOCALHOST", default=DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=False)
 # A mail server that stops answering holds one outbox row, not a worker forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -407,6 +423,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents the errors it really answers (alliance/schema.py).
     "POSTPROCESSING_HOOKS": [
+        # The event catalog as webhooks (first: it builds the components again).
+        "alliance.webhooks.schema.add_webhooks",
         "drf_spectacular.hooks.postprocess_schema_enums",
         "alliance.schema.document_error_responses",
     ],

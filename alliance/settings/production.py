@@ -10,6 +10,9 @@ from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY, PRIVATE_STORAGE, env
 
 DEBUG = False
+# Webhooks reach public https addresses only (alliance.webhooks.outbound).
+WEBHOOKS_ALLOW_HTTP_LOCALHOST = False
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

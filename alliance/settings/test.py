@@ -33,3 +33,7 @@ REMINDER_RETRY_BASE_SECONDS = 0.5
 CACHES["default"]["KEY_PREFIX"] = f"alliance-test-{os.getpid()}"
 # High enough that no ordinary test is throttled; the throttling tests lower it.
 API_TOKEN_THROTTLE_RATE = "100000/min"
+# The tests' webhook receivers listen on 127.0.0.1 over plain http (the production rules are tested by
+# overriding these two).
+WEBHOOKS_ALLOW_HTTP_LOCALHOST = True
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = True

@@ -85,6 +85,7 @@ from alliance.selectors import (
     two_factor_roles,
 )
 from alliance.signin import second_factor_confirmation
+from alliance.webhooks.views import chat_forms
 
 MEMBERS_PER_PAGE = 25
 
@@ -466,6 +467,7 @@ def notification_list_view(request: OrgRequest, org_slug: str) -> HttpResponse:
         "preferences": preferences_of(member=request.member),
         "channels": NotificationPreference.Channel.choices,
         "required": required_kinds(),
+        "chat": chat_forms(request.member),
     }
     template = "alliance/notifications.html#list" if request.htmx else "alliance/notifications.html"
     return render(request, template, context)

@@ -20,6 +20,7 @@ from alliance.services import (
     model_update,
 )
 from alliance.templatetags.alliance_tags import day as format_day
+from alliance.webhooks.events import webhook_event_emit
 from alumni import handoffs, rights
 from alumni.models import (
     MAX_LAST_DAY_AHEAD_DAYS,
@@ -134,6 +135,7 @@ def exit_start(
     _flag_direct_reports(process, by=by)
     notify(kind=EXIT_STARTED, subject_id=process.pk, recipient=member, window="started")
     handoffs.exit_started(process, by=by, tasks=tasks)
+    webhook_event_emit("exit.started", process)
     return process
 
 

@@ -19,6 +19,7 @@ from alliance.services import (
     membership_leave,
     user_email_change_keeping_alias,
 )
+from alliance.webhooks.events import webhook_event_emit
 from alumni import handoffs
 from alumni.models import ExitInterview, ExitKind, ExitProcess, LeaverStep
 from alumni.services._common import _actor, _site, organization_today
@@ -108,6 +109,9 @@ def exit_finish(*, organization_id: int, process_id: int, now: datetime | None =
             if any(step.consents.values()):
                 _send_welcome(process, step)
         handoffs.exit_finished(process)
+        webhook_event_emit("exit.completed", process)
+        if joins:
+            webhook_event_emit("alumnus.joined", process.member)
     return True
 
 

@@ -16,6 +16,7 @@ from alliance.reminders import notify
 from alliance.services import (
     full_clean_or_raise,
 )
+from alliance.webhooks.events import webhook_event_emit
 from alumni import handoffs, rights
 from alumni.models import BonusFor, BonusState, CustomerLead, Opening, Referral
 from alumni.services._common import _settings, _with_stored
@@ -38,6 +39,13 @@ def _clean_text(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 def referral_create(*, by: Membership, candidate_name: str, candidate_email: str, role: str,
                     why: str) -> Referral:
     """An employee or an alumnus recommends someone for a job; HR is told on its board."""
+    referral = _referral_write(by=by, candidate_name=candidate_name, candidate_email=candidate_email, role=role,
+                               why=why)
+    webhook_event_emit("referral.created", referral)
+    return referral
+
+
+def _referral_write(*, by: Membership, candidate_name: str, candidate_email: str, role: str, why: str) -> Referral:
     rights.require_referrer(by, _settings(by.organization_id))
     text = _clean_text({"candidate_name": candidate_name, "candidate_email": candidate_email, "role": role,
                         "why": why}, ("candidate_name", "candidate_email", "role", "why"))
@@ -89,6 +97,8 @@ def referral_set_status(*, referral: Referral, by: Membership, status: str, note
                 bonus_for=policy.referral_bonus_for, bonus_amount=policy.referral_bonus_amount,
                 alumnus=referral.referrer_was_alumnus)
     notify(kind=REFERRAL_STATUS, subject_id=referral.pk, recipient=referral.referrer, window=status)
+    if status == Referral.Status.HIRED:
+        webhook_event_emit("referral.hired", referral)
     return referral
 
 
@@ -125,6 +135,7 @@ def lead_create(*, by: Membership, company: str, contact_name: str, contact_emai
     lead.save()
     handoffs.contribution(what="customer lead", by=by, headline=f"{lead.company} ({lead.contact_name})",
                           body=lead.need[:1000])
+    webhook_event_emit("lead.created", lead)
     return lead
 
 
@@ -193,13 +204,14 @@ def referral_submit(*, by: Membership, candidate_name: str, candidate_email: str
     checked = _check_cv(cv)
 
     def write(stored: list[str]) -> Referral:
-        referral = referral_create(by=by, candidate_name=candidate_name, candidate_email=candidate_email,
-                                            role=role, why=why)
+        referral = _referral_write(by=by, candidate_name=candidate_name, candidate_email=candidate_email,
+                                   role=role, why=why)
         if opening is not None:
             referral.opening = opening
             referral.save(update_fields=["opening", "updated_at"])
         if checked is not None:
             _attach_cv(referral, checked, stored)
+        webhook_event_emit("referral.created", referral)
         return referral
 
     return _with_stored(write)

@@ -25,6 +25,7 @@ from alliance.models import Membership
 from alliance.notifications import notifications_withdraw
 from alliance.services import full_clean_or_raise
 from alliance.templatetags.alliance_tags import day
+from alliance.webhooks.events import webhook_event_emit
 from network_intel import rights
 from network_intel.limits import CONTACTS_MAX, MERCHANT_MAX_LENGTH, REFUSAL_MAX_LENGTH
 from network_intel.models.contacts import Contact
@@ -243,6 +244,7 @@ def expense_submit(*, by: Membership, expense: Expense) -> Expense:
     for recipient in _approvers(member):
         _notify(recipient=recipient, title=title, body=body, url=_url(member, "fund_approvals"),
                 topic=_approval_topic(fresh))
+    webhook_event_emit("expense.submitted", fresh)
     return expense
 
 
@@ -281,6 +283,7 @@ def expense_approve(*, by: Membership, expense: Expense, acknowledge_over_budget
     _notify(recipient=member, title=f"Approved: {fresh.get_kind_display().lower()} at {fresh.merchant}",
             body="Write down what you learned (an intel note) and it will be reimbursed.",
             url=_url(member, "expense_detail", fresh.pk))
+    webhook_event_emit("expense.approved", fresh)
     return expense
 
 
@@ -324,6 +327,7 @@ def expense_refuse(*, by: Membership, expense: Expense, reason: str) -> Expense:
     notifications_withdraw(organization_id=fresh.organization_id, topic=_approval_topic(fresh))
     _notify(recipient=member, title=f"Refused: {fresh.get_kind_display().lower()} at {fresh.merchant}",
             body=reason, url=_url(member, "expense_detail", fresh.pk))
+    webhook_event_emit("expense.refused", fresh)
     return expense
 
 
@@ -427,6 +431,8 @@ def expenses_reimburse(*, by: Membership, expenses: list[Expense]) -> int:
                                         f"{row.get_kind_display().lower()} at {row.merchant}",
                 body=f"{by.user.full_name} marked it reimbursed.",
                 url=_url(member, "expense_detail", row.pk))
+    for row in Expense.objects.for_org(by.organization_id).filter(pk__in=ids).order_by("id"):
+        webhook_event_emit("expense.reimbursed", row)
     return len(ids)
 
 

@@ -21,6 +21,8 @@ from alliance.models import (
     ScimUser,
     TwoFactorRequirement,
     TwoFactorReset,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from alliance.notifications import notification_create
 from alliance.outbox import email_send
@@ -63,3 +65,10 @@ def populate(world) -> None:
         HealthWeek.objects.create(organization=world.org, week=today - timedelta(days=today.weekday()),
                                   scope=HealthWeek.ORGANIZATION, figure="coverage", label="Globex Secret coverage",
                                   value=12.5)
+        endpoint = WebhookEndpoint.objects.create(
+            organization=world.org, url="https://hooks.globex.test/secret", description="Globex Secret CRM",
+            event_types=["member.updated"], secret="whsec_R2xvYmV4U2VjcmV0S2V5MDEyMzQ1Njc4OQ==", created_by=world.admin)
+        WebhookDelivery.objects.create(
+            organization=world.org, endpoint=endpoint, event_id="evt_globex", event_type="member.updated",
+            resource=f"member:{world.employee.pk}", payload={"data": {"title": "Globex Secret"}}, status="delivered",
+            give_up_at=timezone.now(), response_excerpt="Globex Secret answer")

@@ -22,7 +22,9 @@ from tests.helpers import sent_mail
 
 def _services_modules() -> dict[str, list]:
     """package name -> its modules (the package itself and, for a package, each topic module)."""
-    found = {"alliance.services": [importlib.import_module("alliance.services")]}
+    found = {"alliance.services": [importlib.import_module("alliance.services")],
+             "alliance.webhooks.services": [importlib.import_module("alliance.webhooks.services")],
+             "alliance.webhooks.chat": [importlib.import_module("alliance.webhooks.chat")]}
     for config in apps.get_app_configs():
         if config.name == "alliance":
             continue

@@ -34,6 +34,7 @@ SWEEP_INDEXES = {
     "fund_expense_report_back_idx",  # the report-back sweep: approved expenses without a note, by date
     "alumni_event_upcoming_idx",  # event reminders: events about to start, across organizations
     "alumni_news_sweep_idx",  # the newsletter sweep finds organizations with recent news
+    "webhook_delivery_due_idx",  # the webhook dispatcher: pending deliveries due now, across organizations
     "idempotent_request_prune_idx",  # the hourly sweep forgets the API's kept answers older than a day
     "job_status_updated_idx",  # background jobs: beat requeues queued ones and prunes finished ones, across orgs
     "outbound_email_due_idx",  # the e-mail outbox's dispatcher: what is due, across organizations

@@ -13,6 +13,7 @@ from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.notifications import notifications_withdraw
 from alliance.services import check_text_bounds, model_update
+from alliance.webhooks.events import webhook_event_emit
 from tours import rights
 from tours.models import Tour, TourAmendment, TourRevision
 from tours.notifications import AMENDMENT_PROPOSED, notify_amendment_answered, notify_amendment_proposed
@@ -110,6 +111,7 @@ def amendment_accept(*, amendment: TourAmendment, by: Membership, note: str = ""
     if "title" in data:
         checkpoints_event_changed(tour=tour, by=by)
     notify_amendment_answered(amendment)
+    webhook_event_emit("tour.amended", tour)
     return tour
 
 

@@ -18,6 +18,7 @@ from alliance.models import Membership
 from alliance.registry import pending_departures
 from alliance.services import check_text_bounds, full_clean_or_raise
 from alliance.templatetags.alliance_tags import day as format_day
+from alliance.webhooks.events import webhook_event_emit
 from tours import limits, rights
 from tours.models import (
     DEFAULT_CHECKPOINT_MINUTES,
@@ -170,6 +171,7 @@ def checkpoint_schedule(
     checkpoint.save()
     _carry_over(tour)
     notify_checkpoint_changed(checkpoint, by=by)
+    webhook_event_emit("checkpoint.scheduled", checkpoint)
     return checkpoint
 
 
@@ -206,6 +208,7 @@ def checkpoint_reschedule(
     checkpoint.save(update_fields=["scheduled_at", "duration_minutes", "location", "confirmed", "sequence",
                                    "updated_at"])
     notify_checkpoint_changed(checkpoint, by=by)
+    webhook_event_emit("checkpoint.moved", checkpoint)
     return checkpoint
 
 
@@ -353,6 +356,7 @@ def checkpoint_record_outcome(
     _carry_over(tour)
     tour.save(update_fields=["updated_at"])
     notify_checkpoint_outcome(checkpoint, by=by, action_items=items)
+    webhook_event_emit("checkpoint.held", checkpoint)
     return checkpoint
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.services import check_text_bounds
+from alliance.webhooks.events import webhook_event_emit
 from tours import rights, selectors
 from tours.models import (
     FirstConversation,
@@ -68,6 +69,7 @@ def first_conversation_exercise(*, tour: Tour, by: Membership, note: str = "") -
     )
     tour.save(update_fields=["updated_at"])
     _record(tour, by=by, action=TourRevision.Action.FIRST_CONVERSATION_EXERCISED, comment=conversation.employee_note)
+    webhook_event_emit("first_conversation.opened", tour)
     return conversation
 
 
@@ -116,4 +118,5 @@ def tour_record_next_plan(*, tour: Tour, by: Membership, plan: str, notes: str =
     tour.save(update_fields=["next_tour_plan", "next_tour_plan_notes", "next_tour_plan_recorded_at", "updated_at"])
     _record(tour, by=by, action=TourRevision.Action.NEXT_TOUR_PLAN, changes=changes, comment=tour.next_tour_plan_notes)
     notify_next_tour_plan(tour, by=by)
+    webhook_event_emit("next_tour.planned", tour)
     return tour

@@ -10,6 +10,7 @@ from alliance.errors import ApplicationError
 from alliance.models import Membership
 from alliance.notifications import notifications_withdraw
 from alliance.services import check_text_bounds
+from alliance.webhooks.events import webhook_event_emit
 from tours import rights
 from tours.models import (
     Checkpoint,
@@ -53,6 +54,7 @@ def tour_propose(*, tour: Tour, by: Membership) -> Tour:
     tour.save(update_fields=["status", "proposed_at", "changes_requested", "updated_at"])
     _record(tour, by=by, action=TourRevision.Action.PROPOSED)
     notify_tour_proposed(tour)
+    webhook_event_emit("tour.proposed", tour)
     return tour
 
 
@@ -78,6 +80,7 @@ def tour_accept(*, tour: Tour, by: Membership) -> Tour:
     _record(tour, by=by, action=TourRevision.Action.ACCEPTED)
     checkpoints_plan_series(tour=tour)
     notify_tour_answered(tour, by=by)
+    webhook_event_emit("tour.accepted", tour)
     return tour
 
 
@@ -110,6 +113,7 @@ def _close(tour: Tour, *, by: Membership, action: str, revision: str, note: str)
         tour=tour, status=Checkpoint.Status.SCHEDULED, scheduled_at__gt=timezone.now()
     ):
         _cancel_checkpoint(checkpoint, by=by)
+    webhook_event_emit("tour.ended", tour)
     return tour
 
 
