@@ -37,8 +37,10 @@ from alliance.services.members import (
     secret_credential_authenticate,
     user_email_change_keeping_alias,
 )
+from alliance.services.sorting import person_sort_name_refresh
 
 __all__ = [
+    "person_sort_name_refresh",
     "API_TOKEN_KIND",
     "HISTORY_FIELDS",
     "INVITATION_TOKEN_KIND",
