@@ -39,6 +39,7 @@ from network_intel.models.expenses import (
     ExpenseState,
     Receipt,
 )
+from network_intel.models.facets import FACET_KEY_MAX, NoteFacetCount
 from network_intel.models.fund import (
     ABSURD_AMOUNT,
     MONEY_DIGITS,
@@ -64,6 +65,8 @@ from network_intel.models.notes import (
 )
 
 __all__ = [
+    "FACET_KEY_MAX",
+    "NoteFacetCount",
     "ABSURD_AMOUNT",
     "AlumnusListing",
     "Company",
