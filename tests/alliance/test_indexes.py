@@ -40,11 +40,10 @@ SWEEP_INDEXES = {
     "outbound_email_due_idx",  # the e-mail outbox's dispatcher: what is due, across organizations
 }
 
-# Orderings of the browser's list pages (model label, ordering). Orderings on another
-# table's column (members by the user's name, the team dashboard by employee name)
-# cannot be served by an index of this table: those lists are bounded by a filter on
-# an organization_id-leading index (a page of one organization's members, one
-# manager's reports) and sorted after.
+# Orderings of the browser's list pages (model label, ordering). A list sorted by a person reads a stored
+# sort key (Membership.sort_name, and its copy on tours), never another table's column; the team
+# dashboard, sorted in Python, is bounded by a filter on an organization_id-leading index (one manager's
+# reports).
 PAGE_ORDERINGS = [
     # The Tours page's "Sort by" choices: ending soonest, by person (the stored sort key), newest start.
     *[("tours.tour", ordering) for _label, ordering in TOUR_LIST_SORTS.values()],
