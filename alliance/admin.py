@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from alliance.models import ApiToken, Invitation, Membership, Organization, SystemEmail, User
 from alliance.outbox import system_emails_retry
+from alliance.services.sorting import person_sort_name_refresh
 
 
 @admin.register(User)
@@ -22,6 +23,10 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        person_sort_name_refresh(users=[obj])  # lists sort people by a stored key (alliance.services.sorting)
 
 
 class MembershipInline(admin.TabularInline):
@@ -45,6 +50,10 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "team"]
     raw_id_fields = ["user", "manager"]
     list_select_related = ["user", "organization", "manager__user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        person_sort_name_refresh(users=[obj.user])  # a membership made here gets its person's sort key
 
 
 @admin.register(Invitation)

@@ -64,6 +64,54 @@ class StableCursorPagination(CursorPagination):
         return cursor
 
 
+class SortableCursorPagination(StableCursorPagination):
+    """Cursor pagination with a client's choice of order (``?ordering=``) among ``orderings``: public name ->
+    the rows' ordering. The first is the default and is the sync order ``(updated_at, id)``; every other is
+    served by an index that leads with ``organization_id`` (tests/alliance/test_indexes.py checks each) and
+    its first column must be read by the list (the cursor's position is that column's value).
+
+    An unknown or repeated ``ordering`` is a 400 naming the choices, never a silent default."""
+
+    ordering_query_param = "ordering"
+    orderings: dict[str, tuple[str, ...]] = {"updated_at": ("updated_at", "id")}
+    ordering_descriptions: dict[str, str] = {"updated_at": "oldest change first (the sync order)"}
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        values = request.query_params.getlist(self.ordering_query_param)
+        if not values:
+            return next(iter(self.orderings.values()))
+        if len(values) == 1 and values[0] in self.orderings:
+            return self.orderings[values[0]]
+        raise ValidationError({self.ordering_query_param: [
+            f"Give one of {', '.join(self.orderings)}, or leave the parameter out."]})
+
+    def decode_cursor(self, request):
+        if self.ordering[0].lstrip("-") == "updated_at":
+            return super().decode_cursor(request)
+        # Another order's position is that column's value (text or a date), compared by the database.
+        if request.query_params.get(self.cursor_query_param) == "":
+            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]})
+        try:
+            cursor = CursorPagination.decode_cursor(self, request)
+        except NotFound as error:
+            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]}) from error
+        if cursor is not None and cursor.position is not None and len(cursor.position) > CURSOR_POSITION_MAX:
+            raise ValidationError({self.cursor_query_param: [INVALID_CURSOR]})
+        return cursor
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        choices = "; ".join(f"`{name}`: {text}" for name, text in self.ordering_descriptions.items())
+        return [*super().get_schema_operation_parameters(view), {
+            "name": self.ordering_query_param, "required": False, "in": "query",
+            "description": f"The order of the rows (default `{next(iter(self.orderings))}`): {choices}.",
+            "schema": {"type": "string", "enum": list(self.orderings)},
+        }]
+
+
+# A cursor's position is one column's value: a sort key or a date, never longer than this.
+CURSOR_POSITION_MAX = 300
+
+
 def _parse_position(text: str):
     try:
         return parse_datetime(text)

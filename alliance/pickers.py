@@ -67,10 +67,10 @@ def people_matching(rows: QuerySet[Membership], text: str) -> QuerySet[Membershi
     with ``organization_id``) and cut at ``SEARCH_LIMIT`` by the caller."""
     text = _search_text(text)
     if not text:
-        return rows.order_by("user__full_name", "id")
+        return rows.order_by("sort_name", "id")
     return (rows.filter(Q(user__full_name__istartswith=text) | Q(user__full_name__icontains=f" {text}")
                         | Q(user__email__istartswith=text))
-            .order_by("user__full_name", "id"))
+            .order_by("sort_name", "id"))
 
 
 def person_name(member: Membership) -> str:

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfWriter
 
 from alliance import tenancy
-from alliance.models import Membership, Organization, User
+from alliance.models import Membership, Organization, User, person_sort_name
 from alumni import services
 from alumni.models import (
     AlumniProfile,
@@ -130,7 +130,8 @@ def _alumnus(organization: Organization, hr: Membership, index: int, *, domain: 
     member = Membership.objects.create(
         organization=organization, user=user, role=Membership.Role.EMPLOYEE, team=TEAMS[index % len(TEAMS)],
         title=COMPANIES[index % len(COMPANIES)][1], manager=hr,
-        employment_started_on=today - timedelta(days=left_days_ago + 500 + (index % 5) * 300))
+        employment_started_on=today - timedelta(days=left_days_ago + 500 + (index % 5) * 300),
+        sort_name=person_sort_name(user.full_name, user.email))
     member.organization = organization
     process = services.exit_start(by=hr, member=member, kind=ExitKind.RESIGNATION,
                                   last_working_day=today - timedelta(days=left_days_ago),

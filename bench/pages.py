@@ -86,11 +86,12 @@ def load_organization(slug: str, *, members: int, tours: int, notes: int, contac
         """, params)
     execute("""
         INSERT INTO alliance_membership (organization_id, user_id, role, status, title, team, aspirations, values,
-                                         employment_started_on, created_at, updated_at)
+                                         employment_started_on, created_at, updated_at, sort_name)
         SELECT %(org)s, u.id, CASE WHEN n = 0 THEN 'hr' WHEN n %% 10 = 0 THEN 'manager' ELSE 'employee' END,
-               'active', 'Engineer', 'Team ' || (n / 10), '', '', %(today)s, %(now)s, %(now)s
-        FROM (SELECT id, (regexp_match(email, '-([0-9]+)@'))[1]::int AS n FROM alliance_user
-              WHERE email LIKE %(like)s) AS u
+               'active', 'Engineer', 'Team ' || (n / 10), '', '', %(today)s, %(now)s, %(now)s, u.sort_name
+        FROM (SELECT id, (regexp_match(email, '-([0-9]+)@'))[1]::int AS n,
+                     left(lower(coalesce(nullif(btrim(full_name), ''), email)), 200) AS sort_name  -- person_sort_name
+              FROM alliance_user WHERE email LIKE %(like)s) AS u
         """, params)
     execute("""
         WITH people AS (SELECT m.id, (regexp_match(u.email, '-([0-9]+)@'))[1]::int AS n
@@ -104,19 +105,19 @@ def load_organization(slug: str, *, members: int, tours: int, notes: int, contac
     # Each employee's first tour is active (one active tour per person), the others completed.
     execute("""
         WITH people AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(manager_id ORDER BY id) AS managers,
-                               count(*)::int AS n
+                               array_agg(sort_name ORDER BY id) AS keys, count(*)::int AS n
                         FROM alliance_membership WHERE organization_id = %(org)s AND manager_id IS NOT NULL)
         INSERT INTO tours_tour (organization_id, employee_id, manager_id, kind, title, mission, company_objectives,
             employee_benefits, success_company, success_employee, alignment_notes, start_date, end_date,
             cadence_months, next_tour_lead_days, status, closing_note, changes_requested, next_tour_plan,
-            next_tour_plan_notes, created_at, updated_at)
+            next_tour_plan_notes, created_at, updated_at, employee_sort_name)
         SELECT %(org)s, p.ids[1 + g %% p.n], p.managers[1 + g %% p.n],
                (ARRAY['transformational', 'rotational', 'foundational'])[1 + g %% 3], 'Tour ' || g,
                'Rebuild the data platform so every team can ship weekly.', 'A platform for ten teams.',
                'Lead a cross-team project.', 'Ten teams on it.', 'A conference talk.', '',
                %(today)s - (g %% 700), %(today)s - (g %% 700) + 700, 6, 180,
                CASE WHEN g < p.n THEN 'active' ELSE 'completed' END, '', '', '', '',
-               %(now)s - make_interval(secs => g), %(now)s - make_interval(secs => g)
+               %(now)s - make_interval(secs => g), %(now)s - make_interval(secs => g), p.keys[1 + g %% p.n]
         FROM generate_series(0, %(tours)s - 1) AS g, people p
         """, {**params, "tours": tours})
     execute("""
@@ -187,7 +188,7 @@ def load(scale: float, now) -> None:
     try:
         for table in ("alliance_organization", "alliance_user", "alliance_membership", "tours_tour",
                       "tours_checkpoint", "network_intel_company", "network_intel_intelnote",
-                      "network_intel_intelnotecompany", "network_intel_contact"):
+                      "network_intel_intelnotecompany", "network_intel_contact", "network_intel_notefacetcount"):
             execute(f"VACUUM ANALYZE {table}")
     finally:
         use_role(app)
@@ -216,7 +217,14 @@ def pages_for(client: Client, member: Membership) -> dict[str, str]:
         path, _status = find_path(client, route, member, org_slug=org_slug)
         if path:
             found[route.name or route.route] = path
+            view = f"{route.callback.__module__}.{route.callback.__name__}"
+            for query in VARIANTS.get(view, ()):
+                found[f"{route.name} ?{query}"] = f"{path}{'&' if '?' in path else '?'}{query}"
     return found
+
+
+# Further orders a page offers, timed like pages of their own (each served by its index).
+VARIANTS = {"tours.views.tours.tour_list": ("sort=person", "sort=starts")}
 
 
 HEALTHZ_MS: list[float] = []  # every /healthz between the pages: how loaded the machine was

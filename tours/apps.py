@@ -75,6 +75,9 @@ class ToursConfig(AppConfig):
         registry.register_member_link("tours-ledger", label="Career ledger", url_name="tours:ledger", order=10,
                                       visible=_may_open_ledger)
         registry.register_role_guard("tours-open-tours", _open_tours_managed_by)
+        # Tours sort by their employee from a copy of the person's sort key, renamed with them.
+        registry.register_sort_name_copy("tours-employee", model="tours.Tour", member_field="employee",
+                                          key_field="employee_sort_name")
         registry.register_demo_loader("tours", seed_tours)
         from alliance.pickers import register_people_picker
 

@@ -25,6 +25,7 @@ from tours.models import (
     Tour,
     TourKind,
 )
+from tours.selectors import TOUR_LIST_SORTS
 
 
 class DateInput(forms.DateInput):
@@ -203,6 +204,8 @@ class TourFilterForm(forms.Form):
         label="Ending within", coerce=int, required=False, empty_value=None,
         choices=[("", "Any time"), ("30", "30 days"), ("90", "90 days"), ("180", "180 days"), ("365", "a year")],
     )
+    sort = forms.ChoiceField(label="Sort by", required=False,
+                             choices=[(key, label) for key, (label, _ordering) in TOUR_LIST_SORTS.items()])
 
     def __init__(self, *args, teams: list[str], managers: QuerySet[Membership], **kwargs):
         super().__init__(*args, **kwargs)

@@ -47,7 +47,15 @@ from alliance.models.outbox import (
     OutboundEmail,
     SystemEmail,
 )
-from alliance.models.people import TIME_ZONE_CHOICES, User, UserEmailAlias, UserManager, validate_time_zone
+from alliance.models.people import (
+    SORT_NAME_MAX,
+    TIME_ZONE_CHOICES,
+    User,
+    UserEmailAlias,
+    UserManager,
+    person_sort_name,
+    validate_time_zone,
+)
 from alliance.models.scim import (
     SCIM_EMAIL_TYPE_MAX,
     SCIM_EXTERNAL_ID_MAX,
@@ -95,6 +103,8 @@ __all__ = [
     "BASELINE_LABEL",
     "audit_history",
     "TIME_ZONE_CHOICES",
+    "SORT_NAME_MAX",
+    "person_sort_name",
     "validate_time_zone",
     "UserManager",
     "User",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from alliance.fields import BoundedTextField
 from alliance.limits import MEMBER_CHANGE_VALUE_MAX, PROFILE_TEXT_MAX
 from alliance.models.history import audit_history
-from alliance.models.people import User
+from alliance.models.people import SORT_NAME_MAX, User
 from alliance.models.tenancy import TenantForeignKey, TenantModel, sync_index
 
 
@@ -48,9 +48,12 @@ class Membership(TenantModel):
     # Granted by an administrator: a leader who is not HR reads the organization's alliance health page.
     leadership = models.BooleanField(default=False, db_default=False,
                                      help_text="Reads the organization's alliance health page.")
+    # How lists of people sort this member (``alliance.models.people.person_sort_name`` of the user's name),
+    # written by the services that create members or rename people; an index serves the sorted lists.
+    sort_name = models.CharField(max_length=SORT_NAME_MAX, blank=True, default="", db_default="", editable=False)
 
     class Meta:
-        ordering = ["user__full_name", "user__email"]
+        ordering = ["sort_name", "id"]  # the stored key an index serves (no join to every user)
         constraints = [
             models.UniqueConstraint(fields=["organization", "user"], name="membership_one_per_user_org"),
             models.CheckConstraint(
@@ -62,6 +65,8 @@ class Membership(TenantModel):
             models.Index(fields=["organization", "team"]),
             models.Index(fields=["organization", "manager"]),
             sync_index("membership_org_updated_idx"),
+            # Lists of people by name (members, pickers): one index range, no join to every user.
+            models.Index(fields=["organization", "sort_name", "id"], name="membership_sort_name_idx"),
         ]
 
     def __str__(self) -> str:

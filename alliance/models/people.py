@@ -10,6 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+SORT_NAME_MAX = 200
+
+
+def person_sort_name(full_name: str, email: str) -> str:
+    """The key a list of people sorts by: the name (or the address when there is none), lowercased, cut to
+    what an index holds well. Stored on each membership (and copied where lists sort by a person) by the
+    services that set a name, so a sorted list reads an index instead of joining every user
+    (``alliance.services.members.person_sort_name_refresh``). The migrations' backfill writes the same
+    value in SQL: ``left(lower(coalesce(nullif(btrim(full_name), ''), email)), 200)``."""
+    return ((full_name or "").strip() or (email or "")).lower()[:SORT_NAME_MAX]
+
+
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 

@@ -37,9 +37,11 @@ one line in ``INSTALLED_APPS`` and nothing else in ``alliance/``:
   (its event table, how it is named and linked, whose it is), and further event tables shown in its history.
 * ``register_job_kind``, ``register_import_kind``, ``register_export`` — work a worker does while the
   page shows its progress (``alliance.jobs``): an import's apply, a very large export;
-* ``register_people_import_columns`` — optional columns of the people import (a person's current tour).
+* ``register_people_import_columns`` — optional columns of the people import (a person's current tour);
 * ``register_webhook_event`` — an event type REST clients subscribe to with a webhook endpoint (its
-  description and the API serializer of its resource), sent from the app's services (``alliance.webhooks``).
+  description and the API serializer of its resource), sent from the app's services (``alliance.webhooks``);
+* ``register_sort_name_copy`` — a row that keeps a copy of a member's sort key (tours by employee), kept
+  up to date by the core when the person is renamed.
 
 Everything is keyed by a name, so registering the same thing twice (a second
 ``ready()`` in a test run) replaces it instead of adding a copy.
@@ -476,6 +478,12 @@ from alliance.registry.jobs import (  # noqa: E402, F401
     register_import_kind,
     register_job_kind,
     register_people_import_columns,
+)
+from alliance.registry.sorting import (  # noqa: E402, F401
+    _SORT_NAME_COPIES,
+    SortNameCopy,
+    register_sort_name_copy,
+    sort_name_copies,
 )
 from alliance.registry.webhooks import (  # noqa: E402, F401
     _WEBHOOK_EVENTS,

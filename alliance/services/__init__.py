@@ -51,8 +51,10 @@ from alliance.services.scim import (
     scim_user_deprovision,
 )
 from alliance.services.signin import TWO_FACTOR_RESET, two_factor_requirement_set, two_factor_reset
+from alliance.services.sorting import person_sort_name_refresh
 
 __all__ = [
+    "person_sort_name_refresh",
     "health_week_record",
     "membership_reactivate",
     "membership_suspend",

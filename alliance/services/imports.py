@@ -35,7 +35,7 @@ from alliance.models import (
     User,
     UserEmailAlias,
 )
-from alliance.models.people import validate_time_zone
+from alliance.models.people import person_sort_name, validate_time_zone
 from alliance.registry import (
     PeopleImportColumns,
     import_kind,
@@ -366,7 +366,8 @@ def _add_new_people(by: Membership, new_rows: list[RowCheck]) -> dict[str, Membe
     for user in User.objects.bulk_create(fresh, batch_size=1000):
         users[user.email.lower()] = user
     members = [Membership(organization_id=by.organization_id, user=users[row.email], role=row.role,
-                          title=row.values["title"], team=row.values["team"], employment_started_on=row.started_on)
+                          title=row.values["title"], team=row.values["team"], employment_started_on=row.started_on,
+                          sort_name=person_sort_name(users[row.email].full_name, row.email))
                for row in new_rows]
     created = Membership.objects.bulk_create(members, batch_size=1000)
     return {row.email: member for row, member in zip(new_rows, created, strict=True)}

@@ -24,10 +24,12 @@ from alliance.models import (
     Organization,
     User,
     UserEmailAlias,
+    person_sort_name,
 )
 from alliance.outbox import email_send
 from alliance.registry import manager_role_refusals
 from alliance.selectors import direct_reports_of, live_credential
+from alliance.services.sorting import person_sort_name_refresh
 from alliance.tokens import token_make, token_parse, token_prefix
 from alliance.webhooks.events import webhook_event_emit
 
@@ -119,7 +121,8 @@ def organization_create(
         user.save()
     with tenancy.tenant_context(organization.pk):
         admin = Membership.objects.create(
-            organization=organization, user=user, role=Membership.Role.ADMIN, title="Administrator"
+            organization=organization, user=user, role=Membership.Role.ADMIN, title="Administrator",
+            sort_name=person_sort_name(user.full_name, user.email),
         )
     return organization, admin
 
@@ -312,6 +315,7 @@ def profile_update(
         raise _validation_to_application_error(error) from error
     user.save(update_fields=["full_name", "time_zone"])
     membership.save(update_fields=["aspirations", "values", "updated_at"])
+    person_sort_name_refresh(users=[user])
     return membership
 
 
@@ -342,6 +346,7 @@ def user_email_change_keeping_alias(*, user: User, new_email: str) -> User:
     full_clean_or_raise(user, exclude=["password"])
     user.save(update_fields=["email"])
     UserEmailAlias.objects.get_or_create(email=old_email, defaults={"user": user})
+    person_sort_name_refresh(users=[user])  # the key of a person without a name is their address
     return user
 
 
@@ -483,6 +488,7 @@ def invitation_accept(
             raise ApplicationError(error.messages[0], field_errors={"password1": error.messages}) from error
         account.set_password(password)
         account.save(update_fields=["full_name", "password"])
+        person_sort_name_refresh(users=[account])
         Invitation.objects.filter(pk=invitation.pk).update(accepted_by=account)
         return imported
     if user is None:
@@ -506,6 +512,7 @@ def invitation_accept(
                 organization_id=invitation.organization_id, user=user, role=invitation.role,
                 title=invitation.title, team=invitation.team, manager=invitation.manager,
                 employment_started_on=invitation.employment_started_on or timezone.localdate(),
+                sort_name=person_sort_name(user.full_name, user.email),
             )
     except IntegrityError as error:
         raise ApplicationError("You are already a member of this organization.") from error

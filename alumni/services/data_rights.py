@@ -18,6 +18,7 @@ from alliance.errors import ApplicationError
 from alliance.models import Membership, Notification, NotificationPreference, Reminder, User
 from alliance.outbox import outbound_emails_forget
 from alliance.registry import data_exports
+from alliance.services import person_sort_name_refresh
 from alumni import rights
 from alumni.models import (
     AlumniProfile,
@@ -188,6 +189,7 @@ def _erase(member: Membership, *, reason: str) -> ErasureRecord:
     user.full_name, user.email, user.is_active = ERASED_NAME, f"erased-{user.pk}@erased.invalid", False
     user.set_unusable_password()
     user.save(update_fields=["full_name", "email", "is_active", "password"])
+    person_sort_name_refresh(users=[user])
     return ErasureRecord.objects.create(organization_id=organization_id, member=member, erased_at=now,
                                         kept={"reason": reason, **kept, **removed})
 

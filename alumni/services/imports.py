@@ -31,6 +31,7 @@ from alliance.models import (
     PeopleImport,
     User,
     UserEmailAlias,
+    person_sort_name,
 )
 from alliance.spreadsheets import read_import_rows
 from alumni import rights
@@ -185,7 +186,8 @@ def alumni_import_apply(*, alumni_import: PeopleImport, by: Membership, send_inv
         batch_size=1000)
     members = Membership.objects.bulk_create(
         [Membership(organization_id=by.organization_id, user=user, role=Membership.Role.EMPLOYEE,
-                    status=Membership.Status.ALUMNUS) for user in users], batch_size=1000)
+                    status=Membership.Status.ALUMNUS, sort_name=person_sort_name(user.full_name, user.email))
+         for user in users], batch_size=1000)
     now = timezone.now()
     processes = ExitProcess.objects.bulk_create([
         ExitProcess(organization_id=by.organization_id, member=member, kind=entry["values"]["exit_kind"],

@@ -149,23 +149,52 @@ class AcquaintanceSerializer(serializers.Serializer):
 
 class WhoKnowsOutputSerializer(serializers.Serializer):
     company = CompanyOutputSerializer()
-    acquaintances = AcquaintanceSerializer(many=True)
+    total = serializers.IntegerField(help_text="How many colleagues know someone there, in all.")
+    next_offset = serializers.IntegerField(allow_null=True, help_text="The `offset` of the next page; null on the "
+                                           "last.")
+    acquaintances = AcquaintanceSerializer(many=True, help_text="One page, the strongest connections first.")
+
+
+WHO_KNOWS_MAX_LIMIT = 100
+WHO_KNOWS_MAX_OFFSET = 1_000_000
+
+
+class WhoKnowsQuerySerializer(serializers.Serializer):
+    company = serializers.CharField(max_length=200)
+    offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=WHO_KNOWS_MAX_OFFSET)
+    limit = serializers.IntegerField(required=False, default=selectors.WHO_KNOWS_PER_PAGE, min_value=1,
+                                     max_value=WHO_KNOWS_MAX_LIMIT)
 
 
 class WhoKnowsApi(APIView):
-    @extend_schema(summary="Who here knows someone at a company?",
-                   parameters=[OpenApiParameter("company", OpenApiTypes.STR, required=True,
-                                                description="A company id or name (typos forgiven).")],
-                   responses=WhoKnowsOutputSerializer)
+    @extend_schema(
+        summary="Who here knows someone at a company?",
+        description="A page of the colleagues who know someone there, the strongest connections first (as the "
+                    "who-knows page), with how many there are in all; the next page starts at `next_offset`.",
+        parameters=[
+            OpenApiParameter("company", OpenApiTypes.STR, required=True,
+                             description="A company id or name (typos forgiven)."),
+            OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": WHO_KNOWS_MAX_OFFSET},
+                             description="Where the page starts: the previous page's `next_offset` (default 0)."),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": WHO_KNOWS_MAX_LIMIT},
+                             description=f"Colleagues per page (default {selectors.WHO_KNOWS_PER_PAGE})."),
+        ],
+        responses=WhoKnowsOutputSerializer,
+    )
     def get(self, request):
-        value = request.query_params.get("company", "")
-        if not value.strip():
+        if not request.query_params.get("company", "").strip():
             raise ValidationError({"company": ["Give a company id or name."]})
-        company = selectors.company_from_param(request.member, value)
+        query = WhoKnowsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        company = selectors.company_from_param(request.member, data["company"])
         if company is None:
             raise Http404("No such company.")
-        rows = selectors.who_knows(member=request.member, company=company)
-        return Response(WhoKnowsOutputSerializer({"company": company, "acquaintances": rows}).data)
+        page = selectors.who_knows_page(member=request.member, company=company, offset=data["offset"],
+                                        limit=data["limit"])
+        return Response(WhoKnowsOutputSerializer({"company": company, "total": page.total,
+                                                  "next_offset": page.next_offset,
+                                                  "acquaintances": page.acquaintances}).data)
 
 
 # --- Introductions ---------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from network_intel.models.expenses import (
     PendingReceipt,
     Receipt,
 )
+from network_intel.models.facets import FACET_KEY_MAX, NoteFacetCount
 from network_intel.models.fund import (
     ABSURD_AMOUNT,
     MONEY_DIGITS,
@@ -67,6 +68,8 @@ from network_intel.models.notes import (
 )
 
 __all__ = [
+    "FACET_KEY_MAX",
+    "NoteFacetCount",
     "ABSURD_AMOUNT",
     "AlumnusListing",
     "Company",

@@ -13,6 +13,7 @@ from alliance.models import Membership
 from network_intel.models.companies import Company, Tag
 from network_intel.models.notes import IntelNote
 from network_intel.selectors.companies import _company_matches_and_language
+from network_intel.selectors.facets import summary_counts
 from network_intel.selectors.notes import _visible, notes_visible_to, search_language
 from network_intel.text import MARK_START, MARK_STOP
 
@@ -33,6 +34,12 @@ class SearchFilters:
     learned_from: date | None = None
     learned_to: date | None = None
     sort: str = "relevance"
+
+
+def filters_are_empty(filters: SearchFilters) -> bool:
+    """No words and no filter: every note the viewer may see (the summary's case)."""
+    return not (filters.q.strip() or filters.company or filters.tag or filters.author or filters.team
+                or filters.source or filters.visibility or filters.learned_from or filters.learned_to)
 
 
 @dataclass
@@ -211,9 +218,15 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
         found = _notes_from_rows([row[2:] for row in rows if row[2] is not None], org)
         facets = _facets_from_rows(rows[0][1] or []) if with_facets else {}
     else:
-        # No words: an index gives the newest (or latest learned) first; the count apart.
+        # No words: an index gives the newest (or latest learned) first; the count apart. Without any
+        # filter the count and the facets come from the maintained summary (network_intel.models.facets).
         ordered = notes.order_by(*(f"-{column}" for column in ORDERINGS[sort]))
-        total = notes.count()
+        if filters_are_empty(filters):
+            total, rows = summary_counts(member, with_facets=with_facets, size=FACET_SIZE)
+            facets = _facets_from_rows(rows) if with_facets else {}
+        else:
+            total = notes.count()
+            facets = _facets(member, notes) if with_facets else {}
         page = min(page, max(1, -(-total // per_page)))
         ids = list(ordered.values_list("pk", flat=True)[(page - 1) * per_page: page * per_page])
         found = []
@@ -221,7 +234,6 @@ def search_notes(member: Membership, filters: SearchFilters, *, page: int = 1, p
             details, details_params = _details_sql(org, "", config)
             sql = _PAGE_BY_IDS_SQL.format(details=details)
             found = _notes_from_rows(_fetch(sql, [ids, *details_params]), org)
-        facets = _facets(member, notes) if with_facets else {}
     pages = max(1, -(-total // per_page))
     return SearchResults(notes=found, total=total, page=page, pages=pages, facets=facets, did_you_mean=similar)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from alliance.models import ApiToken, Invitation, Membership, Organization, User
+from alliance.models import ApiToken, Invitation, Membership, Organization, User, person_sort_name
 from alliance.tokens import token_make
 
 
@@ -53,6 +53,8 @@ class MembershipFactory(TenantFactory):
     role = Membership.Role.EMPLOYEE
     title = "Engineer"
     team = "Platform"
+    # As the services write it (alliance.services.sorting).
+    sort_name = factory.LazyAttribute(lambda o: person_sort_name(o.user.full_name, o.user.email))
 
 
 def make_api_token(member: Membership, *, name: str = "test") -> str:

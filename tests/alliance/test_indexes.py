@@ -17,6 +17,7 @@ from rest_framework.settings import api_settings
 
 from alliance.rls import is_tenant_model
 from tests.alliance.routes import iter_routes
+from tours.selectors import TOUR_LIST_SORTS
 
 # The cross-tenant reminder sweeps select what is due in every organization at once,
 # by status and time: these are the only time-column indexes that do not lead with
@@ -40,14 +41,14 @@ SWEEP_INDEXES = {
     "outbound_email_due_idx",  # the e-mail outbox's dispatcher: what is due, across organizations
 }
 
-# Orderings of the browser's list pages (model label, ordering). Orderings on another
-# table's column (members by the user's name, the team dashboard by employee name)
-# cannot be served by an index of this table: those lists are bounded by a filter on
-# an organization_id-leading index (a page of one organization's members, one
-# manager's reports) and sorted after.
+# Orderings of the browser's list pages (model label, ordering). A list sorted by a person reads a stored
+# sort key (Membership.sort_name, and its copy on tours), never another table's column; the team
+# dashboard, sorted in Python, is bounded by a filter on an organization_id-leading index (one manager's
+# reports).
 PAGE_ORDERINGS = [
-    ("tours.tour", ("end_date", "id")),  # the Tours page: ending soonest first
-    ("tours.tour", ("-start_date", "-id")),
+    # The Tours page's "Sort by" choices: ending soonest, by person (the stored sort key), newest start.
+    *[("tours.tour", ordering) for _label, ordering in TOUR_LIST_SORTS.values()],
+    ("alliance.membership", ("sort_name", "id")),  # the members page and the people pickers, by name
     ("tours.tour", ("employee", "start_date", "id")),  # a person's career ledger
     ("tours.checkpoint", ("scheduled_at", "id")),  # checkpoints in time order
     ("tours.checkpoint", ("tour", "scheduled_at", "id")),  # a tour's checkpoints
@@ -115,6 +116,19 @@ def api_list_orderings() -> list[tuple[str, type, tuple[str, ...]]]:
     return found
 
 
+def api_list_client_orderings() -> list[tuple[str, type, str, tuple[str, ...]]]:
+    """(route, model, ``ordering`` value, rows' ordering) of every order an API list lets a client choose."""
+    found = []
+    for route in iter_routes(get_resolver()):
+        view = route.view_class
+        if not (view and route.route.startswith("/api/") and issubclass(view, ListAPIView)):
+            continue
+        pagination = view.pagination_class or api_settings.DEFAULT_PAGINATION_CLASS
+        for name, ordering in getattr(pagination, "orderings", {}).items():
+            found.append((route.route, view.serializer_class.Meta.model, name, tuple(ordering)))
+    return found
+
+
 def test_api_lists_are_discovered():
     routes = {route for route, _, _ in api_list_orderings()}
     assert {"/api/v1/tours/", "/api/v1/checkpoints/", "/api/v1/members/", "/api/v1/programs/"} <= routes
@@ -125,6 +139,19 @@ def test_every_api_list_cursor_is_served_by_a_tenant_leading_index():
     missing = [
         (route, model._meta.label_lower, ordering)
         for route, model, ordering in api_list_orderings()
+        if is_tenant_model(model) and serving_index(model, ordering) is None
+    ]
+    assert missing == []
+
+
+def test_api_orderings_are_discovered():
+    assert ("/api/v1/tours/", "employee_name") in {(route, name) for route, _, name, _ in api_list_client_orderings()}
+
+
+@pytest.mark.django_db
+def test_every_api_ordering_a_client_chooses_is_served_by_a_tenant_leading_index():
+    missing = [
+        (route, name, ordering) for route, model, name, ordering in api_list_client_orderings()
         if is_tenant_model(model) and serving_index(model, ordering) is None
     ]
     assert missing == []

@@ -165,3 +165,46 @@ def test_schema_documents_the_endpoints(api_for, employee):
     for path in ("/api/v1/intel-notes/", "/api/v1/who-knows/", "/api/v1/introductions/{id}/accept/",
                  "/api/v1/companies/{id}/merge/", "/api/v1/contacts/"):
         assert path in schema["paths"], path
+
+
+def test_who_knows_api_answers_a_page_strongest_first_with_the_total(api_for, org, employee, admin, stranger):
+    from django.db import connection
+
+    from network_intel.models import Contact
+    from network_intel.selectors import WHO_KNOWS_PER_PAGE
+    from tests.alliance.factories import MembershipFactory
+    from tests.network_intel.factories import contact
+
+    globex = company(employee, "Globex")
+    contact(employee, globex, title="Close friend", strength=Contact.Strength.CLOSE)
+    client = api_for(stranger)
+
+    def statements(params) -> tuple[dict, int]:
+        seen = []
+
+        def count(execute, sql, sql_params, many, context):
+            seen.append(sql)
+            return execute(sql, sql_params, many, context)
+
+        with connection.execute_wrapper(count):
+            response = client.get("/api/v1/who-knows/", params)
+        assert response.status_code == 200, response.content
+        return response.json(), len(seen)
+
+    client.get("/api/v1/who-knows/", {"company": globex.pk})
+    _body, few = statements({"company": globex.pk})
+    for colleague in MembershipFactory.create_batch(WHO_KNOWS_PER_PAGE + 4, organization=org, manager=admin):
+        contact(colleague, globex, title="Met once")
+    first, many = statements({"company": globex.pk})
+    assert many == few  # the same statements whatever the number of colleagues
+    assert first["total"] == WHO_KNOWS_PER_PAGE + 5 and len(first["acquaintances"]) == WHO_KNOWS_PER_PAGE
+    assert first["acquaintances"][0]["strongest"] == "close" and first["next_offset"] == WHO_KNOWS_PER_PAGE
+    rest, _ = statements({"company": globex.pk, "offset": first["next_offset"], "limit": 100})
+    assert len(rest["acquaintances"]) == 5 and rest["next_offset"] is None and rest["total"] == first["total"]
+    seen = {row["member"] for row in first["acquaintances"]} | {row["member"] for row in rest["acquaintances"]}
+    assert len(seen) == WHO_KNOWS_PER_PAGE + 5
+    small, _ = statements({"company": globex.pk, "limit": 2})
+    assert len(small["acquaintances"]) == 2 and small["next_offset"] == 2
+    for bad in ({"limit": 0}, {"limit": 101}, {"limit": "x"}, {"offset": -1}, {"offset": "1e3"}):
+        answer = client.get("/api/v1/who-knows/", {"company": globex.pk, **bad})
+        assert answer.status_code == 400 and set(answer.json()["errors"]) == set(bad)

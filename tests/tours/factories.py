@@ -25,6 +25,7 @@ class TourFactory(TenantFactory):
     end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=3 * 365))
     cadence_months = 6
     status = Tour.Status.DRAFT
+    employee_sort_name = factory.LazyAttribute(lambda o: o.employee.sort_name)  # as tours.services copies it
 
 
 class CheckpointFactory(TenantFactory):

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from alliance.apis import ColumnListMixin, IdFilter, UpdatedSinceFilterSet, api_date, api_datetimes
 from alliance.etags import VersionedResourceMixin
+from alliance.pagination import SortableCursorPagination
 from alliance.selectors import managers_for_org
 from alliance.serializers import InputSerializer, PeopleListSerializer, StrictCharField, VisibleEmailField, no_input
 from tours import limits, rights, selectors, services
@@ -122,16 +123,33 @@ class TourUpdateInputSerializer(TourTermsInputSerializer):
                 field.default = serializers.empty
 
 
+class TourCursorPagination(SortableCursorPagination):
+    # By person: the stored copy of the employee's sort key, which (organization_id, employee_sort_name, id)
+    # serves; never a join to every membership and user.
+    orderings = {
+        "updated_at": ("updated_at", "id"),
+        "employee_name": ("employee_sort_name", "id"),
+        "-employee_name": ("-employee_sort_name", "-id"),
+    }
+    ordering_descriptions = {
+        "updated_at": "oldest change first (the sync order)",
+        "employee_name": "by the employee's name, A to Z",
+        "-employee_name": "by the employee's name, Z to A",
+    }
+
+
 @extend_schema_view(
     get=extend_schema(summary="List tours you can see", responses=TourOutputSerializer(many=True)),
     post=extend_schema(summary="Draft a tour", request=TourCreateInputSerializer,
                        responses={201: TourOutputSerializer}),
 )
 class TourListApi(ColumnListMixin, generics.ListAPIView):
-    """Tours of the caller's organization within their rights, oldest change first (cursor-paginated)."""
+    """Tours of the caller's organization within their rights, oldest change first (cursor-paginated), or by
+    the employee's name (``ordering``)."""
 
     serializer_class = TourOutputSerializer
     filterset_class = TourFilterSet
+    pagination_class = TourCursorPagination
     # The columns TourOutputSerializer writes, read without building Tour instances.
     TOUR_COLUMNS = (
         "kind", "status", "title", "mission", "company_objectives", "employee_benefits", "success_company",
@@ -145,7 +163,7 @@ class TourListApi(ColumnListMixin, generics.ListAPIView):
     # names and e-mails are joined to those 50 rows in the same statement (ColumnRows).
     list_columns = (
         "id", "organization_id", "employee_id", "manager_id", "previous_tour_id", "program_id", "cohort_id",
-        "created_at", "updated_at", *TOUR_COLUMNS, *DATE_COLUMNS, *TIME_COLUMNS,
+        "created_at", "updated_at", "employee_sort_name", *TOUR_COLUMNS, *DATE_COLUMNS, *TIME_COLUMNS,
     )
     list_people = ("employee_id", "manager_id")
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from alliance.fields import BoundedTextField
-from alliance.models import Membership, TenantForeignKey, TenantModel, audit_history, sync_index
+from alliance.models import SORT_NAME_MAX, Membership, TenantForeignKey, TenantModel, audit_history, sync_index
 from tours import limits
 
 # Bounds and defaults, used by the models, the forms, the serializers and the services alike.
@@ -196,6 +196,11 @@ class Tour(TenantModel):
     next_tour_plan = models.CharField(max_length=24, choices=NextPlan.choices, blank=True)
     next_tour_plan_notes = BoundedTextField(max_length=limits.COMMENT_MAX, blank=True)
     next_tour_plan_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The employee's sort key (``Membership.sort_name``), copied when the tour is made and whenever the
+    # person is renamed (``alliance.registry.register_sort_name_copy``), so tours sort by person from an
+    # index instead of joining every membership and user.
+    employee_sort_name = models.CharField(max_length=SORT_NAME_MAX, blank=True, default="", db_default="",
+                                          editable=False)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -235,6 +240,8 @@ class Tour(TenantModel):
             models.Index(fields=["organization", "employee", "start_date", "id"], name="tours_tour_ledger_idx"),
             # The Tours page: ending soonest first.
             models.Index(fields=["organization", "end_date", "id"], name="tours_tour_org_end_idx"),
+            # Tours by person (the Tours page's and the API's ``employee_name`` ordering).
+            models.Index(fields=["organization", "employee_sort_name", "id"], name="tours_tour_person_idx"),
             # The reminder sweep selects ending tours across organizations by end date.
             models.Index(fields=["status", "end_date"], name="tours_status_end_date_idx"),
             # The health page's drafts older than 30 days.

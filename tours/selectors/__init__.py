@@ -70,6 +70,8 @@ from tours.selectors.team import (
 )
 from tours.selectors.tours import (
     SUCCESSOR_MONTHS,
+    TOUR_LIST_DEFAULT_SORT,
+    TOUR_LIST_SORTS,
     active_members,
     add_months,
     career_ledger,
@@ -145,6 +147,8 @@ __all__ = [
     "tour_amendments",
     "tour_checkpoints",
     "tour_history",
+    "TOUR_LIST_DEFAULT_SORT",
+    "TOUR_LIST_SORTS",
     "tour_list",
     "tours_export_rows",
     "upcoming_checkpoints_for",

@@ -49,6 +49,17 @@ def _as_manager(prefix: str, member: Membership) -> Q:
     return Q(**{f"{prefix}manager": member}) | Q(**{f"{prefix}employee__in": reports})
 
 
+# The Tours page's orderings (its "Sort by" field and CSV alike): key -> (label, ordering). Each is served by
+# an index that leads with organization_id (tests/alliance/test_indexes.py enumerates them): by person
+# through the stored copy of the employee's sort key, never a join to memberships and users.
+TOUR_LIST_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ends": ("Ending soonest", ("end_date", "id")),
+    "person": ("Employee", ("employee_sort_name", "id")),
+    "starts": ("Newest start", ("-start_date", "-id")),
+}
+TOUR_LIST_DEFAULT_SORT = "ends"
+
+
 def visible_tours(member: Membership) -> QuerySet[Tour]:
     tours = Tour.objects.for_org(member.organization_id)
     if member.is_hr:

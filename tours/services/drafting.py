@@ -72,7 +72,7 @@ def tour_create(
         success_employee=success_employee, alignment_notes=alignment_notes, start_date=start_date,
         end_date=end_date, cadence_months=cadence_months, next_tour_lead_days=next_tour_lead_days,
         previous_tour=previous_tour, program=program, cohort=cohort, created_by=by,
-        status=Tour.Status.DRAFT,
+        status=Tour.Status.DRAFT, employee_sort_name=employee.sort_name,
     )
     validate_terms(tour)
     tour.save()

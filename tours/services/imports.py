@@ -169,7 +169,8 @@ def _make_tours(by: Membership, entries: list[dict], file_name: str) -> list[Tou
              mission=entry["values"]["mission"], company_objectives=IMPORTED_TERMS, employee_benefits=IMPORTED_TERMS,
              start_date=date.fromisoformat(entry["values"]["start"]),
              end_date=date.fromisoformat(entry["values"]["end"]) if entry["values"]["end"] else None,
-             status=Tour.Status.ACTIVE, created_by=by, proposed_at=now, accepted_at=now)
+             status=Tour.Status.ACTIVE, created_by=by, proposed_at=now, accepted_at=now,
+             employee_sort_name=members[entry["email"]].sort_name)
         for entry in entries], batch_size=1000)
     comment = f"Imported from {file_name}."[:limits.COMMENT_MAX]
     TourRevision.objects.bulk_create(

@@ -56,8 +56,10 @@ def _filtered_tours(member: Membership, params) -> tuple[TourFilterForm, QuerySe
         team=filters.get("team", ""), manager_ids=[m.pk for m in filters.get("manager") or []],
         search=filters.get("q", ""),
         ending_within_days=filters.get("ending_within"),
-    ).order_by("end_date", "id")  # an index of (organization_id, end_date, id) serves it
-    return form, tours
+    )
+    # Each ordering has its index leading with organization_id (by person: the stored sort key).
+    _label, ordering = selectors.TOUR_LIST_SORTS[filters.get("sort") or selectors.TOUR_LIST_DEFAULT_SORT]
+    return form, tours.order_by(*ordering)
 
 
 @require_GET
