@@ -7,7 +7,7 @@ from alliance import money
 from alliance.errors import ApplicationError
 from alliance.limits import LEAD_TIMES_TEXT_MAX, MAX_LEAD_TIMES, PASSWORD_MAX, PROFILE_TEXT_MAX
 from alliance.models import LEAD_TIME_LIMITS, SCIM_TOKEN_NAME_MAX, TIME_ZONE_CHOICES, Membership, Organization
-from alliance.pickers import person_field
+from alliance.pickers import BoundedModelMultipleChoiceField, person_field  # noqa: F401 (re-exported)
 
 
 def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
@@ -20,19 +20,6 @@ def apply_application_error(form: forms.Form, error: ApplicationError) -> None:
             placed = True
     if not placed:
         form.add_error(None, error.message)
-
-
-class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Several rows chosen by id, at most ``max_count`` of them: counted before the rows are looked up."""
-
-    def __init__(self, queryset, *, max_count: int, **kwargs):
-        self.max_count = max_count
-        super().__init__(queryset, **kwargs)
-
-    def clean(self, value):
-        if isinstance(value, list | tuple) and len(value) > self.max_count:
-            raise forms.ValidationError(f"Choose at most {self.max_count}.", code="max_count")
-        return super().clean(value)
 
 
 class DateInput(forms.DateInput):

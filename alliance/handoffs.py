@@ -137,6 +137,8 @@ def declare_core() -> None:
         "full_clean_or_raise": silent(helper),
         "check_text_bounds": silent(helper),
         "model_update": silent(helper),
+        "person_sort_name_refresh": silent("keeps a renamed person's sort key (and its copies) in step: the rename "
+                                           "itself is what the services that call it tell"),
         "require_role": silent("a rights check: changes nothing"),
         "organization_create": silent("a new organization: its first administrator is the one creating it"),
         "organization_update": silent("the organization's own settings, changed by its administrator"),

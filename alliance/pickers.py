@@ -30,6 +30,19 @@ TEXT_SUFFIX = "__text"  # the typed text's field name: "<field>__text"
 PeopleScope = Callable[[Membership], "QuerySet[Membership] | None"]
 
 
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several rows chosen by id, at most ``max_count`` of them: counted before the rows are looked up."""
+
+    def __init__(self, queryset, *, max_count: int, **kwargs):
+        self.max_count = max_count
+        super().__init__(queryset, **kwargs)
+
+    def clean(self, value):
+        if isinstance(value, list | tuple) and len(value) > self.max_count:
+            raise forms.ValidationError(f"Choose at most {self.max_count}.", code="max_count")
+        return super().clean(value)
+
+
 @dataclass(frozen=True)
 class PeoplePicker:
     name: str
@@ -257,7 +270,7 @@ class SearchSelectMultiple(forms.Widget):
         return False
 
 
-class SearchMultipleChoiceField(_Resolves, forms.ModelMultipleChoiceField):
+class SearchMultipleChoiceField(_Resolves, BoundedModelMultipleChoiceField):
     """Several rows chosen by typing, at most ``max_count``: the ids ticked (each checked against ``queryset``)
     and, without JavaScript, the comma-separated names typed (each resolved among the same rows). Returns a list
     of rows in the order chosen."""
@@ -272,9 +285,9 @@ class SearchMultipleChoiceField(_Resolves, forms.ModelMultipleChoiceField):
                  option_label: Callable = person_option_label, name_of: Callable = person_name, **kwargs):
         self.match = match
         self.name_of = name_of
-        self.max_count = max_count
         kwargs.setdefault("widget", SearchSelectMultiple(search_path=search_path))
-        super().__init__(queryset if queryset is not None else Membership.objects.none(), **kwargs)
+        super().__init__(queryset if queryset is not None else Membership.objects.none(), max_count=max_count,
+                         **kwargs)
         self.label_from_instance = option_label
 
     def _parts(self, value) -> tuple[list[str], list[str]]:

@@ -24,12 +24,22 @@ class WebhookEvent:
 
 
 _WEBHOOK_EVENTS: dict[str, WebhookEvent] = {}
+# One derived serializer per resource serializer and exclusions: the events of one resource (checkpoint.moved,
+# checkpoint.held) share its component in the schema.
+_DERIVED: dict[tuple[Any, tuple[str, ...]], Any] = {}
 
 
 def _without(serializer: Any, exclude: tuple[str, ...]) -> Any:
     """``serializer`` without the ``exclude`` fields (confidential notes an event never carries)."""
     if not exclude:
         return serializer
+    key = (serializer, tuple(sorted(exclude)))
+    if key not in _DERIVED:
+        _DERIVED[key] = _derive(serializer, exclude)
+    return _DERIVED[key]
+
+
+def _derive(serializer: Any, exclude: tuple[str, ...]) -> Any:
     meta = type("Meta", (serializer.Meta,), {"fields": [name for name in serializer.Meta.fields
                                                         if name not in exclude]})
     name = serializer.__name__.removesuffix("Serializer").removesuffix("Output") + "EventDataSerializer"

@@ -408,7 +408,11 @@ SPECTACULAR_SETTINGS = {
                             "BoomerangStateEnum": "alumni.models.Boomerang.State",
                             "ImportStatusEnum": "alliance.models.PeopleImport.Status",
                             "ImportRowKindEnum": ["new", "changed", "unchanged", "error"],
-                            "ImportNewRowKindEnum": ["new", "error"]},
+                            "ImportNewRowKindEnum": ["new", "error"],
+                            # Shared by a resource and its webhook events' data (alliance.webhooks.schema).
+                            "CheckpointStatusEnum": "tours.models.Checkpoint.Status",
+                            "ExitStateEnum": "alumni.models.ExitProcess.State",
+                            "ExitOutcomeEnum": "alumni.models.ExitProcess.Outcome"},
     "TITLE": "Alliance API",
     "DESCRIPTION": (
         "Tours of duty, checkpoints, network intelligence and alumni. Authenticate with "

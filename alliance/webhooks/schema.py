@@ -53,7 +53,8 @@ def catalog_webhooks() -> list[OpenApiWebhook]:
 
 
 def add_webhooks(result: dict, generator, request, public) -> dict:
-    """Postprocessing hook: the catalog as the schema's ``webhooks``."""
-    result["webhooks"] = process_webhooks(catalog_webhooks(), generator.registry)
+    """Postprocessing hook: the catalog as the schema's ``x-webhooks`` (OpenAPI 3.0 has no ``webhooks`` field,
+    which 3.1 added; ``x-webhooks`` is the extension documentation tools read for 3.0, in 3.1's shape)."""
+    result["x-webhooks"] = process_webhooks(catalog_webhooks(), generator.registry)
     result["components"] = generator.registry.build(spectacular_settings.APPEND_COMPONENTS)
     return result

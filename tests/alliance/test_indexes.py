@@ -35,6 +35,9 @@ SWEEP_INDEXES = {
     "fund_expense_report_back_idx",  # the report-back sweep: approved expenses without a note, by date
     "alumni_event_upcoming_idx",  # event reminders: events about to start, across organizations
     "alumni_news_sweep_idx",  # the newsletter sweep finds organizations with recent news
+    "intel_note_deleted_idx",  # undo's purge: notes deleted more than a minute ago, across organizations
+    "fund_expense_deleted_idx",  # undo's purge: draft expenses deleted more than a minute ago, likewise
+    "fund_pending_receipt_age_idx",  # receipts of expense forms never sent, removed after a day, likewise
     "webhook_delivery_due_idx",  # the webhook dispatcher: pending deliveries due now, across organizations
     "idempotent_request_prune_idx",  # the hourly sweep forgets the API's kept answers older than a day
     "job_status_updated_idx",  # background jobs: beat requeues queued ones and prunes finished ones, across orgs
