@@ -160,7 +160,7 @@ WHO_KNOWS_MAX_OFFSET = 1_000_000
 
 
 class WhoKnowsQuerySerializer(serializers.Serializer):
-    company = serializers.CharField(max_length=200)
+    company = StrictCharField(max_length=200)
     offset = serializers.IntegerField(required=False, default=0, min_value=0, max_value=WHO_KNOWS_MAX_OFFSET)
     limit = serializers.IntegerField(required=False, default=selectors.WHO_KNOWS_PER_PAGE, min_value=1,
                                      max_value=WHO_KNOWS_MAX_LIMIT)
