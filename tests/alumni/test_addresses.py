@@ -298,7 +298,9 @@ def test_the_schema_says_each_shown_address_may_be_null(db, client):
               "IntelNoteOutput": ["author_email"], "Acquaintance": ["email"], "ExitOutput": ["member_email"],
               "ExitTaskOutput": ["assignee_email"]}
     for component, names in fields.items():
-        schema = next(value for key, value in components.items() if key.startswith(component))
+        # The component itself (the webhook events' components start with the same names: MemberCreatedEvent).
+        schema = components.get(component) or next(value for key, value in components.items()
+                                                   if key.startswith(component) and "Event" not in key)
         for name in names:
             assert schema["properties"][name].get("nullable") is True, (component, name)
             assert schema["properties"][name].get("format") == "email", (component, name)
