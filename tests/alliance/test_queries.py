@@ -87,3 +87,47 @@ def test_home_query_count_does_not_grow_with_organizations(employee, client_for)
         MembershipFactory(organization=OrganizationFactory(slug=f"more-{n}"), user=employee.user,
                           role=Membership.Role.MANAGER)
     assert queries_for(lambda: client.get("/")) == small
+
+
+def _endpoints_with_deliveries(admin, count: int):
+    """``count`` endpoints, each with ``count`` deliveries: every row the lists show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from alliance import tenancy
+    from alliance.models import WebhookDelivery
+    from alliance.webhooks.services import webhook_endpoint_create
+
+    made = []
+    with tenancy.tenant_context(admin.organization_id):
+        for n in range(count):
+            endpoint, _secret = webhook_endpoint_create(by=admin, url=f"http://127.0.0.1:9/hook/{n}",
+                                                        event_types=["tour.accepted"])
+            WebhookDelivery.objects.bulk_create(
+                WebhookDelivery(organization_id=admin.organization_id, endpoint=endpoint, event_id=f"evt_{n}_{k}",
+                                event_type="tour.accepted", resource=f"tour:{k}", payload={"n": k},
+                                give_up_at=timezone.now() + timedelta(days=3))
+                for k in range(count))
+            made.append(endpoint)
+    return made
+
+
+@pytest.mark.django_db
+def test_webhook_pages_and_api_lists_query_counts_are_constant(org, admin, client_for, api_for):
+    client, api = client_for(admin), api_for(admin)
+    first = _endpoints_with_deliveries(admin, 1)[0]
+    page = queries_for(lambda: client.get("/o/acme/settings/webhooks/"))
+    detail = queries_for(lambda: client.get(f"/o/acme/settings/webhooks/{first.pk}/"))
+    listed = queries_for(lambda: api.get("/api/v1/webhook-endpoints/"))
+    deliveries = queries_for(lambda: api.get(f"/api/v1/webhook-endpoints/{first.pk}/deliveries/"))
+    _endpoints_with_deliveries(admin, 12)
+    from alliance.models import WebhookDelivery
+    WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(organization_id=org.pk, endpoint=first, event_id=f"more_{k}", event_type="tour.accepted",
+                        resource=f"tour:{k}", payload={}, give_up_at=first.created_at)
+        for k in range(12))
+    assert queries_for(lambda: client.get("/o/acme/settings/webhooks/")) == page
+    assert queries_for(lambda: client.get(f"/o/acme/settings/webhooks/{first.pk}/")) == detail
+    assert queries_for(lambda: api.get("/api/v1/webhook-endpoints/")) == listed
+    assert queries_for(lambda: api.get(f"/api/v1/webhook-endpoints/{first.pk}/deliveries/")) == deliveries
